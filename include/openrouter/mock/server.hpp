@@ -1,0 +1,120 @@
+#pragma once
+// openrouter-mock as a library: a faithful local OpenRouter server that tests (ours and our
+// users') start in-process on an ephemeral loopback port. The standalone `openrouter-mock`
+// executable is a thin command line over this header.
+//
+// The server runs on the executor it is given (`server`) or on a thread of its own
+// (`background_server`). Every public member is safe to call from any thread.
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/json/value.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace openrouter::mock {
+
+struct server_options {
+  std::string host = "127.0.0.1";  ///< loopback only unless you know better
+  std::uint16_t port = 0;          ///< 0 picks a free port
+  bool tls = true;                 ///< HTTPS (default) or plain HTTP
+
+  /// PEM files for the server certificate and key. Empty: a CA and a certificate for
+  /// localhost/127.0.0.1/::1 are generated at start.
+  std::string cert_file, key_file;
+
+  std::uint64_t seed = 1;  ///< catalog, generated text and fault rates derive from it
+  std::size_t catalog_size = 320;
+
+  /// Empty: any non-empty Bearer key is accepted. Otherwise only this key.
+  std::string api_key;
+
+  /// Fault and pacing scenario (see README "Scenario format"); null means none.
+  boost::json::value scenario;
+
+  /// How long /generation?id= answers 404 after a completion, as the real one lags.
+  std::chrono::milliseconds generation_delay{0};
+
+  std::size_t max_request_body = 64u << 20;  ///< larger requests get 413
+};
+
+/// What the mock recorded about one completion (also served by /generation?id=).
+struct generation_record {
+  std::string id;
+  std::string requested_model;  ///< `model` as sent (or the first of `models`)
+  std::string model;            ///< the model that served
+  std::string provider;         ///< provider display name
+  bool streamed = false;
+  bool cancelled = false;  ///< the client went away before the stream ended
+  std::string finish_reason;
+  std::int64_t prompt_tokens = 0, completion_tokens = 0;
+  double cost = 0;
+  int file_parses = 0;  ///< PDFs parsed for this request (0 when annotations were reused)
+  std::map<std::string, std::string> headers;  ///< attribution headers, lower-case names
+  boost::json::value request;                  ///< the request body as received
+  std::chrono::system_clock::time_point created;
+};
+
+struct server_stats {
+  std::uint64_t connections_accepted = 0;
+  std::uint64_t connections_open = 0;
+  std::uint64_t requests = 0;
+  std::uint64_t tls_handshakes = 0;
+  std::uint64_t streams_open = 0;
+};
+
+class server {
+ public:
+  /// Loads or generates certificates and the catalog; throws std::runtime_error on bad
+  /// options (unreadable PEM, invalid scenario).
+  server(boost::asio::any_io_executor ex, server_options opts);
+  ~server();
+  server(const server&) = delete;
+  server& operator=(const server&) = delete;
+
+  /// Binds and starts accepting. Throws boost::system::system_error if it cannot bind.
+  void start();
+  /// Stops accepting and closes every connection. Idempotent.
+  void stop();
+
+  std::uint16_t port() const;
+  /// "https://127.0.0.1:PORT/api/v1" (or http://)
+  std::string base_url() const;
+  /// The CA certificate (PEM) that clients must trust; empty for plain HTTP or given certs.
+  std::string ca_pem() const;
+
+  /// Replaces the scenario for requests that start from now on (throws if invalid).
+  void set_scenario(boost::json::value scenario);
+
+  std::vector<generation_record> generations() const;
+  std::optional<generation_record> generation(std::string_view id) const;
+  server_stats stats() const;
+
+  struct impl;
+
+ private:
+  std::shared_ptr<impl> impl_;
+};
+
+/// A server on a thread of its own: started by the constructor, stopped by the destructor.
+class background_server {
+ public:
+  explicit background_server(server_options opts = {});
+  ~background_server();
+  background_server(const background_server&) = delete;
+  background_server& operator=(const background_server&) = delete;
+
+  server& get() noexcept;
+  server* operator->() noexcept { return &get(); }
+
+ private:
+  struct state;
+  std::unique_ptr<state> state_;
+};
+
+}  // namespace openrouter::mock

@@ -1,0 +1,32 @@
+#pragma once
+// OpenRouter's error envelope, exactly as the real API sends it (openrouter-api.md §5).
+
+#include "reply.hpp"
+#include "scenario.hpp"
+
+#include <boost/json/object.hpp>
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace openrouter::mock {
+
+/// {"error":{"code":status,"message":...,"metadata":{...}}} with the status' usual
+/// error_type; `extra_error` members are merged into the error object.
+http_reply error_reply(unsigned status, std::string_view message, std::string_view error_type = {},
+                       boost::json::object metadata = {}, boost::json::object extra_error = {});
+
+/// An `availability` block (§5.5) for model-availability errors.
+boost::json::object availability(std::string_view code, bool retryable, std::string_view model,
+                                 std::optional<double> retry_after = std::nullopt);
+
+/// The reply of an injected pre-stream fault (http_error, wrapped_transient, rate_limit) for
+/// `model` served by `provider`; `prompt` feeds the moderation metadata.
+http_reply fault_reply(const fault& f, std::string_view model, std::string_view provider,
+                       std::string_view prompt);
+
+/// The default error_type of an HTTP status (§5.2).
+std::string_view default_error_type(unsigned status) noexcept;
+
+}  // namespace openrouter::mock

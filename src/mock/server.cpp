@@ -1,0 +1,443 @@
+// openrouter-mock's I/O: accept loop, TLS, HTTP/1.1 keep-alive connections that play the
+// replies produced by the sans-I/O handlers (routes.cpp, chat.cpp).
+#include <openrouter/mock/server.hpp>
+
+#include "routes.hpp"
+#include "state.hpp"
+#include "tls.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
+
+#include <openssl/ssl.h>
+
+#include <charconv>
+#include <fstream>
+#include <iostream>
+#include <thread>
+#include <unordered_set>
+
+namespace openrouter::mock {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace ssl = asio::ssl;
+using tcp = asio::ip::tcp;
+using namespace std::chrono_literals;
+using boost::system::error_code;
+
+namespace {
+
+constexpr auto idle_timeout = 300s;      // keep-alive connection with no request
+constexpr auto write_timeout = 60s;      // a client that stops reading
+constexpr auto handshake_timeout = 15s;
+
+std::string_view reason(unsigned status) {
+  switch (status) {
+    case 200: return "OK";
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 402: return "Payment Required";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 408: return "Request Timeout";
+    case 413: return "Payload Too Large";
+    case 422: return "Unprocessable Entity";
+    case 429: return "Too Many Requests";
+    case 500: return "Internal Server Error";
+    case 502: return "Bad Gateway";
+    case 503: return "Service Unavailable";
+    case 504: return "Gateway Timeout";
+    case 524: return "A Timeout Occurred";
+    case 529: return "Site is overloaded";
+    default: return "Status";
+  }
+}
+
+std::string head(const http_reply& r, bool keep_alive, bool chunked) {
+  std::string h = "HTTP/1.1 " + std::to_string(r.status) + " " + std::string(reason(r.status)) + "\r\n";
+  h += "Content-Type: " + r.content_type + "\r\n";
+  if (chunked) h += "Transfer-Encoding: chunked\r\n";
+  else h += "Content-Length: " + std::to_string(r.body.size()) + "\r\n";
+  for (const auto& [k, v] : r.headers) h += k + ": " + v + "\r\n";
+  if (!keep_alive) h += "Connection: close\r\n";
+  h += "\r\n";
+  return h;
+}
+
+void append_chunk(std::string& out, std::string_view data) {
+  char hex[16];
+  auto [end, ec] = std::to_chars(hex, hex + sizeof hex, data.size(), 16);
+  out.append(hex, end);
+  out += "\r\n";
+  out += data;
+  out += "\r\n";
+}
+
+// One connection's lifetime, shared with the registry that stop() walks.
+struct connection_base {
+  virtual ~connection_base() = default;
+  virtual void close() = 0;  // called on the connection's executor
+  asio::any_io_executor executor;
+};
+
+}  // namespace
+
+struct server::impl : std::enable_shared_from_this<impl> {
+  impl(asio::any_io_executor ex, server_options opts)
+      : executor(ex), state(std::move(opts)), acceptor(ex), ssl_ctx(ssl::context::tls_server) {
+    const auto& o = state.options();
+    if (o.tls) {
+      tls = o.cert_file.empty() ? generate_tls_material() : load_tls_material(o.cert_file, o.key_file);
+      ssl_ctx.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
+                          ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
+      ssl_ctx.use_certificate_chain(asio::buffer(tls.cert_pem));
+      ssl_ctx.use_private_key(asio::buffer(tls.key_pem), ssl::context::pem);
+      // Idle keep-alive connections give their buffers back: 10,000 open streams must fit.
+      SSL_CTX_set_mode(ssl_ctx.native_handle(), SSL_MODE_RELEASE_BUFFERS);
+      static const unsigned char sid[] = "openrouter-mock";
+      SSL_CTX_set_session_id_context(ssl_ctx.native_handle(), sid, sizeof sid - 1);
+    }
+  }
+
+  void start() {
+    const auto& o = state.options();
+    tcp::endpoint ep(asio::ip::make_address(o.host), o.port);
+    acceptor.open(ep.protocol());
+    acceptor.set_option(asio::socket_base::reuse_address(true));
+    acceptor.bind(ep);
+    acceptor.listen(asio::socket_base::max_listen_connections);
+    port = acceptor.local_endpoint().port();
+    asio::co_spawn(acceptor.get_executor(), accept_loop(shared_from_this()), asio::detached);
+  }
+
+  void stop() {
+    asio::post(acceptor.get_executor(), [self = shared_from_this()] {
+      error_code ec;
+      self->acceptor.close(ec);
+    });
+    std::lock_guard lock(mutex);
+    stopped = true;
+    // The posted call runs on the connection's strand, where the connection also dies, so
+    // finding it still registered there means it is alive.
+    for (connection_base* c : connections)
+      asio::post(c->executor, [self = shared_from_this(), c] {
+        if (self->is_registered(c)) c->close();
+      });
+  }
+
+  void add(connection_base* c) {
+    std::lock_guard lock(mutex);
+    connections.insert(c);
+  }
+  void remove(connection_base* c) {
+    std::lock_guard lock(mutex);
+    connections.erase(c);
+  }
+  bool is_registered(connection_base* c) {
+    std::lock_guard lock(mutex);
+    return connections.count(c) != 0;
+  }
+  bool is_stopped() {
+    std::lock_guard lock(mutex);
+    return stopped;
+  }
+
+  static asio::awaitable<void> accept_loop(std::shared_ptr<impl> self);
+
+  asio::any_io_executor executor;
+  mock_state state;
+  tls_material tls;
+  tcp::acceptor acceptor;
+  ssl::context ssl_ctx;
+  std::atomic<std::uint16_t> port{0};
+  std::mutex mutex;
+  std::unordered_set<connection_base*> connections;
+  bool stopped = false;
+};
+
+namespace {
+
+template <class Stream>
+class connection final : public connection_base {
+ public:
+  connection(std::shared_ptr<server::impl> srv, Stream stream)
+      : srv_(std::move(srv)), stream_(std::move(stream)), timer_(stream_.get_executor()) {
+    executor = stream_.get_executor();
+    srv_->add(this);
+    ++srv_->state.connections_open;
+  }
+  ~connection() override {
+    srv_->remove(this);
+    --srv_->state.connections_open;
+  }
+
+  void close() override {
+    closed_ = true;
+    timer_.cancel();
+    error_code ec;
+    socket().close(ec);
+  }
+
+  asio::awaitable<void> run() {
+    if constexpr (!std::is_same_v<Stream, beast::tcp_stream>) {
+      tcp_layer().expires_after(handshake_timeout);
+      co_await stream_.async_handshake(ssl::stream_base::server, asio::use_awaitable);
+      ++srv_->state.tls_handshakes;
+    }
+    beast::flat_buffer buffer;
+    std::size_t served = 0;
+    const auto limit = srv_->state.options().max_request_body;
+    while (!closed_) {
+      http::request_parser<http::string_body> parser;
+      parser.body_limit(limit);
+      parser.header_limit(64 * 1024);
+      tcp_layer().expires_after(idle_timeout);
+      error_code ec;
+      co_await http::async_read(stream_, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+      if (ec == http::error::body_limit) {
+        http_reply r = too_large();
+        co_await send(r, false);
+        co_return;
+      }
+      if (ec == http::error::end_of_stream || ec) co_return;
+      ++srv_->state.requests;
+      auto& req = parser.get();
+      header_map headers;
+      for (const auto& f : req) {
+        std::string name(f.name_string());
+        for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        headers.emplace(std::move(name), std::string(f.value()));
+      }
+      http_reply reply = handle_request(
+          srv_->state, request_view{req.method_string(), req.target(), headers, req.body()});
+      ++served;
+      auto scen = srv_->state.current_scenario();
+      bool limit_hit = scen->close_after_requests > 0 && served >= static_cast<std::size_t>(scen->close_after_requests);
+      bool keep_alive = req.keep_alive() && !reply.close && !(limit_hit && scen->announce_close);
+      bool ok = co_await send(reply, keep_alive);
+      // A stream that ended with an in-band error closes its connection, as OpenRouter does.
+      if (reply.stream && reply.stream->close_after()) keep_alive = false;
+      if (!ok || !keep_alive || limit_hit || closed_) {
+        if (ok && !limit_hit) co_await graceful_close();
+        co_return;  // a silent close after N requests: the keep-alive race clients must survive
+      }
+    }
+  }
+
+ private:
+  beast::tcp_stream& tcp_layer() { return beast::get_lowest_layer(stream_); }
+  tcp::socket& socket() { return tcp_layer().socket(); }
+
+  static http_reply too_large() {
+    http_reply r;
+    r.status = 413;
+    r.body = R"({"error":{"code":413,"message":"Request body too large","metadata":{"error_type":"payload_too_large"}}})";
+    return r;
+  }
+
+  asio::awaitable<bool> sleep(std::chrono::milliseconds d) {
+    if (d <= 0ms) co_return !closed_;
+    timer_.expires_after(d);
+    error_code ec;
+    co_await timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    co_return !closed_;
+  }
+
+  asio::awaitable<bool> write(std::string_view bytes) {
+    tcp_layer().expires_after(write_timeout);
+    error_code ec;
+    co_await asio::async_write(stream_, asio::buffer(bytes), asio::redirect_error(asio::use_awaitable, ec));
+    co_return !ec;
+  }
+
+  void reset() {
+    error_code ec;
+    socket().set_option(asio::socket_base::linger(true, 0), ec);
+    socket().close(ec);
+    closed_ = true;
+  }
+
+  // Plays one reply; false when the connection is gone (or was reset on purpose).
+  asio::awaitable<bool> send(http_reply& r, bool keep_alive) {
+    if (!co_await sleep(r.stall_before)) co_return false;
+    if (r.reset_before) {
+      reset();
+      co_return false;
+    }
+    if (!r.stream) {
+      std::string out = head(r, keep_alive, false);
+      if (r.reset_mid_body) {
+        out.append(r.body, 0, r.body.size() / 2);
+        co_await write(out);
+        reset();
+        co_return false;
+      }
+      out += r.body;
+      co_return co_await write(out);
+    }
+    ++srv_->state.streams_open;
+    bool ok = co_await play(r, keep_alive);
+    --srv_->state.streams_open;
+    if (!ok && !r.generation_id.empty()) srv_->state.mark_cancelled(r.generation_id);
+    co_return ok;
+  }
+
+  // Streams an SSE script as a chunked body. Steps without delay are coalesced into one write
+  // when the scenario asks for it (pacing.coalesce), else each event is its own write.
+  asio::awaitable<bool> play(http_reply& r, bool keep_alive) {
+    std::string out = head(r, keep_alive, true);
+    sse_step step;
+    bool more = r.stream->next(step);
+    while (more) {
+      if (step.delay > 0ms) {
+        if (!out.empty() && !co_await write(out)) co_return false;
+        out.clear();
+        if (!co_await sleep(step.delay)) co_return false;
+      }
+      if (step.act == sse_step::action::reset) {
+        if (!out.empty()) co_await write(out);
+        reset();
+        co_return false;
+      }
+      if (!step.bytes.empty()) append_chunk(out, step.bytes);
+      more = r.stream->next(step);
+      bool flush = !more || step.delay > 0ms || out.size() >= 64 * 1024 || !r.stream->coalesce();
+      if (flush && !out.empty()) {
+        if (!co_await write(out)) co_return false;
+        out.clear();
+      }
+    }
+    out += "0\r\n\r\n";
+    co_return co_await write(out);
+  }
+
+  asio::awaitable<void> graceful_close() {
+    if constexpr (!std::is_same_v<Stream, beast::tcp_stream>) {
+      tcp_layer().expires_after(5s);
+      error_code ec;
+      co_await stream_.async_shutdown(asio::redirect_error(asio::use_awaitable, ec));
+    }
+    error_code ec;
+    socket().shutdown(tcp::socket::shutdown_send, ec);
+    socket().close(ec);
+  }
+
+  std::shared_ptr<server::impl> srv_;
+  Stream stream_;
+  asio::steady_timer timer_;
+  bool closed_ = false;
+};
+
+template <class Stream>
+asio::awaitable<void> run_connection(std::shared_ptr<server::impl> srv, Stream stream) {
+  connection<Stream> conn(std::move(srv), std::move(stream));
+  try {
+    co_await conn.run();
+  } catch (const boost::system::system_error&) {
+    // handshake failures, timeouts, resets: the connection is simply gone
+  }
+}
+
+}  // namespace
+
+asio::awaitable<void> server::impl::accept_loop(std::shared_ptr<impl> self) {
+  while (true) {
+    error_code ec;
+    tcp::socket socket = co_await self->acceptor.async_accept(asio::make_strand(self->executor),
+                                                               asio::redirect_error(asio::use_awaitable, ec));
+    if (ec == asio::error::operation_aborted || !self->acceptor.is_open()) co_return;
+    if (ec) {
+      // Out of descriptors or a transient failure: back off briefly rather than spin.
+      asio::steady_timer t(self->acceptor.get_executor(), 20ms);
+      co_await t.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+      continue;
+    }
+    ++self->state.connections_accepted;
+    socket.set_option(tcp::no_delay(true), ec);
+    auto ex = socket.get_executor();
+    if (self->state.options().tls) {
+      beast::ssl_stream<beast::tcp_stream> stream(beast::tcp_stream(std::move(socket)), self->ssl_ctx);
+      asio::co_spawn(ex, run_connection(self, std::move(stream)), asio::detached);
+    } else {
+      asio::co_spawn(ex, run_connection(self, beast::tcp_stream(std::move(socket))), asio::detached);
+    }
+  }
+}
+
+server::server(asio::any_io_executor ex, server_options opts)
+    : impl_(std::make_shared<impl>(std::move(ex), std::move(opts))) {}
+
+server::~server() { stop(); }
+
+void server::start() { impl_->start(); }
+void server::stop() { impl_->stop(); }
+std::uint16_t server::port() const { return impl_->port; }
+
+std::string server::base_url() const {
+  const auto& o = impl_->state.options();
+  std::string host = o.host.find(':') != std::string::npos ? "[" + o.host + "]" : o.host;
+  return std::string(o.tls ? "https://" : "http://") + host + ":" + std::to_string(port()) + "/api/v1";
+}
+
+std::string server::ca_pem() const { return impl_->tls.ca_pem; }
+
+void server::set_scenario(boost::json::value scenario) {
+  try {
+    impl_->state.set_scenario(scenario);
+  } catch (const std::invalid_argument& e) {
+    throw std::runtime_error(e.what());
+  }
+}
+
+std::vector<generation_record> server::generations() const { return impl_->state.all(); }
+std::optional<generation_record> server::generation(std::string_view id) const { return impl_->state.find(id); }
+
+server_stats server::stats() const {
+  const auto& s = impl_->state;
+  return {s.connections_accepted, s.connections_open, s.requests, s.tls_handshakes, s.streams_open};
+}
+
+struct background_server::state {
+  asio::io_context ioc{1};
+  std::optional<server> srv;
+  std::thread thread;
+};
+
+background_server::background_server(server_options opts) : state_(std::make_unique<state>()) {
+  state_->srv.emplace(state_->ioc.get_executor(), std::move(opts));
+  state_->srv->start();
+  state_->thread = std::thread([s = state_.get()] { s->ioc.run(); });
+}
+
+background_server::~background_server() {
+  state_->srv->stop();
+  // Connections close on the server's thread; give them a moment, then stop the loop.
+  auto deadline = std::chrono::steady_clock::now() + 2s;
+  while (state_->srv->stats().connections_open > 0 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(1ms);
+  state_->ioc.stop();
+  state_->thread.join();
+  state_->srv.reset();
+}
+
+server& background_server::get() noexcept { return *state_->srv; }
+
+}  // namespace openrouter::mock

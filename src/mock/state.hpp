@@ -1,0 +1,53 @@
+#pragma once
+// State shared by every connection of one openrouter-mock server. Thread-safe.
+
+#include <openrouter/mock/server.hpp>
+
+#include "catalog.hpp"
+#include "scenario.hpp"
+
+#include <atomic>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <unordered_map>
+
+namespace openrouter::mock {
+
+class mock_state {
+ public:
+  explicit mock_state(server_options opts);
+
+  const server_options& options() const noexcept { return opts_; }
+  const catalog& models() const noexcept { return catalog_; }
+  fault_engine& faults() noexcept { return faults_; }
+
+  std::shared_ptr<const scenario> current_scenario() const;
+  void set_scenario(const boost::json::value& v);  // throws std::invalid_argument
+  std::chrono::milliseconds generation_delay() const;
+
+  /// A fresh "gen-<unix>-<20 chars>" id (unique within the process).
+  std::string new_generation_id(std::int64_t created);
+
+  void record(generation_record r);
+  void mark_cancelled(const std::string& id);
+  std::optional<generation_record> find(std::string_view id) const;
+  std::vector<generation_record> all() const;
+  double total_cost() const;
+
+  std::atomic<std::uint64_t> connections_accepted{0}, connections_open{0}, requests{0},
+      tls_handshakes{0}, streams_open{0};
+
+ private:
+  server_options opts_;
+  catalog catalog_;
+  fault_engine faults_;
+  mutable std::mutex mutex_;
+  std::shared_ptr<const scenario> scenario_;
+  std::unordered_map<std::string, generation_record> generations_;
+  std::deque<std::string> order_;  // oldest first, bounds memory on long runs
+  double total_cost_ = 0;
+  std::atomic<std::uint64_t> next_id_{0};
+};
+
+}  // namespace openrouter::mock

@@ -1,0 +1,145 @@
+// The openrouter-mock executable: its one "listening" line, --ca-out, --plain, --scenario,
+// bad options, and a clean exit on SIGTERM / SIGINT.
+#include "support/http_client.hpp"
+
+#include <boost/test/unit_test.hpp>
+
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+using namespace test;
+
+namespace {
+
+// A child process whose stdout we read line by line.
+struct child {
+  pid_t pid = -1;
+  FILE* out = nullptr;
+
+  explicit child(std::vector<std::string> args) {
+    int fds[2];
+    BOOST_REQUIRE(pipe(fds) == 0);
+    pid = fork();
+    BOOST_REQUIRE(pid >= 0);
+    if (pid == 0) {
+      dup2(fds[1], STDOUT_FILENO);
+      close(fds[0]);
+      close(fds[1]);
+      std::vector<char*> argv;
+      std::string exe = OPENROUTER_BINARY_DIR "/openrouter-mock";
+      argv.push_back(exe.data());
+      for (auto& a : args) argv.push_back(a.data());
+      argv.push_back(nullptr);
+      execv(exe.c_str(), argv.data());
+      _exit(127);
+    }
+    close(fds[1]);
+    out = fdopen(fds[0], "r");
+  }
+
+  std::string line() {
+    char buf[512];
+    if (!std::fgets(buf, sizeof buf, out)) return {};
+    std::string s(buf);
+    if (!s.empty() && s.back() == '\n') s.pop_back();
+    return s;
+  }
+
+  // Exit status after `sig`, waiting at most 10 s (then SIGKILL and report -1).
+  int stop(int sig) {
+    kill(pid, sig);
+    for (int i = 0; i < 1000; ++i) {
+      int status = 0;
+      if (waitpid(pid, &status, WNOHANG) == pid) {
+        pid = -1;
+        return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+      }
+      usleep(10000);
+    }
+    kill(pid, SIGKILL);
+    waitpid(pid, nullptr, 0);
+    pid = -1;
+    return -1;
+  }
+
+  int wait_exit() {
+    int status = 0;
+    waitpid(pid, &status, 0);
+    pid = -1;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  }
+
+  ~child() {
+    if (pid > 0) stop(SIGKILL);
+    if (out) fclose(out);
+  }
+};
+
+std::uint16_t port_of(const std::string& line) {
+  return static_cast<std::uint16_t>(std::stoi(line.substr(line.rfind(':') + 1)));
+}
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::string temp_path(const char* name) {
+  return "/tmp/openrouter-mock-test-" + std::to_string(getpid()) + "-" + name;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(executable_test)
+
+BOOST_AUTO_TEST_CASE(tls_with_ca_out_and_sigterm) {
+  std::string ca = temp_path("ca.pem");
+  child c({"--port", "0", "--ca-out", ca});
+  std::string line = c.line();
+  BOOST_TEST(line.rfind("listening https://127.0.0.1:", 0) == 0);
+  std::string pem = slurp(ca);
+  BOOST_TEST(pem.find("BEGIN CERTIFICATE") != std::string::npos);
+  http_client client("127.0.0.1", port_of(line), pem);
+  BOOST_TEST(client.get(api("/models?limit=1")).status == 200);
+  BOOST_TEST(c.stop(SIGTERM) == 0);
+  std::remove(ca.c_str());
+}
+
+BOOST_AUTO_TEST_CASE(plain_with_scenario_and_sigint) {
+  std::string scen = temp_path("scenario.json");
+  std::ofstream(scen) << R"({"models":{"openai/gpt-4o-mini":{"faults":[{"kind":"http_error","status":503,"retry_after":1}]}}})";
+  child c({"--plain", "--port", "0", "--scenario", scen, "--api-key", "k1"});
+  std::string line = c.line();
+  BOOST_TEST(line.rfind("listening http://127.0.0.1:", 0) == 0);
+  http_client client("127.0.0.1", port_of(line), "", "localhost", "k1");
+  auto r = client.request("POST", api("/chat/completions"),
+                          R"({"model":"openai/gpt-4o-mini","messages":[{"role":"user","content":"hi"}]})");
+  BOOST_TEST(r.status == 503);
+  BOOST_TEST(r.header("retry-after") == "1");
+  client.set_api_key("k2");
+  BOOST_TEST(client.get(api("/key")).status == 401);
+  BOOST_TEST(c.stop(SIGINT) == 0);
+  std::remove(scen.c_str());
+}
+
+BOOST_AUTO_TEST_CASE(bad_options_fail_with_a_message) {
+  child a({"--plain", "--tls"});
+  BOOST_TEST(a.wait_exit() == 2);
+  std::string scen = temp_path("bad.json");
+  std::ofstream(scen) << R"({"models":{"x":{"faults":[{"kind":"explode"}]}}})";
+  child b({"--scenario", scen});
+  BOOST_TEST(b.wait_exit() == 2);
+  std::remove(scen.c_str());
+}
+
+BOOST_AUTO_TEST_SUITE_END()
