@@ -539,7 +539,7 @@ http_reply json_reply(const completion& c) {
   if (c.inband && c.inband->kind == fault_kind::malformed_json) r.body.resize(r.body.size() / 2);
   if (c.inband && c.inband->kind == fault_kind::reset) r.reset_mid_body = true;
   if (c.inband && c.inband->kind == fault_kind::stall && c.inband->after_tokens >= 0)
-    r.stall_before = std::chrono::milliseconds(static_cast<long>(c.inband->seconds * 1000));
+    r.stall_mid_body = std::chrono::milliseconds(static_cast<long>(c.inband->seconds * 1000));
   return r;
 }
 

@@ -42,6 +42,7 @@ struct http_reply {
   std::chrono::milliseconds stall_before{0};  ///< silence before the status line
   bool reset_before = false;                   ///< reset instead of answering
   bool reset_mid_body = false;                 ///< send headers and half the body, then reset
+  std::chrono::milliseconds stall_mid_body{0};  ///< send headers and half the body, wait, then the rest
   bool close = false;                          ///< close the connection after this reply
   std::string generation_id;                   ///< to mark as cancelled if the client leaves
 };

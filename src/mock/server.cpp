@@ -290,6 +290,12 @@ class connection final : public connection_base {
         reset();
         co_return false;
       }
+      if (r.stall_mid_body > 0ms) {
+        // Headers and half the body, silence, then the rest: a client's idle-read deadline fires.
+        out.append(r.body, 0, r.body.size() / 2);
+        if (!co_await write(out) || !co_await sleep(r.stall_mid_body)) co_return false;
+        co_return co_await write(std::string_view(r.body).substr(r.body.size() / 2));
+      }
       out += r.body;
       co_return co_await write(out);
     }

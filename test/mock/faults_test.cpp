@@ -139,6 +139,10 @@ BOOST_AUTO_TEST_CASE(stall_and_slow_ttft) {
   auto before = f.chat(chat_body("fault/stall;seconds=0.3"));
   BOOST_TEST(before.status == 200);
   BOOST_TEST(before.elapsed >= 300ms);
+  auto mid = f.chat(chat_body("fault/stall;seconds=0.3;after_tokens=1"));  // non-streaming: mid-body
+  BOOST_TEST(mid.status == 200);
+  BOOST_TEST(mid.elapsed >= 300ms);
+  BOOST_TEST(mid.json().at("choices").is_array());
   auto slow = f.chat(chat_body("fault/none_but_pacing", "x", true));
   BOOST_TEST(slow.status == 400);  // unknown kind is a clear error
   openrouter::mock::server_options o;

@@ -1,0 +1,160 @@
+#pragma once
+// openrouter::client: one asynchronous operation per OpenRouter endpoint over a keep-alive
+// connection pool.
+//
+// Every operation takes a completion token (default asio::deferred, so `co_await
+// client.async_chat(req, diag)` works; use_future, callbacks and as_tuple work too), completes
+// with void(error_code, T), honours per-operation cancellation (terminal: a cancelled request's
+// connection is closed, never reused) and fills the caller's `diagnostics` (which must outlive
+// the operation) with what an error_code cannot carry.
+//
+// Thread safety: a client may be shared by any number of operations running on any threads of
+// its io_context(s); each operation runs on a strand of its own and the pool is synchronized.
+// The client and its executor's execution context must outlive every operation.
+
+#include <openrouter/config.hpp>
+#include <openrouter/error.hpp>
+#include <openrouter/pool_stats.hpp>
+#include <openrouter/wire/chat_request.hpp>
+#include <openrouter/wire/chat_response.hpp>
+#include <openrouter/wire/generation.hpp>
+#include <openrouter/wire/key.hpp>
+#include <openrouter/wire/models.hpp>
+
+#include <boost/asio/any_completion_handler.hpp>
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/async_result.hpp>
+#include <boost/asio/deferred.hpp>
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace openrouter {
+
+/// Query of GET /models and /models/user; unset members are not sent.
+struct models_query {
+  std::optional<std::string> category;
+  std::vector<std::string> supported_parameters;  ///< every one required
+  std::vector<std::string> input_modalities;
+  std::vector<std::string> output_modalities;  ///< the server's default is "text"; "all" lists all
+  std::optional<std::string> sort;
+  std::optional<std::string> q;
+  std::optional<std::int64_t> offset, limit;
+  std::map<std::string, std::string> extra;  ///< any other documented parameter
+};
+
+/// How long async_wait_generation keeps polling a /generation that still answers 404.
+struct generation_poll {
+  std::chrono::milliseconds first_delay{250};
+  double multiplier = 2.0;
+  std::chrono::milliseconds max_delay{2000};
+  std::chrono::milliseconds max_wait{std::chrono::seconds(10)};
+};
+
+class client {
+ public:
+  using executor_type = boost::asio::any_io_executor;
+  template <class T>
+  using handler = boost::asio::any_completion_handler<void(boost::system::error_code, T)>;
+
+  /// Throws std::invalid_argument for an unusable configuration.
+  explicit client(executor_type ex, client_config cfg = client_config::from_env());
+  ~client();
+  client(const client&) = delete;
+  client& operator=(const client&) = delete;
+
+  executor_type get_executor() const noexcept;
+  const client_config& config() const noexcept;
+  pool_stats pool_statistics() const;
+
+  /// POST /chat/completions, non-streaming (`stream` is forced off). A 200 whose choice
+  /// carries an error completes with errc::provider_error and the partial response.
+  template <class Token = boost::asio::deferred_t>
+  auto async_chat(wire::chat_request req, diagnostics& diag, Token&& token = {}) {
+    return start<wire::chat_response>(std::forward<Token>(token), &client::do_chat, std::move(req), diag);
+  }
+
+  /// GET /models with the query's filters.
+  template <class Token = boost::asio::deferred_t>
+  auto async_models(models_query q, diagnostics& diag, Token&& token = {}) {
+    return start<wire::models_page>(std::forward<Token>(token), &client::do_models, std::move(q), diag);
+  }
+
+  /// GET /models/user (filtered by the account's preferences; needs the key).
+  template <class Token = boost::asio::deferred_t>
+  auto async_user_models(models_query q, diagnostics& diag, Token&& token = {}) {
+    return start<wire::models_page>(std::forward<Token>(token), &client::do_user_models, std::move(q), diag);
+  }
+
+  /// GET /models/{author}/{slug}/endpoints for "author/slug".
+  template <class Token = boost::asio::deferred_t>
+  auto async_model_endpoints(std::string model_id, diagnostics& diag, Token&& token = {}) {
+    return start<wire::model_endpoints>(std::forward<Token>(token), &client::do_endpoints, std::move(model_id), diag);
+  }
+
+  /// GET /providers.
+  template <class Token = boost::asio::deferred_t>
+  auto async_providers(diagnostics& diag, Token&& token = {}) {
+    return start<wire::provider_list>(std::forward<Token>(token), &client::do_providers, std::monostate{}, diag);
+  }
+
+  /// GET /generation?id= (one look-up; 404 while the record is not written yet).
+  template <class Token = boost::asio::deferred_t>
+  auto async_generation(std::string id, diagnostics& diag, Token&& token = {}) {
+    return start<wire::generation>(std::forward<Token>(token), &client::do_generation, std::move(id), diag);
+  }
+
+  /// GET /generation?id=, polling with backoff while it answers 404, at most poll.max_wait;
+  /// then errc::generation_pending.
+  template <class Token = boost::asio::deferred_t>
+  auto async_wait_generation(std::string id, generation_poll poll, diagnostics& diag, Token&& token = {}) {
+    return start<wire::generation>(std::forward<Token>(token), &client::do_wait_generation,
+                                   std::make_pair(std::move(id), poll), diag);
+  }
+
+  /// GET /key: the current key's limits and usage.
+  template <class Token = boost::asio::deferred_t>
+  auto async_key(diagnostics& diag, Token&& token = {}) {
+    return start<wire::key_info>(std::forward<Token>(token), &client::do_key, std::monostate{}, diag);
+  }
+
+  /// The catalog (GET /models?output_modalities=all), cached for `max_age`; concurrent callers
+  /// share one request (single flight).
+  template <class Token = boost::asio::deferred_t>
+  auto async_catalog(std::chrono::milliseconds max_age, diagnostics& diag, Token&& token = {}) {
+    return start<std::shared_ptr<const wire::models_page>>(std::forward<Token>(token), &client::do_catalog, max_age,
+                                                           diag);
+  }
+
+  struct impl;
+
+ private:
+  template <class T, class Token, class Fn, class Arg>
+  auto start(Token&& token, Fn fn, Arg arg, diagnostics& diag) {
+    return boost::asio::async_initiate<Token, void(boost::system::error_code, T)>(
+        [this, fn](auto h, Arg a, diagnostics* d) { (this->*fn)(std::move(a), *d, handler<T>(std::move(h))); },
+        token, std::move(arg), &diag);
+  }
+
+  void do_chat(wire::chat_request req, diagnostics& diag, handler<wire::chat_response> h);
+  void do_models(models_query q, diagnostics& diag, handler<wire::models_page> h);
+  void do_user_models(models_query q, diagnostics& diag, handler<wire::models_page> h);
+  void do_endpoints(std::string id, diagnostics& diag, handler<wire::model_endpoints> h);
+  void do_providers(std::monostate, diagnostics& diag, handler<wire::provider_list> h);
+  void do_generation(std::string id, diagnostics& diag, handler<wire::generation> h);
+  void do_wait_generation(std::pair<std::string, generation_poll> a, diagnostics& diag, handler<wire::generation> h);
+  void do_key(std::monostate, diagnostics& diag, handler<wire::key_info> h);
+  void do_catalog(std::chrono::milliseconds max_age, diagnostics& diag,
+                  handler<std::shared_ptr<const wire::models_page>> h);
+
+  std::shared_ptr<impl> impl_;
+};
+
+/// "?a=1&b=x%20y" for a models_query ("" when empty).
+std::string encode_query(const models_query& q);
+
+}  // namespace openrouter

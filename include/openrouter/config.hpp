@@ -1,0 +1,77 @@
+#pragma once
+// client_config: everything a client is configured with, as a plain aggregate with documented
+// defaults. `client_config::from_env()` fills what the environment provides.
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace openrouter {
+
+/// A dependency-free logger: the client calls `sink` for records at or above `min_level`.
+/// Records never contain the API key or request bodies.
+struct logger {
+  enum class level { debug, info, warning, error };
+  level min_level = level::warning;
+  std::function<void(level, std::string_view)> sink;  ///< empty: no logging
+};
+
+struct timeouts {
+  /// Resolve + TCP connect + TLS handshake of a new connection.
+  std::chrono::milliseconds connect{std::chrono::seconds(10)};
+  /// From the request being written to the response headers. Non-streaming completions only
+  /// send headers once the model has finished, so this is generous by default.
+  std::chrono::milliseconds response_headers{std::chrono::minutes(10)};
+  /// Longest silence between two reads of a response body (streams: between events, including
+  /// OpenRouter's keep-alive comments).
+  std::chrono::milliseconds read_idle{std::chrono::seconds(90)};
+  /// The whole operation, pool wait included; zero means no overall deadline.
+  std::chrono::milliseconds total{0};
+};
+
+struct pool_options {
+  std::size_t max_connections = 256;  ///< across all origins
+  std::size_t max_per_origin = 256;   ///< per scheme+host+port
+  /// How long a request waits (FIFO) for a connection when the limits are reached.
+  std::chrono::milliseconds acquire_timeout{std::chrono::seconds(30)};
+  /// Idle keep-alive connections older than this are closed rather than reused.
+  std::chrono::milliseconds idle_timeout{std::chrono::seconds(50)};
+};
+
+struct tls_options {
+  bool use_system_store = true;  ///< trust the system's CA certificates
+  std::string ca_file;           ///< an extra CA (PEM file), e.g. openrouter-mock's
+  std::string ca_pem;            ///< an extra CA given in memory
+  // There is deliberately no way to turn verification off.
+};
+
+struct client_config {
+  /// "https://openrouter.ai/api/v1" by default; any OpenAI-compatible base URL works,
+  /// http:// included (local vLLM / llama.cpp servers).
+  std::string base_url = "https://openrouter.ai/api/v1";
+  /// Sent only as "Authorization: Bearer <key>". Never logged, never in an error message.
+  std::string api_key;
+  std::string site_url;  ///< HTTP-Referer (app attribution), sent only when set
+  std::string app_name;  ///< X-OpenRouter-Title, sent only when set
+  bool send_legacy_title = false;  ///< also send the legacy X-Title
+  std::vector<std::pair<std::string, std::string>> extra_headers;
+  std::string user_agent;  ///< empty: "openrouter-cpp/<version>"
+
+  timeouts timeout;
+  pool_options pool;
+  tls_options tls;
+  /// Responses larger than this fail with errc::response_too_large (Beast's 8 MB default
+  /// would cut a large catalog).
+  std::size_t max_response_bytes = 64u << 20;
+  logger log;
+
+  /// Defaults overridden by OPENROUTER_API_KEY, OPENROUTER_BASE_URL, OPENROUTER_SITE_URL,
+  /// OPENROUTER_APP_NAME and OPENROUTER_CA_FILE when they are set and non-empty.
+  static client_config from_env();
+};
+
+}  // namespace openrouter

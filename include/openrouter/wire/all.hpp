@@ -1,0 +1,13 @@
+#pragma once
+// Every wire type: requests, responses, stream chunks, errors, catalog, generation and key.
+#include <openrouter/wire/chat_chunk.hpp>
+#include <openrouter/wire/chat_request.hpp>
+#include <openrouter/wire/chat_response.hpp>
+#include <openrouter/wire/error_body.hpp>
+#include <openrouter/wire/generation.hpp>
+#include <openrouter/wire/json.hpp>
+#include <openrouter/wire/key.hpp>
+#include <openrouter/wire/message.hpp>
+#include <openrouter/wire/models.hpp>
+#include <openrouter/wire/percentiles.hpp>
+#include <openrouter/wire/usage.hpp>

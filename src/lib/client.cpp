@@ -1,0 +1,300 @@
+#include <openrouter/client.hpp>
+
+#include "http/transport.hpp"
+
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/url/encode.hpp>
+#include <boost/url/rfc/unreserved_chars.hpp>
+
+#include <mutex>
+
+namespace openrouter {
+namespace asio = boost::asio;
+namespace http = boost::beast::http;
+using boost::system::error_code;
+using detail::http_request;
+using detail::http_response;
+
+template <class T>
+using result = std::pair<error_code, T>;
+
+struct client::impl {
+  impl(const executor_type& ex, const client_config& cfg) : transport(ex, cfg) {}
+  detail::transport transport;
+
+  // Catalog cache with single flight.
+  struct waiter {
+    diagnostics* diag;
+    handler<std::shared_ptr<const wire::models_page>> h;
+  };
+  std::mutex cache_mutex;
+  std::shared_ptr<const wire::models_page> catalog;
+  std::chrono::steady_clock::time_point catalog_at;
+  std::vector<waiter> catalog_waiters;
+  bool catalog_in_flight = false;
+};
+
+namespace {
+
+// Delivers a result to a handler on the handler's own executor.
+template <class T>
+void complete(client::handler<T> h, const asio::any_io_executor& fallback, error_code ec, T value) {
+  auto ex = asio::get_associated_executor(h, fallback);
+  asio::dispatch(ex, [h = std::move(h), ec, value = std::move(value)]() mutable { std::move(h)(ec, std::move(value)); });
+}
+
+// Runs one operation as a coroutine on a strand of its own, wired to the handler's
+// cancellation slot; the handler gets the result on its own executor.
+template <class T>
+void launch(const std::shared_ptr<client::impl>& im, asio::awaitable<result<T>> op, client::handler<T> h) {
+  auto slot = asio::get_associated_cancellation_slot(h);
+  auto strand = asio::make_strand(im->transport.executor());
+  asio::co_spawn(strand, std::move(op),
+                 asio::bind_cancellation_slot(slot, [h = std::move(h), strand](std::exception_ptr e, result<T> r) mutable {
+                   if (e) r = {make_error_code(errc::invalid_argument), T{}};  // only bad_alloc-class failures land here
+                   complete<T>(std::move(h), strand, r.first, std::move(r.second));
+                 }));
+}
+
+// The start of a body that could not be understood, without the key and bounded.
+std::string excerpt(std::string_view body, const std::string& key) {
+  std::string s(body.substr(0, 512));
+  if (!key.empty())
+    for (std::size_t pos; (pos = s.find(key)) != std::string::npos;) s.replace(pos, key.size(), "[redacted]");
+  for (char& c : s)
+    if (static_cast<unsigned char>(c) < 0x20 && c != '\n') c = ' ';
+  return s;
+}
+
+// The typed error of a non-2xx response; fills diag from OpenRouter's error envelope.
+error_code api_failure(const http_response& res, diagnostics& diag, const std::string& key) {
+  wire::error_body b = wire::parse_error_body(res.body);
+  diag.error = std::move(b.error);
+  if (diag.error.message.empty()) diag.body_excerpt = excerpt(res.body, key);
+  if (!diag.retry_after && diag.error.availability && diag.error.availability->retry_after)
+    diag.retry_after = std::chrono::milliseconds(static_cast<std::int64_t>(*diag.error.availability->retry_after * 1000));
+  if (diag.provider.empty()) diag.provider = std::string(diag.error.provider_name());
+  bool moderation = res.status == 403 && diag.error.moderation().has_value();
+  return make_error_code(errc_from_status(res.status, moderation));
+}
+
+bool is_json(const std::string& content_type) {
+  return content_type.find("json") != std::string::npos;
+}
+
+// One request whose 2xx body decodes into T.
+template <class T, class Decode>
+asio::awaitable<result<T>> call_json(std::shared_ptr<client::impl> im, http_request req, diagnostics& diag,
+                                     Decode decode) {
+  diag.clear();
+  error_code ec;
+  auto& t = im->transport;
+  http_response res = co_await t.execute(req, detail::deadlines::start(t.config().timeout), diag, ec);
+  if (ec) co_return result<T>{ec, T{}};
+  if (res.status < 200 || res.status > 299) co_return result<T>{api_failure(res, diag, t.config().api_key), T{}};
+  if (!is_json(res.content_type)) {
+    diag.body_excerpt = excerpt(res.body, t.config().api_key);
+    diag.detail = "content-type: " + res.content_type;
+    co_return result<T>{make_error_code(errc::unexpected_content_type), T{}};
+  }
+  T value{};
+  wire::decode_error err;
+  decode(res.body, value, err);
+  if (err) {
+    diag.detail = err.message();
+    diag.body_excerpt = excerpt(res.body, t.config().api_key);
+    co_return result<T>{make_error_code(errc::bad_json), T{}};
+  }
+  co_return result<T>{error_code{}, std::move(value)};
+}
+
+template <class T>
+auto parse_body() {
+  return [](std::string_view body, T& out, wire::decode_error& err) { wire::parse(body, out, err); };
+}
+
+template <class T>
+auto parse_data_body() {
+  return [](std::string_view body, T& out, wire::decode_error& err) { wire::parse_data(body, out, err); };
+}
+
+std::string encode(std::string_view s) { return boost::urls::encode(s, boost::urls::unreserved_chars); }
+
+std::string join(const std::vector<std::string>& v) {
+  std::string out;
+  for (const auto& s : v) out += (out.empty() ? "" : ",") + s;
+  return out;
+}
+
+asio::awaitable<result<wire::chat_response>> chat_op(std::shared_ptr<client::impl> im, wire::chat_request req,
+                                                     diagnostics& diag) {
+  req.stream.reset();  // non-streaming: omit the field (false is the default)
+  http_request hr{http::verb::post, "/chat/completions", wire::serialize(req)};
+  auto r = co_await call_json<wire::chat_response>(im, std::move(hr), diag, parse_body<wire::chat_response>());
+  if (r.first) co_return r;
+  wire::chat_response& res = r.second;
+  if (diag.generation_id.empty()) diag.generation_id = res.id;
+  diag.provider = res.provider;
+  // OpenRouter reports a provider failure after partial output inside the 200 body.
+  for (const auto& c : res.choices) {
+    if (c.error || c.finish_reason == "error") {
+      if (c.error) diag.error = *c.error;
+      r.first = make_error_code(errc::provider_error);
+      break;
+    }
+  }
+  co_return r;
+}
+
+asio::awaitable<result<wire::generation>> wait_generation_op(std::shared_ptr<client::impl> im, std::string id,
+                                                             generation_poll poll, diagnostics& diag) {
+  auto start = std::chrono::steady_clock::now();
+  auto delay = poll.first_delay;
+  asio::steady_timer timer(co_await asio::this_coro::executor);
+  while (true) {
+    // Named, not a temporary inside the co_await expression: GCC 12 mis-destroys those.
+    http_request look_up{http::verb::get, "/generation?id=" + encode(id), {}};
+    auto r = co_await call_json<wire::generation>(im, std::move(look_up), diag, parse_data_body<wire::generation>());
+    if (r.first != make_error_code(errc::not_found)) co_return r;
+    if (std::chrono::steady_clock::now() + delay - start > poll.max_wait)
+      co_return result<wire::generation>{make_error_code(errc::generation_pending), {}};
+    timer.expires_after(delay);
+    error_code ec;
+    co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) co_return result<wire::generation>{ec, {}};  // cancelled
+    delay = std::min(poll.max_delay, std::chrono::milliseconds(static_cast<std::int64_t>(delay.count() * poll.multiplier)));
+  }
+}
+
+}  // namespace
+
+std::string encode_query(const models_query& q) {
+  std::string out;
+  auto add = [&](std::string_view k, std::string_view v) {
+    out += out.empty() ? "?" : "&";
+    out += encode(k);
+    out += "=";
+    out += encode(v);
+  };
+  if (q.category) add("category", *q.category);
+  if (!q.supported_parameters.empty()) add("supported_parameters", join(q.supported_parameters));
+  if (!q.input_modalities.empty()) add("input_modalities", join(q.input_modalities));
+  if (!q.output_modalities.empty()) add("output_modalities", join(q.output_modalities));
+  if (q.sort) add("sort", *q.sort);
+  if (q.q) add("q", *q.q);
+  if (q.offset) add("offset", std::to_string(*q.offset));
+  if (q.limit) add("limit", std::to_string(*q.limit));
+  for (const auto& [k, v] : q.extra) add(k, v);
+  return out;
+}
+
+client::client(executor_type ex, client_config cfg) : impl_(std::make_shared<impl>(ex, cfg)) {}
+client::~client() = default;
+
+client::executor_type client::get_executor() const noexcept { return impl_->transport.executor(); }
+const client_config& client::config() const noexcept { return impl_->transport.config(); }
+pool_stats client::pool_statistics() const { return impl_->transport.stats(); }
+
+void client::do_chat(wire::chat_request req, diagnostics& diag, handler<wire::chat_response> h) {
+  launch(impl_, chat_op(impl_, std::move(req), diag), std::move(h));
+}
+
+void client::do_models(models_query q, diagnostics& diag, handler<wire::models_page> h) {
+  launch(impl_, call_json<wire::models_page>(impl_, {http::verb::get, "/models" + encode_query(q), {}}, diag,
+                                             parse_body<wire::models_page>()),
+         std::move(h));
+}
+
+void client::do_user_models(models_query q, diagnostics& diag, handler<wire::models_page> h) {
+  launch(impl_, call_json<wire::models_page>(impl_, {http::verb::get, "/models/user" + encode_query(q), {}}, diag,
+                                             parse_body<wire::models_page>()),
+         std::move(h));
+}
+
+void client::do_endpoints(std::string id, diagnostics& diag, handler<wire::model_endpoints> h) {
+  auto slash = id.find('/');
+  if (slash == std::string::npos || slash == 0 || slash + 1 == id.size()) {
+    diag.clear();
+    diag.detail = "expected a model id of the form author/slug";
+    complete<wire::model_endpoints>(std::move(h), get_executor(), make_error_code(errc::invalid_argument), {});
+    return;
+  }
+  std::string target = "/models/" + encode(id.substr(0, slash)) + "/" + encode(id.substr(slash + 1)) + "/endpoints";
+  launch(impl_, call_json<wire::model_endpoints>(impl_, {http::verb::get, target, {}}, diag,
+                                                 parse_data_body<wire::model_endpoints>()),
+         std::move(h));
+}
+
+void client::do_providers(std::monostate, diagnostics& diag, handler<wire::provider_list> h) {
+  launch(impl_, call_json<wire::provider_list>(impl_, {http::verb::get, "/providers", {}}, diag,
+                                               parse_body<wire::provider_list>()),
+         std::move(h));
+}
+
+void client::do_generation(std::string id, diagnostics& diag, handler<wire::generation> h) {
+  launch(impl_, call_json<wire::generation>(impl_, {http::verb::get, "/generation?id=" + encode(id), {}}, diag,
+                                            parse_data_body<wire::generation>()),
+         std::move(h));
+}
+
+void client::do_wait_generation(std::pair<std::string, generation_poll> a, diagnostics& diag,
+                                handler<wire::generation> h) {
+  launch(impl_, wait_generation_op(impl_, std::move(a.first), a.second, diag), std::move(h));
+}
+
+void client::do_key(std::monostate, diagnostics& diag, handler<wire::key_info> h) {
+  launch(impl_, call_json<wire::key_info>(impl_, {http::verb::get, "/key", {}}, diag, parse_data_body<wire::key_info>()),
+         std::move(h));
+}
+
+void client::do_catalog(std::chrono::milliseconds max_age, diagnostics& diag,
+                        handler<std::shared_ptr<const wire::models_page>> h) {
+  using page_ptr = std::shared_ptr<const wire::models_page>;
+  {
+    std::lock_guard lock(impl_->cache_mutex);
+    if (impl_->catalog && std::chrono::steady_clock::now() - impl_->catalog_at <= max_age) {
+      diag.clear();
+      complete<page_ptr>(std::move(h), get_executor(), {}, impl_->catalog);
+      return;
+    }
+    impl_->catalog_waiters.push_back({&diag, std::move(h)});
+    if (impl_->catalog_in_flight) return;  // single flight: ride along
+    impl_->catalog_in_flight = true;
+  }
+  auto im = impl_;
+  auto fetch = [](std::shared_ptr<impl> im) -> asio::awaitable<void> {
+    diagnostics d;
+    models_query q;
+    q.output_modalities = {"all"};
+    http_request list{http::verb::get, "/models" + encode_query(q), {}};  // named: see wait_generation_op
+    auto r = co_await call_json<wire::models_page>(im, std::move(list), d, parse_body<wire::models_page>());
+    std::vector<impl::waiter> waiters;
+    page_ptr page;
+    {
+      std::lock_guard lock(im->cache_mutex);
+      if (!r.first) {
+        im->catalog = std::make_shared<const wire::models_page>(std::move(r.second));
+        im->catalog_at = std::chrono::steady_clock::now();
+        page = im->catalog;
+      }
+      waiters.swap(im->catalog_waiters);
+      im->catalog_in_flight = false;
+    }
+    auto ex = co_await asio::this_coro::executor;
+    for (auto& w : waiters) {
+      *w.diag = d;
+      complete<page_ptr>(std::move(w.h), ex, r.first, page);
+    }
+  };
+  asio::co_spawn(asio::make_strand(impl_->transport.executor()), fetch(im), asio::detached);
+}
+
+}  // namespace openrouter

@@ -1,0 +1,159 @@
+#include <openrouter/error.hpp>
+
+#include <string>
+
+namespace openrouter {
+namespace {
+
+class category_impl final : public boost::system::error_category {
+ public:
+  const char* name() const noexcept override { return "openrouter"; }
+
+  std::string message(int ev) const override {
+    switch (static_cast<errc>(ev)) {
+      case errc::resolve_failed: return "host name did not resolve";
+      case errc::connect_failed: return "connection failed";
+      case errc::connect_timeout: return "connect timed out";
+      case errc::tls_handshake_failed: return "TLS handshake failed";
+      case errc::tls_verify_failed: return "TLS certificate verification failed";
+      case errc::headers_timeout: return "timed out waiting for response headers";
+      case errc::read_timeout: return "timed out waiting for response data";
+      case errc::total_timeout: return "request deadline exceeded";
+      case errc::connection_reset: return "connection reset by peer";
+      case errc::connection_closed: return "connection closed before the response was complete";
+      case errc::pool_timeout: return "timed out waiting for a free connection";
+      case errc::bad_response: return "malformed HTTP response";
+      case errc::bad_json: return "malformed JSON in response";
+      case errc::bad_sse: return "malformed event stream";
+      case errc::response_too_large: return "response exceeds the size limit";
+      case errc::unexpected_content_type: return "unexpected response content type";
+      case errc::bad_request: return "bad request (400)";
+      case errc::unauthorized: return "unauthorized (401)";
+      case errc::payment_required: return "payment required (402)";
+      case errc::forbidden: return "forbidden (403)";
+      case errc::moderation_flagged: return "input flagged by moderation (403)";
+      case errc::not_found: return "not found (404)";
+      case errc::request_timeout: return "request timeout (408)";
+      case errc::precondition_failed: return "precondition failed (412)";
+      case errc::payload_too_large: return "payload too large (413)";
+      case errc::unprocessable: return "unprocessable request (422)";
+      case errc::rate_limited: return "rate limited (429)";
+      case errc::server_error: return "server error (500)";
+      case errc::bad_gateway: return "provider error (502)";
+      case errc::service_unavailable: return "service unavailable (503)";
+      case errc::gateway_timeout: return "gateway timeout (504)";
+      case errc::edge_timeout: return "edge timeout (524)";
+      case errc::provider_overloaded: return "provider overloaded (529)";
+      case errc::http_error: return "HTTP error";
+      case errc::provider_error: return "provider error inside a successful response";
+      case errc::stream_error: return "error event in the middle of the stream";
+      case errc::stream_incomplete: return "stream ended before it was complete";
+      case errc::invalid_argument: return "invalid argument";
+      case errc::generation_pending: return "generation not available yet";
+      case errc::no_content: return "response carries no content";
+    }
+    return "unknown openrouter error";
+  }
+};
+
+// error_type values (spec ApiErrorType) and provider codes that mean "try again".
+bool transient_type(std::string_view t) noexcept {
+  return t == "rate_limit_exceeded" || t == "provider_overloaded" || t == "provider_unavailable" ||
+         t == "timeout" || t == "server";
+}
+
+bool transient_code(std::string_view code) noexcept {
+  return code == "408" || code == "429" || code == "500" || code == "502" || code == "503" || code == "504" ||
+         code == "524" || code == "529" || code == "overloaded_error" || code == "rate_limit_error";
+}
+
+}  // namespace
+
+const boost::system::error_category& category() noexcept {
+  static const category_impl instance;
+  return instance;
+}
+
+boost::system::error_code make_error_code(errc e) noexcept { return {static_cast<int>(e), category()}; }
+
+errc errc_from_status(unsigned status, bool moderation) noexcept {
+  switch (status) {
+    case 400: return errc::bad_request;
+    case 401: return errc::unauthorized;
+    case 402: return errc::payment_required;
+    case 403: return moderation ? errc::moderation_flagged : errc::forbidden;
+    case 404: return errc::not_found;
+    case 408: return errc::request_timeout;
+    case 412: return errc::precondition_failed;
+    case 413: return errc::payload_too_large;
+    case 422: return errc::unprocessable;
+    case 429: return errc::rate_limited;
+    case 500: return errc::server_error;
+    case 502: return errc::bad_gateway;
+    case 503: return errc::service_unavailable;
+    case 504: return errc::gateway_timeout;
+    case 524: return errc::edge_timeout;
+    case 529: return errc::provider_overloaded;
+    default: return errc::http_error;
+  }
+}
+
+void diagnostics::clear() { *this = diagnostics{}; }
+
+std::string diagnostics::summary(boost::system::error_code ec) const {
+  std::string s;
+  if (http_status) s = std::to_string(http_status) + " ";
+  std::string_view type = error.type();
+  if (!type.empty()) s += std::string(type) + ": ";
+  s += !error.message.empty() ? error.message : ec.message();
+  if (!detail.empty()) s += " (" + detail + ")";
+  if (retry_after) s += " (retry after " + std::to_string(retry_after->count() / 1000.0).substr(0, 4) + "s)";
+  if (!generation_id.empty()) s += " [" + generation_id + "]";
+  return s;
+}
+
+bool is_retryable(boost::system::error_code ec, const diagnostics& diag) noexcept {
+  if (ec.category() != category()) {
+    // Errors from below us (Asio, OpenSSL) that escaped mapping: transport, so retryable,
+    // except the caller's own cancellation.
+    return ec != boost::system::errc::operation_canceled && ec.value() != 125 /* ECANCELED */;
+  }
+  if (const auto& a = diag.error.availability; a && a->retryable) return *a->retryable;
+  switch (static_cast<errc>(ec.value())) {
+    case errc::resolve_failed:
+    case errc::connect_failed:
+    case errc::connect_timeout:
+    case errc::tls_handshake_failed:
+    case errc::headers_timeout:
+    case errc::read_timeout:
+    case errc::connection_reset:
+    case errc::connection_closed:
+    case errc::pool_timeout:
+    case errc::request_timeout:
+    case errc::rate_limited:
+    case errc::server_error:
+    case errc::bad_gateway:
+    case errc::service_unavailable:
+    case errc::gateway_timeout:
+    case errc::edge_timeout:
+    case errc::provider_overloaded:
+    case errc::provider_error:
+    case errc::stream_error:
+    case errc::stream_incomplete:
+    case errc::bad_response:
+      return true;
+    case errc::payment_required:
+      // A 402 with Retry-After is the in-flight budget: wait and retry. A plain 402 is billing.
+      return diag.retry_after.has_value();
+    case errc::bad_request:
+      // A 400 wrapping a transient upstream failure (provider_code 429/503, error_type
+      // rate_limit_exceeded...) is worth retrying; a request the caller got wrong is not.
+      return transient_type(diag.error.type()) || transient_code(diag.error.provider_code());
+    case errc::http_error:
+      return diag.http_status >= 500;
+    default:
+      return false;
+  }
+}
+
+}  // namespace openrouter

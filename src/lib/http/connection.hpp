@@ -1,0 +1,77 @@
+#pragma once
+// One keep-alive HTTP/1.1 connection, plain or TLS, owned by exactly one request at a time
+// (the pool hands it out and takes it back).
+
+#include "origin.hpp"
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
+
+#include <chrono>
+#include <memory>
+#include <optional>
+
+namespace openrouter {
+struct diagnostics;
+}
+
+namespace openrouter::detail {
+
+class tls_session_cache;
+
+class connection {
+ public:
+  using tls_stream = boost::beast::ssl_stream<boost::beast::tcp_stream>;
+
+  connection(const boost::asio::any_io_executor& ex, const origin& o, boost::asio::ssl::context* ctx);
+
+  /// Resolve, connect, TLS handshake (verifying the peer for o.host), all before `deadline`.
+  /// Fails with an openrouter::errc; `diag.detail` names the TLS verification failure.
+  boost::asio::awaitable<void> connect(const origin& o, std::chrono::steady_clock::time_point deadline,
+                                       tls_session_cache* sessions, diagnostics& diag,
+                                       boost::system::error_code& ec);
+
+  /// Calls f(stream) with the plain or the TLS stream.
+  template <class F>
+  decltype(auto) visit(F&& f) {
+    if (tls_) return f(*tls_);
+    return f(*plain_);
+  }
+
+  boost::beast::tcp_stream& tcp() noexcept { return tls_ ? boost::beast::get_lowest_layer(*tls_) : *plain_; }
+  boost::beast::flat_buffer& buffer() noexcept { return buffer_; }
+  bool is_tls() const noexcept { return tls_.has_value(); }
+
+  /// Whether an idle connection still looks usable: no EOF, no unexpected bytes pending.
+  bool idle_alive() noexcept;
+  /// Closes the socket (a stream that is cancelled mid-response is closed, never reused).
+  void close() noexcept;
+
+  std::chrono::steady_clock::time_point idle_since{};
+  std::size_t uses = 0;
+  bool resumed_session = false;
+
+ private:
+  std::optional<boost::beast::tcp_stream> plain_;
+  std::optional<tls_stream> tls_;
+  boost::beast::flat_buffer buffer_;
+};
+
+/// TLS session resumption per origin (OpenSSL client-side sessions). Thread-safe.
+class tls_session_cache {
+ public:
+  tls_session_cache();
+  ~tls_session_cache();
+  void apply(const std::string& key, connection::tls_stream& s);
+  void store(const std::string& key, connection::tls_stream& s);
+
+ private:
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
+
+}  // namespace openrouter::detail

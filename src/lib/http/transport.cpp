@@ -1,0 +1,238 @@
+#include "transport.hpp"
+
+#include <openrouter/version.hpp>
+
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/ssl/error.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/error.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/string_body.hpp>
+
+#include <array>
+#include <charconv>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+namespace openrouter::detail {
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using boost::system::error_code;
+using clock = std::chrono::steady_clock;
+
+deadlines deadlines::start(const timeouts& t) {
+  return {t.total.count() > 0 ? clock::now() + t.total : clock::time_point::max()};
+}
+
+clock::time_point deadlines::phase(std::chrono::milliseconds p, bool& total_binds) const {
+  auto now = clock::now();
+  auto limit = total - now > p ? now + p : total;
+  total_binds = limit == total;
+  return limit;
+}
+
+error_code map_io_error(const error_code& ec, bool total_binds, errc phase_timeout) {
+  if (!ec || ec.category() == category()) return ec;
+  if (ec == asio::error::operation_aborted) return ec;  // the caller cancelled
+  if (ec == beast::error::timeout) return make_error_code(total_binds ? errc::total_timeout : phase_timeout);
+  if (ec == http::error::body_limit || ec == http::error::header_limit || ec == http::error::buffer_overflow)
+    return make_error_code(errc::response_too_large);
+  if (ec == asio::error::connection_reset || ec == asio::error::broken_pipe) return make_error_code(errc::connection_reset);
+  if (ec == http::error::end_of_stream || ec == http::error::partial_message || ec == asio::error::eof ||
+      ec == asio::ssl::error::stream_truncated)
+    return make_error_code(errc::connection_closed);
+  if (ec.category() == make_error_code(http::error::bad_version).category()) return make_error_code(errc::bad_response);
+  return make_error_code(errc::connection_reset);
+}
+
+namespace {
+
+bool has_crlf(std::string_view s) { return s.find_first_of("\r\n") != std::string_view::npos; }
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::invalid_argument("openrouter: cannot read CA file " + path);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+template <class Fields>
+void read_diagnostic_headers(const Fields& f, diagnostics& diag) {
+  if (auto it = f.find("X-Generation-Id"); it != f.end()) diag.generation_id = std::string(it->value());
+  if (auto it = f.find(http::field::retry_after); it != f.end()) {
+    std::string_view v = it->value();
+    double secs = 0;
+    auto [end, err] = std::from_chars(v.data(), v.data() + v.size(), secs);
+    if (err == std::errc{} && secs >= 0)
+      diag.retry_after = std::chrono::milliseconds(static_cast<std::int64_t>(secs * 1000));
+  }
+  auto integer = [&](const char* name) -> std::optional<std::int64_t> {
+    auto it = f.find(name);
+    if (it == f.end()) return std::nullopt;
+    std::int64_t n = 0;
+    std::string_view v = it->value();
+    auto [end, err] = std::from_chars(v.data(), v.data() + v.size(), n);
+    if (err != std::errc{}) return std::nullopt;
+    return n;
+  };
+  diag.rate_limit_limit = integer("X-RateLimit-Limit");
+  diag.rate_limit_remaining = integer("X-RateLimit-Remaining");
+  if (auto reset = integer("X-RateLimit-Reset")) {
+    // Seconds or milliseconds since the epoch: values above 1e12 are milliseconds.
+    std::int64_t ms = *reset > 1'000'000'000'000 ? *reset : *reset * 1000;
+    diag.rate_limit_reset = std::chrono::system_clock::time_point(std::chrono::milliseconds(ms));
+  }
+}
+
+}  // namespace
+
+transport::transport(const asio::any_io_executor& ex, const client_config& cfg)
+    : executor_(ex), cfg_(cfg), pool_(cfg.pool) {
+  error_code ec;
+  origin_ = parse_origin(cfg_.base_url, ec);
+  if (ec) throw std::invalid_argument("openrouter: unusable base URL (expected http(s)://host[:port]/path)");
+  for (const auto& [k, v] : cfg_.extra_headers)
+    if (has_crlf(k) || has_crlf(v) || k.empty()) throw std::invalid_argument("openrouter: invalid extra header");
+  if (has_crlf(cfg_.api_key) || has_crlf(cfg_.site_url) || has_crlf(cfg_.app_name) || has_crlf(cfg_.user_agent))
+    throw std::invalid_argument("openrouter: header values must not contain CR or LF");
+
+  if (origin_.tls) {
+    ssl_.emplace(asio::ssl::context::tls_client);
+    ssl_->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                      asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 | asio::ssl::context::no_tlsv1_1);
+    ssl_->set_verify_mode(asio::ssl::verify_peer);
+    if (cfg_.tls.use_system_store) ssl_->set_default_verify_paths();
+    std::string extra = cfg_.tls.ca_pem;
+    if (!cfg_.tls.ca_file.empty()) extra += "\n" + read_file(cfg_.tls.ca_file);
+    if (!extra.empty()) {
+      error_code e;
+      ssl_->add_certificate_authority(asio::buffer(extra), e);
+      if (e) throw std::invalid_argument("openrouter: the extra CA is not a valid PEM certificate");
+    }
+    SSL_CTX_set_session_cache_mode(ssl_->native_handle(), SSL_SESS_CACHE_CLIENT | SSL_SESS_CACHE_NO_INTERNAL_STORE);
+  }
+
+  std::string& h = fixed_headers_;
+  h = "Host: " + origin_.host_header + "\r\n";
+  if (!cfg_.api_key.empty()) h += "Authorization: Bearer " + cfg_.api_key + "\r\n";
+  h += "User-Agent: " + (cfg_.user_agent.empty() ? std::string(user_agent()) : cfg_.user_agent) + "\r\n";
+  if (!cfg_.site_url.empty()) h += "HTTP-Referer: " + cfg_.site_url + "\r\n";
+  if (!cfg_.app_name.empty()) {
+    h += "X-OpenRouter-Title: " + cfg_.app_name + "\r\n";
+    if (cfg_.send_legacy_title) h += "X-Title: " + cfg_.app_name + "\r\n";
+  }
+  for (const auto& [k, v] : cfg_.extra_headers) h += k + ": " + v + "\r\n";
+}
+
+std::string transport::head(const http_request& req) const {
+  std::string out;
+  out.reserve(256 + fixed_headers_.size());
+  out += http::to_string(req.method);
+  out += ' ';
+  out += origin_.base_path;
+  out += req.target;
+  out += " HTTP/1.1\r\n";
+  out += fixed_headers_;
+  out += req.event_stream ? "Accept: text/event-stream\r\n" : "Accept: application/json\r\n";
+  if (!req.body.empty() || req.method == http::verb::post) {
+    out += "Content-Type: application/json\r\nContent-Length: ";
+    out += std::to_string(req.body.size());
+    out += "\r\n";
+  }
+  out += "\r\n";
+  return out;
+}
+
+template <class Stream>
+asio::awaitable<void> transport::exchange(Stream& s, connection& c, const http_request& req, const deadlines& dl,
+                                          http_response& out, diagnostics& diag, error_code& ec, bool& got_bytes,
+                                          bool& keep_alive) {
+  bool total_binds = false;
+  error_code e;
+  std::string h = head(req);
+  std::array<asio::const_buffer, 2> bufs{asio::buffer(h), asio::buffer(req.body)};
+  c.tcp().expires_at(dl.phase(cfg_.timeout.read_idle, total_binds));
+  co_await asio::async_write(s, bufs, asio::redirect_error(asio::use_awaitable, e));
+  if (e) {
+    ec = map_io_error(e, total_binds, errc::read_timeout);
+    co_return;
+  }
+
+  http::response_parser<http::string_body> parser;
+  parser.body_limit(cfg_.max_response_bytes);
+  parser.header_limit(64 * 1024);
+  c.tcp().expires_at(dl.phase(cfg_.timeout.response_headers, total_binds));
+  co_await http::async_read_header(s, c.buffer(), parser, asio::redirect_error(asio::use_awaitable, e));
+  got_bytes = parser.got_some();
+  if (e) {
+    ec = map_io_error(e, total_binds, errc::headers_timeout);
+    co_return;
+  }
+  while (!parser.is_done()) {
+    c.tcp().expires_at(dl.phase(cfg_.timeout.read_idle, total_binds));
+    co_await http::async_read_some(s, c.buffer(), parser, asio::redirect_error(asio::use_awaitable, e));
+    if (e) {
+      ec = map_io_error(e, total_binds, errc::read_timeout);
+      co_return;
+    }
+  }
+  c.tcp().expires_never();
+  auto& res = parser.get();
+  out.status = res.result_int();
+  diag.http_status = out.status;
+  if (auto it = res.find(http::field::content_type); it != res.end()) out.content_type = std::string(it->value());
+  read_diagnostic_headers(res, diag);
+  keep_alive = res.keep_alive();
+  out.body = std::move(res.body());
+}
+
+asio::awaitable<http_response> transport::execute(const http_request& req, const deadlines& dl, diagnostics& diag,
+                                                  error_code& ec) {
+  http_response out;
+  bool fresh = false;
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    ec = {};
+    bool total_binds = false;
+    auto lease = co_await pool_.acquire(origin_, dl.phase(cfg_.pool.acquire_timeout, total_binds), fresh, ec);
+    if (ec) {
+      if (ec == make_error_code(errc::pool_timeout) && total_binds) ec = make_error_code(errc::total_timeout);
+      co_return out;
+    }
+    std::unique_ptr<connection> conn = std::move(lease.conn);
+    if (!conn) {
+      conn = std::make_unique<connection>(executor_, origin_, ssl_ ? &*ssl_ : nullptr);
+      co_await conn->connect(origin_, dl.phase(cfg_.timeout.connect, total_binds), &sessions_, diag, ec);
+      pool_.count_connect(!ec, origin_.tls, conn->resumed_session);
+      if (ec) {
+        if (ec == make_error_code(errc::connect_timeout) && total_binds) ec = make_error_code(errc::total_timeout);
+        pool_.release_slot(origin_);
+        co_return out;
+      }
+    }
+    bool got_bytes = false, keep_alive = false;
+    co_await conn->visit([&](auto& s) { return exchange(s, *conn, req, dl, out, diag, ec, got_bytes, keep_alive); });
+    if (ec && lease.reused && !got_bytes && ec != asio::error::operation_aborted &&
+        (ec == make_error_code(errc::connection_closed) || ec == make_error_code(errc::connection_reset))) {
+      // The server closed this keep-alive connection while it sat in the pool: it never saw
+      // the request, so sending it again on a new connection is safe. Once only.
+      pool_.release(origin_, std::move(conn), false);
+      pool_.count_resend();
+      fresh = true;
+      continue;
+    }
+    if (!ec && conn->is_tls() && conn->uses == 0) conn->visit([&](auto& s) {
+      if constexpr (std::is_same_v<std::decay_t<decltype(s)>, connection::tls_stream>) sessions_.store(origin_.key(), s);
+    });
+    pool_.release(origin_, std::move(conn), !ec && keep_alive);
+    co_return out;
+  }
+  co_return out;
+}
+
+}  // namespace openrouter::detail

@@ -1,0 +1,81 @@
+#pragma once
+// Request execution over the pool: one HTTP/1.1 exchange with per-phase deadlines, typed
+// errors, response size limit, and the one hidden retry the design allows (a request that
+// died on a reused keep-alive connection before any response byte is re-sent once on a fresh
+// connection). Everything else about retrying belongs to the router.
+
+#include "connection.hpp"
+#include "origin.hpp"
+#include "pool.hpp"
+
+#include <openrouter/config.hpp>
+#include <openrouter/error.hpp>
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/beast/http/verb.hpp>
+
+#include <optional>
+#include <string>
+
+namespace openrouter::detail {
+
+struct http_request {
+  boost::beast::http::verb method = boost::beast::http::verb::get;
+  std::string target;  ///< relative to the base path, e.g. "/models?category=programming"
+  std::string body;    ///< JSON; empty for GET
+  bool event_stream = false;  ///< Accept: text/event-stream
+};
+
+struct http_response {
+  unsigned status = 0;
+  std::string content_type;
+  std::string body;
+};
+
+/// Deadlines of one operation, fixed when it starts.
+struct deadlines {
+  std::chrono::steady_clock::time_point total;  ///< max() when there is none
+  static deadlines start(const timeouts& t);
+  /// The earlier of now + `phase` and the total deadline; `total_binds` says which one it is.
+  std::chrono::steady_clock::time_point phase(std::chrono::milliseconds phase, bool& total_binds) const;
+};
+
+class transport {
+ public:
+  /// Throws std::invalid_argument for an unusable configuration (base URL, header values
+  /// with CR/LF, unreadable CA file).
+  transport(const boost::asio::any_io_executor& ex, const client_config& cfg);
+
+  /// One request, the full body read (bounded by max_response_bytes). HTTP error statuses are
+  /// not errors here: the caller maps them. Fills diag's headers-derived fields.
+  boost::asio::awaitable<http_response> execute(const http_request& req, const deadlines& dl,
+                                                diagnostics& diag, boost::system::error_code& ec);
+
+  pool_stats stats() const { return pool_.stats(); }
+  const origin& target() const noexcept { return origin_; }
+  const client_config& config() const noexcept { return cfg_; }
+  const boost::asio::any_io_executor& executor() const noexcept { return executor_; }
+
+ private:
+  template <class Stream>
+  boost::asio::awaitable<void> exchange(Stream& s, connection& c, const http_request& req, const deadlines& dl,
+                                        http_response& out, diagnostics& diag, boost::system::error_code& ec,
+                                        bool& got_bytes, bool& keep_alive);
+  std::string head(const http_request& req) const;
+
+  boost::asio::any_io_executor executor_;
+  client_config cfg_;
+  origin origin_;
+  std::optional<boost::asio::ssl::context> ssl_;
+  tls_session_cache sessions_;
+  pool pool_;
+  std::string fixed_headers_;  ///< Host, Authorization, User-Agent, attribution, extras
+};
+
+/// Maps a lower-level failure (Asio, Beast, OpenSSL) to openrouter::errc; `total_binds` turns a
+/// timeout into errc::total_timeout, else into `phase_timeout`.
+boost::system::error_code map_io_error(const boost::system::error_code& ec, bool total_binds, errc phase_timeout);
+
+}  // namespace openrouter::detail

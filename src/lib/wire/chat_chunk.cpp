@@ -1,0 +1,65 @@
+#include "codecs.hpp"
+
+namespace openrouter::wire {
+
+namespace {
+using namespace detail;
+
+constexpr auto function_delta_fields = std::tuple{
+    opt("name", &function_delta::name),
+    opt("arguments", &function_delta::arguments),
+};
+constexpr auto tool_call_delta_fields = std::tuple{
+    req("index", &tool_call_delta::index),
+    opt("id", &tool_call_delta::id),
+    opt("type", &tool_call_delta::type),
+    opt("function", &tool_call_delta::function),
+};
+constexpr auto chunk_delta_fields = std::tuple{
+    opt("role", &chunk_delta::role),
+    opt("content", &chunk_delta::content),
+    opt("reasoning", &chunk_delta::reasoning),
+    opt("reasoning_details", &chunk_delta::reasoning_details),
+    opt("refusal", &chunk_delta::refusal),
+    opt("tool_calls", &chunk_delta::tool_calls),
+    opt("images", &chunk_delta::images),
+    opt("audio", &chunk_delta::audio),
+    opt("annotations", &chunk_delta::annotations),
+};
+constexpr auto chunk_choice_fields = std::tuple{
+    req("index", &chunk_choice::index),
+    opt("delta", &chunk_choice::delta),
+    opt("finish_reason", &chunk_choice::finish_reason),
+    opt("native_finish_reason", &chunk_choice::native_finish_reason),
+    opt("logprobs", &chunk_choice::logprobs),
+};
+constexpr auto chat_chunk_fields = std::tuple{
+    opt("id", &chat_chunk::id),
+    opt("object", &chat_chunk::object),
+    opt("created", &chat_chunk::created),
+    opt("model", &chat_chunk::model),
+    opt("provider", &chat_chunk::provider),
+    opt("system_fingerprint", &chat_chunk::system_fingerprint),
+    opt("service_tier", &chat_chunk::service_tier),
+    req("choices", &chat_chunk::choices),
+    opt("usage", &chat_chunk::usage),
+    opt("error", &chat_chunk::error),
+    opt("openrouter_metadata", &chat_chunk::openrouter_metadata),
+    opt("debug", &chat_chunk::debug),
+};
+
+}  // namespace
+
+OPENROUTER_WIRE_DEFINE_CONVERSIONS(function_delta, function_delta_fields)
+OPENROUTER_WIRE_DEFINE_CONVERSIONS(tool_call_delta, tool_call_delta_fields)
+OPENROUTER_WIRE_DEFINE_CONVERSIONS(chunk_delta, chunk_delta_fields)
+OPENROUTER_WIRE_DEFINE_CONVERSIONS(chunk_choice, chunk_choice_fields)
+OPENROUTER_WIRE_DEFINE_CONVERSIONS(chat_chunk, chat_chunk_fields)
+
+void parse_chat_chunk(std::string_view json, chat_chunk& out, boost::system::error_code& ec) {
+  decode_error err;
+  detail::parse(json, out, err);
+  ec = err.code;
+}
+
+}  // namespace openrouter::wire

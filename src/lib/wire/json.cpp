@@ -1,0 +1,189 @@
+#include "codec.hpp"
+
+#include <cmath>
+#include <limits>
+
+namespace openrouter::wire {
+
+namespace {
+
+class decode_category_impl final : public boost::system::error_category {
+ public:
+  const char* name() const noexcept override { return "openrouter.wire.decode"; }
+  std::string message(int ev) const override {
+    switch (static_cast<decode_errc>(ev)) {
+      case decode_errc::invalid_json: return "invalid JSON";
+      case decode_errc::expected_object: return "expected a JSON object";
+      case decode_errc::expected_array: return "expected a JSON array";
+      case decode_errc::expected_string: return "expected a JSON string";
+      case decode_errc::expected_number: return "expected a JSON number";
+      case decode_errc::expected_integer: return "expected an integral JSON number";
+      case decode_errc::expected_bool: return "expected true or false";
+      case decode_errc::unexpected_kind: return "unexpected JSON kind for this field";
+      case decode_errc::out_of_range: return "integer out of range";
+    }
+    return "unknown wire decode error";
+  }
+};
+
+bool same_number(const boost::json::value& a, const boost::json::value& b) noexcept {
+  using boost::json::kind;
+  if (a.kind() == kind::double_ || b.kind() == kind::double_)
+    return a.to_number<double>() == b.to_number<double>();
+  return a == b;  // int64/uint64 mixes are handled by Boost.JSON
+}
+
+bool is_number(const boost::json::value& v) noexcept {
+  return v.is_int64() || v.is_uint64() || v.is_double();
+}
+
+}  // namespace
+
+const boost::system::error_category& decode_category() noexcept {
+  static const decode_category_impl category;
+  return category;
+}
+
+boost::system::error_code make_error_code(decode_errc e) noexcept {
+  return {static_cast<int>(e), decode_category()};
+}
+
+std::string decode_error::message() const {
+  std::string m = code.message();
+  if (!field.empty()) m.append(" at ").append(field);
+  return m;
+}
+
+bool same_json(const boost::json::value& a, const boost::json::value& b) noexcept {
+  if (is_number(a) && is_number(b)) return same_number(a, b);
+  if (a.kind() != b.kind()) return false;
+  if (const auto* oa = a.if_object()) {
+    const auto& ob = b.get_object();
+    if (oa->size() != ob.size()) return false;
+    for (const auto& kv : *oa) {
+      const auto* other = ob.if_contains(kv.key());
+      if (other == nullptr || !same_json(kv.value(), *other)) return false;
+    }
+    return true;
+  }
+  if (const auto* aa = a.if_array()) {
+    const auto& ab = b.get_array();
+    if (aa->size() != ab.size()) return false;
+    for (std::size_t i = 0; i < aa->size(); ++i)
+      if (!same_json((*aa)[i], ab[i])) return false;
+    return true;
+  }
+  return a == b;
+}
+
+namespace detail {
+
+void decode_ctx::in_key(std::string_view key) {
+  std::string& path = err_.field;
+  if (path.empty() || path.front() == '[')
+    path.insert(0, key);
+  else
+    path.insert(0, std::string(key) + '.');
+}
+
+void decode_ctx::in_index(std::size_t index) {
+  std::string& path = err_.field;
+  std::string prefix = '[' + std::to_string(index) + ']';
+  if (!path.empty() && path.front() != '[') prefix += '.';
+  path.insert(0, prefix);
+}
+
+void read(const json::value& jv, std::string& out, decode_ctx& c) {
+  if (const json::string* s = jv.if_string())
+    out.assign(s->data(), s->size());
+  else if (jv.is_null())
+    out.clear();
+  else
+    c.fail(decode_errc::expected_string);
+}
+
+void read(const json::value& jv, bool& out, decode_ctx& c) {
+  if (const bool* b = jv.if_bool())
+    out = *b;
+  else if (jv.is_null())
+    out = false;
+  else
+    c.fail(decode_errc::expected_bool);
+}
+
+void read(const json::value& jv, std::int64_t& out, decode_ctx& c) {
+  switch (jv.kind()) {
+    case json::kind::int64: out = jv.get_int64(); return;
+    case json::kind::uint64:
+      if (jv.get_uint64() > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))
+        return c.fail(decode_errc::out_of_range);
+      out = static_cast<std::int64_t>(jv.get_uint64());
+      return;
+    case json::kind::double_: {
+      // 12.0 is an integer written oddly; 12.5 is not an integer.
+      const double d = jv.get_double();
+      if (std::trunc(d) != d) return c.fail(decode_errc::expected_integer);
+      if (!(d >= -9223372036854775808.0 && d < 9223372036854775808.0))
+        return c.fail(decode_errc::out_of_range);
+      out = static_cast<std::int64_t>(d);
+      return;
+    }
+    case json::kind::null: out = 0; return;
+    default: return c.fail(decode_errc::expected_integer);
+  }
+}
+
+void read(const json::value& jv, double& out, decode_ctx& c) {
+  if (is_number(jv))
+    out = jv.to_number<double>();
+  else if (jv.is_null())
+    out = 0;
+  else
+    c.fail(decode_errc::expected_number);
+}
+
+void read(const json::value& jv, json::value& out, decode_ctx&) { out = jv; }
+
+void read(const json::value& jv, json::object& out, decode_ctx& c) {
+  if (const json::object* o = jv.if_object())
+    out = *o;
+  else if (jv.is_null())
+    out.clear();
+  else
+    c.fail(decode_errc::expected_object);
+}
+
+json::value to_value(const std::string& v, encode_tag) { return json::string(v); }
+json::value to_value(bool v, encode_tag) { return json::value(v); }
+json::value to_value(std::int64_t v, encode_tag) { return json::value(v); }
+
+json::value to_value(double v, encode_tag) {
+  // JSON has no NaN/Inf; integral values print as integers (Boost.JSON would write 1E0).
+  if (!std::isfinite(v)) return nullptr;
+  constexpr double exact_limit = 9007199254740992.0;  // 2^53
+  if (std::trunc(v) == v && std::fabs(v) < exact_limit)
+    return json::value(static_cast<std::int64_t>(v));
+  return json::value(v);
+}
+
+json::value to_value(const json::object& v, encode_tag) { return v; }
+
+json::value parse_text(std::string_view text, json::monotonic_resource& arena, decode_error& err) {
+  err = {};
+  json::parse_options options;
+  options.max_depth = 256;  // tool parameter schemas nest deeper than Boost.JSON's default 32
+  boost::system::error_code ec;
+  json::value jv = json::parse(text, ec, &arena, options);
+  if (ec) err.code = make_error_code(decode_errc::invalid_json);
+  return jv;
+}
+
+const json::value& unwrap_data(const json::value& jv) noexcept {
+  if (const json::object* o = jv.if_object())
+    if (const json::value* data = o->if_contains("data"); data != nullptr && data->is_object())
+      return *data;
+  return jv;
+}
+
+}  // namespace detail
+}  // namespace openrouter::wire

@@ -1,0 +1,188 @@
+// The client's typed errors: every status, OpenRouter's quirks, TLS failing closed, deadlines,
+// cancellation, and no secret anywhere in what a caller can print.
+#include "support/client_fixture.hpp"
+
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/cancellation_signal.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/test/unit_test.hpp>
+
+#include <thread>
+
+using namespace test;
+namespace wire = openrouter::wire;
+using openrouter::errc;
+using namespace std::chrono_literals;
+
+BOOST_AUTO_TEST_SUITE(client_errors_test)
+
+wire::chat_request req(std::string model) {
+  wire::chat_request r;
+  r.model = std::move(model);
+  r.messages.push_back(wire::message::user("hi"));
+  return r;
+}
+
+BOOST_AUTO_TEST_CASE(every_status_maps_to_its_errc) {
+  client_fixture f;
+  const std::vector<std::pair<std::string, errc>> cases = {
+      {"fault/400", errc::bad_request},        {"fault/401", errc::unauthorized},
+      {"fault/402", errc::payment_required},   {"fault/403", errc::moderation_flagged},
+      {"fault/404", errc::not_found},          {"fault/408", errc::request_timeout},
+      {"fault/413", errc::payload_too_large},  {"fault/422", errc::unprocessable},
+      {"fault/429", errc::rate_limited},       {"fault/500", errc::server_error},
+      {"fault/502", errc::bad_gateway},        {"fault/503", errc::service_unavailable},
+      {"fault/504", errc::gateway_timeout},    {"fault/524", errc::edge_timeout},
+      {"fault/529", errc::provider_overloaded}};
+  for (const auto& [model, want] : cases) {
+    auto [ec, res] = f.run<wire::chat_response>([&](auto t) { return f.cli.async_chat(req(model), f.diag, t); });
+    BOOST_TEST(ec == want, model << ": " << ec.message());
+    BOOST_TEST(f.diag.http_status == static_cast<unsigned>(std::stoi(model.substr(6))));
+    BOOST_TEST(!f.diag.error.message.empty());
+  }
+}
+
+BOOST_AUTO_TEST_CASE(retryability_quirks) {
+  client_fixture f;
+  auto check = [&](const std::string& model, bool retryable) {
+    auto [ec, res] = f.run<wire::chat_response>([&](auto t) { return f.cli.async_chat(req(model), f.diag, t); });
+    BOOST_TEST(ec.failed(), model);
+    BOOST_TEST(openrouter::is_retryable(ec, f.diag) == retryable, model << " -> " << f.diag.summary(ec));
+  };
+  check("fault/429;retry_after=2", true);
+  BOOST_TEST(f.diag.retry_after.value_or(0ms).count() == 2000);
+  check("fault/503", true);
+  check("fault/524", true);
+  check("fault/529", true);
+  check("fault/wrapped_transient;status=429", true);  // a 400 that wraps a transient code
+  check("fault/400", false);
+  check("fault/401", false);
+  check("fault/402", false);                // billing
+  check("fault/402;retry_after=3", true);  // in-flight budget
+  BOOST_TEST(f.diag.retry_after.value_or(0ms).count() == 3000);
+  check("fault/403", false);
+  check("fault/error_in_body;after_tokens=2", true);
+}
+
+BOOST_AUTO_TEST_CASE(moderation_and_availability_details) {
+  client_fixture f;
+  auto [ec, res] = f.run<wire::chat_response>([&](auto t) { return f.cli.async_chat(req("fault/403"), f.diag, t); });
+  BOOST_TEST(ec == errc::moderation_flagged);
+  auto mod = f.diag.error.moderation();
+  BOOST_REQUIRE(mod);
+  BOOST_TEST(mod->reasons.at(0) == "harassment");
+  auto [e2, r2] = f.run<wire::chat_response>([&](auto t) { return f.cli.async_chat(req("no-such/model"), f.diag, t); });
+  BOOST_TEST(e2 == errc::bad_request);
+  BOOST_REQUIRE(f.diag.error.availability);
+  BOOST_TEST(f.diag.error.availability->code == "model_not_found");
+}
+
+BOOST_AUTO_TEST_CASE(error_inside_200_body) {
+  client_fixture f;
+  auto [ec, res] = f.run<wire::chat_response>([&](auto t) { return f.cli.async_chat(req("fault/error_in_body;after_tokens=3"), f.diag, t); });
+  BOOST_TEST(ec == errc::provider_error);
+  BOOST_TEST(f.diag.http_status == 200u);
+  BOOST_TEST(!res.text().empty());  // the partial output is handed over with the error
+  BOOST_TEST(f.diag.error.status().value_or(0) == 502);
+}
+
+BOOST_AUTO_TEST_CASE(tls_fails_closed) {
+  // Untrusted: the client does not trust the mock's CA (and has no system CA for it).
+  client_fixture f({}, [](openrouter::client_config& c) { c.tls.ca_pem.clear(); });
+  auto [ec, res] = f.run<wire::provider_list>([&](auto t) { return f.cli.async_providers(f.diag, t); });
+  BOOST_TEST(ec == errc::tls_verify_failed, ec.message());
+  BOOST_TEST(!f.diag.detail.empty());
+  // Wrong host name: the certificate is for localhost / 127.0.0.1, the server listens on 127.0.0.2.
+  openrouter::mock::server_options o;
+  o.host = "127.0.0.2";
+  client_fixture g(o);
+  auto [e2, r2] = g.run<wire::provider_list>([&](auto t) { return g.cli.async_providers(g.diag, t); });
+  BOOST_TEST(e2 == errc::tls_verify_failed, e2.message());
+}
+
+BOOST_AUTO_TEST_CASE(connection_refused_and_bad_config) {
+  boost::asio::io_context ioc;
+  std::uint16_t port;
+  {
+    boost::asio::ip::tcp::acceptor a(ioc, {boost::asio::ip::make_address("127.0.0.1"), 0});
+    port = a.local_endpoint().port();
+  }  // closed: nobody listens there now
+  openrouter::client_config c;
+  c.base_url = "http://127.0.0.1:" + std::to_string(port) + "/api/v1";
+  c.api_key = "k";
+  openrouter::client cli(ioc.get_executor(), c);
+  openrouter::diagnostics d;
+  outcome<wire::provider_list> o;
+  cli.async_providers(d, o.handler());
+  auto [ec, r] = wait(ioc, o, std::chrono::seconds(10));
+  BOOST_TEST(ec == errc::connect_failed, ec.message());
+  BOOST_TEST(openrouter::is_retryable(ec, d));
+  c.base_url = "ftp://example.com/";
+  BOOST_CHECK_THROW(openrouter::client(ioc.get_executor(), c), std::invalid_argument);
+  c.base_url = "https://openrouter.ai/api/v1";
+  c.extra_headers = {{"X-Evil", "a\r\nInjected: 1"}};
+  BOOST_CHECK_THROW(openrouter::client(ioc.get_executor(), c), std::invalid_argument);
+}
+
+BOOST_AUTO_TEST_CASE(deadlines_fire_per_phase) {
+  // Response headers: the server stalls before answering.
+  client_fixture f({}, [](openrouter::client_config& c) { c.timeout.response_headers = 300ms; });
+  auto [e1, r1] = f.run<wire::chat_response>([&](auto t) { return f.cli.async_chat(req("fault/stall;seconds=3"), f.diag, t); });
+  BOOST_TEST(e1 == errc::headers_timeout, e1.message());
+  BOOST_TEST(openrouter::is_retryable(e1, f.diag));
+  // Idle read: headers and half the body, then silence.
+  client_fixture g({}, [](openrouter::client_config& c) { c.timeout.read_idle = 300ms; });
+  auto [e2, r2] = g.run<wire::chat_response>([&](auto t) { return g.cli.async_chat(req("fault/stall;seconds=3;after_tokens=1"), g.diag, t); });
+  BOOST_TEST(e2 == errc::read_timeout, e2.message());
+  // Total deadline binds before the phase deadline.
+  client_fixture h({}, [](openrouter::client_config& c) { c.timeout.total = 400ms; });
+  auto [e3, r3] = h.run<wire::chat_response>([&](auto t) { return h.cli.async_chat(req("fault/stall;seconds=3"), h.diag, t); });
+  BOOST_TEST(e3 == errc::total_timeout, e3.message());
+  // Connect (TCP accepted by the kernel, but no TLS handshake ever comes back).
+  boost::asio::io_context ioc;
+  boost::asio::ip::tcp::acceptor silent(ioc, {boost::asio::ip::make_address("127.0.0.1"), 0});
+  openrouter::client_config c;
+  c.base_url = "https://127.0.0.1:" + std::to_string(silent.local_endpoint().port()) + "/api/v1";
+  c.timeout.connect = 300ms;
+  openrouter::client cli(ioc.get_executor(), c);
+  openrouter::diagnostics d;
+  outcome<wire::provider_list> o;
+  cli.async_providers(d, o.handler());
+  auto [e4, r4] = wait(ioc, o, std::chrono::seconds(10));
+  BOOST_TEST(e4 == errc::connect_timeout, e4.message());
+}
+
+BOOST_AUTO_TEST_CASE(cancellation_mid_request_closes_the_connection) {
+  client_fixture f;
+  boost::asio::cancellation_signal sig;
+  outcome<wire::chat_response> o;
+  f.cli.async_chat(req("fault/stall;seconds=5"), f.diag, boost::asio::bind_cancellation_slot(sig.slot(), o.handler()));
+  f.run_until([&] { return f.server->stats().requests == 1; });
+  sig.emit(boost::asio::cancellation_type::terminal);
+  auto [ec, res] = wait(f.ioc, o, std::chrono::seconds(3));
+  BOOST_TEST(ec == boost::asio::error::operation_aborted, ec.message());
+  auto st = f.cli.pool_statistics();
+  BOOST_TEST(st.in_use == 0u);
+  BOOST_TEST(st.idle == 0u);  // closed, not parked
+  f.run_until([&] { return f.server->stats().connections_open == 0; }, std::chrono::seconds(10));
+}
+
+BOOST_AUTO_TEST_CASE(api_key_never_leaks) {
+  const std::string key = "sk-or-v1-THIS-IS-SECRET-42";
+  openrouter::mock::server_options o;
+  o.api_key = "sk-or-v1-other";
+  client_fixture f(o, [&](openrouter::client_config& c) { c.api_key = key; });
+  std::vector<std::string> texts;
+  for (std::string model : {"openai/gpt-4o-mini", "fault/500", "fault/403"}) {
+    auto [ec, res] = f.run<wire::chat_response>([&](auto t) { return f.cli.async_chat(req(model), f.diag, t); });
+    BOOST_TEST(ec.failed());
+    texts.push_back(ec.message());
+    texts.push_back(f.diag.summary(ec));
+    texts.push_back(f.diag.body_excerpt);
+    texts.push_back(f.diag.detail);
+    texts.push_back(wire::serialize(f.diag.error));
+  }
+  for (const auto& t : texts) BOOST_TEST(t.find("SECRET") == std::string::npos, t);
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -1,0 +1,155 @@
+// The connection pool: reuse, limits, FIFO waiters, acquire timeout, stale keep-alive
+// recovery, no leaks after errors, several threads.
+#include "support/client_fixture.hpp"
+
+#include <boost/json/parse.hpp>
+#include <boost/test/unit_test.hpp>
+
+#include <atomic>
+#include <thread>
+
+using namespace test;
+namespace wire = openrouter::wire;
+using openrouter::errc;
+using namespace std::chrono_literals;
+
+BOOST_AUTO_TEST_SUITE(client_pool_test)
+
+wire::chat_request req(std::string model = "openai/gpt-4o-mini", std::string prompt = "hi") {
+  wire::chat_request r;
+  r.model = std::move(model);
+  r.messages.push_back(wire::message::user(std::move(prompt)));
+  return r;
+}
+
+// Runs `total` chats with `concurrency` in flight; returns the number that failed.
+int fan_out(client_fixture& f, int total, int concurrency, const std::string& model = "openai/gpt-4o-mini") {
+  std::atomic<int> started{0}, done{0}, failed{0};
+  std::vector<openrouter::diagnostics> diags(static_cast<std::size_t>(concurrency));
+  std::function<void(int)> next = [&](int slot) {
+    if (started++ >= total) return;
+    f.cli.async_chat(req(model), diags[static_cast<std::size_t>(slot)], [&, slot](boost::system::error_code ec, wire::chat_response) {
+      if (ec) ++failed;
+      ++done;
+      next(slot);
+    });
+  };
+  for (int i = 0; i < concurrency; ++i) next(i);
+  f.run_until([&] { return done == total; }, std::chrono::seconds(120));
+  return failed;
+}
+
+BOOST_AUTO_TEST_CASE(thousand_requests_at_concurrency_16_open_16_connections) {
+  client_fixture f;
+  BOOST_TEST(fan_out(f, 1000, 16) == 0);
+  auto st = f.cli.pool_statistics();
+  BOOST_TEST(st.connections_opened == 16u);
+  BOOST_TEST(st.tls_handshakes == 16u);
+  BOOST_TEST(st.reuses == 1000u - 16u);
+  BOOST_TEST(st.in_use == 0u);
+  BOOST_TEST(st.idle == 16u);
+  BOOST_TEST(f.server->stats().connections_accepted == 16u);
+}
+
+BOOST_AUTO_TEST_CASE(limits_queue_waiters_in_fifo_order) {
+  client_fixture f({}, [](openrouter::client_config& c) { c.pool.max_connections = 2; });
+  std::vector<int> order;
+  std::vector<openrouter::diagnostics> diags(8);
+  for (int i = 0; i < 8; ++i) {
+    f.cli.async_chat(req("openai/gpt-4o-mini", "echo: " + std::to_string(i)), diags[static_cast<std::size_t>(i)],
+                     [&order](boost::system::error_code ec, wire::chat_response r) {
+                       BOOST_TEST(!ec);
+                       order.push_back(std::stoi(r.text()));
+                     });
+  }
+  f.run_until([&] { return order.size() == 8; });
+  auto st = f.cli.pool_statistics();
+  BOOST_TEST(st.connections_opened <= 2u);
+  BOOST_TEST(st.waits >= 6u);
+  // With 2 connections the first two finish in some order, the queued ones follow in FIFO order.
+  std::vector<int> tail(order.begin() + 2, order.end());
+  BOOST_TEST(std::is_sorted(tail.begin(), tail.end()));
+}
+
+BOOST_AUTO_TEST_CASE(acquire_timeout) {
+  client_fixture f({}, [](openrouter::client_config& c) {
+    c.pool.max_connections = 1;
+    c.pool.acquire_timeout = 200ms;
+  });
+  openrouter::diagnostics d1, d2;
+  outcome<wire::chat_response> slow, queued;
+  f.cli.async_chat(req("fault/stall;seconds=1"), d1, slow.handler());
+  f.cli.async_chat(req(), d2, queued.handler());
+  BOOST_TEST(!std::get<0>(wait(f.ioc, slow)));
+  auto [ec, r] = wait(f.ioc, queued);
+  BOOST_TEST(ec == errc::pool_timeout, ec.message());
+  BOOST_TEST(f.cli.pool_statistics().wait_timeouts == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(server_closed_keep_alive_is_recovered) {
+  openrouter::mock::server_options o;
+  o.scenario = boost::json::parse(R"({"connection":{"close_after_requests":3}})");
+  client_fixture f(o);
+  for (int i = 0; i < 20; ++i) {
+    auto [ec, r] = f.run<wire::chat_response>([&](auto t) { return f.cli.async_chat(req(), f.diag, t); });
+    BOOST_TEST(!ec, "request " << i << ": " << ec.message());
+  }
+  auto st = f.cli.pool_statistics();
+  // Every closed connection was noticed while idle (evicted) or re-sent once; none failed.
+  BOOST_TEST(st.evictions + st.resends >= 6u);
+  BOOST_TEST(st.connections_opened >= 7u);
+}
+
+BOOST_AUTO_TEST_CASE(no_leak_after_errors) {
+  client_fixture f({}, [](openrouter::client_config& c) { c.timeout.response_headers = 200ms; });
+  for (std::string model : {"fault/reset", "fault/500", "fault/stall;seconds=2", "fault/reset;after_tokens=1",
+                            "fault/malformed_json", "openai/gpt-4o-mini"}) {
+    auto [ec, r] = f.run<wire::chat_response>([&](auto t) { return f.cli.async_chat(req(model), f.diag, t); });
+    (void)ec;
+  }
+  auto st = f.cli.pool_statistics();
+  BOOST_TEST(st.in_use == 0u);
+  BOOST_TEST(st.idle <= 2u);
+  // The server sees no more connections than the pool keeps parked.
+  f.run_until([&] { return f.server->stats().connections_open <= st.idle; }, std::chrono::seconds(10));
+}
+
+BOOST_AUTO_TEST_CASE(malformed_json_is_typed) {
+  client_fixture f;
+  auto [ec, r] = f.run<wire::chat_response>([&](auto t) { return f.cli.async_chat(req("fault/malformed_json"), f.diag, t); });
+  BOOST_TEST(ec == errc::bad_json, ec.message());
+  BOOST_TEST(!f.diag.body_excerpt.empty());
+  BOOST_TEST(f.diag.http_status == 200u);
+}
+
+BOOST_AUTO_TEST_CASE(response_size_limit) {
+  client_fixture f({}, [](openrouter::client_config& c) { c.max_response_bytes = 10'000; });
+  openrouter::models_query q;
+  auto [ec, r] = f.run<wire::models_page>([&](auto t) { return f.cli.async_models(q, f.diag, t); });
+  BOOST_TEST(ec == errc::response_too_large, ec.message());
+  BOOST_TEST(f.cli.pool_statistics().in_use == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(shared_by_several_threads) {
+  // One client, one io_context run by 4 threads, 400 requests: all succeed, limits hold.
+  openrouter::mock::background_server srv;
+  boost::asio::io_context ioc;
+  auto cfg = config_for(srv.get());
+  cfg.pool.max_connections = 8;
+  openrouter::client cli(ioc.get_executor(), cfg);
+  std::atomic<int> ok{0}, failed{0};
+  std::vector<openrouter::diagnostics> diags(400);
+  for (int i = 0; i < 400; ++i)
+    cli.async_chat(req(), diags[static_cast<std::size_t>(i)], [&](boost::system::error_code ec, wire::chat_response) {
+      (ec ? failed : ok)++;
+    });
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 4; ++i) threads.emplace_back([&] { ioc.run(); });
+  for (auto& t : threads) t.join();
+  BOOST_TEST(ok == 400);
+  BOOST_TEST(failed == 0);
+  BOOST_TEST(cli.pool_statistics().connections_opened <= 8u);
+  BOOST_TEST(cli.pool_statistics().in_use == 0u);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
