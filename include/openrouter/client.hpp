@@ -130,6 +130,13 @@ class client {
                                                            diag);
   }
 
+  /// Opens up to `n` connections ahead of traffic (within the pool limits) and parks them
+  /// idle; completes with how many were opened.
+  template <class Token = boost::asio::deferred_t>
+  auto async_warmup(std::size_t n, diagnostics& diag, Token&& token = {}) {
+    return start<std::size_t>(std::forward<Token>(token), &client::do_warmup, n, diag);
+  }
+
   struct impl;
 
  private:
@@ -148,6 +155,7 @@ class client {
   void do_generation(std::string id, diagnostics& diag, handler<wire::generation> h);
   void do_wait_generation(std::pair<std::string, generation_poll> a, diagnostics& diag, handler<wire::generation> h);
   void do_key(std::monostate, diagnostics& diag, handler<wire::key_info> h);
+  void do_warmup(std::size_t n, diagnostics& diag, handler<std::size_t> h);
   void do_catalog(std::chrono::milliseconds max_age, diagnostics& diag,
                   handler<std::shared_ptr<const wire::models_page>> h);
 

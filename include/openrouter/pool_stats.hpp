@@ -8,8 +8,7 @@ namespace openrouter {
 struct pool_stats {
   std::uint64_t connections_opened = 0;  ///< successful connects
   std::uint64_t connect_failures = 0;
-  std::uint64_t tls_handshakes = 0;      ///< full or resumed
-  std::uint64_t tls_resumed = 0;         ///< handshakes that resumed a session
+  std::uint64_t tls_handshakes = 0;
   std::uint64_t reuses = 0;              ///< requests served by an idle keep-alive connection
   std::uint64_t waits = 0;               ///< acquisitions that had to queue
   std::uint64_t wait_timeouts = 0;       ///< ... and gave up (errc::pool_timeout)

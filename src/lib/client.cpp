@@ -255,6 +255,17 @@ void client::do_key(std::monostate, diagnostics& diag, handler<wire::key_info> h
          std::move(h));
 }
 
+void client::do_warmup(std::size_t n, diagnostics& diag, handler<std::size_t> h) {
+  auto op = [](std::shared_ptr<impl> im, std::size_t n, diagnostics& diag) -> asio::awaitable<result<std::size_t>> {
+    diag.clear();
+    error_code ec;
+    auto& t = im->transport;
+    std::size_t opened = co_await t.warmup(n, detail::deadlines::start(t.config().timeout), diag, ec);
+    co_return result<std::size_t>{ec, opened};
+  };
+  launch(impl_, op(impl_, n, diag), std::move(h));
+}
+
 void client::do_catalog(std::chrono::milliseconds max_age, diagnostics& diag,
                         handler<std::shared_ptr<const wire::models_page>> h) {
   using page_ptr = std::shared_ptr<const wire::models_page>;

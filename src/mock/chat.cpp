@@ -321,7 +321,9 @@ std::variant<const endpoint_info*, http_reply> pick_endpoint(const model_info& m
     auto stat = [&](const endpoint_info* e) {
       const char* key = sort == "throughput" ? "throughput_last_30m" : "latency_last_30m";
       const json::object* s = e->json.contains(key) ? e->json.at(key).if_object() : nullptr;
-      return s && s->contains("p50") && s->at("p50").is_number() ? s->at("p50").to_number<double>() : 0.0;
+      // An endpoint without stats sorts last either way.
+      double missing = sort == "throughput" ? 0.0 : INFINITY;
+      return s && s->contains("p50") && s->at("p50").is_number() ? s->at("p50").to_number<double>() : missing;
     };
     return *std::max_element(eps.begin(), eps.end(), [&](auto a, auto b) {
       return sort == "throughput" ? stat(a) < stat(b) : stat(a) > stat(b);
@@ -772,6 +774,8 @@ std::int64_t unix_now() {
 std::variant<served, http_reply> route(mock_state& state, const scenario& scen, std::string_view id,
                                        const json::object& req, const request_facts& f) {
   served s;
+  // The auto router picks a real model; the response reports the one that served.
+  if (id == "openrouter/auto") id = "openai/gpt-4o-mini";
   s.id = std::string(id);
   std::string fault_error;
   bool fault_model = parse_fault_model(id, fault_error).has_value();

@@ -51,6 +51,19 @@ BOOST_AUTO_TEST_CASE(thousand_requests_at_concurrency_16_open_16_connections) {
   BOOST_TEST(f.server->stats().connections_accepted == 16u);
 }
 
+BOOST_AUTO_TEST_CASE(warmup_preconnects) {
+  client_fixture f({}, [](openrouter::client_config& c) { c.pool.max_connections = 4; });
+  auto [ec, opened] = f.run<std::size_t>([&](auto h) { return f.cli.async_warmup(10, f.diag, h); });
+  BOOST_TEST(!ec);
+  BOOST_TEST(opened == 4u);  // capped by the pool limit
+  auto st = f.cli.pool_statistics();
+  BOOST_TEST(st.idle == 4u);
+  BOOST_TEST(st.tls_handshakes == 4u);
+  // Warm connections serve the next requests: no new handshake.
+  BOOST_TEST(fan_out(f, 40, 4) == 0);
+  BOOST_TEST(f.cli.pool_statistics().connections_opened == 4u);
+}
+
 BOOST_AUTO_TEST_CASE(limits_queue_waiters_in_fifo_order) {
   client_fixture f({}, [](openrouter::client_config& c) { c.pool.max_connections = 2; });
   std::vector<int> order;

@@ -268,6 +268,13 @@ BOOST_AUTO_TEST_CASE(provider_preferences) {
   BOOST_TEST(f.chat(t).status == 404);
 }
 
+BOOST_AUTO_TEST_CASE(auto_router_reports_the_served_model) {
+  mock_fixture f;
+  auto v = f.chat(chat_body("openrouter/auto")).json();
+  BOOST_TEST(v.at("model").as_string() == "openai/gpt-4o-mini");
+  BOOST_TEST(v.at("usage").at("cost").as_double() > 0);
+}
+
 BOOST_AUTO_TEST_CASE(validation_errors) {
   mock_fixture f;
   auto r = f.client.request("POST", api("/chat/completions"), "{not json");

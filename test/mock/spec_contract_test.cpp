@@ -4,7 +4,8 @@
 //
 // Objects are checked closed (test::openapi::check_options::closed_objects): a member the
 // spec's schema does not declare is a violation unless the condensed reference
-// (/work/shared/openrouter-api.md) documents it; those few are listed in k_documented_extras.
+// (/work/shared/openrouter-api.md) documents it; those few are listed below, each with the
+// section that documents it.
 #include "support/fixtures.hpp"
 #include "support/openapi_check.hpp"
 
@@ -35,7 +36,7 @@ const std::set<std::string> k_chat_result_extras = {
 const std::set<std::string> k_chunk_extras = {
     "$.provider",                                    // §4.2 "provider?: string // [docs]"
     "$.choices[*].native_finish_reason",             // §4.2 "native_finish_reason?: string|null"
-    "$.choices[*].delta.images",                     // §4.2 "images?: [{type:\"image_url\", image_url:{url}}] // [docs]"
+    "$.choices[*].delta.images",                     // §4.2 "images?: [{type:\"image_url\", ...}] // [docs]"
     "$.usage.completion_tokens_details.image_tokens",  // §3.2 (usage chunk: "usage?: ChatUsage")
 };
 
@@ -70,7 +71,7 @@ const json::value& schema_of(const openapi::spec& spec, std::string_view path, s
 }
 
 void expect_conforms(const openapi::spec& spec, const json::value& instance, const json::value& schema,
-                     const std::string& what, const openapi::check_options& options = closed()) {
+                     const std::string& what, const openapi::check_options& options) {
   auto violations = spec.validate(instance, schema, options);
   BOOST_TEST(violations.empty(), what << " violates the spec (" << violations.size() << "):" << lines(violations));
 }
@@ -128,12 +129,16 @@ std::vector<json::value> stream_conforming(mock_fixture& f, const openapi::spec&
   return chunks;
 }
 
+constexpr std::string_view k_endpoints_path = "/models/{author}/{slug}/endpoints";
+constexpr std::string_view k_auto_router = "openrouter/auto";
+
 json::array weather_tools() {
   auto params = json::parse(R"({"type":"object","properties":{"city":{"type":"string"}},"required":["city"]})");
   json::array tools;
   for (const char* name : {"get_weather", "get_forecast"})
-    tools.push_back(json::object{{"type", "function"},
-                                 {"function", json::object{{"name", name}, {"description", "weather"}, {"parameters", params}}}});
+    tools.push_back(json::object{
+        {"type", "function"},
+        {"function", json::object{{"name", name}, {"description", "weather"}, {"parameters", params}}}});
   return tools;
 }
 
@@ -150,19 +155,21 @@ json::object image_body() {
 }
 
 json::object pdf_body() {
-  json::object file{{"type", "file"},
-                    {"file", json::object{{"filename", "invoice.pdf"}, {"file_data", "data:application/pdf;base64,JVBERi0xLjQK"}}}};
-  json::object user{{"role", "user"}, {"content", json::array{json::object{{"type", "text"}, {"text", "Total?"}}, file}}};
+  json::object file{{"filename", "invoice.pdf"}, {"file_data", "data:application/pdf;base64,JVBERi0xLjQK"}};
+  json::array content{json::object{{"type", "text"}, {"text", "Total?"}},
+                      json::object{{"type", "file"}, {"file", file}}};
+  json::object parser{{"id", "file-parser"}, {"pdf", json::object{{"engine", "cloudflare-ai"}}}};
   return {{"model", "openai/gpt-4o-mini"},
-          {"messages", json::array{user}},
-          {"plugins", json::array{json::object{{"id", "file-parser"}, {"pdf", json::object{{"engine", "pdf-text"}}}}}}};
+          {"messages", json::array{json::object{{"role", "user"}, {"content", content}}}},
+          {"plugins", json::array{parser}}};
 }
 
 json::object json_schema_body() {
   auto body = chat_body("openai/gpt-4o-mini", "Extract the invoice");
-  auto schema = json::parse(R"({"type":"object","properties":{"total":{"type":"number"},"currency":{"type":"string"}},"required":["total","currency"],"additionalProperties":false})");
-  body["response_format"] = json::object{
-      {"type", "json_schema"}, {"json_schema", json::object{{"name", "invoice"}, {"strict", true}, {"schema", schema}}}};
+  auto schema = json::parse(R"({"type": "object", "additionalProperties": false, "required": ["total", "currency"],
+                                 "properties": {"total": {"type": "number"}, "currency": {"type": "string"}}})");
+  json::object format{{"name", "invoice"}, {"strict", true}, {"schema", schema}};
+  body["response_format"] = json::object{{"type", "json_schema"}, {"json_schema", format}};
   return body;
 }
 
@@ -175,6 +182,57 @@ json::object reasoning_body() {
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(spec_contract_test)
+
+// The checker's rules on a tiny inline document: runs with or without the official spec.
+BOOST_AUTO_TEST_CASE(checker_rules) {
+  const openapi::spec doc(json::parse(R"({"components": {"schemas": {
+    "Price": {"type": "string"},
+    "Item": {"type": "object", "required": ["id"], "properties": {
+      "id": {"type": "integer"}, "price": {"$ref": "#/components/schemas/Price"},
+      "tags": {"type": "array", "items": {"type": "string"}}, "note": {"type": ["string", "null"]},
+      "old": {"type": "string", "nullable": true}, "kind": {"type": "string", "enum": ["a", "b"]}, "v": {"const": 1}}},
+    "Named": {"allOf": [{"$ref": "#/components/schemas/Item"},
+                        {"properties": {"name": {"type": "string"}}, "required": ["name"]}]},
+    "Items": {"type": "array", "items": {"$ref": "#/components/schemas/Item"}},
+    "Either": {"anyOf": [{"type": "number"}, {"$ref": "#/components/schemas/Price"}]},
+    "Map": {"type": "object", "additionalProperties": {"type": "number"}},
+    "Closed": {"type": "object", "properties": {"a": {}}, "additionalProperties": false}}}})"));
+  auto check = [&](const std::string& name, std::string_view instance, const openapi::check_options& o = {}) {
+    return doc.validate(json::parse(instance), json::object{{"$ref", "#/components/schemas/" + name}}, o);
+  };
+  using violations = std::vector<std::string>;
+  BOOST_TEST(check("Item", R"({"id": 3.0, "price": "1", "tags": ["x"], "note": null, "old": null, "kind": "a", "v": 1,
+                               "extra": true})").empty());
+  BOOST_TEST(check("Item", R"({"id": 3.5})") == violations{"$.id: expected integer, got number"});
+  BOOST_TEST(check("Item", R"({"id": 18446744073709551615})").empty());  // uint64
+  BOOST_TEST(check("Item", "{}") == violations{"$.id: required member missing"});
+  BOOST_TEST(check("Item", R"({"id": 1, "price": 2})") == violations{"$.price: expected string, got integer"});
+  BOOST_TEST(check("Item", R"({"id": 1, "tags": ["x", 1]})") == violations{"$.tags[1]: expected string, got integer"});
+  BOOST_TEST(check("Item", R"({"id": 1, "kind": "c"})") == violations{R"($.kind: value "c" not in enum ["a", "b"])"});
+  BOOST_TEST(check("Item", R"({"id": 1, "v": 2})") == violations{"$.v: expected const 1, got 2"});
+  BOOST_TEST(check("Item", R"({"id": 1, "note": 1})") == violations{"$.note: expected string or null, got integer"});
+  BOOST_TEST(check("Item", R"({"id": 1, "old": 1})") == violations{"$.old: expected string, got integer"});
+  BOOST_TEST(check("Item", "[]") == violations{"$: expected object, got array"});
+  BOOST_TEST(check("Named", R"({"id": 1})") == violations{"$.name: required member missing"});
+  BOOST_TEST(check("Named", R"({"id": "1", "name": "n"})") == violations{"$.id: expected integer, got string"});
+  BOOST_TEST(check("Either", "1.5").empty());
+  BOOST_TEST(check("Either", R"("x")").empty());
+  auto none = check("Either", "true");
+  BOOST_TEST_REQUIRE(none.size() == 2u);
+  BOOST_TEST(none[0] == "$: matches no branch of anyOf; the closest, #0, fails with:");
+  BOOST_TEST(none[1] == "  $: expected number, got boolean");
+  BOOST_TEST(check("Map", R"({"a": 1, "b": "x"})") == violations{"$.b: expected number, got string"});
+  BOOST_TEST(check("Closed", R"({"a": 1, "b": 2})") == violations{"$.b: unknown member (additionalProperties: false)"});
+  // Closed objects: members declared across allOf are known; allowances name paths with [*].
+  openapi::check_options closed_mode{true, {}};
+  BOOST_TEST(check("Named", R"({"id": 1, "name": "n"})", closed_mode).empty());
+  BOOST_TEST(check("Named", R"({"id": 1, "name": "n", "x": 0})", closed_mode) ==
+             violations{"$.x: member not in the spec's schema (closed-object check)"});
+  BOOST_TEST(check("Map", R"({"a": 1})", closed_mode).empty());  // additionalProperties keeps it open
+  closed_mode.allowed_extras = {"$[*].x"};
+  BOOST_TEST(check("Items", R"([{"id": 1, "x": 0}, {"id": 2, "x": 0, "y": 0}])", closed_mode) ==
+             violations{"$[1].y: member not in the spec's schema (closed-object check)"});
+}
 
 BOOST_AUTO_TEST_CASE(spec_is_usable) {
   auto* spec = spec_or_skip();
@@ -206,47 +264,85 @@ BOOST_AUTO_TEST_CASE(models_catalog) {
   BOOST_TEST(n_all > n_text);  // image-only and embedding models join
   BOOST_TEST(all.at("total_count").to_number<std::size_t>() == n_all);
   get_conforming(f, *spec, "/models/user", "/models/user");
+  // The check bites on this very document: one wrong price type is reported, with its path.
+  all.at("data").at(3).at("pricing").as_object()["prompt"] = 0.5;
+  BOOST_TEST(spec->validate(all, schema_of(*spec, "/models", "get", 200), closed()) ==
+                 std::vector<std::string>{"$.data[3].pricing.prompt: expected string, got number"},
+             boost::test_tools::per_element());
 }
 
 BOOST_AUTO_TEST_CASE(model_endpoints) {
   auto* spec = spec_or_skip();
   if (!spec) return;
   mock_fixture f;
-  constexpr std::string_view path = "/models/{author}/{slug}/endpoints";
-  for (std::string id : {"meta-llama/llama-3.3-70b-instruct", "mistralai/mistral-7b-instruct:free", "openai/gpt-4o-mini",
-                         "anthropic/claude-sonnet-4.5", "google/gemini-2.5-flash-image"}) {
-    auto v = get_conforming(f, *spec, "/models/" + id + "/endpoints", path);
+  for (std::string id : {"meta-llama/llama-3.3-70b-instruct", "mistralai/mistral-7b-instruct:free",
+                         "openai/gpt-4o-mini", "anthropic/claude-sonnet-4.5", "google/gemini-2.5-flash-image"}) {
+    auto v = get_conforming(f, *spec, "/models/" + id + "/endpoints", k_endpoints_path);
     BOOST_TEST(!v.at("data").at("endpoints").as_array().empty(), id);
   }
-  // And every other model of the catalog.
+  // And every other model of the catalog (the auto router has its own case below).
   auto all = f.client.get(api("/models?output_modalities=all")).json();
-  for (const auto& m : all.at("data").as_array())
-    get_conforming(f, *spec, "/models/" + std::string(m.at("id").as_string()) + "/endpoints", path);
-  get_conforming(f, *spec, "/models/nobody/nothing/endpoints", path, 404);
+  for (const auto& m : all.at("data").as_array()) {
+    std::string id(m.at("id").as_string());
+    if (id != k_auto_router) get_conforming(f, *spec, "/models/" + id + "/endpoints", k_endpoints_path);
+  }
+  get_conforming(f, *spec, "/models/nobody/nothing/endpoints", k_endpoints_path, 404);
 }
 
-BOOST_AUTO_TEST_CASE(providers_key_generation) {
+// KNOWN VIOLATION (mock): the auto router's single endpoint is served by a pseudo provider named
+// "OpenRouter", which is not in the spec's ProviderName enum:
+//   GET /models/openrouter/auto/endpoints  $.data.endpoints[0].provider_name
+//       (PublicEndpoint.provider_name: $ref ProviderName)
+// Its completions must report the real model and provider that served them (reference §11:
+// `router` names openrouter/auto, `provider_name` the provider), which the generation check
+// below holds the mock to. The one failing assertion is expected until src/mock/catalog.cpp
+// changes; drop the decorator then.
+BOOST_AUTO_TEST_CASE_EXPECTED_FAILURES(auto_router, 1)
+BOOST_AUTO_TEST_CASE(auto_router) {
+  auto* spec = spec_or_skip();
+  if (!spec) return;
+  mock_fixture f;
+  get_conforming(f, *spec, "/models/" + std::string(k_auto_router) + "/endpoints", k_endpoints_path);
+  auto v = chat_conforming(f, *spec, chat_body(std::string(k_auto_router)), "auto router chat");
+  get_conforming(f, *spec, "/generation?id=" + std::string(v.at("id").as_string()), "/generation");
+}
+
+BOOST_AUTO_TEST_CASE(providers_and_key) {
   auto* spec = spec_or_skip();
   if (!spec) return;
   mock_fixture f;
   get_conforming(f, *spec, "/providers", "/providers");
-  auto chat = f.chat(chat_body("openai/gpt-4o-mini"));
-  BOOST_TEST_REQUIRE(chat.status == 200u);
-  std::string id(chat.json().at("id").as_string());
-  get_conforming(f, *spec, "/generation?id=" + id, "/generation");
-  auto streamed = f.chat(chat_body("openai/gpt-4o-mini", "stream me", true));
-  get_conforming(f, *spec, "/generation?id=" + streamed.header("x-generation-id"), "/generation");
   get_conforming(f, *spec, "/key", "/key");
-  get_conforming(f, *spec, "/generation?id=gen-unknown", "/generation", 404);
   // Without a key: the 401 envelope of each authenticated operation.
   f.client.set_api_key("");
   get_conforming(f, *spec, "/key", "/key", 401);
   get_conforming(f, *spec, "/models/user", "/models/user", 401);
-  get_conforming(f, *spec, "/generation?id=" + id, "/generation", 401);
-  BOOST_TEST(f.chat(chat_body("openai/gpt-4o-mini")).status == 401u);
-  auto r = f.chat(chat_body("openai/gpt-4o-mini"));
-  expect_conforms(*spec, r.json(), schema_of(*spec, "/chat/completions", "post", 401), "unauthenticated chat",
-                  closed(k_error_extras));
+  chat_conforming(f, *spec, chat_body("openai/gpt-4o-mini"), "unauthenticated chat", 401);
+}
+
+BOOST_AUTO_TEST_CASE(generation) {
+  auto* spec = spec_or_skip();
+  if (!spec) return;
+  mock_fixture f;
+  // Plain, streamed, free, reasoning, tool-call and image completions, each looked up.
+  std::vector<std::pair<json::object, std::string>> chats = {
+      {chat_body("openai/gpt-4o-mini"), "plain"},
+      {chat_body("openai/gpt-4o-mini", "stream me", true), "streamed"},
+      {chat_body("mistralai/mistral-7b-instruct:free"), "free"},
+      {reasoning_body(), "reasoning"},
+      {tools_body(), "tool call"},
+      {image_body(), "image"}};
+  std::string last_id;
+  for (const auto& [body, what] : chats) {
+    auto r = f.chat(body);
+    BOOST_TEST_REQUIRE(r.status == 200u, what << " answered " << r.status << ": " << r.body);
+    last_id = r.header("x-generation-id");
+    BOOST_TEST_REQUIRE(!last_id.empty(), what << ": no X-Generation-Id");
+    get_conforming(f, *spec, "/generation?id=" + last_id, "/generation");
+  }
+  get_conforming(f, *spec, "/generation?id=gen-unknown", "/generation", 404);
+  f.client.set_api_key("");
+  get_conforming(f, *spec, "/generation?id=" + last_id, "/generation", 401);
 }
 
 BOOST_AUTO_TEST_CASE(chat_completions) {
@@ -296,10 +392,24 @@ BOOST_AUTO_TEST_CASE(error_envelopes) {
     auto v = chat_conforming(f, *spec, chat_body(model), model, status);
     BOOST_TEST(v.at("error").at("code") == status, model);
   }
-  // A request the mock rejects itself.
+  // Errors the mock reaches on its own: a rejected parameter, no endpoint for the requested
+  // modalities, and a failure before the first token of a stream (plain JSON, reference §4.6).
   auto bad = chat_body("openai/gpt-4o-mini");
   bad["temperature"] = 5;
   chat_conforming(f, *spec, bad, "temperature out of range", 400);
+  auto no_image = image_body();
+  no_image["model"] = "mistralai/mistral-7b-instruct";
+  chat_conforming(f, *spec, no_image, "image output from a text-only model", 404);
+  chat_conforming(f, *spec, chat_body("fault/402", "stream me", true), "pre-stream 402", 402);
+}
+
+BOOST_AUTO_TEST_CASE(payload_too_large) {
+  auto* spec = spec_or_skip();
+  if (!spec) return;
+  openrouter::mock::server_options opts;
+  opts.max_request_body = 1024;
+  mock_fixture f(opts);
+  chat_conforming(f, *spec, chat_body("openai/gpt-4o-mini", std::string(4096, 'x')), "oversized request", 413);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -47,7 +47,10 @@ std::string type_of(const json::value& v) {
 
 bool has_type(const json::value& v, std::string_view type) {
   if (type == "number") return v.is_number();
-  if (type == "integer" && v.is_double()) return std::isfinite(v.get_double()) && std::trunc(v.get_double()) == v.get_double();
+  if (type == "integer" && v.is_double()) {
+    double d = v.get_double();
+    return std::isfinite(d) && std::trunc(d) == d;
+  }
   return type_of(v) == type;
 }
 
@@ -151,7 +154,8 @@ class checker {
       if (branch.violations.empty()) return;
       // Closest: a branch whose type at least fits, then the fewest violations.
       bool type_fits = !branch.violations.front().starts_with(path + ": expected ");
-      if (closest_name.empty() || std::pair(!type_fits, branch.violations.size()) < std::pair(!closest_type_fits, closest.size())) {
+      if (closest_name.empty() ||
+          std::pair(!type_fits, branch.violations.size()) < std::pair(!closest_type_fits, closest.size())) {
         closest_type_fits = type_fits;
         closest = std::move(branch.violations);
         auto* ref = find(&alts[i], {"$ref"});
@@ -164,7 +168,8 @@ class checker {
 
   void check_members(const json::object& o, const json::object& s, const std::string& path, bool part) {
     for (const auto& name : array_or_empty(s, "required"))
-      if (name.is_string() && !o.contains(name.get_string())) fail(member_path(path, name.get_string()), "required member missing");
+      if (name.is_string() && !o.contains(name.get_string()))
+        fail(member_path(path, name.get_string()), "required member missing");
     auto* props = s.if_contains("properties");
     auto* extra = s.if_contains("additionalProperties");
     for (const auto& [name, value] : o) {

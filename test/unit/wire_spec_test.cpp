@@ -7,7 +7,6 @@
 #include <boost/test/unit_test.hpp>
 
 #include <fstream>
-#include <initializer_list>
 #include <set>
 #include <sstream>
 #include <string>
@@ -25,7 +24,8 @@ class openapi_spec {
 
   /// The property names a value may carry at `steps` below the schema at JSON pointer `root`:
   /// every alternative of every schema on the way is considered.
-  std::set<std::string> properties_at(std::string_view root, std::initializer_list<std::string_view> steps) const {
+  std::set<std::string> properties_at(std::string_view root,
+                                      const std::vector<std::string_view>& steps) const {
     std::vector<const json::value*> current = expand(doc_.at_pointer(root));
     for (std::string_view step : steps) {
       std::vector<const json::value*> next;
@@ -74,8 +74,8 @@ struct contract {
   std::string_view type_name;
   std::span<const std::string_view> keys;
   std::string_view root;  // JSON pointer into the spec
-  std::initializer_list<std::string_view> steps;
-  std::initializer_list<std::string_view> allowed;  // modeled although not in the spec
+  std::vector<std::string_view> steps;
+  std::vector<std::string_view> allowed;  // modeled although not in the spec
 };
 
 template <class T>

@@ -13,8 +13,6 @@
 #include <openssl/ssl.h>
 #include <openssl/x509_vfy.h>
 
-#include <map>
-#include <mutex>
 #include <sys/socket.h>
 
 namespace openrouter::detail {
@@ -51,7 +49,7 @@ errc classify_connect(const error_code& ec, bool tls_phase) {
 }  // namespace
 
 asio::awaitable<void> connection::connect(const origin& o, std::chrono::steady_clock::time_point deadline,
-                                          tls_session_cache* sessions, diagnostics& diag, error_code& ec) {
+                                          diagnostics& diag, error_code& ec) {
   ec = {};
   auto& stream = tcp();
   tcp::resolver resolver(stream.get_executor());
@@ -72,14 +70,15 @@ asio::awaitable<void> connection::connect(const origin& o, std::chrono::steady_c
   stream.socket().set_option(tcp::no_delay(true), e);
   if (!tls_) co_return;
 
-  // SNI and hostname verification (RFC 6125) for the configured host.
-  if (!SSL_set_tlsext_host_name(tls_->native_handle(), o.host.c_str())) {
+  // SNI (not for IP literals, RFC 6066 §3) and hostname verification (RFC 6125).
+  error_code not_ip;
+  asio::ip::make_address(o.host, not_ip);
+  if (not_ip && !SSL_set_tlsext_host_name(tls_->native_handle(), o.host.c_str())) {
     ec = make_error_code(errc::tls_handshake_failed);
     co_return;
   }
   tls_->set_verify_mode(asio::ssl::verify_peer);
   tls_->set_verify_callback(asio::ssl::host_name_verification(o.host));
-  if (sessions) sessions->apply(o.key(), *tls_);
   co_await tls_->async_handshake(asio::ssl::stream_base::client, asio::redirect_error(asio::use_awaitable, e));
   if (e) {
     long verify = SSL_get_verify_result(tls_->native_handle());
@@ -91,56 +90,26 @@ asio::awaitable<void> connection::connect(const origin& o, std::chrono::steady_c
     }
     co_return;
   }
-  resumed_session = SSL_session_reused(tls_->native_handle()) == 1;
 }
 
 bool connection::idle_alive() noexcept {
   auto& sock = tcp().socket();
   if (!sock.is_open()) return false;
-  // Anything readable on an idle keep-alive connection is EOF, a reset, a TLS close_notify or
-  // garbage: in every case the connection must not carry the next request.
+  // Anything readable on an idle keep-alive connection that served a request is EOF, a reset,
+  // a TLS close_notify or garbage: the connection must not carry the next request.
   if (buffer_.size() != 0) return false;
   char c;
   ssize_t n = ::recv(sock.native_handle(), &c, 1, MSG_PEEK | MSG_DONTWAIT);
-  return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
+  if (n == 0) return false;  // EOF
+  // A TLS connection that never carried a request (pre-connected) still holds the server's
+  // TLS 1.3 session tickets unread; if it was closed after all, the one re-send covers it.
+  if (n > 0) return tls_ && uses == 0;
+  return errno == EAGAIN || errno == EWOULDBLOCK;
 }
 
 void connection::close() noexcept {
   error_code ec;
   tcp().socket().close(ec);
-}
-
-struct tls_session_cache::impl {
-  std::mutex mutex;
-  std::map<std::string, SSL_SESSION*, std::less<>> sessions;
-  ~impl() {
-    for (auto& [k, s] : sessions) SSL_SESSION_free(s);
-  }
-};
-
-tls_session_cache::tls_session_cache() : impl_(std::make_unique<impl>()) {}
-tls_session_cache::~tls_session_cache() = default;
-
-void tls_session_cache::apply(const std::string& key, connection::tls_stream& s) {
-  std::lock_guard lock(impl_->mutex);
-  if (auto it = impl_->sessions.find(key); it != impl_->sessions.end())
-    SSL_set_session(s.native_handle(), it->second);
-}
-
-void tls_session_cache::store(const std::string& key, connection::tls_stream& s) {
-  // TLS 1.3 tickets arrive after the handshake, so this is called once a response was read.
-  SSL_SESSION* session = SSL_get1_session(s.native_handle());
-  if (!session) return;
-  if (!SSL_SESSION_is_resumable(session)) {
-    SSL_SESSION_free(session);
-    return;
-  }
-  std::lock_guard lock(impl_->mutex);
-  auto [it, inserted] = impl_->sessions.try_emplace(key, session);
-  if (!inserted) {
-    SSL_SESSION_free(it->second);
-    it->second = session;
-  }
 }
 
 }  // namespace openrouter::detail

@@ -21,8 +21,6 @@ struct diagnostics;
 
 namespace openrouter::detail {
 
-class tls_session_cache;
-
 class connection {
  public:
   using tls_stream = boost::beast::ssl_stream<boost::beast::tcp_stream>;
@@ -32,8 +30,7 @@ class connection {
   /// Resolve, connect, TLS handshake (verifying the peer for o.host), all before `deadline`.
   /// Fails with an openrouter::errc; `diag.detail` names the TLS verification failure.
   boost::asio::awaitable<void> connect(const origin& o, std::chrono::steady_clock::time_point deadline,
-                                       tls_session_cache* sessions, diagnostics& diag,
-                                       boost::system::error_code& ec);
+                                       diagnostics& diag, boost::system::error_code& ec);
 
   /// Calls f(stream) with the plain or the TLS stream.
   template <class F>
@@ -53,25 +50,11 @@ class connection {
 
   std::chrono::steady_clock::time_point idle_since{};
   std::size_t uses = 0;
-  bool resumed_session = false;
 
  private:
   std::optional<boost::beast::tcp_stream> plain_;
   std::optional<tls_stream> tls_;
   boost::beast::flat_buffer buffer_;
-};
-
-/// TLS session resumption per origin (OpenSSL client-side sessions). Thread-safe.
-class tls_session_cache {
- public:
-  tls_session_cache();
-  ~tls_session_cache();
-  void apply(const std::string& key, connection::tls_stream& s);
-  void store(const std::string& key, connection::tls_stream& s);
-
- private:
-  struct impl;
-  std::unique_ptr<impl> impl_;
 };
 
 }  // namespace openrouter::detail

@@ -87,6 +87,15 @@ asio::awaitable<pool::lease> pool::acquire(const origin& o, clock::time_point de
   co_return lease{};
 }
 
+bool pool::try_reserve(const origin& o) {
+  std::lock_guard lock(mutex_);
+  origin_state& s = origins_[o.key()];
+  if (s.open >= opts_.max_per_origin || total_open_ >= opts_.max_connections || !s.waiters.empty()) return false;
+  ++s.open;
+  ++total_open_;
+  return true;
+}
+
 void pool::release(const origin& o, std::unique_ptr<connection> c, bool reusable) {
   std::lock_guard lock(mutex_);
   origin_state& s = origins_[o.key()];
@@ -136,7 +145,7 @@ bool pool::wake_one_locked() {
   return false;
 }
 
-void pool::count_connect(bool ok, bool tls, bool resumed) {
+void pool::count_connect(bool ok, bool tls) {
   std::lock_guard lock(mutex_);
   if (!ok) {
     ++stats_.connect_failures;
@@ -145,7 +154,6 @@ void pool::count_connect(bool ok, bool tls, bool resumed) {
   ++stats_.connections_opened;
   ++stats_.in_use;
   if (tls) ++stats_.tls_handshakes;
-  if (resumed) ++stats_.tls_resumed;
 }
 
 void pool::count_resend() {

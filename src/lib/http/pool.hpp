@@ -34,12 +34,15 @@ class pool {
   boost::asio::awaitable<lease> acquire(const origin& o, std::chrono::steady_clock::time_point deadline,
                                         bool fresh, boost::system::error_code& ec);
 
+  /// Reserves a slot for a new connection if the limits allow it right now (no waiting).
+  bool try_reserve(const origin& o);
+
   /// Returns a connection after a request: parked for reuse when `reusable`, else closed.
   void release(const origin& o, std::unique_ptr<connection> c, bool reusable);
   /// Gives back a slot reserved by acquire() whose connect failed.
   void release_slot(const origin& o);
 
-  void count_connect(bool ok, bool tls, bool resumed);
+  void count_connect(bool ok, bool tls);
   void count_resend();
   pool_stats stats() const;
 

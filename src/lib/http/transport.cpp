@@ -115,7 +115,6 @@ transport::transport(const asio::any_io_executor& ex, const client_config& cfg)
       ssl_->add_certificate_authority(asio::buffer(extra), e);
       if (e) throw std::invalid_argument("openrouter: the extra CA is not a valid PEM certificate");
     }
-    SSL_CTX_set_session_cache_mode(ssl_->native_handle(), SSL_SESS_CACHE_CLIENT | SSL_SESS_CACHE_NO_INTERNAL_STORE);
   }
 
   std::string& h = fixed_headers_;
@@ -192,6 +191,25 @@ asio::awaitable<void> transport::exchange(Stream& s, connection& c, const http_r
   out.body = std::move(res.body());
 }
 
+asio::awaitable<std::size_t> transport::warmup(std::size_t n, const deadlines& dl, diagnostics& diag,
+                                               error_code& ec) {
+  ec = {};
+  std::size_t opened = 0;
+  while (opened < n && pool_.try_reserve(origin_)) {
+    bool total_binds = false;
+    auto conn = std::make_unique<connection>(executor_, origin_, ssl_ ? &*ssl_ : nullptr);
+    co_await conn->connect(origin_, dl.phase(cfg_.timeout.connect, total_binds), diag, ec);
+    pool_.count_connect(!ec, origin_.tls);
+    if (ec) {
+      pool_.release_slot(origin_);
+      break;
+    }
+    pool_.release(origin_, std::move(conn), true);
+    ++opened;
+  }
+  co_return opened;
+}
+
 asio::awaitable<http_response> transport::execute(const http_request& req, const deadlines& dl, diagnostics& diag,
                                                   error_code& ec) {
   http_response out;
@@ -207,8 +225,8 @@ asio::awaitable<http_response> transport::execute(const http_request& req, const
     std::unique_ptr<connection> conn = std::move(lease.conn);
     if (!conn) {
       conn = std::make_unique<connection>(executor_, origin_, ssl_ ? &*ssl_ : nullptr);
-      co_await conn->connect(origin_, dl.phase(cfg_.timeout.connect, total_binds), &sessions_, diag, ec);
-      pool_.count_connect(!ec, origin_.tls, conn->resumed_session);
+      co_await conn->connect(origin_, dl.phase(cfg_.timeout.connect, total_binds), diag, ec);
+      pool_.count_connect(!ec, origin_.tls);
       if (ec) {
         if (ec == make_error_code(errc::connect_timeout) && total_binds) ec = make_error_code(errc::total_timeout);
         pool_.release_slot(origin_);
@@ -226,9 +244,6 @@ asio::awaitable<http_response> transport::execute(const http_request& req, const
       fresh = true;
       continue;
     }
-    if (!ec && conn->is_tls() && conn->uses == 0) conn->visit([&](auto& s) {
-      if constexpr (std::is_same_v<std::decay_t<decltype(s)>, connection::tls_stream>) sessions_.store(origin_.key(), s);
-    });
     pool_.release(origin_, std::move(conn), !ec && keep_alive);
     co_return out;
   }

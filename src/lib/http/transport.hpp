@@ -53,6 +53,11 @@ class transport {
   boost::asio::awaitable<http_response> execute(const http_request& req, const deadlines& dl,
                                                 diagnostics& diag, boost::system::error_code& ec);
 
+  /// Opens up to `n` connections within the pool limits and parks them idle; returns how many
+  /// were opened (stops at the first failure, reported in ec).
+  boost::asio::awaitable<std::size_t> warmup(std::size_t n, const deadlines& dl, diagnostics& diag,
+                                             boost::system::error_code& ec);
+
   pool_stats stats() const { return pool_.stats(); }
   const origin& target() const noexcept { return origin_; }
   const client_config& config() const noexcept { return cfg_; }
@@ -69,7 +74,6 @@ class transport {
   client_config cfg_;
   origin origin_;
   std::optional<boost::asio::ssl::context> ssl_;
-  tls_session_cache sessions_;
   pool pool_;
   std::string fixed_headers_;  ///< Host, Authorization, User-Agent, attribution, extras
 };
