@@ -1573,7 +1573,10 @@ std::optional<boost::json::object> catalog::endpoints(std::string_view author, s
   for (auto key : {"id", "name", "created", "description", "architecture"}) data[key] = m->json.at(key);
   json::array list;
   list.reserve(m->endpoints.size());
-  for (const auto& e : m->endpoints) list.emplace_back(e.json);
+  // A router pseudo-model has no endpoints of its own: it serves through the model it picks
+  // (and "OpenRouter" is not a ProviderName the spec allows on an endpoint).
+  for (const auto& e : m->endpoints)
+    if (e.provider_slug != "openrouter") list.emplace_back(e.json);
   data["endpoints"] = std::move(list);
   return json::object{{"data", std::move(data)}};
 }

@@ -289,15 +289,8 @@ BOOST_AUTO_TEST_CASE(model_endpoints) {
   get_conforming(f, *spec, "/models/nobody/nothing/endpoints", k_endpoints_path, 404);
 }
 
-// KNOWN VIOLATION (mock): the auto router's single endpoint is served by a pseudo provider named
-// "OpenRouter", which is not in the spec's ProviderName enum:
-//   GET /models/openrouter/auto/endpoints  $.data.endpoints[0].provider_name
-//       (PublicEndpoint.provider_name: $ref ProviderName)
-// Its completions must report the real model and provider that served them (reference §11:
-// `router` names openrouter/auto, `provider_name` the provider), which the generation check
-// below holds the mock to. The one failing assertion is expected until src/mock/catalog.cpp
-// changes; drop the decorator then.
-BOOST_AUTO_TEST_CASE_EXPECTED_FAILURES(auto_router, 1)
+// The auto router: its endpoint list (empty: it serves through the model it picks) and its
+// completions, which report the real model and provider (reference §11).
 BOOST_AUTO_TEST_CASE(auto_router) {
   auto* spec = spec_or_skip();
   if (!spec) return;

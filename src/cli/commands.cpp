@@ -1,0 +1,518 @@
+#include "commands.hpp"
+
+#include "output.hpp"
+
+#include <openrouter/catalog.hpp>
+#include <openrouter/client.hpp>
+#include <openrouter/version.hpp>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/json/array.hpp>
+#include <boost/json/value_from.hpp>
+#include <boost/program_options.hpp>
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstdlib>
+#include <iostream>
+#include <iterator>
+#include <memory>
+#include <optional>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace openrouter::cli {
+namespace po = boost::program_options;
+namespace asio = boost::asio;
+namespace json = boost::json;
+using boost::system::error_code;
+
+namespace {
+
+constexpr std::string_view default_base_url = "https://openrouter.ai/api/v1";
+
+/// A bad command line or configuration: reported on one line, exit code 2.
+struct usage_error : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// The key from the environment, so that no message we print can carry it.
+std::string& api_key_for_redaction() {
+  static std::string key;
+  return key;
+}
+
+std::string redact(std::string s) {
+  const std::string& key = api_key_for_redaction();
+  if (key.size() >= 4)
+    for (std::size_t pos; (pos = s.find(key)) != std::string::npos;) s.replace(pos, key.size(), "[redacted]");
+  for (char& c : s)
+    if (c == '\n' || c == '\r') c = ' ';  // one line
+  return s;
+}
+
+void error_line(std::string_view msg) {
+  if (msg.starts_with("openrouter: ")) msg.remove_prefix(12);  // library exceptions carry it already
+  std::cerr << "openrouter: " << redact(std::string(msg)) << std::endl;
+}
+
+// --- the context a command runs in ------------------------------------------------------------
+
+struct context {
+  po::variables_map vm;
+  client_config cfg;
+  asio::io_context ioc;  // one, run on this thread only
+  std::unique_ptr<client> cli;
+  diagnostics diag;
+
+  bool json_output() const { return vm.count("json") && vm["json"].as<bool>(); }
+
+  /// Starts one operation with `start(client&, diagnostics&, handler)` and runs the io_context
+  /// until it completes. On failure prints the one-line summary and returns nullopt.
+  template <class T, class Start>
+  std::optional<T> call(Start start) {
+    std::optional<std::pair<error_code, T>> out;
+    start(*cli, diag, [&out](error_code ec, T v) { out.emplace(ec, std::move(v)); });
+    while (!out && ioc.run_one() != 0) {
+    }
+    if (!out) {
+      error_line("internal error: the request did not complete");
+      return std::nullopt;
+    }
+    if (out->first) {
+      error_line(diag.summary(out->first));
+      return std::nullopt;
+    }
+    return std::move(out->second);
+  }
+};
+
+void print_json(const json::value& v) { std::cout << pretty_json(v); }
+
+template <class T>
+void print_json_of(const T& v) {
+  print_json(json::value_from(v));
+}
+
+// "a,b" and repeated flags alike: {"a", "b"}.
+std::vector<std::string> list_option(const po::variables_map& vm, const char* name) {
+  std::vector<std::string> out;
+  if (!vm.count(name)) return out;
+  for (const auto& v : vm[name].as<std::vector<std::string>>()) {
+    std::string_view s = v;
+    while (true) {
+      auto comma = s.find(',');
+      std::string_view part = s.substr(0, comma);
+      while (!part.empty() && part.front() == ' ') part.remove_prefix(1);
+      while (!part.empty() && part.back() == ' ') part.remove_suffix(1);
+      if (!part.empty()) out.emplace_back(part);
+      if (comma == std::string_view::npos) break;
+      s.remove_prefix(comma + 1);
+    }
+  }
+  return out;
+}
+
+std::chrono::milliseconds seconds_option(const po::variables_map& vm, const char* name, bool allow_zero) {
+  double s = vm[name].as<double>();
+  if (!std::isfinite(s) || s < 0 || (!allow_zero && s == 0) || s > 1e7)
+    throw usage_error(std::string("--") + name + " must be a " + (allow_zero ? "non-negative" : "positive") +
+                      " number of seconds");
+  return std::chrono::milliseconds(std::llround(s * 1000));
+}
+
+// --- commands ----------------------------------------------------------------------------------
+
+int run_models(context& ctx) {
+  const auto& vm = ctx.vm;
+  catalog_filter f;
+  f.free_only = vm["free"].as<bool>();
+  f.input_modalities = list_option(vm, "input-modality");
+  f.output_modalities = list_option(vm, "output-modality");
+  f.parameters = list_option(vm, "param");
+  if (vm.count("search")) f.search = vm["search"].as<std::string>();
+
+  // /models lists text-output models unless asked for output_modalities=all; the filter itself
+  // runs here (the server's output filter is "any of", ours "all of").
+  models_query q;
+  if (!f.output_modalities.empty()) {
+    q.output_modalities = {"all"};
+    std::erase(f.output_modalities, "all");
+  }
+  auto page = ctx.call<wire::models_page>(
+      [&](client& c, diagnostics& d, auto h) { c.async_models(q, d, std::move(h)); });
+  if (!page) return exit_failure;
+  auto selected = select(*page, f);
+  if (ctx.json_output()) {
+    json::array arr;
+    arr.reserve(selected.size());
+    for (const auto* m : selected) arr.push_back(json::value_from(*m));
+    print_json(arr);
+  } else {
+    print_models(std::cout, selected);
+  }
+  return exit_ok;
+}
+
+int run_providers(context& ctx) {
+  auto list = ctx.call<wire::provider_list>([](client& c, diagnostics& d, auto h) { c.async_providers(d, std::move(h)); });
+  if (!list) return exit_failure;
+  if (ctx.json_output()) print_json(json::value_from(list->data));
+  else print_providers(std::cout, *list);
+  return exit_ok;
+}
+
+int run_endpoints(context& ctx) {
+  if (!ctx.vm.count("model")) throw usage_error("endpoints needs a model id (AUTHOR/SLUG)");
+  std::string id = ctx.vm["model"].as<std::string>();
+  auto slash = id.find('/');
+  if (slash == std::string::npos || slash == 0 || slash + 1 == id.size())
+    throw usage_error("expected a model id of the form AUTHOR/SLUG, got '" + id + "'");
+  auto eps = ctx.call<wire::model_endpoints>(
+      [&](client& c, diagnostics& d, auto h) { c.async_model_endpoints(id, d, std::move(h)); });
+  if (!eps) return exit_failure;
+  if (ctx.json_output()) print_json_of(*eps);
+  else print_endpoints(std::cout, *eps);
+  return exit_ok;
+}
+
+int run_generation(context& ctx) {
+  if (!ctx.vm.count("id")) throw usage_error("generation needs a generation id (gen-...)");
+  std::string id = ctx.vm["id"].as<std::string>();
+  std::optional<wire::generation> g;
+  if (ctx.vm.count("wait")) {
+    generation_poll poll;
+    poll.max_wait = seconds_option(ctx.vm, "wait", true);
+    std::optional<std::pair<error_code, wire::generation>> out;
+    ctx.cli->async_wait_generation(id, poll, ctx.diag,
+                                   [&out](error_code ec, wire::generation v) { out.emplace(ec, std::move(v)); });
+    while (!out && ctx.ioc.run_one() != 0) {
+    }
+    if (!out) {
+      error_line("internal error: the request did not complete");
+      return exit_failure;
+    }
+    if (out->first == make_error_code(errc::generation_pending)) {
+      error_line("generation " + id + " is not available yet (still 404 after " +
+                 decimal(std::chrono::duration<double>(poll.max_wait).count()) + "s)");
+      return exit_failure;
+    }
+    if (out->first) {
+      error_line(ctx.diag.summary(out->first));
+      return exit_failure;
+    }
+    g = std::move(out->second);
+  } else {
+    g = ctx.call<wire::generation>([&](client& c, diagnostics& d, auto h) { c.async_generation(id, d, std::move(h)); });
+    if (!g) return exit_failure;
+  }
+  if (ctx.json_output()) print_json_of(*g);
+  else print_generation(std::cout, *g);
+  return exit_ok;
+}
+
+int run_key(context& ctx) {
+  auto k = ctx.call<wire::key_info>([](client& c, diagnostics& d, auto h) { c.async_key(d, std::move(h)); });
+  if (!k) return exit_failure;
+  if (ctx.json_output()) print_json_of(*k);
+  else print_key(std::cout, *k);
+  return exit_ok;
+}
+
+int run_chat(context& ctx) {
+  const auto& vm = ctx.vm;
+  if (!vm.count("model")) throw usage_error("chat needs --model (e.g. --model openai/gpt-4o-mini)");
+  std::string prompt;
+  if (vm.count("prompt")) {
+    for (const auto& part : vm["prompt"].as<std::vector<std::string>>()) prompt += (prompt.empty() ? "" : " ") + part;
+  } else if (!::isatty(STDIN_FILENO)) {
+    prompt.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+    while (!prompt.empty() && (prompt.back() == '\n' || prompt.back() == '\r')) prompt.pop_back();
+  }
+  if (prompt.empty()) throw usage_error("chat needs a prompt (an argument, or on standard input)");
+
+  wire::chat_request req;
+  req.model = vm["model"].as<std::string>();
+  if (vm.count("system")) req.messages.push_back(wire::message::system(vm["system"].as<std::string>()));
+  req.messages.push_back(wire::message::user(std::move(prompt)));
+  if (vm.count("max-tokens")) {
+    auto n = vm["max-tokens"].as<std::int64_t>();
+    if (n < 1) throw usage_error("--max-tokens must be at least 1");
+    req.max_tokens = n;
+  }
+  if (vm.count("temperature")) {
+    double t = vm["temperature"].as<double>();
+    if (!std::isfinite(t) || t < 0 || t > 2) throw usage_error("--temperature must be between 0 and 2");
+    req.temperature = t;
+  }
+  auto res = ctx.call<wire::chat_response>(
+      [&](client& c, diagnostics& d, auto h) { c.async_chat(std::move(req), d, std::move(h)); });
+  if (!res) return exit_failure;
+  if (ctx.json_output()) {
+    print_json_of(*res);
+  } else {
+    std::string text = res->text();
+    std::cout << text;
+    if (text.empty() || text.back() != '\n') std::cout << '\n';
+  }
+  return exit_ok;
+}
+
+// --- the command table -------------------------------------------------------------------------
+
+struct command {
+  std::string_view name;
+  std::string_view synopsis;  // after "openrouter NAME"
+  std::string_view summary;
+  std::string_view description;
+  bool needs_key;
+  void (*options)(po::options_description&, po::options_description& hidden, po::positional_options_description&);
+  int (*run)(context&);
+};
+
+void json_option(po::options_description& o, const char* what) {
+  o.add_options()("json", po::bool_switch(), what);
+}
+
+const std::array<command, 6> commands{{
+    {"models", "[--free] [--input-modality M]... [--output-modality M]... [--param P]... [--search TEXT] [--json]",
+     "List catalog models, filtered",
+     "Lists the models of GET /models that meet every filter: id, context length, prompt and\n"
+     "completion prices in USD per million tokens, modalities. Without --output-modality the API\n"
+     "lists text-output models; with it, the whole catalog is filtered (--output-modality all: no\n"
+     "output filter). Lists may repeat the flag or separate values with commas.",
+     false,
+     [](po::options_description& o, po::options_description&, po::positional_options_description&) {
+       o.add_options()
+           ("free", po::bool_switch(), "only free models (every price absent or \"0\")")
+           ("input-modality", po::value<std::vector<std::string>>()->composing()->value_name("M"),
+            "required input modality (text, image, file, audio, video)")
+           ("output-modality", po::value<std::vector<std::string>>()->composing()->value_name("M"),
+            "required output modality (text, image, audio, embeddings; all)")
+           ("param", po::value<std::vector<std::string>>()->composing()->value_name("P"),
+            "required supported parameter (tools, response_format, reasoning, ...)")
+           ("search", po::value<std::string>()->value_name("TEXT"),
+            "case-insensitive text in the id, name or description");
+       json_option(o, "print the selected models as a JSON array");
+     },
+     run_models},
+    {"providers", "[--json]", "List providers", "Lists the providers of GET /providers.", false,
+     [](po::options_description& o, po::options_description&, po::positional_options_description&) {
+       json_option(o, "print the providers as a JSON array");
+     },
+     run_providers},
+    {"endpoints", "AUTHOR/SLUG [--json]", "List the provider endpoints serving a model",
+     "Lists the endpoints of GET /models/AUTHOR/SLUG/endpoints: provider tag (for provider.order),\n"
+     "quantization, context, prices per million tokens, uptime and status.",
+     false,
+     [](po::options_description& o, po::options_description& hidden, po::positional_options_description& p) {
+       json_option(o, "print the response as JSON");
+       hidden.add_options()("model", po::value<std::string>());
+       p.add("model", 1);
+     },
+     run_endpoints},
+    {"generation", "ID [--wait SECONDS] [--json]", "Show the record of a generation",
+     "Shows GET /generation?id=ID: model, provider, tokens, cost, latency. Records appear a few\n"
+     "seconds after a completion; --wait polls (with backoff) while the record is not there yet.",
+     true,
+     [](po::options_description& o, po::options_description& hidden, po::positional_options_description& p) {
+       o.add_options()("wait", po::value<double>()->value_name("SECONDS"),
+                       "keep polling up to SECONDS while the record is not written yet");
+       json_option(o, "print the record as JSON");
+       hidden.add_options()("id", po::value<std::string>());
+       p.add("id", 1);
+     },
+     run_generation},
+    {"key", "[--json]", "Show the API key's limits and usage", "Shows GET /key for OPENROUTER_API_KEY.", true,
+     [](po::options_description& o, po::options_description&, po::positional_options_description&) {
+       json_option(o, "print the key information as JSON");
+     },
+     run_key},
+    {"chat", "--model M [--system TEXT] [--max-tokens N] [--temperature T] [--json] PROMPT...",
+     "Send a prompt, print the reply",
+     "Sends one non-streaming chat completion and prints the assistant's text. Words of PROMPT are\n"
+     "joined by spaces; without PROMPT, standard input is the prompt.",
+     true,
+     [](po::options_description& o, po::options_description& hidden, po::positional_options_description& p) {
+       o.add_options()
+           ("model", po::value<std::string>()->value_name("M"), "model id, e.g. openai/gpt-4o-mini (required)")
+           ("system", po::value<std::string>()->value_name("TEXT"), "system prompt")
+           ("max-tokens", po::value<std::int64_t>()->value_name("N"), "upper bound on generated tokens")
+           ("temperature", po::value<double>()->value_name("T"), "sampling temperature (0 to 2)");
+       json_option(o, "print the whole response as JSON");
+       hidden.add_options()("prompt", po::value<std::vector<std::string>>());
+       p.add("prompt", -1);
+     },
+     run_chat},
+}};
+
+const command* find_command(std::string_view name) {
+  for (const auto& c : commands)
+    if (c.name == name) return &c;
+  return nullptr;
+}
+
+// Common options take a value: the pre-scan must skip it when looking for the command.
+constexpr std::array<std::string_view, 5> common_with_value{"--base-url", "--ca-file", "--timeout", "--app-name",
+                                                            "--site-url"};
+
+po::options_description common_options() {
+  po::options_description o("Common options");
+  o.add_options()
+      ("help,h", "show help")
+      ("base-url", po::value<std::string>()->value_name("URL"),
+       "API base URL (default: $OPENROUTER_BASE_URL, else https://openrouter.ai/api/v1)")
+      ("ca-file", po::value<std::string>()->value_name("PEM"),
+       "also trust this CA certificate (e.g. openrouter-mock's; default: $OPENROUTER_CA_FILE)")
+      ("timeout", po::value<double>()->value_name("SECONDS"), "overall deadline of each request")
+      ("app-name", po::value<std::string>()->value_name("NAME"),
+       "app attribution title (X-OpenRouter-Title; default: $OPENROUTER_APP_NAME)")
+      ("site-url", po::value<std::string>()->value_name("URL"),
+       "app attribution URL (HTTP-Referer; default: $OPENROUTER_SITE_URL)");
+  return o;
+}
+
+void top_help(std::ostream& os) {
+  os << "Usage: openrouter COMMAND [OPTIONS] [ARGS]\n\n"
+        "A command-line client for the OpenRouter API.\n\n"
+        "Commands:\n";
+  for (const auto& c : commands) {
+    std::string name(c.name);
+    os << "  " << name << std::string(12 - name.size(), ' ') << c.summary << '\n';
+  }
+  os << '\n' << common_options() << '\n';
+  os << "Environment:\n"
+        "  OPENROUTER_API_KEY   the API key (needed by chat, generation and key). It is read from\n"
+        "                       the environment only: flags would leak into process listings and\n"
+        "                       shell history.\n"
+        "  OPENROUTER_BASE_URL, OPENROUTER_CA_FILE, OPENROUTER_APP_NAME, OPENROUTER_SITE_URL\n"
+        "                       defaults of the matching flags\n\n"
+        "Exit status: 0 on success, 1 when a request fails, 2 for usage or configuration errors.\n"
+        "Run 'openrouter COMMAND --help' for the options of a command.\n";
+}
+
+void command_help(std::ostream& os, const command& c, const po::options_description& own) {
+  os << "Usage: openrouter " << c.name << ' ' << c.synopsis << "\n\n" << c.description << "\n\n";
+  if (!own.options().empty()) os << own << '\n';
+  os << common_options();
+}
+
+client_config make_config(const po::variables_map& vm) {
+  client_config cfg = client_config::from_env();  // key, base URL, attribution, CA file
+  if (vm.count("base-url")) cfg.base_url = vm["base-url"].as<std::string>();
+  if (cfg.base_url.empty()) cfg.base_url = default_base_url;
+  if (vm.count("ca-file")) cfg.tls.ca_file = vm["ca-file"].as<std::string>();
+  if (vm.count("app-name")) cfg.app_name = vm["app-name"].as<std::string>();
+  if (vm.count("site-url")) cfg.site_url = vm["site-url"].as<std::string>();
+  if (vm.count("timeout")) cfg.timeout.total = seconds_option(vm, "timeout", false);
+  cfg.user_agent = "openrouter-cli/" + std::to_string(version_major) + "." + std::to_string(version_minor) + "." +
+                   std::to_string(version_patch) + " " + std::string(user_agent());
+  return cfg;
+}
+
+/// The command is the first word that is neither an option nor a common option's value, so
+/// common options may come before it too.
+std::optional<std::size_t> command_position(const std::vector<std::string>& args) {
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (a == "--") break;
+    if (std::find(common_with_value.begin(), common_with_value.end(), a) != common_with_value.end()) {
+      ++i;
+      continue;
+    }
+    if (!a.starts_with("-")) return i;
+  }
+  return std::nullopt;
+}
+
+int run_command(const command& cmd, std::vector<std::string> args) {
+  po::options_description own("Options");
+  po::options_description hidden;
+  po::positional_options_description positional;
+  cmd.options(own, hidden, positional);
+  po::options_description all;
+  all.add(own).add(common_options()).add(hidden);
+
+  context ctx;
+  try {
+    po::store(po::command_line_parser(args).options(all).positional(positional).run(), ctx.vm);
+    po::notify(ctx.vm);
+  } catch (const po::error& e) {
+    throw usage_error(std::string(e.what()) + " (see 'openrouter " + std::string(cmd.name) + " --help')");
+  }
+  if (ctx.vm.count("help")) {
+    command_help(std::cout, cmd, own);
+    return exit_ok;
+  }
+  ctx.cfg = make_config(ctx.vm);
+  if (cmd.needs_key && ctx.cfg.api_key.empty())
+    throw usage_error("OPENROUTER_API_KEY is not set (" + std::string(cmd.name) + " needs an API key)");
+  try {
+    ctx.cli = std::make_unique<client>(ctx.ioc.get_executor(), ctx.cfg);
+  } catch (const std::invalid_argument& e) {
+    throw usage_error(e.what());  // unusable base URL, unreadable or invalid CA file, ...
+  }
+  return cmd.run(ctx);
+}
+
+}  // namespace
+
+int run(int argc, char** argv) {
+  if (const char* k = std::getenv("OPENROUTER_API_KEY")) api_key_for_redaction() = k;
+  std::vector<std::string> args(argv + 1, argv + argc);
+  try {
+    for (const auto& a : args) {
+      if (a == "--") break;
+      if (a.starts_with("--api-key") || a.starts_with("--key"))
+        throw usage_error("the API key is read from OPENROUTER_API_KEY only, never from a flag");
+    }
+    std::optional<std::size_t> at = command_position(args);
+    if (!at) {
+      bool help = std::any_of(args.begin(), args.end(), [](const auto& a) { return a == "--help" || a == "-h"; });
+      bool version = std::any_of(args.begin(), args.end(), [](const auto& a) { return a == "--version"; });
+      if (help) {
+        top_help(std::cout);
+        return exit_ok;
+      }
+      if (version) {
+        std::cout << "openrouter " << version_major << '.' << version_minor << '.' << version_patch << " ("
+                  << user_agent() << ")\n";
+        return exit_ok;
+      }
+      if (args.empty()) {
+        top_help(std::cerr);
+        return exit_usage;
+      }
+      throw usage_error("missing command (see 'openrouter --help')");
+    }
+    std::string name = args[*at];
+    args.erase(args.begin() + static_cast<std::ptrdiff_t>(*at));
+    if (name == "help") {  // "help COMMAND" is "COMMAND --help"
+      auto topic = command_position(args);
+      if (!topic) {
+        top_help(std::cout);
+        return exit_ok;
+      }
+      name = args[*topic];
+      args = {"--help"};
+    }
+    const command* cmd = find_command(name);
+    if (!cmd) throw usage_error("unknown command '" + name + "' (see 'openrouter --help')");
+    return run_command(*cmd, std::move(args));
+  } catch (const usage_error& e) {
+    error_line(e.what());
+    return exit_usage;
+  } catch (const std::exception& e) {
+    error_line(std::string("internal error: ") + e.what());
+    return exit_failure;
+  }
+}
+
+}  // namespace openrouter::cli

@@ -1,0 +1,16 @@
+#pragma once
+// The `openrouter` command line: argument parsing, the commands, and their exit codes.
+
+namespace openrouter::cli {
+
+enum exit_code : int {
+  exit_ok = 0,
+  exit_failure = 1,  ///< the request failed (HTTP error, transport, TLS, ...)
+  exit_usage = 2,    ///< bad command line or configuration; no request was made
+};
+
+/// Runs the command line; returns the process exit code. Output goes to stdout, errors (one
+/// line each, prefixed "openrouter: ") to stderr. Never prints the API key.
+int run(int argc, char** argv);
+
+}  // namespace openrouter::cli

@@ -1,0 +1,535 @@
+// The `openrouter` CLI as a user runs it: the built binary, started with fork/exec against an
+// in-process openrouter-mock over verified HTTPS, with the key only in its environment. Checks
+// stdout, stderr and exit codes (0 ok, 1 request failed, 2 usage).
+#include <openrouter/mock/server.hpp>
+#include <openrouter/wire/all.hpp>
+
+#include <boost/json/parse.hpp>
+#include <boost/test/unit_test.hpp>
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <optional>
+#include <set>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+extern char** environ;
+
+namespace fs = std::filesystem;
+namespace json = boost::json;
+namespace wire = openrouter::wire;
+
+namespace {
+
+const std::string test_key = "sk-or-v1-cli-test-0123456789abcdef";
+const std::string binary = OPENROUTER_BINARY_DIR "/openrouter";
+
+struct result {
+  int code = -1;
+  std::string out, err;
+};
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+std::vector<std::string> lines(const std::string& text) {
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  for (std::string l; std::getline(in, l);) out.push_back(l);
+  return out;
+}
+
+/// A temporary directory, removed at the end.
+struct temp_dir {
+  fs::path path;
+  temp_dir() {
+    std::string tmpl = (fs::temp_directory_path() / "openrouter-cli-test-XXXXXX").string();
+    if (!::mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed");
+    path = tmpl;
+  }
+  ~temp_dir() {
+    std::error_code ec;
+    fs::remove_all(path, ec);
+  }
+  fs::path write(const std::string& name, const std::string& content) const {
+    fs::path p = path / name;
+    std::ofstream(p, std::ios::binary) << content;
+    return p;
+  }
+};
+
+/// Runs the binary with `args`, the parent's environment minus every OPENROUTER_* variable,
+/// plus `env`; stdin is /dev/null; stdout/stderr go to files (no pipe to fill up). Killed after
+/// `limit`.
+result run(const temp_dir& dir, const std::vector<std::string>& args, const std::map<std::string, std::string>& env,
+           std::chrono::seconds limit = std::chrono::seconds(60)) {
+  static int counter = 0;
+  ++counter;
+  const fs::path out_path = dir.path / ("out" + std::to_string(counter)),
+                 err_path = dir.path / ("err" + std::to_string(counter));
+
+  // Everything the child needs is prepared before fork (the mock runs threads).
+  std::vector<std::string> argv_s{binary};
+  argv_s.insert(argv_s.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (auto& s : argv_s) argv.push_back(s.data());
+  argv.push_back(nullptr);
+  std::vector<std::string> env_s;
+  for (char** e = environ; *e; ++e)
+    if (std::strncmp(*e, "OPENROUTER_", 11) != 0) env_s.emplace_back(*e);
+  for (const auto& [k, v] : env) env_s.push_back(k + "=" + v);
+  std::vector<char*> envp;
+  for (auto& s : env_s) envp.push_back(s.data());
+  envp.push_back(nullptr);
+  const std::string out_s = out_path.string(), err_s = err_path.string();
+
+  pid_t pid = ::fork();
+  if (pid < 0) throw std::runtime_error("fork failed");
+  if (pid == 0) {
+    int in = ::open("/dev/null", O_RDONLY);
+    int out = ::open(out_s.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    int err = ::open(err_s.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    if (in < 0 || out < 0 || err < 0) ::_exit(126);
+    ::dup2(in, 0);
+    ::dup2(out, 1);
+    ::dup2(err, 2);
+    ::execve(argv[0], argv.data(), envp.data());
+    ::_exit(127);
+  }
+  auto deadline = std::chrono::steady_clock::now() + limit;
+  int status = 0;
+  while (true) {
+    pid_t r = ::waitpid(pid, &status, WNOHANG);
+    if (r == pid) break;
+    if (r < 0) throw std::runtime_error("waitpid failed");
+    if (std::chrono::steady_clock::now() > deadline) {
+      ::kill(pid, SIGKILL);
+      ::waitpid(pid, &status, 0);
+      throw std::runtime_error("openrouter did not finish in time");
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  result res;
+  res.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  res.out = slurp(out_path);
+  res.err = slurp(err_path);
+  return res;
+}
+
+std::ostream& operator<<(std::ostream& os, const result& r) {
+  return os << "exit " << r.code << "\n--- stdout\n" << r.out.substr(0, 2000) << "\n--- stderr\n" << r.err;
+}
+
+/// The first column of a table (header excluded).
+std::set<std::string> first_column(const std::string& table) {
+  std::set<std::string> out;
+  auto ls = lines(table);
+  for (std::size_t i = 1; i < ls.size(); ++i) out.insert(ls[i].substr(0, ls[i].find(' ')));
+  return out;
+}
+
+template <class T>
+T decode(const json::value& v) {
+  T out;
+  wire::decode_error err;
+  wire::from_json(v, out, err);
+  BOOST_TEST_REQUIRE(!err, err.message());
+  return out;
+}
+
+bool contains(const std::vector<std::string>& v, const std::string& x) {
+  return std::find(v.begin(), v.end(), x) != v.end();
+}
+
+struct cli_fixture {
+  explicit cli_fixture(openrouter::mock::server_options opts = {}) : server(std::move(opts)) {
+    BOOST_TEST_REQUIRE(fs::exists(binary), binary << " is missing: build the openrouter-cli target first");
+    ca_file = dir.write("mock-ca.pem", server->ca_pem()).string();
+  }
+
+  /// openrouter --base-url <mock> --ca-file <mock CA> ARGS..., OPENROUTER_API_KEY set.
+  result cli(std::vector<std::string> args, std::map<std::string, std::string> env = {{"OPENROUTER_API_KEY", test_key}}) {
+    std::vector<std::string> full{"--base-url", server->base_url(), "--ca-file", ca_file};
+    full.insert(full.end(), args.begin(), args.end());
+    return run(dir, full, env);
+  }
+
+  /// Checks a successful run: exit 0, nothing on stderr.
+  static void ok(const result& r) {
+    BOOST_TEST_REQUIRE(r.code == 0, r);
+    BOOST_TEST(r.err.empty(), r);
+  }
+
+  /// Checks a failed run: the exit code, one "openrouter: " line on stderr, nothing on stdout,
+  /// and never the key.
+  static void failed(const result& r, int code) {
+    BOOST_TEST(r.code == code, r);
+    auto ls = lines(r.err);
+    BOOST_TEST(ls.size() == 1u, r);
+    BOOST_TEST(r.err.starts_with("openrouter: "), r);
+    BOOST_TEST(r.out.empty(), r);
+    BOOST_TEST(r.err.find(test_key) == std::string::npos, r);
+  }
+
+  temp_dir dir;
+  openrouter::mock::background_server server;
+  std::string ca_file;
+};
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(cli_test)
+
+BOOST_AUTO_TEST_CASE(help_and_version) {
+  cli_fixture f;
+  auto top = f.cli({"--help"});
+  cli_fixture::ok(top);
+  for (const char* word : {"models", "providers", "endpoints", "generation", "key", "chat", "--base-url", "--ca-file",
+                           "--timeout", "--app-name", "--site-url", "OPENROUTER_API_KEY"})
+    BOOST_TEST(top.out.find(word) != std::string::npos, word);
+  auto models = f.cli({"models", "--help"});
+  cli_fixture::ok(models);
+  for (const char* word : {"--free", "--input-modality", "--output-modality", "--param", "--search", "--json", "--base-url"})
+    BOOST_TEST(models.out.find(word) != std::string::npos, word);
+  auto chat = f.cli({"help", "chat"});
+  cli_fixture::ok(chat);
+  BOOST_TEST(chat.out.find("--temperature") != std::string::npos);
+  auto version = f.cli({"--version"});
+  cli_fixture::ok(version);
+  BOOST_TEST(version.out.starts_with("openrouter 0."));
+  // No arguments at all: usage on stderr, exit 2.
+  auto none = run(f.dir, {}, {});
+  BOOST_TEST(none.code == 2);
+  BOOST_TEST(none.err.find("Usage: openrouter") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(models_free_lists_only_free_models) {
+  cli_fixture f;
+  auto r = f.cli({"models", "--free"});
+  cli_fixture::ok(r);
+  auto ls = lines(r.out);
+  BOOST_TEST_REQUIRE(ls.size() > 2u);
+  BOOST_TEST(ls[0].starts_with("ID"));
+  BOOST_TEST(ls[0].find("CONTEXT") != std::string::npos);
+  auto ids = first_column(r.out);
+  BOOST_TEST(ids.count("mistralai/mistral-7b-instruct:free") == 1u);
+  BOOST_TEST(ids.count("deepseek/deepseek-chat-v3-0324:free") == 1u);
+  BOOST_TEST(ids.count("openai/gpt-4o-mini") == 0u);
+  BOOST_TEST(ids.count("mistralai/mistral-7b-instruct") == 0u);
+  BOOST_TEST(ids.count("openrouter/auto") == 0u);  // "-1" prices are not free
+
+  // The same selection as JSON: every entry free by wire::is_free, the same ids.
+  auto j = f.cli({"models", "--free", "--json"});
+  cli_fixture::ok(j);
+  auto arr = json::parse(j.out).as_array();
+  BOOST_TEST(arr.size() == ids.size());
+  for (const auto& v : arr) {
+    auto m = decode<wire::model>(v);
+    BOOST_TEST(wire::is_free(m), m.id);
+    BOOST_TEST(ids.count(m.id) == 1u, m.id);
+  }
+
+  // Without --free the paid models are listed, with their prices per million tokens.
+  auto all = f.cli({"models"});
+  cli_fixture::ok(all);
+  bool found = false;
+  for (const auto& l : lines(all.out)) {
+    if (!l.starts_with("openai/gpt-4o-mini ")) continue;
+    found = true;
+    BOOST_TEST(l.find("128000") != std::string::npos, l);
+    BOOST_TEST(l.find("0.15") != std::string::npos, l);  // $0.15 / M prompt tokens
+    BOOST_TEST(l.find("0.6") != std::string::npos, l);   // $0.60 / M completion tokens
+    BOOST_TEST(l.find("text+image+file->text") != std::string::npos, l);
+  }
+  BOOST_TEST(found);
+}
+
+BOOST_AUTO_TEST_CASE(models_output_modality_image) {
+  cli_fixture f;
+  auto r = f.cli({"models", "--output-modality", "image"});
+  cli_fixture::ok(r);
+  auto ids = first_column(r.out);
+  BOOST_TEST(ids.count("google/gemini-2.5-flash-image") == 1u);
+  BOOST_TEST(ids.count("black-forest-labs/flux-1-schnell") == 1u);  // image-only: needs output_modalities=all
+  BOOST_TEST(ids.count("openai/gpt-4o-mini") == 0u);
+
+  // Modalities are all required: image AND text output.
+  auto both = f.cli({"models", "--output-modality", "image,text", "--json"});
+  cli_fixture::ok(both);
+  auto arr = json::parse(both.out).as_array();
+  BOOST_TEST_REQUIRE(!arr.empty());
+  std::set<std::string> both_ids;
+  for (const auto& v : arr) {
+    auto m = decode<wire::model>(v);
+    both_ids.insert(m.id);
+    BOOST_REQUIRE(m.architecture);
+    BOOST_TEST(contains(m.architecture->output_modalities, "image"), m.id);
+    BOOST_TEST(contains(m.architecture->output_modalities, "text"), m.id);
+  }
+  BOOST_TEST(both_ids.count("google/gemini-2.5-flash-image") == 1u);
+  BOOST_TEST(both_ids.count("black-forest-labs/flux-1-schnell") == 0u);
+
+  // "all": the whole catalog, no output filter.
+  auto all = f.cli({"models", "--output-modality", "all"});
+  cli_fixture::ok(all);
+  auto all_ids = first_column(all.out);
+  BOOST_TEST(all_ids.count("black-forest-labs/flux-1-schnell") == 1u);
+  BOOST_TEST(all_ids.count("openai/gpt-4o-mini") == 1u);
+  BOOST_TEST(all_ids.count("openai/text-embedding-3-small") == 1u);
+  // By default the API lists text-output models only.
+  auto text = f.cli({"models"});
+  cli_fixture::ok(text);
+  BOOST_TEST(first_column(text.out).count("black-forest-labs/flux-1-schnell") == 0u);
+  BOOST_TEST(first_column(text.out).size() < all_ids.size());
+
+  // Input modalities, search and repeated flags combine.
+  auto vision = f.cli({"models", "--input-modality", "image", "--input-modality", "file", "--search", "GPT-4O-MINI"});
+  cli_fixture::ok(vision);
+  auto vids = first_column(vision.out);
+  BOOST_TEST(vids.count("openai/gpt-4o-mini") == 1u);
+  for (const auto& id : vids) BOOST_TEST(id.find("gpt-4o-mini") != std::string::npos, id);
+}
+
+BOOST_AUTO_TEST_CASE(models_param_tools_json) {
+  cli_fixture f;
+  auto r = f.cli({"models", "--param", "tools", "--json"});
+  cli_fixture::ok(r);
+  json::value v = json::parse(r.out);
+  BOOST_TEST_REQUIRE(v.is_array());
+  BOOST_TEST(v.as_array().size() > 10u);
+  std::set<std::string> ids;
+  for (const auto& e : v.as_array()) {
+    auto m = decode<wire::model>(e);
+    ids.insert(m.id);
+    BOOST_TEST(contains(m.supported_parameters, "tools"), m.id);
+  }
+  BOOST_TEST(ids.count("openai/gpt-4o-mini") == 1u);
+  BOOST_TEST(ids.count("mistralai/mistral-7b-instruct") == 0u);  // no tools
+
+  auto two = f.cli({"models", "--param", "tools", "--param", "response_format", "--json"});
+  cli_fixture::ok(two);
+  auto arr2 = json::parse(two.out).as_array();
+  BOOST_TEST(arr2.size() < v.as_array().size());  // anthropic/claude-3.5-haiku has tools, no response_format
+  for (const auto& e : arr2) {
+    auto m = decode<wire::model>(e);
+    BOOST_TEST(m.id != "anthropic/claude-3.5-haiku");
+    BOOST_TEST(contains(m.supported_parameters, "response_format"), m.id);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(endpoints_providers_key) {
+  cli_fixture f;
+  auto eps = f.cli({"endpoints", "meta-llama/llama-3.3-70b-instruct"});
+  cli_fixture::ok(eps);
+  BOOST_TEST(eps.out.starts_with("meta-llama/llama-3.3-70b-instruct"));
+  BOOST_TEST(eps.out.find("deepinfra/turbo") != std::string::npos);
+  BOOST_TEST(eps.out.find("fp8") != std::string::npos);
+  BOOST_TEST(eps.out.find("groq") != std::string::npos);
+  auto eps_json = f.cli({"endpoints", "meta-llama/llama-3.3-70b-instruct", "--json"});
+  cli_fixture::ok(eps_json);
+  auto me = decode<wire::model_endpoints>(json::parse(eps_json.out));
+  BOOST_TEST(me.id == "meta-llama/llama-3.3-70b-instruct");
+  BOOST_TEST(me.endpoints.size() >= 2u);
+  auto missing = f.cli({"endpoints", "nobody/nothing"});
+  cli_fixture::failed(missing, 1);
+  BOOST_TEST(missing.err.find("404") != std::string::npos, missing);
+
+  auto prov = f.cli({"providers"});
+  cli_fixture::ok(prov);
+  auto slugs = first_column(prov.out);
+  BOOST_TEST(slugs.count("openai") == 1u);
+  BOOST_TEST(slugs.count("deepinfra") == 1u);
+  auto prov_json = f.cli({"providers", "--json"});
+  cli_fixture::ok(prov_json);
+  auto parr = json::parse(prov_json.out).as_array();
+  BOOST_TEST(parr.size() == slugs.size());
+  BOOST_TEST(decode<wire::provider_info>(parr.at(0)).slug.size() > 0u);
+
+  auto key = f.cli({"key"});
+  cli_fixture::ok(key);
+  BOOST_TEST(key.out.find("label") != std::string::npos);
+  BOOST_TEST(key.out.find("sk-or-v1-") != std::string::npos);
+  BOOST_TEST(key.out.find("$100") != std::string::npos);  // the mock's limit
+  BOOST_TEST(key.out.find(test_key) == std::string::npos);
+  auto key_json = f.cli({"key", "--json"});
+  cli_fixture::ok(key_json);
+  auto ki = decode<wire::key_info>(json::parse(key_json.out));
+  BOOST_TEST(ki.limit.value_or(0) == 100.0);
+}
+
+BOOST_AUTO_TEST_CASE(chat_prints_the_reply) {
+  cli_fixture f;
+  auto r = f.cli({"chat", "--model", "openai/gpt-4o-mini", "echo: hi there"});
+  cli_fixture::ok(r);
+  BOOST_TEST(r.out == "hi there\n");
+  // Several words are one prompt; --system and sampling flags reach the request.
+  auto j = f.cli({"chat", "--model", "openai/gpt-4o-mini", "--system", "Be brief.", "--max-tokens", "50",
+                  "--temperature", "0.5", "--json", "echo:", "two", "words"});
+  cli_fixture::ok(j);
+  auto res = decode<wire::chat_response>(json::parse(j.out));
+  BOOST_TEST(res.text() == "two words");
+  BOOST_TEST(res.id.starts_with("gen-"));
+  BOOST_TEST(res.model == "openai/gpt-4o-mini");
+  auto rec = f.server->generation(res.id);
+  BOOST_TEST_REQUIRE(rec.has_value());
+  const auto& body = rec->request.as_object();
+  BOOST_TEST(body.at("max_tokens").to_number<double>() == 50.0);
+  BOOST_TEST(body.at("temperature").to_number<double>() == 0.5);
+  const auto& msgs = body.at("messages").as_array();
+  BOOST_TEST_REQUIRE(msgs.size() == 2u);
+  BOOST_TEST(msgs[0].at("role").as_string() == "system");
+  BOOST_TEST(msgs[0].at("content").as_string() == "Be brief.");
+  // The key went out as a Bearer token, never as anything the CLI printed.
+  BOOST_TEST(j.out.find(test_key) == std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(attribution_flags_and_environment) {
+  cli_fixture f;
+  auto r = f.cli({"chat", "--app-name", "CLI Test", "--site-url", "https://cli.example", "--model",
+                  "openai/gpt-4o-mini", "--json", "echo: attributed"});
+  cli_fixture::ok(r);
+  auto res = decode<wire::chat_response>(json::parse(r.out));
+  auto rec = f.server->generation(res.id);
+  BOOST_TEST_REQUIRE(rec.has_value());
+  BOOST_TEST(rec->headers.at("x-openrouter-title") == "CLI Test");
+  BOOST_TEST(rec->headers.at("http-referer") == "https://cli.example");
+  BOOST_TEST(rec->headers.at("user-agent").starts_with("openrouter-cli/"));
+
+  // Base URL and CA from the environment instead of flags; common options before the command.
+  auto env = run(f.dir, {"providers"},
+                 {{"OPENROUTER_API_KEY", test_key},
+                  {"OPENROUTER_BASE_URL", f.server->base_url()},
+                  {"OPENROUTER_CA_FILE", f.ca_file}});
+  cli_fixture::ok(env);
+  BOOST_TEST(first_column(env.out).count("openai") == 1u);
+  auto before = run(f.dir, {"--timeout", "30", "--base-url", f.server->base_url(), "--ca-file", f.ca_file, "key"},
+                    {{"OPENROUTER_API_KEY", test_key}});
+  cli_fixture::ok(before);
+}
+
+BOOST_AUTO_TEST_CASE(generation_after_a_chat) {
+  openrouter::mock::server_options o;
+  o.generation_delay = std::chrono::milliseconds(800);  // the record lags, as the real one does
+  cli_fixture f(o);
+  auto chat = f.cli({"chat", "--model", "openai/gpt-4o-mini", "--json", "echo: for the record"});
+  cli_fixture::ok(chat);
+  auto res = decode<wire::chat_response>(json::parse(chat.out));
+
+  // One look-up right away: 404, exit 1.
+  auto early = f.cli({"generation", res.id});
+  cli_fixture::failed(early, 1);
+  BOOST_TEST(early.err.find("404") != std::string::npos, early);
+
+  auto g = f.cli({"generation", res.id, "--wait", "5"});
+  cli_fixture::ok(g);
+  BOOST_TEST(g.out.find(res.id) != std::string::npos, g);
+  BOOST_TEST(g.out.find("openai/gpt-4o-mini") != std::string::npos, g);
+  BOOST_TEST(g.out.find("total_cost") != std::string::npos, g);
+
+  auto gj = f.cli({"generation", res.id, "--json"});
+  cli_fixture::ok(gj);
+  auto gen = decode<wire::generation>(json::parse(gj.out));
+  BOOST_TEST(gen.id == res.id);
+  BOOST_REQUIRE(res.usage);
+  BOOST_TEST(gen.total_cost.value_or(-1) == res.usage->cost.value_or(-2));
+
+  // Never written: bounded wait, exit 1.
+  auto never = f.cli({"generation", "gen-never-written", "--wait", "0.5"});
+  cli_fixture::failed(never, 1);
+  BOOST_TEST(never.err.find("not available") != std::string::npos, never);
+}
+
+BOOST_AUTO_TEST_CASE(request_failure_is_one_line_without_the_key) {
+  cli_fixture f;
+  auto r = f.cli({"chat", "--model", "fault/429;retry_after=2", "x"});
+  cli_fixture::failed(r, 1);
+  BOOST_TEST(r.err.find("429") != std::string::npos, r);
+  BOOST_TEST(r.err.find("rate_limit_exceeded") != std::string::npos, r);
+  BOOST_TEST(r.err.find("retry after 2") != std::string::npos, r);
+
+  // A server that accepts one key only: the environment's key is what goes out.
+  openrouter::mock::server_options strict;
+  strict.api_key = test_key;
+  cli_fixture g(strict);
+  cli_fixture::ok(g.cli({"key"}));
+  auto denied = g.cli({"key"}, {{"OPENROUTER_API_KEY", "sk-or-v1-some-other-key-000000"}});
+  cli_fixture::failed(denied, 1);
+  BOOST_TEST(denied.err.find("401") != std::string::npos, denied);
+  BOOST_TEST(denied.err.find("sk-or-v1-some-other-key-000000") == std::string::npos, denied);
+
+  // The overall deadline.
+  auto start = std::chrono::steady_clock::now();
+  auto slow = f.cli({"chat", "--timeout", "1", "--model", "fault/stall;seconds=20", "x"});
+  cli_fixture::failed(slow, 1);
+  BOOST_TEST(slow.err.find("deadline") != std::string::npos, slow);
+  BOOST_TEST((std::chrono::steady_clock::now() - start < std::chrono::seconds(10)));
+}
+
+BOOST_AUTO_TEST_CASE(usage_errors_exit_2) {
+  cli_fixture f;
+  cli_fixture::failed(f.cli({"chat", "hello"}), 2);  // no --model
+  cli_fixture::failed(f.cli({"chat", "--model", "openai/gpt-4o-mini"}), 2);  // no prompt (stdin is empty)
+  cli_fixture::failed(f.cli({"bogus"}), 2);
+  cli_fixture::failed(f.cli({"models", "--bogus"}), 2);
+  cli_fixture::failed(f.cli({"models", "extra-argument"}), 2);
+  cli_fixture::failed(f.cli({"endpoints"}), 2);
+  cli_fixture::failed(f.cli({"endpoints", "no-slash"}), 2);
+  cli_fixture::failed(f.cli({"generation"}), 2);
+  cli_fixture::failed(f.cli({"chat", "--model", "m", "--max-tokens", "many", "x"}), 2);
+  cli_fixture::failed(f.cli({"models", "--timeout", "-1"}), 2);
+  cli_fixture::failed(f.cli({"models", "--base-url", "ftp://nowhere"}), 2);
+  // The key is never a flag, and its value is not echoed back.
+  auto flag = f.cli({"models", "--api-key=" + test_key});
+  cli_fixture::failed(flag, 2);
+  BOOST_TEST(flag.err.find("OPENROUTER_API_KEY") != std::string::npos, flag);
+  // Commands that need a key say so when it is missing; no request is made.
+  auto before = f.server->stats().requests;
+  auto nokey = f.cli({"key"}, {});
+  cli_fixture::failed(nokey, 2);
+  BOOST_TEST(nokey.err.find("OPENROUTER_API_KEY") != std::string::npos, nokey);
+  BOOST_TEST(f.server->stats().requests == before);
+  // Listing the catalog works without a key.
+  cli_fixture::ok(f.cli({"providers"}, {}));
+}
+
+BOOST_AUTO_TEST_CASE(tls_verification) {
+  cli_fixture f;
+  // A different CA (another mock's): the server's certificate does not verify.
+  openrouter::mock::background_server other;
+  auto wrong_ca = f.dir.write("other-ca.pem", other->ca_pem()).string();
+  auto r = run(f.dir, {"--base-url", f.server->base_url(), "--ca-file", wrong_ca, "providers"},
+               {{"OPENROUTER_API_KEY", test_key}});
+  cli_fixture::failed(r, 1);
+  BOOST_TEST(r.err.find("TLS certificate verification failed") != std::string::npos, r);
+  // No extra CA at all: the system store does not know the mock either.
+  auto none = run(f.dir, {"--base-url", f.server->base_url(), "providers"}, {{"OPENROUTER_API_KEY", test_key}});
+  cli_fixture::failed(none, 1);
+  BOOST_TEST(none.err.find("TLS certificate verification failed") != std::string::npos, none);
+  // An unreadable or invalid CA file is a configuration error.
+  auto missing = run(f.dir, {"--base-url", f.server->base_url(), "--ca-file", (f.dir.path / "nope.pem").string(),
+                             "providers"}, {});
+  cli_fixture::failed(missing, 2);
+  BOOST_TEST(missing.err.find("CA file") != std::string::npos, missing);
+  auto garbage = run(f.dir, {"--base-url", f.server->base_url(), "--ca-file", f.dir.write("bad.pem", "junk").string(),
+                             "providers"}, {});
+  cli_fixture::failed(garbage, 2);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
