@@ -208,13 +208,13 @@ void client::do_chat(wire::chat_request req, diagnostics& diag, handler<wire::ch
 }
 
 void client::do_models(models_query q, diagnostics& diag, handler<wire::models_page> h) {
-  launch(impl_, call_json<wire::models_page>(impl_, {http::verb::get, "/models" + encode_query(q), {}}, diag,
+  launch(impl_, call_json<wire::models_page>(impl_, {http::verb::get, "/models" + encode_query(q), {}, false, true}, diag,
                                              parse_body<wire::models_page>()),
          std::move(h));
 }
 
 void client::do_user_models(models_query q, diagnostics& diag, handler<wire::models_page> h) {
-  launch(impl_, call_json<wire::models_page>(impl_, {http::verb::get, "/models/user" + encode_query(q), {}}, diag,
+  launch(impl_, call_json<wire::models_page>(impl_, {http::verb::get, "/models/user" + encode_query(q), {}, false, true}, diag,
                                              parse_body<wire::models_page>()),
          std::move(h));
 }
@@ -228,13 +228,13 @@ void client::do_endpoints(std::string id, diagnostics& diag, handler<wire::model
     return;
   }
   std::string target = "/models/" + encode(id.substr(0, slash)) + "/" + encode(id.substr(slash + 1)) + "/endpoints";
-  launch(impl_, call_json<wire::model_endpoints>(impl_, {http::verb::get, target, {}}, diag,
+  launch(impl_, call_json<wire::model_endpoints>(impl_, {http::verb::get, target, {}, false, true}, diag,
                                                  parse_data_body<wire::model_endpoints>()),
          std::move(h));
 }
 
 void client::do_providers(std::monostate, diagnostics& diag, handler<wire::provider_list> h) {
-  launch(impl_, call_json<wire::provider_list>(impl_, {http::verb::get, "/providers", {}}, diag,
+  launch(impl_, call_json<wire::provider_list>(impl_, {http::verb::get, "/providers", {}, false, true}, diag,
                                                parse_body<wire::provider_list>()),
          std::move(h));
 }
@@ -285,7 +285,7 @@ void client::do_catalog(std::chrono::milliseconds max_age, diagnostics& diag,
     diagnostics d;
     models_query q;
     q.output_modalities = {"all"};
-    http_request list{http::verb::get, "/models" + encode_query(q), {}};  // named: see wait_generation_op
+    http_request list{http::verb::get, "/models" + encode_query(q), {}, false, true};  // named: see wait_generation_op
     auto r = co_await call_json<wire::models_page>(im, std::move(list), d, parse_body<wire::models_page>());
     std::vector<impl::waiter> waiters;
     page_ptr page;

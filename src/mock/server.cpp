@@ -2,6 +2,7 @@
 // replies produced by the sans-I/O handlers (routes.cpp, chat.cpp).
 #include <openrouter/mock/server.hpp>
 
+#include "compress.hpp"
 #include "routes.hpp"
 #include "state.hpp"
 #include "tls.hpp"
@@ -228,6 +229,13 @@ class connection final : public connection_base {
       }
       http_reply reply = handle_request(
           srv_->state, request_view{req.method_string(), req.target(), headers, req.body()});
+      if (auto ae = headers.find("accept-encoding"); ae != headers.end() && ae->second.find("gzip") != std::string::npos &&
+                                                     !reply.stream && reply.body.size() >= 1024 && !reply.reset_mid_body &&
+                                                     reply.stall_mid_body == 0ms) {
+        reply.body = gzip(reply.body);
+        reply.headers.emplace_back("Content-Encoding", "gzip");
+        ++srv_->state.gzip_responses;
+      }
       ++served;
       auto scen = srv_->state.current_scenario();
       bool limit_hit = scen->close_after_requests > 0 && served >= static_cast<std::size_t>(scen->close_after_requests);
@@ -254,8 +262,12 @@ class connection final : public connection_base {
   }
 
   asio::awaitable<bool> sleep(std::chrono::milliseconds d) {
-    if (d <= 0ms) co_return !closed_;
-    timer_.expires_after(d);
+    co_return co_await sleep_until(std::chrono::steady_clock::now() + d);
+  }
+
+  asio::awaitable<bool> sleep_until(std::chrono::steady_clock::time_point t) {
+    if (t <= std::chrono::steady_clock::now()) co_return !closed_;
+    timer_.expires_at(t);
     error_code ec;
     co_await timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
     co_return !closed_;
@@ -312,11 +324,15 @@ class connection final : public connection_base {
     std::string out = head(r, keep_alive, true);
     sse_step step;
     bool more = r.stream->next(step);
+    // Delays count from a fixed schedule, so time spent writing (or waiting for the CPU under
+    // load) does not accumulate into the stream's pacing.
+    auto due = std::chrono::steady_clock::now();
     while (more) {
       if (step.delay > 0ms) {
         if (!out.empty() && !co_await write(out)) co_return false;
         out.clear();
-        if (!co_await sleep(step.delay)) co_return false;
+        due += step.delay;
+        if (!co_await sleep_until(due)) co_return false;
       }
       if (step.act == sse_step::action::reset) {
         if (!out.empty()) co_await write(out);
@@ -418,7 +434,7 @@ std::optional<generation_record> server::generation(std::string_view id) const {
 
 server_stats server::stats() const {
   const auto& s = impl_->state;
-  return {s.connections_accepted, s.connections_open, s.requests, s.tls_handshakes, s.streams_open};
+  return {s.connections_accepted, s.connections_open, s.requests, s.tls_handshakes, s.streams_open, s.gzip_responses};
 }
 
 struct background_server::state {

@@ -151,6 +151,24 @@ BOOST_AUTO_TEST_CASE(catalog_single_flight_and_ttl) {
   BOOST_TEST(f.server->stats().requests == 2u);
 }
 
+BOOST_AUTO_TEST_CASE(catalog_look_ups_are_gzipped_chat_is_not) {
+  client_fixture f;
+  openrouter::models_query all;
+  all.output_modalities = {"all"};
+  auto [ec, page] = f.run<wire::models_page>([&](auto t) { return f.cli.async_models(all, f.diag, t); });
+  BOOST_TEST_REQUIRE(!ec, ec.message());
+  BOOST_TEST(page.data.size() > 300u);  // decoded after inflating
+  BOOST_TEST(f.server->stats().gzip_responses == 1u);
+  auto [e2, r2] = f.run<wire::chat_response>([&](auto t) { return f.cli.async_chat(hello(), f.diag, t); });
+  BOOST_TEST(!e2);
+  BOOST_TEST(f.server->stats().gzip_responses == 1u);
+  // The size limit applies to the inflated body.
+  client_fixture g({}, [](openrouter::client_config& c) { c.max_response_bytes = 100'000; });
+  auto [e3, p3] = g.run<wire::models_page>([&](auto t) { return g.cli.async_models(all, g.diag, t); });
+  BOOST_TEST(e3 == errc::response_too_large, e3.message());
+  BOOST_TEST(g.server->stats().gzip_responses == 1u);  // the compressed body itself was small
+}
+
 BOOST_AUTO_TEST_CASE(plain_http_base_url) {
   openrouter::mock::server_options o;
   o.tls = false;

@@ -66,6 +66,7 @@ struct server_stats {
   std::uint64_t requests = 0;
   std::uint64_t tls_handshakes = 0;
   std::uint64_t streams_open = 0;
+  std::uint64_t gzip_responses = 0;  ///< bodies sent gzip-encoded (Accept-Encoding: gzip)
 };
 
 class server {

@@ -1,5 +1,7 @@
 #include "transport.hpp"
 
+#include "gzip.hpp"
+
 #include <openrouter/version.hpp>
 
 #include <boost/asio/redirect_error.hpp>
@@ -7,6 +9,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/error.hpp>
+#include <boost/beast/core/string.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
@@ -139,6 +142,7 @@ std::string transport::head(const http_request& req) const {
   out += " HTTP/1.1\r\n";
   out += fixed_headers_;
   out += req.event_stream ? "Accept: text/event-stream\r\n" : "Accept: application/json\r\n";
+  if (req.accept_gzip) out += "Accept-Encoding: gzip\r\n";
   if (!req.body.empty() || req.method == http::verb::post) {
     out += "Content-Type: application/json\r\nContent-Length: ";
     out += std::to_string(req.body.size());
@@ -189,6 +193,17 @@ asio::awaitable<void> transport::exchange(Stream& s, connection& c, const http_r
   read_diagnostic_headers(res, diag);
   keep_alive = res.keep_alive();
   out.body = std::move(res.body());
+  if (auto it = res.find(http::field::content_encoding); it != res.end()) {
+    if (!req.accept_gzip || !beast::iequals(it->value(), "gzip")) {
+      ec = make_error_code(errc::bad_response);  // an encoding we did not ask for
+      diag.detail = "unexpected content-encoding";
+      co_return;
+    }
+    std::string plain;
+    gunzip(out.body, cfg_.max_response_bytes, plain, ec);
+    if (ec) co_return;
+    out.body = std::move(plain);
+  }
 }
 
 asio::awaitable<std::size_t> transport::warmup(std::size_t n, const deadlines& dl, diagnostics& diag,

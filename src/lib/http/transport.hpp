@@ -26,6 +26,9 @@ struct http_request {
   std::string target;  ///< relative to the base path, e.g. "/models?category=programming"
   std::string body;    ///< JSON; empty for GET
   bool event_stream = false;  ///< Accept: text/event-stream
+  /// Accept-Encoding: gzip. Worth it for the large look-ups (the catalog shrinks about 10x);
+  /// not for chat completions, whose small bodies would pay CPU on the hot path.
+  bool accept_gzip = false;
 };
 
 struct http_response {
