@@ -13,12 +13,7 @@ using openrouter::errc;
 
 BOOST_AUTO_TEST_SUITE(client_endpoints_test)
 
-wire::chat_request hello(std::string model = "openai/gpt-4o-mini", std::string prompt = "echo: Hello there") {
-  wire::chat_request r;
-  r.model = std::move(model);
-  r.messages.push_back(wire::message::user(std::move(prompt)));
-  return r;
-}
+wire::chat_request hello() { return chat_request("openai/gpt-4o-mini", "echo: Hello there"); }
 
 BOOST_AUTO_TEST_CASE(chat_non_streaming) {
   client_fixture f;

@@ -16,12 +16,7 @@ using namespace std::chrono_literals;
 
 BOOST_AUTO_TEST_SUITE(client_errors_test)
 
-wire::chat_request req(std::string model) {
-  wire::chat_request r;
-  r.model = std::move(model);
-  r.messages.push_back(wire::message::user("hi"));
-  return r;
-}
+wire::chat_request req(std::string model) { return chat_request(std::move(model)); }
 
 BOOST_AUTO_TEST_CASE(every_status_maps_to_its_errc) {
   client_fixture f;

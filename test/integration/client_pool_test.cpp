@@ -16,10 +16,7 @@ using namespace std::chrono_literals;
 BOOST_AUTO_TEST_SUITE(client_pool_test)
 
 wire::chat_request req(std::string model = "openai/gpt-4o-mini", std::string prompt = "hi") {
-  wire::chat_request r;
-  r.model = std::move(model);
-  r.messages.push_back(wire::message::user(std::move(prompt)));
-  return r;
+  return chat_request(std::move(model), std::move(prompt));
 }
 
 // Runs `total` chats with `concurrency` in flight; returns the number that failed.

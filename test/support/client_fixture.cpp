@@ -2,6 +2,13 @@
 
 namespace test {
 
+openrouter::wire::chat_request chat_request(std::string model, std::string prompt) {
+  openrouter::wire::chat_request r;
+  r.model = std::move(model);
+  r.messages.push_back(openrouter::wire::message::user(std::move(prompt)));
+  return r;
+}
+
 openrouter::client_config config_for(const openrouter::mock::server& srv) {
   openrouter::client_config c;
   c.base_url = srv.base_url();

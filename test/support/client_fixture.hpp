@@ -22,6 +22,9 @@ inline std::ostream& operator<<(std::ostream& os, errc e) { return os << make_er
 
 namespace test {
 
+/// A chat request: one user message to `model`.
+openrouter::wire::chat_request chat_request(std::string model = "openai/gpt-4o-mini", std::string prompt = "hi");
+
 /// A client_config aimed at `srv` (its base URL, trusting its CA, a test key).
 openrouter::client_config config_for(const openrouter::mock::server& srv);
 
