@@ -99,7 +99,11 @@ BOOST_AUTO_TEST_CASE(acquire_timeout) {
 BOOST_AUTO_TEST_CASE(server_closed_keep_alive_is_recovered) {
   openrouter::mock::server_options o;
   o.scenario = boost::json::parse(R"({"connection":{"close_after_requests":3}})");
-  client_fixture f(o);
+  std::vector<std::string> logs;
+  client_fixture f(o, [&](openrouter::client_config& c) {
+    c.log.min_level = openrouter::logger::level::debug;
+    c.log.sink = [&](openrouter::logger::level, std::string_view m) { logs.emplace_back(m); };
+  });
   for (int i = 0; i < 20; ++i) {
     auto [ec, r] = f.run<wire::chat_response>([&](auto t) { return f.cli.async_chat(req(), f.diag, t); });
     BOOST_TEST(!ec, "request " << i << ": " << ec.message());
@@ -108,6 +112,9 @@ BOOST_AUTO_TEST_CASE(server_closed_keep_alive_is_recovered) {
   // Every closed connection was noticed while idle (evicted) or re-sent once; none failed.
   BOOST_TEST(st.evictions + st.resends >= 6u);
   BOOST_TEST(st.connections_opened >= 7u);
+  // Each re-send is logged, without the key.
+  BOOST_TEST(logs.size() == st.resends);
+  for (const auto& m : logs) BOOST_TEST(m.find("sk-or-v1") == std::string::npos, m);
 }
 
 BOOST_AUTO_TEST_CASE(no_leak_after_errors) {

@@ -132,6 +132,11 @@ transport::transport(const asio::any_io_executor& ex, const client_config& cfg)
   for (const auto& [k, v] : cfg_.extra_headers) h += k + ": " + v + "\r\n";
 }
 
+void transport::log(logger::level lvl, const std::string& msg) const {
+  // Messages name the origin and the error, never headers or bodies (the key lives there).
+  if (cfg_.log.sink && lvl >= cfg_.log.min_level) cfg_.log.sink(lvl, msg);
+}
+
 std::string transport::head(const http_request& req) const {
   std::string out;
   out.reserve(256 + fixed_headers_.size());
@@ -234,6 +239,8 @@ asio::awaitable<http_response> transport::execute(const http_request& req, const
     bool total_binds = false;
     auto lease = co_await pool_.acquire(origin_, dl.phase(cfg_.pool.acquire_timeout, total_binds), fresh, ec);
     if (ec) {
+      if (ec == make_error_code(errc::pool_timeout))
+        log(logger::level::warning, "no free connection to " + origin_.key() + " within the acquire timeout");
       if (ec == make_error_code(errc::pool_timeout) && total_binds) ec = make_error_code(errc::total_timeout);
       co_return out;
     }
@@ -243,6 +250,8 @@ asio::awaitable<http_response> transport::execute(const http_request& req, const
       co_await conn->connect(origin_, dl.phase(cfg_.timeout.connect, total_binds), diag, ec);
       pool_.count_connect(!ec, origin_.tls);
       if (ec) {
+        log(logger::level::warning, "connect to " + origin_.key() + " failed: " + ec.message() +
+                                        (diag.detail.empty() ? "" : " (" + diag.detail + ")"));
         if (ec == make_error_code(errc::connect_timeout) && total_binds) ec = make_error_code(errc::total_timeout);
         pool_.release_slot(origin_);
         co_return out;
@@ -256,6 +265,8 @@ asio::awaitable<http_response> transport::execute(const http_request& req, const
       // the request, so sending it again on a new connection is safe. Once only.
       pool_.release(origin_, std::move(conn), false);
       pool_.count_resend();
+      log(logger::level::info, "keep-alive connection to " + origin_.key() + " was closed by the server (" +
+                                   ec.message() + "); re-sending once on a new connection");
       fresh = true;
       continue;
     }

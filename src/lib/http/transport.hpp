@@ -72,6 +72,7 @@ class transport {
                                         http_response& out, diagnostics& diag, boost::system::error_code& ec,
                                         bool& got_bytes, bool& keep_alive);
   std::string head(const http_request& req) const;
+  void log(logger::level lvl, const std::string& msg) const;
 
   boost::asio::any_io_executor executor_;
   client_config cfg_;
