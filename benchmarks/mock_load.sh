@@ -18,8 +18,8 @@
 # keeps all 10,000 streams open together for ~40 s. The burst variant is
 #   CONNECT_RATE=0 TOKENS=20 benchmarks/mock_load.sh
 # Build first (own build dir):
-#   cmake -S /work/main -B /work/main/build/bench -G Ninja -DCMAKE_BUILD_TYPE=Release
-#   cmake --build /work/main/build/bench --target floor_loop openrouter-mock -j2
+#   cmake -S . -B build/bench -G Ninja -DCMAKE_BUILD_TYPE=Release
+#   cmake --build build/bench --target floor_loop openrouter-mock -j2
 # Run:
 #   benchmarks/mock_load.sh                       # 10,000 TLS streams (~4-5 min), then the chat pass
 #   PLAIN=1 benchmarks/mock_load.sh               # same over plain HTTP

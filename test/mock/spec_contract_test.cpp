@@ -4,7 +4,7 @@
 //
 // Objects are checked closed (test::openapi::check_options::closed_objects): a member the
 // spec's schema does not declare is a violation unless the condensed reference
-// (/work/shared/openrouter-api.md) documents it; those few are listed below, each with the
+// (../shared/openrouter-api.md) documents it; those few are listed below, each with the
 // section that documents it.
 #include "support/fixtures.hpp"
 #include "support/openapi_check.hpp"
@@ -19,7 +19,7 @@ namespace json = boost::json;
 
 namespace {
 
-// Members that the spec's schemas lack but the reference (/work/shared/openrouter-api.md)
+// Members that the spec's schemas lack but the reference (../shared/openrouter-api.md)
 // documents, by section. Only these are let through the closed-object check.
 
 // POST /chat/completions 200 application/json (spec ChatResult).
