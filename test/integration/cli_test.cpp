@@ -426,7 +426,9 @@ BOOST_AUTO_TEST_CASE(attribution_flags_and_environment) {
 
 BOOST_AUTO_TEST_CASE(generation_after_a_chat) {
   openrouter::mock::server_options o;
-  o.generation_delay = std::chrono::milliseconds(800);  // the record lags, as the real one does
+  // The record lags, as the real one does; long enough that the early look-up cannot outrun it
+  // even on a loaded machine under ASan.
+  o.generation_delay = std::chrono::milliseconds(4000);
   cli_fixture f(o);
   auto chat = f.cli({"chat", "--model", "openai/gpt-4o-mini", "--json", "echo: for the record"});
   cli_fixture::ok(chat);
@@ -437,7 +439,7 @@ BOOST_AUTO_TEST_CASE(generation_after_a_chat) {
   cli_fixture::failed(early, 1);
   BOOST_TEST(early.err.find("404") != std::string::npos, early);
 
-  auto g = f.cli({"generation", res.id, "--wait", "5"});
+  auto g = f.cli({"generation", res.id, "--wait", "20"});
   cli_fixture::ok(g);
   BOOST_TEST(g.out.find(res.id) != std::string::npos, g);
   BOOST_TEST(g.out.find("openai/gpt-4o-mini") != std::string::npos, g);

@@ -100,7 +100,7 @@ BOOST_AUTO_TEST_CASE(user_models_endpoints_providers_key) {
 
 BOOST_AUTO_TEST_CASE(generation_polls_until_written) {
   openrouter::mock::server_options o;
-  o.generation_delay = std::chrono::milliseconds(600);
+  o.generation_delay = std::chrono::milliseconds(2000);  // the early look-up must not outrun it under load
   client_fixture f(o);
   auto [ec, res] = f.run<wire::chat_response>([&](auto t) { return f.cli.async_chat(hello(), f.diag, t); });
   BOOST_TEST_REQUIRE(!ec);

@@ -92,7 +92,7 @@ BOOST_AUTO_TEST_CASE(restricted_api_key) {
 
 BOOST_AUTO_TEST_CASE(generation_lags_then_reports_cost) {
   openrouter::mock::server_options o;
-  o.generation_delay = std::chrono::milliseconds(300);
+  o.generation_delay = std::chrono::milliseconds(1500);  // the early look-up must not outrun it under load
   mock_fixture f(o);
   auto r = f.chat(chat_body("openai/gpt-4o-mini"), {{"HTTP-Referer", "https://app.example"}, {"X-OpenRouter-Title", "Test App"}});
   BOOST_TEST(r.status == 200);
@@ -100,7 +100,7 @@ BOOST_AUTO_TEST_CASE(generation_lags_then_reports_cost) {
   BOOST_TEST(id == std::string(r.json().at("id").as_string()));
   BOOST_TEST(f.client.get(api("/generation?id=" + id)).status == 404);  // not yet written
   BOOST_TEST(f.client.get(api("/generation")).status == 400);
-  std::this_thread::sleep_for(std::chrono::milliseconds(400));
+  std::this_thread::sleep_for(std::chrono::milliseconds(1600));
   auto g = f.client.get(api("/generation?id=" + id));
   BOOST_TEST(g.status == 200);
   auto d = g.json().at("data");
