@@ -114,7 +114,7 @@ BOOST_AUTO_TEST_CASE(connection_refused_and_bad_config) {
   BOOST_TEST(openrouter::is_retryable(ec, d));
   c.base_url = "ftp://example.com/";
   BOOST_CHECK_THROW(openrouter::client(ioc.get_executor(), c), std::invalid_argument);
-  c.base_url = "https://openrouter.ai/api/v1";
+  c.base_url = "https://api.example.invalid/api/v1";
   c.extra_headers = {{"X-Evil", "a\r\nInjected: 1"}};
   BOOST_CHECK_THROW(openrouter::client(ioc.get_executor(), c), std::invalid_argument);
 }
