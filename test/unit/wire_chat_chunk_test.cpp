@@ -4,6 +4,8 @@
 
 #include <boost/json/parse.hpp>
 #include <boost/json/value_from.hpp>
+#include "fixtures/openrouter_transcripts.hpp"
+
 #include <boost/test/unit_test.hpp>
 
 #include <string>
@@ -35,52 +37,11 @@ chat_chunk decode(std::string_view text) {
   return out;
 }
 
-constexpr std::string_view text_stream = R"sse(: OPENROUTER PROCESSING
+constexpr std::string_view text_stream = test::transcripts::text;
 
-data: {"id":"gen-1754313000-Hj7kL9mN1pQ3rS5tU7vW","provider":"OpenAI","model":"openai/gpt-4o-mini","object":"chat.completion.chunk","created":1754313000,"choices":[{"index":0,"delta":{"role":"assistant","content":""},"finish_reason":null,"native_finish_reason":null,"logprobs":null}],"system_fingerprint":"fp_7a1b2c3d4e"}
+constexpr std::string_view tool_stream = test::transcripts::tools;
 
-data: {"id":"gen-1754313000-Hj7kL9mN1pQ3rS5tU7vW","provider":"OpenAI","model":"openai/gpt-4o-mini","object":"chat.completion.chunk","created":1754313000,"choices":[{"index":0,"delta":{"role":"assistant","content":"Hello"},"finish_reason":null,"native_finish_reason":null,"logprobs":null}],"system_fingerprint":"fp_7a1b2c3d4e"}
-
-data: {"id":"gen-1754313000-Hj7kL9mN1pQ3rS5tU7vW","provider":"OpenAI","model":"openai/gpt-4o-mini","object":"chat.completion.chunk","created":1754313000,"choices":[{"index":0,"delta":{"role":"assistant","content":" there! How can"},"finish_reason":null,"native_finish_reason":null,"logprobs":null}],"system_fingerprint":"fp_7a1b2c3d4e"}
-
-: OPENROUTER PROCESSING
-
-data: {"id":"gen-1754313000-Hj7kL9mN1pQ3rS5tU7vW","provider":"OpenAI","model":"openai/gpt-4o-mini","object":"chat.completion.chunk","created":1754313000,"choices":[{"index":0,"delta":{"role":"assistant","content":" I help?"},"finish_reason":null,"native_finish_reason":null,"logprobs":null}],"system_fingerprint":"fp_7a1b2c3d4e"}
-
-data: {"id":"gen-1754313000-Hj7kL9mN1pQ3rS5tU7vW","provider":"OpenAI","model":"openai/gpt-4o-mini","object":"chat.completion.chunk","created":1754313000,"choices":[{"index":0,"delta":{"role":"assistant","content":""},"finish_reason":"stop","native_finish_reason":"stop","logprobs":null}],"system_fingerprint":"fp_7a1b2c3d4e"}
-
-data: {"id":"gen-1754313000-Hj7kL9mN1pQ3rS5tU7vW","provider":"OpenAI","model":"openai/gpt-4o-mini","object":"chat.completion.chunk","created":1754313000,"choices":[],"usage":{"prompt_tokens":12,"completion_tokens":9,"total_tokens":21,"cost":0.0000072,"is_byok":false,"prompt_tokens_details":{"cached_tokens":0,"audio_tokens":0},"completion_tokens_details":{"reasoning_tokens":0,"image_tokens":0},"cost_details":{"upstream_inference_cost":null,"upstream_inference_prompt_cost":0.0000018,"upstream_inference_completions_cost":0.0000054}}}
-
-data: [DONE]
-)sse";
-
-constexpr std::string_view tool_stream = R"sse(: OPENROUTER PROCESSING
-
-data: {"id":"gen-1754313100-Tc1Tc2Tc3Tc4Tc5Tc6Tc7","provider":"OpenAI","model":"openai/gpt-4o-mini","object":"chat.completion.chunk","created":1754313100,"choices":[{"index":0,"delta":{"role":"assistant","content":null,"tool_calls":[{"index":0,"id":"call_A1b2C3d4","type":"function","function":{"name":"get_weather","arguments":""}}]},"finish_reason":null,"native_finish_reason":null}]}
-
-data: {"id":"gen-1754313100-Tc1Tc2Tc3Tc4Tc5Tc6Tc7","provider":"OpenAI","model":"openai/gpt-4o-mini","object":"chat.completion.chunk","created":1754313100,"choices":[{"index":0,"delta":{"role":"assistant","content":null,"tool_calls":[{"index":0,"function":{"arguments":"{\"city\": \"San"}}]},"finish_reason":null,"native_finish_reason":null}]}
-
-data: {"id":"gen-1754313100-Tc1Tc2Tc3Tc4Tc5Tc6Tc7","provider":"OpenAI","model":"openai/gpt-4o-mini","object":"chat.completion.chunk","created":1754313100,"choices":[{"index":0,"delta":{"role":"assistant","content":null,"tool_calls":[{"index":0,"function":{"arguments":" Francisco\"}"}}]},"finish_reason":null,"native_finish_reason":null}]}
-
-data: {"id":"gen-1754313100-Tc1Tc2Tc3Tc4Tc5Tc6Tc7","provider":"OpenAI","model":"openai/gpt-4o-mini","object":"chat.completion.chunk","created":1754313100,"choices":[{"index":0,"delta":{"role":"assistant","content":null,"tool_calls":[{"index":1,"id":"call_E5f6G7h8","type":"function","function":{"name":"get_weather","arguments":""}}]},"finish_reason":null,"native_finish_reason":null}]}
-
-data: {"id":"gen-1754313100-Tc1Tc2Tc3Tc4Tc5Tc6Tc7","provider":"OpenAI","model":"openai/gpt-4o-mini","object":"chat.completion.chunk","created":1754313100,"choices":[{"index":0,"delta":{"role":"assistant","content":null,"tool_calls":[{"index":1,"function":{"arguments":"{\"city\": \"Paris\"}"}}]},"finish_reason":null,"native_finish_reason":null}]}
-
-data: {"id":"gen-1754313100-Tc1Tc2Tc3Tc4Tc5Tc6Tc7","provider":"OpenAI","model":"openai/gpt-4o-mini","object":"chat.completion.chunk","created":1754313100,"choices":[{"index":0,"delta":{"role":"assistant","content":null},"finish_reason":"tool_calls","native_finish_reason":"tool_calls"}]}
-
-data: {"id":"gen-1754313100-Tc1Tc2Tc3Tc4Tc5Tc6Tc7","provider":"OpenAI","model":"openai/gpt-4o-mini","object":"chat.completion.chunk","created":1754313100,"choices":[],"usage":{"prompt_tokens":70,"completion_tokens":36,"total_tokens":106,"cost":0.0000321,"is_byok":false}}
-
-data: [DONE]
-)sse";
-
-constexpr std::string_view error_stream = R"sse(: OPENROUTER PROCESSING
-
-data: {"id":"gen-1754313200-Er1Er2Er3Er4Er5Er6Er7","provider":"Anthropic","model":"anthropic/claude-sonnet-4.5","object":"chat.completion.chunk","created":1754313200,"choices":[{"index":0,"delta":{"role":"assistant","content":"The three main causes are"},"finish_reason":null,"native_finish_reason":null}]}
-
-data: {"id":"gen-1754313200-Er1Er2Er3Er4Er5Er6Er7","provider":"Anthropic","model":"anthropic/claude-sonnet-4.5","object":"chat.completion.chunk","created":1754313200,"choices":[{"index":0,"delta":{"role":"assistant","content":" supply shocks,"},"finish_reason":null,"native_finish_reason":null}]}
-
-data: {"id":"gen-1754313200-Er1Er2Er3Er4Er5Er6Er7","object":"chat.completion.chunk","created":1754313200,"model":"anthropic/claude-sonnet-4.5","provider":"Anthropic","error":{"code":502,"message":"Provider disconnected unexpectedly","metadata":{"error_type":"provider_unavailable","provider_code":"overloaded_error"}},"choices":[{"index":0,"delta":{"content":""},"finish_reason":"error"}]}
-)sse";
+constexpr std::string_view error_stream = test::transcripts::error;
 
 }  // namespace
 
