@@ -14,6 +14,7 @@
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
+#include <boost/beast/http/buffer_body.hpp>
 
 #include <array>
 #include <charconv>
@@ -274,6 +275,119 @@ asio::awaitable<http_response> transport::execute(const http_request& req, const
     co_return out;
   }
   co_return out;
+}
+
+
+template <class Stream>
+asio::awaitable<void> transport::stream_exchange(Stream& s, connection& c, const http_request& req, const deadlines& dl,
+                                                 http_response& out, stream_lease& lease, diagnostics& diag,
+                                                 error_code& ec, bool& got_bytes) {
+  bool total_binds = false;
+  error_code e;
+  std::string h = head(req);
+  std::array<asio::const_buffer, 2> bufs{asio::buffer(h), asio::buffer(req.body)};
+  c.tcp().expires_at(dl.phase(cfg_.timeout.read_idle, total_binds));
+  co_await asio::async_write(s, bufs, asio::redirect_error(asio::use_awaitable, e));
+  if (e) {
+    ec = map_io_error(e, total_binds, errc::read_timeout);
+    co_return;
+  }
+  auto parser = std::make_unique<http::response_parser<http::buffer_body>>();
+  parser->body_limit(boost::none);  // a stream is bounded by its deadlines, not by size
+  parser->header_limit(64 * 1024);
+  c.tcp().expires_at(dl.phase(cfg_.timeout.response_headers, total_binds));
+  co_await http::async_read_header(s, c.buffer(), *parser, asio::redirect_error(asio::use_awaitable, e));
+  got_bytes = parser->got_some();
+  if (e) {
+    ec = map_io_error(e, total_binds, errc::headers_timeout);
+    co_return;
+  }
+  auto& res = parser->get();
+  out.status = res.result_int();
+  diag.http_status = out.status;
+  if (auto it = res.find(http::field::content_type); it != res.end()) out.content_type = std::string(it->value());
+  read_diagnostic_headers(res, diag);
+  lease.keep_alive = res.keep_alive();
+  bool ok = out.status >= 200 && out.status <= 299;
+  bool sse = out.content_type.find("text/event-stream") != std::string::npos;
+  if (res.find(http::field::content_encoding) != res.end()) {
+    ec = make_error_code(errc::bad_response);  // we never ask for an encoding here
+    diag.detail = "unexpected content-encoding";
+    co_return;
+  }
+  if (ok && sse) {
+    c.tcp().expires_never();
+    lease.parser = std::move(parser);
+    co_return;
+  }
+  // Not a stream: read the (error) body whole, bounded.
+  std::array<char, 8192> buf;
+  while (!parser->is_done()) {
+    parser->get().body().data = buf.data();
+    parser->get().body().size = buf.size();
+    c.tcp().expires_at(dl.phase(cfg_.timeout.read_idle, total_binds));
+    co_await http::async_read_some(s, c.buffer(), *parser, asio::redirect_error(asio::use_awaitable, e));
+    if (e == http::error::need_buffer) e = {};
+    if (e) {
+      ec = map_io_error(e, total_binds, errc::read_timeout);
+      co_return;
+    }
+    out.body.append(buf.data(), buf.size() - parser->get().body().size);
+    if (out.body.size() > cfg_.max_response_bytes) {
+      ec = make_error_code(errc::response_too_large);
+      co_return;
+    }
+  }
+  c.tcp().expires_never();
+}
+
+asio::awaitable<void> transport::open_stream(const http_request& req, const deadlines& dl, diagnostics& diag,
+                                             error_code& ec, http_response& out, stream_lease& lease) {
+  bool fresh = false;
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    ec = {};
+    out = {};
+    bool total_binds = false;
+    auto got = co_await pool_.acquire(origin_, dl.phase(cfg_.pool.acquire_timeout, total_binds), fresh, ec);
+    if (ec) {
+      if (ec == make_error_code(errc::pool_timeout) && total_binds) ec = make_error_code(errc::total_timeout);
+      co_return;
+    }
+    std::unique_ptr<connection> conn = std::move(got.conn);
+    if (!conn) {
+      conn = std::make_unique<connection>(executor_, origin_, ssl_ ? &*ssl_ : nullptr);
+      co_await conn->connect(origin_, dl.phase(cfg_.timeout.connect, total_binds), diag, ec);
+      pool_.count_connect(!ec, origin_.tls);
+      if (ec) {
+        log(logger::level::warning, "connect to " + origin_.key() + " failed: " + ec.message());
+        if (ec == make_error_code(errc::connect_timeout) && total_binds) ec = make_error_code(errc::total_timeout);
+        pool_.release_slot(origin_);
+        co_return;
+      }
+    }
+    bool got_bytes = false;
+    co_await conn->visit([&](auto& s) { return stream_exchange(s, *conn, req, dl, out, lease, diag, ec, got_bytes); });
+    if (ec && got.reused && !got_bytes && ec != asio::error::operation_aborted &&
+        (ec == make_error_code(errc::connection_closed) || ec == make_error_code(errc::connection_reset))) {
+      pool_.release(origin_, std::move(conn), false);
+      pool_.count_resend();
+      log(logger::level::info, "keep-alive connection to " + origin_.key() + " was closed by the server (" +
+                                   ec.message() + "); re-sending once on a new connection");
+      fresh = true;
+      continue;
+    }
+    if (!ec && lease.parser) {
+      lease.conn = std::move(conn);
+      co_return;
+    }
+    pool_.release(origin_, std::move(conn), !ec && lease.keep_alive);
+    co_return;
+  }
+}
+
+void transport::release(std::unique_ptr<connection> c, bool reusable) {
+  if (!reusable && c) c->close();
+  pool_.release(origin_, std::move(c), reusable);
 }
 
 }  // namespace openrouter::detail

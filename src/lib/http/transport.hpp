@@ -14,7 +14,11 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ssl/context.hpp>
+#include <boost/beast/http/buffer_body.hpp>
+#include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/verb.hpp>
+
+#include <memory>
 
 #include <optional>
 #include <string>
@@ -45,6 +49,14 @@ struct deadlines {
   std::chrono::steady_clock::time_point phase(std::chrono::milliseconds phase, bool& total_binds) const;
 };
 
+/// A response whose body is read incrementally by the caller (streaming): the connection and
+/// the parser positioned after the headers.
+struct stream_lease {
+  std::unique_ptr<connection> conn;
+  std::unique_ptr<boost::beast::http::response_parser<boost::beast::http::buffer_body>> parser;
+  bool keep_alive = false;
+};
+
 class transport {
  public:
   /// Throws std::invalid_argument for an unusable configuration (base URL, header values
@@ -55,6 +67,17 @@ class transport {
   /// not errors here: the caller maps them. Fills diag's headers-derived fields.
   boost::asio::awaitable<http_response> execute(const http_request& req, const deadlines& dl,
                                                 diagnostics& diag, boost::system::error_code& ec);
+
+  /// Sends `req` and reads the response headers (within timeouts.response_headers). When the
+  /// status is 2xx and the content type is text/event-stream, `lease` holds the connection and
+  /// the parser for the caller to read the body and give back with release(); otherwise the
+  /// whole body is read into `res.body` and the connection is already back in the pool. Same
+  /// re-send rule as execute().
+  boost::asio::awaitable<void> open_stream(const http_request& req, const deadlines& dl, diagnostics& diag,
+                                           boost::system::error_code& ec, http_response& res, stream_lease& lease);
+  /// Gives back a connection obtained through open_stream(): parked for reuse when `reusable`
+  /// (the body was read to its end), else closed.
+  void release(std::unique_ptr<connection> c, bool reusable);
 
   /// Opens up to `n` connections within the pool limits and parks them idle; returns how many
   /// were opened (stops at the first failure, reported in ec).
@@ -71,6 +94,10 @@ class transport {
   boost::asio::awaitable<void> exchange(Stream& s, connection& c, const http_request& req, const deadlines& dl,
                                         http_response& out, diagnostics& diag, boost::system::error_code& ec,
                                         bool& got_bytes, bool& keep_alive);
+  template <class Stream>
+  boost::asio::awaitable<void> stream_exchange(Stream& s, connection& c, const http_request& req, const deadlines& dl,
+                                               http_response& out, stream_lease& lease, diagnostics& diag,
+                                               boost::system::error_code& ec, bool& got_bytes);
   std::string head(const http_request& req) const;
   void log(logger::level lvl, const std::string& msg) const;
 
