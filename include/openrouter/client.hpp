@@ -12,6 +12,7 @@
 // its io_context(s); each operation runs on a strand of its own and the pool is synchronized.
 // The client and its executor's execution context must outlive every operation.
 
+#include <openrouter/chat_stream.hpp>
 #include <openrouter/config.hpp>
 #include <openrouter/error.hpp>
 #include <openrouter/pool_stats.hpp>
@@ -76,6 +77,16 @@ class client {
   template <class Token = boost::asio::deferred_t>
   auto async_chat(wire::chat_request req, diagnostics& diag, Token&& token = {}) {
     return start<wire::chat_response>(std::forward<Token>(token), &client::do_chat, std::move(req), diag);
+  }
+
+  /// POST /chat/completions with stream:true (forced on). Completes once the response headers
+  /// arrived: with an open chat_stream on a 200 text/event-stream, with the typed API error of
+  /// a non-2xx status (diagnostics filled like async_chat), with errc::unexpected_content_type
+  /// for a 200 that is not an event stream. `diag` must outlive the stream (its later errors
+  /// land there too).
+  template <class Token = boost::asio::deferred_t>
+  auto async_chat_stream(wire::chat_request req, diagnostics& diag, Token&& token = {}) {
+    return start<chat_stream>(std::forward<Token>(token), &client::do_chat_stream, std::move(req), diag);
   }
 
   /// GET /models with the query's filters.
@@ -148,6 +159,7 @@ class client {
   }
 
   void do_chat(wire::chat_request req, diagnostics& diag, handler<wire::chat_response> h);
+  void do_chat_stream(wire::chat_request req, diagnostics& diag, handler<chat_stream> h);
   void do_models(models_query q, diagnostics& diag, handler<wire::models_page> h);
   void do_user_models(models_query q, diagnostics& diag, handler<wire::models_page> h);
   void do_endpoints(std::string id, diagnostics& diag, handler<wire::model_endpoints> h);

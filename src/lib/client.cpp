@@ -2,6 +2,9 @@
 
 #include "http/transport.hpp"
 
+#include <openrouter/sse/parser.hpp>
+#include <openrouter/stream/accumulator.hpp>
+
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -14,6 +17,11 @@
 #include <boost/url/encode.hpp>
 #include <boost/url/rfc/unreserved_chars.hpp>
 
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/read.hpp>
+
+#include <array>
+#include <deque>
 #include <mutex>
 
 namespace openrouter {
@@ -306,6 +314,203 @@ void client::do_catalog(std::chrono::milliseconds max_age, diagnostics& diag,
     }
   };
   asio::co_spawn(asio::make_strand(impl_->transport.executor()), fetch(im), asio::detached);
+}
+
+
+// ---------------------------------------------------------------------------------------------
+// Streaming
+
+struct chat_stream::state {
+  std::shared_ptr<client::impl> im;
+  detail::stream_lease lease;
+  detail::deadlines dl;
+  diagnostics* diag = nullptr;
+  sse::parser sse;
+  stream::accumulator acc;
+  std::deque<wire::chat_chunk> ready;     // decoded, not yet handed out
+  std::optional<error_code> pending;      // terminal outcome, delivered once `ready` is empty
+  std::optional<error_code> terminal;     // delivered: every later call gets it again
+  bool body_done = false;
+  std::string generation_id, model, provider;
+  std::size_t chunks = 0, comments = 0;
+  std::chrono::steady_clock::time_point last_activity{};
+  std::array<char, 16 * 1024> buf{};
+
+  ~state() { close(); }
+  // Not read to the end: the connection may hold unread bytes; close it (stops generation).
+  void close() noexcept {
+    if (lease.conn) im->transport.release(std::move(lease.conn), false);
+  }
+  void give_back() {
+    bool reusable = body_done && lease.keep_alive && lease.parser && lease.parser->is_done();
+    if (lease.conn) im->transport.release(std::move(lease.conn), reusable);
+  }
+
+  void on_event(const sse::event& ev) {
+    if (pending || acc.done_seen()) return;  // nothing counts after the end
+    if (ev.data == "[DONE]") {
+      acc.done();
+      return;
+    }
+    wire::chat_chunk chunk;
+    error_code ec;
+    wire::parse_chat_chunk(ev.data, chunk, ec);
+    if (ec) {
+      diag->detail = ec.message();
+      diag->body_excerpt = excerpt(ev.data, im->transport.config().api_key);
+      pending = make_error_code(errc::bad_json);
+      return;
+    }
+    ++chunks;
+    if (model.empty()) model = chunk.model;
+    if (provider.empty()) provider = chunk.provider;
+    if (generation_id.empty()) generation_id = chunk.id;
+    if (chunk.error) {
+      diag->error = *chunk.error;
+      if (!chunk.provider.empty()) diag->provider = chunk.provider;
+      pending = make_error_code(errc::stream_error);
+    }
+    acc.feed(chunk);
+    ready.push_back(std::move(chunk));
+  }
+
+  // Reads one piece of the body and feeds it through the SSE parser.
+  template <class Stream>
+  asio::awaitable<void> read_piece(Stream& s, error_code& ec) {
+    auto& p = *lease.parser;
+    auto& c = *lease.conn;
+    bool total_binds = false;
+    error_code e;
+    p.get().body().data = buf.data();
+    p.get().body().size = buf.size();
+    c.tcp().expires_at(dl.phase(im->transport.config().timeout.read_idle, total_binds));
+    co_await http::async_read_some(s, c.buffer(), p, asio::redirect_error(asio::use_awaitable, e));
+    c.tcp().expires_never();
+    if (e == http::error::need_buffer) e = {};
+    if (e) {
+      ec = e == asio::error::operation_aborted ? e : detail::map_io_error(e, total_binds, errc::read_timeout);
+      co_return;
+    }
+    std::size_t n = buf.size() - p.get().body().size;
+    if (n > 0) last_activity = std::chrono::steady_clock::now();
+    struct handler {
+      state* self;
+      void on_event(const sse::event& ev) { self->on_event(ev); }
+      void on_comment(std::string_view) { ++self->comments; }
+    } h{this};
+    error_code pe;
+    sse.parse(std::string_view(buf.data(), n), h, pe);
+    if (pe && !pending) {
+      diag->detail = sse::to_string(sse.failed());
+      pending = make_error_code(errc::bad_sse);
+    }
+    if (p.is_done()) body_done = true;
+  }
+};
+
+namespace {
+
+asio::awaitable<result<std::optional<wire::chat_chunk>>> next_op(std::shared_ptr<chat_stream::state> st) {
+  using R = result<std::optional<wire::chat_chunk>>;
+  if (!st) co_return R{make_error_code(errc::invalid_argument), std::nullopt};
+  auto& s = *st;
+  while (true) {
+    if (s.terminal) co_return R{*s.terminal, std::nullopt};
+    if (!s.ready.empty()) {
+      wire::chat_chunk c = std::move(s.ready.front());
+      s.ready.pop_front();
+      co_return R{error_code{}, std::move(c)};
+    }
+    if (s.pending) {  // an error outcome: the connection may hold unread bytes
+      s.close();
+      s.terminal = *s.pending;
+      continue;
+    }
+    if (s.body_done) {
+      bool clean_end = s.sse.finish() || s.acc.done_seen();
+      (void)clean_end;
+      s.give_back();
+      s.terminal = s.acc.outcome_code();
+      continue;
+    }
+    if (!s.lease.conn) {
+      s.terminal = make_error_code(errc::connection_closed);
+      continue;
+    }
+    error_code ec;
+    auto& conn = *s.lease.conn;
+    // Named, not a temporary inside the co_await expression (GCC 12).
+    asio::awaitable<void> read = conn.visit([&](auto& stream) { return s.read_piece(stream, ec); });
+    co_await std::move(read);
+    if (ec) {
+      s.close();
+      // EOF mid-body: complete after a finish reason (or after [DONE] while draining), else
+      // stream_incomplete. Any failure after [DONE] only costs the connection's reuse.
+      if (ec == make_error_code(errc::connection_closed) || s.acc.done_seen())
+        s.terminal = s.acc.outcome_code();
+      else
+        s.terminal = ec;
+      continue;
+    }
+    // After [DONE] keep reading to the end of the body, so the connection can be reused.
+  }
+}
+
+asio::awaitable<result<chat_stream>> chat_stream_op(std::shared_ptr<client::impl> im, wire::chat_request req,
+                                                    diagnostics& diag) {
+  diag.clear();
+  req.stream = true;
+  auto& t = im->transport;
+  http_request hr{http::verb::post, "/chat/completions", wire::serialize(req), true, false};
+  auto st = std::make_shared<chat_stream::state>();
+  st->im = im;
+  st->diag = &diag;
+  st->dl = detail::deadlines::start(t.config().timeout);
+  error_code ec;
+  http_response res;
+  co_await t.open_stream(hr, st->dl, diag, ec, res, st->lease);
+  if (ec) co_return result<chat_stream>{ec, chat_stream{}};
+  if (res.status < 200 || res.status > 299) co_return result<chat_stream>{api_failure(res, diag, t.config().api_key), chat_stream{}};
+  if (!st->lease.conn) {
+    diag.body_excerpt = excerpt(res.body, t.config().api_key);
+    diag.detail = "content-type: " + res.content_type;
+    co_return result<chat_stream>{make_error_code(errc::unexpected_content_type), chat_stream{}};
+  }
+  st->generation_id = diag.generation_id;
+  st->last_activity = std::chrono::steady_clock::now();
+  co_return result<chat_stream>{error_code{}, chat_stream(std::move(st))};
+}
+
+}  // namespace
+
+chat_stream::chat_stream() noexcept = default;
+chat_stream::chat_stream(std::shared_ptr<state> s) noexcept : st_(std::move(s)) {}
+chat_stream::~chat_stream() = default;  // the state closes an unfinished connection
+chat_stream::chat_stream(chat_stream&&) noexcept = default;
+chat_stream& chat_stream::operator=(chat_stream&&) noexcept = default;
+
+void chat_stream::do_next(next_handler h) {
+  if (!st_) {
+    auto ex = asio::get_associated_executor(h, asio::system_executor());
+    asio::dispatch(ex, [h = std::move(h)]() mutable { std::move(h)(make_error_code(errc::invalid_argument), std::nullopt); });
+    return;
+  }
+  launch<std::optional<wire::chat_chunk>>(st_->im, next_op(st_), std::move(h));
+}
+
+bool chat_stream::is_open() const noexcept { return st_ && !st_->terminal; }
+wire::chat_response chat_stream::result() const { return st_ ? st_->acc.result() : wire::chat_response{}; }
+std::string chat_stream::generation_id() const { return st_ ? st_->generation_id : std::string(); }
+std::string chat_stream::model() const { return st_ ? st_->model : std::string(); }
+std::string chat_stream::provider() const { return st_ ? st_->provider : std::string(); }
+std::size_t chat_stream::chunks_seen() const noexcept { return st_ ? st_->chunks : 0; }
+std::size_t chat_stream::comments_seen() const noexcept { return st_ ? st_->comments : 0; }
+std::chrono::steady_clock::time_point chat_stream::last_activity() const noexcept {
+  return st_ ? st_->last_activity : std::chrono::steady_clock::time_point{};
+}
+
+void client::do_chat_stream(wire::chat_request req, diagnostics& diag, handler<chat_stream> h) {
+  launch(impl_, chat_stream_op(impl_, std::move(req), diag), std::move(h));
 }
 
 }  // namespace openrouter

@@ -1,0 +1,84 @@
+#pragma once
+// openrouter::chat_stream: one streaming chat completion (stream:true), opened by
+// client::async_chat_stream once the response headers arrived. The consumer pulls decoded
+// chunks with async_next; the socket is read only as chunks are pulled (backpressure).
+//
+//   auto s = co_await cli.async_chat_stream(req, diag);
+//   while (auto chunk = co_await s.async_next()) use(*chunk);   // nullopt: clean end
+//   wire::chat_response full = s.result();
+//
+// Outcomes of async_next: a chunk; std::nullopt at the clean end ([DONE], or EOF after every
+// choice got a finish reason); errc::stream_error on the call after a mid-stream error chunk
+// (diagnostics::error holds the chunk's error); errc::stream_incomplete when the body ended
+// without [DONE] and without a finish reason; errc::bad_json (diagnostics::body_excerpt holds
+// the event) or errc::bad_sse for a malformed stream; errc::read_timeout when no byte (keep-alive
+// comments count) arrived within timeouts.read_idle; errc::total_timeout; transport errors.
+// After a terminal outcome every further call completes the same way. result() keeps the
+// partial output after a failure.
+//
+// Cancellation of async_next (terminal) closes the connection, which stops generation (and
+// billing) upstream. Destroying a stream that has not reached its end closes the connection
+// too; a stream read to its end gives the connection back to the pool.
+//
+// One async_next at a time. The client and the diagnostics given to async_chat_stream must
+// outlive the stream.
+
+#include <openrouter/error.hpp>
+#include <openrouter/wire/chat_chunk.hpp>
+#include <openrouter/wire/chat_response.hpp>
+
+#include <boost/asio/any_completion_handler.hpp>
+#include <boost/asio/async_result.hpp>
+#include <boost/asio/deferred.hpp>
+
+#include <chrono>
+#include <cstddef>
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace openrouter {
+
+class client;
+
+class chat_stream {
+ public:
+  using next_handler = boost::asio::any_completion_handler<void(boost::system::error_code, std::optional<wire::chat_chunk>)>;
+
+  chat_stream() noexcept;  ///< an empty stream (what a failed async_chat_stream completes with)
+  ~chat_stream();
+  chat_stream(chat_stream&&) noexcept;
+  chat_stream& operator=(chat_stream&&) noexcept;
+  chat_stream(const chat_stream&) = delete;
+  chat_stream& operator=(const chat_stream&) = delete;
+
+  /// Completes with the next chunk, or std::nullopt at the clean end (see above).
+  template <class Token = boost::asio::deferred_t>
+  auto async_next(Token&& token = {}) {
+    return boost::asio::async_initiate<Token, void(boost::system::error_code, std::optional<wire::chat_chunk>)>(
+        [this](auto h) { do_next(next_handler(std::move(h))); }, token);
+  }
+
+  /// Whether the stream is open (not empty and not yet at a terminal outcome).
+  bool is_open() const noexcept;
+  /// Everything received so far, folded into the non-streaming response shape.
+  wire::chat_response result() const;
+  /// X-Generation-Id (else the chunks' id).
+  std::string generation_id() const;
+  std::string model() const;     ///< first non-empty model of the chunks
+  std::string provider() const;  ///< first non-empty provider of the chunks
+  std::size_t chunks_seen() const noexcept;    ///< decoded chunks (not counting [DONE])
+  std::size_t comments_seen() const noexcept;  ///< SSE comments, e.g. ": OPENROUTER PROCESSING"
+  /// When the last byte of the body arrived (the headers' arrival before that).
+  std::chrono::steady_clock::time_point last_activity() const noexcept;
+
+  struct state;
+  /// Internal: used by client::async_chat_stream.
+  explicit chat_stream(std::shared_ptr<state> s) noexcept;
+
+ private:
+  void do_next(next_handler h);
+  std::shared_ptr<state> st_;
+};
+
+}  // namespace openrouter
