@@ -21,6 +21,7 @@
 #include <boost/beast/http/read.hpp>
 
 #include <array>
+#include <atomic>
 #include <deque>
 #include <mutex>
 
@@ -331,6 +332,7 @@ struct chat_stream::state {
   std::optional<error_code> pending;      // terminal outcome, delivered once `ready` is empty
   std::optional<error_code> terminal;     // delivered: every later call gets it again
   bool body_done = false;
+  std::atomic<bool> busy{false};  // an async_next is running (one at a time)
   std::string generation_id, model, provider;
   std::size_t chunks = 0, comments = 0;
   std::chrono::steady_clock::time_point last_activity{};
@@ -414,6 +416,11 @@ asio::awaitable<result<std::optional<wire::chat_chunk>>> next_op(std::shared_ptr
   using R = result<std::optional<wire::chat_chunk>>;
   if (!st) co_return R{make_error_code(errc::invalid_argument), std::nullopt};
   auto& s = *st;
+  if (s.busy.exchange(true)) co_return R{make_error_code(errc::invalid_argument), std::nullopt};  // overlapping calls
+  struct unbusy {
+    std::atomic<bool>& b;
+    ~unbusy() { b.store(false); }
+  } guard{s.busy};
   while (true) {
     if (s.terminal) co_return R{*s.terminal, std::nullopt};
     if (!s.ready.empty()) {

@@ -209,8 +209,48 @@ BOOST_AUTO_TEST_CASE(idle_deadline_fires_on_a_stall) {
   auto d = drain(f, s);
   auto took = std::chrono::steady_clock::now() - t0;
   BOOST_TEST(d.ec == errc::read_timeout, d.ec.message());
-  BOOST_TEST(took < 2500ms);
+  BOOST_TEST((took < 2500ms));
   BOOST_TEST(!d.text.empty());
+}
+
+BOOST_AUTO_TEST_CASE(keep_alive_comments_count_as_activity) {
+  // Comments every 200 ms during a 1 s time to first token; read_idle 300 ms does not fire.
+  openrouter::mock::server_options o;
+  o.scenario = boost::json::parse(R"({"models":{"openai/gpt-4o-mini":{"ttft_ms":1000,"comments_before":5}}})");
+  client_fixture f(o, [](openrouter::client_config& c) { c.timeout.read_idle = 300ms; });
+  auto [ec, s] = open(f, chat_request("openai/gpt-4o-mini", "echo: still here"));
+  BOOST_REQUIRE_MESSAGE(!ec, ec.message());
+  auto d = drain(f, s);
+  BOOST_TEST(!d.ec, d.ec.message());
+  BOOST_TEST(d.text == "still here");
+  BOOST_TEST(s.comments_seen() == 5u);
+}
+
+BOOST_AUTO_TEST_CASE(time_to_first_byte_deadline) {
+  client_fixture f({}, [](openrouter::client_config& c) { c.timeout.response_headers = 300ms; });
+  auto t0 = std::chrono::steady_clock::now();
+  auto [ec, s] = open(f, chat_request("fault/stall;seconds=3", "echo: late"));
+  BOOST_TEST(ec == errc::headers_timeout, ec.message());
+  BOOST_TEST((std::chrono::steady_clock::now() - t0 < 2500ms));
+  BOOST_TEST(!s.is_open());
+}
+
+BOOST_AUTO_TEST_CASE(overlapping_next_is_refused) {
+  openrouter::mock::server_options o;
+  o.scenario = boost::json::parse(R"({"models":{"openai/gpt-4o-mini":{"itl_ms":50}}})");
+  client_fixture f(o);
+  auto [ec, s] = open(f, chat_request("openai/gpt-4o-mini", "echo: a b c d e f g h"));
+  BOOST_REQUIRE_MESSAGE(!ec, ec.message());
+  outcome<next_t> a, b;
+  s.async_next(a.handler());  // a starts first and reads (a read always completes later)
+  s.async_next(b.handler());
+  auto [eb, cb] = wait(f.ioc, b, std::chrono::seconds(3));
+  BOOST_TEST(eb == errc::invalid_argument, eb.message());
+  auto [ea, ca] = wait(f.ioc, a, std::chrono::seconds(3));
+  BOOST_TEST(!ea, ea.message());
+  BOOST_TEST(ca.has_value());
+  auto d = drain(f, s);
+  BOOST_TEST(!d.ec, d.ec.message());
 }
 
 BOOST_AUTO_TEST_CASE(total_deadline_fires) {
