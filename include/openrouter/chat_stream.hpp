@@ -18,7 +18,8 @@
 //
 // Cancellation of async_next (terminal) closes the connection, which stops generation (and
 // billing) upstream. Destroying a stream that has not reached its end closes the connection
-// too; a stream read to its end gives the connection back to the pool.
+// too (a pull still pending then completes with an error); a stream read to its end gives the
+// connection back to the pool.
 //
 // One async_next at a time. The client and the diagnostics given to async_chat_stream must
 // outlive the stream.
@@ -78,6 +79,7 @@ class chat_stream {
 
  private:
   void do_next(next_handler h);
+  void abandon() noexcept;
   std::shared_ptr<state> st_;
 };
 

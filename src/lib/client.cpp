@@ -63,14 +63,18 @@ void complete(client::handler<T> h, const asio::any_io_executor& fallback, error
 // Runs one operation as a coroutine on a strand of its own, wired to the handler's
 // cancellation slot; the handler gets the result on its own executor.
 template <class T>
-void launch(const std::shared_ptr<client::impl>& im, asio::awaitable<result<T>> op, client::handler<T> h) {
+void launch_on(asio::strand<asio::any_io_executor> strand, asio::awaitable<result<T>> op, client::handler<T> h) {
   auto slot = asio::get_associated_cancellation_slot(h);
-  auto strand = asio::make_strand(im->transport.executor());
   asio::co_spawn(strand, std::move(op),
                  asio::bind_cancellation_slot(slot, [h = std::move(h), strand](std::exception_ptr e, result<T> r) mutable {
                    if (e) r = {make_error_code(errc::invalid_argument), T{}};  // only bad_alloc-class failures land here
                    complete<T>(std::move(h), strand, r.first, std::move(r.second));
                  }));
+}
+
+template <class T>
+void launch(const std::shared_ptr<client::impl>& im, asio::awaitable<result<T>> op, client::handler<T> h) {
+  launch_on<T>(asio::make_strand(im->transport.executor()), std::move(op), std::move(h));
 }
 
 // The start of a body that could not be understood, without the key and bounded.
@@ -322,7 +326,9 @@ void client::do_catalog(std::chrono::milliseconds max_age, diagnostics& diag,
 // Streaming
 
 struct chat_stream::state {
+  explicit state(std::shared_ptr<client::impl> i) : im(std::move(i)), strand(asio::make_strand(im->transport.executor())) {}
   std::shared_ptr<client::impl> im;
+  asio::strand<asio::any_io_executor> strand;  // every async_next of this stream runs here
   detail::stream_lease lease;
   detail::deadlines dl;
   diagnostics* diag = nullptr;
@@ -469,8 +475,7 @@ asio::awaitable<result<chat_stream>> chat_stream_op(std::shared_ptr<client::impl
   req.stream = true;
   auto& t = im->transport;
   http_request hr{http::verb::post, "/chat/completions", wire::serialize(req), true, false};
-  auto st = std::make_shared<chat_stream::state>();
-  st->im = im;
+  auto st = std::make_shared<chat_stream::state>(im);
   st->diag = &diag;
   st->dl = detail::deadlines::start(t.config().timeout);
   error_code ec;
@@ -492,9 +497,30 @@ asio::awaitable<result<chat_stream>> chat_stream_op(std::shared_ptr<client::impl
 
 chat_stream::chat_stream() noexcept = default;
 chat_stream::chat_stream(std::shared_ptr<state> s) noexcept : st_(std::move(s)) {}
-chat_stream::~chat_stream() = default;  // the state closes an unfinished connection
+chat_stream::~chat_stream() { abandon(); }
 chat_stream::chat_stream(chat_stream&&) noexcept = default;
-chat_stream& chat_stream::operator=(chat_stream&&) noexcept = default;
+chat_stream& chat_stream::operator=(chat_stream&& o) noexcept {
+  if (this != &o) {
+    abandon();
+    st_ = std::move(o.st_);
+  }
+  return *this;
+}
+
+// The state closes an unfinished connection when it goes away. A pull still running keeps it
+// alive, so stop that read now (on the stream's strand): the pull completes with
+// operation_aborted and closes the connection.
+void chat_stream::abandon() noexcept {
+  if (st_ && st_->busy.load()) {
+    try {
+      asio::post(st_->strand, [s = st_] {
+        if (s->lease.conn) s->lease.conn->close();
+      });
+    } catch (...) {
+    }
+  }
+  st_.reset();
+}
 
 void chat_stream::do_next(next_handler h) {
   if (!st_) {
@@ -502,7 +528,7 @@ void chat_stream::do_next(next_handler h) {
     asio::dispatch(ex, [h = std::move(h)]() mutable { std::move(h)(make_error_code(errc::invalid_argument), std::nullopt); });
     return;
   }
-  launch<std::optional<wire::chat_chunk>>(st_->im, next_op(st_), std::move(h));
+  launch_on<std::optional<wire::chat_chunk>>(st_->strand, next_op(st_), std::move(h));
 }
 
 bool chat_stream::is_open() const noexcept { return st_ && !st_->terminal; }

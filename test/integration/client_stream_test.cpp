@@ -331,6 +331,26 @@ BOOST_AUTO_TEST_CASE(destroying_a_stream_mid_way_closes_the_connection) {
   f.run_until([&] { return f.server->stats().connections_open == 0; }, std::chrono::seconds(10));
 }
 
+BOOST_AUTO_TEST_CASE(destroying_a_stream_with_a_pending_pull_closes_the_connection) {
+  openrouter::mock::server_options o;
+  o.scenario = boost::json::parse(R"({"models":{"openai/gpt-4o-mini":{"itl_ms":200}}})");
+  client_fixture f(o);
+  outcome<next_t> pending;
+  {
+    auto [ec, s] = open(f, chat_request("openai/gpt-4o-mini", "echo: a b c d e f g h i j k l m n o p"));
+    BOOST_REQUIRE_MESSAGE(!ec, ec.message());
+    for (int i = 0; i < 3; ++i) BOOST_REQUIRE(!next(f, s).first);
+    s.async_next(pending.handler());
+    f.ioc.restart();
+    f.ioc.poll();
+  }
+  auto [ec, c] = wait(f.ioc, pending, std::chrono::seconds(3));
+  BOOST_TEST(ec.failed(), "the pending pull ends with an error: " << ec.message());
+  f.run_until([&] { return f.cli.pool_statistics().in_use == 0; }, std::chrono::seconds(5));
+  BOOST_TEST(f.cli.pool_statistics().idle == 0u);
+  f.run_until([&] { return f.server->stats().connections_open == 0; }, std::chrono::seconds(10));
+}
+
 BOOST_AUTO_TEST_CASE(keep_alive_comments_are_counted_not_returned) {
   openrouter::mock::server_options o;
   o.scenario = boost::json::parse(R"({"models":{"openai/gpt-4o-mini":{"comments_before":3}}})");
