@@ -231,52 +231,64 @@ asio::awaitable<std::size_t> transport::warmup(std::size_t n, const deadlines& d
   co_return opened;
 }
 
+asio::awaitable<transport::acquired> transport::acquire(const deadlines& dl, bool fresh, diagnostics& diag,
+                                                       error_code& ec) {
+  ec = {};
+  bool total_binds = false;
+  auto lease = co_await pool_.acquire(origin_, dl.phase(cfg_.pool.acquire_timeout, total_binds), fresh, ec);
+  if (ec) {
+    if (ec == make_error_code(errc::pool_timeout)) {
+      log(logger::level::warning, "no free connection to " + origin_.key() + " within the acquire timeout");
+      if (total_binds) ec = make_error_code(errc::total_timeout);
+    }
+    co_return acquired{};
+  }
+  if (lease.conn) co_return acquired{std::move(lease.conn), true};
+  auto conn = std::make_unique<connection>(executor_, origin_, ssl_ ? &*ssl_ : nullptr);
+  co_await conn->connect(origin_, dl.phase(cfg_.timeout.connect, total_binds), diag, ec);
+  pool_.count_connect(!ec, origin_.tls);
+  if (ec) {
+    log(logger::level::warning, "connect to " + origin_.key() + " failed: " + ec.message() +
+                                    (diag.detail.empty() ? "" : " (" + diag.detail + ")"));
+    if (ec == make_error_code(errc::connect_timeout) && total_binds) ec = make_error_code(errc::total_timeout);
+    pool_.release_slot(origin_);
+    co_return acquired{};
+  }
+  co_return acquired{std::move(conn), false};
+}
+
+bool transport::resend_after(const error_code& ec, bool reused, bool got_bytes, std::unique_ptr<connection>& conn) {
+  if (!ec || !reused || got_bytes || ec == asio::error::operation_aborted ||
+      (ec != make_error_code(errc::connection_closed) && ec != make_error_code(errc::connection_reset)))
+    return false;
+  // The server closed this keep-alive connection while it sat in the pool: it never saw the
+  // request, so sending it again on a new connection is safe. Once only (the callers' loops).
+  pool_.release(origin_, std::move(conn), false);
+  pool_.count_resend();
+  log(logger::level::info, "keep-alive connection to " + origin_.key() + " was closed by the server (" +
+                               ec.message() + "); re-sending once on a new connection");
+  return true;
+}
+
 asio::awaitable<http_response> transport::execute(const http_request& req, const deadlines& dl, diagnostics& diag,
                                                   error_code& ec) {
   http_response out;
   bool fresh = false;
   for (int attempt = 0; attempt < 2; ++attempt) {
-    ec = {};
-    bool total_binds = false;
-    auto lease = co_await pool_.acquire(origin_, dl.phase(cfg_.pool.acquire_timeout, total_binds), fresh, ec);
-    if (ec) {
-      if (ec == make_error_code(errc::pool_timeout))
-        log(logger::level::warning, "no free connection to " + origin_.key() + " within the acquire timeout");
-      if (ec == make_error_code(errc::pool_timeout) && total_binds) ec = make_error_code(errc::total_timeout);
-      co_return out;
-    }
-    std::unique_ptr<connection> conn = std::move(lease.conn);
-    if (!conn) {
-      conn = std::make_unique<connection>(executor_, origin_, ssl_ ? &*ssl_ : nullptr);
-      co_await conn->connect(origin_, dl.phase(cfg_.timeout.connect, total_binds), diag, ec);
-      pool_.count_connect(!ec, origin_.tls);
-      if (ec) {
-        log(logger::level::warning, "connect to " + origin_.key() + " failed: " + ec.message() +
-                                        (diag.detail.empty() ? "" : " (" + diag.detail + ")"));
-        if (ec == make_error_code(errc::connect_timeout) && total_binds) ec = make_error_code(errc::total_timeout);
-        pool_.release_slot(origin_);
-        co_return out;
-      }
-    }
+    auto got = co_await acquire(dl, fresh, diag, ec);
+    if (ec) co_return out;
     bool got_bytes = false, keep_alive = false;
-    co_await conn->visit([&](auto& s) { return exchange(s, *conn, req, dl, out, diag, ec, got_bytes, keep_alive); });
-    if (ec && lease.reused && !got_bytes && ec != asio::error::operation_aborted &&
-        (ec == make_error_code(errc::connection_closed) || ec == make_error_code(errc::connection_reset))) {
-      // The server closed this keep-alive connection while it sat in the pool: it never saw
-      // the request, so sending it again on a new connection is safe. Once only.
-      pool_.release(origin_, std::move(conn), false);
-      pool_.count_resend();
-      log(logger::level::info, "keep-alive connection to " + origin_.key() + " was closed by the server (" +
-                                   ec.message() + "); re-sending once on a new connection");
+    co_await got.conn->visit(
+        [&](auto& s) { return exchange(s, *got.conn, req, dl, out, diag, ec, got_bytes, keep_alive); });
+    if (attempt == 0 && resend_after(ec, got.reused, got_bytes, got.conn)) {
       fresh = true;
       continue;
     }
-    pool_.release(origin_, std::move(conn), !ec && keep_alive);
+    pool_.release(origin_, std::move(got.conn), !ec && keep_alive);
     co_return out;
   }
   co_return out;
 }
-
 
 template <class Stream>
 asio::awaitable<void> transport::stream_exchange(Stream& s, connection& c, const http_request& req, const deadlines& dl,
@@ -345,42 +357,21 @@ asio::awaitable<void> transport::open_stream(const http_request& req, const dead
                                              error_code& ec, http_response& out, stream_lease& lease) {
   bool fresh = false;
   for (int attempt = 0; attempt < 2; ++attempt) {
-    ec = {};
     out = {};
-    bool total_binds = false;
-    auto got = co_await pool_.acquire(origin_, dl.phase(cfg_.pool.acquire_timeout, total_binds), fresh, ec);
-    if (ec) {
-      if (ec == make_error_code(errc::pool_timeout) && total_binds) ec = make_error_code(errc::total_timeout);
-      co_return;
-    }
-    std::unique_ptr<connection> conn = std::move(got.conn);
-    if (!conn) {
-      conn = std::make_unique<connection>(executor_, origin_, ssl_ ? &*ssl_ : nullptr);
-      co_await conn->connect(origin_, dl.phase(cfg_.timeout.connect, total_binds), diag, ec);
-      pool_.count_connect(!ec, origin_.tls);
-      if (ec) {
-        log(logger::level::warning, "connect to " + origin_.key() + " failed: " + ec.message());
-        if (ec == make_error_code(errc::connect_timeout) && total_binds) ec = make_error_code(errc::total_timeout);
-        pool_.release_slot(origin_);
-        co_return;
-      }
-    }
+    auto got = co_await acquire(dl, fresh, diag, ec);
+    if (ec) co_return;
     bool got_bytes = false;
-    co_await conn->visit([&](auto& s) { return stream_exchange(s, *conn, req, dl, out, lease, diag, ec, got_bytes); });
-    if (ec && got.reused && !got_bytes && ec != asio::error::operation_aborted &&
-        (ec == make_error_code(errc::connection_closed) || ec == make_error_code(errc::connection_reset))) {
-      pool_.release(origin_, std::move(conn), false);
-      pool_.count_resend();
-      log(logger::level::info, "keep-alive connection to " + origin_.key() + " was closed by the server (" +
-                                   ec.message() + "); re-sending once on a new connection");
+    co_await got.conn->visit(
+        [&](auto& s) { return stream_exchange(s, *got.conn, req, dl, out, lease, diag, ec, got_bytes); });
+    if (attempt == 0 && resend_after(ec, got.reused, got_bytes, got.conn)) {
       fresh = true;
       continue;
     }
     if (!ec && lease.parser) {
-      lease.conn = std::move(conn);
+      lease.conn = std::move(got.conn);
       co_return;
     }
-    pool_.release(origin_, std::move(conn), !ec && lease.keep_alive);
+    pool_.release(origin_, std::move(got.conn), !ec && lease.keep_alive);
     co_return;
   }
 }

@@ -94,6 +94,20 @@ class transport {
   boost::asio::awaitable<void> exchange(Stream& s, connection& c, const http_request& req, const deadlines& dl,
                                         http_response& out, diagnostics& diag, boost::system::error_code& ec,
                                         bool& got_bytes, bool& keep_alive);
+  /// A pooled connection (reused), or a new one connected within the deadlines; on failure
+  /// `ec` is set (pool_timeout, connect errors; total_timeout when the total deadline binds).
+  struct acquired {
+    std::unique_ptr<connection> conn;
+    bool reused = false;
+  };
+  boost::asio::awaitable<acquired> acquire(const deadlines& dl, bool fresh, diagnostics& diag,
+                                           boost::system::error_code& ec);
+  /// The one hidden retry: a request that died on a reused connection before any response byte
+  /// (the server closed it while it was parked) is re-sent once. Returns true after closing the
+  /// dead connection when that is the case.
+  bool resend_after(const boost::system::error_code& ec, bool reused, bool got_bytes,
+                    std::unique_ptr<connection>& conn);
+
   template <class Stream>
   boost::asio::awaitable<void> stream_exchange(Stream& s, connection& c, const http_request& req, const deadlines& dl,
                                                http_response& out, stream_lease& lease, diagnostics& diag,
