@@ -4,6 +4,8 @@
 
 #include <boost/json/parse.hpp>
 #include <boost/json/value_from.hpp>
+#include "fixtures/openrouter_transcripts.hpp"
+
 #include <boost/test/unit_test.hpp>
 
 #include <string_view>
@@ -26,34 +28,9 @@ void check_round_trip(std::string_view text) {
   BOOST_TEST(same_json(json::value_from(r), json::parse(text)), serialize(r));
 }
 
-constexpr std::string_view plain_text = R"json({
-  "id": "gen-1754312345-aB3dE5fG7hI9jK1lM2nO",
-  "provider": "OpenAI",
-  "model": "openai/gpt-4o-mini",
-  "object": "chat.completion",
-  "created": 1754312345,
-  "system_fingerprint": "fp_7a1b2c3d4e",
-  "choices": [{
-    "index": 0, "logprobs": null,
-    "finish_reason": "stop", "native_finish_reason": "stop",
-    "message": {"role": "assistant", "content": "Invoice OCR turns scanned bills into structured data.", "refusal": null, "reasoning": null}
-  }],
-  "usage": {
-    "prompt_tokens": 21, "completion_tokens": 11, "total_tokens": 32,
-    "prompt_tokens_details": {"cached_tokens": 0, "audio_tokens": 0},
-    "completion_tokens_details": {"reasoning_tokens": 0, "image_tokens": 0},
-    "cost": 0.00000975, "is_byok": false,
-    "cost_details": {"upstream_inference_cost": null, "upstream_inference_prompt_cost": 0.00000315, "upstream_inference_completions_cost": 0.0000066}
-  }
-})json";
+constexpr std::string_view plain_text = test::transcripts::text_response;
 
-constexpr std::string_view tool_call_response = R"json({"id": "gen-1754312400-Qw3rTy7uIo9pAs1dF2gH", "provider": "OpenAI", "model": "openai/gpt-4o-mini",
- "object": "chat.completion", "created": 1754312400, "system_fingerprint": null,
- "choices": [{"index": 0, "finish_reason": "tool_calls", "native_finish_reason": "tool_calls",
-   "message": {"role": "assistant", "content": null,
-     "tool_calls": [{"id": "call_9bX2kLmN4pQ7", "type": "function",
-       "function": {"name": "get_weather", "arguments": "{\"city\":\"San Francisco\"}"}}]}}],
- "usage": {"prompt_tokens": 62, "completion_tokens": 17, "total_tokens": 79, "cost": 0.0000195}})json";
+constexpr std::string_view tool_call_response = test::transcripts::tool_call_response;
 
 constexpr std::string_view image_response = R"json({"id": "gen-1754312500-Zx8cVb6nM4lK2jH0gF9d", "provider": "Google AI Studio", "model": "google/gemini-2.5-flash-image",
  "object": "chat.completion", "created": 1754312500, "system_fingerprint": null,
