@@ -135,7 +135,7 @@ BOOST_AUTO_TEST_CASE(mid_stream_error_with_integer_code) {
 BOOST_AUTO_TEST_CASE(mid_stream_error_with_string_code_and_availability) {
   constexpr std::string_view event = R"json({"id":"gen-x","object":"chat.completion.chunk","created":1,"model":"m",
     "error":{"code":"server_error","message":"Internal error","availability":{"code":"temporarily_unavailable",
-    "retryable":true,"requested_models":["m"],"docs_url":"https://openrouter.ai/docs/errors"}},
+    "retryable":true,"requested_models":["m"],"docs_url":"https://openrouter.example/docs/errors"}},
     "choices":[{"index":0,"delta":{"content":""},"finish_reason":"error","native_finish_reason":"error"}]})json";
   const chat_chunk c = decode(event);
   BOOST_TEST(same_json(json::value_from(c), json::parse(event)));

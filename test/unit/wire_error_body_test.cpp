@@ -17,7 +17,7 @@ constexpr std::string_view invalid_model =
     R"json({"error":{"code":400,"message":"Invalid model specified","metadata":{"error_type":"invalid_request"}}})json";
 constexpr std::string_view missing_auth = R"json({"error":{"code":401,"message":"Missing Authentication header"}})json";
 constexpr std::string_view insufficient_credits =
-    R"json({"error":{"code":402,"message":"Insufficient credits. Add more using https://openrouter.ai/credits"}})json";
+    R"json({"error":{"code":402,"message":"Insufficient credits. Add more using https://openrouter.example/credits"}})json";
 constexpr std::string_view moderation = R"json({"error":{"code":403,"message":"anthropic/claude-3-opus requires moderation on OpenAI. Your input was flagged for \"harassment\".",
   "metadata":{"reasons":["harassment"],"flagged_input":"You are such a useless ... pathetic excuse","provider_name":"OpenAI","model_slug":"anthropic/claude-3-opus"}}})json";
 constexpr std::string_view guardrail =
@@ -33,7 +33,7 @@ constexpr std::string_view capacity = R"json({"error":{"message":"All providers 
   "error_type":"rate_limit_exceeded","http_status":429,
   "availability":{"code":"capacity_exhausted","retryable":true,"retry_after":40,
     "requested_models":["anthropic/claude-sonnet-4.5"],"affected_providers":["anthropic","amazon-bedrock","google-vertex"],
-    "fallback_models":["anthropic/claude-haiku-4.5"],"docs_url":"https://openrouter.ai/docs/errors#capacity_exhausted"},
+    "fallback_models":["anthropic/claude-haiku-4.5"],"docs_url":"https://openrouter.example/docs/errors#capacity_exhausted"},
   "metadata":{"previous_errors":[{"provider":"anthropic","code":"capacity_exhausted","status":429},{"provider":"amazon-bedrock","code":"capacity_exhausted","status":429}]}}})json";
 
 }  // namespace
@@ -102,7 +102,7 @@ BOOST_AUTO_TEST_CASE(availability) {
   BOOST_TEST(a.excluded_by.empty());
   BOOST_TEST((a.fallback_models == std::vector<std::string>{"anthropic/claude-haiku-4.5"}));
   BOOST_TEST(!a.constraint.has_value());
-  BOOST_TEST(a.docs_url.value() == "https://openrouter.ai/docs/errors#capacity_exhausted");
+  BOOST_TEST(a.docs_url.value() == "https://openrouter.example/docs/errors#capacity_exhausted");
 
   const api_error filtered = parse_error_body(R"json({"error":{"code":404,"message":"No endpoints",
     "availability":{"code":"constraint_filtered","retryable":false,"retry_after":null,"requested_models":["m"],
