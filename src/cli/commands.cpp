@@ -3,6 +3,7 @@
 #include "output.hpp"
 
 #include <openrouter/catalog.hpp>
+#include <openrouter/chat_stream.hpp>
 #include <openrouter/client.hpp>
 #include <openrouter/version.hpp>
 
@@ -74,14 +75,23 @@ struct context {
 
   bool json_output() const { return vm.count("json") && vm["json"].as<bool>(); }
 
+  /// Runs the io_context until done() holds or no work is left. An io_context that ran out of
+  /// work (say, between two pulls of a stream, when no operation is pending) is stopped and
+  /// must be restarted before it runs anything again.
+  template <class Done>
+  void drive(Done done) {
+    if (ioc.stopped()) ioc.restart();
+    while (!done() && ioc.run_one() != 0) {
+    }
+  }
+
   /// Starts one operation with `start(client&, diagnostics&, handler)` and runs the io_context
   /// until it completes. On failure prints the one-line summary and returns nullopt.
   template <class T, class Start>
   std::optional<T> call(Start start) {
     std::optional<std::pair<error_code, T>> out;
     start(*cli, diag, [&out](error_code ec, T v) { out.emplace(ec, std::move(v)); });
-    while (!out && ioc.run_one() != 0) {
-    }
+    drive([&] { return out.has_value(); });
     if (!out) {
       error_line("internal error: the request did not complete");
       return std::nullopt;
@@ -193,8 +203,7 @@ int run_generation(context& ctx) {
     std::optional<std::pair<error_code, wire::generation>> out;
     ctx.cli->async_wait_generation(id, poll, ctx.diag,
                                    [&out](error_code ec, wire::generation v) { out.emplace(ec, std::move(v)); });
-    while (!out && ctx.ioc.run_one() != 0) {
-    }
+    ctx.drive([&] { return out.has_value(); });
     if (!out) {
       error_line("internal error: the request did not complete");
       return exit_failure;
@@ -226,6 +235,33 @@ int run_key(context& ctx) {
   return exit_ok;
 }
 
+// chat --stream: content is printed (and flushed) as each chunk arrives; a stream that fails or
+// ends incomplete prints its one error line after the partial text and exits 1.
+int stream_chat(context& ctx, wire::chat_request req) {
+  auto stream = ctx.call<openrouter::chat_stream>(
+      [&](client& c, diagnostics& d, auto h) { c.async_chat_stream(std::move(req), d, std::move(h)); });
+  if (!stream) return exit_failure;
+  bool json = ctx.json_output();
+  bool line_open = false;  // text printed since the last newline
+  while (true) {
+    auto chunk = ctx.call<std::optional<wire::chat_chunk>>(
+        [&](client&, diagnostics&, auto h) { stream->async_next(std::move(h)); });
+    if (!chunk || !*chunk) {
+      if (line_open) std::cout << std::endl;
+      if (!chunk) return exit_failure;
+      break;
+    }
+    if (json) continue;
+    for (const auto& c : (*chunk)->choices) {
+      if (c.index != 0 || !c.delta.content || c.delta.content->empty()) continue;
+      std::cout << *c.delta.content << std::flush;
+      line_open = c.delta.content->back() != '\n';
+    }
+  }
+  if (json) print_json_of(stream->result());
+  return exit_ok;
+}
+
 int run_chat(context& ctx) {
   const auto& vm = ctx.vm;
   if (!vm.count("model")) throw usage_error("chat needs --model (e.g. --model openai/gpt-4o-mini)");
@@ -252,6 +288,7 @@ int run_chat(context& ctx) {
     if (!std::isfinite(t) || t < 0 || t > 2) throw usage_error("--temperature must be between 0 and 2");
     req.temperature = t;
   }
+  if (vm.count("stream") && vm["stream"].as<bool>()) return stream_chat(ctx, std::move(req));
   auto res = ctx.call<wire::chat_response>(
       [&](client& c, diagnostics& d, auto h) { c.async_chat(std::move(req), d, std::move(h)); });
   if (!res) return exit_failure;
@@ -335,18 +372,20 @@ const std::array<command, 6> commands{{
        json_option(o, "print the key information as JSON");
      },
      run_key},
-    {"chat", "--model M [--system TEXT] [--max-tokens N] [--temperature T] [--json] PROMPT...",
+    {"chat", "--model M [--system TEXT] [--max-tokens N] [--temperature T] [--stream] [--json] PROMPT...",
      "Send a prompt, print the reply",
-     "Sends one non-streaming chat completion and prints the assistant's text. Words of PROMPT are\n"
-     "joined by spaces; without PROMPT, standard input is the prompt.",
+     "Sends one chat completion and prints the assistant's text; with --stream the text is printed\n"
+     "as it arrives, and a stream that fails or ends early prints its error after the partial text\n"
+     "and exits 1. Words of PROMPT are joined by spaces; without PROMPT, standard input is the prompt.",
      true,
      [](po::options_description& o, po::options_description& hidden, po::positional_options_description& p) {
        o.add_options()
            ("model", po::value<std::string>()->value_name("M"), "model id, e.g. openai/gpt-4o-mini (required)")
            ("system", po::value<std::string>()->value_name("TEXT"), "system prompt")
            ("max-tokens", po::value<std::int64_t>()->value_name("N"), "upper bound on generated tokens")
-           ("temperature", po::value<double>()->value_name("T"), "sampling temperature (0 to 2)");
-       json_option(o, "print the whole response as JSON");
+           ("temperature", po::value<double>()->value_name("T"), "sampling temperature (0 to 2)")
+           ("stream", po::bool_switch(), "print the reply as it arrives (server-sent events)");
+       json_option(o, "print the whole response as JSON (with --stream: the accumulated response)");
        hidden.add_options()("prompt", po::value<std::vector<std::string>>());
        p.add("prompt", -1);
      },

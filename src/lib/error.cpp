@@ -102,7 +102,9 @@ void diagnostics::clear() { *this = diagnostics{}; }
 
 std::string diagnostics::summary(boost::system::error_code ec) const {
   std::string s;
-  if (http_status) s = std::to_string(http_status) + " ";
+  // A stream that failed after its 200: say so first (the status alone would read as success).
+  if (ec == make_error_code(errc::stream_error)) s = ec.message() + ": ";
+  else if (http_status) s = std::to_string(http_status) + " ";
   std::string_view type = error.type();
   if (!type.empty()) s += std::string(type) + ": ";
   s += !error.message.empty() ? error.message : ec.message();

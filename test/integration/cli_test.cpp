@@ -400,6 +400,63 @@ BOOST_AUTO_TEST_CASE(chat_prints_the_reply) {
   BOOST_TEST(j.out.find(test_key) == std::string::npos);
 }
 
+BOOST_AUTO_TEST_CASE(chat_stream_prints_as_it_arrives) {
+  cli_fixture f;
+  auto r = f.cli({"chat", "--stream", "--model", "openai/gpt-4o-mini", "echo: streamed words arrive one by one"});
+  cli_fixture::ok(r);
+  BOOST_TEST(r.out == "streamed words arrive one by one\n");
+
+  // --json: the accumulated response, equal to what the server generated.
+  auto j = f.cli({"chat", "--stream", "--json", "--model", "openai/gpt-4o-mini", "echo: accumulated reply"});
+  cli_fixture::ok(j);
+  auto res = decode<wire::chat_response>(json::parse(j.out));
+  BOOST_TEST(res.text() == "accumulated reply");
+  BOOST_TEST(res.id.starts_with("gen-"));
+  BOOST_TEST(res.model == "openai/gpt-4o-mini");
+  BOOST_REQUIRE(res.usage);
+  BOOST_TEST(res.usage->cost.has_value());
+  BOOST_REQUIRE(res.choices.size() == 1u);
+  BOOST_TEST(res.choices[0].finish_reason.value_or("") == "stop");
+  auto rec = f.server->generation(res.id);
+  BOOST_TEST_REQUIRE(rec.has_value());
+  BOOST_TEST(rec->request.as_object().at("stream").as_bool());
+}
+
+BOOST_AUTO_TEST_CASE(chat_stream_failures_exit_1_after_the_partial_text) {
+  cli_fixture f;
+  // Before the stream: the typed API error, nothing on stdout.
+  auto before = f.cli({"chat", "--stream", "--model", "fault/503", "x"});
+  cli_fixture::failed(before, 1);
+  BOOST_TEST(before.err.find("503") != std::string::npos, before);
+
+  // Cut without [DONE] and without a finish reason: the partial text, then one error line.
+  for (std::string model : {"fault/no_done;after_tokens=3", "fault/reset;after_tokens=3",
+                            "fault/mid_stream_error;after_tokens=3", "fault/malformed_json;after_tokens=2"}) {
+    BOOST_TEST_CONTEXT(model) {
+      auto r = f.cli({"chat", "--stream", "--model", model, "echo: one two three four five six"});
+      BOOST_TEST(r.code == 1, r);
+      auto err = lines(r.err);
+      BOOST_TEST(err.size() == 1u, r);
+      BOOST_TEST(r.err.starts_with("openrouter: "), r);
+      BOOST_TEST(r.err.find(test_key) == std::string::npos, r);
+      // Some text came before the failure, and never all of it.
+      BOOST_TEST(!r.out.empty(), r);
+      BOOST_TEST(r.out.find("six") == std::string::npos, r);
+      BOOST_TEST(r.out.back() == '\n', r);
+    }
+  }
+  auto cut = f.cli({"chat", "--stream", "--model", "fault/no_done;after_tokens=3", "echo: one two three four five"});
+  BOOST_TEST(cut.err.find("ended before it was complete") != std::string::npos, cut);
+  auto mid = f.cli({"chat", "--stream", "--model", "fault/mid_stream_error;after_tokens=3", "echo: one two three four"});
+  BOOST_TEST(mid.err.find("error event") != std::string::npos, mid);
+
+  // A stalled stream hits the overall deadline.
+  auto slow = f.cli({"chat", "--stream", "--timeout", "1", "--model", "fault/stall;seconds=20;after_tokens=2",
+                     "echo: a b c d"});
+  BOOST_TEST(slow.code == 1, slow);
+  BOOST_TEST(slow.err.find("deadline") != std::string::npos, slow);
+}
+
 BOOST_AUTO_TEST_CASE(attribution_flags_and_environment) {
   cli_fixture f;
   auto r = f.cli({"chat", "--app-name", "CLI Test", "--site-url", "https://cli.example", "--model",
