@@ -67,6 +67,9 @@ struct client_config {
   /// Responses larger than this fail with errc::response_too_large (Beast's 8 MB default
   /// would cut a large catalog).
   std::size_t max_response_bytes = 64u << 20;
+  /// Data of one server-sent event of a stream (one chunk; a generated image arrives as one);
+  /// larger fails with errc::bad_sse. A whole stream has no size limit.
+  std::size_t max_stream_event_bytes = 32u << 20;
   logger log;
 
   /// Defaults overridden by OPENROUTER_API_KEY, OPENROUTER_BASE_URL, OPENROUTER_SITE_URL,

@@ -326,7 +326,15 @@ void client::do_catalog(std::chrono::milliseconds max_age, diagnostics& diag,
 // Streaming
 
 struct chat_stream::state {
-  explicit state(std::shared_ptr<client::impl> i) : im(std::move(i)), strand(asio::make_strand(im->transport.executor())) {}
+  explicit state(std::shared_ptr<client::impl> i)
+      : im(std::move(i)),
+        strand(asio::make_strand(im->transport.executor())),
+        sse(sse_options(im->transport.config())) {}
+  static sse::parser_options sse_options(const client_config& cfg) {
+    sse::parser_options o;
+    o.max_event_size = cfg.max_stream_event_bytes;
+    return o;
+  }
   std::shared_ptr<client::impl> im;
   asio::strand<asio::any_io_executor> strand;  // every async_next of this stream runs here
   detail::stream_lease lease;

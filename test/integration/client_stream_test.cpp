@@ -2,6 +2,7 @@
 // into what the non-streaming call returns, every stream fault has its typed outcome (partial
 // output kept), deadlines, connection reuse after [DONE], and cancellation closing the
 // connection upstream.
+#include "support/canned_server.hpp"
 #include "support/client_fixture.hpp"
 
 #include <boost/asio/bind_cancellation_slot.hpp>
@@ -362,6 +363,50 @@ BOOST_AUTO_TEST_CASE(keep_alive_comments_are_counted_not_returned) {
   BOOST_TEST(d.text == "hello world");
   BOOST_TEST(s.comments_seen() >= 1u);
   BOOST_TEST(s.last_activity().time_since_epoch().count() > 0);
+}
+
+BOOST_AUTO_TEST_CASE(event_over_the_size_limit_is_bad_sse) {
+  // Every chunk of a chat stream is a few hundred bytes: a 64-byte limit rejects the first one.
+  client_fixture f({}, [](openrouter::client_config& c) { c.max_stream_event_bytes = 64; });
+  auto [ec, s] = open(f, chat_request("openai/gpt-4o-mini", "echo: a reply long enough"));
+  BOOST_TEST_REQUIRE(!ec, ec.message());
+  auto d = drain(f, s);
+  BOOST_TEST(d.ec == errc::bad_sse, d.ec.message());
+  BOOST_TEST(d.chunks.empty());
+  BOOST_TEST(f.diag.detail.find("max_event_size") != std::string::npos, f.diag.detail);
+  // The rest of the body was never read: the connection is closed, not parked.
+  BOOST_TEST(f.cli.pool_statistics().idle == 0u);
+  BOOST_TEST(f.cli.pool_statistics().in_use == 0u);
+  // The same stream under the default limit goes through.
+  client_fixture g;
+  auto [ec2, s2] = open(g, chat_request("openai/gpt-4o-mini", "echo: a reply long enough"));
+  BOOST_TEST_REQUIRE(!ec2, ec2.message());
+  auto d2 = drain(g, s2);
+  BOOST_TEST(!d2.ec, d2.ec.message());
+  BOOST_TEST(d2.text == "a reply long enough");
+}
+
+BOOST_AUTO_TEST_CASE(a_200_that_is_not_an_event_stream) {
+  // A server (or a proxy in between) answering a stream request with plain JSON.
+  canned_server srv(http_response(200, "application/json", R"({"id":"gen-1","choices":[]})"));
+  boost::asio::io_context ioc;
+  openrouter::client_config c;
+  c.base_url = srv.base_url();
+  c.api_key = "sk-or-v1-test";
+  openrouter::client cli(ioc.get_executor(), c);
+  openrouter::diagnostics diag;
+  std::optional<std::pair<error_code, chat_stream>> out;
+  cli.async_chat_stream(chat_request(), diag, [&](error_code ec, chat_stream s) { out.emplace(ec, std::move(s)); });
+  for (int i = 0; i < 600 && !out; ++i) {
+    ioc.restart();
+    ioc.run_for(100ms);
+  }
+  BOOST_TEST_REQUIRE(out.has_value());
+  BOOST_TEST(out->first == errc::unexpected_content_type, out->first.message());
+  BOOST_TEST(!out->second.is_open());
+  BOOST_TEST(diag.detail.find("application/json") != std::string::npos, diag.detail);
+  BOOST_TEST(diag.body_excerpt.find("gen-1") != std::string::npos, diag.body_excerpt);
+  BOOST_TEST(srv.requests() == 1u);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
