@@ -546,9 +546,10 @@ BOOST_AUTO_TEST_CASE(repeated_head_fragment) {
 }
 
 BOOST_AUTO_TEST_CASE(id_without_index) {
-  // The index is missing from the second call's fragments (it decodes as 0): the new id starts a
-  // new call after the first, and id-less fragments follow the newest call of that index.
-  BOOST_TEST_REQUIRE(decode(tool_delta(R"({"id":"x","function":{"arguments":""}})")).choices[0].delta.tool_calls[0].index == 0);
+  // The index is missing from the second call's fragments (it decodes as absent): the new id
+  // starts a new call after the last one, and fragments without index or id continue the call
+  // of the fragment before.
+  BOOST_TEST_REQUIRE(!decode(tool_delta(R"({"id":"x","function":{"arguments":""}})")).choices[0].delta.tool_calls[0].index);
   accumulator acc;
   feed(acc, tool_delta(R"({"index":0,"id":"call_a","type":"function","function":{"name":"f","arguments":"{\"n\":"}})"));
   feed(acc, tool_delta(R"({"index":0,"function":{"arguments":"1}"}})"));
@@ -561,8 +562,31 @@ BOOST_AUTO_TEST_CASE(id_without_index) {
   BOOST_TEST(calls[0].call.id == "call_a");
   BOOST_TEST(calls[0].call.function.arguments == R"({"n":1} )");
   BOOST_TEST(calls[1].call.id == "call_b");
+  BOOST_TEST(calls[1].index == 1);
   BOOST_TEST(calls[1].call.function.name == "g");
   BOOST_TEST(calls[1].call.function.arguments == R"({"n":2})");
+}
+
+BOOST_AUTO_TEST_CASE(no_index_at_all) {
+  // An upstream that never sends `index`: each id starts the next call, id-less fragments extend
+  // the call before them, and the result is the same as with indices.
+  accumulator acc;
+  feed(acc, tool_delta(R"({"id":"call_a","type":"function","function":{"name":"f","arguments":""}})"));
+  feed(acc, tool_delta(R"({"function":{"arguments":"{\"a\":"}})"));
+  feed(acc, tool_delta(R"({"function":{"arguments":"1}"}})"));
+  feed(acc, tool_delta(R"({"id":"call_b","type":"function","function":{"name":"g","arguments":"{}"}})"));
+  feed(acc, tool_delta(R"({"id":"call_c","type":"function","function":{"name":"h","arguments":"["}})"));
+  feed(acc, tool_delta(R"({"function":{"arguments":"]"}})", R"("tool_calls")"));
+  const auto m = acc.result().choices[0].message;
+  BOOST_TEST_REQUIRE(m.tool_calls.size() == 3u);
+  BOOST_TEST(m.tool_calls[0].id == "call_a");
+  BOOST_TEST(m.tool_calls[0].function.arguments == R"({"a":1})");
+  BOOST_TEST(m.tool_calls[1].id == "call_b");
+  BOOST_TEST(m.tool_calls[1].function.arguments == "{}");
+  BOOST_TEST(m.tool_calls[2].id == "call_c");
+  BOOST_TEST(m.tool_calls[2].function.name == "h");
+  BOOST_TEST(m.tool_calls[2].function.arguments == "[]");
+  BOOST_TEST(acc.result().choices[0].finish_reason.value_or("") == "tool_calls");
 }
 
 BOOST_AUTO_TEST_CASE(every_call_at_index_zero) {

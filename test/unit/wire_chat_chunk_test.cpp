@@ -92,7 +92,7 @@ BOOST_AUTO_TEST_CASE(tool_call_fragments) {
   const chunk_delta& d0 = first.choices.at(0).delta;
   BOOST_TEST(!d0.content.has_value());  // null
   BOOST_TEST_REQUIRE(d0.tool_calls.size() == 1u);
-  BOOST_TEST(d0.tool_calls[0].index == 0);
+  BOOST_TEST(d0.tool_calls[0].index.value_or(-1) == 0);
   BOOST_TEST(d0.tool_calls[0].id.value() == "call_A1b2C3d4");
   BOOST_TEST(d0.tool_calls[0].type.value() == "function");
   BOOST_TEST(d0.tool_calls[0].function->name.value() == "get_weather");
@@ -101,13 +101,13 @@ BOOST_AUTO_TEST_CASE(tool_call_fragments) {
 
   const chat_chunk fragment = decode(events[1]);
   const tool_call_delta& f = fragment.choices.at(0).delta.tool_calls.at(0);
-  BOOST_TEST(f.index == 0);
+  BOOST_TEST(f.index.value_or(-1) == 0);
   BOOST_TEST(!f.id.has_value());
   BOOST_TEST(!f.type.has_value());
   BOOST_TEST(!f.function->name.has_value());
   BOOST_TEST(f.function->arguments.value() == R"({"city": "San)");
 
-  BOOST_TEST(decode(events[3]).choices.at(0).delta.tool_calls.at(0).index == 1);
+  BOOST_TEST(decode(events[3]).choices.at(0).delta.tool_calls.at(0).index.value_or(-1) == 1);
   const chat_chunk finish = decode(events[5]);
   BOOST_TEST(finish.choices.at(0).finish_reason.value() == "tool_calls");
   BOOST_TEST(finish.choices[0].delta.tool_calls.empty());

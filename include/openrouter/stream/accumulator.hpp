@@ -182,6 +182,7 @@ class accumulator {
     std::vector<partial_tool_call> calls;  // ordered by (index, arrival)
     std::unordered_map<std::int64_t, std::size_t> call_by_index;  // newest call of each index
     std::unordered_map<std::string, std::size_t> call_by_id;
+    std::int64_t last_call_index = 0;  // of the fragment fed last (for fragments without index)
     std::vector<wire::image_output> images;
     boost::json::array annotations;
     bool audio_seen = false;

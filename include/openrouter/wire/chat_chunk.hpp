@@ -30,8 +30,10 @@ struct function_delta {
 OPENROUTER_WIRE_JSON_CONVERSIONS(function_delta);
 
 /// A fragment of tool call number `index`; the first fragment brings id, type and function.name.
+/// Some upstreams leave `index` out: the accumulator then goes by `id`, else continues the call
+/// it saw last.
 struct tool_call_delta {
-  std::int64_t index = 0;
+  std::optional<std::int64_t> index{};
   std::optional<std::string> id{};
   std::optional<std::string> type{};
   std::optional<function_delta> function{};

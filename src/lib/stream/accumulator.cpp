@@ -367,28 +367,39 @@ void accumulator::feed_tool_call(choice_state& c, Fragment&& f) {
   const bool has_name = f.function && f.function->name && !f.function->name->empty();
   std::size_t pos = 0;
   bool repeated_head = false;
+  // Without an index: the call of that id, a new call after the last one for a new id, else the
+  // call the previous fragment belonged to.
+  std::int64_t index = c.last_call_index;
+  if (f.index) {
+    index = *f.index;
+  } else if (has_id) {
+    auto by_id = c.call_by_id.find(*f.id);
+    if (by_id != c.call_by_id.end()) index = c.calls[by_id->second].index;
+    else if (!c.calls.empty()) index = c.calls.back().index + 1;
+  }
   if (has_id) {
     if (auto by_id = c.call_by_id.find(*f.id); by_id != c.call_by_id.end()) {
       pos = by_id->second;  // the id wins over the index
       repeated_head = true;
-    } else if (auto by_index = c.call_by_index.find(f.index); by_index != c.call_by_index.end() &&
+    } else if (auto by_index = c.call_by_index.find(index); by_index != c.call_by_index.end() &&
                                                               c.calls[by_index->second].call.id.empty()) {
       pos = by_index->second;  // arguments came before the head: adopt the id
       c.calls[pos].call.id = *f.id;
       c.call_by_id[*f.id] = pos;
     } else {
-      pos = new_call(c, f.index, *f.id);  // new index, or a second id on a taken index
+      pos = new_call(c, index, *f.id);  // new index, or a second id on a taken index
     }
-  } else if (auto by_index = c.call_by_index.find(f.index); by_index != c.call_by_index.end()) {
+  } else if (auto by_index = c.call_by_index.find(index); by_index != c.call_by_index.end()) {
     pos = by_index->second;
     // A different name on a call whose arguments have begun: a new call without id.
     const wire::function_call& fn = c.calls[pos].call.function;
     if (has_name && !fn.name.empty() && fn.name != *f.function->name && !fn.arguments.empty())
-      pos = new_call(c, f.index, {});
+      pos = new_call(c, index, {});
   } else {
-    pos = new_call(c, f.index, {});
+    pos = new_call(c, index, {});
   }
 
+  c.last_call_index = c.calls[pos].index;
   wire::tool_call& call = c.calls[pos].call;
   if (f.type && !f.type->empty()) call.type = *f.type;
   for (auto& kv : f.extra)

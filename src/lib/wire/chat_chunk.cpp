@@ -10,7 +10,7 @@ constexpr auto function_delta_fields = std::tuple{
     opt("arguments", &function_delta::arguments),
 };
 constexpr auto tool_call_delta_fields = std::tuple{
-    req("index", &tool_call_delta::index),
+    opt("index", &tool_call_delta::index),
     opt("id", &tool_call_delta::id),
     opt("type", &tool_call_delta::type),
     opt("function", &tool_call_delta::function),
