@@ -97,7 +97,8 @@ class parser {
   explicit parser(parser_options opts = {});
 
   /// Consumes bytes until the end of `bytes` or until an item was produced, and returns the
-  /// number of bytes consumed. On a limit violation sets ec to openrouter::errc::bad_sse
+  /// number of bytes consumed. Bytes not consumed must be passed again, unchanged, at the start
+  /// of the next call (parse() does): the parser may have looked at them already. On a limit violation sets ec to openrouter::errc::bad_sse
   /// (see failed()) and every later call fails the same way until reset(). A CR at the end
   /// of `bytes` ends its line at once; an LF at the start of the next call is then skipped.
   std::size_t put(std::string_view bytes, boost::system::error_code& ec);
@@ -172,8 +173,18 @@ class parser {
   void release() noexcept;
   void new_stream() noexcept;
 
+  // Line ends already found past the point where put() stopped: a window of the caller's
+  // bytes and a bit per byte. Used by the next put() only if it starts where the last stopped.
+  struct eol_window {
+    const char* base = nullptr;
+    const char* end = nullptr;
+    std::uint64_t bits = 0;
+  };
+
   parser_options opts_;
   parser_stats stats_;
+  eol_window eol_;
+  const char* resume_ = nullptr;  // where the last put() stopped
   sse::event ev_;
   item produced_ = item::none;
   failure failure_ = failure::none;
