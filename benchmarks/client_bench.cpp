@@ -1,22 +1,31 @@
 // client_bench: openrouter-cpp's client under load, for comparison with floor_loop.
 //
-//   client_bench --url https://127.0.0.1:PORT/api/v1 --ca-file ca.pem
-//                [--concurrency N] [--requests R] [--max-tokens T] [--model M]
+//   client_bench --url https://127.0.0.1:PORT/api/v1 --ca-file ca.pem [--mode chat|stream]
+//                [--concurrency N] [--requests R] [--max-tokens T] [--model M] [--ramp-per-s C]
 //
-// Non-streaming chat completions through openrouter::client (pool, typed request encode,
-// typed response decode, error classification) with N requests in flight until R are done.
-// One thread, one io_context. Prints one JSON line:
-//   {"bench":"client","concurrency","requests","ok","errors","wall_s","rps","cpu_us_per_req",
-//    "peak_rss_kib","connections","tls_handshakes","reuses"}
+// Chat completions through openrouter::client (pool, typed request encode, typed decode, error
+// classification) with N requests in flight until R are done. --mode chat: async_chat.
+// --mode stream: async_chat_stream, then every chunk pulled with async_next (typed decode and
+// accumulation of each chunk); a request is good when the stream ended cleanly.
+// --ramp-per-s C starts the first N requests C per second instead of all at once (thousands of
+// TLS handshakes at once overrun a 2-core box). One thread, one io_context. Prints one JSON line:
+//   {"bench":"client","mode","concurrency","requests","ok","errors","wall_s","rps",
+//    "cpu_us_per_req","peak_rss_kib","base_rss_kib","rss_kib_per_stream","max_open","chunks",
+//    "connections","tls_handshakes","reuses"}
+// base_rss_kib: peak RSS before the first request; rss_kib_per_stream: (peak - base) divided
+// by the most requests in flight at once (max_open).
 #include <openrouter/client.hpp>
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -40,8 +49,9 @@ long peak_rss_kib() {
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string url, ca_file, model = "openai/gpt-4o-mini";
+  std::string url, ca_file, model = "openai/gpt-4o-mini", mode = "chat";
   int concurrency = 16, requests = 10000, max_tokens = 16;
+  double ramp = 0;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string k = argv[i], v = argv[i + 1];
     if (k == "--url") url = v;
@@ -50,13 +60,15 @@ int main(int argc, char** argv) {
     else if (k == "--requests") requests = std::stoi(v);
     else if (k == "--max-tokens") max_tokens = std::stoi(v);
     else if (k == "--model") model = v;
+    else if (k == "--mode") mode = v;
+    else if (k == "--ramp-per-s") ramp = std::stod(v);
     else {
       std::fprintf(stderr, "client_bench: unknown option %s\n", k.c_str());
       return 2;
     }
   }
-  if (url.empty()) {
-    std::fprintf(stderr, "client_bench: --url is required\n");
+  if (url.empty() || (mode != "chat" && mode != "stream")) {
+    std::fprintf(stderr, "client_bench: --url is required; --mode is chat or stream\n");
     return 2;
   }
   rlimit lim{};
@@ -76,34 +88,73 @@ int main(int argc, char** argv) {
 
   openrouter::wire::chat_request req;
   req.model = model;
-  req.max_tokens = max_tokens;
+  if (max_tokens > 0) req.max_tokens = max_tokens;  // 0: the server decides
   req.messages.push_back(openrouter::wire::message::user("Summarise the benefits of connection pooling."));
 
-  int started = 0, done = 0, errors = 0;
+  int started = 0, done = 0, errors = 0, open_now = 0, max_open = 0;
+  std::size_t chunks = 0;
   std::vector<openrouter::diagnostics> diags(static_cast<std::size_t>(concurrency));
-  std::function<void(std::size_t)> next = [&](std::size_t slot) {
+  std::vector<openrouter::chat_stream> streams(static_cast<std::size_t>(concurrency));
+  std::function<void(std::size_t)> next;
+  auto finish = [&](std::size_t slot, bool good) {
+    if (!good) ++errors;
+    ++done;
+    --open_now;
+    next(slot);
+  };
+  // Pulls the slot's stream to its end.
+  std::function<void(std::size_t)> pull = [&](std::size_t slot) {
+    streams[slot].async_next(
+        [&, slot](boost::system::error_code ec, std::optional<openrouter::wire::chat_chunk> c) {
+          if (ec) return finish(slot, false);
+          if (!c) return finish(slot, true);
+          ++chunks;
+          pull(slot);
+        });
+  };
+  next = [&](std::size_t slot) {
     if (started >= requests) return;
     ++started;
-    cli.async_chat(req, diags[slot], [&, slot](boost::system::error_code ec, openrouter::wire::chat_response res) {
-      if (ec || res.choices.empty()) ++errors;
-      ++done;
-      next(slot);
+    max_open = std::max(max_open, ++open_now);
+    if (mode == "chat") {
+      cli.async_chat(req, diags[slot], [&, slot](boost::system::error_code ec, openrouter::wire::chat_response res) {
+        finish(slot, !ec && !res.choices.empty());
+      });
+      return;
+    }
+    cli.async_chat_stream(req, diags[slot], [&, slot](boost::system::error_code ec, openrouter::chat_stream s) {
+      if (ec) return finish(slot, false);
+      streams[slot] = std::move(s);
+      pull(slot);
     });
   };
 
+  long base_rss = peak_rss_kib();
   double cpu0 = cpu_seconds();
   auto t0 = std::chrono::steady_clock::now();
-  for (int i = 0; i < concurrency; ++i) next(static_cast<std::size_t>(i));
+  boost::asio::steady_timer ramp_timer(ioc);
+  std::function<void(int)> ramp_up = [&](int i) {
+    if (i >= concurrency) return;
+    next(static_cast<std::size_t>(i));
+    ramp_timer.expires_at(t0 + std::chrono::microseconds(static_cast<long long>((i + 1) * 1e6 / ramp)));
+    ramp_timer.async_wait([&, i](boost::system::error_code) { ramp_up(i + 1); });
+  };
+  if (ramp > 0) ramp_up(0);
+  else
+    for (int i = 0; i < concurrency; ++i) next(static_cast<std::size_t>(i));
   ioc.run();
   double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   double cpu = cpu_seconds() - cpu0;
   auto st = cli.pool_statistics();
+  long peak = peak_rss_kib();
+  double per_stream = max_open > 0 ? static_cast<double>(peak - base_rss) / max_open : 0.0;
   std::printf(
-      "{\"bench\":\"client\",\"concurrency\":%d,\"requests\":%d,\"ok\":%d,\"errors\":%d,\"wall_s\":%.3f,"
-      "\"rps\":%.1f,\"cpu_us_per_req\":%.1f,\"peak_rss_kib\":%ld,\"connections\":%llu,\"tls_handshakes\":%llu,"
+      "{\"bench\":\"client\",\"mode\":\"%s\",\"concurrency\":%d,\"requests\":%d,\"ok\":%d,\"errors\":%d,"
+      "\"wall_s\":%.3f,\"rps\":%.1f,\"cpu_us_per_req\":%.1f,\"peak_rss_kib\":%ld,\"base_rss_kib\":%ld,"
+      "\"rss_kib_per_stream\":%.1f,\"max_open\":%d,\"chunks\":%zu,\"connections\":%llu,\"tls_handshakes\":%llu,"
       "\"reuses\":%llu}\n",
-      concurrency, requests, done - errors, errors, wall, done / wall, cpu * 1e6 / done, peak_rss_kib(),
-      static_cast<unsigned long long>(st.connections_opened), static_cast<unsigned long long>(st.tls_handshakes),
-      static_cast<unsigned long long>(st.reuses));
+      mode.c_str(), concurrency, requests, done - errors, errors, wall, done / wall, cpu * 1e6 / done, peak, base_rss,
+      per_stream, max_open, chunks, static_cast<unsigned long long>(st.connections_opened),
+      static_cast<unsigned long long>(st.tls_handshakes), static_cast<unsigned long long>(st.reuses));
   return errors ? 1 : 0;
 }

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs everything openrouter-cpp needs on Debian 12. Idempotent: apt-get runs only when a
-# package is missing. Needs root (or sudo).
+# Installs everything openrouter-cpp needs on Debian 12: the build's packages, Node.js and the
+# npm packages of the benchmark peers (benchmarks/js). Idempotent: apt-get runs only when a
+# package is missing, npm only when benchmarks/js/node_modules is not there. Needs root (or sudo).
 set -euo pipefail
 
 packages=(
@@ -9,6 +10,10 @@ packages=(
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libboost-test1.81-dev libboost-program-options1.81-dev
 )
+
+# Node.js runs the reference benchmarks (eventsource-parser); any recent node will do, so
+# Debian's is installed only when there is none.
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then packages+=(nodejs npm); fi
 
 missing=()
 for p in "${packages[@]}"; do
@@ -21,4 +26,11 @@ if ((${#missing[@]})); then
   echo "setup: installing ${missing[*]}"
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# The benchmark peers, pinned by benchmarks/js/package-lock.json.
+js=$(cd "$(dirname "$0")/../benchmarks/js" && pwd)
+if [ ! -d "$js/node_modules" ]; then
+  echo "setup: npm ci in benchmarks/js"
+  (cd "$js" && npm ci --no-audit --no-fund --loglevel=error)
 fi

@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# Streaming chat over HTTPS against openrouter-mock (its own process, one thread): the library's
+# client (client_bench --mode stream: typed decode of every chunk, accumulation, pool) next to
+# the floor (floor_loop --mode stream: a hand-written loop on the same stack) in the same run.
+#
+#   benchmarks/run_stream_bench.sh [BUILD_DIR] [REQUESTS] [CONCURRENCIES...]
+#   e.g. benchmarks/run_stream_bench.sh build/release 4000 1 64 1000
+#
+# 1. CPU: for each server write mode (coalesced: all events of a stream in a few TLS records;
+#    per_event: one write per event, as paced generation arrives) and each concurrency, both
+#    programs run REQUESTS streams of TOKENS tokens (200) with no pacing; prints client CPU µs per
+#    stream and the ratio to the floor.
+# 2. Memory (unless SKIP_RSS=1): RSS_STREAMS (default "1000 10000") paced streams held open at
+#    once (1 token/s, 120 tokens, connections opened RAMP per second), client peak RSS above its
+#    baseline divided by the streams open at once.
+# Loopback only; the mock is stopped on exit. Knobs: TOKENS (200), RAMP (125), SKIP_RSS (0),
+# RSS_STREAMS ("1000 10000"), MODES ("coalesced per_event").
+set -euo pipefail
+build=${1:-build/release}
+requests=${2:-4000}
+shift 2 2>/dev/null || shift $#
+concurrencies=("$@")
+[ ${#concurrencies[@]} -gt 0 ] || concurrencies=(1 64 1000)
+tokens=${TOKENS:-200}
+ramp=${RAMP:-125}
+ulimit -n "$(ulimit -Hn)"
+
+work=$(mktemp -d)
+mock=
+stop_mock() { if [ -n "$mock" ]; then kill "$mock" 2>/dev/null || true; wait "$mock" 2>/dev/null || true; mock=; fi; }
+trap 'stop_mock; rm -rf "$work"' EXIT
+
+start_mock() {  # $1: scenario JSON
+  stop_mock
+  echo "$1" >"$work/scenario.json"
+  "$build/openrouter-mock" --port 0 --ca-out "$work/ca.pem" --scenario "$work/scenario.json" >"$work/listening" &
+  mock=$!
+  for _ in $(seq 200); do grep -q '^listening ' "$work/listening" 2>/dev/null && break; sleep 0.05; done
+  url=$(sed -n 's/^listening //p' "$work/listening")
+  [[ $url == https://127.0.0.1:* ]] || { echo "run_stream_bench: the mock did not start" >&2; exit 1; }
+}
+
+printf '%-10s %-6s %-7s %12s %10s %8s %8s\n' mode conc who cpu_us/strm streams/s ratio errors
+for mode in ${MODES:-coalesced per_event}; do
+  start_mock "{\"defaults\":{\"ttft_ms\":0,\"itl_ms\":0,\"tokens\":$tokens,\"write_mode\":\"$mode\"}}"
+  for c in "${concurrencies[@]}"; do
+    n=$(( requests > c ? requests : c ))
+    floor=$("$build/benchmarks/floor_loop" --url "$url" --ca-file "$work/ca.pem" --mode stream \
+            --concurrency "$c" --requests "$n" --max-tokens "$tokens" --connect-rate "$ramp")
+    lib=$("$build/benchmarks/client_bench" --url "$url/api/v1" --ca-file "$work/ca.pem" --mode stream \
+          --concurrency "$c" --requests "$n" --max-tokens "$tokens" --ramp-per-s "$ramp")
+    echo "$floor" >>"$work/raw"
+    echo "$lib" >>"$work/raw"
+    python3 - "$mode" "$c" "$floor" "$lib" <<'PY'
+import json, sys
+mode, c, floor, lib = sys.argv[1], sys.argv[2], json.loads(sys.argv[3]), json.loads(sys.argv[4])
+for who, r in (("floor", floor), ("client", lib)):
+    ratio = r["cpu_us_per_req"] / floor["cpu_us_per_req"]
+    print(f"{mode:<10} {c:<6} {who:<7} {r['cpu_us_per_req']:12.1f} {r['rps']:10.0f} {ratio:8.2f} {r['errors']:8d}")
+PY
+  done
+done
+
+if [ "${SKIP_RSS:-0}" != 1 ]; then
+  start_mock '{"defaults":{"ttft_ms":0,"itl_ms":1000,"tokens":120,"write_mode":"per_event"}}'
+  printf '\n%-8s %12s %12s %10s %14s %8s\n' streams base_kib peak_kib max_open kib_per_stream errors
+  for n in ${RSS_STREAMS:-1000 10000}; do
+    lib=$("$build/benchmarks/client_bench" --url "$url/api/v1" --ca-file "$work/ca.pem" --mode stream \
+          --concurrency "$n" --requests "$n" --max-tokens 0 --ramp-per-s "$ramp")
+    echo "$lib" >>"$work/raw"
+    python3 - "$n" "$lib" <<'PY'
+import json, sys
+n, r = sys.argv[1], json.loads(sys.argv[2])
+print(f"{n:<8} {r['base_rss_kib']:12d} {r['peak_rss_kib']:12d} {r['max_open']:10d} {r['rss_kib_per_stream']:14.1f} {r['errors']:8d}")
+PY
+  done
+fi
+echo "-- raw"
+cat "$work/raw"
