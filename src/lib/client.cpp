@@ -390,6 +390,25 @@ struct chat_stream::state {
     ready.push_back(std::move(chunk));
   }
 
+  // Feeds the connection's buffered bytes to the HTTP parser until the body buffer is full, the
+  // body ends or more input is needed. True when some body arrived (or the body ended).
+  template <class Parser>
+  static bool parse_buffered(Parser& p, boost::beast::flat_buffer& fb, error_code& ec) {
+    const std::size_t room = p.get().body().size;
+    while (fb.size() > 0 && p.get().body().size > 0 && !p.is_done()) {
+      error_code e;
+      std::size_t used = p.put(fb.data(), e);
+      fb.consume(used);
+      if (e == http::error::need_more || e == http::error::need_buffer) break;
+      if (e) {
+        ec = e;
+        return true;
+      }
+      if (used == 0) break;
+    }
+    return p.is_done() || p.get().body().size != room;
+  }
+
   // Reads one piece of the body and feeds it through the SSE parser.
   template <class Stream>
   asio::awaitable<void> read_piece(Stream& s, error_code& ec) {
@@ -399,12 +418,21 @@ struct chat_stream::state {
     error_code e;
     p.get().body().data = buf.data();
     p.get().body().size = buf.size();
-    c.tcp().expires_at(dl.phase(im->transport.config().timeout.read_idle, total_binds));
-    co_await http::async_read_some(s, c.buffer(), p, asio::redirect_error(asio::use_awaitable, e));
-    c.tcp().expires_never();
-    if (e == http::error::need_buffer) e = {};
+    // Bytes already received (one TLS read brings many HTTP chunks) are parsed without I/O;
+    // the socket is read only when they do not complete a piece of body.
+    if (!parse_buffered(p, c.buffer(), e)) {
+      c.tcp().expires_at(dl.phase(im->transport.config().timeout.read_idle, total_binds));
+      co_await http::async_read_some(s, c.buffer(), p, asio::redirect_error(asio::use_awaitable, e));
+      c.tcp().expires_never();
+      if (e == http::error::need_buffer) e = {};
+      if (e) {
+        ec = e == asio::error::operation_aborted ? e : detail::map_io_error(e, total_binds, errc::read_timeout);
+        co_return;
+      }
+      parse_buffered(p, c.buffer(), e);
+    }
     if (e) {
-      ec = e == asio::error::operation_aborted ? e : detail::map_io_error(e, total_binds, errc::read_timeout);
+      ec = make_error_code(errc::bad_response);
       co_return;
     }
     std::size_t n = buf.size() - p.get().body().size;
@@ -536,7 +564,22 @@ void chat_stream::do_next(next_handler h) {
     asio::dispatch(ex, [h = std::move(h)]() mutable { std::move(h)(make_error_code(errc::invalid_argument), std::nullopt); });
     return;
   }
-  launch_on<std::optional<wire::chat_chunk>>(st_->strand, next_op(st_), std::move(h));
+  // A chunk already decoded (one read usually brings many) is handed out without starting a
+  // coroutine: checked on the stream's strand, delivered after a post (never from inside this
+  // call) on the handler's executor.
+  asio::dispatch(st_->strand, [st = st_, h = std::move(h)]() mutable {
+    if (st->ready.empty() || st->terminal || st->busy.exchange(true)) {
+      launch_on<std::optional<wire::chat_chunk>>(st->strand, next_op(st), std::move(h));
+      return;
+    }
+    std::optional<wire::chat_chunk> c(std::move(st->ready.front()));
+    st->ready.pop_front();
+    auto strand = st->strand;
+    asio::post(strand, [st = std::move(st), h = std::move(h), c = std::move(c)]() mutable {
+      st->busy.store(false);
+      complete<std::optional<wire::chat_chunk>>(std::move(h), st->strand, error_code{}, std::move(c));
+    });
+  });
 }
 
 bool chat_stream::is_open() const noexcept { return st_ && !st_->terminal; }
