@@ -14,7 +14,7 @@
 #    once (1 token/s, 120 tokens, connections opened RAMP per second), client peak RSS above its
 #    baseline divided by the streams open at once.
 # Loopback only; the mock is stopped on exit. Knobs: TOKENS (200), RAMP (125), SKIP_RSS (0),
-# RSS_STREAMS ("1000 10000"), MODES ("coalesced per_event").
+# RSS_STREAMS ("1000 10000"), MODES ("coalesced per_event"; empty: memory pass only).
 set -euo pipefail
 build=${1:-build/release}
 requests=${2:-4000}
@@ -41,7 +41,7 @@ start_mock() {  # $1: scenario JSON
 }
 
 printf '%-10s %-6s %-7s %12s %10s %8s %8s\n' mode conc who cpu_us/strm streams/s ratio errors
-for mode in ${MODES:-coalesced per_event}; do
+for mode in ${MODES-coalesced per_event}; do
   start_mock "{\"defaults\":{\"ttft_ms\":0,\"itl_ms\":0,\"tokens\":$tokens,\"write_mode\":\"$mode\"}}"
   for c in "${concurrencies[@]}"; do
     n=$(( requests > c ? requests : c ))
