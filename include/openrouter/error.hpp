@@ -10,6 +10,7 @@
 #include <chrono>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace openrouter {
 
@@ -59,9 +60,13 @@ enum class errc {
   invalid_argument,       ///< bad configuration or request (e.g. an unparsable base URL)
   generation_pending,     ///< /generation still 404 after the bounded polling
   no_content,             ///< a response that carries no content where some was required
+  // --- routing (router) -------------------------------------------------------------------
+  attempt_timeout,        ///< one attempt exceeded the routing policy's attempt_timeout
 };
 
 const boost::system::error_category& category() noexcept;
+/// The enumerator's name ("rate_limited"), for records and configuration files.
+std::string_view name(errc e) noexcept;
 boost::system::error_code make_error_code(errc e) noexcept;
 
 /// The errc for an HTTP status (>= 400); `moderation` picks moderation_flagged for 403.

@@ -1,5 +1,6 @@
 #include <openrouter/client.hpp>
 
+#include "detail/launch.hpp"
 #include "http/transport.hpp"
 
 #include <openrouter/sse/parser.hpp>
@@ -32,8 +33,7 @@ using boost::system::error_code;
 using detail::http_request;
 using detail::http_response;
 
-template <class T>
-using result = std::pair<error_code, T>;
+using detail::result;
 
 struct client::impl {
   impl(const executor_type& ex, const client_config& cfg) : transport(ex, cfg) {}
@@ -53,23 +53,11 @@ struct client::impl {
 
 namespace {
 
-// Delivers a result to a handler on the handler's own executor.
-template <class T>
-void complete(client::handler<T> h, const asio::any_io_executor& fallback, error_code ec, T value) {
-  auto ex = asio::get_associated_executor(h, fallback);
-  asio::dispatch(ex, [h = std::move(h), ec, value = std::move(value)]() mutable { std::move(h)(ec, std::move(value)); });
-}
+using detail::complete;
 
-// Runs one operation as a coroutine on a strand of its own, wired to the handler's
-// cancellation slot; the handler gets the result on its own executor.
 template <class T>
 void launch_on(asio::strand<asio::any_io_executor> strand, asio::awaitable<result<T>> op, client::handler<T> h) {
-  auto slot = asio::get_associated_cancellation_slot(h);
-  asio::co_spawn(strand, std::move(op),
-                 asio::bind_cancellation_slot(slot, [h = std::move(h), strand](std::exception_ptr e, result<T> r) mutable {
-                   if (e) r = {make_error_code(errc::invalid_argument), T{}};  // only bad_alloc-class failures land here
-                   complete<T>(std::move(h), strand, r.first, std::move(r.second));
-                 }));
+  detail::launch_on<T>(std::move(strand), std::move(op), std::move(h), make_error_code(errc::invalid_argument));
 }
 
 template <class T>
@@ -350,7 +338,9 @@ struct chat_stream::state {
   std::string generation_id, model, provider;
   std::size_t chunks = 0, comments = 0;
   std::chrono::steady_clock::time_point last_activity{};
-  std::array<char, 16 * 1024> buf{};
+  // Body bytes between the HTTP parser and the SSE parser. Small on purpose (memory per open
+  // stream); left uninitialised so that only the bytes used are ever touched.
+  char buf[4096];
 
   ~state() { close(); }
   // Not read to the end: the connection may hold unread bytes; close it (stops generation).
@@ -416,8 +406,8 @@ struct chat_stream::state {
     auto& c = *lease.conn;
     bool total_binds = false;
     error_code e;
-    p.get().body().data = buf.data();
-    p.get().body().size = buf.size();
+    p.get().body().data = buf;
+    p.get().body().size = sizeof buf;
     // Bytes already received (one TLS read brings many HTTP chunks) are parsed without I/O;
     // the socket is read only when they do not complete a piece of body.
     if (!parse_buffered(p, c.buffer(), e)) {
@@ -435,7 +425,7 @@ struct chat_stream::state {
       ec = make_error_code(errc::bad_response);
       co_return;
     }
-    std::size_t n = buf.size() - p.get().body().size;
+    std::size_t n = sizeof buf - p.get().body().size;
     if (n > 0) last_activity = std::chrono::steady_clock::now();
     struct handler {
       state* self;
@@ -443,7 +433,7 @@ struct chat_stream::state {
       void on_comment(std::string_view) { ++self->comments; }
     } h{this};
     error_code pe;
-    sse.parse(std::string_view(buf.data(), n), h, pe);
+    sse.parse(std::string_view(buf, n), h, pe);
     if (pe && !pending) {
       diag->detail = sse::to_string(sse.failed());
       pending = make_error_code(errc::bad_sse);

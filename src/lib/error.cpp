@@ -51,6 +51,7 @@ class category_impl final : public boost::system::error_category {
       case errc::invalid_argument: return "invalid argument";
       case errc::generation_pending: return "generation not available yet";
       case errc::no_content: return "response carries no content";
+      case errc::attempt_timeout: return "attempt exceeded the routing policy's attempt timeout";
     }
     return "unknown openrouter error";
   }
@@ -72,6 +73,53 @@ bool transient_code(std::string_view code) noexcept {
 const boost::system::error_category& category() noexcept {
   static const category_impl instance;
   return instance;
+}
+
+std::string_view name(errc e) noexcept {
+  switch (e) {
+    case errc::resolve_failed: return "resolve_failed";
+    case errc::connect_failed: return "connect_failed";
+    case errc::connect_timeout: return "connect_timeout";
+    case errc::tls_handshake_failed: return "tls_handshake_failed";
+    case errc::tls_verify_failed: return "tls_verify_failed";
+    case errc::headers_timeout: return "headers_timeout";
+    case errc::read_timeout: return "read_timeout";
+    case errc::total_timeout: return "total_timeout";
+    case errc::connection_reset: return "connection_reset";
+    case errc::connection_closed: return "connection_closed";
+    case errc::pool_timeout: return "pool_timeout";
+    case errc::bad_response: return "bad_response";
+    case errc::bad_json: return "bad_json";
+    case errc::bad_sse: return "bad_sse";
+    case errc::response_too_large: return "response_too_large";
+    case errc::unexpected_content_type: return "unexpected_content_type";
+    case errc::bad_request: return "bad_request";
+    case errc::unauthorized: return "unauthorized";
+    case errc::payment_required: return "payment_required";
+    case errc::forbidden: return "forbidden";
+    case errc::moderation_flagged: return "moderation_flagged";
+    case errc::not_found: return "not_found";
+    case errc::request_timeout: return "request_timeout";
+    case errc::precondition_failed: return "precondition_failed";
+    case errc::payload_too_large: return "payload_too_large";
+    case errc::unprocessable: return "unprocessable";
+    case errc::rate_limited: return "rate_limited";
+    case errc::server_error: return "server_error";
+    case errc::bad_gateway: return "bad_gateway";
+    case errc::service_unavailable: return "service_unavailable";
+    case errc::gateway_timeout: return "gateway_timeout";
+    case errc::edge_timeout: return "edge_timeout";
+    case errc::provider_overloaded: return "provider_overloaded";
+    case errc::http_error: return "http_error";
+    case errc::provider_error: return "provider_error";
+    case errc::stream_error: return "stream_error";
+    case errc::stream_incomplete: return "stream_incomplete";
+    case errc::invalid_argument: return "invalid_argument";
+    case errc::generation_pending: return "generation_pending";
+    case errc::no_content: return "no_content";
+    case errc::attempt_timeout: return "attempt_timeout";
+  }
+  return "unknown";
 }
 
 boost::system::error_code make_error_code(errc e) noexcept { return {static_cast<int>(e), category()}; }
@@ -132,6 +180,7 @@ bool is_retryable(boost::system::error_code ec, const diagnostics& diag) noexcep
     case errc::connection_closed:
     case errc::pool_timeout:
     case errc::request_timeout:
+    case errc::attempt_timeout:
     case errc::rate_limited:
     case errc::server_error:
     case errc::bad_gateway:

@@ -1,0 +1,49 @@
+#pragma once
+// How the facades (client, router) run an operation: a coroutine on a strand of its own, wired
+// to the handler's cancellation slot, its result delivered on the handler's own executor.
+// Private to src/lib.
+
+#include <boost/asio/any_completion_handler.hpp>
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/system/error_code.hpp>
+
+#include <exception>
+#include <utility>
+
+namespace openrouter::detail {
+
+template <class T>
+using result = std::pair<boost::system::error_code, T>;
+
+template <class T>
+using handler = boost::asio::any_completion_handler<void(boost::system::error_code, T)>;
+
+/// Delivers a result to a handler on the handler's own executor.
+template <class T>
+void complete(handler<T> h, const boost::asio::any_io_executor& fallback, boost::system::error_code ec, T value) {
+  auto ex = boost::asio::get_associated_executor(h, fallback);
+  boost::asio::dispatch(ex, [h = std::move(h), ec, value = std::move(value)]() mutable {
+    std::move(h)(ec, std::move(value));
+  });
+}
+
+/// Runs `op` on `strand`; `failure` is what the handler gets if the coroutine throws (only
+/// bad_alloc-class failures can).
+template <class T>
+void launch_on(boost::asio::strand<boost::asio::any_io_executor> strand, boost::asio::awaitable<result<T>> op,
+               handler<T> h, boost::system::error_code failure) {
+  auto slot = boost::asio::get_associated_cancellation_slot(h);
+  boost::asio::co_spawn(strand, std::move(op),
+                        boost::asio::bind_cancellation_slot(
+                            slot, [h = std::move(h), strand, failure](std::exception_ptr e, result<T> r) mutable {
+                              if (e) r = {failure, T{}};
+                              complete<T>(std::move(h), strand, r.first, std::move(r.second));
+                            }));
+}
+
+}  // namespace openrouter::detail
