@@ -59,6 +59,7 @@ classification base(boost::system::error_code ec, const diagnostics& d) {
     case errc::headers_timeout:
     case errc::read_timeout:
     case errc::request_timeout:
+    case errc::attempt_timeout:
     case errc::gateway_timeout:
     case errc::edge_timeout:
       return {verdict::retry_same, error_class::timeout, {}};

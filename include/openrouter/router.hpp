@@ -1,0 +1,91 @@
+#pragma once
+// openrouter::router: the routing policy engine over a client. One async_chat runs attempts
+// across the policy's candidate models (client-side fallback), retries transient failures with
+// backoff and jitter, honours Retry-After up to a cap, skips models whose circuit breaker is
+// open, spends retries only within the retry budget, and keeps one deadline over everything.
+// The decisions are routing::planner's (sans-I/O); this facade only runs them.
+//
+//   openrouter::routing::policy p;
+//   p.models = {"openai/gpt-4o-mini", "anthropic/claude-haiku-4.5"};
+//   openrouter::router r(cli, p);
+//   auto res = co_await r.async_chat(req, diag);      // diag: the last attempt's diagnostics
+//
+// Observability: hooks get one record per attempt and one per request (no secrets, no bodies).
+// Thread safety: like client; the router and its client must outlive every operation.
+
+#include <openrouter/client.hpp>
+#include <openrouter/error.hpp>
+#include <openrouter/routing/planner.hpp>
+#include <openrouter/routing/policy.hpp>
+#include <openrouter/wire/chat_request.hpp>
+#include <openrouter/wire/chat_response.hpp>
+
+#include <boost/asio/any_completion_handler.hpp>
+#include <boost/asio/async_result.hpp>
+#include <boost/asio/deferred.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace openrouter {
+
+/// One routed request, as the on_request hook sees it.
+struct request_record {
+  std::string requested_model;  ///< the first candidate ("" : the account's default)
+  std::string resolved_model;   ///< the model that answered (response.model)
+  std::string provider;
+  std::vector<routing::attempt_record> attempts;
+  boost::system::error_code ec;  ///< empty on success
+  routing::error_class cls = routing::error_class::none;
+  std::string reason;  ///< why the router stopped: "success", "stop", "attempts", "deadline", ...
+  std::chrono::steady_clock::duration latency{};
+  std::optional<std::int64_t> prompt_tokens, completion_tokens;
+  std::optional<double> cost;  ///< usage.cost (USD)
+  std::string generation_id;
+  bool fallback = false;  ///< an attempt went to another model than the first candidate
+};
+
+struct router_hooks {
+  std::function<void(const routing::attempt_record&)> on_attempt;
+  std::function<void(const request_record&)> on_request;
+};
+
+class router {
+ public:
+  /// `seed` drives jitter (0: from the clock). Throws std::invalid_argument for an unusable
+  /// policy (max_attempts 0).
+  router(client& c, routing::policy p, router_hooks hooks = {}, std::uint64_t seed = 0);
+  ~router();
+  router(const router&) = delete;
+  router& operator=(const router&) = delete;
+
+  /// POST /chat/completions through the policy. Completes with the first success, or with the
+  /// error that ended the request (diag holds that attempt's diagnostics; diag.detail says why
+  /// the router stopped when no attempt explains it).
+  template <class Token = boost::asio::deferred_t>
+  auto async_chat(wire::chat_request req, diagnostics& diag, Token&& token = {}) {
+    return boost::asio::async_initiate<Token, void(boost::system::error_code, wire::chat_response)>(
+        [this](auto h, wire::chat_request r, diagnostics* d) {
+          do_chat(std::move(r), *d, handler<wire::chat_response>(std::move(h)));
+        },
+        token, std::move(req), &diag);
+  }
+
+  const routing::policy& policy() const noexcept;
+  routing::health& health() noexcept;
+
+  struct impl;
+
+ private:
+  template <class T>
+  using handler = boost::asio::any_completion_handler<void(boost::system::error_code, T)>;
+  void do_chat(wire::chat_request req, diagnostics& diag, handler<wire::chat_response> h);
+  std::shared_ptr<impl> impl_;
+};
+
+}  // namespace openrouter

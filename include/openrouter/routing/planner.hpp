@@ -1,0 +1,107 @@
+#pragma once
+// The decisions of one routed request, sans-I/O: which model to try next, how long to wait
+// first, when to give up. The router (I/O) asks next(), runs the attempt it names, reports
+// the outcome with on_outcome(), and repeats. Time comes in as arguments (a virtual clock in
+// tests); randomness from a seeded generator.
+//
+// Shared across requests (class health): one circuit breaker per model and the retry budget.
+
+#include <openrouter/error.hpp>
+#include <openrouter/routing/backoff.hpp>
+#include <openrouter/routing/breaker.hpp>
+#include <openrouter/routing/classify.hpp>
+#include <openrouter/routing/policy.hpp>
+#include <openrouter/routing/retry_budget.hpp>
+
+#include <boost/system/error_code.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace openrouter::routing {
+
+using time_point = std::chrono::steady_clock::time_point;
+
+/// What all requests of a router share. Thread-safe.
+class health {
+ public:
+  explicit health(const policy& p);
+
+  /// Whether `model` may take a request now (its breaker; may take a half-open probe slot).
+  bool admit(const std::string& model, time_point now);
+  void success(const std::string& model, time_point now);
+  void failure(const std::string& model, time_point now);
+  void abandon(const std::string& model, time_point now);
+  void cool_down(const std::string& model, time_point now, std::chrono::milliseconds d);
+  breaker::state state(const std::string& model, time_point now);
+
+  void first_attempt(time_point now);
+  bool try_retry(time_point now);  ///< the retry budget (always true when disabled)
+
+ private:
+  breaker& at(const std::string& model);
+  std::mutex m_;
+  bool use_breakers_, use_budget_;
+  breaker_options breaker_opts_;
+  std::map<std::string, breaker, std::less<>> breakers_;
+  retry_budget budget_;
+};
+
+/// One attempt as the router saw it.
+struct attempt_record {
+  std::string model;
+  boost::system::error_code ec;
+  error_class cls = error_class::none;
+  verdict action = verdict::stop;  ///< what the failure led to (meaningless on success)
+  unsigned http_status = 0;
+  std::string provider, generation_id;
+  time_point started{}, ended{};
+};
+
+class planner {
+ public:
+  struct decision {
+    enum class kind : std::uint8_t { attempt, wait, give_up };
+    kind what = kind::give_up;
+    std::string model;            ///< attempt: the model to send
+    time_point until{};           ///< attempt: its deadline (max() for none); wait: when to ask again
+    boost::system::error_code ec; ///< give_up: the outcome (empty after a success)
+    std::string reason;           ///< give_up: why, for records ("stop", "attempts", "deadline", ...)
+  };
+
+  /// `candidates` non-empty.
+  planner(const policy& p, std::vector<std::string> candidates, health& h, time_point start, std::uint64_t seed);
+
+  decision next(time_point now);
+  /// The outcome of the attempt next() named (ec empty: success).
+  void on_outcome(time_point now, boost::system::error_code ec, const diagnostics& d);
+
+  const std::vector<attempt_record>& attempts() const noexcept { return attempts_; }
+  const std::vector<std::string>& candidates() const noexcept { return candidates_; }
+  /// Whether an attempt went to another model than the first candidate.
+  bool fell_back() const noexcept;
+  time_point deadline() const noexcept { return deadline_; }
+
+ private:
+  decision give_up(boost::system::error_code ec, std::string reason);
+  void advance();  // to the next candidate
+
+  const policy& p_;
+  std::vector<std::string> candidates_;
+  health& h_;
+  jitter_rng rng_;
+  time_point deadline_;
+  std::size_t cur_ = 0;
+  unsigned on_current_ = 0;  // attempts on candidates_[cur_]
+  std::optional<time_point> wait_until_;
+  bool in_flight_ = false, finished_ = false, succeeded_ = false;
+  boost::system::error_code last_ec_;
+  std::vector<attempt_record> attempts_;
+};
+
+}  // namespace openrouter::routing

@@ -1,0 +1,53 @@
+#pragma once
+// A routing policy: which models to try in which order, how many attempts, one deadline over
+// all attempts, and the knobs of backoff, circuit breakers and the retry budget. Plain data
+// with documented defaults; loads from JSON too (policy_from_json).
+
+#include <openrouter/routing/backoff.hpp>
+#include <openrouter/routing/breaker.hpp>
+#include <openrouter/routing/classify.hpp>
+#include <openrouter/routing/retry_budget.hpp>
+
+#include <boost/json/fwd.hpp>
+#include <boost/system/error_code.hpp>
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+namespace openrouter::routing {
+
+struct policy {
+  /// Client-side candidates, tried in order (the first is the primary). Empty: the request's
+  /// own `model`.
+  std::vector<std::string> models;
+  /// Also pass the candidates after the current one as OpenRouter's `models` array, so the
+  /// server falls back within one attempt as well (its fallbacks are billed like any request).
+  bool server_side_fallback = false;
+  unsigned max_attempts = 6;            ///< over all candidates
+  unsigned max_attempts_per_model = 3;  ///< first try + retries of the same model
+  /// One deadline over all attempts and waits; zero: none.
+  std::chrono::milliseconds deadline{std::chrono::minutes(5)};
+  /// Each attempt's own deadline (within the overall one); zero: none.
+  std::chrono::milliseconds attempt_timeout{0};
+  backoff_policy backoff;
+  classifier_options classifier;
+  bool use_breakers = true;
+  breaker_options breaker;
+  bool use_retry_budget = true;
+  retry_budget_options retry_budget;
+};
+
+/// Reads a policy from JSON (every member optional; durations in milliseconds):
+///   {"models": ["a/b", "c/d"], "server_side_fallback": false, "max_attempts": 6,
+///    "max_attempts_per_model": 3, "deadline_ms": 300000, "attempt_timeout_ms": 0,
+///    "backoff": {"initial_ms": 250, "multiplier": 2, "max_ms": 10000, "jitter": "full",
+///                "retry_after_cap_ms": 20000},
+///    "breaker": {"enabled": true, "window_ms": 30000, "min_requests": 10, "failure_ratio": 0.5,
+///                "open_ms": 5000, "max_open_ms": 60000, "half_open_probes": 1},
+///    "retry_budget": {"enabled": true, "ratio": 0.2, "window_ms": 10000, "min_retries": 10},
+///    "overrides": {"not_found": "stop", "rate_limited": "next_model"}}
+/// Unknown keys and wrong types fail with errc::invalid_argument and `what` naming the key.
+policy policy_from_json(const boost::json::value& v, boost::system::error_code& ec, std::string& what);
+
+}  // namespace openrouter::routing

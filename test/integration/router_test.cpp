@@ -1,0 +1,179 @@
+// openrouter::router against openrouter-mock's faults: transient failures retried then fallen
+// back from, Retry-After over the cap skipped, the caller's faults stopping at once, attempt
+// and overall deadlines (closing the stalled connection), cancellation, and the records the
+// hooks receive.
+#include "support/client_fixture.hpp"
+
+#include <openrouter/router.hpp>
+
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/cancellation_signal.hpp>
+#include <boost/asio/error.hpp>
+#include <boost/test/unit_test.hpp>
+
+using namespace test;
+using namespace std::chrono_literals;
+namespace wire = openrouter::wire;
+namespace routing = openrouter::routing;
+using openrouter::errc;
+
+namespace {
+
+routing::policy fast_policy(std::vector<std::string> models) {
+  routing::policy p;
+  p.models = std::move(models);
+  p.backoff.initial = 20ms;
+  p.backoff.max = 100ms;
+  p.backoff.retry_after_cap = 3s;
+  p.max_attempts_per_model = 2;
+  p.deadline = 30s;
+  return p;
+}
+
+struct recorded {
+  std::vector<routing::attempt_record> attempts;
+  std::vector<openrouter::request_record> requests;
+  openrouter::router_hooks hooks() {
+    return {[this](const routing::attempt_record& a) { attempts.push_back(a); },
+            [this](const openrouter::request_record& r) { requests.push_back(r); }};
+  }
+};
+
+std::tuple<boost::system::error_code, wire::chat_response> chat(client_fixture& f, openrouter::router& r,
+                                                                  std::string prompt = "echo: routed") {
+  return f.run<wire::chat_response>(
+      [&](auto t) { return r.async_chat(chat_request("ignored/by-policy", prompt), f.diag, t); });
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(router_test)
+
+BOOST_AUTO_TEST_CASE(transient_failures_retry_then_fall_back) {
+  client_fixture f;
+  recorded rec;
+  openrouter::router r(f.cli, fast_policy({"fault/503", "openai/gpt-4o-mini"}), rec.hooks(), 7);
+  auto [ec, res] = chat(f, r);
+  BOOST_TEST_REQUIRE(!ec, ec.message());
+  BOOST_TEST(res.text() == "routed");
+  BOOST_TEST(res.model == "openai/gpt-4o-mini");
+  BOOST_TEST_REQUIRE(rec.attempts.size() == 3u);  // 503, 503 (retried once), then the fallback
+  BOOST_TEST(rec.attempts[0].model == "fault/503");
+  BOOST_TEST(rec.attempts[0].http_status == 503u);
+  BOOST_TEST(routing::to_string(rec.attempts[0].cls) == "overloaded");
+  BOOST_TEST(routing::to_string(rec.attempts[0].action) == "retry_same");
+  BOOST_TEST(rec.attempts[2].model == "openai/gpt-4o-mini");
+  BOOST_TEST(!rec.attempts[2].ec);
+  BOOST_TEST(!rec.attempts[2].generation_id.empty());
+  BOOST_TEST_REQUIRE(rec.requests.size() == 1u);
+  const auto& q = rec.requests[0];
+  BOOST_TEST(q.requested_model == "fault/503");
+  BOOST_TEST(q.resolved_model == "openai/gpt-4o-mini");
+  BOOST_TEST(q.fallback);
+  BOOST_TEST(!q.ec);
+  BOOST_TEST(q.reason == "success");
+  BOOST_TEST(q.generation_id == res.id);
+  BOOST_TEST(q.cost.has_value());
+  BOOST_TEST(q.completion_tokens.value_or(0) > 0);
+  // The mock saw exactly those three requests.
+  BOOST_TEST(f.server->stats().requests == 3u);
+}
+
+BOOST_AUTO_TEST_CASE(retry_after_beyond_the_cap_skips_the_model) {
+  client_fixture f;
+  recorded rec;
+  openrouter::router r(f.cli, fast_policy({"fault/429;retry_after=60", "openai/gpt-4o-mini"}), rec.hooks(), 7);
+  auto start = std::chrono::steady_clock::now();
+  auto [ec, res] = chat(f, r);
+  BOOST_TEST_REQUIRE(!ec, ec.message());
+  BOOST_TEST(rec.attempts.size() == 2u);  // no retry of the rate-limited model
+  BOOST_TEST(routing::to_string(rec.attempts[0].cls) == "rate_limited");
+  BOOST_TEST((std::chrono::steady_clock::now() - start < 20s));  // never waited the 60 s
+  // The model is cooled down for every later request of this router: not even tried.
+  auto [ec2, res2] = chat(f, r);
+  BOOST_TEST(!ec2, ec2.message());
+  BOOST_TEST(rec.attempts.size() == 3u);
+  BOOST_TEST(rec.attempts[2].model == "openai/gpt-4o-mini");
+}
+
+BOOST_AUTO_TEST_CASE(the_callers_faults_stop_at_once) {
+  client_fixture f;
+  recorded rec;
+  openrouter::router r(f.cli, fast_policy({"fault/401", "openai/gpt-4o-mini"}), rec.hooks(), 7);
+  auto [ec, res] = chat(f, r);
+  BOOST_TEST((ec == errc::unauthorized), ec.message());
+  BOOST_TEST(rec.attempts.size() == 1u);
+  BOOST_TEST(f.diag.http_status == 401u);
+  BOOST_TEST_REQUIRE(rec.requests.size() == 1u);
+  BOOST_TEST(routing::to_string(rec.requests[0].cls) == "auth");
+  BOOST_TEST(rec.requests[0].reason == "finished");
+}
+
+BOOST_AUTO_TEST_CASE(an_attempt_deadline_cancels_the_stalled_attempt) {
+  client_fixture f;
+  recorded rec;
+  auto p = fast_policy({"fault/stall;seconds=3", "openai/gpt-4o-mini"});
+  p.attempt_timeout = 500ms;
+  p.max_attempts_per_model = 1;
+  openrouter::router r(f.cli, p, rec.hooks(), 7);
+  auto [ec, res] = chat(f, r);
+  BOOST_TEST_REQUIRE(!ec, ec.message());
+  BOOST_TEST_REQUIRE(rec.attempts.size() == 2u);
+  BOOST_TEST((rec.attempts[0].ec == errc::attempt_timeout), rec.attempts[0].ec.message());
+  // The stalled request's connection was closed (the mock notices when its stall ends): only
+  // the fallback's connection is left, parked in the pool.
+  BOOST_TEST(f.cli.pool_statistics().in_use == 0u);
+  BOOST_TEST(f.cli.pool_statistics().idle == 1u);
+  f.run_until([&] { return f.server->stats().connections_open == 1; }, 10s);
+}
+
+BOOST_AUTO_TEST_CASE(one_deadline_over_everything) {
+  client_fixture f;
+  recorded rec;
+  auto p = fast_policy({"fault/stall;seconds=20", "fault/stall;seconds=20;x=2"});
+  p.deadline = 1s;
+  openrouter::router r(f.cli, p, rec.hooks(), 7);
+  auto start = std::chrono::steady_clock::now();
+  auto [ec, res] = chat(f, r);
+  BOOST_TEST((ec == errc::total_timeout), ec.message());
+  BOOST_TEST((std::chrono::steady_clock::now() - start < 15s));
+  BOOST_TEST(rec.attempts.size() == 1u);
+  BOOST_TEST_REQUIRE(rec.requests.size() == 1u);
+  BOOST_TEST(routing::to_string(rec.requests[0].cls) == "deadline");
+}
+
+BOOST_AUTO_TEST_CASE(cancellation_ends_the_request_and_closes_its_connection) {
+  client_fixture f;
+  recorded rec;
+  openrouter::router r(f.cli, fast_policy({"fault/stall;seconds=3", "openai/gpt-4o-mini"}), rec.hooks(), 7);
+  boost::asio::cancellation_signal sig;
+  outcome<wire::chat_response> o;
+  r.async_chat(chat_request("x", "hi"), f.diag, boost::asio::bind_cancellation_slot(sig.slot(), o.handler()));
+  f.run_until([&] { return f.server->stats().requests == 1; });
+  sig.emit(boost::asio::cancellation_type::terminal);
+  auto [ec, res] = wait(f.ioc, o, 10s);
+  BOOST_TEST((ec == boost::asio::error::operation_aborted), ec.message());
+  BOOST_TEST(rec.attempts.size() == 1u);  // no fallback after the caller gave up
+  // Closed on our side at once (not parked); the mock notices when its stall ends.
+  BOOST_TEST(f.cli.pool_statistics().in_use == 0u);
+  BOOST_TEST(f.cli.pool_statistics().idle == 0u);
+  f.run_until([&] { return f.server->stats().connections_open == 0; }, 10s);
+  BOOST_TEST(f.server->stats().requests == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(records_carry_no_secret) {
+  const std::string key = "sk-or-v1-ROUTER-SECRET-77";
+  client_fixture f({}, [&](openrouter::client_config& c) { c.api_key = key; });
+  std::string all;
+  openrouter::router_hooks hooks{
+      [&](const routing::attempt_record& a) { all += a.model + a.ec.message() + a.provider + a.generation_id; },
+      [&](const openrouter::request_record& q) { all += q.requested_model + q.resolved_model + q.reason + q.ec.message(); }};
+  openrouter::router r(f.cli, fast_policy({"fault/500", "fault/503"}), hooks, 7);
+  auto [ec, res] = chat(f, r);
+  BOOST_TEST(ec.failed());
+  BOOST_TEST(!all.empty());
+  BOOST_TEST(all.find(key) == std::string::npos);
+  BOOST_TEST(f.diag.summary(ec).find(key) == std::string::npos);
+}
+
+BOOST_AUTO_TEST_SUITE_END()

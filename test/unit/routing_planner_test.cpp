@@ -1,0 +1,323 @@
+// routing::planner on a virtual clock: the decisions of one routed request (attempt, wait,
+// give up) for every kind of outcome, shared breakers and retry budget, deadlines; and
+// policy_from_json.
+#include <openrouter/routing/planner.hpp>
+#include <openrouter/routing/policy.hpp>
+#include <openrouter/wire/error_body.hpp>
+
+#include <boost/asio/error.hpp>
+#include <boost/json/parse.hpp>
+#include <boost/test/unit_test.hpp>
+
+using namespace openrouter;
+using namespace openrouter::routing;
+using namespace std::chrono_literals;
+using kind = planner::decision::kind;
+
+namespace {
+
+const time_point t0 = time_point{} + 1000h;
+
+policy two_models() {
+  policy p;
+  p.models = {"a/primary", "b/fallback"};
+  p.backoff.initial = 100ms;
+  p.backoff.max = 1s;
+  p.backoff.jitter = backoff_policy::jitter_kind::none;  // exact waits
+  p.backoff.retry_after_cap = 5s;
+  p.deadline = 60s;
+  return p;
+}
+
+diagnostics status(unsigned s, std::optional<std::chrono::milliseconds> retry_after = {}) {
+  diagnostics d;
+  d.http_status = s;
+  d.retry_after = retry_after;
+  return d;
+}
+
+boost::system::error_code err(errc e) { return make_error_code(e); }
+
+// Drives a planner with scripted outcomes; returns the decisions' trace ("a/primary@0ms", ...).
+struct driver {
+  policy p;
+  health h;
+  planner pl;
+  time_point now = t0;
+  explicit driver(policy pol) : p(std::move(pol)), h(p), pl(p, p.models, h, t0, 1) {}
+  driver(policy pol, health& shared) = delete;
+
+  planner::decision step() { return pl.next(now); }
+  // Expects an attempt on `model`, then reports `ec`/`d` after `took`.
+  void attempt(const std::string& model, boost::system::error_code ec, diagnostics d = {}, std::chrono::milliseconds took = 10ms) {
+    auto dec = pl.next(now);
+    BOOST_TEST_REQUIRE((dec.what == kind::attempt), "expected an attempt on " << model << ", got " << int(dec.what) << " " << dec.reason);
+    BOOST_TEST(dec.model == model);
+    now += took;
+    pl.on_outcome(now, ec, d);
+  }
+  // Expects a wait of exactly `w`, and moves the clock past it.
+  void wait(std::chrono::milliseconds w) {
+    auto dec = pl.next(now);
+    BOOST_TEST_REQUIRE((dec.what == kind::wait), "expected a wait, got " << int(dec.what) << " " << dec.reason);
+    BOOST_TEST(std::chrono::duration_cast<std::chrono::milliseconds>(dec.until - now).count() == w.count());
+    now = dec.until;
+  }
+  planner::decision give_up() {
+    auto dec = pl.next(now);
+    BOOST_TEST_REQUIRE((dec.what == kind::give_up), "expected give_up, got " << int(dec.what));
+    return dec;
+  }
+};
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(routing_planner_test)
+
+BOOST_AUTO_TEST_CASE(success_first_time) {
+  driver d(two_models());
+  d.attempt("a/primary", {});
+  auto g = d.give_up();
+  BOOST_TEST(!g.ec);
+  BOOST_TEST(g.reason == "success");
+  BOOST_TEST(!d.pl.fell_back());
+  BOOST_TEST(d.pl.attempts().size() == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(transient_errors_retry_the_same_model_with_backoff) {
+  driver d(two_models());
+  d.attempt("a/primary", err(errc::service_unavailable), status(503));
+  d.wait(100ms);
+  d.attempt("a/primary", err(errc::bad_gateway), status(502));
+  d.wait(200ms);
+  d.attempt("a/primary", {});
+  BOOST_TEST(!d.give_up().ec);
+  BOOST_TEST(d.pl.attempts().size() == 3u);
+  BOOST_TEST(to_string(d.pl.attempts()[0].cls) == "overloaded");
+  BOOST_TEST(to_string(d.pl.attempts()[0].action) == "retry_same");
+}
+
+BOOST_AUTO_TEST_CASE(retries_exhausted_for_a_model_move_to_the_next) {
+  auto p = two_models();
+  p.max_attempts_per_model = 2;
+  driver d(p);
+  d.attempt("a/primary", err(errc::server_error), status(500));
+  d.wait(100ms);
+  d.attempt("a/primary", err(errc::server_error), status(500));
+  d.attempt("b/fallback", {});  // no wait before another model
+  BOOST_TEST(!d.give_up().ec);
+  BOOST_TEST(d.pl.fell_back());
+}
+
+BOOST_AUTO_TEST_CASE(retry_after_is_waited_for_under_the_cap_and_skipped_over_it) {
+  driver d(two_models());
+  d.attempt("a/primary", err(errc::rate_limited), status(429, 2000ms));
+  d.wait(2000ms);  // Retry-After beats the 100 ms backoff
+  d.attempt("a/primary", err(errc::rate_limited), status(429, 30000ms));  // over the 5 s cap
+  d.attempt("b/fallback", {});
+  BOOST_TEST(!d.give_up().ec);
+  // The 30 s Retry-After cooled model A down for everyone.
+  BOOST_TEST(to_string(d.h.state("a/primary", d.now + 20s)) == "open");
+}
+
+BOOST_AUTO_TEST_CASE(model_specific_errors_fall_back_at_once_and_caller_errors_stop) {
+  driver d(two_models());
+  d.attempt("a/primary", err(errc::not_found), status(404));
+  d.attempt("b/fallback", {});
+  BOOST_TEST(!d.give_up().ec);
+
+  driver s(two_models());
+  s.attempt("a/primary", err(errc::unauthorized), status(401));
+  auto g = s.give_up();
+  BOOST_TEST((g.ec == errc::unauthorized));
+  BOOST_TEST(s.pl.attempts().size() == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(every_candidate_failing_ends_with_the_last_error) {
+  auto p = two_models();
+  p.max_attempts_per_model = 1;
+  driver d(p);
+  d.attempt("a/primary", err(errc::service_unavailable), status(503));
+  d.attempt("b/fallback", err(errc::bad_gateway), status(502));
+  auto g = d.give_up();
+  BOOST_TEST((g.ec == errc::bad_gateway));
+  BOOST_TEST(g.reason == "candidates exhausted");
+}
+
+BOOST_AUTO_TEST_CASE(max_attempts_over_all_candidates) {
+  auto p = two_models();
+  p.max_attempts = 3;
+  driver d(p);
+  d.attempt("a/primary", err(errc::server_error), status(500));
+  d.wait(100ms);
+  d.attempt("a/primary", err(errc::server_error), status(500));
+  d.wait(200ms);
+  d.attempt("a/primary", err(errc::server_error), status(500));
+  auto g = d.give_up();
+  BOOST_TEST(g.reason == "attempts");
+  BOOST_TEST((g.ec == errc::server_error));
+}
+
+BOOST_AUTO_TEST_CASE(one_deadline_over_attempts_and_waits) {
+  auto p = two_models();
+  p.deadline = 1s;
+  p.backoff.initial = 400ms;
+  p.max_attempts_per_model = 10;
+  p.models = {"a/primary"};
+  driver d(p);
+  d.attempt("a/primary", err(errc::server_error), status(500), 100ms);  // t = 100
+  d.wait(400ms);                                                         // t = 500
+  d.attempt("a/primary", err(errc::server_error), status(500), 100ms);  // t = 600
+  // The next wait (800 ms) would end past the deadline: give up now, with the real error.
+  auto g = d.give_up();
+  BOOST_TEST(g.reason == "deadline");
+  BOOST_TEST((g.ec == errc::server_error));
+  // Attempt deadlines never pass the overall one.
+  auto q = two_models();
+  q.deadline = 10s;
+  q.attempt_timeout = 3s;
+  driver e(q);
+  auto a = e.step();
+  BOOST_TEST((a.until == t0 + 3s));
+  e.now = t0 + 9s;
+  e.pl.on_outcome(e.now, err(errc::attempt_timeout), {});
+  auto b = e.step();
+  BOOST_REQUIRE((b.what == kind::wait));
+  e.now = b.until;
+  auto c = e.step();
+  BOOST_REQUIRE((c.what == kind::attempt));
+  BOOST_TEST((c.until == t0 + 10s));
+}
+
+BOOST_AUTO_TEST_CASE(an_open_breaker_skips_its_model_for_every_request) {
+  auto p = two_models();
+  p.breaker.min_requests = 4;
+  p.breaker.failure_ratio = 0.5;
+  p.breaker.open_for = 10s;
+  p.max_attempts_per_model = 1;
+  health shared(p);
+  // Four requests fail on A (and succeed on B): A's breaker opens.
+  for (int i = 0; i < 4; ++i) {
+    planner pl(p, p.models, shared, t0, 1);
+    auto a = pl.next(t0);
+    BOOST_REQUIRE(a.model == "a/primary");
+    pl.on_outcome(t0, err(errc::service_unavailable), status(503));
+    auto b = pl.next(t0);
+    BOOST_REQUIRE(b.model == "b/fallback");
+    pl.on_outcome(t0, {}, {});
+  }
+  BOOST_TEST(to_string(shared.state("a/primary", t0)) == "open");
+  planner next(p, p.models, shared, t0 + 1s, 1);
+  auto a = next.next(t0 + 1s);
+  BOOST_TEST(a.model == "b/fallback");  // A not even tried
+  next.on_outcome(t0 + 1s, {}, {});
+  // After the cool-down one probe goes to A; it succeeds and A is closed again.
+  planner probe(p, p.models, shared, t0 + 11s, 1);
+  auto pa = probe.next(t0 + 11s);
+  BOOST_TEST(pa.model == "a/primary");
+  probe.on_outcome(t0 + 11s, {}, {});
+  BOOST_TEST(to_string(shared.state("a/primary", t0 + 11s)) == "closed");
+}
+
+BOOST_AUTO_TEST_CASE(every_breaker_open_fails_fast) {
+  auto p = two_models();
+  health shared(p);
+  shared.cool_down("a/primary", t0, 30s);
+  shared.cool_down("b/fallback", t0, 30s);
+  planner pl(p, p.models, shared, t0, 1);
+  auto g = pl.next(t0);
+  BOOST_REQUIRE((g.what == kind::give_up));
+  BOOST_TEST((g.ec == errc::service_unavailable));
+  BOOST_TEST(g.reason.find("circuit breaker") != std::string::npos);
+  BOOST_TEST(pl.attempts().empty());
+}
+
+BOOST_AUTO_TEST_CASE(the_retry_budget_stops_retry_storms) {
+  auto p = two_models();
+  p.models = {"a/primary"};
+  p.max_attempts_per_model = 5;
+  p.max_attempts = 5;
+  p.retry_budget.ratio = 0.1;
+  p.retry_budget.min_retries = 0;
+  p.use_breakers = false;
+  health shared(p);
+  // 100 requests, every attempt fails: at most 10% of them may retry at all.
+  std::size_t attempts = 0;
+  for (int i = 0; i < 100; ++i) {
+    planner pl(p, p.models, shared, t0, static_cast<std::uint64_t>(i + 1));
+    auto now = t0;
+    while (true) {
+      auto dec = pl.next(now);
+      if (dec.what == kind::give_up) break;
+      if (dec.what == kind::wait) {
+        now = dec.until;
+        continue;
+      }
+      ++attempts;
+      pl.on_outcome(now, err(errc::server_error), status(500));
+    }
+  }
+  BOOST_TEST(attempts >= 100u);
+  BOOST_TEST(attempts <= 110u);
+}
+
+BOOST_AUTO_TEST_CASE(the_callers_cancellation_stops_and_does_not_count_against_the_model) {
+  auto p = two_models();
+  p.breaker.min_requests = 1;
+  driver d(p);
+  d.attempt("a/primary", boost::asio::error::operation_aborted);
+  auto g = d.give_up();
+  BOOST_TEST((g.ec == boost::asio::error::operation_aborted));
+  BOOST_TEST(to_string(d.h.state("a/primary", d.now)) == "closed");
+}
+
+BOOST_AUTO_TEST_CASE(policy_from_json_reads_every_knob) {
+  auto v = boost::json::parse(R"({
+    "models": ["a/x", "b/y"], "server_side_fallback": true, "max_attempts": 4, "max_attempts_per_model": 2,
+    "deadline_ms": 30000, "attempt_timeout_ms": 5000,
+    "backoff": {"initial_ms": 50, "multiplier": 3, "max_ms": 900, "jitter": "equal", "retry_after_cap_ms": 7000},
+    "breaker": {"enabled": false, "window_ms": 20000, "min_requests": 5, "failure_ratio": 0.3, "open_ms": 2000,
+                "max_open_ms": 8000, "half_open_probes": 2},
+    "retry_budget": {"enabled": true, "ratio": 0.5, "window_ms": 1000, "min_retries": 3},
+    "overrides": {"not_found": "stop", "rate_limited": "next_model"}})");
+  boost::system::error_code ec;
+  std::string what;
+  policy p = policy_from_json(v, ec, what);
+  BOOST_TEST_REQUIRE(!ec, what);
+  BOOST_TEST(p.models.size() == 2u);
+  BOOST_TEST(p.server_side_fallback);
+  BOOST_TEST(p.max_attempts == 4u);
+  BOOST_TEST(p.max_attempts_per_model == 2u);
+  BOOST_TEST(p.deadline.count() == 30000);
+  BOOST_TEST(p.attempt_timeout.count() == 5000);
+  BOOST_TEST(p.backoff.initial.count() == 50);
+  BOOST_TEST(p.backoff.multiplier == 3.0);
+  BOOST_TEST(p.backoff.max.count() == 900);
+  BOOST_TEST((p.backoff.jitter == backoff_policy::jitter_kind::equal));
+  BOOST_TEST(p.backoff.retry_after_cap.count() == 7000);
+  BOOST_TEST(!p.use_breakers);
+  BOOST_TEST(p.breaker.min_requests == 5u);
+  BOOST_TEST(p.breaker.failure_ratio == 0.3);
+  BOOST_TEST(p.breaker.half_open_probes == 2u);
+  BOOST_TEST(p.retry_budget.ratio == 0.5);
+  BOOST_TEST(p.retry_budget.min_retries == 3u);
+  BOOST_TEST_REQUIRE(p.classifier.overrides.size() == 2u);
+  BOOST_TEST((p.classifier.overrides[0].first == errc::not_found));
+  BOOST_TEST((p.classifier.overrides[1].second == verdict::next_model));
+
+  for (auto [text, key] : std::initializer_list<std::pair<const char*, const char*>>{
+           {R"({"max_attempts": "3"})", "$.max_attempts"},
+           {R"({"backoff": {"initial": 5}})", "$.backoff.initial"},
+           {R"({"overrides": {"teapot": "stop"}})", "$.overrides.teapot"},
+           {R"({"overrides": {"not_found": "later"}})", "$.overrides.not_found"},
+           {R"({"models": ["a", ""]})", "$.models"},
+           {R"({"deadline_ms": -1})", "$.deadline_ms"},
+           {R"({"mystery": 1})", "$.mystery"},
+           {R"([1])", "$"}}) {
+    policy bad = policy_from_json(boost::json::parse(text), ec, what);
+    BOOST_TEST((ec == errc::invalid_argument), text);
+    BOOST_TEST(what.starts_with(key), text << " -> " << what);
+  }
+}
+
+BOOST_AUTO_TEST_SUITE_END()
