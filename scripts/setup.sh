@@ -9,6 +9,7 @@ packages=(
   libssl-dev zlib1g-dev
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libboost-test1.81-dev libboost-program-options1.81-dev
+  json-schema-test-suite
 )
 
 # Node.js runs the reference benchmarks (eventsource-parser); any recent node will do, so
