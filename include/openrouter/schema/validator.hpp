@@ -10,9 +10,10 @@
 //   if (!r.valid()) std::cerr << r.violations.front().describe() << '\n';
 //     // "$.items[2].name: expected string, got integer (type at #/properties/items/items/properties/name/type)"
 //
-// Every draft 7 assertion and applicator is implemented. `format`, `contentMediaType` and
-// `contentEncoding` are annotations that draft 7 lets a validator skip: they are accepted and
-// listed in unsupported() as not validated. Keywords draft 7 does not define are listed too.
+// Every draft 7 assertion and applicator is implemented. `format` is asserted for the common
+// formats (see compile_options::assert_formats), `contentEncoding` for base64 and
+// `contentMediaType` for application/json; any other format or media type is accepted and
+// listed in unsupported() as not validated, and so are keywords draft 7 does not define.
 // $ref resolves local JSON pointers, `$id` base URIs and plain-name fragments of the schema
 // itself and of documents handed in through compile_options::documents; nothing is ever
 // fetched, so any other remote $ref is listed as unresolved (and fails validation with
@@ -88,6 +89,13 @@ struct compile_options {
   unsupported_policy on_unsupported = unsupported_policy::report;
   /// Documents that $ref may resolve to besides the schema itself (nothing is fetched).
   std::vector<document> documents{};
+  /// Assert the formats this validator knows (date-time, date, time, email, hostname, ipv4,
+  /// ipv6, uri, uri-reference, iri, iri-reference, uri-template, json-pointer,
+  /// relative-json-pointer, regex, uuid) and the content keywords it knows (contentEncoding
+  /// "base64", contentMediaType "application/json"). Draft 7 makes these optional: false keeps
+  /// them annotations, listed in unsupported() as not validated. Other format names and media
+  /// types are always listed so.
+  bool assert_formats = true;
   /// The schema's own base URI when it has no `$id` at its root.
   std::string base_uri{};
   /// Deepest nesting of subschemas accepted (and of values inside `enum` / `const`).

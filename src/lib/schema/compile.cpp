@@ -5,6 +5,7 @@
 
 #include <openrouter/schema/validator.hpp>
 
+#include "format.hpp"
 #include "json_util.hpp"
 #include "program.hpp"
 #include "regex.hpp"
@@ -118,6 +119,9 @@ bool annotation(std::string_view k) {
       "$schema", "$id", "$comment", "title", "description", "default", "examples", "readOnly", "writeOnly"};
   return std::find(names.begin(), names.end(), k) != names.end();
 }
+
+// Draft 7 formats this validator does not assert (internationalized names need IDNA tables).
+bool draft7_format(std::string_view name) { return name == "idn-email" || name == "idn-hostname"; }
 
 std::uint8_t type_bit_of(std::string_view name) {
   if (name == "null") return t_null;
@@ -295,6 +299,8 @@ class compiler {
       return id;
     }
 
+    constexpr std::size_t no_check = ~std::size_t{0};
+    std::size_t content_check = no_check;  // contentEncoding and contentMediaType make one check
     for (const auto& kv : o) {
       std::string_view k = kv.key();
       const json::value& val = kv.value();
@@ -304,9 +310,30 @@ class compiler {
       } else if (k == "definitions") {
         if (!val.is_object()) fail(error_kind::invalid_schema, kloc, "definitions must be an object");
         for (const auto& d : val.get_object()) sub(d.value(), child(kloc, d.key()), k);
-      } else if (k == "format" || k == "contentMediaType" || k == "contentEncoding") {
+      } else if (k == "format") {
+        if (!val.is_string()) fail(error_kind::invalid_schema, kloc, "format must be a string");
+        auto f = format_from_name(val.get_string());
+        if (f && opts_.assert_formats) {
+          check& c = add(op::format, k);
+          c.count = static_cast<std::uint64_t>(*f);
+          c.names = {std::string(val.get_string())};
+        } else {
+          report(unsupported_kind::not_validated, std::string(k), kloc,
+                 std::string(val.get_string()) + (f || draft7_format(val.get_string()) ? "" : " (unknown format)"));
+        }
+      } else if (k == "contentMediaType" || k == "contentEncoding") {
         if (!val.is_string()) fail(error_kind::invalid_schema, kloc, std::string(k) + " must be a string");
-        report(unsupported_kind::not_validated, std::string(k), kloc, std::string(val.get_string()));
+        std::string_view known = k == "contentEncoding" ? "base64" : "application/json";
+        if (opts_.assert_formats && val.get_string() == known) {
+          if (content_check == no_check) {
+            content_check = checks.size();
+            check& c = add(op::content, k);
+            c.names = {child(loc, "contentEncoding"), child(loc, "contentMediaType")};
+          }
+          checks[content_check].count |= k == "contentEncoding" ? content_base64 : content_json;
+        } else {
+          report(unsupported_kind::not_validated, std::string(k), kloc, std::string(val.get_string()));
+        }
       } else if (k == "type") {
         std::uint8_t mask = 0;
         auto add_type = [&](const json::value& t) {

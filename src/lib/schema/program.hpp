@@ -65,6 +65,13 @@ enum class op : std::uint8_t {
   one_of,
   not_,
   if_then_else,  // sub = if, subs = {then or no_node, else or no_node}
+  format,        // count = detail::format
+  content,       // count: content_base64 | content_json; names = {contentEncoding location, contentMediaType location}
+};
+
+enum content_bit : std::uint8_t {
+  content_base64 = 1,
+  content_json = 2,
 };
 
 struct check {

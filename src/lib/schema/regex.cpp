@@ -5,6 +5,7 @@
 #include <boost/regex.hpp>
 
 #include <stdexcept>
+#include <string_view>
 
 namespace openrouter::schema::detail {
 namespace {
@@ -71,6 +72,10 @@ std::wstring translate(const std::wstring& in) {
           }
           break;
         default:
+          // Letter escapes ECMA-262 does not define (\A \Z \z \Q \h ...) mean something else
+          // to Boost, or nothing: reject them, as ECMA-262 does in Unicode mode.
+          if (((d >= L'a' && d <= L'z') || (d >= L'A' && d <= L'Z')) && std::wstring_view(L"bBfnrtvcxkpP").find(d) == std::wstring_view::npos)
+            throw std::invalid_argument("\\" + std::string(1, static_cast<char>(d)) + " is not an ECMA-262 escape");
           out += L'\\';
           out += d;
       }
@@ -109,8 +114,9 @@ struct regex::impl {
 };
 
 regex::regex(std::string_view ecma_pattern) : source_(ecma_pattern) {
+  std::wstring pattern = translate(decode(ecma_pattern));
   try {
-    impl_ = std::make_unique<impl>(impl{boost::wregex(translate(decode(ecma_pattern)), boost::regex_constants::ECMAScript)});
+    impl_ = std::make_unique<impl>(impl{boost::wregex(pattern, boost::regex_constants::ECMAScript)});
   } catch (const boost::regex_error& e) {
     throw std::invalid_argument(e.what());
   }

@@ -6,6 +6,7 @@
 
 #include <openrouter/schema/validator.hpp>
 
+#include "format.hpp"
 #include "json_util.hpp"
 #include "program.hpp"
 #include "regex.hpp"
@@ -62,7 +63,15 @@ bool identifier(std::string_view k) {
   });
 }
 
-std::string quoted(std::string_view s) { return "\"" + std::string(s) + "\""; }
+// Built by appends: GCC 12 warns (-Wrestrict, a false positive) on "literal" + std::string&&.
+std::string quoted(std::string_view s) {
+  std::string out;
+  out.reserve(s.size() + 2);
+  out += '"';
+  out += s;
+  out += '"';
+  return out;
+}
 
 class evaluator {
  public:
@@ -91,6 +100,13 @@ class evaluator {
   bool fail(const check& c, Message&& make_message) {
     if (sink_ && sink_->size() < max_)
       sink_->push_back({pointer(), path_text(), c.location, c.keyword, make_message()});
+    return false;
+  }
+
+  // A violation whose keyword is not the check's own (the content check covers two).
+  template <class Message>
+  bool fail_at(const char* keyword, const std::string& location, Message&& make_message) {
+    if (sink_ && sink_->size() < max_) sink_->push_back({pointer(), path_text(), location, keyword, make_message()});
     return false;
   }
 
@@ -162,8 +178,14 @@ class evaluator {
       auto v = first_violation(c.subs[i], inst, depth);
       if (!v) continue;
       out += out.empty() ? " (" : "; ";
-      out += "#" + std::to_string(i) + ": ";
-      if (v->instance_path != path_text()) out += "at " + v->instance_path + ": ";
+      out += '#';
+      out += std::to_string(i);
+      out += ": ";
+      if (v->instance_path != path_text()) {
+        out += "at ";
+        out += v->instance_path;
+        out += ": ";
+      }
       out += v->message;
     }
     if (!out.empty()) out += ")";
@@ -433,6 +455,24 @@ class evaluator {
       case op::not_:
         if (!test(c.sub, inst, depth)) return true;
         return fail(c, [&] { return std::string("matches the schema of not"); });
+
+      case op::format:
+        if (!inst.is_string() || format_matches(static_cast<format>(c.count), inst.get_string())) return true;
+        return fail(c, [&] { return preview(inst) + " is not a valid " + c.names.front(); });
+
+      case op::content: {
+        if (!inst.is_string()) return true;
+        std::string_view s = inst.get_string();
+        std::string decoded;
+        if (c.count & content_base64) {
+          if (!is_base64(s)) return fail_at("contentEncoding", c.names[0], [&] { return preview(inst) + " is not base64"; });
+          decoded = base64_decode(s);
+          s = decoded;
+        }
+        if ((c.count & content_json) && !is_json_text(s))
+          return fail_at("contentMediaType", c.names[1], [&] { return std::string("content is not application/json"); });
+        return true;
+      }
 
       case op::if_then_else: {
         node_id branch = test(c.sub, inst, depth) ? c.subs[0] : c.subs[1];
