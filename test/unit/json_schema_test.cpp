@@ -309,7 +309,11 @@ BOOST_AUTO_TEST_CASE(numbers_and_lengths) {
 BOOST_AUTO_TEST_CASE(deep_nesting_is_a_typed_error) {
   // A schema nested 5000 levels deep.
   json::value deep_schema = json::object{{"type", "string"}};
-  for (int i = 0; i < 5000; ++i) deep_schema = json::object{{"items", std::move(deep_schema)}};
+  for (int i = 0; i < 5000; ++i) {
+    json::object o;
+    o.emplace("items", std::move(deep_schema));
+    deep_schema = std::move(o);
+  }
   auto e = schema::compile(deep_schema);
   BOOST_TEST_REQUIRE(!e.has_value());
   BOOST_TEST(e.error().kind == schema::error_kind::too_deep);

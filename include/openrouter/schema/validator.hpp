@@ -151,7 +151,8 @@ class validator {
   /// validate() would carry an error.
   bool is_valid(const boost::json::value& instance) const;
 
-  /// Keywords that were accepted but are not validated, in schema order.
+  /// Keywords that were accepted but are not validated: those of the schema in its order,
+  /// then those met while following $refs.
   const std::vector<unsupported_keyword>& unsupported() const noexcept;
 
  private:

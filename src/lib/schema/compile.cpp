@@ -148,9 +148,8 @@ class compiler {
       add_document(*d.schema, uri, uri);
     }
     compile_node(prog_.root, "#", root_base, 0, "");
-    while (!pending_.empty()) {
-      pending p = std::move(pending_.back());
-      pending_.pop_back();
+    for (std::size_t i = 0; i < pending_.size(); ++i) {  // resolve() may queue more
+      pending p = pending_[i];
       resolve(p);
     }
     check_cycles();
