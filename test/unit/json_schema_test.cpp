@@ -218,6 +218,19 @@ BOOST_AUTO_TEST_CASE(extra_documents_resolve_remote_refs) {
   BOOST_TEST(r.violations[0].schema_location == "http://example.invalid/defs.json#/definitions/id/type");
 }
 
+BOOST_AUTO_TEST_CASE(ids_set_base_uris_and_name_fragments) {
+  auto v = compiled(R"({"$id":"http://example.invalid/root.json",
+                       "properties":{"a":{"$ref":"item.json"},"b":{"$ref":"#positive"}},
+                       "definitions":{"item":{"$id":"item.json","type":"string"},
+                                      "pos":{"$id":"#positive","minimum":0}}})");
+  BOOST_TEST(v.unsupported().empty());
+  auto r = v.validate(json::parse(R"({"a":1,"b":-1})"), {.max_violations = 5});
+  BOOST_TEST_REQUIRE(r.violations.size() == 2u);
+  BOOST_TEST(r.violations[0].schema_location == "#/definitions/item/type");
+  BOOST_TEST(r.violations[1].schema_location == "#/definitions/pos/minimum");
+  BOOST_TEST(v.is_valid(json::parse(R"({"a":"x","b":0})")));
+}
+
 BOOST_AUTO_TEST_CASE(bad_schemas_fail_to_compile_with_a_location) {
   auto e = compile_error(R"({"properties":{"a":{"pattern":"(unclosed"}}})");
   BOOST_TEST(e.kind == schema::error_kind::bad_regex);
