@@ -493,10 +493,10 @@ BOOST_AUTO_TEST_CASE(official_suite_draft7) {
   auto table = [&](std::size_t from, std::size_t to, const char* title) {
     std::ostringstream os;
     file_tally total{"total"};
-    os << title << "\n" << std::left << std::setw(36) << "file" << std::right << std::setw(8) << "passed" << std::setw(8)
+    os << title << "\n" << std::left << std::setw(44) << "file" << std::right << std::setw(8) << "passed" << std::setw(8)
        << "failed" << std::setw(13) << "unsupported" << "\n";
     auto row = [&](const file_tally& t) {
-      os << std::left << std::setw(36) << t.name << std::right << std::setw(8) << t.passed << std::setw(8) << t.failed
+      os << std::left << std::setw(44) << t.name << std::right << std::setw(8) << t.passed << std::setw(8) << t.failed
          << std::setw(13) << t.unsupported << "\n";
     };
     for (std::size_t i = from; i < to; ++i) {
