@@ -42,7 +42,8 @@ enum class error_kind : std::uint8_t {
   invalid_schema,  ///< a keyword's value is not what draft 7 allows (e.g. "minLength": -1)
   bad_regex,       ///< a `pattern` or `patternProperties` key is not a valid regular expression
   unsupported,     ///< compile_options::on_unsupported == fail and an unsupported() entry exists
-  unresolved_ref,  ///< a $ref that cannot be resolved (remote, or a pointer to nothing) was reached
+  unresolved_ref,  ///< evaluation reached a $ref to a document that was not available (a local $ref to
+                   ///< nothing is invalid_schema at compile time)
   ref_cycle,       ///< $refs and in-place applicators form a loop that never descends into the instance
   too_deep,        ///< schema nesting or evaluation depth exceeded its limit
   regex_limit,     ///< a regex match exceeded Boost.Regex's complexity limit
@@ -60,7 +61,8 @@ struct error {
 /// Why a keyword of the schema is not validated.
 enum class unsupported_kind : std::uint8_t {
   unknown_keyword,  ///< not a draft 7 keyword: ignored, as draft 7 says
-  not_validated,    ///< format, contentMediaType, contentEncoding: an annotation only
+  not_validated,    ///< a format or content keyword kept as an annotation (unknown name, idn-*, other
+                    ///< media types, or compile_options::assert_formats off)
   unresolved_ref,   ///< a $ref to a document that is neither this schema nor in compile_options::documents
   beside_ref,       ///< a keyword next to $ref: ignored, as draft 7 says (annotations and definitions are not listed)
 };
@@ -161,7 +163,7 @@ class validator {
   std::shared_ptr<const detail::program> prog_;
 };
 
-/// result<>::value() throws this when it holds an error.
+/// What result<>::value() calls when it holds an error: throws std::invalid_argument naming it.
 [[noreturn]] void throw_exception_from_error(const error& e, const boost::source_location& loc);
 
 }  // namespace openrouter::schema
