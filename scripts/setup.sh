@@ -9,7 +9,7 @@ packages=(
   libssl-dev zlib1g-dev
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libboost-test1.81-dev libboost-program-options1.81-dev
-  json-schema-test-suite
+  json-schema-test-suite python3-jsonschema
 )
 
 # Node.js runs the reference benchmarks (eventsource-parser); any recent node will do, so

@@ -5,10 +5,13 @@
 #include <openrouter/catalog.hpp>
 #include <openrouter/chat_stream.hpp>
 #include <openrouter/client.hpp>
+#include <openrouter/router.hpp>
+#include <openrouter/routing/policy.hpp>
 #include <openrouter/version.hpp>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/json/array.hpp>
+#include <boost/json/parse.hpp>
 #include <boost/json/value_from.hpp>
 #include <boost/program_options.hpp>
 
@@ -18,6 +21,7 @@
 #include <array>
 #include <cmath>
 #include <cstdlib>
+#include <fstream>
 #include <iostream>
 #include <iterator>
 #include <memory>
@@ -262,9 +266,71 @@ int stream_chat(context& ctx, wire::chat_request req) {
   return exit_ok;
 }
 
+// --policy FILE (JSON, see routing::policy_from_json), with --model and --fallback naming the
+// candidates when given. nullopt when the request is not routed.
+std::optional<routing::policy> routing_policy(const po::variables_map& vm) {
+  std::vector<std::string> fallbacks = list_option(vm, "fallback");
+  if (!vm.count("policy") && fallbacks.empty()) return std::nullopt;
+  routing::policy p;
+  if (vm.count("policy")) {
+    const std::string file = vm["policy"].as<std::string>();
+    std::ifstream in(file, std::ios::binary);
+    if (!in) throw usage_error("cannot read the policy file " + file);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    boost::system::error_code ec;
+    json::value v = json::parse(text, ec);
+    if (ec) throw usage_error("policy file " + file + ": not JSON (" + ec.message() + ")");
+    std::string what;
+    p = routing::policy_from_json(v, ec, what);
+    if (ec) throw usage_error("policy file " + file + ": " + what);
+    if (p.max_attempts == 0 || p.max_attempts_per_model == 0)
+      throw usage_error("policy file " + file + ": max_attempts and max_attempts_per_model must be at least 1");
+  }
+  if (vm.count("model")) {
+    p.models = {vm["model"].as<std::string>()};
+    p.models.insert(p.models.end(), fallbacks.begin(), fallbacks.end());
+  } else if (!fallbacks.empty()) {
+    throw usage_error("--fallback needs --model (the first candidate)");
+  }
+  return p;
+}
+
+// One line on stderr when the answer took more than one attempt: what happened on the way.
+void print_route(const request_record& r) {
+  if (r.attempts.size() < 2) return;
+  std::string line = "routed:";
+  for (const auto& a : r.attempts) {
+    line += " " + a.model + " (";
+    if (!a.ec) line += "ok";
+    else line += (a.http_status ? std::to_string(a.http_status) + " " : std::string()) + std::string(routing::to_string(a.cls));
+    line += ")";
+    if (&a != &r.attempts.back()) line += " ->";
+  }
+  error_line(line);
+}
+
+int routed_chat(context& ctx, wire::chat_request req, routing::policy p) {
+  std::optional<request_record> record;
+  router r(*ctx.cli, std::move(p), router_hooks{{}, [&](const request_record& rec) { record = rec; }});
+  auto res = ctx.call<wire::chat_response>(
+      [&](client&, diagnostics& d, auto h) { r.async_chat(std::move(req), d, std::move(h)); });
+  if (record) print_route(*record);
+  if (!res) return exit_failure;
+  if (ctx.json_output()) {
+    print_json_of(*res);
+  } else {
+    std::string text = res->text();
+    std::cout << text;
+    if (text.empty() || text.back() != '\n') std::cout << '\n';
+  }
+  return exit_ok;
+}
+
 int run_chat(context& ctx) {
   const auto& vm = ctx.vm;
-  if (!vm.count("model")) throw usage_error("chat needs --model (e.g. --model openai/gpt-4o-mini)");
+  std::optional<routing::policy> policy = routing_policy(vm);
+  if (!vm.count("model") && !(policy && !policy->models.empty()))
+    throw usage_error("chat needs --model (e.g. --model openai/gpt-4o-mini), or a --policy with models");
   std::string prompt;
   if (vm.count("prompt")) {
     for (const auto& part : vm["prompt"].as<std::vector<std::string>>()) prompt += (prompt.empty() ? "" : " ") + part;
@@ -275,7 +341,7 @@ int run_chat(context& ctx) {
   if (prompt.empty()) throw usage_error("chat needs a prompt (an argument, or on standard input)");
 
   wire::chat_request req;
-  req.model = vm["model"].as<std::string>();
+  if (vm.count("model")) req.model = vm["model"].as<std::string>();
   if (vm.count("system")) req.messages.push_back(wire::message::system(vm["system"].as<std::string>()));
   req.messages.push_back(wire::message::user(std::move(prompt)));
   if (vm.count("max-tokens")) {
@@ -288,7 +354,12 @@ int run_chat(context& ctx) {
     if (!std::isfinite(t) || t < 0 || t > 2) throw usage_error("--temperature must be between 0 and 2");
     req.temperature = t;
   }
-  if (vm.count("stream") && vm["stream"].as<bool>()) return stream_chat(ctx, std::move(req));
+  const bool stream = vm.count("stream") && vm["stream"].as<bool>();
+  if (policy) {
+    if (stream) throw usage_error("--stream does not combine with --fallback or --policy yet");
+    return routed_chat(ctx, std::move(req), std::move(*policy));
+  }
+  if (stream) return stream_chat(ctx, std::move(req));
   auto res = ctx.call<wire::chat_response>(
       [&](client& c, diagnostics& d, auto h) { c.async_chat(std::move(req), d, std::move(h)); });
   if (!res) return exit_failure;
@@ -372,11 +443,14 @@ const std::array<command, 6> commands{{
        json_option(o, "print the key information as JSON");
      },
      run_key},
-    {"chat", "--model M [--system TEXT] [--max-tokens N] [--temperature T] [--stream] [--json] PROMPT...",
+    {"chat", "--model M [--fallback M2,M3] [--policy FILE] [--system TEXT] [--max-tokens N] [--temperature T] [--stream] [--json] PROMPT...",
      "Send a prompt, print the reply",
      "Sends one chat completion and prints the assistant's text; with --stream the text is printed\n"
      "as it arrives, and a stream that fails or ends early prints its error after the partial text\n"
-     "and exits 1. Words of PROMPT are joined by spaces; without PROMPT, standard input is the prompt.",
+     "and exits 1. Words of PROMPT are joined by spaces; without PROMPT, standard input is the prompt.\n"
+     "With --fallback or --policy the request is routed: transient failures are retried with\n"
+     "backoff, then the next model is tried, under one deadline; a line on stderr shows the route\n"
+     "when it took more than one attempt.",
      true,
      [](po::options_description& o, po::options_description& hidden, po::positional_options_description& p) {
        o.add_options()
@@ -384,7 +458,11 @@ const std::array<command, 6> commands{{
            ("system", po::value<std::string>()->value_name("TEXT"), "system prompt")
            ("max-tokens", po::value<std::int64_t>()->value_name("N"), "upper bound on generated tokens")
            ("temperature", po::value<double>()->value_name("T"), "sampling temperature (0 to 2)")
-           ("stream", po::bool_switch(), "print the reply as it arrives (server-sent events)");
+           ("stream", po::bool_switch(), "print the reply as it arrives (server-sent events)")
+           ("fallback", po::value<std::vector<std::string>>()->composing()->value_name("M2,M3"),
+            "models to fall back to, in order, after --model")
+           ("policy", po::value<std::string>()->value_name("FILE"),
+            "routing policy (JSON: models, attempts, deadlines, backoff, breaker, retry budget)");
        json_option(o, "print the whole response as JSON (with --stream: the accumulated response)");
        hidden.add_options()("prompt", po::value<std::vector<std::string>>());
        p.add("prompt", -1);

@@ -457,6 +457,45 @@ BOOST_AUTO_TEST_CASE(chat_stream_failures_exit_1_after_the_partial_text) {
   BOOST_TEST(slow.err.find("deadline") != std::string::npos, slow);
 }
 
+BOOST_AUTO_TEST_CASE(chat_with_fallback_routes_and_shows_the_route) {
+  cli_fixture f;
+  auto r = f.cli({"chat", "--model", "fault/503", "--fallback", "openai/gpt-4o-mini", "echo: routed reply"});
+  BOOST_TEST_REQUIRE(r.code == 0, r);
+  BOOST_TEST(r.out == "routed reply\n");
+  // One stderr line: the route (503 on the primary, retried up to the default 3 attempts per
+  // model, then the fallback answered).
+  BOOST_TEST(lines(r.err).size() == 1u, r);
+  BOOST_TEST(r.err.find("routed: fault/503 (503 overloaded) -> fault/503 (503 overloaded) -> fault/503 (503 overloaded) -> "
+                        "openai/gpt-4o-mini (ok)") !=
+                 std::string::npos,
+             r);
+
+  // A policy file: the candidates come from it, and an override turns the 503 into "next model".
+  auto policy = f.dir.write("policy.json", R"({"models": ["fault/503", "openai/gpt-4o-mini"],
+      "backoff": {"initial_ms": 10}, "overrides": {"service_unavailable": "next_model"}})");
+  auto pr = f.cli({"chat", "--policy", policy.string(), "--json", "echo: by policy"});
+  BOOST_TEST_REQUIRE(pr.code == 0, pr);
+  auto res = decode<wire::chat_response>(json::parse(pr.out));
+  BOOST_TEST(res.text() == "by policy");
+  BOOST_TEST(res.model == "openai/gpt-4o-mini");
+  BOOST_TEST(pr.err.find("fault/503 (503 overloaded) -> openai/gpt-4o-mini (ok)") != std::string::npos, pr);
+
+  // Every candidate failing: the last error, exit 1.
+  auto all = f.cli({"chat", "--model", "fault/401", "--fallback", "fault/503", "x"});
+  BOOST_TEST(all.code == 1, all);
+  BOOST_TEST(all.err.find("401") != std::string::npos, all);
+  BOOST_TEST(all.out.empty(), all);
+
+  // Usage errors: exit 2, the key named.
+  auto bad = f.dir.write("bad.json", R"({"backoff": {"initial": 5}})");
+  auto b = f.cli({"chat", "--policy", bad.string(), "--model", "m", "x"});
+  BOOST_TEST(b.code == 2, b);
+  BOOST_TEST(b.err.find("$.backoff.initial") != std::string::npos, b);
+  BOOST_TEST(f.cli({"chat", "--fallback", "a/b", "x"}).code == 2);
+  BOOST_TEST(f.cli({"chat", "--stream", "--model", "a/b", "--fallback", "c/d", "x"}).code == 2);
+  BOOST_TEST(f.cli({"chat", "--policy", (f.dir.path / "missing.json").string(), "--model", "a/b", "x"}).code == 2);
+}
+
 BOOST_AUTO_TEST_CASE(attribution_flags_and_environment) {
   cli_fixture f;
   auto r = f.cli({"chat", "--app-name", "CLI Test", "--site-url", "https://cli.example", "--model",
