@@ -62,6 +62,7 @@ enum class errc {
   no_content,             ///< a response that carries no content where some was required
   // --- routing (router) -------------------------------------------------------------------
   attempt_timeout,        ///< one attempt exceeded the routing policy's attempt_timeout
+  budget_exhausted,       ///< the routing policy's spend budget (per router or per request) is spent
 };
 
 const boost::system::error_category& category() noexcept;

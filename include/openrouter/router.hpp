@@ -45,7 +45,8 @@ struct request_record {
   std::string reason;  ///< why the router stopped: "success", "stop", "attempts", "deadline", ...
   std::chrono::steady_clock::duration latency{};
   std::optional<std::int64_t> prompt_tokens, completion_tokens;
-  std::optional<double> cost;  ///< usage.cost (USD)
+  std::optional<double> cost;  ///< usage.cost (USD) of the answer
+  double spent = 0;            ///< USD reported by all of the request's attempts
   std::string generation_id;
   bool fallback = false;  ///< an attempt went to another model than the first candidate
 };
@@ -78,6 +79,8 @@ class router {
 
   const routing::policy& policy() const noexcept;
   routing::health& health() noexcept;
+  /// USD spent so far through this router (sum of usage.cost of every attempt that reported one).
+  double spent() const noexcept;
 
   struct impl;
 

@@ -52,6 +52,7 @@ class category_impl final : public boost::system::error_category {
       case errc::generation_pending: return "generation not available yet";
       case errc::no_content: return "response carries no content";
       case errc::attempt_timeout: return "attempt exceeded the routing policy's attempt timeout";
+      case errc::budget_exhausted: return "spend budget exhausted";
     }
     return "unknown openrouter error";
   }
@@ -118,6 +119,7 @@ std::string_view name(errc e) noexcept {
     case errc::generation_pending: return "generation_pending";
     case errc::no_content: return "no_content";
     case errc::attempt_timeout: return "attempt_timeout";
+    case errc::budget_exhausted: return "budget_exhausted";
   }
   return "unknown";
 }

@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <atomic>
 #include <iterator>
+#include <mutex>
 #include <stdexcept>
 #include <variant>
 
@@ -28,6 +29,17 @@ struct router::impl {
   const router_hooks hooks;
   routing::health health;
   std::atomic<std::uint64_t> seed;
+  std::mutex spend_mutex;
+  double spent = 0;
+
+  bool budget_left() {
+    std::lock_guard lock(spend_mutex);
+    return policy.max_cost_usd <= 0 || spent < policy.max_cost_usd;
+  }
+  void spend(double usd) {
+    std::lock_guard lock(spend_mutex);
+    spent += usd;
+  }
 };
 
 namespace {
@@ -53,7 +65,16 @@ asio::awaitable<result<wire::chat_response>> route_chat(std::shared_ptr<router::
   wire::chat_response res;
   error_code final_ec;
   std::string reason;
+  double request_spent = 0;
   while (true) {
+    // Spend caps: checked before every attempt (an answer already received is never dropped).
+    const bool answered = !plan.attempts().empty() && !plan.attempts().back().ec;
+    if ((!answered && !im->budget_left()) ||
+        (!answered && im->policy.max_request_cost_usd > 0 && request_spent >= im->policy.max_request_cost_usd)) {
+      final_ec = make_error_code(errc::budget_exhausted);
+      reason = im->budget_left() ? "request budget spent" : "router budget spent";
+      break;
+    }
     routing::planner::decision d = plan.next(clock_type::now());
     if (d.what == kind::give_up) {
       final_ec = d.ec;
@@ -94,12 +115,17 @@ asio::awaitable<result<wire::chat_response>> route_chat(std::shared_ptr<router::
         res = {};
       }
     }
+    if (res.usage && res.usage->cost && *res.usage->cost > 0) {
+      request_spent += *res.usage->cost;
+      im->spend(*res.usage->cost);
+    }
     plan.on_outcome(clock_type::now(), ec, ad);
     if (im->hooks.on_attempt) im->hooks.on_attempt(plan.attempts().back());
   }
 
   diag = ad;
-  if (plan.attempts().empty() && final_ec) diag.detail = reason;
+  if (final_ec == errc::budget_exhausted) diag.clear();  // not the last attempt's failure
+  if (final_ec && (plan.attempts().empty() || final_ec == errc::budget_exhausted)) diag.detail = reason;
   if (im->hooks.on_request) {
     request_record rec;
     rec.requested_model = candidates.front();
@@ -117,6 +143,7 @@ asio::awaitable<result<wire::chat_response>> route_chat(std::shared_ptr<router::
     }
     rec.generation_id = final_ec ? diag.generation_id : res.id;
     rec.fallback = plan.fell_back();
+    rec.spent = request_spent;
     im->hooks.on_request(rec);
   }
   co_return result<wire::chat_response>{final_ec, std::move(res)};
@@ -135,6 +162,11 @@ router::~router() = default;
 
 const routing::policy& router::policy() const noexcept { return impl_->policy; }
 routing::health& router::health() noexcept { return impl_->health; }
+
+double router::spent() const noexcept {
+  std::lock_guard lock(impl_->spend_mutex);
+  return impl_->spent;
+}
 
 void router::do_chat(wire::chat_request req, diagnostics& diag, handler<wire::chat_response> h) {
   detail::launch_on<wire::chat_response>(asio::make_strand(impl_->cli.get_executor()),

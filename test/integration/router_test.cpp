@@ -176,4 +176,22 @@ BOOST_AUTO_TEST_CASE(records_carry_no_secret) {
   BOOST_TEST(f.diag.summary(ec).find(key) == std::string::npos);
 }
 
+BOOST_AUTO_TEST_CASE(a_spent_budget_refuses_new_requests) {
+  client_fixture f;
+  recorded rec;
+  auto p = fast_policy({"openai/gpt-4o-mini"});
+  p.max_cost_usd = 1e-9;  // any answer spends it
+  openrouter::router r(f.cli, p, rec.hooks(), 7);
+  auto [ec, res] = chat(f, r);
+  BOOST_TEST_REQUIRE(!ec, ec.message());
+  BOOST_REQUIRE(res.usage && res.usage->cost);
+  BOOST_TEST(r.spent() == *res.usage->cost);
+  BOOST_TEST(rec.requests.back().spent == *res.usage->cost);
+  auto [ec2, res2] = chat(f, r);
+  BOOST_TEST((ec2 == errc::budget_exhausted), ec2.message());
+  BOOST_TEST(f.diag.detail == "router budget spent");
+  BOOST_TEST(f.server->stats().requests == 1u);  // refused before anything was sent
+  BOOST_TEST(routing::to_string(rec.requests.back().cls) == "billing");
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -279,6 +279,7 @@ BOOST_AUTO_TEST_CASE(policy_from_json_reads_every_knob) {
     "breaker": {"enabled": false, "window_ms": 20000, "min_requests": 5, "failure_ratio": 0.3, "open_ms": 2000,
                 "max_open_ms": 8000, "half_open_probes": 2},
     "retry_budget": {"enabled": true, "ratio": 0.5, "window_ms": 1000, "min_retries": 3},
+    "max_cost_usd": 2.5, "max_request_cost_usd": 0.01,
     "overrides": {"not_found": "stop", "rate_limited": "next_model"}})");
   boost::system::error_code ec;
   std::string what;
@@ -301,6 +302,8 @@ BOOST_AUTO_TEST_CASE(policy_from_json_reads_every_knob) {
   BOOST_TEST(p.breaker.half_open_probes == 2u);
   BOOST_TEST(p.retry_budget.ratio == 0.5);
   BOOST_TEST(p.retry_budget.min_retries == 3u);
+  BOOST_TEST(p.max_cost_usd == 2.5);
+  BOOST_TEST(p.max_request_cost_usd == 0.01);
   BOOST_TEST_REQUIRE(p.classifier.overrides.size() == 2u);
   BOOST_TEST((p.classifier.overrides[0].first == errc::not_found));
   BOOST_TEST((p.classifier.overrides[1].second == verdict::next_model));

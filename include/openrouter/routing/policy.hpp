@@ -36,6 +36,11 @@ struct policy {
   breaker_options breaker;
   bool use_retry_budget = true;
   retry_budget_options retry_budget;
+  /// Spend caps in USD from usage.cost (zero: none). Once the router has spent max_cost_usd,
+  /// new requests fail with errc::budget_exhausted; a request whose attempts have cost
+  /// max_request_cost_usd makes no further attempt.
+  double max_cost_usd = 0;
+  double max_request_cost_usd = 0;
 };
 
 /// Reads a policy from JSON (every member optional; durations in milliseconds):
@@ -46,6 +51,7 @@ struct policy {
 ///    "breaker": {"enabled": true, "window_ms": 30000, "min_requests": 10, "failure_ratio": 0.5,
 ///                "open_ms": 5000, "max_open_ms": 60000, "half_open_probes": 1},
 ///    "retry_budget": {"enabled": true, "ratio": 0.2, "window_ms": 10000, "min_retries": 10},
+///    "max_cost_usd": 5.0, "max_request_cost_usd": 0.05,
 ///    "overrides": {"not_found": "stop", "rate_limited": "next_model"}}
 /// Unknown keys and wrong types fail with errc::invalid_argument and `what` naming the key.
 policy policy_from_json(const boost::json::value& v, boost::system::error_code& ec, std::string& what);

@@ -104,6 +104,8 @@ classification base(boost::system::error_code ec, const diagnostics& d) {
       return {verdict::stop, error_class::bad_request, {}};
     case errc::http_error:
       return {transient ? verdict::retry_same : verdict::stop, transient ? error_class::server : error_class::other, {}};
+    case errc::budget_exhausted:
+      return {verdict::stop, error_class::billing, {}};
     case errc::generation_pending:
     case errc::no_content:
       return {verdict::stop, error_class::other, {}};

@@ -86,7 +86,7 @@ verdict verdict_of(const json::value& v, const std::string& path) {
 
 // errc names accepted in "overrides": the enumerators' own names.
 errc errc_of(std::string_view name, const std::string& path) {
-  for (int i = static_cast<int>(errc::resolve_failed); i <= static_cast<int>(errc::attempt_timeout); ++i) {
+  for (int i = static_cast<int>(errc::resolve_failed); i <= static_cast<int>(errc::budget_exhausted); ++i) {
     auto e = static_cast<errc>(i);
     if (openrouter::name(e) == name) return e;
   }
@@ -118,6 +118,10 @@ policy policy_from_json(const json::value& v, boost::system::error_code& ec, std
         p.deadline = millis(x, path);
       } else if (k == "attempt_timeout_ms") {
         p.attempt_timeout = millis(x, path);
+      } else if (k == "max_cost_usd") {
+        p.max_cost_usd = non_negative(x, path);
+      } else if (k == "max_request_cost_usd") {
+        p.max_request_cost_usd = non_negative(x, path);
       } else if (k == "backoff") {
         reader(object(x, path), path).each([&](std::string_view bk, const json::value& y, const std::string& bp) {
           if (bk == "initial_ms") p.backoff.initial = millis(y, bp);
