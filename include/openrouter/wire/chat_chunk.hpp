@@ -1,8 +1,9 @@
 #pragma once
 // One streamed chunk of POST /chat/completions with stream:true (spec ChatStreamChunk, reference
-// §4.2): the JSON of one SSE `data:` event. Decoding happens once per event, so parse() and
-// parse_chat_chunk() build the intermediate JSON tree in a stack-backed arena: the only heap
-// allocations are the decoded chunk's own members.
+// §4.2): the JSON of one SSE `data:` event. Decoding happens once per event: parse_chat_chunk()
+// decodes the common chunk shape (text deltas) without an intermediate JSON tree, straight into
+// the caller's chunk, reusing its capacity; other chunks, like parse(), go through a JSON tree in a
+// stack-backed arena. Either way the result is the same.
 //
 // Remember: `choices` may be empty (usage chunk, debug chunk); usage comes once, in the last chunk
 // before [DONE]; a mid-stream failure is a chunk with a top-level `error` and
@@ -82,7 +83,8 @@ struct chat_chunk {
 };
 OPENROUTER_WIRE_JSON_CONVERSIONS(chat_chunk);
 
-/// Decodes one SSE data payload into `out` (replacing its contents). Fails with a decode_errc
+/// Decodes one SSE data payload into `out` (replacing its contents). Reuse `out` across the
+/// chunks of a stream: text chunks then decode without heap allocations. Fails with a decode_errc
 /// value; use parse(json, out, decode_error&) to also learn which field was wrong.
 void parse_chat_chunk(std::string_view json, chat_chunk& out, boost::system::error_code& ec);
 

@@ -1,3 +1,4 @@
+#include "chat_chunk_fast.hpp"
 #include "codecs.hpp"
 
 namespace openrouter::wire {
@@ -56,10 +57,20 @@ OPENROUTER_WIRE_DEFINE_CONVERSIONS(chunk_delta, chunk_delta_fields)
 OPENROUTER_WIRE_DEFINE_CONVERSIONS(chunk_choice, chunk_choice_fields)
 OPENROUTER_WIRE_DEFINE_CONVERSIONS(chat_chunk, chat_chunk_fields)
 
-void parse_chat_chunk(std::string_view json, chat_chunk& out, boost::system::error_code& ec) {
+void detail::parse_chat_chunk_dom(std::string_view json, chat_chunk& out, boost::system::error_code& ec) {
   decode_error err;
   detail::parse(json, out, err);
   ec = err.code;
+}
+
+// The SAX fast path takes the common chunk shape without a DOM and reusing `out`'s capacity; the
+// DOM decoder takes everything else (and defines the result and the error).
+void parse_chat_chunk(std::string_view json, chat_chunk& out, boost::system::error_code& ec) {
+  if (detail::parse_chat_chunk_fast(json, out)) {
+    ec = {};
+    return;
+  }
+  detail::parse_chat_chunk_dom(json, out, ec);
 }
 
 }  // namespace openrouter::wire

@@ -1,0 +1,21 @@
+#pragma once
+// The two decoders behind parse_chat_chunk() (private; the differential tests call each alone).
+#include <openrouter/wire/chat_chunk.hpp>
+
+#include <boost/system/error_code.hpp>
+
+#include <string_view>
+
+namespace openrouter::wire::detail {
+
+/// SAX decode of the shape nearly every streamed chunk has, straight into `out`, reusing the
+/// capacity of its strings, vectors and `extra` objects. Returns false for anything it does not
+/// model exactly (usage, error, tool calls, unknown or duplicate keys, unexpected kinds, invalid
+/// JSON...): `out` is then half-written and the caller must run parse_chat_chunk_dom().
+bool parse_chat_chunk_fast(std::string_view json, chat_chunk& out);
+
+/// The reference decoder (Boost.JSON DOM + the field-tuple codec): it defines the semantics and
+/// reports the errors. Resets `out` first.
+void parse_chat_chunk_dom(std::string_view json, chat_chunk& out, boost::system::error_code& ec);
+
+}  // namespace openrouter::wire::detail
