@@ -347,6 +347,8 @@ struct differential {
     if (fast) {
       ++fast_hits;
       expect(!ref_ec && dump(fast_out) == want, text, "fast path alone, fresh", dump(fast_out), want);
+      // else parse_chat_chunk would skip the fast path for the rest of the stream
+      expect(!detail::holds_dom_only_content(fast_out), text, "fast result flagged as DOM-only", dump(fast_out), "");
     }
     for (std::size_t i = 0; i < dirty.size(); ++i) {
       chat_chunk c = dirty[i];
@@ -443,6 +445,29 @@ BOOST_AUTO_TEST_CASE(reuse_keeps_capacity) {
     if (content->size() <= capacity) BOOST_TEST(content->data() == data);
   }
   BOOST_TEST(c.choices[0].extra.size() == 3u);
+}
+
+BOOST_AUTO_TEST_CASE(fast_path_resumes_after_a_run_of_dom_chunks) {
+  // parse_chat_chunk skips the fast path right after a chunk that needed the DOM decoder (which
+  // rebuilds every member); the following common chunk must take it again (keeps the buffers)
+  const auto tools = data_events(test::transcripts::tools);
+  const auto common = bench_chunks();
+  chat_chunk c;
+  error_code ec;
+  parse_chat_chunk(tools[1], c, ec);
+  BOOST_TEST_REQUIRE(!ec);
+  BOOST_TEST(detail::holds_dom_only_content(c));
+  parse_chat_chunk(common[0], c, ec);
+  BOOST_TEST_REQUIRE(!ec);
+  BOOST_TEST(!detail::holds_dom_only_content(c));
+  for (std::size_t i = 1; i < 5; ++i) {
+    const char* const id = c.id.data();
+    const std::string* const content = &*c.choices.at(0).delta.content;
+    parse_chat_chunk(common[i], c, ec);
+    BOOST_TEST_REQUIRE(!ec);
+    BOOST_TEST(c.id.data() == id);
+    BOOST_TEST(&*c.choices.at(0).delta.content == content);
+  }
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -64,9 +64,12 @@ void detail::parse_chat_chunk_dom(std::string_view json, chat_chunk& out, boost:
 }
 
 // The SAX fast path takes the common chunk shape without a DOM and reusing `out`'s capacity; the
-// DOM decoder takes everything else (and defines the result and the error).
+// DOM decoder takes everything else (and defines the result and the error). A chunk the fast path
+// gives up on costs its partial parse on top of the DOM decode (+12-38% measured), and a stream's
+// chunks come in runs of one shape (tool-call fragments, reasoning details): so when the reused
+// `out` shows that the previous chunk needed the DOM decoder, this one goes there directly.
 void parse_chat_chunk(std::string_view json, chat_chunk& out, boost::system::error_code& ec) {
-  if (detail::parse_chat_chunk_fast(json, out)) {
+  if (!detail::holds_dom_only_content(out) && detail::parse_chat_chunk_fast(json, out)) {
     ec = {};
     return;
   }

@@ -400,6 +400,31 @@ class chunk_handler {
 
 }  // namespace
 
+namespace {
+
+// The fast path only ever stores null and "" in `extra`.
+bool has_valued_extra(const json::object& extra) noexcept {
+  for (const json::key_value_pair& kv : extra) {
+    const json::value& v = kv.value();
+    if (!v.is_null() && !(v.is_string() && v.get_string().empty())) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+bool holds_dom_only_content(const chat_chunk& c) noexcept {
+  if (c.usage || c.error || !c.openrouter_metadata.is_null() || !c.debug.is_null() || has_valued_extra(c.extra))
+    return true;
+  for (const chunk_choice& ch : c.choices) {
+    const chunk_delta& d = ch.delta;
+    if (!ch.logprobs.is_null() || has_valued_extra(ch.extra) || !d.tool_calls.empty() || !d.images.empty() ||
+        !d.reasoning_details.is_null() || !d.audio.is_null() || !d.annotations.is_null() || has_valued_extra(d.extra))
+      return true;
+  }
+  return false;
+}
+
 bool parse_chat_chunk_fast(std::string_view json, chat_chunk& out) {
   json::basic_parser<chunk_handler> p(json::parse_options{}, out);
   error_code ec;

@@ -14,6 +14,10 @@ namespace openrouter::wire::detail {
 /// JSON...): `out` is then half-written and the caller must run parse_chat_chunk_dom().
 bool parse_chat_chunk_fast(std::string_view json, chat_chunk& out);
 
+/// Whether `c` holds what only the DOM decoder produces (tool calls, usage, an error, reasoning
+/// details, unknown keys with values...). Never true after a fast decode.
+bool holds_dom_only_content(const chat_chunk& c) noexcept;
+
 /// The reference decoder (Boost.JSON DOM + the field-tuple codec): it defines the semantics and
 /// reports the errors. Resets `out` first.
 void parse_chat_chunk_dom(std::string_view json, chat_chunk& out, boost::system::error_code& ec);
