@@ -84,8 +84,9 @@ struct chat_chunk {
 OPENROUTER_WIRE_JSON_CONVERSIONS(chat_chunk);
 
 /// Decodes one SSE data payload into `out` (replacing its contents). Reuse `out` across the
-/// chunks of a stream: text chunks then decode without heap allocations. Fails with a decode_errc
-/// value; use parse(json, out, decode_error&) to also learn which field was wrong.
+/// chunks of a stream: once its buffers have grown, text chunks decode without heap allocations
+/// (and a run of chunks the fast path cannot take goes straight to the JSON tree). Fails with a
+/// decode_errc value; use parse(json, out, decode_error&) to also learn which field was wrong.
 void parse_chat_chunk(std::string_view json, chat_chunk& out, boost::system::error_code& ec);
 
 }  // namespace openrouter::wire
