@@ -414,12 +414,14 @@ bool has_valued_extra(const json::object& extra) noexcept {
 }  // namespace
 
 bool holds_dom_only_content(const chat_chunk& c) noexcept {
-  if (c.usage || c.error || !c.openrouter_metadata.is_null() || !c.debug.is_null() || has_valued_extra(c.extra))
+  if (c.usage || c.error || !c.openrouter_metadata.is_null() || !c.debug.is_null() ||
+      has_valued_extra(c.extra))
     return true;
   for (const chunk_choice& ch : c.choices) {
     const chunk_delta& d = ch.delta;
-    if (!ch.logprobs.is_null() || has_valued_extra(ch.extra) || !d.tool_calls.empty() || !d.images.empty() ||
-        !d.reasoning_details.is_null() || !d.audio.is_null() || !d.annotations.is_null() || has_valued_extra(d.extra))
+    if (!ch.logprobs.is_null() || has_valued_extra(ch.extra) || !d.tool_calls.empty() ||
+        !d.images.empty() || !d.reasoning_details.is_null() || !d.audio.is_null() ||
+        !d.annotations.is_null() || has_valued_extra(d.extra))
       return true;
   }
   return false;
