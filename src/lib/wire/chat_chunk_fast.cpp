@@ -16,7 +16,6 @@
 #include <cstring>
 #include <iterator>
 #include <optional>
-#include <span>
 #include <string>
 
 namespace openrouter::wire::detail {
@@ -38,36 +37,11 @@ enum class slot : std::uint8_t {
   none,
 };
 
-struct key_slot {
-  std::string_view key;
-  slot s;
-};
-
-constexpr key_slot root_keys[] = {
-    {"id", slot::id},           {"object", slot::object},
-    {"created", slot::created}, {"model", slot::model},
-    {"provider", slot::provider}, {"system_fingerprint", slot::system_fingerprint},
-    {"service_tier", slot::service_tier}, {"choices", slot::choices},
-};
-constexpr key_slot choice_keys[] = {
-    {"index", slot::index},
-    {"delta", slot::delta},
-    {"finish_reason", slot::finish_reason},
-    {"native_finish_reason", slot::native_finish_reason},
-    {"logprobs", slot::logprobs},
-};
-constexpr key_slot delta_keys[] = {
-    {"role", slot::role},
-    {"content", slot::content},
-    {"reasoning", slot::reasoning},
-    {"refusal", slot::refusal},
-};
-
 // The JSON key of each slot, in enum order.
 constexpr std::string_view slot_keys[] = {
-    "id",    "object", "created",       "model",                "provider", "system_fingerprint",
-    "service_tier", "choices", "index", "delta", "finish_reason", "native_finish_reason",
-    "logprobs", "role", "content",       "reasoning",            "refusal",
+    "id",           "object",  "created", "model",         "provider",             "system_fingerprint",
+    "service_tier", "choices", "index",   "delta",         "finish_reason",        "native_finish_reason",
+    "logprobs",     "role",    "content", "reasoning",     "refusal",
 };
 static_assert(std::size(slot_keys) == static_cast<std::size_t>(slot::none));
 
@@ -75,9 +49,10 @@ constexpr std::string_view key_of(slot s) noexcept { return slot_keys[static_cas
 
 constexpr std::uint32_t bit(slot s) noexcept { return std::uint32_t{1} << static_cast<unsigned>(s); }
 
-slot find(std::span<const key_slot> table, std::string_view key) noexcept {
-  for (const key_slot& k : table)
-    if (k.key == key) return k.s;
+// The slot of `key` among the keys of one object, [first, last].
+slot find(slot first, slot last, std::string_view key) noexcept {
+  for (auto i = static_cast<std::size_t>(first); i <= static_cast<std::size_t>(last); ++i)
+    if (slot_keys[i] == key) return static_cast<slot>(i);
   return slot::none;
 }
 
@@ -221,15 +196,15 @@ class chunk_handler {
     std::uint32_t* seen = nullptr;
     switch (at_) {
       case level::root:
-        pending_ = find(root_keys, key);
+        pending_ = find(slot::id, slot::choices, key);
         seen = &root_seen_;
         break;
       case level::choice:
-        pending_ = find(choice_keys, key);
+        pending_ = find(slot::index, slot::logprobs, key);
         seen = &choice_seen_;
         break;
       default:
-        pending_ = find(delta_keys, key);
+        pending_ = find(slot::role, slot::refusal, key);
         seen = &delta_seen_;
         break;
     }
