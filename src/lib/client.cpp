@@ -23,7 +23,6 @@
 
 #include <array>
 #include <atomic>
-#include <deque>
 #include <mutex>
 
 namespace openrouter {
@@ -330,7 +329,19 @@ struct chat_stream::state {
   diagnostics* diag = nullptr;
   sse::parser sse;
   stream::accumulator acc;
-  std::deque<wire::chat_chunk> ready;     // decoded, not yet handed out
+  // Decoded chunks not yet handed out: [ready_head, end). A vector, not a deque: a chunk is
+  // larger than a deque block, so a deque would allocate a node per chunk.
+  std::vector<wire::chat_chunk> ready;
+  std::size_t ready_head = 0;
+  bool has_ready() const noexcept { return ready_head < ready.size(); }
+  wire::chat_chunk take_ready() {
+    wire::chat_chunk c = std::move(ready[ready_head++]);
+    if (ready_head == ready.size()) {  // drained: keep the capacity
+      ready.clear();
+      ready_head = 0;
+    }
+    return c;
+  }
   std::optional<error_code> pending;      // terminal outcome, delivered once `ready` is empty
   std::optional<error_code> terminal;     // delivered: every later call gets it again
   bool body_done = false;
@@ -455,9 +466,8 @@ asio::awaitable<result<std::optional<wire::chat_chunk>>> next_op(std::shared_ptr
   } guard{s.busy};
   while (true) {
     if (s.terminal) co_return R{*s.terminal, std::nullopt};
-    if (!s.ready.empty()) {
-      wire::chat_chunk c = std::move(s.ready.front());
-      s.ready.pop_front();
+    if (s.has_ready()) {
+      wire::chat_chunk c = s.take_ready();
       co_return R{error_code{}, std::move(c)};
     }
     if (s.pending) {  // an error outcome: the connection may hold unread bytes
@@ -558,12 +568,11 @@ void chat_stream::do_next(next_handler h) {
   // coroutine: checked on the stream's strand, delivered after a post (never from inside this
   // call) on the handler's executor.
   asio::dispatch(st_->strand, [st = st_, h = std::move(h)]() mutable {
-    if (st->ready.empty() || st->terminal || st->busy.exchange(true)) {
+    if (!st->has_ready() || st->terminal || st->busy.exchange(true)) {
       launch_on<std::optional<wire::chat_chunk>>(st->strand, next_op(st), std::move(h));
       return;
     }
-    std::optional<wire::chat_chunk> c(std::move(st->ready.front()));
-    st->ready.pop_front();
+    std::optional<wire::chat_chunk> c(st->take_ready());
     auto strand = st->strand;
     asio::post(strand, [st = std::move(st), h = std::move(h), c = std::move(c)]() mutable {
       st->busy.store(false);
