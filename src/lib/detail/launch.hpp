@@ -10,6 +10,8 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/strand.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/system/system_error.hpp>
 #include <boost/system/error_code.hpp>
 
 #include <exception>
@@ -32,16 +34,33 @@ void complete(handler<T> h, const boost::asio::any_io_executor& fallback, boost:
   });
 }
 
-/// Runs `op` on `strand`; `failure` is what the handler gets if the coroutine throws (only
-/// bad_alloc-class failures can).
+/// Runs `op` with cancellation observed only through the results of the operations it awaits
+/// (which the facades all check): Asio's default would throw from the next co_await after a
+/// cancellation, unwinding an operation in the middle of its clean-up.
+template <class T>
+boost::asio::awaitable<result<T>> without_cancellation_throws(boost::asio::awaitable<result<T>> op) {
+  co_await boost::asio::this_coro::throw_if_cancelled(false);
+  co_return co_await std::move(op);
+}
+
+/// Runs `op` on `strand`; `failure` is what the handler gets if the coroutine throws anything
+/// but a system_error (only bad_alloc-class failures can).
 template <class T>
 void launch_on(boost::asio::strand<boost::asio::any_io_executor> strand, boost::asio::awaitable<result<T>> op,
                handler<T> h, boost::system::error_code failure) {
   auto slot = boost::asio::get_associated_cancellation_slot(h);
-  boost::asio::co_spawn(strand, std::move(op),
+  boost::asio::co_spawn(strand, without_cancellation_throws<T>(std::move(op)),
                         boost::asio::bind_cancellation_slot(
                             slot, [h = std::move(h), strand, failure](std::exception_ptr e, result<T> r) mutable {
-                              if (e) r = {failure, T{}};
+                              if (e) {
+                                r = {failure, T{}};
+                                try {
+                                  std::rethrow_exception(e);
+                                } catch (const boost::system::system_error& se) {
+                                  r.first = se.code();
+                                } catch (...) {
+                                }
+                              }
                               complete<T>(std::move(h), strand, r.first, std::move(r.second));
                             }));
 }
