@@ -309,6 +309,17 @@ void print_route(const request_record& r) {
   error_line(line);
 }
 
+// A non-streamed answer: the whole response as JSON, or its text on one line or more.
+void print_reply(const context& ctx, const wire::chat_response& res) {
+  if (ctx.json_output()) {
+    print_json_of(res);
+    return;
+  }
+  std::string text = res.text();
+  std::cout << text;
+  if (text.empty() || text.back() != '\n') std::cout << '\n';
+}
+
 int routed_chat(context& ctx, wire::chat_request req, routing::policy p) {
   std::optional<request_record> record;
   router r(*ctx.cli, std::move(p), router_hooks{{}, [&](const request_record& rec) { record = rec; }});
@@ -316,13 +327,7 @@ int routed_chat(context& ctx, wire::chat_request req, routing::policy p) {
       [&](client&, diagnostics& d, auto h) { r.async_chat(std::move(req), d, std::move(h)); });
   if (record) print_route(*record);
   if (!res) return exit_failure;
-  if (ctx.json_output()) {
-    print_json_of(*res);
-  } else {
-    std::string text = res->text();
-    std::cout << text;
-    if (text.empty() || text.back() != '\n') std::cout << '\n';
-  }
+  print_reply(ctx, *res);
   return exit_ok;
 }
 
@@ -363,13 +368,7 @@ int run_chat(context& ctx) {
   auto res = ctx.call<wire::chat_response>(
       [&](client& c, diagnostics& d, auto h) { c.async_chat(std::move(req), d, std::move(h)); });
   if (!res) return exit_failure;
-  if (ctx.json_output()) {
-    print_json_of(*res);
-  } else {
-    std::string text = res->text();
-    std::cout << text;
-    if (text.empty() || text.back() != '\n') std::cout << '\n';
-  }
+  print_reply(ctx, *res);
   return exit_ok;
 }
 

@@ -1,5 +1,7 @@
 #include "openapi_check.hpp"
 
+#include "schema/json_util.hpp"  // src/lib: the type names of JSON Schema
+
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
@@ -31,19 +33,9 @@ const json::array& array_or_empty(const json::object& s, std::string_view key) {
   return v && v->is_array() ? v->get_array() : empty;
 }
 
-std::string type_of(const json::value& v) {
-  switch (v.kind()) {
-    case json::kind::null: return "null";
-    case json::kind::bool_: return "boolean";
-    case json::kind::int64:
-    case json::kind::uint64: return "integer";
-    case json::kind::double_: return "number";
-    case json::kind::string: return "string";
-    case json::kind::array: return "array";
-    case json::kind::object: return "object";
-  }
-  return "unknown";
-}
+// The JSON Schema type name of a value ("integer" for any whole number), as the schema
+// validator names it.
+std::string type_of(const json::value& v) { return openrouter::schema::detail::type_name(v); }
 
 bool has_type(const json::value& v, std::string_view type) {
   if (type == "number") return v.is_number();
