@@ -28,6 +28,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -104,9 +105,9 @@ int delivery(int argc, char** argv) {
     return 2;
   }
   routing::policy p;
-  p.models = {"bench/model-a", "bench/model-b", "bench/model-c"};
+  p.models = {"openai/gpt-4o-mini", "anthropic/claude-3.5-haiku", "meta-llama/llama-3.3-70b-instruct"};
   if (which == "retry_same_twice") {
-    p.models = {"bench/model-a"};
+    p.models = {"openai/gpt-4o-mini"};
     p.max_attempts = p.max_attempts_per_model = 3;
     p.use_breakers = p.use_retry_budget = false;
     p.backoff.initial = std::chrono::milliseconds(500);
@@ -120,7 +121,7 @@ int delivery(int argc, char** argv) {
     p.breaker.half_open_probes = 1u << 30;  // no probing: fully open again after the cool-down
     p.max_attempts_per_model = 1;
   } else if (which == "healthy_only") {
-    p.models = {"bench/model-c"};
+    p.models = {"meta-llama/llama-3.3-70b-instruct"};
   } else if (which != "default") {
     std::fprintf(stderr, "route_bench delivery: unknown --policy %s\n", which.c_str());
     return 2;
@@ -134,9 +135,12 @@ int delivery(int argc, char** argv) {
   cfg.pool.max_connections = cfg.pool.max_per_origin = static_cast<std::size_t>(concurrency);
   openrouter::client cli(ioc.get_executor(), cfg);
   std::uint64_t fallbacks = 0, attempts = 0;
+  std::map<std::string, std::uint64_t> failures;  // "reason: error" of the requests that failed
   openrouter::router r(cli, p, {{}, [&](const openrouter::request_record& rec) {
                                  attempts += rec.attempts.size();
                                  fallbacks += rec.fallback ? 1 : 0;
+                                 if (rec.ec) ++failures[rec.reason + ": " + std::string(openrouter::name(
+                                                                        static_cast<openrouter::errc>(rec.ec.value())))];
                                }},
                        42);
   openrouter::wire::chat_request req;
@@ -168,12 +172,15 @@ int delivery(int argc, char** argv) {
   auto pct = [&](double q) {
     return latency_ms.empty() ? 0.0 : latency_ms[static_cast<std::size_t>(q * static_cast<double>(latency_ms.size() - 1))];
   };
+  std::string failure_list;
+  for (const auto& [k, n] : failures)
+    failure_list += (failure_list.empty() ? "\"" : ",\"") + k + "\":" + std::to_string(n);
   std::printf(
       "{\"bench\":\"route_delivery\",\"policy\":\"%s\",\"requests\":%d,\"concurrency\":%d,\"delivered\":%d,"
       "\"delivered_share\":%.4f,\"p50_ms\":%.1f,\"p99_ms\":%.1f,\"attempts_per_request\":%.2f,\"fallbacks\":%llu,"
-      "\"wall_s\":%.1f}\n",
+      "\"wall_s\":%.1f,\"failures\":{%s}}\n",
       which.c_str(), requests, concurrency, ok, static_cast<double>(ok) / done, pct(0.5), pct(0.99),
-      static_cast<double>(attempts) / done, static_cast<unsigned long long>(fallbacks), wall);
+      static_cast<double>(attempts) / done, static_cast<unsigned long long>(fallbacks), wall, failure_list.c_str());
   return 0;
 }
 

@@ -110,14 +110,27 @@ BOOST_AUTO_TEST_CASE(retries_exhausted_for_a_model_move_to_the_next) {
 }
 
 BOOST_AUTO_TEST_CASE(retry_after_is_waited_for_under_the_cap_and_skipped_over_it) {
-  driver d(two_models());
+  // The last candidate: Retry-After is waited for up to the cap (5 s here), not beyond.
+  auto single = two_models();
+  single.models = {"a/primary"};
+  driver d(single);
   d.attempt("a/primary", err(errc::rate_limited), status(429, 2000ms));
   d.wait(2000ms);  // Retry-After beats the 100 ms backoff
-  d.attempt("a/primary", err(errc::rate_limited), status(429, 30000ms));  // over the 5 s cap
-  d.attempt("b/fallback", {});
-  BOOST_TEST(!d.give_up().ec);
-  // The 30 s Retry-After cooled model A down for everyone.
+  d.attempt("a/primary", err(errc::rate_limited), status(429, 30000ms));  // over the cap
+  auto g = d.give_up();
+  BOOST_TEST((g.ec == errc::rate_limited));
+  BOOST_TEST(g.reason == "candidates exhausted");
+  // The 30 s Retry-After cooled model A down for every request of the router.
   BOOST_TEST(to_string(d.h.state("a/primary", d.now + 20s)) == "open");
+
+  // With a candidate left, only a short Retry-After (fallback_over, 1 s by default) is waited
+  // for; a longer one moves on at once.
+  driver e(two_models());
+  e.attempt("a/primary", err(errc::rate_limited), status(429, 500ms));
+  e.wait(500ms);
+  e.attempt("a/primary", err(errc::rate_limited), status(429, 2000ms));
+  e.attempt("b/fallback", {});
+  BOOST_TEST(!e.give_up().ec);
 }
 
 BOOST_AUTO_TEST_CASE(model_specific_errors_fall_back_at_once_and_caller_errors_stop) {
@@ -261,6 +274,24 @@ BOOST_AUTO_TEST_CASE(the_retry_budget_stops_retry_storms) {
   BOOST_TEST(attempts <= 110u);
 }
 
+BOOST_AUTO_TEST_CASE(the_retry_budget_covers_same_model_retries_not_fallbacks) {
+  auto p = two_models();
+  p.retry_budget.ratio = 0;
+  p.retry_budget.min_retries = 0;  // no retry at all
+  driver d(p);
+  d.attempt("a/primary", err(errc::not_found), status(404));
+  d.attempt("b/fallback", {});  // a fallback is not a retry
+  BOOST_TEST(!d.give_up().ec);
+  driver e(p);
+  e.attempt("a/primary", err(errc::server_error), status(500));
+  auto w = e.step();
+  BOOST_REQUIRE((w.what == kind::wait));
+  e.now = w.until;
+  auto g = e.give_up();  // the same model again would be a retry: refused
+  BOOST_TEST(g.reason == "retry budget exhausted");
+  BOOST_TEST((g.ec == errc::server_error));
+}
+
 BOOST_AUTO_TEST_CASE(the_callers_cancellation_stops_and_does_not_count_against_the_model) {
   auto p = two_models();
   p.breaker.min_requests = 1;
@@ -275,7 +306,8 @@ BOOST_AUTO_TEST_CASE(policy_from_json_reads_every_knob) {
   auto v = boost::json::parse(R"({
     "models": ["a/x", "b/y"], "server_side_fallback": true, "max_attempts": 4, "max_attempts_per_model": 2,
     "deadline_ms": 30000, "attempt_timeout_ms": 5000,
-    "backoff": {"initial_ms": 50, "multiplier": 3, "max_ms": 900, "jitter": "equal", "retry_after_cap_ms": 7000},
+    "backoff": {"initial_ms": 50, "multiplier": 3, "max_ms": 900, "jitter": "equal", "retry_after_cap_ms": 7000,
+                "fallback_over_ms": 250},
     "breaker": {"enabled": false, "window_ms": 20000, "min_requests": 5, "failure_ratio": 0.3, "open_ms": 2000,
                 "max_open_ms": 8000, "half_open_probes": 2},
     "retry_budget": {"enabled": true, "ratio": 0.5, "window_ms": 1000, "min_retries": 3},
@@ -296,6 +328,7 @@ BOOST_AUTO_TEST_CASE(policy_from_json_reads_every_knob) {
   BOOST_TEST(p.backoff.max.count() == 900);
   BOOST_TEST((p.backoff.jitter == backoff_policy::jitter_kind::equal));
   BOOST_TEST(p.backoff.retry_after_cap.count() == 7000);
+  BOOST_TEST(p.backoff.fallback_over.count() == 250);
   BOOST_TEST(!p.use_breakers);
   BOOST_TEST(p.breaker.min_requests == 5u);
   BOOST_TEST(p.breaker.failure_ratio == 0.3);

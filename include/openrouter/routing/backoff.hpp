@@ -18,6 +18,10 @@ struct backoff_policy {
   /// Retry-After up to this long is waited for; a longer one skips to the next candidate (the
   /// model is cooled down for that long instead).
   std::chrono::milliseconds retry_after_cap{std::chrono::seconds(20)};
+  /// While another candidate is left, a Retry-After longer than this moves on to it at once
+  /// instead of waiting (a rate-limited model should not hold a request a healthy one could
+  /// serve); the cap above applies to the last candidate.
+  std::chrono::milliseconds fallback_over{std::chrono::seconds(1)};
 };
 
 /// The wait before retry number `retry` (1 = the first retry) with `u` in [0, 1).

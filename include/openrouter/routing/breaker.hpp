@@ -23,8 +23,10 @@ namespace openrouter::routing {
 struct breaker_options {
   std::chrono::milliseconds window{std::chrono::seconds(30)};
   std::size_t buckets = 10;
-  std::uint32_t min_requests = 10;
-  double failure_ratio = 0.5;
+  /// Both high enough that a model failing 30% of the time (which retries handle well) does not
+  /// trip it by chance: with 20 outcomes at 30% failures, 60% or more is a 0.5% event.
+  std::uint32_t min_requests = 20;
+  double failure_ratio = 0.6;
   std::chrono::milliseconds open_for{std::chrono::seconds(5)};
   std::chrono::milliseconds max_open_for{std::chrono::seconds(60)};
   std::uint32_t half_open_probes = 1;

@@ -1,5 +1,6 @@
 #pragma once
-// A retry budget: retries may not exceed `ratio` of the requests seen in the last `window`
+// A retry budget: retries (the same request to the same model again; the router does not count
+// a move to another candidate) may not exceed `ratio` of the requests seen in the last `window`
 // (plus a small floor so a quiet client can still retry). When an upstream fails for everyone,
 // retries stop multiplying the load: a failure costs at most (1 + ratio) requests on average.
 // Sans-I/O: every call takes the current time; counts live in a ring of time buckets.

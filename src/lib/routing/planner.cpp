@@ -143,9 +143,12 @@ planner::decision planner::next(time_point now) {
     return give_up(last_ec_, "candidates exhausted");
   }
   const std::string& model = candidates_[cur_];
+  // The retry budget is for sending the same request to the same model again, which is what
+  // turns an upstream's trouble into a storm; moving on to another candidate is bounded by
+  // max_attempts and the breakers instead.
   if (attempts_.empty()) {
     h_.first_attempt(now);
-  } else if (!h_.try_retry(now)) {
+  } else if (on_current_ > 0 && !h_.try_retry(now)) {
     h_.abandon(model, now);
     return give_up(last_ec_, "retry budget exhausted");
   }
@@ -194,6 +197,11 @@ void planner::on_outcome(time_point now, boost::system::error_code ec, const dia
     case verdict::retry_same: {
       if (on_current_ >= p_.max_attempts_per_model) {
         advance();
+        return;
+      }
+      const bool more_candidates = cur_ + 1 < candidates_.size();
+      if (more_candidates && c.retry_after && *c.retry_after > p_.backoff.fallback_over) {
+        advance();  // a long Retry-After while a healthy candidate may be waiting
         return;
       }
       auto wait = retry_wait(p_.backoff, on_current_, rng_.uniform(), c.retry_after);

@@ -128,6 +128,7 @@ policy policy_from_json(const json::value& v, boost::system::error_code& ec, std
           else if (bk == "multiplier") p.backoff.multiplier = ratio(y, bp);
           else if (bk == "max_ms") p.backoff.max = millis(y, bp);
           else if (bk == "retry_after_cap_ms") p.backoff.retry_after_cap = millis(y, bp);
+          else if (bk == "fallback_over_ms") p.backoff.fallback_over = millis(y, bp);
           else if (bk == "jitter") {
             std::string j = string(y, bp);
             if (j == "full") p.backoff.jitter = backoff_policy::jitter_kind::full;
