@@ -292,6 +292,83 @@ BOOST_AUTO_TEST_CASE(the_retry_budget_covers_same_model_retries_not_fallbacks) {
   BOOST_TEST((g.ec == errc::server_error));
 }
 
+BOOST_AUTO_TEST_CASE(in_flight_limits_make_requests_wait_for_a_slot) {
+  auto p = two_models();
+  p.models = {"a/primary"};
+  p.limits.max_in_flight = 2;
+  p.limits.poll = 5ms;
+  health shared(p);
+  planner r1(p, p.models, shared, t0, 1), r2(p, p.models, shared, t0, 2), r3(p, p.models, shared, t0, 3);
+  BOOST_TEST((r1.next(t0).what == kind::attempt));
+  BOOST_TEST((r2.next(t0).what == kind::attempt));
+  auto w = r3.next(t0);
+  BOOST_REQUIRE((w.what == kind::wait));
+  BOOST_TEST((w.until == t0 + 5ms));
+  BOOST_TEST(shared.in_flight() == 2u);
+  BOOST_TEST(r3.attempts().empty());  // waiting for a slot is not an attempt
+  r1.on_outcome(t0 + 3ms, {}, {});
+  BOOST_TEST(shared.in_flight() == 1u);
+  BOOST_TEST((r3.next(t0 + 5ms).what == kind::attempt));
+  // Per model: the other model still has room.
+  auto q = two_models();
+  q.limits.max_in_flight_per_model = 1;
+  health h2(q);
+  planner a(q, {"a/primary"}, h2, t0, 1), b(q, {"a/primary"}, h2, t0, 2), c(q, {"b/fallback"}, h2, t0, 3);
+  BOOST_TEST((a.next(t0).what == kind::attempt));
+  BOOST_TEST((b.next(t0).what == kind::wait));
+  BOOST_TEST((c.next(t0).what == kind::attempt));
+  BOOST_TEST(h2.in_flight("a/primary") == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(requests_per_minute_wait_exactly_for_the_next_token) {
+  auto p = two_models();
+  p.models = {"a/primary"};
+  p.limits.requests_per_minute = 60;  // one a second
+  p.limits.burst = 1;
+  health shared(p);
+  planner r1(p, p.models, shared, t0, 1), r2(p, p.models, shared, t0, 2);
+  BOOST_TEST((r1.next(t0).what == kind::attempt));
+  r1.on_outcome(t0, {}, {});
+  auto w = r2.next(t0 + 200ms);
+  BOOST_REQUIRE((w.what == kind::wait));
+  auto in = std::chrono::duration_cast<std::chrono::milliseconds>(w.until - (t0 + 200ms)).count();
+  BOOST_TEST(in >= 799);
+  BOOST_TEST(in <= 801);
+  BOOST_TEST((r2.next(w.until).what == kind::attempt));
+  // A wait that would pass the deadline gives up instead.
+  auto q = p;
+  q.deadline = 500ms;
+  planner r3(q, q.models, shared, t0 + 1s, 3);
+  auto g = r3.next(t0 + 1s);
+  BOOST_REQUIRE((g.what == kind::give_up));
+  BOOST_TEST(g.reason == "deadline");
+}
+
+BOOST_AUTO_TEST_CASE(adaptive_concurrency_halves_on_429_and_grows_back) {
+  auto p = two_models();
+  p.limits.adaptive = true;
+  p.limits.max_in_flight_per_model = 8;
+  health h(p);
+  BOOST_TEST(h.model_limit("a/primary") == 8u);
+  BOOST_REQUIRE(!h.try_begin("a/primary", t0));
+  h.end("a/primary", false, true);  // a 429
+  BOOST_TEST(h.model_limit("a/primary") == 4u);
+  BOOST_REQUIRE(!h.try_begin("a/primary", t0));
+  h.end("a/primary", false, true);
+  BOOST_REQUIRE(!h.try_begin("a/primary", t0));
+  h.end("a/primary", false, true);
+  BOOST_REQUIRE(!h.try_begin("a/primary", t0));
+  h.end("a/primary", false, true);
+  BOOST_TEST(h.model_limit("a/primary") == 1u);  // never below one
+  for (int i = 0; i < 20; ++i) {
+    BOOST_REQUIRE(!h.try_begin("a/primary", t0));
+    h.end("a/primary", true, false);
+  }
+  BOOST_TEST(h.model_limit("a/primary") >= 5u);  // additive growth: about +1 per `limit` successes
+  BOOST_TEST(h.model_limit("a/primary") <= 8u);
+  BOOST_TEST(h.model_limit("b/fallback") == 8u);  // per model
+}
+
 BOOST_AUTO_TEST_CASE(the_callers_cancellation_stops_and_does_not_count_against_the_model) {
   auto p = two_models();
   p.breaker.min_requests = 1;
@@ -312,6 +389,8 @@ BOOST_AUTO_TEST_CASE(policy_from_json_reads_every_knob) {
                 "max_open_ms": 8000, "half_open_probes": 2},
     "retry_budget": {"enabled": true, "ratio": 0.5, "window_ms": 1000, "min_retries": 3},
     "max_cost_usd": 2.5, "max_request_cost_usd": 0.01,
+    "limits": {"max_in_flight": 100, "max_in_flight_per_model": 10, "requests_per_minute": 600, "burst": 5,
+               "adaptive": true, "poll_ms": 7},
     "overrides": {"not_found": "stop", "rate_limited": "next_model"}})");
   boost::system::error_code ec;
   std::string what;
@@ -337,6 +416,12 @@ BOOST_AUTO_TEST_CASE(policy_from_json_reads_every_knob) {
   BOOST_TEST(p.retry_budget.min_retries == 3u);
   BOOST_TEST(p.max_cost_usd == 2.5);
   BOOST_TEST(p.max_request_cost_usd == 0.01);
+  BOOST_TEST(p.limits.max_in_flight == 100u);
+  BOOST_TEST(p.limits.max_in_flight_per_model == 10u);
+  BOOST_TEST(p.limits.requests_per_minute == 600.0);
+  BOOST_TEST(p.limits.burst == 5.0);
+  BOOST_TEST(p.limits.adaptive);
+  BOOST_TEST(p.limits.poll.count() == 7);
   BOOST_TEST_REQUIRE(p.classifier.overrides.size() == 2u);
   BOOST_TEST((p.classifier.overrides[0].first == errc::not_found));
   BOOST_TEST((p.classifier.overrides[1].second == verdict::next_model));

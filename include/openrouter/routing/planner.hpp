@@ -10,6 +10,7 @@
 #include <openrouter/routing/backoff.hpp>
 #include <openrouter/routing/breaker.hpp>
 #include <openrouter/routing/classify.hpp>
+#include <openrouter/routing/limiter.hpp>
 #include <openrouter/routing/policy.hpp>
 #include <openrouter/routing/retry_budget.hpp>
 
@@ -43,9 +44,29 @@ class health {
   void first_attempt(time_point now);
   bool try_retry(time_point now);  ///< the retry budget (always true when disabled)
 
+  /// Takes an in-flight slot (and an RPM token) for an attempt on `model`: nullopt when taken,
+  /// else when to look again.
+  std::optional<time_point> try_begin(const std::string& model, time_point now);
+  /// The attempt that try_begin admitted ended; `overload` (a 429) shrinks an adaptive limit.
+  void end(const std::string& model, bool success, bool overload);
+  std::size_t in_flight() const;
+  std::size_t in_flight(const std::string& model) const;
+  std::size_t model_limit(const std::string& model);  ///< the current per-model limit (0: none)
+
  private:
+  struct model_load {
+    std::size_t in_flight = 0;
+    std::optional<aimd_limit> adaptive;
+  };
   breaker& at(const std::string& model);
-  std::mutex m_;
+  model_load& load(const std::string& model);
+  std::size_t limit_of(model_load& m) const;
+
+  mutable std::mutex m_;
+  policy::load_limits limits_;
+  std::size_t in_flight_ = 0;
+  std::map<std::string, model_load, std::less<>> loads_;
+  std::optional<token_bucket> bucket_;
   bool use_breakers_, use_budget_;
   breaker_options breaker_opts_;
   std::map<std::string, breaker, std::less<>> breakers_;

@@ -41,6 +41,20 @@ struct policy {
   /// max_request_cost_usd makes no further attempt.
   double max_cost_usd = 0;
   double max_request_cost_usd = 0;
+
+  /// Load limits over the router's attempts (zero: none). A request that finds no slot or no
+  /// token waits (within its deadline): for a token exactly as long as needed, for a slot by
+  /// looking again every `poll`.
+  struct load_limits {
+    std::size_t max_in_flight = 0;            ///< attempts in flight, all models
+    std::size_t max_in_flight_per_model = 0;  ///< attempts in flight on one model
+    double requests_per_minute = 0;           ///< attempts started per minute (token bucket)
+    double burst = 0;                         ///< bucket size; 0: a second's worth, at least 1
+    /// Per-model AIMD: a 429 halves the model's concurrency limit, successes grow it back up
+    /// to max_in_flight_per_model (or max_in_flight, else 1024).
+    bool adaptive = false;
+    std::chrono::milliseconds poll{10};
+  } limits;
 };
 
 /// Reads a policy from JSON (every member optional; durations in milliseconds):
@@ -52,6 +66,8 @@ struct policy {
 ///                "open_ms": 5000, "max_open_ms": 60000, "half_open_probes": 1},
 ///    "retry_budget": {"enabled": true, "ratio": 0.2, "window_ms": 10000, "min_retries": 10},
 ///    "max_cost_usd": 5.0, "max_request_cost_usd": 0.05,
+///    "limits": {"max_in_flight": 256, "max_in_flight_per_model": 64, "requests_per_minute": 600,
+///               "burst": 20, "adaptive": true, "poll_ms": 10},
 ///    "overrides": {"not_found": "stop", "rate_limited": "next_model"}}
 /// Unknown keys and wrong types fail with errc::invalid_argument and `what` naming the key.
 policy policy_from_json(const boost::json::value& v, boost::system::error_code& ec, std::string& what);

@@ -10,7 +10,71 @@ health::health(const policy& p)
     : use_breakers_(p.use_breakers),
       use_budget_(p.use_retry_budget),
       breaker_opts_(p.breaker),
-      budget_(p.retry_budget) {}
+      budget_(p.retry_budget),
+      limits_(p.limits) {
+  if (limits_.requests_per_minute > 0) {
+    const double per_second = limits_.requests_per_minute / 60.0;
+    bucket_.emplace(per_second, limits_.burst > 0 ? limits_.burst : std::max(1.0, per_second));
+  }
+}
+
+health::model_load& health::load(const std::string& model) {
+  auto it = loads_.find(model);
+  if (it == loads_.end()) {
+    it = loads_.emplace(model, model_load{}).first;
+    if (limits_.adaptive) {
+      std::size_t max = limits_.max_in_flight_per_model ? limits_.max_in_flight_per_model
+                        : limits_.max_in_flight         ? limits_.max_in_flight
+                                                        : 1024;
+      it->second.adaptive.emplace(max, 1, max);
+    }
+  }
+  return it->second;
+}
+
+std::size_t health::limit_of(model_load& m) const {
+  if (m.adaptive) return m.adaptive->current();
+  return limits_.max_in_flight_per_model;
+}
+
+std::optional<time_point> health::try_begin(const std::string& model, time_point now) {
+  std::lock_guard lock(m_);
+  model_load& m = load(model);
+  const std::size_t per_model = limit_of(m);
+  if ((limits_.max_in_flight && in_flight_ >= limits_.max_in_flight) || (per_model && m.in_flight >= per_model))
+    return now + std::max<std::chrono::milliseconds>(limits_.poll, std::chrono::milliseconds(1));
+  if (bucket_ && !bucket_->try_take(now)) return bucket_->next_token(now);
+  ++in_flight_;
+  ++m.in_flight;
+  return std::nullopt;
+}
+
+void health::end(const std::string& model, bool success, bool overload) {
+  std::lock_guard lock(m_);
+  model_load& m = load(model);
+  if (m.in_flight) --m.in_flight;
+  if (in_flight_) --in_flight_;
+  if (m.adaptive) {
+    if (overload) m.adaptive->on_overload();
+    else if (success) m.adaptive->on_success();
+  }
+}
+
+std::size_t health::in_flight() const {
+  std::lock_guard lock(m_);
+  return in_flight_;
+}
+
+std::size_t health::in_flight(const std::string& model) const {
+  std::lock_guard lock(m_);
+  auto it = loads_.find(model);
+  return it == loads_.end() ? 0 : it->second.in_flight;
+}
+
+std::size_t health::model_limit(const std::string& model) {
+  std::lock_guard lock(m_);
+  return limit_of(load(model));
+}
 
 breaker& health::at(const std::string& model) {
   auto it = breakers_.find(model);
@@ -143,12 +207,21 @@ planner::decision planner::next(time_point now) {
     return give_up(last_ec_, "candidates exhausted");
   }
   const std::string& model = candidates_[cur_];
+  if (auto later = h_.try_begin(model, now)) {  // no slot or no token yet: wait for one
+    h_.abandon(model, now);                      // give a half-open probe slot back
+    if (*later >= deadline_) return give_up(deadline_error(), "deadline");
+    decision d;
+    d.what = decision::kind::wait;
+    d.until = *later;
+    return d;
+  }
   // The retry budget is for sending the same request to the same model again, which is what
   // turns an upstream's trouble into a storm; moving on to another candidate is bounded by
   // max_attempts and the breakers instead.
   if (attempts_.empty()) {
     h_.first_attempt(now);
   } else if (on_current_ > 0 && !h_.try_retry(now)) {
+    h_.end(model, false, false);
     h_.abandon(model, now);
     return give_up(last_ec_, "retry budget exhausted");
   }
@@ -174,6 +247,7 @@ void planner::on_outcome(time_point now, boost::system::error_code ec, const dia
   rec.http_status = d.http_status;
   rec.provider = d.provider;
   rec.generation_id = d.generation_id;
+  h_.end(rec.model, !ec, ec == errc::rate_limited);
   if (!ec) {
     h_.success(rec.model, now);
     finished_ = succeeded_ = true;

@@ -122,6 +122,16 @@ policy policy_from_json(const json::value& v, boost::system::error_code& ec, std
         p.max_cost_usd = non_negative(x, path);
       } else if (k == "max_request_cost_usd") {
         p.max_request_cost_usd = non_negative(x, path);
+      } else if (k == "limits") {
+        reader(object(x, path), path).each([&](std::string_view lk, const json::value& y, const std::string& lp) {
+          if (lk == "max_in_flight") p.limits.max_in_flight = count(y, lp);
+          else if (lk == "max_in_flight_per_model") p.limits.max_in_flight_per_model = count(y, lp);
+          else if (lk == "requests_per_minute") p.limits.requests_per_minute = non_negative(y, lp);
+          else if (lk == "burst") p.limits.burst = non_negative(y, lp);
+          else if (lk == "adaptive") p.limits.adaptive = boolean(y, lp);
+          else if (lk == "poll_ms") p.limits.poll = millis(y, lp);
+          else unknown(lp);
+        });
       } else if (k == "backoff") {
         reader(object(x, path), path).each([&](std::string_view bk, const json::value& y, const std::string& bp) {
           if (bk == "initial_ms") p.backoff.initial = millis(y, bp);
