@@ -21,6 +21,7 @@
 #include <openrouter/wire/chat_response.hpp>
 
 #include <boost/asio/any_completion_handler.hpp>
+#include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/deferred.hpp>
 
@@ -56,6 +57,36 @@ struct router_hooks {
   std::function<void(const request_record&)> on_request;
 };
 
+/// A stream the router opened: failover happened (if needed) before its first content chunk,
+/// which it holds together with the chunks before it; after that it is the one upstream stream,
+/// whose failures are final and typed (errc::stream_error, errc::stream_incomplete...) with the
+/// partial output in result(): never silently truncated, never silently re-sent.
+class routed_stream {
+ public:
+  routed_stream() = default;
+  routed_stream(std::vector<wire::chat_chunk> first, chat_stream rest, boost::asio::any_io_executor ex) noexcept;
+
+  /// Like chat_stream::async_next: the next chunk, or std::nullopt at the clean end.
+  template <class Token = boost::asio::deferred_t>
+  auto async_next(Token&& token = {}) {
+    return boost::asio::async_initiate<Token, void(boost::system::error_code, std::optional<wire::chat_chunk>)>(
+        [this](auto h) { do_next(chat_stream::next_handler(std::move(h))); }, token);
+  }
+
+  wire::chat_response result() const { return rest_.result(); }
+  std::string generation_id() const { return rest_.generation_id(); }
+  std::string model() const { return rest_.model(); }
+  std::string provider() const { return rest_.provider(); }
+  bool is_open() const noexcept { return head_ < first_.size() || rest_.is_open(); }
+
+ private:
+  void do_next(chat_stream::next_handler h);
+  std::vector<wire::chat_chunk> first_;
+  std::size_t head_ = 0;
+  chat_stream rest_;
+  boost::asio::any_io_executor ex_;  // the client's: held chunks are delivered through it
+};
+
 class router {
  public:
   /// `seed` drives jitter (0: from the clock). Throws std::invalid_argument for an unusable
@@ -77,6 +108,21 @@ class router {
         token, std::move(req), &diag);
   }
 
+  /// POST /chat/completions with stream:true through the policy. Completes once a candidate's
+  /// stream has delivered its first content chunk (or ended cleanly): every failure before that
+  /// (a pre-stream error, a stream that errs or is cut before content, no first byte within the
+  /// attempt deadline) goes through the policy like a failed attempt. `diag` must outlive the
+  /// stream. The request record is emitted at that point (the stream's own end is the caller's
+  /// to see).
+  template <class Token = boost::asio::deferred_t>
+  auto async_chat_stream(wire::chat_request req, diagnostics& diag, Token&& token = {}) {
+    return boost::asio::async_initiate<Token, void(boost::system::error_code, routed_stream)>(
+        [this](auto h, wire::chat_request r, diagnostics* d) {
+          do_chat_stream(std::move(r), *d, handler<routed_stream>(std::move(h)));
+        },
+        token, std::move(req), &diag);
+  }
+
   const routing::policy& policy() const noexcept;
   routing::health& health() noexcept;
   /// USD spent so far through this router (sum of usage.cost of every attempt that reported one).
@@ -88,6 +134,7 @@ class router {
   template <class T>
   using handler = boost::asio::any_completion_handler<void(boost::system::error_code, T)>;
   void do_chat(wire::chat_request req, diagnostics& diag, handler<wire::chat_response> h);
+  void do_chat_stream(wire::chat_request req, diagnostics& diag, handler<routed_stream> h);
   std::shared_ptr<impl> impl_;
 };
 

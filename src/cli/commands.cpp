@@ -241,15 +241,13 @@ int run_key(context& ctx) {
 
 // chat --stream: content is printed (and flushed) as each chunk arrives; a stream that fails or
 // ends incomplete prints its one error line after the partial text and exits 1.
-int stream_chat(context& ctx, wire::chat_request req) {
-  auto stream = ctx.call<openrouter::chat_stream>(
-      [&](client& c, diagnostics& d, auto h) { c.async_chat_stream(std::move(req), d, std::move(h)); });
-  if (!stream) return exit_failure;
+template <class Stream>
+int print_stream(context& ctx, Stream& stream) {
   bool json = ctx.json_output();
   bool line_open = false;  // text printed since the last newline
   while (true) {
     auto chunk = ctx.call<std::optional<wire::chat_chunk>>(
-        [&](client&, diagnostics&, auto h) { stream->async_next(std::move(h)); });
+        [&](client&, diagnostics&, auto h) { stream.async_next(std::move(h)); });
     if (!chunk || !*chunk) {
       if (line_open) std::cout << std::endl;
       if (!chunk) return exit_failure;
@@ -262,8 +260,15 @@ int stream_chat(context& ctx, wire::chat_request req) {
       line_open = c.delta.content->back() != '\n';
     }
   }
-  if (json) print_json_of(stream->result());
+  if (json) print_json_of(stream.result());
   return exit_ok;
+}
+
+int stream_chat(context& ctx, wire::chat_request req) {
+  auto stream = ctx.call<openrouter::chat_stream>(
+      [&](client& c, diagnostics& d, auto h) { c.async_chat_stream(std::move(req), d, std::move(h)); });
+  if (!stream) return exit_failure;
+  return print_stream(ctx, *stream);
 }
 
 // --policy FILE (JSON, see routing::policy_from_json), with --model and --fallback naming the
@@ -320,9 +325,16 @@ void print_reply(const context& ctx, const wire::chat_response& res) {
   if (text.empty() || text.back() != '\n') std::cout << '\n';
 }
 
-int routed_chat(context& ctx, wire::chat_request req, routing::policy p) {
+int routed_chat(context& ctx, wire::chat_request req, routing::policy p, bool stream) {
   std::optional<request_record> record;
   router r(*ctx.cli, std::move(p), router_hooks{{}, [&](const request_record& rec) { record = rec; }});
+  if (stream) {  // failover happens before the first content chunk; then it is one stream
+    auto s = ctx.call<routed_stream>(
+        [&](client&, diagnostics& d, auto h) { r.async_chat_stream(std::move(req), d, std::move(h)); });
+    if (record) print_route(*record);
+    if (!s) return exit_failure;
+    return print_stream(ctx, *s);
+  }
   auto res = ctx.call<wire::chat_response>(
       [&](client&, diagnostics& d, auto h) { r.async_chat(std::move(req), d, std::move(h)); });
   if (record) print_route(*record);
@@ -360,10 +372,7 @@ int run_chat(context& ctx) {
     req.temperature = t;
   }
   const bool stream = vm.count("stream") && vm["stream"].as<bool>();
-  if (policy) {
-    if (stream) throw usage_error("--stream does not combine with --fallback or --policy yet");
-    return routed_chat(ctx, std::move(req), std::move(*policy));
-  }
+  if (policy) return routed_chat(ctx, std::move(req), std::move(*policy), stream);
   if (stream) return stream_chat(ctx, std::move(req));
   auto res = ctx.call<wire::chat_response>(
       [&](client& c, diagnostics& d, auto h) { c.async_chat(std::move(req), d, std::move(h)); });

@@ -3,6 +3,7 @@
 #include "detail/launch.hpp"
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -44,25 +45,81 @@ struct router::impl {
 
 namespace {
 
-// One attempt through the client, as an awaitable the deadline can race.
-asio::awaitable<std::pair<error_code, wire::chat_response>> attempt(client& cli, wire::chat_request req,
-                                                                    diagnostics& diag) {
-  auto [ec, res] = co_await cli.async_chat(std::move(req), diag, asio::as_tuple(asio::use_awaitable));
-  co_return std::pair<error_code, wire::chat_response>{ec, std::move(res)};
+// What the routing loop needs to know of an answer type: the chat response, or a stream
+// handed over at its first content chunk.
+struct chat_answer {
+  using type = wire::chat_response;
+  static constexpr bool callers_diag = false;  // each attempt fills its own
+  static asio::awaitable<std::pair<error_code, type>> attempt(client& cli, wire::chat_request req, diagnostics& diag) {
+    auto [ec, res] = co_await cli.async_chat(std::move(req), diag, asio::as_tuple(asio::use_awaitable));
+    co_return std::pair<error_code, type>{ec, std::move(res)};
+  }
+  static std::optional<double> cost(const type& t) { return t.usage ? t.usage->cost : std::nullopt; }
+  static void describe(const type& t, request_record& rec) {
+    rec.resolved_model = t.model;
+    rec.provider = t.provider;
+    rec.generation_id = t.id;
+    if (t.usage) {
+      rec.prompt_tokens = t.usage->prompt_tokens;
+      rec.completion_tokens = t.usage->completion_tokens;
+      rec.cost = t.usage->cost;
+    }
+  }
+};
+
+// A chunk that starts the answer: anything the caller would show or act on.
+bool has_content(const wire::chat_chunk& c) {
+  for (const auto& ch : c.choices) {
+    const auto& d = ch.delta;
+    if ((d.content && !d.content->empty()) || (d.reasoning && !d.reasoning->empty()) || !d.tool_calls.empty() ||
+        !d.images.empty() || (d.refusal && !d.refusal->empty()))
+      return true;
+  }
+  return false;
 }
 
-asio::awaitable<result<wire::chat_response>> route_chat(std::shared_ptr<router::impl> im, wire::chat_request req,
-                                                        diagnostics& diag) {
+struct stream_answer {
+  using type = routed_stream;
+  // The stream that survives keeps writing into the diagnostics it was opened with: the caller's.
+  static constexpr bool callers_diag = true;
+  static asio::awaitable<std::pair<error_code, type>> attempt(client& cli, wire::chat_request req, diagnostics& diag) {
+    auto [ec, s] = co_await cli.async_chat_stream(std::move(req), diag, asio::as_tuple(asio::use_awaitable));
+    if (ec) co_return std::pair<error_code, type>{ec, type{}};
+    // Until the first content chunk the request can still go elsewhere: pull up to it.
+    std::vector<wire::chat_chunk> first;
+    while (true) {
+      auto [e, c] = co_await s.async_next(asio::as_tuple(asio::use_awaitable));
+      if (e) co_return std::pair<error_code, type>{e, type{}};  // s goes away: its connection closes
+      if (!c) break;                                              // a clean end without content
+      const bool content = has_content(*c);
+      first.push_back(std::move(*c));
+      if (content) break;
+    }
+    co_return std::pair<error_code, type>{error_code{}, type(std::move(first), std::move(s), cli.get_executor())};
+  }
+  static std::optional<double> cost(const type&) { return std::nullopt; }  // known at the end only
+  static void describe(const type& t, request_record& rec) {
+    rec.resolved_model = t.model();
+    rec.provider = t.provider();
+    rec.generation_id = t.generation_id();
+  }
+};
+
+template <class Answer>
+asio::awaitable<result<typename Answer::type>> route(std::shared_ptr<router::impl> im, wire::chat_request req,
+                                                     diagnostics& diag) {
   using namespace asio::experimental::awaitable_operators;
   using kind = routing::planner::decision::kind;
+  using T = typename Answer::type;
   const auto started = clock_type::now();
   std::vector<std::string> candidates = im->policy.models;
   if (candidates.empty()) candidates.push_back(req.model.value_or(""));
   routing::planner plan(im->policy, candidates, im->health, started, im->seed.fetch_add(0x9E3779B97F4A7C15ull));
   auto ex = co_await asio::this_coro::executor;
   asio::steady_timer timer(ex);
-  diagnostics ad;  // the current attempt's
-  wire::chat_response res;
+  diagnostics own;  // the current attempt's, unless attempts write into the caller's
+  diagnostics& ad = Answer::callers_diag ? diag : own;
+  T res{};
   error_code final_ec;
   std::string reason;
   double request_spent = 0;
@@ -102,51 +159,48 @@ asio::awaitable<result<wire::chat_response>> route_chat(std::shared_ptr<router::
     ad.clear();
     error_code ec;
     if (d.until == clock_type::time_point::max()) {
-      auto one = attempt(im->cli, std::move(r), ad);  // named: GCC 12 and co_await temporaries
+      auto one = Answer::attempt(im->cli, std::move(r), ad);  // named: GCC 12 and co_await temporaries
       std::tie(ec, res) = co_await std::move(one);
     } else {
       timer.expires_at(d.until);
-      auto race = attempt(im->cli, std::move(r), ad) || timer.async_wait(asio::use_awaitable);
+      auto race = Answer::attempt(im->cli, std::move(r), ad) || timer.async_wait(asio::use_awaitable);
       auto won = co_await std::move(race);
       if (won.index() == 0) {
         std::tie(ec, res) = std::move(std::get<0>(won));
       } else {  // the attempt was cancelled, which closed its connection
         ec = make_error_code(d.until >= plan.deadline() ? errc::total_timeout : errc::attempt_timeout);
-        res = {};
+        res = T{};
       }
     }
-    if (res.usage && res.usage->cost && *res.usage->cost > 0) {
-      request_spent += *res.usage->cost;
-      im->spend(*res.usage->cost);
+    if (auto cost = Answer::cost(res); cost && *cost > 0) {
+      request_spent += *cost;
+      im->spend(*cost);
     }
     plan.on_outcome(clock_type::now(), ec, ad);
     if (im->hooks.on_attempt) im->hooks.on_attempt(plan.attempts().back());
   }
 
-  diag = ad;
+  if (!Answer::callers_diag) diag = own;
   if (final_ec == errc::budget_exhausted) diag.clear();  // not the last attempt's failure
   if (final_ec && (plan.attempts().empty() || final_ec == errc::budget_exhausted)) diag.detail = reason;
   if (im->hooks.on_request) {
     request_record rec;
     rec.requested_model = candidates.front();
-    rec.resolved_model = res.model;
-    rec.provider = final_ec ? diag.provider : res.provider;
+    if (!final_ec) Answer::describe(res, rec);
+    else {
+      rec.provider = diag.provider;
+      rec.generation_id = diag.generation_id;
+    }
     rec.attempts = plan.attempts();
     rec.ec = final_ec;
     rec.cls = final_ec ? routing::classify(final_ec, diag, im->policy.classifier).cls : routing::error_class::none;
     rec.reason = reason;
     rec.latency = clock_type::now() - started;
-    if (res.usage) {
-      rec.prompt_tokens = res.usage->prompt_tokens;
-      rec.completion_tokens = res.usage->completion_tokens;
-      rec.cost = res.usage->cost;
-    }
-    rec.generation_id = final_ec ? diag.generation_id : res.id;
     rec.fallback = plan.fell_back();
     rec.spent = request_spent;
     im->hooks.on_request(rec);
   }
-  co_return result<wire::chat_response>{final_ec, std::move(res)};
+  co_return result<T>{final_ec, std::move(res)};
 }
 
 }  // namespace
@@ -170,8 +224,31 @@ double router::spent() const noexcept {
 
 void router::do_chat(wire::chat_request req, diagnostics& diag, handler<wire::chat_response> h) {
   detail::launch_on<wire::chat_response>(asio::make_strand(impl_->cli.get_executor()),
-                                         route_chat(impl_, std::move(req), diag), std::move(h),
+                                         route<chat_answer>(impl_, std::move(req), diag), std::move(h),
                                          make_error_code(errc::invalid_argument));
+}
+
+void router::do_chat_stream(wire::chat_request req, diagnostics& diag, handler<routed_stream> h) {
+  detail::launch_on<routed_stream>(asio::make_strand(impl_->cli.get_executor()),
+                                   route<stream_answer>(impl_, std::move(req), diag), std::move(h),
+                                   make_error_code(errc::invalid_argument));
+}
+
+// --- routed_stream -----------------------------------------------------------------------------
+
+routed_stream::routed_stream(std::vector<wire::chat_chunk> first, chat_stream rest, asio::any_io_executor ex) noexcept
+    : first_(std::move(first)), rest_(std::move(rest)), ex_(std::move(ex)) {}
+
+void routed_stream::do_next(chat_stream::next_handler h) {
+  if (head_ < first_.size()) {
+    // Never complete inside the initiating call: go through the handler's executor.
+    std::optional<wire::chat_chunk> c(std::move(first_[head_++]));
+    asio::post(ex_, [h = std::move(h), c = std::move(c), ex = ex_]() mutable {
+      detail::complete<std::optional<wire::chat_chunk>>(std::move(h), ex, error_code{}, std::move(c));
+    });
+    return;
+  }
+  rest_.async_next(std::move(h));
 }
 
 }  // namespace openrouter

@@ -492,7 +492,11 @@ BOOST_AUTO_TEST_CASE(chat_with_fallback_routes_and_shows_the_route) {
   BOOST_TEST(b.code == 2, b);
   BOOST_TEST(b.err.find("$.backoff.initial") != std::string::npos, b);
   BOOST_TEST(f.cli({"chat", "--fallback", "a/b", "x"}).code == 2);
-  BOOST_TEST(f.cli({"chat", "--stream", "--model", "a/b", "--fallback", "c/d", "x"}).code == 2);
+  // Streaming through the router: failover before the first content, then one stream.
+  auto st = f.cli({"chat", "--stream", "--model", "fault/503", "--fallback", "openai/gpt-4o-mini", "echo: streamed fallback"});
+  BOOST_TEST_REQUIRE(st.code == 0, st);
+  BOOST_TEST(st.out == "streamed fallback\n");
+  BOOST_TEST(st.err.find("-> openai/gpt-4o-mini (ok)") != std::string::npos, st);
   BOOST_TEST(f.cli({"chat", "--policy", (f.dir.path / "missing.json").string(), "--model", "a/b", "x"}).code == 2);
 }
 

@@ -194,4 +194,82 @@ BOOST_AUTO_TEST_CASE(a_spent_budget_refuses_new_requests) {
   BOOST_TEST(routing::to_string(rec.requests.back().cls) == "billing");
 }
 
+namespace {
+
+std::pair<boost::system::error_code, openrouter::routed_stream> open_stream(client_fixture& f, openrouter::router& r,
+                                                                             std::string prompt) {
+  auto slot = std::make_shared<std::optional<std::pair<boost::system::error_code, openrouter::routed_stream>>>();
+  r.async_chat_stream(chat_request("ignored/by-policy", prompt), f.diag,
+                      [slot](boost::system::error_code ec, openrouter::routed_stream s) { slot->emplace(ec, std::move(s)); });
+  f.run_until([&] { return slot->has_value(); });
+  return std::move(**slot);
+}
+
+// Pulls to the end: (the error that ended it, the text).
+std::pair<boost::system::error_code, std::string> drain(client_fixture& f, openrouter::routed_stream& s) {
+  std::string text;
+  while (true) {
+    auto [ec, c] = f.run<std::optional<wire::chat_chunk>>([&](auto t) { return s.async_next(t); });
+    if (ec) return {ec, text};
+    if (!c) return {{}, text};
+    for (const auto& ch : c->choices)
+      if (ch.delta.content) text += *ch.delta.content;
+  }
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(streams_fail_over_until_the_first_content) {
+  client_fixture f;
+  recorded rec;
+  // A pre-stream 503, then a stream that errs before any content, then a healthy one.
+  openrouter::router r(f.cli, fast_policy({"fault/503", "fault/mid_stream_error;after_tokens=0", "openai/gpt-4o-mini"}),
+                       rec.hooks(), 7);
+  auto [ec, s] = open_stream(f, r, "echo: streamed after two failovers");
+  BOOST_TEST_REQUIRE(!ec, ec.message());
+  auto [end, text] = drain(f, s);
+  BOOST_TEST(!end, end.message());
+  BOOST_TEST(text == "streamed after two failovers");
+  BOOST_TEST(s.result().text() == text);
+  BOOST_TEST(s.model() == "openai/gpt-4o-mini");
+  BOOST_TEST_REQUIRE(rec.attempts.size() == 5u);  // 503 x2, stream error x2, then the good one
+  BOOST_TEST(routing::to_string(rec.attempts[2].cls) == "stream");
+  BOOST_TEST(rec.requests.back().fallback);
+  BOOST_TEST(rec.requests.back().resolved_model == "openai/gpt-4o-mini");
+  // The failed streams' connections were closed, the good one went back to the pool.
+  BOOST_TEST(f.cli.pool_statistics().in_use == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(after_the_first_content_a_failure_is_final_and_typed) {
+  client_fixture f;
+  recorded rec;
+  openrouter::router r(f.cli, fast_policy({"fault/mid_stream_error;after_tokens=3", "openai/gpt-4o-mini"}), rec.hooks(), 7);
+  auto [ec, s] = open_stream(f, r, "echo: one two three four five six");
+  BOOST_TEST_REQUIRE(!ec, ec.message());
+  auto [end, text] = drain(f, s);
+  BOOST_TEST((end == errc::stream_error), end.message());
+  BOOST_TEST(!text.empty());                            // the partial output was delivered...
+  BOOST_TEST(text.find("six") == std::string::npos);    // ...and it is partial
+  BOOST_TEST(s.result().text() == text);                // and kept
+  BOOST_TEST(!f.diag.error.message.empty());            // the error chunk's error
+  BOOST_TEST(rec.attempts.size() == 1u);                // never re-sent behind the caller's back
+  BOOST_TEST(f.server->stats().requests == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(a_stream_without_a_first_byte_in_time_fails_over) {
+  client_fixture f;
+  recorded rec;
+  auto p = fast_policy({"fault/stall;seconds=3", "openai/gpt-4o-mini"});
+  p.attempt_timeout = 500ms;
+  p.max_attempts_per_model = 1;
+  openrouter::router r(f.cli, p, rec.hooks(), 7);
+  auto [ec, s] = open_stream(f, r, "echo: hedged by deadline");
+  BOOST_TEST_REQUIRE(!ec, ec.message());
+  auto [end, text] = drain(f, s);
+  BOOST_TEST(!end, end.message());
+  BOOST_TEST(text == "hedged by deadline");
+  BOOST_TEST_REQUIRE(rec.attempts.size() == 2u);
+  BOOST_TEST((rec.attempts[0].ec == errc::attempt_timeout), rec.attempts[0].ec.message());
+}
+
 BOOST_AUTO_TEST_SUITE_END()
