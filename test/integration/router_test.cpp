@@ -30,6 +30,14 @@ routing::policy fast_policy(std::vector<std::string> models) {
   return p;
 }
 
+// A stalled first candidate that only the 500 ms attempt deadline gets past.
+routing::policy stall_then_healthy() {
+  auto p = fast_policy({"fault/stall;seconds=3", "openai/gpt-4o-mini"});
+  p.attempt_timeout = 500ms;
+  p.max_attempts_per_model = 1;
+  return p;
+}
+
 struct recorded {
   std::vector<routing::attempt_record> attempts;
   std::vector<openrouter::request_record> requests;
@@ -112,10 +120,7 @@ BOOST_AUTO_TEST_CASE(the_callers_faults_stop_at_once) {
 BOOST_AUTO_TEST_CASE(an_attempt_deadline_cancels_the_stalled_attempt) {
   client_fixture f;
   recorded rec;
-  auto p = fast_policy({"fault/stall;seconds=3", "openai/gpt-4o-mini"});
-  p.attempt_timeout = 500ms;
-  p.max_attempts_per_model = 1;
-  openrouter::router r(f.cli, p, rec.hooks(), 7);
+  openrouter::router r(f.cli, stall_then_healthy(), rec.hooks(), 7);
   auto [ec, res] = chat(f, r);
   BOOST_TEST_REQUIRE(!ec, ec.message());
   BOOST_TEST_REQUIRE(rec.attempts.size() == 2u);
@@ -259,10 +264,7 @@ BOOST_AUTO_TEST_CASE(after_the_first_content_a_failure_is_final_and_typed) {
 BOOST_AUTO_TEST_CASE(a_stream_without_a_first_byte_in_time_fails_over) {
   client_fixture f;
   recorded rec;
-  auto p = fast_policy({"fault/stall;seconds=3", "openai/gpt-4o-mini"});
-  p.attempt_timeout = 500ms;
-  p.max_attempts_per_model = 1;
-  openrouter::router r(f.cli, p, rec.hooks(), 7);
+  openrouter::router r(f.cli, stall_then_healthy(), rec.hooks(), 7);
   auto [ec, s] = open_stream(f, r, "echo: hedged by deadline");
   BOOST_TEST_REQUIRE(!ec, ec.message());
   auto [end, text] = drain(f, s);
