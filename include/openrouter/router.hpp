@@ -15,6 +15,7 @@
 
 #include <openrouter/client.hpp>
 #include <openrouter/error.hpp>
+#include <openrouter/routing/candidates.hpp>
 #include <openrouter/routing/planner.hpp>
 #include <openrouter/routing/policy.hpp>
 #include <openrouter/wire/chat_request.hpp>
@@ -41,6 +42,7 @@ struct request_record {
   std::string resolved_model;   ///< the model that answered (response.model)
   std::string provider;
   std::vector<routing::attempt_record> attempts;
+  std::vector<routing::dropped_candidate> dropped;  ///< candidates the catalog ruled out
   boost::system::error_code ec;  ///< empty on success
   routing::error_class cls = routing::error_class::none;
   std::string reason;  ///< why the router stopped: "success", "stop", "attempts", "deadline", ...

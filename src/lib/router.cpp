@@ -114,6 +114,36 @@ asio::awaitable<result<typename Answer::type>> route(std::shared_ptr<router::imp
   const auto started = clock_type::now();
   std::vector<std::string> candidates = im->policy.models;
   if (candidates.empty()) candidates.push_back(req.model.value_or(""));
+  std::vector<routing::dropped_candidate> dropped;
+  if (im->policy.filter_by_catalog) {
+    diagnostics cd;
+    auto [cec, catalog] =
+        co_await im->cli.async_catalog(im->policy.catalog_max_age, cd, asio::as_tuple(asio::use_awaitable));
+    if (!cec && catalog) {  // else: no catalog, keep them all
+      auto f = routing::filter_candidates(candidates, routing::requirements_of(req), *catalog);
+      dropped = std::move(f.dropped);
+      if (f.kept.empty()) {
+        diag.clear();
+        diag.detail = "no candidate can serve this request:";
+        for (const auto& d : dropped) diag.detail += " " + d.model + " (" + d.why + ")";
+        if (im->hooks.on_request) {
+          request_record rec;
+          rec.requested_model = candidates.front();
+          rec.dropped = dropped;
+          rec.ec = make_error_code(errc::invalid_argument);
+          rec.cls = routing::error_class::bad_request;
+          rec.reason = "no candidate";
+          im->hooks.on_request(rec);
+        }
+        co_return result<T>{make_error_code(errc::invalid_argument), T{}};
+      }
+      candidates = std::move(f.kept);
+    }
+  }
+  if (im->policy.require_parameters && (!req.tools.empty() || req.response_format)) {
+    if (!req.provider) req.provider.emplace();
+    if (!req.provider->require_parameters) req.provider->require_parameters = true;
+  }
   routing::planner plan(im->policy, candidates, im->health, started, im->seed.fetch_add(0x9E3779B97F4A7C15ull));
   auto ex = co_await asio::this_coro::executor;
   asio::steady_timer timer(ex);
@@ -192,6 +222,7 @@ asio::awaitable<result<typename Answer::type>> route(std::shared_ptr<router::imp
       rec.generation_id = diag.generation_id;
     }
     rec.attempts = plan.attempts();
+    rec.dropped = dropped;
     rec.ec = final_ec;
     rec.cls = final_ec ? routing::classify(final_ec, diag, im->policy.classifier).cls : routing::error_class::none;
     rec.reason = reason;

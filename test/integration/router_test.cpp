@@ -9,6 +9,7 @@
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/error.hpp>
+#include <boost/json/parse.hpp>
 #include <boost/test/unit_test.hpp>
 
 using namespace test;
@@ -272,6 +273,42 @@ BOOST_AUTO_TEST_CASE(a_stream_without_a_first_byte_in_time_fails_over) {
   BOOST_TEST(text == "hedged by deadline");
   BOOST_TEST_REQUIRE(rec.attempts.size() == 2u);
   BOOST_TEST((rec.attempts[0].ec == errc::attempt_timeout), rec.attempts[0].ec.message());
+}
+
+BOOST_AUTO_TEST_CASE(the_catalog_rules_out_candidates_that_cannot_serve) {
+  client_fixture f;
+  recorded rec;
+  auto p = fast_policy({"mistralai/mistral-7b-instruct", "openai/gpt-4o-mini"});
+  p.filter_by_catalog = true;
+  openrouter::router r(f.cli, p, rec.hooks(), 7);
+  auto req = chat_request("ignored/by-policy", "echo: with tools");
+  wire::tool t;
+  t.function.emplace();
+  t.function->name = "get_weather";
+  t.function->parameters = boost::json::parse(R"({"type":"object","properties":{}})");
+  req.tools.push_back(t);
+  auto [ec, res] = f.run<wire::chat_response>([&](auto tok) { return r.async_chat(req, f.diag, tok); });
+  BOOST_TEST_REQUIRE(!ec, ec.message() << " " << f.diag.detail);
+  BOOST_TEST_REQUIRE(rec.attempts.size() == 1u);  // no doomed attempt on the model without tools
+  BOOST_TEST(rec.attempts[0].model == "openai/gpt-4o-mini");
+  BOOST_TEST_REQUIRE(rec.requests.back().dropped.size() == 1u);
+  BOOST_TEST(rec.requests.back().dropped[0].model == "mistralai/mistral-7b-instruct");
+  BOOST_TEST(rec.requests.back().dropped[0].why == "does not support tools");
+  // provider.require_parameters went out with the tools.
+  auto gen = f.server->generation(res.id);
+  BOOST_TEST_REQUIRE(gen.has_value());
+  BOOST_TEST(gen->request.at("provider").at("require_parameters").as_bool());
+
+  // No candidate left: a typed error naming each one and why, and nothing sent.
+  auto q = fast_policy({"mistralai/mistral-7b-instruct"});
+  q.filter_by_catalog = true;
+  openrouter::router none(f.cli, q, rec.hooks(), 7);
+  const auto before = f.server->stats().requests;
+  auto [ec2, res2] = f.run<wire::chat_response>([&](auto tok) { return none.async_chat(req, f.diag, tok); });
+  BOOST_TEST((ec2 == errc::invalid_argument), ec2.message());
+  BOOST_TEST(f.diag.detail.find("mistralai/mistral-7b-instruct (does not support tools)") != std::string::npos,
+             f.diag.detail);
+  BOOST_TEST(f.server->stats().requests == before);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

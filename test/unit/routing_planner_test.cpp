@@ -389,6 +389,7 @@ BOOST_AUTO_TEST_CASE(policy_from_json_reads_every_knob) {
                 "max_open_ms": 8000, "half_open_probes": 2},
     "retry_budget": {"enabled": true, "ratio": 0.5, "window_ms": 1000, "min_retries": 3},
     "max_cost_usd": 2.5, "max_request_cost_usd": 0.01,
+    "filter_by_catalog": true, "catalog_max_age_ms": 60000, "require_parameters": false,
     "limits": {"max_in_flight": 100, "max_in_flight_per_model": 10, "requests_per_minute": 600, "burst": 5,
                "adaptive": true, "poll_ms": 7},
     "overrides": {"not_found": "stop", "rate_limited": "next_model"}})");
@@ -416,6 +417,9 @@ BOOST_AUTO_TEST_CASE(policy_from_json_reads_every_knob) {
   BOOST_TEST(p.retry_budget.min_retries == 3u);
   BOOST_TEST(p.max_cost_usd == 2.5);
   BOOST_TEST(p.max_request_cost_usd == 0.01);
+  BOOST_TEST(p.filter_by_catalog);
+  BOOST_TEST(p.catalog_max_age.count() == 60000);
+  BOOST_TEST(!p.require_parameters);
   BOOST_TEST(p.limits.max_in_flight == 100u);
   BOOST_TEST(p.limits.max_in_flight_per_model == 10u);
   BOOST_TEST(p.limits.requests_per_minute == 600.0);

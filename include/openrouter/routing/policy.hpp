@@ -42,6 +42,16 @@ struct policy {
   double max_cost_usd = 0;
   double max_request_cost_usd = 0;
 
+  /// Drop candidates the catalog says cannot serve the request (modalities, tools,
+  /// response_format, reasoning, a context far too small; see routing/candidates.hpp). The
+  /// catalog is fetched through the client's cache (catalog_max_age); if it cannot be had, the
+  /// candidates are kept as they are.
+  bool filter_by_catalog = false;
+  std::chrono::milliseconds catalog_max_age{std::chrono::minutes(10)};
+  /// Set provider.require_parameters when the request uses tools or response_format (and the
+  /// caller did not set it), so OpenRouter only routes to providers that honour them.
+  bool require_parameters = true;
+
   /// Load limits over the router's attempts (zero: none). A request that finds no slot or no
   /// token waits (within its deadline): for a token exactly as long as needed, for a slot by
   /// looking again every `poll`.
@@ -66,6 +76,7 @@ struct policy {
 ///                "open_ms": 5000, "max_open_ms": 60000, "half_open_probes": 1},
 ///    "retry_budget": {"enabled": true, "ratio": 0.2, "window_ms": 10000, "min_retries": 10},
 ///    "max_cost_usd": 5.0, "max_request_cost_usd": 0.05,
+///    "filter_by_catalog": true, "catalog_max_age_ms": 600000, "require_parameters": true,
 ///    "limits": {"max_in_flight": 256, "max_in_flight_per_model": 64, "requests_per_minute": 600,
 ///               "burst": 20, "adaptive": true, "poll_ms": 10},
 ///    "overrides": {"not_found": "stop", "rate_limited": "next_model"}}

@@ -122,6 +122,12 @@ policy policy_from_json(const json::value& v, boost::system::error_code& ec, std
         p.max_cost_usd = non_negative(x, path);
       } else if (k == "max_request_cost_usd") {
         p.max_request_cost_usd = non_negative(x, path);
+      } else if (k == "filter_by_catalog") {
+        p.filter_by_catalog = boolean(x, path);
+      } else if (k == "catalog_max_age_ms") {
+        p.catalog_max_age = millis(x, path);
+      } else if (k == "require_parameters") {
+        p.require_parameters = boolean(x, path);
       } else if (k == "limits") {
         reader(object(x, path), path).each([&](std::string_view lk, const json::value& y, const std::string& lp) {
           if (lk == "max_in_flight") p.limits.max_in_flight = count(y, lp);

@@ -1,0 +1,42 @@
+#pragma once
+// Catalog-aware candidates, sans-I/O: which of a policy's models can serve a request at all,
+// judged from the catalog (GET /models): input modalities the messages use (image, file, audio,
+// video), output modalities asked for (`modalities`), parameters the request depends on
+// (tools, tool_choice, response_format / structured_outputs, reasoning), and a context length
+// that fits a rough estimate of the prompt. A model missing from the catalog is kept (the
+// catalog may lag; the server will say). Dropping a fallback here saves a doomed attempt.
+
+#include <openrouter/wire/chat_request.hpp>
+#include <openrouter/wire/models.hpp>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace openrouter::routing {
+
+/// What a request needs from a model.
+struct requirements {
+  std::vector<std::string> input_modalities;   ///< beyond text: image, file, audio, video
+  std::vector<std::string> output_modalities;  ///< from request.modalities (e.g. image)
+  std::vector<std::string> parameters;         ///< tools, response_format, structured_outputs, ...
+  std::int64_t prompt_tokens_estimate = 0;     ///< characters / 4 of the text parts, plus max_tokens
+};
+
+requirements requirements_of(const wire::chat_request& req);
+
+struct dropped_candidate {
+  std::string model;
+  std::string why;  ///< e.g. "no input modality image", "context 8192 < ~12000 tokens"
+};
+
+struct filtered_candidates {
+  std::vector<std::string> kept;
+  std::vector<dropped_candidate> dropped;
+};
+
+/// Keeps the order of `candidates`.
+filtered_candidates filter_candidates(const std::vector<std::string>& candidates, const requirements& need,
+                                      const wire::models_page& catalog);
+
+}  // namespace openrouter::routing

@@ -1,0 +1,104 @@
+// routing::requirements_of and filter_candidates: what a request needs from a model, and which
+// candidates the catalog rules out (order kept, unknown models kept).
+#include <openrouter/routing/candidates.hpp>
+
+#include <boost/json/parse.hpp>
+#include <boost/test/unit_test.hpp>
+
+using namespace openrouter;
+using namespace openrouter::routing;
+
+namespace {
+
+wire::model model(std::string id, std::vector<std::string> in, std::vector<std::string> out,
+                  std::vector<std::string> params, std::int64_t context) {
+  wire::model m;
+  m.id = std::move(id);
+  wire::model_architecture a;
+  a.input_modalities = std::move(in);
+  a.output_modalities = std::move(out);
+  m.architecture = a;
+  m.supported_parameters = std::move(params);
+  m.context_length = context;
+  return m;
+}
+
+wire::models_page catalog() {
+  wire::models_page p;
+  p.data.push_back(model("text/small", {"text"}, {"text"}, {"max_tokens", "temperature"}, 4096));
+  p.data.push_back(model("vision/tools", {"text", "image", "file"}, {"text"}, {"tools", "response_format", "structured_outputs"}, 128000));
+  p.data.push_back(model("image/gen", {"text", "image"}, {"image", "text"}, {"max_tokens"}, 32000));
+  return p;
+}
+
+wire::tool a_tool() {
+  wire::tool t;
+  t.function.emplace();
+  t.function->name = "get_weather";
+  t.function->parameters = boost::json::parse(R"({"type":"object"})");
+  return t;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(routing_candidates_test)
+
+BOOST_AUTO_TEST_CASE(requirements_come_from_the_request) {
+  wire::chat_request plain;
+  plain.messages.push_back(wire::message::user(std::string(4000, 'x')));
+  auto r = requirements_of(plain);
+  BOOST_TEST(r.input_modalities.empty());
+  BOOST_TEST(r.parameters.empty());
+  BOOST_TEST(r.prompt_tokens_estimate == 1000);
+
+  wire::chat_request rich;
+  rich.messages.push_back(wire::message::user(std::vector<wire::content_part>{
+      wire::text_part("look"), wire::image_part("data:image/png;base64,AAAA"),
+      wire::file_part("a.pdf", "data:application/pdf;base64,AAAA")}));
+  rich.tools.push_back(a_tool());
+  rich.response_format.emplace();
+  rich.response_format->type = "json_schema";
+  rich.modalities = {"image", "text"};
+  rich.max_completion_tokens = 500;
+  auto q = requirements_of(rich);
+  BOOST_TEST((q.input_modalities == std::vector<std::string>{"image", "file"}));
+  BOOST_TEST((q.output_modalities == std::vector<std::string>{"image"}));
+  BOOST_TEST((q.parameters == std::vector<std::string>{"tools", "response_format", "structured_outputs"}));
+  BOOST_TEST(q.prompt_tokens_estimate == 1 + 500);
+}
+
+BOOST_AUTO_TEST_CASE(candidates_that_cannot_serve_are_dropped_with_a_reason) {
+  const auto cat = catalog();
+  requirements tools;
+  tools.parameters = {"tools"};
+  auto f = filter_candidates({"text/small", "unknown/model", "vision/tools"}, tools, cat);
+  BOOST_TEST((f.kept == std::vector<std::string>{"unknown/model", "vision/tools"}));  // order kept
+  BOOST_TEST_REQUIRE(f.dropped.size() == 1u);
+  BOOST_TEST(f.dropped[0].model == "text/small");
+  BOOST_TEST(f.dropped[0].why == "does not support tools");
+
+  requirements image_in;
+  image_in.input_modalities = {"image"};
+  f = filter_candidates({"text/small", "image/gen"}, image_in, cat);
+  BOOST_TEST((f.kept == std::vector<std::string>{"image/gen"}));
+  BOOST_TEST(f.dropped[0].why == "no input modality image");
+
+  requirements image_out;
+  image_out.output_modalities = {"image"};
+  f = filter_candidates({"vision/tools", "image/gen"}, image_out, cat);
+  BOOST_TEST((f.kept == std::vector<std::string>{"image/gen"}));
+  BOOST_TEST(f.dropped[0].why == "no output modality image");
+
+  requirements long_prompt;
+  long_prompt.prompt_tokens_estimate = 10000;
+  f = filter_candidates({"text/small", "vision/tools"}, long_prompt, cat);
+  BOOST_TEST((f.kept == std::vector<std::string>{"vision/tools"}));
+  BOOST_TEST(f.dropped[0].why == "context 4096 < ~10000 tokens");
+
+  requirements nothing;
+  f = filter_candidates({"text/small", "vision/tools", "image/gen"}, nothing, cat);
+  BOOST_TEST(f.kept.size() == 3u);
+  BOOST_TEST(f.dropped.empty());
+}
+
+BOOST_AUTO_TEST_SUITE_END()
