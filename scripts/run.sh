@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The main job. Installs what is missing, builds in Release, then runs the demo: the model
-# catalog (free models), the providers, and a chat - against a local openrouter-mock on a free
+# catalog (free models), the providers, a chat and (mock only) a streamed chat routed past a
+# failing model - against a local openrouter-mock on a free
 # loopback port, or against the real OpenRouter API when OPENROUTER_API_KEY is set.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -42,3 +43,8 @@ echo "== providers (first 5)"
 head -n 6 "$work/providers"
 echo "== chat with $model"
 "$bin/openrouter" chat --model "$model" "${common[@]}" "In one sentence: why do LLM clients need retries?"
+if [ -n "$mock_pid" ]; then
+  # Only against the mock: a primary that answers 503, streamed through the router's fallback.
+  echo "== streamed chat routed past a failing model (fault/503 -> $model)"
+  "$bin/openrouter" chat --stream --model "fault/503" --fallback "$model" "${common[@]}" "echo: routed around a 503"
+fi
