@@ -164,19 +164,26 @@ std::string transport::head(const http_request& req) const {
 }
 
 template <class Stream>
-asio::awaitable<void> transport::exchange(Stream& s, connection& c, const http_request& req, const deadlines& dl,
-                                          http_response& out, diagnostics& diag, error_code& ec, bool& got_bytes,
-                                          bool& keep_alive) {
+asio::awaitable<void> transport::write_request(Stream& s, connection& c, const http_request& req, const deadlines& dl,
+                                               error_code& ec) {
+  ec = {};
   bool total_binds = false;
   error_code e;
   std::string h = head(req);
   std::array<asio::const_buffer, 2> bufs{asio::buffer(h), asio::buffer(req.body)};
   c.tcp().expires_at(dl.phase(cfg_.timeout.read_idle, total_binds));
   co_await asio::async_write(s, bufs, asio::redirect_error(asio::use_awaitable, e));
-  if (e) {
-    ec = map_io_error(e, total_binds, errc::read_timeout);
-    co_return;
-  }
+  if (e) ec = map_io_error(e, total_binds, errc::read_timeout);
+}
+
+template <class Stream>
+asio::awaitable<void> transport::exchange(Stream& s, connection& c, const http_request& req, const deadlines& dl,
+                                          http_response& out, diagnostics& diag, error_code& ec, bool& got_bytes,
+                                          bool& keep_alive) {
+  co_await write_request(s, c, req, dl, ec);
+  if (ec) co_return;
+  bool total_binds = false;
+  error_code e;
 
   http::response_parser<http::string_body> parser;
   parser.body_limit(cfg_.max_response_bytes);
@@ -299,16 +306,10 @@ template <class Stream>
 asio::awaitable<void> transport::stream_exchange(Stream& s, connection& c, const http_request& req, const deadlines& dl,
                                                  http_response& out, stream_lease& lease, diagnostics& diag,
                                                  error_code& ec, bool& got_bytes) {
+  co_await write_request(s, c, req, dl, ec);
+  if (ec) co_return;
   bool total_binds = false;
   error_code e;
-  std::string h = head(req);
-  std::array<asio::const_buffer, 2> bufs{asio::buffer(h), asio::buffer(req.body)};
-  c.tcp().expires_at(dl.phase(cfg_.timeout.read_idle, total_binds));
-  co_await asio::async_write(s, bufs, asio::redirect_error(asio::use_awaitable, e));
-  if (e) {
-    ec = map_io_error(e, total_binds, errc::read_timeout);
-    co_return;
-  }
   auto parser = std::make_unique<http::response_parser<http::buffer_body>>();
   parser->body_limit(boost::none);  // a stream is bounded by its deadlines, not by size
   parser->header_limit(64 * 1024);

@@ -112,6 +112,10 @@ class transport {
   boost::asio::awaitable<void> stream_exchange(Stream& s, connection& c, const http_request& req, const deadlines& dl,
                                                http_response& out, stream_lease& lease, diagnostics& diag,
                                                boost::system::error_code& ec, bool& got_bytes);
+  /// Writes the request (head and body) within the idle deadline; sets `ec` on failure.
+  template <class Stream>
+  boost::asio::awaitable<void> write_request(Stream& s, connection& c, const http_request& req, const deadlines& dl,
+                                             boost::system::error_code& ec);
   std::string head(const http_request& req) const;
   void log(logger::level lvl, const std::string& msg) const;
 
