@@ -311,4 +311,29 @@ BOOST_AUTO_TEST_CASE(the_catalog_rules_out_candidates_that_cannot_serve) {
   BOOST_TEST(f.server->stats().requests == before);
 }
 
+BOOST_AUTO_TEST_CASE(an_in_flight_limit_serializes_attempts) {
+  // Three requests at once: without a limit the pool opens a connection for each; with
+  // max_in_flight 1 they take turns on one connection, and all three succeed.
+  for (std::size_t limit : {0u, 1u}) {
+    BOOST_TEST_CONTEXT("max_in_flight " << limit) {
+      client_fixture f;
+      auto p = fast_policy({"openai/gpt-4o-mini"});
+      p.limits.max_in_flight = limit;
+      p.limits.poll = 5ms;
+      openrouter::router r(f.cli, p, {}, 7);
+      std::vector<openrouter::diagnostics> diags(3);
+      std::vector<outcome<wire::chat_response>> outs(3);
+      for (std::size_t i = 0; i < 3; ++i) r.async_chat(chat_request("x", "echo: turn"), diags[i], outs[i].handler());
+      for (auto& o : outs) {
+        auto [ec, res] = wait(f.ioc, o, 30s);
+        BOOST_TEST(!ec, ec.message());
+        BOOST_TEST(res.text() == "turn");
+      }
+      if (limit == 1) BOOST_TEST(f.cli.pool_statistics().connections_opened == 1u);
+      else BOOST_TEST(f.cli.pool_statistics().connections_opened == 3u);
+      BOOST_TEST(r.health().in_flight() == 0u);
+    }
+  }
+}
+
 BOOST_AUTO_TEST_SUITE_END()
