@@ -6,7 +6,6 @@
 #include <openrouter/sse/parser.hpp>
 #include <openrouter/stream/accumulator.hpp>
 
-#include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/dispatch.hpp>
@@ -21,7 +20,6 @@
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
 
-#include <array>
 #include <atomic>
 #include <mutex>
 
@@ -53,11 +51,7 @@ struct client::impl {
 namespace {
 
 using detail::complete;
-
-template <class T>
-void launch_on(asio::strand<asio::any_io_executor> strand, asio::awaitable<result<T>> op, client::handler<T> h) {
-  detail::launch_on<T>(std::move(strand), std::move(op), std::move(h), make_error_code(errc::invalid_argument));
-}
+using detail::launch_on;
 
 template <class T>
 void launch(const std::shared_ptr<client::impl>& im, asio::awaitable<result<T>> op, client::handler<T> h) {

@@ -255,14 +255,12 @@ double router::spent() const noexcept {
 
 void router::do_chat(wire::chat_request req, diagnostics& diag, handler<wire::chat_response> h) {
   detail::launch_on<wire::chat_response>(asio::make_strand(impl_->cli.get_executor()),
-                                         route<chat_answer>(impl_, std::move(req), diag), std::move(h),
-                                         make_error_code(errc::invalid_argument));
+                                         route<chat_answer>(impl_, std::move(req), diag), std::move(h));
 }
 
 void router::do_chat_stream(wire::chat_request req, diagnostics& diag, handler<routed_stream> h) {
   detail::launch_on<routed_stream>(asio::make_strand(impl_->cli.get_executor()),
-                                   route<stream_answer>(impl_, std::move(req), diag), std::move(h),
-                                   make_error_code(errc::invalid_argument));
+                                   route<stream_answer>(impl_, std::move(req), diag), std::move(h));
 }
 
 // --- routed_stream -----------------------------------------------------------------------------

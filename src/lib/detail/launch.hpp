@@ -3,6 +3,8 @@
 // to the handler's cancellation slot, its result delivered on the handler's own executor.
 // Private to src/lib.
 
+#include <openrouter/error.hpp>
+
 #include <boost/asio/any_completion_handler.hpp>
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
@@ -43,17 +45,17 @@ boost::asio::awaitable<result<T>> without_cancellation_throws(boost::asio::await
   co_return co_await std::move(op);
 }
 
-/// Runs `op` on `strand`; `failure` is what the handler gets if the coroutine throws anything
-/// but a system_error (only bad_alloc-class failures can).
+/// Runs `op` on `strand`. If the coroutine throws anything but a system_error (only
+/// bad_alloc-class failures can), the handler gets errc::invalid_argument.
 template <class T>
 void launch_on(boost::asio::strand<boost::asio::any_io_executor> strand, boost::asio::awaitable<result<T>> op,
-               handler<T> h, boost::system::error_code failure) {
+               handler<T> h) {
   auto slot = boost::asio::get_associated_cancellation_slot(h);
   boost::asio::co_spawn(strand, without_cancellation_throws<T>(std::move(op)),
                         boost::asio::bind_cancellation_slot(
-                            slot, [h = std::move(h), strand, failure](std::exception_ptr e, result<T> r) mutable {
+                            slot, [h = std::move(h), strand](std::exception_ptr e, result<T> r) mutable {
                               if (e) {
-                                r = {failure, T{}};
+                                r = {make_error_code(errc::invalid_argument), T{}};
                                 try {
                                   std::rethrow_exception(e);
                                 } catch (const boost::system::system_error& se) {
