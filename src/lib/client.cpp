@@ -1,5 +1,6 @@
 #include <openrouter/client.hpp>
 
+#include "detail/cancel.hpp"
 #include "detail/launch.hpp"
 #include "http/transport.hpp"
 
@@ -162,6 +163,7 @@ asio::awaitable<result<wire::generation>> wait_generation_op(std::shared_ptr<cli
       co_return result<wire::generation>{make_error_code(errc::generation_pending), {}};
     timer.expires_after(delay);
     error_code ec;
+    if (co_await detail::cancel_requested(ec)) co_return result<wire::generation>{ec, {}};
     co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
     if (ec) co_return result<wire::generation>{ec, {}};  // cancelled
     delay = std::min(poll.max_delay, std::chrono::milliseconds(static_cast<std::int64_t>(delay.count() * poll.multiplier)));
@@ -416,6 +418,7 @@ struct chat_stream::state {
     // Bytes already received (one TLS read brings many HTTP chunks) are parsed without I/O;
     // the socket is read only when they do not complete a piece of body.
     if (!parse_buffered(p, c.buffer(), e)) {
+      if (co_await detail::cancel_requested(ec)) co_return;
       c.tcp().expires_at(dl.phase(im->transport.config().timeout.read_idle, total_binds));
       co_await http::async_read_some(s, c.buffer(), p, asio::redirect_error(asio::use_awaitable, e));
       c.tcp().expires_never();

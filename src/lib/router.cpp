@@ -1,5 +1,6 @@
 #include <openrouter/router.hpp>
 
+#include "detail/cancel.hpp"
 #include "detail/launch.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -160,6 +161,11 @@ asio::awaitable<result<typename Answer::type>> route(std::shared_ptr<router::imp
         (!answered && im->policy.max_request_cost_usd > 0 && request_spent >= im->policy.max_request_cost_usd)) {
       final_ec = make_error_code(errc::budget_exhausted);
       reason = im->budget_left() ? "request budget spent" : "router budget spent";
+      break;
+    }
+    if (error_code cec; co_await detail::cancel_requested(cec)) {
+      final_ec = cec;
+      reason = "cancelled";
       break;
     }
     routing::planner::decision d = plan.next(clock_type::now());

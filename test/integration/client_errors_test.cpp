@@ -162,6 +162,21 @@ BOOST_AUTO_TEST_CASE(cancellation_mid_request_closes_the_connection) {
   f.run_until([&] { return f.server->stats().connections_open == 0; }, std::chrono::seconds(10));
 }
 
+// A cancellation that fires while no operation is pending (here: before the coroutine has taken
+// its first step; in the field, between a write's completion and the next read) is recorded, not
+// lost: the request stops at its next step instead of running on.
+BOOST_AUTO_TEST_CASE(cancellation_between_steps_is_not_lost) {
+  client_fixture f;
+  boost::asio::cancellation_signal sig;
+  outcome<wire::chat_response> o;
+  f.cli.async_chat(req("fault/stall;seconds=30"), f.diag, boost::asio::bind_cancellation_slot(sig.slot(), o.handler()));
+  sig.emit(boost::asio::cancellation_type::terminal);
+  auto [ec, res] = wait(f.ioc, o, std::chrono::seconds(20));
+  BOOST_TEST(ec == boost::asio::error::operation_aborted, ec.message());
+  BOOST_TEST(f.server->stats().requests == 0u);
+  BOOST_TEST(f.cli.pool_statistics().in_use == 0u);
+}
+
 BOOST_AUTO_TEST_CASE(api_key_never_leaks) {
   const std::string key = "sk-or-v1-THIS-IS-SECRET-42";
   openrouter::mock::server_options o;

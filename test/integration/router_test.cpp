@@ -167,6 +167,26 @@ BOOST_AUTO_TEST_CASE(cancellation_ends_the_request_and_closes_its_connection) {
   BOOST_TEST(f.server->stats().requests == 1u);
 }
 
+// Emitted before the operation has run at all: the signal reaches the coroutine (through its
+// strand) in between two of its steps, when nothing is pending to abort. It must still end the
+// request, without a fallback and before any request reaches the server.
+BOOST_AUTO_TEST_CASE(a_cancellation_at_the_start_is_not_lost) {
+  client_fixture f;
+  recorded rec;
+  openrouter::router r(f.cli, fast_policy({"fault/stall;seconds=30", "openai/gpt-4o-mini"}), rec.hooks(), 7);
+  boost::asio::cancellation_signal sig;
+  outcome<wire::chat_response> o;
+  r.async_chat(chat_request("x", "hi"), f.diag, boost::asio::bind_cancellation_slot(sig.slot(), o.handler()));
+  sig.emit(boost::asio::cancellation_type::terminal);
+  auto [ec, res] = wait(f.ioc, o, 20s);
+  BOOST_TEST((ec == boost::asio::error::operation_aborted), ec.message());
+  BOOST_TEST(rec.attempts.size() <= 1u);  // at most the one it was in when the signal landed
+  for (const auto& a : rec.attempts) BOOST_TEST((a.ec == boost::asio::error::operation_aborted), a.ec.message());
+  BOOST_TEST_REQUIRE(rec.requests.size() == 1u);
+  BOOST_TEST(rec.requests[0].reason == "cancelled");
+  BOOST_TEST(f.server->stats().requests == 0u);
+}
+
 BOOST_AUTO_TEST_CASE(records_carry_no_secret) {
   const std::string key = "sk-or-v1-ROUTER-SECRET-77";
   client_fixture f({}, [&](openrouter::client_config& c) { c.api_key = key; });

@@ -1,5 +1,7 @@
 #include "connection.hpp"
 
+#include "../detail/cancel.hpp"
+
 #include <openrouter/error.hpp>
 
 #include <boost/asio/connect.hpp>
@@ -61,6 +63,7 @@ asio::awaitable<void> connection::connect(const origin& o, std::chrono::steady_c
     if (e == asio::error::operation_aborted) ec = e;
     co_return;
   }
+  if (co_await cancel_requested(ec)) co_return;
   stream.expires_at(deadline);
   co_await stream.async_connect(endpoints, asio::redirect_error(asio::use_awaitable, e));
   if (e) {
@@ -79,6 +82,7 @@ asio::awaitable<void> connection::connect(const origin& o, std::chrono::steady_c
   }
   tls_->set_verify_mode(asio::ssl::verify_peer);
   tls_->set_verify_callback(asio::ssl::host_name_verification(o.host));
+  if (co_await cancel_requested(ec)) co_return;
   co_await tls_->async_handshake(asio::ssl::stream_base::client, asio::redirect_error(asio::use_awaitable, e));
   if (e) {
     long verify = SSL_get_verify_result(tls_->native_handle());

@@ -2,6 +2,8 @@
 
 #include "gzip.hpp"
 
+#include "../detail/cancel.hpp"
+
 #include <openrouter/version.hpp>
 
 #include <boost/asio/redirect_error.hpp>
@@ -169,6 +171,7 @@ asio::awaitable<void> transport::write_request(Stream& s, connection& c, const h
   ec = {};
   bool total_binds = false;
   error_code e;
+  if (co_await cancel_requested(ec)) co_return;
   std::string h = head(req);
   std::array<asio::const_buffer, 2> bufs{asio::buffer(h), asio::buffer(req.body)};
   c.tcp().expires_at(dl.phase(cfg_.timeout.read_idle, total_binds));
@@ -188,6 +191,7 @@ asio::awaitable<void> transport::exchange(Stream& s, connection& c, const http_r
   http::response_parser<http::string_body> parser;
   parser.body_limit(cfg_.max_response_bytes);
   parser.header_limit(64 * 1024);
+  if (co_await cancel_requested(ec)) co_return;
   c.tcp().expires_at(dl.phase(cfg_.timeout.response_headers, total_binds));
   co_await http::async_read_header(s, c.buffer(), parser, asio::redirect_error(asio::use_awaitable, e));
   got_bytes = parser.got_some();
@@ -196,6 +200,7 @@ asio::awaitable<void> transport::exchange(Stream& s, connection& c, const http_r
     co_return;
   }
   while (!parser.is_done()) {
+    if (co_await cancel_requested(ec)) co_return;
     c.tcp().expires_at(dl.phase(cfg_.timeout.read_idle, total_binds));
     co_await http::async_read_some(s, c.buffer(), parser, asio::redirect_error(asio::use_awaitable, e));
     if (e) {
@@ -247,6 +252,7 @@ asio::awaitable<transport::acquired> transport::acquire(const deadlines& dl, boo
                                                        error_code& ec) {
   ec = {};
   bool total_binds = false;
+  if (co_await cancel_requested(ec)) co_return acquired{};
   auto lease = co_await pool_.acquire(origin_, dl.phase(cfg_.pool.acquire_timeout, total_binds), fresh, ec);
   if (ec) {
     if (ec == make_error_code(errc::pool_timeout)) {
@@ -313,6 +319,7 @@ asio::awaitable<void> transport::stream_exchange(Stream& s, connection& c, const
   auto parser = std::make_unique<http::response_parser<http::buffer_body>>();
   parser->body_limit(boost::none);  // a stream is bounded by its deadlines, not by size
   parser->header_limit(64 * 1024);
+  if (co_await cancel_requested(ec)) co_return;
   c.tcp().expires_at(dl.phase(cfg_.timeout.response_headers, total_binds));
   co_await http::async_read_header(s, c.buffer(), *parser, asio::redirect_error(asio::use_awaitable, e));
   got_bytes = parser->got_some();
@@ -343,6 +350,7 @@ asio::awaitable<void> transport::stream_exchange(Stream& s, connection& c, const
   while (!parser->is_done()) {
     parser->get().body().data = buf.data();
     parser->get().body().size = buf.size();
+    if (co_await cancel_requested(ec)) co_return;
     c.tcp().expires_at(dl.phase(cfg_.timeout.read_idle, total_binds));
     co_await http::async_read_some(s, c.buffer(), *parser, asio::redirect_error(asio::use_awaitable, e));
     if (e == http::error::need_buffer) e = {};
