@@ -1,5 +1,6 @@
 #include "commands.hpp"
 
+#include "context.hpp"
 #include "output.hpp"
 
 #include <openrouter/catalog.hpp>
@@ -9,11 +10,7 @@
 #include <openrouter/routing/policy.hpp>
 #include <openrouter/version.hpp>
 
-#include <boost/asio/io_context.hpp>
 #include <boost/json/array.hpp>
-#include <boost/json/parse.hpp>
-#include <boost/json/value_from.hpp>
-#include <boost/program_options.hpp>
 
 #include <unistd.h>
 
@@ -34,113 +31,8 @@
 #include <vector>
 
 namespace openrouter::cli {
-namespace po = boost::program_options;
-namespace asio = boost::asio;
-namespace json = boost::json;
-using boost::system::error_code;
 
 namespace {
-
-constexpr std::string_view default_base_url = "https://openrouter.ai/api/v1";
-
-/// A bad command line or configuration: reported on one line, exit code 2.
-struct usage_error : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
-
-// The key from the environment, so that no message we print can carry it.
-std::string& api_key_for_redaction() {
-  static std::string key;
-  return key;
-}
-
-std::string redact(std::string s) {
-  const std::string& key = api_key_for_redaction();
-  if (key.size() >= 4)
-    for (std::size_t pos; (pos = s.find(key)) != std::string::npos;) s.replace(pos, key.size(), "[redacted]");
-  for (char& c : s)
-    if (c == '\n' || c == '\r') c = ' ';  // one line
-  return s;
-}
-
-void error_line(std::string_view msg) {
-  if (msg.starts_with("openrouter: ")) msg.remove_prefix(12);  // library exceptions carry it already
-  std::cerr << "openrouter: " << redact(std::string(msg)) << std::endl;
-}
-
-// --- the context a command runs in ------------------------------------------------------------
-
-struct context {
-  po::variables_map vm;
-  client_config cfg;
-  asio::io_context ioc;  // one, run on this thread only
-  std::unique_ptr<client> cli;
-  diagnostics diag;
-
-  bool json_output() const { return vm.count("json") && vm["json"].as<bool>(); }
-
-  /// Runs the io_context until done() holds or no work is left. An io_context that ran out of
-  /// work (say, between two pulls of a stream, when no operation is pending) is stopped and
-  /// must be restarted before it runs anything again.
-  template <class Done>
-  void drive(Done done) {
-    if (ioc.stopped()) ioc.restart();
-    while (!done() && ioc.run_one() != 0) {
-    }
-  }
-
-  /// Starts one operation with `start(client&, diagnostics&, handler)` and runs the io_context
-  /// until it completes. On failure prints the one-line summary and returns nullopt.
-  template <class T, class Start>
-  std::optional<T> call(Start start) {
-    std::optional<std::pair<error_code, T>> out;
-    start(*cli, diag, [&out](error_code ec, T v) { out.emplace(ec, std::move(v)); });
-    drive([&] { return out.has_value(); });
-    if (!out) {
-      error_line("internal error: the request did not complete");
-      return std::nullopt;
-    }
-    if (out->first) {
-      error_line(diag.summary(out->first));
-      return std::nullopt;
-    }
-    return std::move(out->second);
-  }
-};
-
-void print_json(const json::value& v) { std::cout << pretty_json(v); }
-
-template <class T>
-void print_json_of(const T& v) {
-  print_json(json::value_from(v));
-}
-
-// "a,b" and repeated flags alike: {"a", "b"}.
-std::vector<std::string> list_option(const po::variables_map& vm, const char* name) {
-  std::vector<std::string> out;
-  if (!vm.count(name)) return out;
-  for (const auto& v : vm[name].as<std::vector<std::string>>()) {
-    std::string_view s = v;
-    while (true) {
-      auto comma = s.find(',');
-      std::string_view part = s.substr(0, comma);
-      while (!part.empty() && part.front() == ' ') part.remove_prefix(1);
-      while (!part.empty() && part.back() == ' ') part.remove_suffix(1);
-      if (!part.empty()) out.emplace_back(part);
-      if (comma == std::string_view::npos) break;
-      s.remove_prefix(comma + 1);
-    }
-  }
-  return out;
-}
-
-std::chrono::milliseconds seconds_option(const po::variables_map& vm, const char* name, bool allow_zero) {
-  double s = vm[name].as<double>();
-  if (!std::isfinite(s) || s < 0 || (!allow_zero && s == 0) || s > 1e7)
-    throw usage_error(std::string("--") + name + " must be a " + (allow_zero ? "non-negative" : "positive") +
-                      " number of seconds");
-  return std::chrono::milliseconds(std::llround(s * 1000));
-}
 
 // --- commands ----------------------------------------------------------------------------------
 
@@ -271,35 +163,6 @@ int stream_chat(context& ctx, wire::chat_request req) {
   return print_stream(ctx, *stream);
 }
 
-// --policy FILE (JSON, see routing::policy_from_json), with --model and --fallback naming the
-// candidates when given. nullopt when the request is not routed.
-std::optional<routing::policy> routing_policy(const po::variables_map& vm) {
-  std::vector<std::string> fallbacks = list_option(vm, "fallback");
-  if (!vm.count("policy") && fallbacks.empty()) return std::nullopt;
-  routing::policy p;
-  if (vm.count("policy")) {
-    const std::string file = vm["policy"].as<std::string>();
-    std::ifstream in(file, std::ios::binary);
-    if (!in) throw usage_error("cannot read the policy file " + file);
-    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    boost::system::error_code ec;
-    json::value v = json::parse(text, ec);
-    if (ec) throw usage_error("policy file " + file + ": not JSON (" + ec.message() + ")");
-    std::string what;
-    p = routing::policy_from_json(v, ec, what);
-    if (ec) throw usage_error("policy file " + file + ": " + what);
-    if (p.max_attempts == 0 || p.max_attempts_per_model == 0)
-      throw usage_error("policy file " + file + ": max_attempts and max_attempts_per_model must be at least 1");
-  }
-  if (vm.count("model")) {
-    p.models = {vm["model"].as<std::string>()};
-    p.models.insert(p.models.end(), fallbacks.begin(), fallbacks.end());
-  } else if (!fallbacks.empty()) {
-    throw usage_error("--fallback needs --model (the first candidate)");
-  }
-  return p;
-}
-
 // One line on stderr when the answer took more than one attempt: what happened on the way.
 void print_route(const request_record& r) {
   if (r.attempts.size() < 2) return;
@@ -383,21 +246,7 @@ int run_chat(context& ctx) {
 
 // --- the command table -------------------------------------------------------------------------
 
-struct command {
-  std::string_view name;
-  std::string_view synopsis;  // after "openrouter NAME"
-  std::string_view summary;
-  std::string_view description;
-  bool needs_key;
-  void (*options)(po::options_description&, po::options_description& hidden, po::positional_options_description&);
-  int (*run)(context&);
-};
-
-void json_option(po::options_description& o, const char* what) {
-  o.add_options()("json", po::bool_switch(), what);
-}
-
-const std::array<command, 6> commands{{
+const std::array<command, 6> chat_and_lookups{{
     {"models", "[--free] [--input-modality M]... [--output-modality M]... [--param P]... [--search TEXT] [--json]",
      "List catalog models, filtered",
      "Lists the models of GET /models that meet every filter: id, context length, prompt and\n"
@@ -478,9 +327,20 @@ const std::array<command, 6> commands{{
      run_chat},
 }};
 
+// Every command, in the order `openrouter --help` lists them. Commands defined in files of
+// their own are declared in context.hpp.
+const std::vector<const command*>& commands() {
+  static const std::vector<const command*> all = [] {
+    std::vector<const command*> v;
+    for (const auto& c : chat_and_lookups) v.push_back(&c);
+    return v;
+  }();
+  return all;
+}
+
 const command* find_command(std::string_view name) {
-  for (const auto& c : commands)
-    if (c.name == name) return &c;
+  for (const auto* c : commands())
+    if (c->name == name) return c;
   return nullptr;
 }
 
@@ -508,9 +368,9 @@ void top_help(std::ostream& os) {
   os << "Usage: openrouter COMMAND [OPTIONS] [ARGS]\n\n"
         "A command-line client for the OpenRouter API.\n\n"
         "Commands:\n";
-  for (const auto& c : commands) {
-    std::string name(c.name);
-    os << "  " << name << std::string(12 - name.size(), ' ') << c.summary << '\n';
+  for (const auto* c : commands()) {
+    std::string name(c->name);
+    os << "  " << name << std::string(name.size() < 12 ? 12 - name.size() : 1, ' ') << c->summary << '\n';
   }
   os << '\n' << common_options() << '\n';
   os << "Environment:\n"

@@ -1,0 +1,93 @@
+#include "context.hpp"
+
+#include <boost/json/parse.hpp>
+
+#include <cmath>
+#include <fstream>
+#include <iterator>
+
+namespace openrouter::cli {
+
+// The key from the environment, so that no message we print can carry it.
+std::string& api_key_for_redaction() {
+  static std::string key;
+  return key;
+}
+
+std::string redact(std::string s) {
+  const std::string& key = api_key_for_redaction();
+  if (key.size() >= 4)
+    for (std::size_t pos; (pos = s.find(key)) != std::string::npos;) s.replace(pos, key.size(), "[redacted]");
+  for (char& c : s)
+    if (c == '\n' || c == '\r') c = ' ';  // one line
+  return s;
+}
+
+void error_line(std::string_view msg) {
+  if (msg.starts_with("openrouter: ")) msg.remove_prefix(12);  // library exceptions carry it already
+  std::cerr << "openrouter: " << redact(std::string(msg)) << std::endl;
+}
+
+void print_json(const json::value& v) { std::cout << pretty_json(v); }
+
+// "a,b" and repeated flags alike: {"a", "b"}.
+std::vector<std::string> list_option(const po::variables_map& vm, const char* name) {
+  std::vector<std::string> out;
+  if (!vm.count(name)) return out;
+  for (const auto& v : vm[name].as<std::vector<std::string>>()) {
+    std::string_view s = v;
+    while (true) {
+      auto comma = s.find(',');
+      std::string_view part = s.substr(0, comma);
+      while (!part.empty() && part.front() == ' ') part.remove_prefix(1);
+      while (!part.empty() && part.back() == ' ') part.remove_suffix(1);
+      if (!part.empty()) out.emplace_back(part);
+      if (comma == std::string_view::npos) break;
+      s.remove_prefix(comma + 1);
+    }
+  }
+  return out;
+}
+
+std::chrono::milliseconds seconds_option(const po::variables_map& vm, const char* name, bool allow_zero) {
+  double s = vm[name].as<double>();
+  if (!std::isfinite(s) || s < 0 || (!allow_zero && s == 0) || s > 1e7)
+    throw usage_error(std::string("--") + name + " must be a " + (allow_zero ? "non-negative" : "positive") +
+                      " number of seconds");
+  return std::chrono::milliseconds(std::llround(s * 1000));
+}
+
+// --policy FILE (JSON, see routing::policy_from_json), with --model and --fallback naming the
+// candidates when given. nullopt when the request is not routed.
+std::optional<routing::policy> routing_policy(const po::variables_map& vm) {
+  std::vector<std::string> fallbacks = list_option(vm, "fallback");
+  if (!vm.count("policy") && fallbacks.empty()) return std::nullopt;
+  routing::policy p;
+  if (vm.count("policy")) {
+    const std::string file = vm["policy"].as<std::string>();
+    std::ifstream in(file, std::ios::binary);
+    if (!in) throw usage_error("cannot read the policy file " + file);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    boost::system::error_code ec;
+    json::value v = json::parse(text, ec);
+    if (ec) throw usage_error("policy file " + file + ": not JSON (" + ec.message() + ")");
+    std::string what;
+    p = routing::policy_from_json(v, ec, what);
+    if (ec) throw usage_error("policy file " + file + ": " + what);
+    if (p.max_attempts == 0 || p.max_attempts_per_model == 0)
+      throw usage_error("policy file " + file + ": max_attempts and max_attempts_per_model must be at least 1");
+  }
+  if (vm.count("model")) {
+    p.models = {vm["model"].as<std::string>()};
+    p.models.insert(p.models.end(), fallbacks.begin(), fallbacks.end());
+  } else if (!fallbacks.empty()) {
+    throw usage_error("--fallback needs --model (the first candidate)");
+  }
+  return p;
+}
+
+void json_option(po::options_description& o, const char* what) {
+  o.add_options()("json", po::bool_switch(), what);
+}
+
+}  // namespace openrouter::cli
