@@ -7,11 +7,11 @@ namespace openrouter::routing {
 // --- health ------------------------------------------------------------------------------------
 
 health::health(const policy& p)
-    : use_breakers_(p.use_breakers),
+    : limits_(p.limits),
+      use_breakers_(p.use_breakers),
       use_budget_(p.use_retry_budget),
       breaker_opts_(p.breaker),
-      budget_(p.retry_budget),
-      limits_(p.limits) {
+      budget_(p.retry_budget) {
   if (limits_.requests_per_minute > 0) {
     const double per_second = limits_.requests_per_minute / 60.0;
     bucket_.emplace(per_second, limits_.burst > 0 ? limits_.burst : std::max(1.0, per_second));
