@@ -70,6 +70,10 @@ class chat_stream {
   std::string provider() const;  ///< first non-empty provider of the chunks
   std::size_t chunks_seen() const noexcept;    ///< decoded chunks (not counting [DONE])
   std::size_t comments_seen() const noexcept;  ///< SSE comments, e.g. ": OPENROUTER PROCESSING"
+  /// From now on the stream writes its diagnostics (a mid-stream error's details) into `d`
+  /// instead of the object it was opened with. `d` must outlive the stream's operations; call it
+  /// while no async_next is pending.
+  void rebind_diagnostics(diagnostics& d) noexcept;
   /// When the last byte of the body arrived (the headers' arrival before that).
   std::chrono::steady_clock::time_point last_activity() const noexcept;
 

@@ -52,6 +52,7 @@ struct request_record {
   double spent = 0;            ///< USD reported by all of the request's attempts
   std::string generation_id;
   bool fallback = false;  ///< an attempt went to another model than the first candidate
+  bool hedged = false;    ///< a hedge attempt was started (see routing::policy::hedge)
 };
 
 struct router_hooks {
@@ -80,6 +81,8 @@ class routed_stream {
   std::string model() const { return rest_.model(); }
   std::string provider() const { return rest_.provider(); }
   bool is_open() const noexcept { return head_ < first_.size() || rest_.is_open(); }
+  /// See chat_stream::rebind_diagnostics.
+  void rebind_diagnostics(diagnostics& d) noexcept { rest_.rebind_diagnostics(d); }
 
  private:
   void do_next(chat_stream::next_handler h);

@@ -578,6 +578,9 @@ void chat_stream::do_next(next_handler h) {
   });
 }
 
+void chat_stream::rebind_diagnostics(diagnostics& d) noexcept {
+  if (st_) st_->diag = &d;
+}
 bool chat_stream::is_open() const noexcept { return st_ && !st_->terminal; }
 wire::chat_response chat_stream::result() const { return st_ ? st_->acc.result() : wire::chat_response{}; }
 std::string chat_stream::generation_id() const { return st_ ? st_->generation_id : std::string(); }

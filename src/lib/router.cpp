@@ -5,7 +5,9 @@
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/cancellation_signal.hpp>
+#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -13,6 +15,7 @@
 #include <algorithm>
 #include <atomic>
 #include <iterator>
+#include <memory>
 #include <mutex>
 #include <stdexcept>
 #include <variant>
@@ -50,12 +53,12 @@ namespace {
 // handed over at its first content chunk.
 struct chat_answer {
   using type = wire::chat_response;
-  static constexpr bool callers_diag = false;  // each attempt fills its own
   static asio::awaitable<std::pair<error_code, type>> attempt(client& cli, wire::chat_request req, diagnostics& diag) {
     auto [ec, res] = co_await cli.async_chat(std::move(req), diag, asio::as_tuple(asio::use_awaitable));
     co_return std::pair<error_code, type>{ec, std::move(res)};
   }
   static std::optional<double> cost(const type& t) { return t.usage ? t.usage->cost : std::nullopt; }
+  static void rebind(type&, diagnostics&) {}
   static void describe(const type& t, request_record& rec) {
     rec.resolved_model = t.model;
     rec.provider = t.provider;
@@ -81,8 +84,6 @@ bool has_content(const wire::chat_chunk& c) {
 
 struct stream_answer {
   using type = routed_stream;
-  // The stream that survives keeps writing into the diagnostics it was opened with: the caller's.
-  static constexpr bool callers_diag = true;
   static asio::awaitable<std::pair<error_code, type>> attempt(client& cli, wire::chat_request req, diagnostics& diag) {
     auto [ec, s] = co_await cli.async_chat_stream(std::move(req), diag, asio::as_tuple(asio::use_awaitable));
     if (ec) co_return std::pair<error_code, type>{ec, type{}};
@@ -99,6 +100,8 @@ struct stream_answer {
     co_return std::pair<error_code, type>{error_code{}, type(std::move(first), std::move(s), cli.get_executor())};
   }
   static std::optional<double> cost(const type&) { return std::nullopt; }  // known at the end only
+  // The winner's stream writes into its attempt's diagnostics: from now on, the caller's.
+  static void rebind(type& t, diagnostics& d) { t.rebind_diagnostics(d); }
   static void describe(const type& t, request_record& rec) {
     rec.resolved_model = t.model();
     rec.provider = t.provider();
@@ -109,7 +112,6 @@ struct stream_answer {
 template <class Answer>
 asio::awaitable<result<typename Answer::type>> route(std::shared_ptr<router::impl> im, wire::chat_request req,
                                                      diagnostics& diag) {
-  using namespace asio::experimental::awaitable_operators;
   using kind = routing::planner::decision::kind;
   using T = typename Answer::type;
   const auto started = clock_type::now();
@@ -146,78 +148,136 @@ asio::awaitable<result<typename Answer::type>> route(std::shared_ptr<router::imp
     if (!req.provider->require_parameters) req.provider->require_parameters = true;
   }
   routing::planner plan(im->policy, candidates, im->health, started, im->seed.fetch_add(0x9E3779B97F4A7C15ull));
-  auto ex = co_await asio::this_coro::executor;
-  asio::steady_timer timer(ex);
-  diagnostics own;  // the current attempt's, unless attempts write into the caller's
-  diagnostics& ad = Answer::callers_diag ? diag : own;
+  auto ex = co_await asio::this_coro::executor;  // a strand: the attempts complete on it too
+  asio::steady_timer wake(ex);                   // expires when the plan wants; cancelled by completions
+
+  // One running attempt. Attempts run concurrently only when hedging; each has its own
+  // diagnostics and cancellation signal, and lands its result here for the loop below.
+  struct flight {
+    std::size_t index = 0;  // in plan.attempts()
+    clock_type::time_point until;
+    diagnostics diag;
+    asio::cancellation_signal cancel;
+    std::optional<std::pair<error_code, T>> done;
+    bool timed_out = false;  // cancelled at its deadline
+    bool dropped = false;    // cancelled because the request was decided or the caller gave up
+  };
+  std::vector<std::unique_ptr<flight>> flights;
+  const auto stop_all = [&] {
+    for (auto& f : flights)
+      if (!f->done && !f->dropped && !f->timed_out) {
+        f->dropped = true;
+        f->cancel.emit(asio::cancellation_type::terminal);  // closes its connection
+      }
+  };
+
   T res{};
+  bool have_answer = false;
+  diagnostics last;  // the diagnostics of the attempt that had the last word
   error_code final_ec;
   std::string reason;
+  bool decided = false;  // the outcome is known; running attempts are being wound down
   double request_spent = 0;
-  while (true) {
-    // Spend caps: checked before every attempt (an answer already received is never dropped).
-    const bool answered = !plan.attempts().empty() && !plan.attempts().back().ec;
-    if ((!answered && !im->budget_left()) ||
-        (!answered && im->policy.max_request_cost_usd > 0 && request_spent >= im->policy.max_request_cost_usd)) {
-      final_ec = make_error_code(errc::budget_exhausted);
-      reason = im->budget_left() ? "request budget spent" : "router budget spent";
-      break;
+  while (!decided || !flights.empty()) {
+    // Attempts that completed, in the order they are found (all on this strand).
+    for (auto it = flights.begin(); it != flights.end();) {
+      flight& f = **it;
+      if (!f.done) {
+        ++it;
+        continue;
+      }
+      auto [ec, r] = std::move(*f.done);
+      if (f.timed_out && ec == asio::error::operation_aborted)
+        ec = make_error_code(f.until >= plan.deadline() ? errc::total_timeout : errc::attempt_timeout);
+      if (auto cost = Answer::cost(r); cost && *cost > 0) {
+        request_spent += *cost;
+        im->spend(*cost);
+      }
+      const bool open = !plan.finished();
+      plan.on_outcome(f.index, clock_type::now(), ec, f.diag);
+      if (im->hooks.on_attempt) im->hooks.on_attempt(plan.attempts()[f.index]);
+      if (open && !ec) {
+        res = std::move(r);
+        have_answer = true;
+        last = f.diag;
+        Answer::rebind(res, diag);  // f.diag goes away; the caller's gets last's copy below
+      } else if (!f.dropped) {
+        last = f.diag;
+      }
+      it = flights.erase(it);
     }
-    if (error_code cec; co_await detail::cancel_requested(cec)) {
+    if (decided) {
+      if (flights.empty()) break;
+    } else if (plan.finished() && !flights.empty()) {
+      stop_all();  // answered (or stopped): the others lost
+    } else if (error_code cec; co_await detail::cancel_requested(cec)) {
+      decided = true;
       final_ec = cec;
       reason = "cancelled";
-      break;
-    }
-    routing::planner::decision d = plan.next(clock_type::now());
-    if (d.what == kind::give_up) {
-      final_ec = d.ec;
-      reason = d.reason;
-      break;
-    }
-    if (d.what == kind::wait) {
-      timer.expires_at(d.until);
-      error_code wec;
-      co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, wec));
-      if (wec) {  // cancelled by the caller
-        final_ec = asio::error::operation_aborted;
-        reason = "cancelled";
-        break;
-      }
+      stop_all();
       continue;
-    }
-    wire::chat_request r = req;
-    if (!d.model.empty()) r.model = d.model;
-    if (im->policy.server_side_fallback) {
-      r.models.clear();
-      auto it = std::find(candidates.begin(), candidates.end(), d.model);
-      if (it != candidates.end()) r.models.assign(std::next(it), candidates.end());
-    }
-    ad.clear();
-    error_code ec;
-    if (d.until == clock_type::time_point::max()) {
-      auto one = Answer::attempt(im->cli, std::move(r), ad);  // named: GCC 12 and co_await temporaries
-      std::tie(ec, res) = co_await std::move(one);
     } else {
-      timer.expires_at(d.until);
-      auto race = Answer::attempt(im->cli, std::move(r), ad) || timer.async_wait(asio::use_awaitable);
-      auto won = co_await std::move(race);
-      if (won.index() == 0) {
-        std::tie(ec, res) = std::move(std::get<0>(won));
-      } else {  // the attempt was cancelled, which closed its connection
-        ec = make_error_code(d.until >= plan.deadline() ? errc::total_timeout : errc::attempt_timeout);
-        res = T{};
+      // Spend caps: checked before every new attempt (an answer already received is never dropped).
+      const bool answered = plan.finished() && have_answer;
+      if (!answered && flights.empty() &&
+          (!im->budget_left() ||
+           (im->policy.max_request_cost_usd > 0 && request_spent >= im->policy.max_request_cost_usd))) {
+        decided = true;
+        final_ec = make_error_code(errc::budget_exhausted);
+        reason = im->budget_left() ? "request budget spent" : "router budget spent";
+        continue;
+      }
+      routing::planner::decision d = plan.next(clock_type::now());
+      if (d.what == kind::give_up) {
+        decided = true;
+        final_ec = d.ec;
+        reason = d.reason;
+        continue;
+      }
+      if (d.what == kind::attempt) {
+        wire::chat_request r = req;
+        if (!d.model.empty()) r.model = d.model;
+        if (im->policy.server_side_fallback) {
+          r.models.clear();
+          auto it = std::find(candidates.begin(), candidates.end(), d.model);
+          if (it != candidates.end()) r.models.assign(std::next(it), candidates.end());
+        }
+        auto& f = *flights.emplace_back(std::make_unique<flight>());
+        f.index = d.attempt;
+        f.until = d.until;
+        auto op = Answer::attempt(im->cli, std::move(r), f.diag);  // named: GCC 12 and co_await temporaries
+        asio::co_spawn(ex, std::move(op),
+                       asio::bind_cancellation_slot(
+                           f.cancel.slot(), [&f, &wake](std::exception_ptr e, std::pair<error_code, T> out) {
+                             if (e) out = {make_error_code(errc::invalid_argument), T{}};  // bad_alloc and kin
+                             f.done = std::move(out);
+                             wake.cancel();
+                           }));
+        continue;  // ask again: a hedge may be planned
+      }
+      wake.expires_at(d.until);
+    }
+    // Wait for an attempt to complete, the plan's next moment, or an attempt's deadline.
+    if (decided || plan.finished()) wake.expires_at(clock_type::time_point::max());
+    const auto now = clock_type::now();
+    bool any_done = false;
+    for (auto& f : flights) {
+      if (f->done) any_done = true;
+      if (f->done || f->timed_out || f->dropped || f->until == clock_type::time_point::max()) continue;
+      if (f->until <= now) {
+        f->timed_out = true;
+        f->cancel.emit(asio::cancellation_type::terminal);
+      } else if (f->until < wake.expiry()) {
+        wake.expires_at(f->until);
       }
     }
-    if (auto cost = Answer::cost(res); cost && *cost > 0) {
-      request_spent += *cost;
-      im->spend(*cost);
-    }
-    plan.on_outcome(clock_type::now(), ec, ad);
-    if (im->hooks.on_attempt) im->hooks.on_attempt(plan.attempts().back());
+    if (any_done) continue;
+    error_code wec;
+    co_await wake.async_wait(asio::redirect_error(asio::use_awaitable, wec));
   }
-
-  if (!Answer::callers_diag) diag = own;
-  if (final_ec == errc::budget_exhausted) diag.clear();  // not the last attempt's failure
+  if (final_ec == errc::budget_exhausted) last.clear();  // not the last attempt's failure
+  else if (!final_ec && !have_answer) final_ec = make_error_code(errc::invalid_argument);  // cannot happen
+  diag = last;
   if (final_ec && (plan.attempts().empty() || final_ec == errc::budget_exhausted)) diag.detail = reason;
   if (im->hooks.on_request) {
     request_record rec;
@@ -234,6 +294,7 @@ asio::awaitable<result<typename Answer::type>> route(std::shared_ptr<router::imp
     rec.reason = reason;
     rec.latency = clock_type::now() - started;
     rec.fallback = plan.fell_back();
+    rec.hedged = plan.hedged();
     rec.spent = request_spent;
     im->hooks.on_request(rec);
   }

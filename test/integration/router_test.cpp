@@ -356,4 +356,79 @@ BOOST_AUTO_TEST_CASE(an_in_flight_limit_serializes_attempts) {
   }
 }
 
+
+// --- hedging ---------------------------------------------------------------------------------
+
+namespace {
+
+routing::policy hedge_after(std::chrono::milliseconds delay, std::vector<std::string> models) {
+  auto p = fast_policy(std::move(models));
+  p.hedge.enabled = true;
+  p.hedge.delay = delay;
+  p.max_attempts_per_model = 1;
+  return p;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(a_hedge_answers_for_a_stalled_primary_which_is_cancelled) {
+  client_fixture f;
+  recorded rec;
+  openrouter::router r(f.cli, hedge_after(100ms, {"fault/stall;seconds=3", "openai/gpt-4o-mini"}), rec.hooks(), 7);
+  auto [ec, res] = chat(f, r);
+  BOOST_TEST_REQUIRE(!ec, ec.message());
+  BOOST_TEST(res.text().find("routed") != std::string::npos);
+  BOOST_TEST_REQUIRE(rec.attempts.size() == 2u);
+  // The hedge answered first; the primary was cancelled then (its record comes second).
+  BOOST_TEST(rec.attempts[0].model == "openai/gpt-4o-mini");
+  BOOST_TEST(rec.attempts[0].hedge);
+  BOOST_TEST(!rec.attempts[0].ec);
+  BOOST_TEST(rec.attempts[1].model == "fault/stall;seconds=3");
+  BOOST_TEST((rec.attempts[1].ec == boost::asio::error::operation_aborted), rec.attempts[1].ec.message());
+  BOOST_TEST_REQUIRE(rec.requests.size() == 1u);
+  BOOST_TEST(rec.requests[0].hedged);
+  BOOST_TEST(rec.requests[0].fallback);
+  BOOST_TEST(rec.requests[0].resolved_model == "openai/gpt-4o-mini");
+  // The loser's connection was closed, not parked: only the winner's waits in the pool.
+  BOOST_TEST(f.cli.pool_statistics().in_use == 0u);
+  BOOST_TEST(f.cli.pool_statistics().idle == 1u);
+  f.run_until([&] { return f.server->stats().connections_open <= 1; }, 10s);
+}
+
+BOOST_AUTO_TEST_CASE(a_hedged_stream_is_the_one_that_delivers_content_first) {
+  client_fixture f;
+  recorded rec;
+  openrouter::router r(f.cli, hedge_after(100ms, {"fault/stall;seconds=3", "openai/gpt-4o-mini"}), rec.hooks(), 7);
+  auto [ec, s] = open_stream(f, r, "echo: hedged stream");
+  BOOST_TEST_REQUIRE(!ec, ec.message());
+  auto [end, text] = drain(f, s);
+  BOOST_TEST(!end, end.message());
+  BOOST_TEST(text.find("hedged stream") != std::string::npos);
+  BOOST_TEST(s.model() == "openai/gpt-4o-mini");
+  BOOST_TEST_REQUIRE(rec.requests.size() == 1u);
+  BOOST_TEST(rec.requests[0].hedged);
+  BOOST_TEST(f.diag.http_status == 200u);  // the winner's diagnostics are the caller's
+}
+
+BOOST_AUTO_TEST_CASE(cancellation_mid_hedge_closes_both_connections) {
+  client_fixture f;
+  recorded rec;
+  openrouter::router r(f.cli, hedge_after(50ms, {"fault/stall;seconds=3", "fault/stall;seconds=4"}), rec.hooks(), 7);
+  boost::asio::cancellation_signal sig;
+  outcome<wire::chat_response> o;
+  r.async_chat(chat_request("x", "hi"), f.diag, boost::asio::bind_cancellation_slot(sig.slot(), o.handler()));
+  f.run_until([&] { return f.server->stats().requests == 2; });  // the primary and its hedge
+  sig.emit(boost::asio::cancellation_type::terminal);
+  auto [ec, res] = wait(f.ioc, o, 10s);
+  BOOST_TEST((ec == boost::asio::error::operation_aborted), ec.message());
+  BOOST_TEST_REQUIRE(rec.attempts.size() == 2u);
+  for (const auto& a : rec.attempts) BOOST_TEST((a.ec == boost::asio::error::operation_aborted), a.ec.message());
+  BOOST_TEST_REQUIRE(rec.requests.size() == 1u);
+  BOOST_TEST(rec.requests[0].hedged);
+  BOOST_TEST(rec.requests[0].reason == "cancelled");
+  BOOST_TEST(f.cli.pool_statistics().in_use == 0u);
+  BOOST_TEST(f.cli.pool_statistics().idle == 0u);
+  f.run_until([&] { return f.server->stats().connections_open == 0; }, 10s);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

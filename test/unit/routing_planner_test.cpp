@@ -392,6 +392,8 @@ BOOST_AUTO_TEST_CASE(policy_from_json_reads_every_knob) {
     "filter_by_catalog": true, "catalog_max_age_ms": 60000, "require_parameters": false,
     "limits": {"max_in_flight": 100, "max_in_flight_per_model": 10, "requests_per_minute": 600, "burst": 5,
                "adaptive": true, "poll_ms": 7},
+    "hedge": {"enabled": true, "delay_ms": 0, "quantile": 0.9, "min_samples": 5, "min_delay_ms": 20,
+              "max_delay_ms": 900, "max_hedges": 2},
     "overrides": {"not_found": "stop", "rate_limited": "next_model"}})");
   boost::system::error_code ec;
   std::string what;
@@ -426,6 +428,12 @@ BOOST_AUTO_TEST_CASE(policy_from_json_reads_every_knob) {
   BOOST_TEST(p.limits.burst == 5.0);
   BOOST_TEST(p.limits.adaptive);
   BOOST_TEST(p.limits.poll.count() == 7);
+  BOOST_TEST(p.hedge.enabled);
+  BOOST_TEST(p.hedge.quantile == 0.9);
+  BOOST_TEST(p.hedge.min_samples == 5u);
+  BOOST_TEST(p.hedge.min_delay.count() == 20);
+  BOOST_TEST(p.hedge.max_delay.count() == 900);
+  BOOST_TEST(p.hedge.max_hedges == 2u);
   BOOST_TEST_REQUIRE(p.classifier.overrides.size() == 2u);
   BOOST_TEST((p.classifier.overrides[0].first == errc::not_found));
   BOOST_TEST((p.classifier.overrides[1].second == verdict::next_model));
@@ -438,11 +446,200 @@ BOOST_AUTO_TEST_CASE(policy_from_json_reads_every_knob) {
            {R"({"models": ["a", ""]})", "$.models"},
            {R"({"deadline_ms": -1})", "$.deadline_ms"},
            {R"({"mystery": 1})", "$.mystery"},
+           {R"({"hedge": {"quantile": 1.5}})", "$.hedge.quantile"},
+           {R"({"hedge": {"after_ms": 5}})", "$.hedge.after_ms"},
            {R"([1])", "$"}}) {
     policy bad = policy_from_json(boost::json::parse(text), ec, what);
     BOOST_TEST((ec == errc::invalid_argument), text);
     BOOST_TEST(what.starts_with(key), text << " -> " << what);
   }
+}
+
+
+// --- hedging -------------------------------------------------------------------------------------
+
+namespace {
+
+policy hedged(std::chrono::milliseconds delay) {
+  policy p = two_models();
+  p.hedge.enabled = true;
+  p.hedge.delay = delay;
+  return p;
+}
+
+planner::decision expect(planner& pl, time_point now, kind k) {
+  auto d = pl.next(now);
+  BOOST_TEST_REQUIRE((d.what == k), "expected kind " << int(k) << ", got " << int(d.what) << " " << d.reason);
+  return d;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(a_hedge_starts_the_next_candidate_after_the_delay_and_the_first_answer_wins) {
+  policy p = hedged(300ms);
+  health h(p);
+  planner pl(p, p.models, h, t0, 1);
+  auto a = expect(pl, t0, kind::attempt);
+  BOOST_TEST(a.model == "a/primary");
+  BOOST_TEST(!a.hedge);
+  auto w = expect(pl, t0 + 100ms, kind::wait);  // a running, the hedge not yet due
+  BOOST_TEST((w.until == t0 + 300ms));
+  auto b = expect(pl, t0 + 300ms, kind::attempt);
+  BOOST_TEST(b.model == "b/fallback");
+  BOOST_TEST(b.hedge);
+  BOOST_TEST(pl.in_flight() == 2u);
+  BOOST_TEST(h.in_flight() == 2u);
+  auto w2 = expect(pl, t0 + 310ms, kind::wait);  // max_hedges 1: now only their outcomes
+  BOOST_TEST((w2.until == pl.deadline()));
+  pl.on_outcome(b.attempt, t0 + 400ms, {}, {});
+  BOOST_TEST(pl.finished());
+  // The primary lost: cancelled, which says nothing about its health.
+  pl.on_outcome(a.attempt, t0 + 401ms, boost::asio::error::operation_aborted, {});
+  BOOST_TEST(pl.in_flight() == 0u);
+  BOOST_TEST(h.in_flight() == 0u);
+  BOOST_TEST(pl.hedged());
+  BOOST_TEST(pl.attempts()[1].hedge);
+  auto g = expect(pl, t0 + 401ms, kind::give_up);
+  BOOST_TEST(!g.ec);
+  BOOST_TEST(g.reason == "success");
+  BOOST_TEST((h.state("a/primary", t0 + 401ms) == breaker::state::closed));
+}
+
+BOOST_AUTO_TEST_CASE(the_primary_can_still_win_after_a_hedge_started) {
+  policy p = hedged(300ms);
+  health h(p);
+  planner pl(p, p.models, h, t0, 1);
+  auto a = expect(pl, t0, kind::attempt);
+  auto b = expect(pl, t0 + 300ms, kind::attempt);
+  pl.on_outcome(a.attempt, t0 + 350ms, {}, {});
+  BOOST_TEST(pl.finished());
+  pl.on_outcome(b.attempt, t0 + 351ms, boost::asio::error::operation_aborted, {});
+  BOOST_TEST(!expect(pl, t0 + 351ms, kind::give_up).ec);
+  BOOST_TEST(pl.attempts().size() == 2u);
+}
+
+BOOST_AUTO_TEST_CASE(a_failed_hedge_leaves_the_primary_running_and_the_request_moves_on_from_the_hedge) {
+  policy p = hedged(300ms);
+  p.models = {"a/primary", "b/fallback", "c/third"};
+  health h(p);
+  planner pl(p, p.models, h, t0, 1);
+  auto a = expect(pl, t0, kind::attempt);
+  auto b = expect(pl, t0 + 300ms, kind::attempt);
+  BOOST_TEST(b.model == "b/fallback");
+  pl.on_outcome(b.attempt, t0 + 320ms, err(errc::not_found), status(404));  // next_model
+  BOOST_TEST(!pl.finished());
+  expect(pl, t0 + 330ms, kind::wait);  // the primary still runs; no second hedge (max 1)
+  pl.on_outcome(a.attempt, t0 + 500ms, err(errc::service_unavailable), status(503));
+  // Both failed: the request had moved on to b, whose verdict was "next model": c.
+  auto c = expect(pl, t0 + 500ms, kind::attempt);
+  BOOST_TEST(c.model == "c/third");
+  BOOST_TEST(!c.hedge);
+}
+
+BOOST_AUTO_TEST_CASE(a_hedge_that_fails_while_the_primary_answers_does_not_change_the_outcome) {
+  policy p = hedged(300ms);
+  health h(p);
+  planner pl(p, p.models, h, t0, 1);
+  auto a = expect(pl, t0, kind::attempt);
+  auto b = expect(pl, t0 + 300ms, kind::attempt);
+  pl.on_outcome(b.attempt, t0 + 310ms, err(errc::service_unavailable), status(503));
+  pl.on_outcome(a.attempt, t0 + 320ms, {}, {});
+  auto g = expect(pl, t0 + 320ms, kind::give_up);
+  BOOST_TEST(!g.ec);
+}
+
+BOOST_AUTO_TEST_CASE(a_callers_fault_in_either_attempt_stops_the_request) {
+  policy p = hedged(300ms);
+  health h(p);
+  planner pl(p, p.models, h, t0, 1);
+  auto a = expect(pl, t0, kind::attempt);
+  auto b = expect(pl, t0 + 300ms, kind::attempt);
+  pl.on_outcome(b.attempt, t0 + 310ms, err(errc::unauthorized), status(401));
+  BOOST_TEST(pl.finished());  // the router cancels the primary now
+  pl.on_outcome(a.attempt, t0 + 311ms, boost::asio::error::operation_aborted, {});
+  auto g = expect(pl, t0 + 311ms, kind::give_up);
+  BOOST_TEST((g.ec == errc::unauthorized));
+}
+
+BOOST_AUTO_TEST_CASE(no_hedge_without_a_next_candidate_or_when_disabled) {
+  policy one = hedged(100ms);
+  one.models = {"a/primary"};
+  health h1(one);
+  planner p1(one, one.models, h1, t0, 1);
+  expect(p1, t0, kind::attempt);
+  auto w = expect(p1, t0 + 5s, kind::wait);
+  BOOST_TEST((w.until == p1.deadline()));
+  BOOST_TEST(!p1.hedged());
+
+  policy off = two_models();
+  health h2(off);
+  planner p2(off, off.models, h2, t0, 1);
+  expect(p2, t0, kind::attempt);
+  expect(p2, t0 + 5s, kind::wait);
+  BOOST_TEST(p2.in_flight() == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(the_adaptive_delay_is_the_observed_quantile_within_bounds) {
+  policy p = hedged(0ms);  // adaptive
+  p.hedge.quantile = 0.9;
+  p.hedge.min_samples = 10;
+  p.hedge.min_delay = 100ms;
+  p.hedge.max_delay = 2s;
+  health h(p);
+  {  // no samples yet: max_delay
+    planner pl(p, p.models, h, t0, 1);
+    expect(pl, t0, kind::attempt);
+    BOOST_TEST((expect(pl, t0, kind::wait).until == t0 + 2s));
+  }
+  for (int i = 1; i <= 10; ++i) h.observe_answer("a/primary", i * 100ms);  // 100..1000 ms
+  {
+    planner pl(p, p.models, h, t0, 1);
+    expect(pl, t0, kind::attempt);
+    BOOST_TEST((expect(pl, t0, kind::wait).until == t0 + 900ms));  // nearest rank p90
+  }
+  for (int i = 0; i < 200; ++i) h.observe_answer("a/primary", 10ms);  // the ring keeps the last 128
+  {
+    planner pl(p, p.models, h, t0, 1);
+    expect(pl, t0, kind::attempt);
+    BOOST_TEST((expect(pl, t0, kind::wait).until == t0 + 100ms));  // clamped to min_delay
+  }
+  // A success feeds the samples of its model.
+  health fresh(p);
+  planner pl(p, p.models, fresh, t0, 1);
+  auto a = expect(pl, t0, kind::attempt);
+  pl.on_outcome(a.attempt, t0 + 700ms, {}, {});
+  auto q = fresh.answer_quantile("a/primary", 0.5, 1);
+  BOOST_TEST_REQUIRE(q.has_value());
+  BOOST_TEST((*q == 700ms));
+}
+
+BOOST_AUTO_TEST_CASE(hedges_spend_the_retry_budget) {
+  policy p = hedged(100ms);
+  p.retry_budget.ratio = 0;
+  p.retry_budget.min_retries = 0;  // no extra attempts at all
+  health h(p);
+  planner pl(p, p.models, h, t0, 1);
+  expect(pl, t0, kind::attempt);
+  auto w = expect(pl, t0 + 100ms, kind::wait);  // the hedge was refused
+  BOOST_TEST((w.until == pl.deadline()));
+  BOOST_TEST(pl.in_flight() == 1u);
+  BOOST_TEST(h.in_flight() == 1u);  // the refused hedge's slot was given back
+  BOOST_TEST(!pl.hedged());
+}
+
+BOOST_AUTO_TEST_CASE(a_hedge_waits_for_a_free_slot) {
+  policy p = hedged(100ms);
+  p.limits.max_in_flight_per_model = 1;
+  health h(p);
+  BOOST_TEST(!h.try_begin("b/fallback", t0).has_value());  // another request holds b's slot
+  planner pl(p, p.models, h, t0, 1);
+  expect(pl, t0, kind::attempt);
+  auto w = expect(pl, t0 + 100ms, kind::wait);
+  BOOST_TEST((w.until == t0 + 100ms + p.limits.poll));
+  h.end("b/fallback", true, false);
+  auto b = expect(pl, w.until, kind::attempt);
+  BOOST_TEST(b.model == "b/fallback");
+  BOOST_TEST(b.hedge);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

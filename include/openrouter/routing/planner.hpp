@@ -53,10 +53,19 @@ class health {
   std::size_t in_flight(const std::string& model) const;
   std::size_t model_limit(const std::string& model);  ///< the current per-model limit (0: none)
 
+  /// An attempt on `model` answered after `d` (a stream: its first content): the samples
+  /// behind an adaptive hedge delay (the last 128 per model).
+  void observe_answer(const std::string& model, std::chrono::steady_clock::duration d);
+  /// The q-quantile of the model's recent answer times, once there are `min_samples`.
+  std::optional<std::chrono::steady_clock::duration> answer_quantile(const std::string& model, double q,
+                                                                    std::size_t min_samples);
+
  private:
   struct model_load {
     std::size_t in_flight = 0;
     std::optional<aimd_limit> adaptive;
+    std::vector<std::chrono::steady_clock::duration> answers;  // a ring of the last 128
+    std::size_t next_answer = 0;
   };
   breaker& at(const std::string& model);
   model_load& load(const std::string& model);
@@ -82,6 +91,7 @@ struct attempt_record {
   unsigned http_status = 0;
   std::string provider, generation_id;
   time_point started{}, ended{};
+  bool hedge = false;  ///< started while another attempt was still running
 };
 
 class planner {
@@ -93,14 +103,29 @@ class planner {
     time_point until{};           ///< attempt: its deadline (max() for none); wait: when to ask again
     boost::system::error_code ec; ///< give_up: the outcome (empty after a success)
     std::string reason;           ///< give_up: why, for records ("stop", "attempts", "deadline", ...)
+    std::size_t attempt = 0;      ///< attempt: its index in attempts(), for on_outcome()
+    bool hedge = false;           ///< attempt: a hedge (another attempt is still running)
   };
 
   /// `candidates` non-empty.
   planner(const policy& p, std::vector<std::string> candidates, health& h, time_point start, std::uint64_t seed);
 
+  /// What to do now. While attempts are running: a hedge attempt when one is due, else a wait
+  /// (until the next hedge is due, or the deadline) for their outcomes.
   decision next(time_point now);
-  /// The outcome of the attempt next() named (ec empty: success).
-  void on_outcome(time_point now, boost::system::error_code ec, const diagnostics& d);
+  /// The outcome of attempt `attempt` (ec empty: success). After a success, or a failure that
+  /// stops the request, the attempts still running are to be cancelled and reported too.
+  void on_outcome(std::size_t attempt, time_point now, boost::system::error_code ec, const diagnostics& d);
+  /// The single-attempt form: the outcome of the attempt started last.
+  void on_outcome(time_point now, boost::system::error_code ec, const diagnostics& d) {
+    on_outcome(attempts_.empty() ? 0 : attempts_.size() - 1, now, ec, d);
+  }
+
+  std::size_t in_flight() const noexcept { return in_flight_; }
+  /// Whether the request is decided (answered or given up): running attempts are losers.
+  bool finished() const noexcept { return finished_; }
+  /// Whether a hedge attempt was started.
+  bool hedged() const noexcept;
 
   const std::vector<attempt_record>& attempts() const noexcept { return attempts_; }
   const std::vector<std::string>& candidates() const noexcept { return candidates_; }
@@ -111,6 +136,9 @@ class planner {
  private:
   decision give_up(boost::system::error_code ec, std::string reason);
   void advance();  // to the next candidate
+  decision start(std::size_t candidate, time_point now, bool hedge);
+  std::optional<decision> try_hedge(time_point now);
+  std::chrono::steady_clock::duration hedge_delay(const std::string& model);
 
   const policy& p_;
   std::vector<std::string> candidates_;
@@ -120,9 +148,14 @@ class planner {
   std::size_t cur_ = 0;
   unsigned on_current_ = 0;  // attempts on candidates_[cur_]
   std::optional<time_point> wait_until_;
-  bool in_flight_ = false, finished_ = false, succeeded_ = false;
+  std::optional<time_point> hedge_at_;  // when the next hedge is due (hedging on, attempts running)
+  unsigned hedges_ = 0;
+  std::size_t in_flight_ = 0;
+  bool finished_ = false, succeeded_ = false;
   boost::system::error_code last_ec_;
   std::vector<attempt_record> attempts_;
+  std::vector<std::size_t> candidate_of_;  // per attempt: its index in candidates_
+  std::vector<bool> running_;              // per attempt
 };
 
 }  // namespace openrouter::routing

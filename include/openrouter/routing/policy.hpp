@@ -12,6 +12,7 @@
 #include <boost/system/error_code.hpp>
 
 #include <chrono>
+#include <cstddef>
 #include <string>
 #include <vector>
 
@@ -65,6 +66,21 @@ struct policy {
     bool adaptive = false;
     std::chrono::milliseconds poll{10};
   } limits;
+  /// Hedging: when an attempt has not answered (a stream: no content yet) after a delay, the
+  /// next candidate is started as well; the first to answer wins and the others are cancelled,
+  /// which closes their connections. A hedge is an extra request: each one spends from the
+  /// retry budget, so slowness everywhere cannot double the load.
+  struct hedge_options {
+    bool enabled = false;
+    /// Fixed delay; zero: adaptive, the `quantile` of the model's recent answer times (once
+    /// there are `min_samples`; max_delay until then), clamped to [min_delay, max_delay].
+    std::chrono::milliseconds delay{0};
+    double quantile = 0.95;
+    std::size_t min_samples = 20;
+    std::chrono::milliseconds min_delay{50};
+    std::chrono::milliseconds max_delay{5000};
+    unsigned max_hedges = 1;  ///< extra attempts per request
+  } hedge;
 };
 
 /// Reads a policy from JSON (every member optional; durations in milliseconds):
@@ -79,6 +95,8 @@ struct policy {
 ///    "filter_by_catalog": true, "catalog_max_age_ms": 600000, "require_parameters": true,
 ///    "limits": {"max_in_flight": 256, "max_in_flight_per_model": 64, "requests_per_minute": 600,
 ///               "burst": 20, "adaptive": true, "poll_ms": 10},
+///    "hedge": {"enabled": true, "delay_ms": 0, "quantile": 0.95, "min_samples": 20,
+///              "min_delay_ms": 50, "max_delay_ms": 5000, "max_hedges": 1},
 ///    "overrides": {"not_found": "stop", "rate_limited": "next_model"}}
 /// Unknown keys and wrong types fail with errc::invalid_argument and `what` naming the key.
 policy policy_from_json(const boost::json::value& v, boost::system::error_code& ec, std::string& what);

@@ -1,6 +1,7 @@
 #include <openrouter/routing/planner.hpp>
 
 #include <algorithm>
+#include <cmath>
 
 namespace openrouter::routing {
 
@@ -74,6 +75,34 @@ std::size_t health::in_flight(const std::string& model) const {
 std::size_t health::model_limit(const std::string& model) {
   std::lock_guard lock(m_);
   return limit_of(load(model));
+}
+
+void health::observe_answer(const std::string& model, std::chrono::steady_clock::duration d) {
+  constexpr std::size_t ring = 128;
+  std::lock_guard lock(m_);
+  model_load& m = load(model);
+  if (m.answers.size() < ring) {
+    m.answers.push_back(d);
+  } else {
+    m.answers[m.next_answer] = d;
+    m.next_answer = (m.next_answer + 1) % ring;
+  }
+}
+
+std::optional<std::chrono::steady_clock::duration> health::answer_quantile(const std::string& model, double q,
+                                                                          std::size_t min_samples) {
+  std::vector<std::chrono::steady_clock::duration> v;
+  {
+    std::lock_guard lock(m_);
+    const model_load& m = load(model);
+    if (m.answers.empty() || m.answers.size() < min_samples) return std::nullopt;
+    v = m.answers;
+  }
+  // Nearest rank: the smallest sample with at least q of the samples at or below it.
+  auto rank = static_cast<std::size_t>(std::ceil(q * static_cast<double>(v.size())));
+  rank = std::clamp<std::size_t>(rank, 1, v.size()) - 1;
+  std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(rank), v.end());
+  return v[rank];
 }
 
 breaker& health::at(const std::string& model) {
@@ -180,10 +209,79 @@ bool planner::fell_back() const noexcept {
                      [&](const attempt_record& a) { return a.model != candidates_.front(); });
 }
 
+bool planner::hedged() const noexcept {
+  return std::any_of(attempts_.begin(), attempts_.end(), [](const attempt_record& a) { return a.hedge; });
+}
+
+std::chrono::steady_clock::duration planner::hedge_delay(const std::string& model) {
+  const auto& o = p_.hedge;
+  if (o.delay.count() > 0) return o.delay;
+  auto q = h_.answer_quantile(model, o.quantile, std::max<std::size_t>(o.min_samples, 1));
+  if (!q) return o.max_delay;
+  return std::clamp<std::chrono::steady_clock::duration>(*q, o.min_delay, std::max(o.min_delay, o.max_delay));
+}
+
+// Starts an attempt on candidates_[candidate]; its slot (try_begin) is already taken.
+planner::decision planner::start(std::size_t candidate, time_point now, bool hedge) {
+  const std::string& model = candidates_[candidate];
+  ++in_flight_;
+  attempt_record rec;
+  rec.model = model;
+  rec.started = now;
+  rec.hedge = hedge;
+  attempts_.push_back(std::move(rec));
+  candidate_of_.push_back(candidate);
+  running_.push_back(true);
+  hedge_at_.reset();
+  if (p_.hedge.enabled && hedges_ < p_.hedge.max_hedges && candidate + 1 < candidates_.size())
+    hedge_at_ = now + hedge_delay(model);
+  decision d;
+  d.what = decision::kind::attempt;
+  d.model = model;
+  d.until = p_.attempt_timeout.count() > 0 ? std::min(deadline_, now + p_.attempt_timeout) : deadline_;
+  d.attempt = attempts_.size() - 1;
+  d.hedge = hedge;
+  return d;
+}
+
+// A hedge when one is due: the next candidate after the current one that its breaker admits,
+// with a slot free and the retry budget willing.
+std::optional<planner::decision> planner::try_hedge(time_point now) {
+  if (!hedge_at_ || now < *hedge_at_) return std::nullopt;
+  hedge_at_.reset();
+  if (attempts_.size() >= p_.max_attempts) return std::nullopt;
+  std::size_t i = cur_ + 1;
+  while (i < candidates_.size() && !h_.admit(candidates_[i], now)) ++i;
+  if (i >= candidates_.size()) return std::nullopt;
+  const std::string& model = candidates_[i];
+  if (auto later = h_.try_begin(model, now)) {  // no slot or token yet: look again then
+    h_.abandon(model, now);
+    if (*later < deadline_) hedge_at_ = *later;
+    return std::nullopt;
+  }
+  if (!h_.try_retry(now)) {  // hedges are extra load: the budget bounds them like retries
+    h_.end(model, false, false);
+    h_.abandon(model, now);
+    return std::nullopt;
+  }
+  ++hedges_;
+  // The request has moved on to this candidate; the earlier attempt may still win.
+  cur_ = i;
+  on_current_ = 1;
+  wait_until_.reset();
+  return start(i, now, true);
+}
+
 planner::decision planner::next(time_point now) {
   const auto deadline_error = [&] { return last_ec_ ? last_ec_ : make_error_code(errc::total_timeout); };
   if (finished_) return give_up(succeeded_ ? boost::system::error_code{} : last_ec_, succeeded_ ? "success" : "finished");
-  if (in_flight_) return give_up(make_error_code(errc::invalid_argument), "next() while an attempt is in flight");
+  if (in_flight_ > 0) {
+    if (auto h = try_hedge(now)) return *h;
+    decision d;
+    d.what = decision::kind::wait;
+    d.until = hedge_at_ ? std::min(*hedge_at_, deadline_) : deadline_;
+    return d;
+  }
   if (now >= deadline_) return give_up(deadline_error(), "deadline");
   if (attempts_.size() >= p_.max_attempts) return give_up(last_ec_, "attempts");
   if (wait_until_ && now < *wait_until_) {
@@ -225,45 +323,56 @@ planner::decision planner::next(time_point now) {
     h_.abandon(model, now);
     return give_up(last_ec_, "retry budget exhausted");
   }
-  in_flight_ = true;
   ++on_current_;
-  attempt_record rec;
-  rec.model = model;
-  rec.started = now;
-  attempts_.push_back(std::move(rec));
-  decision d;
-  d.what = decision::kind::attempt;
-  d.model = model;
-  d.until = p_.attempt_timeout.count() > 0 ? std::min(deadline_, now + p_.attempt_timeout) : deadline_;
-  return d;
+  return start(cur_, now, false);
 }
 
-void planner::on_outcome(time_point now, boost::system::error_code ec, const diagnostics& d) {
-  if (!in_flight_ || attempts_.empty()) return;
-  in_flight_ = false;
-  attempt_record& rec = attempts_.back();
+void planner::on_outcome(std::size_t attempt, time_point now, boost::system::error_code ec, const diagnostics& d) {
+  if (attempt >= attempts_.size() || !running_[attempt]) return;
+  running_[attempt] = false;
+  --in_flight_;
+  attempt_record& rec = attempts_[attempt];
   rec.ended = now;
   rec.ec = ec;
   rec.http_status = d.http_status;
   rec.provider = d.provider;
   rec.generation_id = d.generation_id;
   h_.end(rec.model, !ec, ec == errc::rate_limited);
-  if (!ec) {
-    h_.success(rec.model, now);
-    finished_ = succeeded_ = true;
-    last_ec_ = {};
+  if (finished_) {  // a loser, cancelled after the request was decided (or a late answer)
+    if (ec) h_.abandon(rec.model, now);
+    else h_.success(rec.model, now);
     return;
   }
-  last_ec_ = ec;
+  if (!ec) {
+    h_.success(rec.model, now);
+    h_.observe_answer(rec.model, now - rec.started);
+    finished_ = succeeded_ = true;
+    last_ec_ = {};
+    hedge_at_.reset();
+    return;
+  }
   const classification c = classify(ec, d, p_.classifier);
   rec.cls = c.cls;
   rec.action = c.action;
   if (about_the_model(c.cls)) h_.failure(rec.model, now);
   else h_.abandon(rec.model, now);
   if (c.cls == error_class::rate_limited && c.retry_after) h_.cool_down(rec.model, now, *c.retry_after);
+  if (c.action == verdict::stop) {  // the request itself is at fault: the others cannot help
+    last_ec_ = ec;
+    finished_ = true;
+    hedge_at_.reset();
+    return;
+  }
+  // An earlier attempt that a hedge overtook: the request has moved on, its verdict is moot
+  // (unless it is the last word: then its error is the one to report).
+  if (candidate_of_[attempt] != cur_) {
+    if (in_flight_ == 0) last_ec_ = ec;
+    return;
+  }
+  last_ec_ = ec;
+  if (in_flight_ == 0) hedge_at_.reset();
   switch (c.action) {
     case verdict::stop:
-      finished_ = true;
       return;
     case verdict::next_model:
       advance();

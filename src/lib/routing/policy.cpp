@@ -138,6 +138,19 @@ policy policy_from_json(const json::value& v, boost::system::error_code& ec, std
           else if (lk == "poll_ms") p.limits.poll = millis(y, lp);
           else unknown(lp);
         });
+      } else if (k == "hedge") {
+        reader(object(x, path), path).each([&](std::string_view hk, const json::value& y, const std::string& hp) {
+          if (hk == "enabled") p.hedge.enabled = boolean(y, hp);
+          else if (hk == "delay_ms") p.hedge.delay = millis(y, hp);
+          else if (hk == "quantile") {
+            p.hedge.quantile = number(y, hp);
+            if (!(p.hedge.quantile > 0 && p.hedge.quantile <= 1)) throw bad_policy{hp + ": expected a number in (0, 1]"};
+          } else if (hk == "min_samples") p.hedge.min_samples = count(y, hp);
+          else if (hk == "min_delay_ms") p.hedge.min_delay = millis(y, hp);
+          else if (hk == "max_delay_ms") p.hedge.max_delay = millis(y, hp);
+          else if (hk == "max_hedges") p.hedge.max_hedges = count(y, hp);
+          else unknown(hp);
+        });
       } else if (k == "backoff") {
         reader(object(x, path), path).each([&](std::string_view bk, const json::value& y, const std::string& bp) {
           if (bk == "initial_ms") p.backoff.initial = millis(y, bp);
