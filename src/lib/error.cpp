@@ -194,6 +194,9 @@ bool is_retryable(boost::system::error_code ec, const diagnostics& diag) noexcep
     case errc::stream_error:
     case errc::stream_incomplete:
     case errc::bad_response:
+    case errc::bad_json:                 // a gateway or provider answering garbage: transient
+    case errc::bad_sse:
+    case errc::unexpected_content_type:  // e.g. an HTML error page from a proxy
       return true;
     case errc::payment_required:
       // A 402 with Retry-After is the in-flight budget: wait and retry. A plain 402 is billing.

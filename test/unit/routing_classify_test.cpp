@@ -145,4 +145,26 @@ BOOST_AUTO_TEST_CASE(overrides_replace_the_verdict) {
   expect(of(errc::server_error, api(500), o), verdict::retry_same, error_class::server);  // untouched
 }
 
+
+// One answer to "is this worth retrying": the router's classifier (retry the same model) and
+// is_retryable agree on every error code, with and without OpenRouter's quirks in diagnostics.
+BOOST_AUTO_TEST_CASE(classify_and_is_retryable_agree_on_every_code) {
+  std::vector<diagnostics> cases(4);
+  cases[1].retry_after = std::chrono::milliseconds(1000);  // 402 with Retry-After
+  cases[2].http_status = 503;                               // http_error >= 500
+  cases[3] = api(400, R"({"error":{"code":400,"message":"x","metadata":{"provider_code":"429"}}})");
+  std::size_t seen = 0;
+  for (int v = 1; v < 256; ++v) {
+    auto e = static_cast<errc>(v);
+    if (name(e).empty() || name(e) == "unknown") continue;
+    ++seen;
+    for (const auto& d : cases) {
+      const auto ec = make_error_code(e);
+      const bool retry = routing::classify(ec, d).action == verdict::retry_same;
+      BOOST_TEST(retry == is_retryable(ec, d), name(e) << " (status " << d.http_status << ")");
+    }
+  }
+  BOOST_TEST(seen >= 40u);  // every enumerator (42 today)
+}
+
 BOOST_AUTO_TEST_SUITE_END()
