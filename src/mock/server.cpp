@@ -9,6 +9,7 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
@@ -26,6 +27,8 @@
 #include <boost/beast/ssl/ssl_stream.hpp>
 
 #include <openssl/ssl.h>
+#include <sys/socket.h>
+#include <cerrno>
 
 #include <charconv>
 #include <fstream>
@@ -47,6 +50,7 @@ namespace {
 
 constexpr auto idle_timeout = 300s;      // keep-alive connection with no request
 constexpr auto write_timeout = 60s;      // a client that stops reading
+constexpr auto watch_peer_over = 200ms;  // sleeps this long (stalls) end when the client hangs up
 constexpr auto handshake_timeout = 15s;
 
 std::string_view reason(unsigned status) {
@@ -266,11 +270,39 @@ class connection final : public connection_base {
   }
 
   asio::awaitable<bool> sleep_until(std::chrono::steady_clock::time_point t) {
-    if (t <= std::chrono::steady_clock::now()) co_return !closed_;
+    const auto now = std::chrono::steady_clock::now();
+    if (t <= now) co_return !closed_;
     timer_.expires_at(t);
     error_code ec;
-    co_await timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    if (t - now < watch_peer_over) {  // token pacing: a plain timer, as cheap as can be
+      co_await timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+      co_return !closed_;
+    }
+    // A stall: a client that gives up closes its connection, and OpenRouter stops (and stops
+    // billing) when it notices. So does the mock: the stall ends when the peer has gone.
+    using namespace asio::experimental::awaitable_operators;
+    error_code rec;
+    auto timer_done = timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    auto readable = socket().async_wait(tcp::socket::wait_read, asio::redirect_error(asio::use_awaitable, rec));
+    auto first = co_await (std::move(timer_done) || std::move(readable));
+    if (first.index() == 1 && !rec) {
+      if (peer_gone()) {
+        closed_ = true;
+        ++srv_->state.peer_closed_during_stall;
+        co_return false;
+      }
+      // Bytes, not an end (a pipelined request): sleep out the rest.
+      timer_.expires_at(t);
+      co_await timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    }
     co_return !closed_;
+  }
+
+  // After readability: EOF or a reset, rather than bytes to read.
+  bool peer_gone() {
+    char c;
+    ssize_t n = ::recv(socket().native_handle(), &c, 1, MSG_PEEK | MSG_DONTWAIT);
+    return n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR);
   }
 
   asio::awaitable<bool> write(std::string_view bytes) {
@@ -434,7 +466,9 @@ std::optional<generation_record> server::generation(std::string_view id) const {
 
 server_stats server::stats() const {
   const auto& s = impl_->state;
-  return {s.connections_accepted, s.connections_open, s.requests, s.tls_handshakes, s.streams_open, s.gzip_responses};
+  return {s.connections_accepted, s.connections_open,       s.requests,
+          s.tls_handshakes,       s.streams_open,           s.gzip_responses,
+          s.peer_closed_during_stall};
 }
 
 struct background_server::state {

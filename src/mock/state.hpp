@@ -36,7 +36,7 @@ class mock_state {
   double total_cost() const;
 
   std::atomic<std::uint64_t> connections_accepted{0}, connections_open{0}, requests{0},
-      tls_handshakes{0}, streams_open{0}, gzip_responses{0};
+      tls_handshakes{0}, streams_open{0}, gzip_responses{0}, peer_closed_during_stall{0};
 
  private:
   server_options opts_;

@@ -67,6 +67,7 @@ struct server_stats {
   std::uint64_t tls_handshakes = 0;
   std::uint64_t streams_open = 0;
   std::uint64_t gzip_responses = 0;  ///< bodies sent gzip-encoded (Accept-Encoding: gzip)
+  std::uint64_t peer_closed_during_stall = 0;  ///< stalls cut short because the client hung up
 };
 
 class server {
