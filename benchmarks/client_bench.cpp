@@ -2,6 +2,7 @@
 //
 //   client_bench --url https://127.0.0.1:PORT/api/v1 --ca-file ca.pem [--mode chat|stream]
 //                [--concurrency N] [--requests R] [--max-tokens T] [--model M] [--ramp-per-s C]
+//                [--resume 0|1]
 //
 // Chat completions through openrouter::client (pool, typed request encode, typed decode, error
 // classification) with N requests in flight until R are done. --mode chat: async_chat.
@@ -11,9 +12,10 @@
 // TLS handshakes at once overrun a 2-core box). One thread, one io_context. Prints one JSON line:
 //   {"bench":"client","mode","concurrency","requests","ok","errors","wall_s","rps",
 //    "cpu_us_per_req","peak_rss_kib","base_rss_kib","rss_kib_per_stream","max_open","chunks",
-//    "connections","tls_handshakes","reuses"}
+//    "connections","tls_handshakes","reuses","tls_resumptions"}
 // base_rss_kib: peak RSS before the first request; rss_kib_per_stream: (peak - base) divided
-// by the most requests in flight at once (max_open).
+// by the most requests in flight at once (max_open). --resume 0 turns TLS session resumption
+// off (to measure what it saves when connections are not kept alive).
 #include <openrouter/client.hpp>
 
 #include <boost/asio/io_context.hpp>
@@ -52,6 +54,7 @@ int main(int argc, char** argv) {
   std::string url, ca_file, model = "openai/gpt-4o-mini", mode = "chat";
   int concurrency = 16, requests = 10000, max_tokens = 16;
   double ramp = 0;
+  bool resume = true;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string k = argv[i], v = argv[i + 1];
     if (k == "--url") url = v;
@@ -62,6 +65,7 @@ int main(int argc, char** argv) {
     else if (k == "--model") model = v;
     else if (k == "--mode") mode = v;
     else if (k == "--ramp-per-s") ramp = std::stod(v);
+    else if (k == "--resume") resume = v != "0";
     else {
       std::fprintf(stderr, "client_bench: unknown option %s\n", k.c_str());
       return 2;
@@ -82,6 +86,7 @@ int main(int argc, char** argv) {
   cfg.base_url = url;
   cfg.api_key = "sk-or-v1-bench";
   cfg.tls.ca_file = ca_file;
+  cfg.tls.session_resumption = resume;
   cfg.pool.max_connections = static_cast<std::size_t>(concurrency);
   cfg.pool.max_per_origin = static_cast<std::size_t>(concurrency);
   openrouter::client cli(ioc.get_executor(), cfg);
@@ -152,9 +157,10 @@ int main(int argc, char** argv) {
       "{\"bench\":\"client\",\"mode\":\"%s\",\"concurrency\":%d,\"requests\":%d,\"ok\":%d,\"errors\":%d,"
       "\"wall_s\":%.3f,\"rps\":%.1f,\"cpu_us_per_req\":%.1f,\"peak_rss_kib\":%ld,\"base_rss_kib\":%ld,"
       "\"rss_kib_per_stream\":%.1f,\"max_open\":%d,\"chunks\":%zu,\"connections\":%llu,\"tls_handshakes\":%llu,"
-      "\"reuses\":%llu}\n",
+      "\"reuses\":%llu,\"tls_resumptions\":%llu}\n",
       mode.c_str(), concurrency, requests, done - errors, errors, wall, done / wall, cpu * 1e6 / done, peak, base_rss,
       per_stream, max_open, chunks, static_cast<unsigned long long>(st.connections_opened),
-      static_cast<unsigned long long>(st.tls_handshakes), static_cast<unsigned long long>(st.reuses));
+      static_cast<unsigned long long>(st.tls_handshakes), static_cast<unsigned long long>(st.reuses),
+      static_cast<unsigned long long>(st.tls_resumptions));
   return errors ? 1 : 0;
 }

@@ -46,6 +46,9 @@ struct tls_options {
   bool use_system_store = true;  ///< trust the system's CA certificates
   std::string ca_file;           ///< an extra CA (PEM file), e.g. openrouter-mock's
   std::string ca_pem;            ///< an extra CA given in memory
+  /// Offer the last session ticket on new connections (an abbreviated handshake). The peer's
+  /// certificate was verified when the session was made.
+  bool session_resumption = true;
   // There is deliberately no way to turn verification off.
 };
 

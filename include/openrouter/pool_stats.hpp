@@ -9,6 +9,7 @@ struct pool_stats {
   std::uint64_t connections_opened = 0;  ///< successful connects
   std::uint64_t connect_failures = 0;
   std::uint64_t tls_handshakes = 0;
+  std::uint64_t tls_resumptions = 0;     ///< ... of which resumed a previous session (abbreviated)
   std::uint64_t reuses = 0;              ///< requests served by an idle keep-alive connection
   std::uint64_t waits = 0;               ///< acquisitions that had to queue
   std::uint64_t wait_timeouts = 0;       ///< ... and gave up (errc::pool_timeout)

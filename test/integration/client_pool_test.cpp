@@ -126,6 +126,28 @@ BOOST_AUTO_TEST_CASE(server_closed_keep_alive_is_recovered) {
   for (const auto& m : logs) BOOST_TEST(m.find("sk-or-v1") == std::string::npos, m);
 }
 
+// A new connection to an origin already seen resumes the TLS session its predecessor got: the
+// server closes each connection after one request, so every request needs a new one.
+BOOST_AUTO_TEST_CASE(new_connections_resume_the_tls_session) {
+  openrouter::mock::server_options o;
+  o.scenario = boost::json::parse(R"({"connection":{"close_after_requests":1,"announce_close":true}})");
+  client_fixture f(o);
+  for (int i = 0; i < 5; ++i) {
+    auto [ec, r] = f.run<wire::chat_response>([&](auto t) { return f.cli.async_chat(req(), f.diag, t); });
+    BOOST_TEST_REQUIRE(!ec, "request " << i << ": " << ec.message());
+  }
+  auto st = f.cli.pool_statistics();
+  BOOST_TEST(st.tls_handshakes == 5u);
+  BOOST_TEST(st.tls_resumptions == 4u);  // all but the first
+  client_fixture off(o, [](openrouter::client_config& c) { c.tls.session_resumption = false; });
+  for (int i = 0; i < 3; ++i) {
+    auto [ec, r] = off.run<wire::chat_response>([&](auto t) { return off.cli.async_chat(req(), off.diag, t); });
+    BOOST_TEST_REQUIRE(!ec, ec.message());
+  }
+  BOOST_TEST(off.cli.pool_statistics().tls_handshakes == 3u);
+  BOOST_TEST(off.cli.pool_statistics().tls_resumptions == 0u);
+}
+
 BOOST_AUTO_TEST_CASE(no_leak_after_errors) {
   client_fixture f({}, [](openrouter::client_config& c) { c.timeout.response_headers = 200ms; });
   for (std::string model : {"fault/reset", "fault/500", "fault/stall;seconds=2", "fault/reset;after_tokens=1",

@@ -1,4 +1,5 @@
 #include "connection.hpp"
+#include "tls_session.hpp"
 
 #include "../detail/cancel.hpp"
 
@@ -83,6 +84,7 @@ asio::awaitable<void> connection::connect(const origin& o, std::chrono::steady_c
   tls_->set_verify_mode(asio::ssl::verify_peer);
   tls_->set_verify_callback(asio::ssl::host_name_verification(o.host));
   if (co_await cancel_requested(ec)) co_return;
+  tls_session_cache::offer(tls_->native_handle());
   co_await tls_->async_handshake(asio::ssl::stream_base::client, asio::redirect_error(asio::use_awaitable, e));
   if (e) {
     long verify = SSL_get_verify_result(tls_->native_handle());
@@ -109,6 +111,10 @@ bool connection::idle_alive() noexcept {
   // TLS 1.3 session tickets unread; if it was closed after all, the one re-send covers it.
   if (n > 0) return tls_ && uses == 0;
   return errno == EAGAIN || errno == EWOULDBLOCK;
+}
+
+bool connection::resumed() noexcept {
+  return tls_ && SSL_session_reused(tls_->native_handle()) == 1;
 }
 
 void connection::close() noexcept {

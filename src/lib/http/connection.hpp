@@ -32,6 +32,9 @@ class connection {
   boost::asio::awaitable<void> connect(const origin& o, std::chrono::steady_clock::time_point deadline,
                                        diagnostics& diag, boost::system::error_code& ec);
 
+  /// Whether the TLS handshake resumed an earlier session.
+  bool resumed() noexcept;
+
   /// Calls f(stream) with the plain or the TLS stream.
   template <class F>
   decltype(auto) visit(F&& f) {

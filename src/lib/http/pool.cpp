@@ -145,7 +145,7 @@ bool pool::wake_one_locked() {
   return false;
 }
 
-void pool::count_connect(bool ok, bool tls) {
+void pool::count_connect(bool ok, bool tls, bool resumed) {
   std::lock_guard lock(mutex_);
   if (!ok) {
     ++stats_.connect_failures;
@@ -154,6 +154,7 @@ void pool::count_connect(bool ok, bool tls) {
   ++stats_.connections_opened;
   ++stats_.in_use;
   if (tls) ++stats_.tls_handshakes;
+  if (resumed) ++stats_.tls_resumptions;
 }
 
 void pool::count_resend() {

@@ -42,7 +42,7 @@ class pool {
   /// Gives back a slot reserved by acquire() whose connect failed.
   void release_slot(const origin& o);
 
-  void count_connect(bool ok, bool tls);
+  void count_connect(bool ok, bool tls, bool resumed = false);
   void count_resend();
   pool_stats stats() const;
 

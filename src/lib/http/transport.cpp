@@ -118,6 +118,7 @@ transport::transport(const asio::any_io_executor& ex, const client_config& cfg)
     // OpenSSL frees a connection's record buffers (~34 KiB) while it has nothing in flight:
     // idle pooled connections and streams waiting for their next token are most of them.
     SSL_CTX_set_mode(ssl_->native_handle(), SSL_MODE_RELEASE_BUFFERS);
+    if (cfg_.tls.session_resumption) sessions_.install(ssl_->native_handle());
     if (cfg_.tls.use_system_store) ssl_->set_default_verify_paths();
     std::string extra = cfg_.tls.ca_pem;
     if (!cfg_.tls.ca_file.empty()) extra += "\n" + read_file(cfg_.tls.ca_file);
@@ -237,7 +238,7 @@ asio::awaitable<std::size_t> transport::warmup(std::size_t n, const deadlines& d
     bool total_binds = false;
     auto conn = std::make_unique<connection>(executor_, origin_, ssl_ ? &*ssl_ : nullptr);
     co_await conn->connect(origin_, dl.phase(cfg_.timeout.connect, total_binds), diag, ec);
-    pool_.count_connect(!ec, origin_.tls);
+    pool_.count_connect(!ec, origin_.tls, !ec && conn->resumed());
     if (ec) {
       pool_.release_slot(origin_);
       break;
@@ -264,7 +265,7 @@ asio::awaitable<transport::acquired> transport::acquire(const deadlines& dl, boo
   if (lease.conn) co_return acquired{std::move(lease.conn), true};
   auto conn = std::make_unique<connection>(executor_, origin_, ssl_ ? &*ssl_ : nullptr);
   co_await conn->connect(origin_, dl.phase(cfg_.timeout.connect, total_binds), diag, ec);
-  pool_.count_connect(!ec, origin_.tls);
+  pool_.count_connect(!ec, origin_.tls, !ec && conn->resumed());
   if (ec) {
     log(logger::level::warning, "connect to " + origin_.key() + " failed: " + ec.message() +
                                     (diag.detail.empty() ? "" : " (" + diag.detail + ")"));

@@ -7,6 +7,7 @@
 #include "connection.hpp"
 #include "origin.hpp"
 #include "pool.hpp"
+#include "tls_session.hpp"
 
 #include <openrouter/config.hpp>
 #include <openrouter/error.hpp>
@@ -122,6 +123,7 @@ class transport {
   boost::asio::any_io_executor executor_;
   client_config cfg_;
   origin origin_;
+  tls_session_cache sessions_;  // before ssl_: the context points at it
   std::optional<boost::asio::ssl::context> ssl_;
   pool pool_;
   std::string fixed_headers_;  ///< Host, Authorization, User-Agent, attribution, extras
