@@ -22,11 +22,13 @@
 #include <unistd.h>
 
 #include <csignal>
+#include <cstdlib>
 #include <cstdio>
 #include <ctime>
 #include <deque>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <limits>
 #include <list>
 
@@ -371,13 +373,22 @@ int run_bench(context& ctx) {
   bool stop = false;
   level_runner* current = nullptr;
   bool signal_done = false;
+  // The first Ctrl-C cancels what is in flight and writes the results; a second one leaves at once.
   asio::signal_set signals(ctx.ioc, SIGINT, SIGTERM);
-  signals.async_wait([&](error_code ec, int) {
-    signal_done = true;
-    if (ec) return;
+  std::function<void(error_code, int)> on_signal = [&](error_code ec, int) {
+    if (ec) {
+      signal_done = true;
+      return;
+    }
+    if (stop) {
+      error_line("interrupted twice: leaving without writing results");
+      std::_Exit(130);
+    }
     stop = true;
     if (current) current->cancel();
-  });
+    signals.async_wait(on_signal);
+  };
+  signals.async_wait(on_signal);
 
   auto run_level = [&](std::size_t c, std::size_t total, std::size_t first_prompt, const std::string& label) {
     level_runner r(ctx, o, c, total, stop, first_prompt);
