@@ -10,6 +10,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -38,10 +39,10 @@ struct bench_fixture {
     BOOST_TEST_REQUIRE(fs::exists(binary), binary << " is missing: build the openrouter-cli target first");
     ca_file = dir.write("mock-ca.pem", server->ca_pem()).string();
   }
-  result bench(std::vector<std::string> args, std::optional<std::chrono::milliseconds> interrupt = std::nullopt) {
+  result bench(std::vector<std::string> args, const std::function<bool()>& interrupt_when = {}) {
     std::vector<std::string> full{"bench", "--base-url", server->base_url(), "--ca-file", ca_file};
     full.insert(full.end(), args.begin(), args.end());
-    return run(binary, dir, full, {{"OPENROUTER_API_KEY", test_key}}, std::chrono::seconds(120), interrupt);
+    return run(binary, dir, full, {{"OPENROUTER_API_KEY", test_key}}, std::chrono::seconds(120), interrupt_when);
   }
   json::value results(const std::string& sub) const {
     return json::parse(slurp(dir.path / sub / "bench.json"));
@@ -125,10 +126,10 @@ BOOST_FIXTURE_TEST_CASE(open_loop_counts_errors_by_class_and_goes_on, bench_fixt
 
 BOOST_FIXTURE_TEST_CASE(ctrl_c_stops_and_still_writes_results, bench_fixture) {
   const auto out = (dir.path / "stopped").string();
-  // 40 tokens at 200 ms each: nothing finishes before the interrupt at 1.5 s
+  // 40 tokens at 200 ms each: nothing finishes before Ctrl-C, sent once both streams are open
   auto r = bench({"--model", "anthropic/claude-sonnet-4.5", "--concurrency", "2", "--requests", "50",
                   "--output-len", "40", "--output-dir", out},
-                 std::chrono::milliseconds(1500));
+                 [this] { return server->stats().streams_open >= 2; });
   BOOST_TEST(r.code == 130, r);
   BOOST_TEST(r.err.find("interrupted") != std::string::npos, r);
   json::value doc = results("stopped");

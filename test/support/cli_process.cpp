@@ -50,7 +50,7 @@ fs::path temp_dir::write(const std::string& name, const std::string& content) co
 
 result run(const std::string& binary, const temp_dir& dir, const std::vector<std::string>& args,
            const std::map<std::string, std::string>& env, std::chrono::seconds limit,
-           std::optional<std::chrono::milliseconds> interrupt_after) {
+           const std::function<bool()>& interrupt_when) {
   static int counter = 0;
   ++counter;
   const fs::path out_path = dir.path / ("out" + std::to_string(counter)),
@@ -84,20 +84,18 @@ result run(const std::string& binary, const temp_dir& dir, const std::vector<std
     ::execve(argv[0], argv.data(), envp.data());
     ::_exit(127);
   }
-  const auto start = std::chrono::steady_clock::now();
-  const auto deadline = start + limit;
+  const auto deadline = std::chrono::steady_clock::now() + limit;
   bool interrupted = false;
   int status = 0;
   while (true) {
     pid_t r = ::waitpid(pid, &status, WNOHANG);
     if (r == pid) break;
     if (r < 0) throw std::runtime_error("waitpid failed");
-    const auto now = std::chrono::steady_clock::now();
-    if (interrupt_after && !interrupted && now - start >= *interrupt_after) {
+    if (interrupt_when && !interrupted && interrupt_when()) {
       ::kill(pid, SIGINT);
       interrupted = true;
     }
-    if (now > deadline) {
+    if (std::chrono::steady_clock::now() > deadline) {
       ::kill(pid, SIGKILL);
       ::waitpid(pid, &status, 0);
       throw std::runtime_error("openrouter did not finish in time");

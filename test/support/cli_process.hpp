@@ -4,9 +4,9 @@
 
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <iosfwd>
 #include <map>
-#include <optional>
 #include <string>
 #include <vector>
 
@@ -32,10 +32,10 @@ struct temp_dir {
 };
 
 /// Runs `binary` with `args`, the parent's environment minus every OPENROUTER_* variable, plus
-/// `env`. Killed (and std::runtime_error thrown) after `limit`; with `interrupt_after`, sent
-/// SIGINT that long after the start (Ctrl-C).
+/// `env`. Killed (and std::runtime_error thrown) after `limit`; with `interrupt_when`, sent
+/// SIGINT (Ctrl-C) once that condition holds (polled every 5 ms while the process runs).
 result run(const std::string& binary, const temp_dir& dir, const std::vector<std::string>& args,
            const std::map<std::string, std::string>& env, std::chrono::seconds limit = std::chrono::seconds(60),
-           std::optional<std::chrono::milliseconds> interrupt_after = std::nullopt);
+           const std::function<bool()>& interrupt_when = {});
 
 }  // namespace test::cli
