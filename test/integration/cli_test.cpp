@@ -1,21 +1,17 @@
 // The `openrouter` CLI as a user runs it: the built binary, started with fork/exec against an
 // in-process openrouter-mock over verified HTTPS, with the key only in its environment. Checks
 // stdout, stderr and exit codes (0 ok, 1 request failed, 2 usage).
+#include "support/cli_process.hpp"
+
 #include <openrouter/mock/server.hpp>
 #include <openrouter/wire/all.hpp>
 
 #include <boost/json/parse.hpp>
 #include <boost/test/unit_test.hpp>
 
-#include <fcntl.h>
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
-#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -23,10 +19,7 @@
 #include <set>
 #include <sstream>
 #include <string>
-#include <thread>
 #include <vector>
-
-extern char** environ;
 
 namespace fs = std::filesystem;
 namespace json = boost::json;
@@ -34,108 +27,10 @@ namespace wire = openrouter::wire;
 
 namespace {
 
+using namespace test::cli;
+
 const std::string test_key = "sk-or-v1-cli-test-0123456789abcdef";
 const std::string binary = OPENROUTER_BINARY_DIR "/openrouter";
-
-struct result {
-  int code = -1;
-  std::string out, err;
-};
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-std::vector<std::string> lines(const std::string& text) {
-  std::vector<std::string> out;
-  std::istringstream in(text);
-  for (std::string l; std::getline(in, l);) out.push_back(l);
-  return out;
-}
-
-/// A temporary directory, removed at the end.
-struct temp_dir {
-  fs::path path;
-  temp_dir() {
-    std::string tmpl = (fs::temp_directory_path() / "openrouter-cli-test-XXXXXX").string();
-    if (!::mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed");
-    path = tmpl;
-  }
-  ~temp_dir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-  fs::path write(const std::string& name, const std::string& content) const {
-    fs::path p = path / name;
-    std::ofstream(p, std::ios::binary) << content;
-    return p;
-  }
-};
-
-/// Runs the binary with `args`, the parent's environment minus every OPENROUTER_* variable,
-/// plus `env`; stdin is /dev/null; stdout/stderr go to files (no pipe to fill up). Killed after
-/// `limit`.
-result run(const temp_dir& dir, const std::vector<std::string>& args, const std::map<std::string, std::string>& env,
-           std::chrono::seconds limit = std::chrono::seconds(60)) {
-  static int counter = 0;
-  ++counter;
-  const fs::path out_path = dir.path / ("out" + std::to_string(counter)),
-                 err_path = dir.path / ("err" + std::to_string(counter));
-
-  // Everything the child needs is prepared before fork (the mock runs threads).
-  std::vector<std::string> argv_s{binary};
-  argv_s.insert(argv_s.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (auto& s : argv_s) argv.push_back(s.data());
-  argv.push_back(nullptr);
-  std::vector<std::string> env_s;
-  for (char** e = environ; *e; ++e)
-    if (std::strncmp(*e, "OPENROUTER_", 11) != 0) env_s.emplace_back(*e);
-  for (const auto& [k, v] : env) env_s.push_back(k + "=" + v);
-  std::vector<char*> envp;
-  for (auto& s : env_s) envp.push_back(s.data());
-  envp.push_back(nullptr);
-  const std::string out_s = out_path.string(), err_s = err_path.string();
-
-  pid_t pid = ::fork();
-  if (pid < 0) throw std::runtime_error("fork failed");
-  if (pid == 0) {
-    int in = ::open("/dev/null", O_RDONLY);
-    int out = ::open(out_s.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    int err = ::open(err_s.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    if (in < 0 || out < 0 || err < 0) ::_exit(126);
-    ::dup2(in, 0);
-    ::dup2(out, 1);
-    ::dup2(err, 2);
-    ::execve(argv[0], argv.data(), envp.data());
-    ::_exit(127);
-  }
-  auto deadline = std::chrono::steady_clock::now() + limit;
-  int status = 0;
-  while (true) {
-    pid_t r = ::waitpid(pid, &status, WNOHANG);
-    if (r == pid) break;
-    if (r < 0) throw std::runtime_error("waitpid failed");
-    if (std::chrono::steady_clock::now() > deadline) {
-      ::kill(pid, SIGKILL);
-      ::waitpid(pid, &status, 0);
-      throw std::runtime_error("openrouter did not finish in time");
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  result res;
-  res.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  res.out = slurp(out_path);
-  res.err = slurp(err_path);
-  return res;
-}
-
-std::ostream& operator<<(std::ostream& os, const result& r) {
-  return os << "exit " << r.code << "\n--- stdout\n" << r.out.substr(0, 2000) << "\n--- stderr\n" << r.err;
-}
 
 /// The first column of a table (header excluded).
 std::set<std::string> first_column(const std::string& table) {
@@ -168,7 +63,7 @@ struct cli_fixture {
   result cli(std::vector<std::string> args, std::map<std::string, std::string> env = {{"OPENROUTER_API_KEY", test_key}}) {
     std::vector<std::string> full{"--base-url", server->base_url(), "--ca-file", ca_file};
     full.insert(full.end(), args.begin(), args.end());
-    return run(dir, full, env);
+    return run(binary, dir, full, env);
   }
 
   /// Checks a successful run: exit 0, nothing on stderr.
@@ -215,7 +110,7 @@ BOOST_AUTO_TEST_CASE(help_and_version) {
   cli_fixture::ok(version);
   BOOST_TEST(version.out.starts_with("openrouter 0."));
   // No arguments at all: usage on stderr, exit 2.
-  auto none = run(f.dir, {}, {});
+  auto none = run(binary, f.dir, {}, {});
   BOOST_TEST(none.code == 2);
   BOOST_TEST(none.err.find("Usage: openrouter") != std::string::npos);
 }
@@ -513,13 +408,13 @@ BOOST_AUTO_TEST_CASE(attribution_flags_and_environment) {
   BOOST_TEST(rec->headers.at("user-agent").starts_with("openrouter-cli/"));
 
   // Base URL and CA from the environment instead of flags; common options before the command.
-  auto env = run(f.dir, {"providers"},
+  auto env = run(binary, f.dir, {"providers"},
                  {{"OPENROUTER_API_KEY", test_key},
                   {"OPENROUTER_BASE_URL", f.server->base_url()},
                   {"OPENROUTER_CA_FILE", f.ca_file}});
   cli_fixture::ok(env);
   BOOST_TEST(first_column(env.out).count("openai") == 1u);
-  auto before = run(f.dir, {"--timeout", "30", "--base-url", f.server->base_url(), "--ca-file", f.ca_file, "key"},
+  auto before = run(binary, f.dir, {"--timeout", "30", "--base-url", f.server->base_url(), "--ca-file", f.ca_file, "key"},
                     {{"OPENROUTER_API_KEY", test_key}});
   cli_fixture::ok(before);
 }
@@ -616,20 +511,20 @@ BOOST_AUTO_TEST_CASE(tls_verification) {
   // A different CA (another mock's): the server's certificate does not verify.
   openrouter::mock::background_server other;
   auto wrong_ca = f.dir.write("other-ca.pem", other->ca_pem()).string();
-  auto r = run(f.dir, {"--base-url", f.server->base_url(), "--ca-file", wrong_ca, "providers"},
+  auto r = run(binary, f.dir, {"--base-url", f.server->base_url(), "--ca-file", wrong_ca, "providers"},
                {{"OPENROUTER_API_KEY", test_key}});
   cli_fixture::failed(r, 1);
   BOOST_TEST(r.err.find("TLS certificate verification failed") != std::string::npos, r);
   // No extra CA at all: the system store does not know the mock either.
-  auto none = run(f.dir, {"--base-url", f.server->base_url(), "providers"}, {{"OPENROUTER_API_KEY", test_key}});
+  auto none = run(binary, f.dir, {"--base-url", f.server->base_url(), "providers"}, {{"OPENROUTER_API_KEY", test_key}});
   cli_fixture::failed(none, 1);
   BOOST_TEST(none.err.find("TLS certificate verification failed") != std::string::npos, none);
   // An unreadable or invalid CA file is a configuration error.
-  auto missing = run(f.dir, {"--base-url", f.server->base_url(), "--ca-file", (f.dir.path / "nope.pem").string(),
+  auto missing = run(binary, f.dir, {"--base-url", f.server->base_url(), "--ca-file", (f.dir.path / "nope.pem").string(),
                              "providers"}, {});
   cli_fixture::failed(missing, 2);
   BOOST_TEST(missing.err.find("CA file") != std::string::npos, missing);
-  auto garbage = run(f.dir, {"--base-url", f.server->base_url(), "--ca-file", f.dir.write("bad.pem", "junk").string(),
+  auto garbage = run(binary, f.dir, {"--base-url", f.server->base_url(), "--ca-file", f.dir.write("bad.pem", "junk").string(),
                              "providers"}, {});
   cli_fixture::failed(garbage, 2);
 }

@@ -1,0 +1,495 @@
+// `openrouter bench`: a throughput/latency benchmark of a chat-completions endpoint (OpenRouter
+// or any OpenAI-compatible server) over the library's streaming client. The load driver lives
+// here; metrics, arrivals, prompts and reports are sans-I/O pieces in bench/.
+#include "bench/metrics.hpp"
+#include "bench/report.hpp"
+#include "bench/workload.hpp"
+#include "commands.hpp"
+#include "context.hpp"
+
+#include <openrouter/chat_stream.hpp>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/cancellation_signal.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/json/serialize.hpp>
+
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <cstdlib>
+#include <cstdio>
+#include <ctime>
+#include <deque>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <limits>
+#include <list>
+
+namespace openrouter::cli {
+namespace {
+
+using steady = std::chrono::steady_clock;
+namespace b = bench;
+constexpr auto as_awaitable = asio::as_tuple(asio::use_awaitable);
+
+struct bench_options {
+  std::string model;
+  std::vector<std::size_t> concurrencies;
+  double rate = 0;  // 0: closed loop
+  double burstiness = 1;
+  std::size_t requests = 100, warmup = 0;
+  std::uint64_t seed = 0;
+  double ramp_per_s = 0;  // closed loop: start workers at this rate (0: all at once)
+  b::slo objectives;
+  std::optional<std::string> output_dir;
+  std::vector<wire::chat_request> prompts;  // request i sends prompts[i % size]
+};
+
+double cpu_seconds() {
+  rusage ru{};
+  ::getrusage(RUSAGE_SELF, &ru);
+  return static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+         static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
+
+long max_rss_kb() {
+  rusage ru{};
+  ::getrusage(RUSAGE_SELF, &ru);
+  return ru.ru_maxrss;
+}
+
+/// Thousands of streams need thousands of descriptors: raise the soft limit to the hard one.
+void raise_fd_limit() {
+  rlimit rl{};
+  if (::getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+    rl.rlim_cur = rl.rlim_max;
+    ::setrlimit(RLIMIT_NOFILE, &rl);
+  }
+}
+
+std::string error_class(error_code ec) {
+  if (ec.category() == openrouter::category()) return std::string(name(static_cast<errc>(ec.value())));
+  if (ec == asio::error::operation_aborted) return "cancelled";
+  return std::string(ec.category().name()) + "_" + std::to_string(ec.value());
+}
+
+bool has_content(const wire::chat_chunk& c) {
+  for (const auto& ch : c.choices)
+    if ((ch.delta.content && !ch.delta.content->empty()) || (ch.delta.reasoning && !ch.delta.reasoning->empty()))
+      return true;
+  return false;
+}
+
+/// One load level (or the warm-up): runs `total` requests, closed loop or open loop, until done
+/// or stopped. Every coroutine it starts is bound to a cancellation signal, so Ctrl-C ends them.
+class level_runner {
+ public:
+  level_runner(context& ctx, const bench_options& o, std::size_t concurrency, std::size_t total, bool& stop,
+               std::size_t first_prompt)
+      : ctx_(ctx), o_(o), concurrency_(concurrency), total_(total), stop_(stop), first_prompt_(first_prompt),
+        slots_free_(concurrency) {}
+
+  std::vector<b::request_sample> samples;  // in the order requests were sent
+  std::size_t finished = 0, failed = 0;
+
+  double elapsed() const { return std::chrono::duration<double>(steady::now() - t0_).count(); }
+
+  /// Starts the level's coroutines; done() tells when they all ended.
+  void start() {
+    t0_ = steady::now();
+    samples.reserve(total_);
+    if (o_.rate > 0) {
+      spawn(dispatch());
+    } else {
+      for (std::size_t w = 0; w < concurrency_ && w < total_; ++w) spawn(worker(w));
+    }
+  }
+  bool done() const { return alive_ == 0; }
+  /// Ctrl-C: every pending operation completes with operation_aborted.
+  void cancel() {
+    for (auto& s : signals_) s.emit(asio::cancellation_type::terminal);
+  }
+  void rethrow() const {
+    if (failure_) std::rethrow_exception(failure_);
+  }
+
+ private:
+  context& ctx_;
+  const bench_options& o_;
+  std::size_t concurrency_, total_;
+  bool& stop_;
+  std::size_t first_prompt_;
+  steady::time_point t0_;
+  std::size_t next_ = 0, alive_ = 0;
+  std::list<asio::cancellation_signal> signals_;
+  std::exception_ptr failure_;
+  // open loop: the concurrency cap; a released slot goes to the longest waiter
+  std::size_t slots_free_;
+  std::deque<asio::steady_timer*> slot_waiters_;
+
+  void spawn(asio::awaitable<void> a) {
+    ++alive_;
+    auto& sig = signals_.emplace_back();
+    asio::co_spawn(ctx_.ioc, std::move(a), asio::bind_cancellation_slot(sig.slot(), [this](std::exception_ptr e) {
+                     --alive_;
+                     if (e && !failure_) failure_ = e;
+                   }));
+  }
+
+  asio::awaitable<void> wait_until(double t) {
+    asio::steady_timer timer(ctx_.ioc, t0_ + std::chrono::duration_cast<steady::duration>(std::chrono::duration<double>(t)));
+    co_await timer.async_wait(as_awaitable);
+  }
+
+  asio::awaitable<void> worker(std::size_t w) {
+    if (o_.ramp_per_s > 0) co_await wait_until(static_cast<double>(w) / o_.ramp_per_s);
+    while (!stop_ && next_ < total_) {
+      std::size_t i = next_++;
+      co_await one_request(i, elapsed());
+    }
+  }
+
+  asio::awaitable<void> dispatch() {
+    b::arrivals gaps(o_.rate, o_.burstiness, o_.seed);
+    double at = 0;
+    for (std::size_t i = 0; i < total_ && !stop_; ++i) {
+      at += gaps.next_gap();
+      co_await wait_until(at);
+      if (stop_) break;
+      spawn(capped_request(i, at));
+    }
+  }
+
+  asio::awaitable<void> capped_request(std::size_t i, double scheduled) {
+    if (slots_free_ > 0) {
+      --slots_free_;
+    } else {
+      asio::steady_timer wake(ctx_.ioc, steady::time_point::max());
+      slot_waiters_.push_back(&wake);
+      co_await wake.async_wait(as_awaitable);  // cancelled by release(): the slot is ours
+      if (stop_) {
+        std::erase(slot_waiters_, &wake);
+        co_return;
+      }
+    }
+    co_await one_request(i, scheduled);
+    if (!slot_waiters_.empty()) {
+      asio::steady_timer* t = slot_waiters_.front();
+      slot_waiters_.pop_front();
+      t->cancel();
+    } else {
+      ++slots_free_;
+    }
+  }
+
+  asio::awaitable<void> one_request(std::size_t i, double scheduled) {
+    wire::chat_request req = o_.prompts[(first_prompt_ + i) % o_.prompts.size()];
+    req.model = o_.model;
+    if (req.stream_options.is_null()) req.stream_options = json::object{{"include_usage", true}};  // vLLM & co.
+    b::request_sample s;
+    s.scheduled = scheduled;
+    diagnostics diag;
+    s.sent = elapsed();
+    auto [ec, stream] = co_await ctx_.cli->async_chat_stream(std::move(req), diag, as_awaitable);
+    std::optional<wire::chat_usage> usage;
+    while (!ec) {
+      auto [next_ec, chunk] = co_await stream.async_next(as_awaitable);
+      ec = next_ec;
+      if (ec || !chunk) break;
+      double t = elapsed();
+      if (chunk->usage) usage = chunk->usage;
+      if (!has_content(*chunk)) continue;
+      ++s.content_chunks;
+      if (!s.first_token) s.first_token = t;
+      else s.itl.push_back(t - s.last_token);
+      s.last_token = t;
+    }
+    s.ended = elapsed();
+    if (ec) s.error = error_class(ec);
+    else if (!s.first_token) s.error = "no_content";
+    if (usage) {
+      s.prompt_tokens = usage->prompt_tokens;
+      s.output_tokens = usage->completion_tokens;
+    }
+    if (s.output_tokens == 0) s.output_tokens = s.content_chunks;  // no usage: one token per chunk
+    ++finished;
+    if (!s.ok()) ++failed;
+    samples.push_back(std::move(s));
+  }
+};
+
+/// A live line on a TTY (stderr), periodic lines otherwise.
+class progress {
+ public:
+  progress(context& ctx, const level_runner& r, std::string label, std::size_t total)
+      : r_(r), label_(std::move(label)), total_(total), tty_(::isatty(STDERR_FILENO) != 0),
+        timer_(ctx.ioc) {}
+  void start() { tick(); }
+  void stop() {
+    stopped_ = true;
+    timer_.cancel();
+    if (tty_) std::cerr << "\r" << line() << "\x1b[K" << std::endl;
+  }
+  /// No handler pending (it refers to this object).
+  bool idle() const { return !pending_; }
+
+ private:
+  const level_runner& r_;
+  std::string label_;
+  std::size_t total_;
+  bool tty_, stopped_ = false, pending_ = false;
+  asio::steady_timer timer_;
+
+  std::string line() const {
+    double t = r_.elapsed();
+    char buf[200];
+    std::snprintf(buf, sizeof buf, "bench %s: %zu/%zu done, %zu errors, %.1f req/s, %.1fs", label_.c_str(),
+                  r_.finished, total_, r_.failed, t > 0 ? static_cast<double>(r_.finished) / t : 0.0, t);
+    return buf;
+  }
+  void tick() {
+    timer_.expires_after(tty_ ? std::chrono::milliseconds(250) : std::chrono::seconds(5));
+    pending_ = true;
+    timer_.async_wait([this](error_code ec) {
+      pending_ = false;
+      if (ec || stopped_) return;
+      if (tty_) std::cerr << "\r" << line() << "\x1b[K" << std::flush;
+      else std::cerr << line() << std::endl;
+      tick();
+    });
+  }
+};
+
+std::vector<std::size_t> concurrency_list(const po::variables_map& vm) {
+  std::vector<std::size_t> out;
+  for (const auto& s : list_option(vm, "concurrency")) {
+    std::size_t used = 0;
+    long long n = -1;
+    try {
+      n = std::stoll(s, &used);
+    } catch (const std::exception&) {
+    }
+    if (used != s.size() || n < 1 || n > 100000) throw usage_error("--concurrency takes numbers from 1 to 100000, got '" + s + "'");
+    out.push_back(static_cast<std::size_t>(n));
+  }
+  if (out.empty()) out.push_back(1);
+  return out;
+}
+
+bench_options parse_options(const po::variables_map& vm) {
+  bench_options o;
+  if (!vm.count("model")) throw usage_error("bench needs --model");
+  o.model = vm["model"].as<std::string>();
+  o.concurrencies = concurrency_list(vm);
+  o.requests = vm["requests"].as<std::size_t>();
+  o.warmup = vm["warmup"].as<std::size_t>();
+  o.seed = vm["seed"].as<std::uint64_t>();
+  if (o.requests < 1) throw usage_error("--requests must be at least 1");
+  if (vm.count("request-rate")) {
+    o.rate = vm["request-rate"].as<double>();
+    if (!(o.rate > 0)) throw usage_error("--request-rate must be positive (inf: all at once)");
+  }
+  o.burstiness = vm["burstiness"].as<double>();
+  if (!(o.burstiness > 0) || !std::isfinite(o.burstiness)) throw usage_error("--burstiness must be positive");
+  if (vm.count("burstiness") && !vm["burstiness"].defaulted() && o.rate == 0)
+    throw usage_error("--burstiness needs --request-rate");
+  o.ramp_per_s = vm["ramp-per-s"].as<double>();
+  if (!(o.ramp_per_s >= 0) || !std::isfinite(o.ramp_per_s)) throw usage_error("--ramp-per-s must be non-negative");
+  try {
+    o.objectives = b::parse_slo(list_option(vm, "goodput"));
+  } catch (const std::invalid_argument& e) {
+    throw usage_error(e.what());
+  }
+  if (vm.count("output-dir")) o.output_dir = vm["output-dir"].as<std::string>();
+
+  b::synthetic_options syn;
+  syn.input_len = vm["input-len"].as<std::int64_t>();
+  syn.output_len = vm["output-len"].as<std::int64_t>();
+  syn.range_ratio = vm["range-ratio"].as<double>();
+  syn.seed = o.seed;
+  try {
+    std::size_t needed = o.requests + o.warmup;
+    if (vm.count("prompts")) {
+      o.prompts = b::load_prompts(vm["prompts"].as<std::string>());
+      if (!vm["output-len"].defaulted())
+        for (auto& r : o.prompts) r.max_tokens = syn.output_len;
+    } else {
+      o.prompts = b::synthetic_requests(std::min<std::size_t>(needed, 100000), syn);
+    }
+  } catch (const std::invalid_argument& e) {
+    throw usage_error(e.what());
+  }
+  return o;
+}
+
+std::string utc_now() {
+  std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  ::gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+void write_file(const std::filesystem::path& p, const std::string& text) {
+  std::ofstream out(p, std::ios::binary | std::ios::trunc);
+  out << text;
+  out.close();
+  if (!out) throw std::runtime_error("cannot write " + p.string());
+}
+
+int run_bench(context& ctx) {
+  bench_options o = parse_options(ctx.vm);
+  if (o.output_dir) {
+    std::error_code fs_ec;
+    std::filesystem::create_directories(*o.output_dir, fs_ec);
+    if (fs_ec) throw usage_error("cannot create --output-dir " + *o.output_dir + ": " + fs_ec.message());
+  }
+  std::size_t max_c = *std::max_element(o.concurrencies.begin(), o.concurrencies.end());
+  if (max_c > 200) raise_fd_limit();
+  // one connection per stream in flight (the client was built before the options were known)
+  ctx.cfg.pool.max_connections = std::max(ctx.cfg.pool.max_connections, max_c);
+  ctx.cfg.pool.max_per_origin = std::max(ctx.cfg.pool.max_per_origin, max_c);
+  ctx.cli = std::make_unique<client>(ctx.ioc.get_executor(), ctx.cfg);
+
+  b::run_info run;
+  run.model = o.model;
+  run.base_url = ctx.cfg.base_url;
+  run.date = utc_now();
+  run.request_rate = o.rate;
+  run.burstiness = o.burstiness;
+  run.requests = o.requests;
+  run.warmup = o.warmup;
+  run.seed = o.seed;
+  run.objectives = o.objectives;
+
+  bool stop = false;
+  level_runner* current = nullptr;
+  bool signal_done = false;
+  // The first Ctrl-C cancels what is in flight and writes the results; a second one leaves at once.
+  asio::signal_set signals(ctx.ioc, SIGINT, SIGTERM);
+  std::function<void(error_code, int)> on_signal = [&](error_code ec, int) {
+    if (ec) {
+      signal_done = true;
+      return;
+    }
+    if (stop) {
+      error_line("interrupted twice: leaving without writing results");
+      std::_Exit(130);
+    }
+    stop = true;
+    if (current) current->cancel();
+    signals.async_wait(on_signal);
+  };
+  signals.async_wait(on_signal);
+
+  auto run_level = [&](std::size_t c, std::size_t total, std::size_t first_prompt, const std::string& label) {
+    level_runner r(ctx, o, c, total, stop, first_prompt);
+    progress p(ctx, r, label, total);
+    current = &r;
+    r.start();
+    p.start();
+    ctx.drive([&] { return r.done(); });
+    p.stop();
+    ctx.drive([&] { return p.idle(); });
+    current = nullptr;
+    r.rethrow();
+    return r;
+  };
+
+  std::size_t total_sent = 0;
+  for (std::size_t c : o.concurrencies) {
+    if (stop) break;
+    if (o.warmup > 0) run_level(c, o.warmup, 0, "warm-up c=" + std::to_string(c));
+    if (stop) break;
+    double cpu0 = cpu_seconds();
+    auto r = run_level(c, o.requests, o.warmup, "c=" + std::to_string(c));
+    b::level_result l;
+    l.concurrency = c;
+    l.cpu_s = cpu_seconds() - cpu0;
+    l.max_rss_kb = max_rss_kb();
+    l.interrupted = stop;
+    l.samples = std::move(r.samples);
+    l.agg = b::compute(l.samples, r.elapsed(), o.objectives);
+    total_sent += l.samples.size();
+    b::print_level(std::cout, run, l);
+    std::cout << std::flush;
+    run.levels.push_back(std::move(l));
+  }
+  run.interrupted = stop;
+  signals.cancel();
+  ctx.drive([&] { return signal_done; });
+
+  if (o.output_dir) {
+    std::filesystem::path dir(*o.output_dir);
+    write_file(dir / "bench.json", json::serialize(b::to_json(run)) + "\n");
+    write_file(dir / "bench.html", b::html_report(run));
+    std::cout << "results: " << (dir / "bench.json").string() << ", report: " << (dir / "bench.html").string() << '\n';
+  }
+  if (stop) {
+    error_line("interrupted: results cover the requests that ran");
+    return 130;
+  }
+  std::size_t completed = 0;
+  for (const auto& l : run.levels) completed += l.agg.completed;
+  if (completed == 0) {
+    error_line("no request completed (" + std::to_string(total_sent) + " sent)");
+    return exit_failure;
+  }
+  return exit_ok;
+}
+
+}  // namespace
+
+extern const command bench_command{
+    "bench",
+    "--model M [--concurrency 1,8,64] [--request-rate R [--burstiness B]] [--requests N] [--warmup N] "
+    "[--prompts FILE | --input-len N --output-len N --range-ratio R] [--goodput ttft:MS tpot:MS e2el:MS] "
+    "[--seed S] [--output-dir DIR]",
+    "Benchmark throughput and latency (TTFT, ITL, TPOT, E2E)",
+    "Streams chat completions to measure a chat endpoint (OpenRouter or any OpenAI-compatible\n"
+    "server), with the metric definitions of vLLM's serving benchmark: TTFT, inter-token latency\n"
+    "per chunk, TPOT = (E2E - TTFT) / (output tokens - 1), end-to-end latency, request and output\n"
+    "token throughput, goodput against SLOs, and client queue time (scheduled arrival to send).\n"
+    "Closed loop: --concurrency N requests in flight (a list sweeps levels). Open loop:\n"
+    "--request-rate R arrivals per second, Poisson or gamma with --burstiness, capped by\n"
+    "--concurrency. Prompts come from --prompts FILE (JSONL: chat bodies or {\"prompt\": ...}) or\n"
+    "are synthetic, lengths drawn like vLLM's random dataset. Errors are counted by class; Ctrl-C\n"
+    "stops and still writes the results. --output-dir writes bench.json (aggregates and\n"
+    "per-request arrays) and bench.html (latency CDFs, throughput vs concurrency). The client's\n"
+    "own CPU per request is reported (getrusage).",
+    false,
+    [](po::options_description& o, po::options_description&, po::positional_options_description&) {
+      o.add_options()
+          ("model", po::value<std::string>()->value_name("M"), "model id (required)")
+          ("concurrency", po::value<std::vector<std::string>>()->composing()->value_name("N,..."),
+           "requests in flight (closed loop) or the cap (open loop); a list sweeps (default 1)")
+          ("request-rate", po::value<double>()->value_name("R"), "open loop: arrivals per second (inf: all at once)")
+          ("burstiness", po::value<double>()->default_value(1.0, "1")->value_name("B"),
+           "gamma shape of the arrivals: 1 Poisson, <1 burstier, >1 more regular")
+          ("requests", po::value<std::size_t>()->default_value(100)->value_name("N"), "measured requests per level")
+          ("warmup", po::value<std::size_t>()->default_value(0)->value_name("N"),
+           "requests sent before each level, left out of the statistics")
+          ("prompts", po::value<std::string>()->value_name("FILE"), "JSONL of chat bodies or {\"prompt\": TEXT}")
+          ("input-len", po::value<std::int64_t>()->default_value(128)->value_name("N"), "synthetic prompt words")
+          ("output-len", po::value<std::int64_t>()->default_value(128)->value_name("N"),
+           "max_tokens of synthetic prompts (with --prompts: overrides theirs when given)")
+          ("range-ratio", po::value<double>()->default_value(0.0, "0")->value_name("R"),
+           "lengths drawn uniformly in [len*(1-R), len*(1+R)]")
+          ("goodput", po::value<std::vector<std::string>>()->multitoken()->composing()->value_name("NAME:MS"),
+           "SLOs for goodput: ttft:MS tpot:MS e2el:MS")
+          ("seed", po::value<std::uint64_t>()->default_value(0)->value_name("S"), "seed of prompts and arrivals")
+          ("ramp-per-s", po::value<double>()->default_value(0.0, "0")->value_name("C"),
+           "closed loop: start C workers per second (0: all at once)")
+          ("output-dir", po::value<std::string>()->value_name("DIR"), "write bench.json and bench.html here");
+    },
+    run_bench};
+
+}  // namespace openrouter::cli

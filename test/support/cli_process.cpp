@@ -1,0 +1,116 @@
+#include "support/cli_process.hpp"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <fstream>
+#include <ostream>
+#include <sstream>
+#include <stdexcept>
+#include <thread>
+
+extern char** environ;
+
+namespace test::cli {
+namespace fs = std::filesystem;
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+std::vector<std::string> lines(const std::string& text) {
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  for (std::string l; std::getline(in, l);) out.push_back(l);
+  return out;
+}
+
+temp_dir::temp_dir() {
+  std::string tmpl = (fs::temp_directory_path() / "openrouter-cli-test-XXXXXX").string();
+  if (!::mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed");
+  path = tmpl;
+}
+
+temp_dir::~temp_dir() {
+  std::error_code ec;
+  fs::remove_all(path, ec);
+}
+
+fs::path temp_dir::write(const std::string& name, const std::string& content) const {
+  fs::path p = path / name;
+  std::ofstream(p, std::ios::binary) << content;
+  return p;
+}
+
+result run(const std::string& binary, const temp_dir& dir, const std::vector<std::string>& args,
+           const std::map<std::string, std::string>& env, std::chrono::seconds limit,
+           const std::function<bool()>& interrupt_when) {
+  static int counter = 0;
+  ++counter;
+  const fs::path out_path = dir.path / ("out" + std::to_string(counter)),
+                 err_path = dir.path / ("err" + std::to_string(counter));
+
+  // Everything the child needs is prepared before fork (the mock runs threads).
+  std::vector<std::string> argv_s{binary};
+  argv_s.insert(argv_s.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (auto& s : argv_s) argv.push_back(s.data());
+  argv.push_back(nullptr);
+  std::vector<std::string> env_s;
+  for (char** e = environ; *e; ++e)
+    if (std::strncmp(*e, "OPENROUTER_", 11) != 0) env_s.emplace_back(*e);
+  for (const auto& [k, v] : env) env_s.push_back(k + "=" + v);
+  std::vector<char*> envp;
+  for (auto& s : env_s) envp.push_back(s.data());
+  envp.push_back(nullptr);
+  const std::string out_s = out_path.string(), err_s = err_path.string();
+
+  pid_t pid = ::fork();
+  if (pid < 0) throw std::runtime_error("fork failed");
+  if (pid == 0) {
+    int in = ::open("/dev/null", O_RDONLY);
+    int out = ::open(out_s.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    int err = ::open(err_s.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    if (in < 0 || out < 0 || err < 0) ::_exit(126);
+    ::dup2(in, 0);
+    ::dup2(out, 1);
+    ::dup2(err, 2);
+    ::execve(argv[0], argv.data(), envp.data());
+    ::_exit(127);
+  }
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  bool interrupted = false;
+  int status = 0;
+  while (true) {
+    pid_t r = ::waitpid(pid, &status, WNOHANG);
+    if (r == pid) break;
+    if (r < 0) throw std::runtime_error("waitpid failed");
+    if (interrupt_when && !interrupted && interrupt_when()) {
+      ::kill(pid, SIGINT);
+      interrupted = true;
+    }
+    if (std::chrono::steady_clock::now() > deadline) {
+      ::kill(pid, SIGKILL);
+      ::waitpid(pid, &status, 0);
+      throw std::runtime_error("openrouter did not finish in time");
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  result res;
+  res.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  res.out = slurp(out_path);
+  res.err = slurp(err_path);
+  return res;
+}
+
+std::ostream& operator<<(std::ostream& os, const result& r) {
+  return os << "exit " << r.code << "\n--- stdout\n" << r.out.substr(0, 2000) << "\n--- stderr\n" << r.err;
+}
+
+}  // namespace test::cli
