@@ -111,5 +111,6 @@ struct command {
 void json_option(po::options_description& o, const char* what);
 
 // Commands defined in files of their own (commands.cpp lists them in its table).
+extern const command batch_command;
 
 }  // namespace openrouter::cli
