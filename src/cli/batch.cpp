@@ -127,8 +127,6 @@ class runner {
     return st_.errors() ? exit_failure : exit_ok;
   }
 
-  std::uint64_t errors_written() const { return st_.errors(); }
-
  private:
   struct job {
     std::string id;
@@ -458,6 +456,7 @@ int run_batch(context& ctx) {
   if (!vm.count("input") || !vm.count("output")) throw usage_error("batch needs --input FILE and --output FILE");
   o.input = vm["input"].as<std::string>();
   o.output = vm["output"].as<std::string>();
+  if (!std::ifstream(o.input)) throw usage_error("cannot read the input file " + o.input);
   const long long conc = vm["concurrency"].as<long long>();
   if (conc < 1 || conc > 100000) throw usage_error("--concurrency must be between 1 and 100000");
   o.concurrency = static_cast<std::size_t>(conc);
