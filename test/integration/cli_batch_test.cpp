@@ -2,20 +2,17 @@
 // (verified HTTPS on loopback) with scripted faults. Every run must end with each input id on
 // exactly one whole output line: under faults and fallbacks, after a kill -9 and a rerun,
 // across shards, with malformed lines, past a spend budget, and after Ctrl-C.
+#include "support/cli_process.hpp"
+
 #include <openrouter/mock/server.hpp>
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/test/unit_test.hpp>
 
-#include <fcntl.h>
 #include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <chrono>
-#include <cstdlib>
-#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -25,8 +22,6 @@
 #include <thread>
 #include <vector>
 
-extern char** environ;
-
 namespace fs = std::filesystem;
 namespace json = boost::json;
 using namespace std::chrono_literals;
@@ -35,81 +30,11 @@ namespace {
 
 const std::string test_key = "sk-or-v1-batch-test-0123456789abcdef";
 const std::string binary = OPENROUTER_BINARY_DIR "/openrouter";
-
-std::string read_all(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-/// A started `openrouter` process: stdin /dev/null, stdout/stderr to files, the key only in its
-/// environment.
-struct process {
-  pid_t pid = -1;
-  fs::path out, err;
-
-  process(const fs::path& dir, const std::vector<std::string>& args) {
-    static int counter = 0;
-    ++counter;
-    out = dir / ("stdout" + std::to_string(counter));
-    err = dir / ("stderr" + std::to_string(counter));
-    std::vector<std::string> argv_s{binary};
-    argv_s.insert(argv_s.end(), args.begin(), args.end());
-    std::vector<char*> argv;
-    for (auto& s : argv_s) argv.push_back(s.data());
-    argv.push_back(nullptr);
-    std::vector<std::string> env_s;
-    for (char** e = environ; *e; ++e)
-      if (std::strncmp(*e, "OPENROUTER_", 11) != 0) env_s.emplace_back(*e);
-    env_s.push_back("OPENROUTER_API_KEY=" + test_key);
-    std::vector<char*> envp;
-    for (auto& s : env_s) envp.push_back(s.data());
-    envp.push_back(nullptr);
-    const std::string out_s = out.string(), err_s = err.string();
-    pid = ::fork();
-    if (pid < 0) throw std::runtime_error("fork failed");
-    if (pid == 0) {  // only async-signal-safe calls from here
-      int in = ::open("/dev/null", O_RDONLY);
-      int o = ::open(out_s.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-      int e = ::open(err_s.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-      if (in < 0 || o < 0 || e < 0) ::_exit(126);
-      ::dup2(in, 0);
-      ::dup2(o, 1);
-      ::dup2(e, 2);
-      ::execve(argv[0], argv.data(), envp.data());
-      ::_exit(127);
-    }
-  }
-  ~process() {
-    if (pid > 0) {
-      ::kill(pid, SIGKILL);
-      ::waitpid(pid, nullptr, 0);
-    }
-  }
-
-  /// The exit code (128+signal when killed); SIGKILLs it and fails after `limit`.
-  int wait(std::chrono::seconds limit = 120s) {
-    auto deadline = std::chrono::steady_clock::now() + limit;
-    int status = 0;
-    while (::waitpid(pid, &status, WNOHANG) != pid) {
-      if (std::chrono::steady_clock::now() > deadline) {
-        ::kill(pid, SIGKILL);
-        ::waitpid(pid, &status, 0);
-        pid = -1;
-        throw std::runtime_error("openrouter batch did not finish in time");
-      }
-      std::this_thread::sleep_for(5ms);
-    }
-    pid = -1;
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  }
-  std::string stderr_text() const { return read_all(err); }
-};
+const std::map<std::string, std::string> key_env{{"OPENROUTER_API_KEY", test_key}};
 
 /// Lines of the output file, each parsed; fails the test on a line that is not a whole object.
 std::vector<json::object> output_lines(const fs::path& p) {
-  std::string text = read_all(p);
+  std::string text = test::read_file(p);
   std::vector<json::object> out;
   BOOST_TEST((text.empty() || text.back() == '\n'), "the output ends with a partial line");
   std::istringstream in(text);
@@ -182,25 +107,29 @@ struct batch_fixture {
   }
   /// Runs `batch` to completion; returns the exit code.
   int batch(std::vector<std::string> extra, std::string* err = nullptr) {
-    process p(dir, args(std::move(extra)));
-    int code = p.wait();
-    std::string e = p.stderr_text();
+    test::cli_process p(dir, args(std::move(extra)), key_env);
+    int code = p.wait(120s);
+    std::string e = p.err();
     BOOST_TEST(e.find(test_key) == std::string::npos);
     if (err) *err = e;
     return code;
   }
-  /// Starts `batch` and returns once `out` holds at least `lines` lines.
-  std::unique_ptr<process> start_until(std::vector<std::string> extra, const fs::path& out, std::size_t lines) {
-    auto p = std::make_unique<process>(dir, args(std::move(extra)));
+  /// Starts `batch`, sends `sig` once `out` holds at least `lines` lines, and waits for the exit:
+  /// {exit code, stderr}.
+  std::pair<int, std::string> interrupt(std::vector<std::string> extra, const fs::path& out, std::size_t lines,
+                                        int sig) {
+    test::cli_process p(dir, args(std::move(extra)), key_env);
     auto deadline = std::chrono::steady_clock::now() + 60s;
     while (true) {
-      std::string text = read_all(out);
-      if (static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')) >= lines) return p;
-      int status = 0;
-      BOOST_TEST_REQUIRE(::waitpid(p->pid, &status, WNOHANG) == 0, "batch ended early: " << p->stderr_text());
+      std::string text = test::read_file(out);
+      if (static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')) >= lines) break;
+      BOOST_TEST_REQUIRE(p.running(), "batch ended early: " << p.err());
       BOOST_TEST_REQUIRE((std::chrono::steady_clock::now() < deadline), "no output lines in time");
       std::this_thread::sleep_for(5ms);
     }
+    ::kill(p.pid(), sig);
+    int code = p.wait(60s);
+    return {code, p.err()};
   }
 
   openrouter::mock::background_server server;
@@ -212,6 +141,14 @@ openrouter::mock::server_options slow_mock() {
   openrouter::mock::server_options o;
   o.scenario = json::parse(R"({"models": {"openai/gpt-4o-mini": {"ttft_ms": 40, "itl_ms": 5}}})");
   return o;
+}
+
+/// 300 streamed requests with ids PREFIX0..PREFIX299, 4 at a time: the batch arguments.
+std::vector<std::string> slow_batch(batch_fixture& f, const std::string& prefix, const fs::path& out) {
+  std::string input;
+  for (int i = 0; i < 300; ++i) input += request(prefix + std::to_string(i), "openai/gpt-4o-mini");
+  auto in = f.write("in.jsonl", input);
+  return {"--input", in.string(), "--output", out.string(), "--concurrency", "4", "--stream"};
 }
 
 }  // namespace
@@ -316,16 +253,9 @@ BOOST_AUTO_TEST_CASE(malformed_lines_are_error_lines_and_the_run_goes_on) {
 
 BOOST_AUTO_TEST_CASE(resume_after_kill_9_writes_every_id_once) {
   batch_fixture f(slow_mock());
-  std::string input;
-  for (int i = 0; i < 300; ++i) input += request("k" + std::to_string(i), "openai/gpt-4o-mini");
-  auto in = f.write("in.jsonl", input);
   auto out = f.dir / "out.jsonl";
-  std::vector<std::string> args{"--input", in.string(), "--output", out.string(), "--concurrency", "4", "--stream"};
-  {
-    auto p = f.start_until(args, out, 10);
-    ::kill(p->pid, SIGKILL);
-    BOOST_TEST(p->wait() == 128 + SIGKILL);
-  }
+  auto args = slow_batch(f, "k", out);
+  BOOST_TEST(f.interrupt(args, out, 10, SIGKILL).first == 128 + SIGKILL);
   const auto before = output_lines(out).size();
   BOOST_TEST(before < 300u);
   // As if the kill had cut a write in half: the rerun must drop it and redo that id.
@@ -406,19 +336,12 @@ BOOST_AUTO_TEST_CASE(budget_stop_gives_typed_error_lines) {
 
 BOOST_AUTO_TEST_CASE(ctrl_c_leaves_a_consistent_file_and_a_rerun_completes) {
   batch_fixture f(slow_mock());
-  std::string input;
-  for (int i = 0; i < 300; ++i) input += request("c" + std::to_string(i), "openai/gpt-4o-mini");
-  auto in = f.write("in.jsonl", input);
   auto out = f.dir / "out.jsonl";
-  std::vector<std::string> args{"--input", in.string(), "--output", out.string(), "--concurrency", "4", "--stream"};
-  {
-    auto p = f.start_until(args, out, 8);
-    ::kill(p->pid, SIGINT);
-    BOOST_TEST(p->wait() == 128 + SIGINT, p->stderr_text());
-    std::string e = p->stderr_text();
-    BOOST_TEST(e.find("stopping") != std::string::npos, e);
-    BOOST_TEST(e.find("interrupted") != std::string::npos, e);
-  }
+  auto args = slow_batch(f, "c", out);
+  auto [code, err] = f.interrupt(args, out, 8, SIGINT);
+  BOOST_TEST(code == 128 + SIGINT, err);
+  BOOST_TEST(err.find("stopping") != std::string::npos, err);
+  BOOST_TEST(err.find("interrupted") != std::string::npos, err);
   auto m = by_id(output_lines(out));  // whole lines, no id twice
   BOOST_TEST(m.size() < 300u);
   for (const auto& [id, l] : m) BOOST_TEST(error_class(l) == "", json::serialize(l));  // drained, not cut
@@ -433,13 +356,38 @@ BOOST_AUTO_TEST_CASE(ctrl_c_cancels_stalled_requests_after_the_drain_timeout) {
   for (int i = 0; i < 4; ++i) input += request("stall" + std::to_string(i), "fault/stall;seconds=60");
   auto in = f.write("in.jsonl", input);
   auto out = f.dir / "out.jsonl";
-  auto p = f.start_until({"--input", in.string(), "--output", out.string(), "--concurrency", "8", "--drain-timeout",
-                          "0.2", "--no-progress"},
-                         out, 4);
-  ::kill(p->pid, SIGINT);
-  BOOST_TEST(p->wait(30s) == 128 + SIGINT, p->stderr_text());
+  auto [code, err] = f.interrupt({"--input", in.string(), "--output", out.string(), "--concurrency", "8",
+                                  "--drain-timeout", "0.2", "--no-progress"},
+                                 out, 4, SIGINT);
+  BOOST_TEST(code == 128 + SIGINT, err);
   auto m = by_id(output_lines(out));
   BOOST_TEST(ids_of(m) == (std::set<std::string>{"fast0", "fast1", "fast2", "fast3"}));  // cancelled ids: no line
+}
+
+BOOST_AUTO_TEST_CASE(a_second_ctrl_c_cancels_at_once) {
+  batch_fixture f;
+  std::string input = request("fast", "openai/gpt-4o-mini") + request("stall", "fault/stall;seconds=60");
+  auto in = f.write("in.jsonl", input);
+  auto out = f.dir / "out.jsonl";
+  // The drain timeout outlasts the test's wait: only the second SIGINT can end the run in time.
+  test::cli_process p(f.dir, f.args({"--input", in.string(), "--output", out.string(), "--drain-timeout", "600"}),
+                      key_env);
+  auto wait_for = [&](const std::string& text) {
+    for (auto deadline = std::chrono::steady_clock::now() + 60s; std::chrono::steady_clock::now() < deadline;) {
+      if (test::read_file(out).find(text) != std::string::npos || p.err().find(text) != std::string::npos) return;
+      BOOST_TEST_REQUIRE(p.running(), p.err());
+      std::this_thread::sleep_for(5ms);
+    }
+    BOOST_FAIL("no \"" << text << "\" in time");
+  };
+  wait_for(R"("id":"fast")");
+  ::kill(p.pid(), SIGINT);
+  wait_for("stopping");
+  ::kill(p.pid(), SIGINT);
+  BOOST_TEST(p.wait(50s) == 128 + SIGINT, p.err());
+  BOOST_TEST(p.err().find("cancelling 1 requests") != std::string::npos, p.err());
+  auto m = by_id(output_lines(out));
+  BOOST_TEST(ids_of(m) == std::set<std::string>{"fast"});
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -1,21 +1,18 @@
 // The `openrouter` CLI as a user runs it: the built binary, started with fork/exec against an
 // in-process openrouter-mock over verified HTTPS, with the key only in its environment. Checks
 // stdout, stderr and exit codes (0 ok, 1 request failed, 2 usage).
+#include "support/cli_process.hpp"
+
 #include <openrouter/mock/server.hpp>
 #include <openrouter/wire/all.hpp>
 
 #include <boost/json/parse.hpp>
 #include <boost/test/unit_test.hpp>
 
-#include <fcntl.h>
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
-#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -23,10 +20,7 @@
 #include <set>
 #include <sstream>
 #include <string>
-#include <thread>
 #include <vector>
-
-extern char** environ;
 
 namespace fs = std::filesystem;
 namespace json = boost::json;
@@ -41,13 +35,6 @@ struct result {
   int code = -1;
   std::string out, err;
 };
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 std::vector<std::string> lines(const std::string& text) {
   std::vector<std::string> out;
@@ -80,56 +67,11 @@ struct temp_dir {
 /// `limit`.
 result run(const temp_dir& dir, const std::vector<std::string>& args, const std::map<std::string, std::string>& env,
            std::chrono::seconds limit = std::chrono::seconds(60)) {
-  static int counter = 0;
-  ++counter;
-  const fs::path out_path = dir.path / ("out" + std::to_string(counter)),
-                 err_path = dir.path / ("err" + std::to_string(counter));
-
-  // Everything the child needs is prepared before fork (the mock runs threads).
-  std::vector<std::string> argv_s{binary};
-  argv_s.insert(argv_s.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (auto& s : argv_s) argv.push_back(s.data());
-  argv.push_back(nullptr);
-  std::vector<std::string> env_s;
-  for (char** e = environ; *e; ++e)
-    if (std::strncmp(*e, "OPENROUTER_", 11) != 0) env_s.emplace_back(*e);
-  for (const auto& [k, v] : env) env_s.push_back(k + "=" + v);
-  std::vector<char*> envp;
-  for (auto& s : env_s) envp.push_back(s.data());
-  envp.push_back(nullptr);
-  const std::string out_s = out_path.string(), err_s = err_path.string();
-
-  pid_t pid = ::fork();
-  if (pid < 0) throw std::runtime_error("fork failed");
-  if (pid == 0) {
-    int in = ::open("/dev/null", O_RDONLY);
-    int out = ::open(out_s.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    int err = ::open(err_s.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    if (in < 0 || out < 0 || err < 0) ::_exit(126);
-    ::dup2(in, 0);
-    ::dup2(out, 1);
-    ::dup2(err, 2);
-    ::execve(argv[0], argv.data(), envp.data());
-    ::_exit(127);
-  }
-  auto deadline = std::chrono::steady_clock::now() + limit;
-  int status = 0;
-  while (true) {
-    pid_t r = ::waitpid(pid, &status, WNOHANG);
-    if (r == pid) break;
-    if (r < 0) throw std::runtime_error("waitpid failed");
-    if (std::chrono::steady_clock::now() > deadline) {
-      ::kill(pid, SIGKILL);
-      ::waitpid(pid, &status, 0);
-      throw std::runtime_error("openrouter did not finish in time");
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
+  test::cli_process p(dir.path, args, env);
   result res;
-  res.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  res.out = slurp(out_path);
-  res.err = slurp(err_path);
+  res.code = p.wait(limit);
+  res.out = p.out();
+  res.err = p.err();
   return res;
 }
 

@@ -1,0 +1,95 @@
+#include "cli_process.hpp"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+#include <thread>
+
+extern char** environ;
+
+namespace test {
+
+std::string read_file(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+cli_process::cli_process(const std::filesystem::path& dir, const std::vector<std::string>& args,
+                         const std::map<std::string, std::string>& env) {
+  static int counter = 0;
+  ++counter;
+  out_ = dir / ("out" + std::to_string(counter));
+  err_ = dir / ("err" + std::to_string(counter));
+
+  // Everything the child needs is prepared before fork (the mock runs threads).
+  std::vector<std::string> argv_s{OPENROUTER_BINARY_DIR "/openrouter"};
+  argv_s.insert(argv_s.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (auto& s : argv_s) argv.push_back(s.data());
+  argv.push_back(nullptr);
+  std::vector<std::string> env_s;
+  for (char** e = environ; *e; ++e)
+    if (std::strncmp(*e, "OPENROUTER_", 11) != 0) env_s.emplace_back(*e);
+  for (const auto& [k, v] : env) env_s.push_back(k + "=" + v);
+  std::vector<char*> envp;
+  for (auto& s : env_s) envp.push_back(s.data());
+  envp.push_back(nullptr);
+  const std::string out_s = out_.string(), err_s = err_.string();
+
+  pid_ = ::fork();
+  if (pid_ < 0) throw std::runtime_error("fork failed");
+  if (pid_ == 0) {  // async-signal-safe calls only
+    int in = ::open("/dev/null", O_RDONLY);
+    int out = ::open(out_s.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    int err = ::open(err_s.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    if (in < 0 || out < 0 || err < 0) ::_exit(126);
+    ::dup2(in, 0);
+    ::dup2(out, 1);
+    ::dup2(err, 2);
+    ::execve(argv[0], argv.data(), envp.data());
+    ::_exit(127);
+  }
+}
+
+cli_process::~cli_process() {
+  if (pid_ > 0) {
+    ::kill(pid_, SIGKILL);
+    ::waitpid(pid_, nullptr, 0);
+  }
+}
+
+bool cli_process::running() {
+  if (pid_ <= 0) return false;
+  pid_t r = ::waitpid(pid_, &status_, WNOHANG);
+  if (r == 0) return true;
+  if (r < 0) throw std::runtime_error("waitpid failed");
+  pid_ = -1;
+  return false;
+}
+
+int cli_process::wait(std::chrono::milliseconds limit) {
+  auto deadline = std::chrono::steady_clock::now() + limit;
+  while (running()) {
+    if (std::chrono::steady_clock::now() > deadline) {
+      ::kill(pid_, SIGKILL);
+      ::waitpid(pid_, nullptr, 0);
+      pid_ = -1;
+      throw std::runtime_error("openrouter did not finish in time");
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return WIFEXITED(status_) ? WEXITSTATUS(status_) : 128 + WTERMSIG(status_);
+}
+
+std::string cli_process::out() const { return read_file(out_); }
+std::string cli_process::err() const { return read_file(err_); }
+
+}  // namespace test
