@@ -500,10 +500,19 @@ int run_batch(context& ctx) {
               << (scan.dropped_partial ? " (a partial last line was dropped)" : "") << ", " << total << " to do\n";
 
   // Fan-out: a connection per request in flight, never a wait for one, and descriptors for them.
+  // Beyond the hard limit, connections would fail for want of descriptors: run fewer at once.
   if (rlimit rl{}; ::getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
                    rl.rlim_cur < o.concurrency + 64) {
     rl.rlim_cur = rl.rlim_max == RLIM_INFINITY ? o.concurrency + 64 : std::min<rlim_t>(rl.rlim_max, o.concurrency + 64);
     ::setrlimit(RLIMIT_NOFILE, &rl);
+    ::getrlimit(RLIMIT_NOFILE, &rl);
+    if (rl.rlim_cur < o.concurrency + 64) {
+      const std::size_t fit = rl.rlim_cur > 65 ? static_cast<std::size_t>(rl.rlim_cur) - 64 : 1;
+      error_line("--concurrency " + std::to_string(o.concurrency) + " needs " + std::to_string(o.concurrency + 64) +
+                 " file descriptors, the limit is " + std::to_string(rl.rlim_cur) + ": running " +
+                 std::to_string(fit) + " at once");
+      o.concurrency = fit;
+    }
   }
   ctx.cfg.pool.max_connections = std::max(ctx.cfg.pool.max_connections, o.concurrency);
   ctx.cfg.pool.max_per_origin = std::max(ctx.cfg.pool.max_per_origin, o.concurrency);
