@@ -17,6 +17,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/file.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -35,16 +36,25 @@ namespace {
 using clock_type = std::chrono::steady_clock;
 
 /// The output file, appended to with one write(2) per line: a crash leaves at most one partial
-/// last line, which the next run drops.
+/// last line, which the next run drops. Locked (flock) while a run owns it: two runs appending
+/// to one file would each do the other's ids.
 class output_file {
  public:
-  output_file(const std::string& path, std::uint64_t keep_bytes) {
+  explicit output_file(const std::string& path) : path_(path) {
     fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
     if (fd_ < 0) throw usage_error("cannot open the output file " + path + ": " + std::strerror(errno));
+    if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+      ::close(fd_);
+      fd_ = -1;
+      throw usage_error(path + " is being written by another openrouter batch (give each run or shard its own --output)");
+    }
+  }
+  /// Drops what follows the last whole line.
+  void truncate_to(std::uint64_t keep_bytes) {
     struct stat st {};
     if (::fstat(fd_, &st) == 0 && static_cast<std::uint64_t>(st.st_size) > keep_bytes &&
         ::ftruncate(fd_, static_cast<off_t>(keep_bytes)) != 0)
-      throw usage_error("cannot truncate the partial last line of " + path + ": " + std::strerror(errno));
+      throw usage_error("cannot truncate the partial last line of " + path_ + ": " + std::strerror(errno));
   }
   ~output_file() {
     if (fd_ >= 0) ::close(fd_);
@@ -65,6 +75,7 @@ class output_file {
   }
 
  private:
+  std::string path_;
   int fd_ = -1;
 };
 
@@ -485,7 +496,11 @@ int run_batch(context& ctx) {
   }
 
   // Resume: the ids already in the output; a partial last line (a crash mid-write) is dropped.
-  if (vm["retry-errors"].as<bool>() && std::ifstream(o.output)) drop_error_lines(o.output);
+  auto out = std::make_unique<output_file>(o.output);  // locked before it is read
+  if (vm["retry-errors"].as<bool>()) {
+    drop_error_lines(o.output);
+    out = std::make_unique<output_file>(o.output);  // the new file
+  }
   batch::output_scan scan;
   {
     std::ifstream prev(o.output, std::ios::binary);
@@ -493,7 +508,7 @@ int run_batch(context& ctx) {
   }
   if (scan.unreadable)
     error_line(o.output + ": " + std::to_string(scan.unreadable) + " lines without an \"id\" are ignored");
-  output_file out(o.output, scan.keep_bytes);
+  out->truncate_to(scan.keep_bytes);
   const std::uint64_t total = count_pending(o.input, o.shard, scan.ids);
   if (o.progress && !scan.ids.empty())
     std::cerr << "openrouter batch: resuming: " << scan.ids.size() << " ids already in " << o.output
@@ -519,7 +534,7 @@ int run_batch(context& ctx) {
   ctx.cli = std::make_unique<client>(ctx.ioc.get_executor(), ctx.cfg);
 
   const bool earlier_errors = scan.error_lines > 0;
-  runner r(ctx, std::move(o), std::move(p), scan.ids, out, total);
+  runner r(ctx, std::move(o), std::move(p), scan.ids, *out, total);
   int code = r.run();
   if (code == exit_ok && earlier_errors) code = exit_failure;  // the file holds error lines of an earlier run
   return code;

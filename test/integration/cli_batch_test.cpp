@@ -364,7 +364,7 @@ BOOST_AUTO_TEST_CASE(ctrl_c_cancels_stalled_requests_after_the_drain_timeout) {
   BOOST_TEST(ids_of(m) == (std::set<std::string>{"fast0", "fast1", "fast2", "fast3"}));  // cancelled ids: no line
 }
 
-BOOST_AUTO_TEST_CASE(a_second_ctrl_c_cancels_at_once) {
+BOOST_AUTO_TEST_CASE(a_second_ctrl_c_cancels_at_once_and_a_running_output_is_locked) {
   batch_fixture f;
   std::string input = request("fast", "openai/gpt-4o-mini") + request("stall", "fault/stall;seconds=60");
   auto in = f.write("in.jsonl", input);
@@ -381,6 +381,10 @@ BOOST_AUTO_TEST_CASE(a_second_ctrl_c_cancels_at_once) {
     BOOST_FAIL("no \"" << text << "\" in time");
   };
   wait_for(R"("id":"fast")");
+  // While it runs, its output is locked: a second run on the same file is a usage error.
+  std::string second_err;
+  BOOST_TEST(f.batch({"--input", in.string(), "--output", out.string()}, &second_err) == 2);
+  BOOST_TEST(second_err.find("another openrouter batch") != std::string::npos, second_err);
   ::kill(p.pid(), SIGINT);
   wait_for("stopping");
   ::kill(p.pid(), SIGINT);
