@@ -270,7 +270,8 @@ class runner {
       if (rec && !rec->requested_model.empty()) extra["requested_model"] = rec->requested_model;
       std::string partial = res.text();
       if (!partial.empty()) extra["partial_content"] = partial;
-      const std::string model = rec && !rec->attempts.empty() ? rec->attempts.back().model : std::string();
+      std::string model;  // for the summary: the model of the last attempt, else the first candidate
+      if (rec) model = rec->attempts.empty() ? rec->requested_model : rec->attempts.back().model;
       record_error(j->id, j->line, error_class_of(ec, j->diag, rec), j->diag.http_status, code_of(ec),
                    redact(j->diag.summary(ec)), latency_ms, attempts, std::move(extra), model);
     } else {
