@@ -243,6 +243,12 @@ BOOST_AUTO_TEST_CASE(malformed_lines_are_error_lines_and_the_run_goes_on) {
   auto m2 = by_id(output_lines(out2));
   BOOST_TEST(error_class(m2["ok1"]) == "invalid_input");
 
+  test::cli_process h(f.dir, f.args({"--help"}), key_env);
+  BOOST_TEST(h.wait(30s) == 0);
+  for (const char* word : {"--input", "--output", "--concurrency", "--fallback", "--policy", "--stream", "--max-cost",
+                           "--rpm", "--shard", "--drain-timeout", "--retry-errors"})
+    BOOST_TEST(h.out().find(word) != std::string::npos, word);
+
   // Usage errors: exit 2, no output file touched.
   auto none = f.dir / "none.jsonl";
   BOOST_TEST(f.batch({"--input", in.string(), "--output", none.string(), "--shard", "3/2"}) == 2);
