@@ -333,6 +333,7 @@ const std::vector<const command*>& commands() {
   static const std::vector<const command*> all = [] {
     std::vector<const command*> v;
     for (const auto& c : chat_and_lookups) v.push_back(&c);
+    v.push_back(&batch_command);
     v.push_back(&bench_command);
     v.push_back(&spec_check_command);
     return v;

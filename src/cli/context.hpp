@@ -111,6 +111,7 @@ struct command {
 void json_option(po::options_description& o, const char* what);
 
 // Commands defined in files of their own (commands.cpp lists them in its table).
+extern const command batch_command;
 extern const command bench_command;
 extern const command spec_check_command;
 

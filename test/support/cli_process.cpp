@@ -14,15 +14,93 @@
 
 extern char** environ;
 
-namespace test::cli {
-namespace fs = std::filesystem;
+namespace test {
 
-std::string slurp(const fs::path& p) {
+std::string read_file(const std::filesystem::path& p) {
   std::ifstream in(p, std::ios::binary);
   std::ostringstream s;
   s << in.rdbuf();
   return s.str();
 }
+
+cli_process::cli_process(const std::filesystem::path& dir, const std::vector<std::string>& args,
+                         const std::map<std::string, std::string>& env)
+    : cli_process(OPENROUTER_BINARY_DIR "/openrouter", dir, args, env) {}
+
+cli_process::cli_process(const std::string& binary, const std::filesystem::path& dir,
+                         const std::vector<std::string>& args, const std::map<std::string, std::string>& env) {
+  static int counter = 0;
+  ++counter;
+  out_ = dir / ("out" + std::to_string(counter));
+  err_ = dir / ("err" + std::to_string(counter));
+
+  // Everything the child needs is prepared before fork (the mock runs threads).
+  std::vector<std::string> argv_s{binary};
+  argv_s.insert(argv_s.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (auto& s : argv_s) argv.push_back(s.data());
+  argv.push_back(nullptr);
+  std::vector<std::string> env_s;
+  for (char** e = environ; *e; ++e)
+    if (std::strncmp(*e, "OPENROUTER_", 11) != 0) env_s.emplace_back(*e);
+  for (const auto& [k, v] : env) env_s.push_back(k + "=" + v);
+  std::vector<char*> envp;
+  for (auto& s : env_s) envp.push_back(s.data());
+  envp.push_back(nullptr);
+  const std::string out_s = out_.string(), err_s = err_.string();
+
+  pid_ = ::fork();
+  if (pid_ < 0) throw std::runtime_error("fork failed");
+  if (pid_ == 0) {  // async-signal-safe calls only
+    int in = ::open("/dev/null", O_RDONLY);
+    int out = ::open(out_s.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    int err = ::open(err_s.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    if (in < 0 || out < 0 || err < 0) ::_exit(126);
+    ::dup2(in, 0);
+    ::dup2(out, 1);
+    ::dup2(err, 2);
+    ::execve(argv[0], argv.data(), envp.data());
+    ::_exit(127);
+  }
+}
+
+cli_process::~cli_process() {
+  if (pid_ > 0) {
+    ::kill(pid_, SIGKILL);
+    ::waitpid(pid_, nullptr, 0);
+  }
+}
+
+bool cli_process::running() {
+  if (pid_ <= 0) return false;
+  pid_t r = ::waitpid(pid_, &status_, WNOHANG);
+  if (r == 0) return true;
+  if (r < 0) throw std::runtime_error("waitpid failed");
+  pid_ = -1;
+  return false;
+}
+
+int cli_process::wait(std::chrono::milliseconds limit) {
+  auto deadline = std::chrono::steady_clock::now() + limit;
+  while (running()) {
+    if (std::chrono::steady_clock::now() > deadline) {
+      ::kill(pid_, SIGKILL);
+      ::waitpid(pid_, nullptr, 0);
+      pid_ = -1;
+      throw std::runtime_error("openrouter did not finish in time");
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return WIFEXITED(status_) ? WEXITSTATUS(status_) : 128 + WTERMSIG(status_);
+}
+
+std::string cli_process::out() const { return read_file(out_); }
+std::string cli_process::err() const { return read_file(err_); }
+
+namespace cli {
+namespace fs = std::filesystem;
+
+std::string slurp(const fs::path& p) { return read_file(p); }
 
 std::vector<std::string> lines(const std::string& text) {
   std::vector<std::string> out;
@@ -51,61 +129,21 @@ fs::path temp_dir::write(const std::string& name, const std::string& content) co
 result run(const std::string& binary, const temp_dir& dir, const std::vector<std::string>& args,
            const std::map<std::string, std::string>& env, std::chrono::seconds limit,
            const std::function<bool()>& interrupt_when) {
-  static int counter = 0;
-  ++counter;
-  const fs::path out_path = dir.path / ("out" + std::to_string(counter)),
-                 err_path = dir.path / ("err" + std::to_string(counter));
-
-  // Everything the child needs is prepared before fork (the mock runs threads).
-  std::vector<std::string> argv_s{binary};
-  argv_s.insert(argv_s.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (auto& s : argv_s) argv.push_back(s.data());
-  argv.push_back(nullptr);
-  std::vector<std::string> env_s;
-  for (char** e = environ; *e; ++e)
-    if (std::strncmp(*e, "OPENROUTER_", 11) != 0) env_s.emplace_back(*e);
-  for (const auto& [k, v] : env) env_s.push_back(k + "=" + v);
-  std::vector<char*> envp;
-  for (auto& s : env_s) envp.push_back(s.data());
-  envp.push_back(nullptr);
-  const std::string out_s = out_path.string(), err_s = err_path.string();
-
-  pid_t pid = ::fork();
-  if (pid < 0) throw std::runtime_error("fork failed");
-  if (pid == 0) {
-    int in = ::open("/dev/null", O_RDONLY);
-    int out = ::open(out_s.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    int err = ::open(err_s.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    if (in < 0 || out < 0 || err < 0) ::_exit(126);
-    ::dup2(in, 0);
-    ::dup2(out, 1);
-    ::dup2(err, 2);
-    ::execve(argv[0], argv.data(), envp.data());
-    ::_exit(127);
-  }
+  cli_process p(binary, dir.path, args, env);
   const auto deadline = std::chrono::steady_clock::now() + limit;
-  bool interrupted = false;
-  int status = 0;
-  while (true) {
-    pid_t r = ::waitpid(pid, &status, WNOHANG);
-    if (r == pid) break;
-    if (r < 0) throw std::runtime_error("waitpid failed");
-    if (interrupt_when && !interrupted && interrupt_when()) {
-      ::kill(pid, SIGINT);
-      interrupted = true;
+  if (interrupt_when) {
+    while (p.running() && std::chrono::steady_clock::now() < deadline) {
+      if (interrupt_when()) {
+        ::kill(p.pid(), SIGINT);
+        break;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
     }
-    if (std::chrono::steady_clock::now() > deadline) {
-      ::kill(pid, SIGKILL);
-      ::waitpid(pid, &status, 0);
-      throw std::runtime_error("openrouter did not finish in time");
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
   result res;
-  res.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  res.out = slurp(out_path);
-  res.err = slurp(err_path);
+  res.code = p.wait(std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()));
+  res.out = p.out();
+  res.err = p.err();
   return res;
 }
 
@@ -113,4 +151,5 @@ std::ostream& operator<<(std::ostream& os, const result& r) {
   return os << "exit " << r.code << "\n--- stdout\n" << r.out.substr(0, 2000) << "\n--- stderr\n" << r.err;
 }
 
-}  // namespace test::cli
+}  // namespace cli
+}  // namespace test

@@ -1,6 +1,10 @@
 #pragma once
-// Runs the built `openrouter` binary the way a user does (fork/exec, its own environment,
-// stdin /dev/null, stdout and stderr to files), for the CLI integration tests.
+// The built `openrouter` binary as a child process, for the CLI tests: fork/exec with the
+// parent's environment minus every OPENROUTER_* variable plus the given ones, stdin /dev/null,
+// stdout and stderr to files (no pipe to fill up). cli_process is the handle (kill it, wait
+// for it); cli::run is the one-shot form.
+
+#include <sys/types.h>
 
 #include <chrono>
 #include <filesystem>
@@ -10,7 +14,40 @@
 #include <string>
 #include <vector>
 
-namespace test::cli {
+namespace test {
+
+/// The whole content of a file ("" when it cannot be read).
+std::string read_file(const std::filesystem::path& p);
+
+class cli_process {
+ public:
+  /// Starts `binary ARGS...`; its stdout and stderr go to fresh files in `dir`.
+  cli_process(const std::string& binary, const std::filesystem::path& dir, const std::vector<std::string>& args,
+              const std::map<std::string, std::string>& env);
+  /// Starts the built `openrouter ARGS...`.
+  cli_process(const std::filesystem::path& dir, const std::vector<std::string>& args,
+              const std::map<std::string, std::string>& env);
+  ~cli_process();  ///< SIGKILLs it if it still runs
+  cli_process(const cli_process&) = delete;
+  cli_process& operator=(const cli_process&) = delete;
+
+  pid_t pid() const noexcept { return pid_; }
+  /// Whether it still runs (not reaped).
+  bool running();
+  /// Its exit code (128+signal when a signal ended it). After `limit` it is SIGKILLed and
+  /// std::runtime_error thrown.
+  int wait(std::chrono::milliseconds limit);
+
+  std::string out() const;
+  std::string err() const;
+
+ private:
+  pid_t pid_ = -1;
+  int status_ = 0;
+  std::filesystem::path out_, err_;
+};
+
+namespace cli {
 
 struct result {
   int code = -1;  ///< exit status, or 128 + signal
@@ -31,11 +68,12 @@ struct temp_dir {
   std::filesystem::path write(const std::string& name, const std::string& content) const;
 };
 
-/// Runs `binary` with `args`, the parent's environment minus every OPENROUTER_* variable, plus
-/// `env`. Killed (and std::runtime_error thrown) after `limit`; with `interrupt_when`, sent
-/// SIGINT (Ctrl-C) once that condition holds (polled every 5 ms while the process runs).
+/// Runs `binary` with `args` and `env` (see cli_process) to its end. Killed (and
+/// std::runtime_error thrown) after `limit`; with `interrupt_when`, sent SIGINT (Ctrl-C) once
+/// that condition holds (polled every 5 ms while the process runs).
 result run(const std::string& binary, const temp_dir& dir, const std::vector<std::string>& args,
            const std::map<std::string, std::string>& env, std::chrono::seconds limit = std::chrono::seconds(60),
            const std::function<bool()>& interrupt_when = {});
 
-}  // namespace test::cli
+}  // namespace cli
+}  // namespace test

@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# run_batch_bench.sh: `openrouter batch` over N requests against a standalone openrouter-mock
+# (TLS, loopback) whose model fails FAULT_RATE of requests with a 503 (the router retries them).
+# Reports wall time, requests/s, client CPU (user+sys), peak RSS of the client, and checks that
+# the output holds every id exactly once.
+#
+#   benchmarks/run_batch_bench.sh [BUILD_DIR] [N] [CONCURRENCY]
+#   defaults: build/release 100000 64; environment: FAULT_RATE (0.05), MOCK_THREADS (1), STREAM (0)
+# Exit status: 0 when every id is present exactly once, 1 otherwise.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/.." && pwd)
+build=${1:-$root/build/release}
+n=${2:-100000}
+conc=${3:-64}
+FAULT_RATE=${FAULT_RATE:-0.05}
+MOCK_THREADS=${MOCK_THREADS:-1}
+STREAM=${STREAM:-0}
+for b in "$build/openrouter" "$build/openrouter-mock"; do
+  [[ -x $b ]] || { echo "run_batch_bench: missing $b (build openrouter-cli and openrouter-mock)" >&2; exit 2; }
+done
+[[ -x /usr/bin/time ]] || { echo "run_batch_bench: needs /usr/bin/time (GNU time)" >&2; exit 2; }
+
+work=$(mktemp -d /tmp/batch_bench.XXXXXX)
+mock_pid=""
+cleanup() {
+  [[ -n $mock_pid ]] && kill "$mock_pid" 2>/dev/null && wait "$mock_pid" 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+cat >"$work/scenario.json" <<EOF
+{"models": {"openai/gpt-4o-mini": {"faults": [{"kind": "http_error", "status": 503, "rate": $FAULT_RATE}]}}}
+EOF
+# Fast retries: the 503s are retried after 1-20 ms instead of the default 250 ms backoff.
+echo '{"backoff": {"initial_ms": 1, "max_ms": 20}}' >"$work/policy.json"
+"$build/openrouter-mock" --port 0 --ca-out "$work/ca.pem" --scenario "$work/scenario.json" \
+  --threads "$MOCK_THREADS" >"$work/listening" &
+mock_pid=$!
+for _ in $(seq 200); do grep -q '^listening ' "$work/listening" 2>/dev/null && break; sleep 0.05; done
+url=$(sed -n 's/^listening //p' "$work/listening")
+[[ -n $url ]] || { echo "run_batch_bench: the mock did not start" >&2; exit 1; }
+
+python3 - "$n" >"$work/in.jsonl" <<'EOF'
+import json, sys
+for i in range(int(sys.argv[1])):
+    print(json.dumps({"id": f"q{i}", "model": "openai/gpt-4o-mini", "max_tokens": 8,
+                      "messages": [{"role": "user", "content": f"question {i}: say something"}]}))
+EOF
+
+extra=()
+[[ $STREAM == 1 ]] && extra+=(--stream)
+echo "# batch: $n requests, concurrency $conc, fault rate $FAULT_RATE, stream $STREAM;" \
+     "cores $(nproc), load average $(cut -d' ' -f1-3 /proc/loadavg)"
+set +e
+OPENROUTER_API_KEY=sk-or-v1-batch-bench /usr/bin/time -v -o "$work/time.txt" \
+  "$build/openrouter" --base-url "$url/api/v1" --ca-file "$work/ca.pem" batch \
+  --input "$work/in.jsonl" --output "$work/out.jsonl" --concurrency "$conc" --policy "$work/policy.json" \
+  "${extra[@]}" 2>"$work/stderr.txt"
+code=$?
+set -e
+tail -n 8 "$work/stderr.txt"
+wall=$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$work/time.txt")
+user=$(sed -n 's/.*User time (seconds): //p' "$work/time.txt")
+sys=$(sed -n 's/.*System time (seconds): //p' "$work/time.txt")
+rss=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$work/time.txt")
+python3 - "$work/out.jsonl" "$n" "$wall" "$user" "$sys" "$rss" "$code" <<'EOF'
+import json, sys
+path, n, wall, user, sys_s, rss, code = sys.argv[1:]
+n = int(n)
+parts = [float(p) for p in wall.split(":")]
+secs = sum(p * 60 ** i for i, p in enumerate(reversed(parts)))
+ids, errors, bad, attempts = {}, {}, 0, 0
+with open(path, "rb") as f:
+    for line in f:
+        try:
+            o = json.loads(line)
+        except ValueError:
+            bad += 1
+            continue
+        ids[o["id"]] = ids.get(o["id"], 0) + 1
+        attempts += o.get("attempts", 0)
+        if "error" in o:
+            errors[o["error"]["class"]] = errors.get(o["error"]["class"], 0) + 1
+expected = {f"q{i}" for i in range(n)}
+once = set(ids) == expected and all(v == 1 for v in ids.values()) and bad == 0
+cpu = float(user) + float(sys_s)
+print(f"exit {code}; wall {secs:.2f} s; {n / secs:.0f} requests/s; client CPU {cpu:.2f} s "
+      f"(user {user}, sys {sys_s}; {cpu / n * 1e6:.0f} us/request); peak RSS {int(rss) / 1024:.1f} MiB")
+print(f"attempts {attempts} for {n} ids; error lines {sum(errors.values())} {errors}; unreadable lines {bad}")
+print("exactly once: " + ("PASS" if once else "FAIL"))
+sys.exit(0 if once else 1)
+EOF

@@ -1,0 +1,591 @@
+// `openrouter batch`: a JSONL file of chat requests through the router with bounded
+// concurrency, one output line per input id written whole as it completes, resumable after a
+// crash, shardable, with progress, a summary, and a clean stop on Ctrl-C.
+#include "batch/jsonl.hpp"
+#include "batch/summary.hpp"
+#include "commands.hpp"
+#include "context.hpp"
+
+#include <openrouter/router.hpp>
+#include <openrouter/routing/classify.hpp>
+
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/cancellation_signal.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/json/value_from.hpp>
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/file.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cmath>
+#include <cstring>
+#include <deque>
+#include <fstream>
+#include <list>
+
+namespace openrouter::cli {
+
+namespace {
+
+using clock_type = std::chrono::steady_clock;
+
+/// The output file, appended to with one write(2) per line: a crash leaves at most one partial
+/// last line, which the next run drops. Locked (flock) while a run owns it: two runs appending
+/// to one file would each do the other's ids.
+class output_file {
+ public:
+  explicit output_file(const std::string& path) : path_(path) {
+    fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    if (fd_ < 0) throw usage_error("cannot open the output file " + path + ": " + std::strerror(errno));
+    if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+      ::close(fd_);
+      fd_ = -1;
+      throw usage_error(path + " is being written by another openrouter batch (give each run or shard its own --output)");
+    }
+  }
+  /// Drops what follows the last whole line.
+  void truncate_to(std::uint64_t keep_bytes) {
+    struct stat st {};
+    if (::fstat(fd_, &st) == 0 && static_cast<std::uint64_t>(st.st_size) > keep_bytes &&
+        ::ftruncate(fd_, static_cast<off_t>(keep_bytes)) != 0)
+      throw usage_error("cannot truncate the partial last line of " + path_ + ": " + std::strerror(errno));
+  }
+  ~output_file() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  output_file(const output_file&) = delete;
+  output_file& operator=(const output_file&) = delete;
+
+  /// False (errno set) when the line could not be written whole.
+  bool write_line(const std::string& s) {
+    std::size_t off = 0;
+    while (off < s.size()) {
+      ssize_t n = ::write(fd_, s.data() + off, s.size() - off);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) return false;
+      off += static_cast<std::size_t>(n);
+    }
+    return true;
+  }
+
+ private:
+  std::string path_;
+  int fd_ = -1;
+};
+
+struct options {
+  std::string input, output;
+  std::size_t concurrency = 16;
+  bool stream = false;
+  batch::shard shard;
+  std::optional<std::string> default_model;  // for lines without "model" when not routed by candidates
+  bool routed_by_candidates = false;          // the policy names the models (they override the lines')
+  std::chrono::milliseconds drain{10000};
+  bool progress = true;
+};
+
+std::string error_class_of(error_code ec, const diagnostics& diag, const request_record* rec) {
+  if (ec == errc::budget_exhausted) return "budget";
+  if (rec && rec->cls != routing::error_class::none) return std::string(routing::to_string(rec->cls));
+  return std::string(routing::to_string(routing::classify(ec, diag).cls));
+}
+
+std::string code_of(error_code ec) {
+  if (ec.category() == openrouter::category()) return std::string(name(static_cast<errc>(ec.value())));
+  return ec.message();
+}
+
+class runner {
+ public:
+  runner(context& ctx, options opts, routing::policy p, const std::unordered_set<std::string>& done,
+         output_file& out, std::uint64_t total)
+      : ctx_(ctx),
+        opts_(std::move(opts)),
+        router_(*ctx.cli, std::move(p), router_hooks{{}, [this](const request_record& r) { on_record(r); }}),
+        planner_(opts_.shard, &done),
+        out_(out),
+        total_(total),
+        tty_(::isatty(STDERR_FILENO) == 1),
+        progress_timer_(ctx.ioc),
+        drain_timer_(ctx.ioc),
+        signals_(ctx.ioc, SIGINT, SIGTERM) {}
+
+  /// Runs to the end of the input, or until a signal stops it; returns the exit code.
+  int run() {
+    in_.open(opts_.input, std::ios::binary);
+    if (!in_) throw usage_error("cannot read the input file " + opts_.input);
+    started_ = clock_type::now();
+    wait_signal();
+    if (opts_.progress) tick();
+    pump();
+    ctx_.drive([this] { return finished_; });
+    if (!finished_) error_line("internal error: the batch stopped with work pending");
+    ctx_.ioc.poll();  // the cancelled timers' and signal wait's handlers, while this runner lives
+    if (opts_.progress && tty_) std::cerr << "\r\033[K";
+    std::cerr << st_.report(total_, seconds_since_start()) << std::flush;
+    if (fatal_) return exit_failure;
+    if (stop_signal_ && st_.done() < total_) {
+      error_line("interrupted: " + std::to_string(total_ - st_.done()) +
+                 " ids left for a rerun with the same --output");
+      return 128 + stop_signal_;
+    }
+    return st_.errors() ? exit_failure : exit_ok;
+  }
+
+ private:
+  struct job {
+    std::string id;
+    std::size_t line = 0;
+    diagnostics diag;
+    asio::cancellation_signal cancel;
+    clock_type::time_point start;
+    std::optional<routed_stream> stream;
+    std::optional<request_record> record;
+    bool cancelled = false;
+  };
+  using job_it = std::list<job>::iterator;
+
+  double seconds_since_start() const {
+    return std::chrono::duration<double>(clock_type::now() - started_).count();
+  }
+
+  // --- admission -------------------------------------------------------------------------------
+
+  void pump() {
+    while (!stopping_ && !eof_ && jobs_.size() < opts_.concurrency) {
+      if (!std::getline(in_, text_)) {
+        eof_ = true;
+        if (in_.bad()) {
+          error_line("reading " + opts_.input + " failed");
+          fatal_ = true;
+        }
+        break;
+      }
+      batch::input_item item = planner_.next(text_, ++line_no_);
+      switch (item.what) {
+        case batch::input_item::kind::request: start(std::move(item)); break;
+        case batch::input_item::kind::invalid:
+          record_error(item.id, item.line, item.error_class, 0, "", item.error, std::nullopt, 0);
+          break;
+        default: break;  // blank, done, another shard's
+      }
+    }
+    maybe_finish();
+  }
+
+  void start(batch::input_item item) {
+    item.body.erase("stream");  // per --stream
+    wire::chat_request req;
+    wire::decode_error err;
+    wire::from_json(json::value(std::move(item.body)), req, err);
+    std::string bad;
+    if (err) bad = "line " + std::to_string(item.line) + ": not a chat request (" + err.message() + ")";
+    else if (req.messages.empty()) bad = "line " + std::to_string(item.line) + ": \"messages\" is missing or empty";
+    if (!opts_.routed_by_candidates && !req.model) {
+      if (opts_.default_model) req.model = *opts_.default_model;
+      else if (bad.empty()) bad = "line " + std::to_string(item.line) + ": no \"model\" (give one, or --model)";
+    }
+    if (!bad.empty()) {
+      record_error(item.id, item.line, "invalid_input", 0, "", bad, std::nullopt, 0);
+      return;
+    }
+    jobs_.emplace_back();
+    job_it j = std::prev(jobs_.end());
+    j->id = std::move(item.id);
+    j->line = item.line;
+    j->start = clock_type::now();
+    if (opts_.stream) {
+      router_.async_chat_stream(std::move(req), j->diag,
+                                asio::bind_cancellation_slot(j->cancel.slot(), [this, j](error_code ec, routed_stream s) {
+                                  on_stream_open(j, ec, std::move(s));
+                                }));
+    } else {
+      router_.async_chat(std::move(req), j->diag,
+                         asio::bind_cancellation_slot(j->cancel.slot(), [this, j](error_code ec, wire::chat_response r) {
+                           j->record = take_record(ec, r.id);
+                           finish_job(j, ec, std::move(r));
+                         }));
+    }
+  }
+
+  // --- completion ------------------------------------------------------------------------------
+
+  // The router's hook runs inside the request's coroutine just before it completes; records are
+  // matched to their requests by outcome (and generation id), whatever the completion order.
+  void on_record(const request_record& r) {
+    records_.push_back(r);
+    if (records_.size() > 4 * opts_.concurrency + 16) records_.pop_front();
+  }
+
+  std::optional<request_record> take_record(error_code ec, const std::string& generation_id) {
+    for (auto it = records_.begin(); it != records_.end(); ++it) {
+      if (ec ? it->ec == ec : (!it->ec && it->generation_id == generation_id)) {
+        request_record r = std::move(*it);
+        records_.erase(it);
+        return r;
+      }
+    }
+    return std::nullopt;
+  }
+
+  void on_stream_open(job_it j, error_code ec, routed_stream s) {
+    j->record = take_record(ec, s.generation_id());
+    if (ec) {
+      finish_job(j, ec, {});
+      return;
+    }
+    j->stream.emplace(std::move(s));
+    pull(j);
+  }
+
+  void pull(job_it j) {
+    j->stream->async_next(asio::bind_cancellation_slot(
+        j->cancel.slot(), [this, j](error_code ec, std::optional<wire::chat_chunk> chunk) {
+          if (!ec && chunk) return pull(j);
+          wire::chat_response r = j->stream->result();
+          if (r.id.empty()) r.id = j->stream->generation_id();
+          finish_job(j, ec, std::move(r));
+        }));
+  }
+
+  void finish_job(job_it j, error_code ec, wire::chat_response res) {
+    const double latency_ms = std::chrono::duration<double, std::milli>(clock_type::now() - j->start).count();
+    const request_record* rec = j->record ? &*j->record : nullptr;
+    const unsigned attempts = rec ? static_cast<unsigned>(rec->attempts.size()) : 1;
+    if (ec && j->cancelled) {
+      // Cancelled by a stop: no line, so a rerun does it.
+      jobs_.erase(j);
+      return pump();
+    }
+    if (ec) {
+      json::object extra;
+      extra["latency_ms"] = std::llround(latency_ms);
+      extra["attempts"] = attempts;
+      if (rec && !rec->requested_model.empty()) extra["requested_model"] = rec->requested_model;
+      std::string partial = res.text();
+      if (!partial.empty()) extra["partial_content"] = partial;
+      std::string model;  // for the summary: the model of the last attempt, else the first candidate
+      if (rec) model = rec->attempts.empty() ? rec->requested_model : rec->attempts.back().model;
+      record_error(j->id, j->line, error_class_of(ec, j->diag, rec), j->diag.http_status, code_of(ec),
+                   redact(j->diag.summary(ec)), latency_ms, attempts, std::move(extra), model);
+    } else {
+      json::object f;
+      f["model"] = res.model;
+      if (!res.provider.empty()) f["provider"] = res.provider;
+      if (rec && !rec->requested_model.empty()) f["requested_model"] = rec->requested_model;
+      f["content"] = res.text();
+      if (!res.choices.empty()) {
+        const auto& c = res.choices.front();
+        if (!c.message.tool_calls.empty()) f["tool_calls"] = json::value_from(c.message.tool_calls);
+        if (c.finish_reason) f["finish_reason"] = *c.finish_reason;
+      }
+      batch::outcome o;
+      o.model = res.model;
+      o.latency_ms = latency_ms;
+      o.attempts = attempts;
+      if (res.usage) {
+        f["usage"] = json::value_from(*res.usage);
+        o.prompt_tokens = res.usage->prompt_tokens;
+        o.completion_tokens = res.usage->completion_tokens;
+        if (res.usage->cost) {
+          f["cost"] = *res.usage->cost;
+          o.cost = *res.usage->cost;
+        }
+      }
+      if (rec && rec->spent > o.cost) o.cost = rec->spent;  // failed attempts that were billed too
+      if (!res.id.empty()) f["generation_id"] = res.id;
+      f["latency_ms"] = std::llround(latency_ms);
+      f["attempts"] = attempts;
+      if (rec && rec->fallback) f["fallback"] = true;
+      write(batch::result_line_json(j->id, j->line, std::move(f)));
+      after_outcome(o);
+    }
+    jobs_.erase(j);
+    pump();
+  }
+
+  void record_error(const std::string& id, std::size_t line, const std::string& cls, unsigned status,
+                    const std::string& code, const std::string& message, std::optional<double> latency_ms,
+                    unsigned attempts, json::object extra = {}, std::string model = {}) {
+    write(batch::error_line_json(id, line, cls, status, code, message, std::move(extra)));
+    batch::outcome o;
+    o.model = std::move(model);
+    o.error_class = cls;
+    o.latency_ms = latency_ms;
+    o.attempts = attempts;
+    after_outcome(o);
+  }
+
+  void write(const std::string& line) {
+    if (fatal_) return;
+    if (!out_.write_line(line)) {
+      error_line("writing " + opts_.output + " failed: " + std::strerror(errno) + "; stopping");
+      fatal_ = true;
+      stop(0);
+      cancel_all();
+    }
+  }
+
+  void after_outcome(const batch::outcome& o) {
+    st_.add(o);
+    if (!opts_.progress || tty_ || total_ == 0) return;
+    // Not a TTY: a line at every tenth of the work too.
+    auto tenth = [this](std::uint64_t n) { return n * 10 / total_; };
+    if (tenth(st_.done()) != tenth(st_.done() - 1)) progress_line();
+  }
+
+  void maybe_finish() {
+    if (finished_ || !jobs_.empty() || !(eof_ || stopping_)) return;
+    finished_ = true;
+    progress_timer_.cancel();
+    drain_timer_.cancel();
+    error_code ignored;
+    signals_.cancel(ignored);
+  }
+
+  // --- progress --------------------------------------------------------------------------------
+
+  void progress_line() {
+    std::string line = st_.progress(total_, seconds_since_start());
+    if (tty_) std::cerr << "\r\033[K" << line << std::flush;
+    else std::cerr << "openrouter batch: " << line << std::endl;
+  }
+
+  void tick() {
+    progress_timer_.expires_after(tty_ ? std::chrono::seconds(1) : std::chrono::seconds(5));
+    progress_timer_.async_wait([this](error_code ec) {
+      if (ec || finished_) return;
+      progress_line();
+      tick();
+    });
+  }
+
+  // --- stopping --------------------------------------------------------------------------------
+
+  void wait_signal() {
+    signals_.async_wait([this](error_code ec, int sig) {
+      if (ec || finished_) return;
+      if (stopping_) {
+        if (opts_.progress && tty_) std::cerr << '\n';
+        error_line("cancelling " + std::to_string(jobs_.size()) + " requests in flight");
+        cancel_all();
+      } else {
+        stop(sig);
+      }
+      wait_signal();
+    });
+  }
+
+  // Stops admitting work; in-flight requests get opts_.drain to finish, then are cancelled.
+  void stop(int sig) {
+    if (stopping_) return;
+    stopping_ = true;
+    stop_signal_ = sig;
+    if (sig) {
+      if (opts_.progress && tty_) std::cerr << '\n';
+      error_line("stopping: waiting up to " + decimal(std::chrono::duration<double>(opts_.drain).count()) + "s for " +
+                 std::to_string(jobs_.size()) + " requests in flight (again to cancel them now)");
+    }
+    drain_timer_.expires_after(opts_.drain);
+    drain_timer_.async_wait([this](error_code ec) {
+      if (!ec) cancel_all();
+    });
+    maybe_finish();
+  }
+
+  // Cancellation completes operations asynchronously (never inside emit), so the list is stable.
+  void cancel_all() {
+    for (auto& j : jobs_) {
+      if (j.cancelled) continue;
+      j.cancelled = true;
+      j.cancel.emit(asio::cancellation_type::terminal);
+    }
+  }
+
+  context& ctx_;
+  options opts_;
+  router router_;
+  batch::input_planner planner_;
+  output_file& out_;
+  std::uint64_t total_;
+  bool tty_;
+  asio::steady_timer progress_timer_, drain_timer_;
+  asio::signal_set signals_;
+
+  std::ifstream in_;
+  std::string text_;
+  std::size_t line_no_ = 0;
+  bool eof_ = false, stopping_ = false, finished_ = false, fatal_ = false;
+  int stop_signal_ = 0;
+  std::list<job> jobs_;
+  std::deque<request_record> records_;
+  batch::stats st_;
+  clock_type::time_point started_;
+};
+
+/// --retry-errors: the output without its error lines (and without a cut last line), replaced
+/// atomically (a new file renamed over the old), so that their ids are done again.
+void drop_error_lines(const std::string& path) {
+  const std::string tmp = path + ".retry-tmp";
+  {
+    std::ifstream in(path, std::ios::binary);
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out) throw usage_error("cannot write " + tmp);
+    for (std::string l; std::getline(in, l);) {
+      if (in.eof()) break;  // a partial last line
+      if (batch::is_result_line(l)) out << l << '\n';
+    }
+    out.flush();
+    if (!out) throw usage_error("cannot write " + tmp);
+  }
+  if (std::rename(tmp.c_str(), path.c_str()) != 0)
+    throw usage_error("cannot replace " + path + ": " + std::strerror(errno));
+}
+
+/// How many input lines this run has to do (a first pass, so progress has a total).
+std::uint64_t count_pending(const std::string& input, batch::shard s, const std::unordered_set<std::string>& done) {
+  std::ifstream in(input, std::ios::binary);
+  if (!in) throw usage_error("cannot read the input file " + input);
+  batch::input_planner planner(s, &done);
+  std::uint64_t n = 0;
+  std::size_t line = 0;
+  for (std::string text; std::getline(in, text);) {
+    auto k = planner.next(text, ++line).what;
+    if (k == batch::input_item::kind::request || k == batch::input_item::kind::invalid) ++n;
+  }
+  return n;
+}
+
+int run_batch(context& ctx) {
+  const auto& vm = ctx.vm;
+  options o;
+  if (!vm.count("input") || !vm.count("output")) throw usage_error("batch needs --input FILE and --output FILE");
+  o.input = vm["input"].as<std::string>();
+  o.output = vm["output"].as<std::string>();
+  if (!std::ifstream(o.input)) throw usage_error("cannot read the input file " + o.input);
+  const long long conc = vm["concurrency"].as<long long>();
+  if (conc < 1 || conc > 100000) throw usage_error("--concurrency must be between 1 and 100000");
+  o.concurrency = static_cast<std::size_t>(conc);
+  o.stream = vm["stream"].as<bool>();
+  o.progress = !vm["no-progress"].as<bool>();
+  o.drain = seconds_option(vm, "drain-timeout", true);
+  if (vm.count("shard")) {
+    auto s = batch::shard::parse(vm["shard"].as<std::string>());
+    if (!s) throw usage_error("--shard must be K/N with 1 <= K <= N (e.g. 2/8)");
+    o.shard = *s;
+  }
+
+  std::optional<routing::policy> routed = routing_policy(vm);
+  routing::policy p = routed ? std::move(*routed) : routing::policy{};
+  o.routed_by_candidates = !p.models.empty();
+  if (!o.routed_by_candidates && vm.count("model")) o.default_model = vm["model"].as<std::string>();
+  if (vm.count("max-cost")) {
+    double c = vm["max-cost"].as<double>();
+    if (!std::isfinite(c) || c <= 0) throw usage_error("--max-cost must be a positive number of USD");
+    p.max_cost_usd = c;
+  }
+  if (vm.count("rpm")) {
+    double r = vm["rpm"].as<double>();
+    if (!std::isfinite(r) || r <= 0) throw usage_error("--rpm must be a positive number of requests per minute");
+    p.limits.requests_per_minute = r;
+  }
+
+  // Resume: the ids already in the output; a partial last line (a crash mid-write) is dropped.
+  auto out = std::make_unique<output_file>(o.output);  // locked before it is read
+  if (vm["retry-errors"].as<bool>()) {
+    drop_error_lines(o.output);
+    out = std::make_unique<output_file>(o.output);  // the new file
+  }
+  batch::output_scan scan;
+  {
+    std::ifstream prev(o.output, std::ios::binary);
+    if (prev) scan = batch::scan_output(prev);
+  }
+  if (scan.unreadable)
+    error_line(o.output + ": " + std::to_string(scan.unreadable) + " lines without an \"id\" are ignored");
+  out->truncate_to(scan.keep_bytes);
+  const std::uint64_t total = count_pending(o.input, o.shard, scan.ids);
+  if (o.progress && !scan.ids.empty())
+    std::cerr << "openrouter batch: resuming: " << scan.ids.size() << " ids already in " << o.output
+              << (scan.dropped_partial ? " (a partial last line was dropped)" : "") << ", " << total << " to do\n";
+
+  // Fan-out: a connection per request in flight, never a wait for one, and descriptors for them.
+  // Beyond the hard limit, connections would fail for want of descriptors: run fewer at once.
+  if (rlimit rl{}; ::getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
+                   rl.rlim_cur < o.concurrency + 64) {
+    rl.rlim_cur = rl.rlim_max == RLIM_INFINITY ? o.concurrency + 64 : std::min<rlim_t>(rl.rlim_max, o.concurrency + 64);
+    ::setrlimit(RLIMIT_NOFILE, &rl);
+    ::getrlimit(RLIMIT_NOFILE, &rl);
+    if (rl.rlim_cur < o.concurrency + 64) {
+      const std::size_t fit = rl.rlim_cur > 65 ? static_cast<std::size_t>(rl.rlim_cur) - 64 : 1;
+      error_line("--concurrency " + std::to_string(o.concurrency) + " needs " + std::to_string(o.concurrency + 64) +
+                 " file descriptors, the limit is " + std::to_string(rl.rlim_cur) + ": running " +
+                 std::to_string(fit) + " at once");
+      o.concurrency = fit;
+    }
+  }
+  ctx.cfg.pool.max_connections = std::max(ctx.cfg.pool.max_connections, o.concurrency);
+  ctx.cfg.pool.max_per_origin = std::max(ctx.cfg.pool.max_per_origin, o.concurrency);
+  ctx.cli = std::make_unique<client>(ctx.ioc.get_executor(), ctx.cfg);
+
+  const bool earlier_errors = scan.error_lines > 0;
+  runner r(ctx, std::move(o), std::move(p), scan.ids, *out, total);
+  int code = r.run();
+  if (code == exit_ok && earlier_errors) code = exit_failure;  // the file holds error lines of an earlier run
+  return code;
+}
+
+}  // namespace
+
+const command batch_command{
+    "batch",
+    "--input FILE --output FILE [--concurrency N] [--model M] [--fallback M2,M3] [--policy FILE] [--stream] "
+    "[--max-cost USD] [--rpm N] [--shard K/N] [--drain-timeout SECONDS] [--retry-errors] [--no-progress]",
+    "Run a JSONL file of chat requests, resumably",
+    "Sends every line of --input (a /chat/completions request body as JSON, with an optional\n"
+    "string \"id\"; without one the 1-based line number is the id; blank lines are skipped) through\n"
+    "the router, --concurrency at a time, and appends one JSON line per id to --output as each\n"
+    "completes: {\"id\", \"line\", \"model\", \"provider\", \"content\", \"tool_calls\", \"usage\", \"cost\",\n"
+    "\"generation_id\", \"latency_ms\", \"attempts\"} or {\"id\", \"line\", \"error\": {\"class\", \"code\",\n"
+    "\"status\", \"message\"}}. Malformed lines and repeated ids get an error line (a repeated id's\n"
+    "under its line number); they never stop the run.\n"
+    "Rerunning with the same --output skips the ids it holds (a line cut by a crash is redone), so\n"
+    "a killed run is resumed by running it again; --retry-errors first drops the error lines, so\n"
+    "those ids are sent again. --shard K/N does the ids whose hash falls in shard K of N (the same\n"
+    "split on every machine). --model is the model of lines without one;\n"
+    "with --fallback (or a --policy naming models) the candidates apply to every line. Once\n"
+    "--max-cost USD is spent, the remaining ids get \"budget\" error lines.\n"
+    "Ctrl-C (or SIGTERM) stops admitting work and waits up to --drain-timeout for requests in\n"
+    "flight, then cancels them (a second Ctrl-C cancels at once); cancelled ids are not written.\n"
+    "Progress goes to stderr (a live line on a terminal, else a line every 5 s and every 10%),\n"
+    "then a summary by model with error classes and latency percentiles.\n"
+    "Exit status: 0 when every id has a result, 1 when the output holds error lines, 2 for usage\n"
+    "errors, 128+signal when interrupted.",
+    true,
+    [](po::options_description& o, po::options_description&, po::positional_options_description&) {
+      o.add_options()
+          ("input", po::value<std::string>()->value_name("FILE"), "JSONL of chat requests (required)")
+          ("output", po::value<std::string>()->value_name("FILE"), "JSONL of results, appended to (required)")
+          ("concurrency", po::value<long long>()->default_value(16)->value_name("N"), "requests in flight")
+          ("model", po::value<std::string>()->value_name("M"), "model of lines without one; first candidate with --fallback")
+          ("fallback", po::value<std::vector<std::string>>()->composing()->value_name("M2,M3"),
+           "models to fall back to, in order, after --model")
+          ("policy", po::value<std::string>()->value_name("FILE"), "routing policy (JSON, see `chat --help`)")
+          ("stream", po::bool_switch(), "stream each reply (server-sent events)")
+          ("max-cost", po::value<double>()->value_name("USD"), "stop spending after USD (usage.cost)")
+          ("rpm", po::value<double>()->value_name("N"), "at most N attempts started per minute")
+          ("shard", po::value<std::string>()->value_name("K/N"), "do shard K of N (1 <= K <= N)")
+          ("drain-timeout", po::value<double>()->default_value(10)->value_name("SECONDS"),
+           "on Ctrl-C, how long requests in flight may finish before they are cancelled")
+          ("retry-errors", po::bool_switch(), "first drop the output's error lines, so those ids are done again")
+          ("no-progress", po::bool_switch(), "no progress lines (the summary is still printed)");
+    },
+    run_batch};
+
+}  // namespace openrouter::cli
