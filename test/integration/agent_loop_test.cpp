@@ -229,7 +229,7 @@ BOOST_AUTO_TEST_CASE(a_handler_timeout_is_tool_output_and_cancels_the_handler) {
 BOOST_AUTO_TEST_CASE(the_turn_cap_is_a_typed_error_and_tools_go_out_every_turn) {
   test::client_fixture f(scripted(json::array{
       json::object{{"tool_calls", json::array{call("get_weather", json::object{{"city", "Paris"}})}}}}));
-  openrouter::agent a(&f.cli, {.max_turns = 3});
+  openrouter::agent a(&f.cli, {.max_turns = 3, .parallel_tool_calls = false});
   int handled = 0;
   a.add_tool({.name = "get_weather", .parameters = city_schema(),
               .run = [&handled](json::value) -> asio::awaitable<json::value> {
@@ -248,6 +248,7 @@ BOOST_AUTO_TEST_CASE(the_turn_cap_is_a_typed_error_and_tools_go_out_every_turn) 
   BOOST_REQUIRE(sent.size() == 3u);
   check_tools_in_every_request(sent, 1);
   BOOST_TEST(sent[0].request.at("tool_choice").as_string() == "required");
+  BOOST_TEST(sent[0].request.at("parallel_tool_calls").as_bool() == false);
   BOOST_TEST(sent[1].request.at("tool_choice").as_string() == "auto");  // relaxed after a tool turn
 }
 
