@@ -63,6 +63,10 @@ enum class errc {
   // --- routing (router) -------------------------------------------------------------------
   attempt_timeout,        ///< one attempt exceeded the routing policy's attempt_timeout
   budget_exhausted,       ///< the routing policy's spend budget (per router or per request) is spent
+  // --- structured outputs and tools (the model answered; its answer is unusable) ------------
+  invalid_json_output,    ///< the model's content (or a tool call's arguments) is not a JSON text
+  schema_violation,       ///< the model's JSON does not match the requested schema (path in diagnostics)
+  turn_limit,             ///< an agent loop reached its turn cap without a final answer
 };
 
 const boost::system::error_category& category() noexcept;

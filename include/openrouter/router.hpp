@@ -130,6 +130,8 @@ class router {
 
   const routing::policy& policy() const noexcept;
   routing::health& health() noexcept;
+  /// The client the router sends through (helpers layered on a router use its executor and catalog).
+  client& get_client() const noexcept;
   /// USD spent so far through this router (sum of usage.cost of every attempt that reported one).
   double spent() const noexcept;
 

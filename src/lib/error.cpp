@@ -53,6 +53,9 @@ class category_impl final : public boost::system::error_category {
       case errc::no_content: return "response carries no content";
       case errc::attempt_timeout: return "attempt exceeded the routing policy's attempt timeout";
       case errc::budget_exhausted: return "spend budget exhausted";
+      case errc::invalid_json_output: return "the model's output is not valid JSON";
+      case errc::schema_violation: return "the model's output does not match the schema";
+      case errc::turn_limit: return "the agent loop reached its turn cap without a final answer";
     }
     return "unknown openrouter error";
   }
@@ -120,6 +123,9 @@ std::string_view name(errc e) noexcept {
     case errc::no_content: return "no_content";
     case errc::attempt_timeout: return "attempt_timeout";
     case errc::budget_exhausted: return "budget_exhausted";
+    case errc::invalid_json_output: return "invalid_json_output";
+    case errc::schema_violation: return "schema_violation";
+    case errc::turn_limit: return "turn_limit";
   }
   return "unknown";
 }

@@ -314,6 +314,7 @@ router::~router() = default;
 
 const routing::policy& router::policy() const noexcept { return impl_->policy; }
 routing::health& router::health() noexcept { return impl_->health; }
+client& router::get_client() const noexcept { return impl_->cli; }
 
 double router::spent() const noexcept {
   std::lock_guard lock(impl_->spend_mutex);

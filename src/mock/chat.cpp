@@ -4,6 +4,7 @@
 #include "errors.hpp"
 
 #include <boost/json/parse.hpp>
+#include <boost/json/parser.hpp>
 #include <boost/json/serialize.hpp>
 
 #include <algorithm>
@@ -64,11 +65,13 @@ bool one_of(const std::string_view (&set)[N], std::string_view s) {
 struct request_facts {
   bool stream = false;
   std::string prompt;  ///< last user text, for echo and moderation
+  std::string instructions;  ///< system and developer texts (JSON mode reads a schema there)
   std::uint64_t seed = 0;
   std::int64_t prompt_tokens = 0;
   bool wants_image_input = false, wants_file_input = false, wants_audio_input = false;
   bool wants_image_output = false;
   bool last_is_tool = false;
+  std::size_t assistant_turns = 0;  ///< assistant messages in the conversation (scripted replies)
   std::optional<std::int64_t> max_tokens;
   std::vector<std::string> params;  ///< request parameters, for require_parameters
   struct file_part {
@@ -99,6 +102,7 @@ std::optional<http_reply> inspect(const json::object& req, request_facts& f) {
   if (messages->empty()) return invalid("messages: Array must contain at least 1 element(s)");
 
   std::set<std::string> reused_hashes;  // files whose annotations an assistant turn carries
+  std::set<std::string> pending_calls;  // tool call ids of the latest assistant turn
   for (std::size_t i = 0; i < messages->size(); ++i) {
     std::string at = "messages[" + std::to_string(i) + "]";
     const json::object* m = (*messages)[i].if_object();
@@ -106,6 +110,16 @@ std::optional<http_reply> inspect(const json::object& req, request_facts& f) {
     std::string_view role = str(*m, "role");
     if (!one_of(roles, role)) return invalid(at + ".role: Invalid discriminator value");
     if (role == "tool" && str(*m, "tool_call_id").empty()) return invalid(at + ".tool_call_id: Required");
+    // Like the upstream providers: a tool result answers a call of the latest assistant turn.
+    if (role == "tool" && !pending_calls.contains(std::string(str(*m, "tool_call_id"))))
+      return invalid(at + ".tool_call_id: no tool call with this id in the preceding assistant message");
+    if (role == "assistant") {
+      ++f.assistant_turns;
+      pending_calls.clear();
+      if (const json::array* calls = arr(*m, "tool_calls"))
+        for (const auto& c : *calls)
+          if (const json::object* co = c.if_object()) pending_calls.insert(std::string(str(*co, "id")));
+    }
     f.last_is_tool = role == "tool";
     if (role == "assistant")
       if (const json::array* ann = arr(*m, "annotations"))
@@ -122,6 +136,7 @@ std::optional<http_reply> inspect(const json::object& req, request_facts& f) {
       std::string_view text = content->value().get_string();
       f.prompt_tokens += text_tokens(text);
       if (role == "user") f.prompt = text;
+      if (role == "system" || role == "developer") f.instructions.append(text).push_back('\n');
       continue;
     }
     if (!content->value().is_array()) return invalid(at + ".content: expected a string or an array of parts");
@@ -407,9 +422,43 @@ void plan_tools(const json::object& req, const request_facts& f, completion& c) 
   c.finish_reason = c.native_finish_reason = "tool_calls";
 }
 
+// The JSON object after "JSON Schema:" in a system prompt (null when there is none).
+json::value schema_in(std::string_view instructions) {
+  std::size_t at = instructions.find("JSON Schema:");
+  if (at == std::string_view::npos) return nullptr;
+  std::string_view rest = instructions.substr(at + 12);
+  std::size_t open = rest.find('{');
+  if (open == std::string_view::npos) return nullptr;
+  json::parser p;
+  json::error_code ec;
+  p.write_some(rest.data() + open, rest.size() - open, ec);
+  if (ec) return nullptr;
+  return p.release();
+}
+
+// A scripted reply for this turn (scenario "replies"); false when the model has none.
+bool plan_scripted(const request_facts& f, const std::vector<scripted_reply>& replies, completion& c) {
+  if (replies.empty()) return false;
+  const scripted_reply& r = replies[std::min(f.assistant_turns, replies.size() - 1)];
+  if (r.content) {
+    c.fixed = split(*r.content, 8);
+    if (c.fixed.empty()) c.fixed.emplace_back();  // an empty answer is still one (empty) piece
+    return true;
+  }
+  for (std::size_t i = 0; i < r.tool_calls.size(); ++i)
+    c.tool_calls.push_back(json::object{
+        {"id", call_id(c.seed + 7919 * (i + 1) + 104729 * f.assistant_turns)},
+        {"type", "function"},
+        {"function", json::object{{"name", r.tool_calls[i].first}, {"arguments", r.tool_calls[i].second}}}});
+  c.finish_reason = c.native_finish_reason = "tool_calls";
+  return true;
+}
+
 void plan_content(const json::object& req, const request_facts& f, const model_info& m, completion& c,
-                  const pacing& pace) {
+                  const model_rules& rules) {
+  const pacing& pace = rules.pace;
   c.seed = mix(f.seed ^ fnv1a(c.model));
+  if (plan_scripted(f, rules.replies, c)) return;
   plan_tools(req, f, c);
   if (!c.tool_calls.empty()) return;
   std::size_t tokens = f.max_tokens ? static_cast<std::size_t>(*f.max_tokens) : static_cast<std::size_t>(pace.tokens);
@@ -424,6 +473,9 @@ void plan_content(const json::object& req, const request_facts& f, const model_i
   if (rf_type == "json_schema") {
     const json::object& js = rf->at("json_schema").get_object();
     json::value schema = js.contains("schema") ? js.at("schema") : json::value(json::object{});
+    c.fixed = split(json::serialize(instance_of(schema, schema, c.seed)), 8);
+  } else if (json::value schema = schema_in(f.instructions); rf_type == "json_object" && schema.is_object()) {
+    // JSON mode with the schema spelled out in the instructions: a model follows it.
     c.fixed = split(json::serialize(instance_of(schema, schema, c.seed)), 8);
   } else if (rf_type == "json_object") {
     c.fixed = split(json::serialize(json::object{{"answer", c.content(std::min<std::size_t>(tokens, 8))}}), 8);
@@ -856,7 +908,7 @@ http_reply handle_chat(mock_state& state, std::string_view body, const header_ma
     c.provider = s.endpoint->provider_name;
     c.pace = s.rules.pace;
     c.inband = hit;
-    plan_content(req, f, *s.info, c, s.rules.pace);
+    plan_content(req, f, *s.info, c, s.rules);
     int parses = 0;
     plan_annotations(f, *s.info, c, parses);
     plan_usage(f, *s.endpoint, c, parses);

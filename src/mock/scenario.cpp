@@ -123,6 +123,34 @@ bool parse_pacing_key(pacing& pace, std::string_view key, const json::value& val
   return true;
 }
 
+scripted_reply parse_reply(const json::value& v, const std::string& path) {
+  scripted_reply r;
+  for (const auto& [key, value] : object(v, path)) {
+    std::string p = path + "." + std::string(key);
+    if (key == "content") {
+      r.content = string(value, p);
+    } else if (key == "tool_calls") {
+      if (!value.is_array() || value.get_array().empty()) bad(p, "expected a non-empty array");
+      std::size_t i = 0;
+      for (const auto& c : value.get_array()) {
+        std::string cp = p + "[" + std::to_string(i++) + "]";
+        const json::object& call = object(c, cp);
+        auto name = call.find("name");
+        if (name == call.end()) bad(cp, "missing \"name\"");
+        auto args = call.find("arguments");
+        std::string text = args == call.end() ? "{}"
+                           : args->value().is_string() ? std::string(args->value().get_string())
+                                                       : json::serialize(args->value());
+        r.tool_calls.emplace_back(string(name->value(), cp + ".name"), std::move(text));
+      }
+    } else {
+      bad(p, "unknown field");
+    }
+  }
+  if (r.content.has_value() == !r.tool_calls.empty()) bad(path, "needs exactly one of \"content\" and \"tool_calls\"");
+  return r;
+}
+
 model_rules parse_rules(const json::value& v, const std::string& path, const pacing& base) {
   model_rules r;
   r.pace = base;
@@ -133,6 +161,10 @@ model_rules parse_rules(const json::value& v, const std::string& path, const pac
       if (!value.is_array()) bad(p, "expected an array");
       std::size_t i = 0;
       for (const auto& f : value.get_array()) r.faults.push_back(parse_fault(f, p + "[" + std::to_string(i++) + "]"));
+    } else if (key == "replies") {
+      if (!value.is_array()) bad(p, "expected an array");
+      std::size_t i = 0;
+      for (const auto& rv : value.get_array()) r.replies.push_back(parse_reply(rv, p + "[" + std::to_string(i++) + "]"));
     } else if (!parse_pacing_key(r.pace, key, value, p)) {
       bad(p, "unknown field");
     }

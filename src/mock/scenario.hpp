@@ -64,9 +64,19 @@ struct pacing {
   int comment_every = 8;     ///< and one every N content tokens (0: never)
 };
 
+/// A scripted answer: `content` (the text, e.g. a JSON document, possibly invalid on purpose) or
+/// `tool_calls` ({name, arguments}; arguments as a JSON text or any JSON value, sent serialized).
+struct scripted_reply {
+  std::optional<std::string> content;
+  std::vector<std::pair<std::string, std::string>> tool_calls;  ///< name, arguments text
+};
+
 struct model_rules {
   pacing pace;
   std::vector<fault> faults;
+  /// Answers by turn: the request's N-th assistant turn (its count of assistant messages) gets
+  /// replies[N], the last one once they run out. Empty: generated answers.
+  std::vector<scripted_reply> replies;
   std::string key;  ///< identifies the rule set for per-rule counters
   bool pace_set = false;  ///< a fault model name set pacing keys of its own
 };

@@ -132,6 +132,46 @@ BOOST_AUTO_TEST_CASE(tool_calls_non_streaming_and_followup) {
   BOOST_TEST(f.chat(body).status == 400);
 }
 
+BOOST_AUTO_TEST_CASE(scripted_replies_by_turn_and_tool_results_answer_a_call) {
+  openrouter::mock::server_options o;
+  o.scenario = json::parse(R"({"models":{"openai/gpt-4o-mini":{"replies":[
+      {"tool_calls":[{"name":"get_weather","arguments":{"city":"Oslo"}},{"name":"get_weather","arguments":"{bad"}]},
+      {"content":"{\"done\": true"}]}}})");
+  mock_fixture f(o);
+  auto body = chat_body("openai/gpt-4o-mini", "Weather?");
+  auto first = f.chat(body).json().at("choices").at(0);
+  BOOST_TEST(first.at("finish_reason").as_string() == "tool_calls");
+  const auto& calls = first.at("message").at("tool_calls").as_array();
+  BOOST_REQUIRE(calls.size() == 2u);
+  BOOST_TEST(calls[0].at("function").at("arguments").as_string() == R"({"city":"Oslo"})");
+  BOOST_TEST(calls[1].at("function").at("arguments").as_string() == "{bad");  // as scripted, even broken
+  BOOST_TEST(calls[0].at("id") != calls[1].at("id"));
+  auto msgs = body["messages"].as_array();
+  msgs.push_back(first.at("message"));
+  msgs.push_back(json::object{{"role", "tool"}, {"tool_call_id", calls[1].at("id")}, {"content", "{}"}});
+  body["messages"] = msgs;
+  // Turn 1 (one assistant message so far): the second reply, streamed or not.
+  BOOST_TEST(f.chat(body).json().at("choices").at(0).at("message").at("content").as_string() == R"({"done": true)");
+  body["stream"] = true;
+  std::string streamed;
+  for (const auto& d : sse_data(f.chat(body).body))
+    if (d != "[DONE]")
+      if (auto c = json::parse(d).at("choices").as_array(); !c.empty())
+        if (const auto* content = c[0].at("delta").as_object().if_contains("content"); content && content->is_string())
+          streamed += content->as_string();
+  BOOST_TEST(streamed == R"({"done": true)");
+  // A tool result must answer a call of the latest assistant turn.
+  msgs.back().as_object()["tool_call_id"] = "call_unknown";
+  body["messages"] = msgs;
+  body["stream"] = false;
+  BOOST_TEST(f.chat(body).status == 400);
+  // Invalid scripts are refused with their path.
+  BOOST_CHECK_THROW(f.server->set_scenario(json::parse(R"({"defaults":{"replies":[{"content":"a","tool_calls":[{"name":"f"}]}]}})")),
+                    std::runtime_error);
+  BOOST_CHECK_THROW(f.server->set_scenario(json::parse(R"({"defaults":{"replies":[{"tool_calls":[{"arguments":{}}]}]}})")),
+                    std::runtime_error);
+}
+
 BOOST_AUTO_TEST_CASE(tool_calls_streamed_fragmented_and_interleaved) {
   mock_fixture f;
   auto body = chat_body("openai/gpt-4o-mini", "Weather?", true);

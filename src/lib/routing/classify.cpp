@@ -108,6 +108,9 @@ classification base(boost::system::error_code ec, const diagnostics& d) {
       return {verdict::stop, error_class::billing, {}};
     case errc::generation_pending:
     case errc::no_content:
+    case errc::invalid_json_output:
+    case errc::schema_violation:
+    case errc::turn_limit:
       return {verdict::stop, error_class::other, {}};
   }
   return {verdict::stop, error_class::other, {}};

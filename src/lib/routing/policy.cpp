@@ -86,7 +86,7 @@ verdict verdict_of(const json::value& v, const std::string& path) {
 
 // errc names accepted in "overrides": the enumerators' own names.
 errc errc_of(std::string_view name, const std::string& path) {
-  for (int i = static_cast<int>(errc::resolve_failed); i <= static_cast<int>(errc::budget_exhausted); ++i) {
+  for (int i = static_cast<int>(errc::resolve_failed); i <= static_cast<int>(errc::turn_limit); ++i) {
     auto e = static_cast<errc>(i);
     if (openrouter::name(e) == name) return e;
   }
