@@ -8,6 +8,7 @@
 #include <openrouter/media.hpp>
 #include <openrouter/router.hpp>
 
+#include <boost/asio/ip/tcp.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/test/unit_test.hpp>
 
@@ -156,6 +157,16 @@ BOOST_AUTO_TEST_CASE(size_cap_and_content_type) {
   std::tie(ec, url) = f.fetch(asset_url(missing));
   BOOST_TEST(ec == errc::http_error);
   BOOST_TEST(f.diag.http_status == 404u);
+}
+
+BOOST_AUTO_TEST_CASE(a_silent_server_meets_the_fetch_deadline) {
+  // Listening but never answering: the kernel completes the connect, nothing else comes.
+  boost::asio::io_context quiet;
+  boost::asio::ip::tcp::acceptor acceptor(quiet, {boost::asio::ip::make_address("127.0.0.1"), 0});
+  fetch_fixture f([](auto& o) { o.timeout = std::chrono::milliseconds(300); });
+  auto [ec, url] = f.fetch("http://127.0.0.1:" + std::to_string(acceptor.local_endpoint().port()) + "/a.png");
+  BOOST_TEST(ec == errc::total_timeout, f.diag.summary(ec));
+  BOOST_TEST(url.empty());
 }
 
 BOOST_AUTO_TEST_CASE(https_fetch_verifies_the_peer) {
