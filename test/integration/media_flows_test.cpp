@@ -8,6 +8,8 @@
 #include <openrouter/media.hpp>
 #include <openrouter/router.hpp>
 
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/test/unit_test.hpp>
@@ -100,6 +102,8 @@ BOOST_AUTO_TEST_CASE(refuses_private_and_metadata_addresses_and_unlisted_hosts) 
   BOOST_TEST(ec == errc::remote_asset_not_allowed);
   std::tie(ec, url) = f.fetch("file:///etc/passwd");
   BOOST_TEST(ec == errc::remote_asset_not_allowed);
+  std::tie(ec, url) = f.fetch(" http://127.0.0.1/a.png");
+  BOOST_TEST(ec == errc::remote_asset_not_allowed);
 }
 
 BOOST_AUTO_TEST_CASE(plain_http_needs_its_flag) {
@@ -166,6 +170,22 @@ BOOST_AUTO_TEST_CASE(a_silent_server_meets_the_fetch_deadline) {
   fetch_fixture f([](auto& o) { o.timeout = std::chrono::milliseconds(300); });
   auto [ec, url] = f.fetch("http://127.0.0.1:" + std::to_string(acceptor.local_endpoint().port()) + "/a.png");
   BOOST_TEST(ec == errc::total_timeout, f.diag.summary(ec));
+  BOOST_TEST(url.empty());
+}
+
+BOOST_AUTO_TEST_CASE(a_cancelled_fetch_ends_at_once) {
+  boost::asio::io_context quiet;
+  boost::asio::ip::tcp::acceptor acceptor(quiet, {boost::asio::ip::make_address("127.0.0.1"), 0});
+  fetch_fixture f;  // the default 30 s deadline: only the cancellation can end it early
+  boost::asio::cancellation_signal sig;
+  outcome<std::string> out;
+  f.cli.async_fetch_asset("http://127.0.0.1:" + std::to_string(acceptor.local_endpoint().port()) + "/a.png", f.diag,
+                          boost::asio::bind_cancellation_slot(sig.slot(), out.handler()));
+  f.ioc.restart();
+  f.ioc.poll();  // let it start
+  sig.emit(boost::asio::cancellation_type::terminal);
+  auto [ec, url] = wait(f.ioc, out, std::chrono::seconds(20));
+  BOOST_TEST(ec == boost::asio::error::operation_aborted, ec.message());
   BOOST_TEST(url.empty());
 }
 

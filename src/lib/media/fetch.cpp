@@ -118,6 +118,7 @@ asio::awaitable<result<std::string>> fetch_asset(const client_config& cfg, std::
     if (media::is_data_url(url)) co_return fail(refused, "a data: URL is not fetched");
     if (auto why = media::url_refusal(url, opts); !why.empty()) co_return fail(refused, url + ": " + why);
     auto u = boost::urls::parse_uri(url);
+    if (!u) co_return fail(refused, "not a URL");  // e.g. surrounding spaces the policy trimmed
     bool https = u->scheme_id() == boost::urls::scheme::https;
     if (!https && !opts.allow_http) co_return fail(refused, url + ": plain http is not allowed");
 
