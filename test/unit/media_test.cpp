@@ -5,6 +5,7 @@
 // annotation-reuse follow-up).
 #include <openrouter/config.hpp>
 #include <openrouter/media.hpp>
+#include <openrouter/routing/policy.hpp>
 #include <openrouter/wire/all.hpp>
 
 #include <boost/json/parse.hpp>
@@ -386,6 +387,25 @@ BOOST_AUTO_TEST_CASE(pdf_parts_and_annotation_reuse_follow_up) {
 
   media::follow_up(first, wire::chat_response{}, wire::message::user("?"), ec);
   BOOST_TEST(ec == errc::no_content);
+}
+
+BOOST_AUTO_TEST_CASE(media_errors_are_named_final_and_overridable) {
+  openrouter::diagnostics diag;
+  for (errc e : {errc::bad_data_url, errc::unknown_media_type, errc::file_io_failed, errc::remote_asset_not_allowed,
+                 errc::remote_asset_address_refused, errc::remote_asset_redirect_refused, errc::asset_too_large,
+                 errc::asset_bad_content_type, errc::no_image}) {
+    std::string n(openrouter::name(e));
+    BOOST_TEST(n != "unknown");
+    BOOST_TEST(make_error_code(e).message() != "unknown openrouter error", n);
+    BOOST_TEST(!openrouter::is_retryable(make_error_code(e), diag), n);
+    // Routing policies name errors by their enumerator, the new ones included.
+    error_code ec;
+    std::string what;
+    auto p = openrouter::routing::policy_from_json(json::parse(R"({"overrides": {")" + n + R"(": "next_model"}})"), ec, what);
+    BOOST_TEST(!ec, n << ": " << what);
+    BOOST_TEST_REQUIRE(p.classifier.overrides.size() == 1u);
+    BOOST_TEST((p.classifier.overrides[0].first == e));
+  }
 }
 
 BOOST_AUTO_TEST_SUITE_END()
