@@ -73,7 +73,9 @@ class client {
   pool_stats pool_statistics() const;
 
   /// POST /chat/completions, non-streaming (`stream` is forced off). A 200 whose choice
-  /// carries an error completes with errc::provider_error and the partial response.
+  /// carries an error completes with errc::provider_error and the partial response. Like
+  /// async_chat_stream, it first applies the remote-asset policy (config().remote_assets) to
+  /// every image_url.url and file.file_data: errc::remote_asset_not_allowed, nothing sent.
   template <class Token = boost::asio::deferred_t>
   auto async_chat(wire::chat_request req, diagnostics& diag, Token&& token = {}) {
     return start<wire::chat_response>(std::forward<Token>(token), &client::do_chat, std::move(req), diag);
@@ -141,6 +143,18 @@ class client {
                                                            diag);
   }
 
+  /// GET an allowlisted remote asset (image or PDF) and complete with its data URL, the
+  /// recommended way to send a remote file: OpenRouter then never fetches a URL on our behalf.
+  /// Follows config().remote_assets: allowlisted hosts only (errc::remote_asset_not_allowed),
+  /// resolved addresses screened (errc::remote_asset_address_refused for loopback, private,
+  /// link-local, metadata...), redirects re-checked and bounded (remote_asset_redirect_refused),
+  /// size capped (asset_too_large), type checked (asset_bad_content_type), one deadline
+  /// (total_timeout). Its own connection, outside the pool; the API key is never sent.
+  template <class Token = boost::asio::deferred_t>
+  auto async_fetch_asset(std::string url, diagnostics& diag, Token&& token = {}) {
+    return start<std::string>(std::forward<Token>(token), &client::do_fetch_asset, std::move(url), diag);
+  }
+
   /// Opens up to `n` connections ahead of traffic (within the pool limits) and parks them
   /// idle; completes with how many were opened.
   template <class Token = boost::asio::deferred_t>
@@ -167,6 +181,7 @@ class client {
   void do_generation(std::string id, diagnostics& diag, handler<wire::generation> h);
   void do_wait_generation(std::pair<std::string, generation_poll> a, diagnostics& diag, handler<wire::generation> h);
   void do_key(std::monostate, diagnostics& diag, handler<wire::key_info> h);
+  void do_fetch_asset(std::string url, diagnostics& diag, handler<std::string> h);
   void do_warmup(std::size_t n, diagnostics& diag, handler<std::size_t> h);
   void do_catalog(std::chrono::milliseconds max_age, diagnostics& diag,
                   handler<std::shared_ptr<const wire::models_page>> h);

@@ -52,6 +52,22 @@ struct tls_options {
   // There is deliberately no way to turn verification off.
 };
 
+/// Which remote (http/https) assets a request may reference, and how the client fetches one
+/// itself (client::async_fetch_asset). data: URLs are always allowed. Private and loopback
+/// addresses are refused by default because a fetch must not reach the caller's own network
+/// (SSRF); link-local, cloud metadata, unspecified and multicast addresses are always refused.
+struct remote_asset_options {
+  /// Hosts that image_url.url / file.file_data may name, compared exactly and
+  /// case-insensitively after trimming. Empty: only data: URLs pass.
+  std::vector<std::string> allowed_hosts;
+  bool allow_loopback = false;  ///< 127.0.0.0/8, ::1 (tests)
+  bool allow_private = false;   ///< 10/8, 172.16/12, 192.168/16, 100.64/10, fc00::/7
+  bool allow_http = false;      ///< fetch plain http:// (https:// always verifies the peer)
+  std::size_t max_bytes = 20u << 20;  ///< larger assets fail with errc::asset_too_large
+  unsigned max_redirects = 3;         ///< each target must be allowlisted and pass the address checks
+  std::chrono::milliseconds timeout{std::chrono::seconds(30)};  ///< the whole fetch, redirects included
+};
+
 struct client_config {
   /// "https://openrouter.ai/api/v1" by default; any OpenAI-compatible base URL works,
   /// http:// included (local vLLM / llama.cpp servers).
@@ -74,9 +90,11 @@ struct client_config {
   /// larger fails with errc::bad_sse. A whole stream has no size limit.
   std::size_t max_stream_event_bytes = 32u << 20;
   logger log;
+  remote_asset_options remote_assets;
 
   /// Defaults overridden by OPENROUTER_API_KEY, OPENROUTER_BASE_URL, OPENROUTER_SITE_URL,
-  /// OPENROUTER_APP_NAME and OPENROUTER_CA_FILE when they are set and non-empty.
+  /// OPENROUTER_APP_NAME and OPENROUTER_CA_FILE when they are set and non-empty, and
+  /// remote_assets.allowed_hosts by OPENROUTER_ALLOWED_REMOTE_ASSET_HOSTS (comma-separated).
   static client_config from_env();
 };
 

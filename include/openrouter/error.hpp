@@ -67,6 +67,16 @@ enum class errc {
   invalid_json_output,    ///< the model's content (or a tool call's arguments) is not a JSON text
   schema_violation,       ///< the model's JSON does not match the requested schema (path in diagnostics)
   turn_limit,             ///< an agent loop reached its turn cap without a final answer
+  // --- media ------------------------------------------------------------------------------
+  bad_data_url,           ///< not a data:<mime>;base64,<data> URL, or its base64 is malformed
+  unknown_media_type,     ///< the content is none of png, jpeg, webp, gif, pdf (nor its extension)
+  file_io_failed,         ///< reading or writing a local file failed (diagnostics.detail says which)
+  remote_asset_not_allowed,      ///< an http(s) asset whose host is not allowlisted (paths in detail)
+  remote_asset_address_refused,  ///< the asset's host resolved to a loopback/private/link-local/metadata address
+  remote_asset_redirect_refused, ///< a redirect off the allowlist, or more than max_redirects
+  asset_too_large,        ///< a fetched asset exceeded remote_assets.max_bytes
+  asset_bad_content_type, ///< a fetched asset is not an accepted image/* or application/pdf
+  no_image,               ///< a response that should carry a generated image carries none
 };
 
 const boost::system::error_category& category() noexcept;

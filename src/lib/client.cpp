@@ -3,6 +3,9 @@
 #include "detail/cancel.hpp"
 #include "detail/launch.hpp"
 #include "http/transport.hpp"
+#include "media/fetch.hpp"
+
+#include <openrouter/media/remote_assets.hpp>
 
 #include <openrouter/sse/parser.hpp>
 #include <openrouter/stream/accumulator.hpp>
@@ -132,6 +135,9 @@ std::string join(const std::vector<std::string>& v) {
 asio::awaitable<result<wire::chat_response>> chat_op(std::shared_ptr<client::impl> im, wire::chat_request req,
                                                      diagnostics& diag) {
   req.stream.reset();  // non-streaming: omit the field (false is the default)
+  diag.clear();
+  if (auto refused = media::check_assets(req.messages, im->transport.config().remote_assets, diag))
+    co_return result<wire::chat_response>{refused, {}};
   http_request hr{http::verb::post, "/chat/completions", wire::serialize(req)};
   auto r = co_await call_json<wire::chat_response>(im, std::move(hr), diag, parse_body<wire::chat_response>());
   if (r.first) co_return r;
@@ -168,6 +174,13 @@ asio::awaitable<result<wire::generation>> wait_generation_op(std::shared_ptr<cli
     if (ec) co_return result<wire::generation>{ec, {}};  // cancelled
     delay = std::min(poll.max_delay, std::chrono::milliseconds(static_cast<std::int64_t>(delay.count() * poll.multiplier)));
   }
+}
+
+// Holds the client's state alive for the fetch, like every other operation.
+asio::awaitable<result<std::string>> fetch_asset_op(std::shared_ptr<client::impl> im, std::string url,
+                                                    diagnostics& diag) {
+  auto op = detail::fetch_asset(im->transport.config(), std::move(url), diag);
+  co_return co_await std::move(op);
 }
 
 }  // namespace
@@ -507,6 +520,8 @@ asio::awaitable<result<chat_stream>> chat_stream_op(std::shared_ptr<client::impl
   diag.clear();
   req.stream = true;
   auto& t = im->transport;
+  if (auto refused = media::check_assets(req.messages, t.config().remote_assets, diag))
+    co_return result<chat_stream>{refused, chat_stream{}};
   http_request hr{http::verb::post, "/chat/completions", wire::serialize(req), true, false};
   auto st = std::make_shared<chat_stream::state>(im);
   st->diag = &diag;
@@ -590,6 +605,10 @@ std::size_t chat_stream::chunks_seen() const noexcept { return st_ ? st_->chunks
 std::size_t chat_stream::comments_seen() const noexcept { return st_ ? st_->comments : 0; }
 std::chrono::steady_clock::time_point chat_stream::last_activity() const noexcept {
   return st_ ? st_->last_activity : std::chrono::steady_clock::time_point{};
+}
+
+void client::do_fetch_asset(std::string url, diagnostics& diag, handler<std::string> h) {
+  launch(impl_, fetch_asset_op(impl_, std::move(url), diag), std::move(h));
 }
 
 void client::do_chat_stream(wire::chat_request req, diagnostics& diag, handler<chat_stream> h) {

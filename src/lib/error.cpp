@@ -56,6 +56,15 @@ class category_impl final : public boost::system::error_category {
       case errc::invalid_json_output: return "the model's output is not valid JSON";
       case errc::schema_violation: return "the model's output does not match the schema";
       case errc::turn_limit: return "the agent loop reached its turn cap without a final answer";
+      case errc::bad_data_url: return "malformed data: URL";
+      case errc::unknown_media_type: return "unrecognised media type";
+      case errc::file_io_failed: return "local file read or write failed";
+      case errc::remote_asset_not_allowed: return "remote asset host not in the allowlist";
+      case errc::remote_asset_address_refused: return "remote asset resolves to a refused address";
+      case errc::remote_asset_redirect_refused: return "remote asset redirect refused";
+      case errc::asset_too_large: return "remote asset exceeds the size cap";
+      case errc::asset_bad_content_type: return "remote asset content type not accepted";
+      case errc::no_image: return "response carries no generated image";
     }
     return "unknown openrouter error";
   }
@@ -126,6 +135,15 @@ std::string_view name(errc e) noexcept {
     case errc::invalid_json_output: return "invalid_json_output";
     case errc::schema_violation: return "schema_violation";
     case errc::turn_limit: return "turn_limit";
+    case errc::bad_data_url: return "bad_data_url";
+    case errc::unknown_media_type: return "unknown_media_type";
+    case errc::file_io_failed: return "file_io_failed";
+    case errc::remote_asset_not_allowed: return "remote_asset_not_allowed";
+    case errc::remote_asset_address_refused: return "remote_asset_address_refused";
+    case errc::remote_asset_redirect_refused: return "remote_asset_redirect_refused";
+    case errc::asset_too_large: return "asset_too_large";
+    case errc::asset_bad_content_type: return "asset_bad_content_type";
+    case errc::no_image: return "no_image";
   }
   return "unknown";
 }

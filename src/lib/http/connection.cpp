@@ -3,6 +3,7 @@
 
 #include "../detail/cancel.hpp"
 
+#include <openrouter/config.hpp>
 #include <openrouter/error.hpp>
 
 #include <boost/asio/connect.hpp>
@@ -18,11 +19,47 @@
 
 #include <sys/socket.h>
 
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+#include <vector>
+
 namespace openrouter::detail {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 using tcp = asio::ip::tcp;
 using boost::system::error_code;
+
+namespace {
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::invalid_argument("openrouter: cannot read CA file " + path);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+}  // namespace
+
+asio::ssl::context make_tls_context(const tls_options& tls) {
+  asio::ssl::context ctx(asio::ssl::context::tls_client);
+  ctx.set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                  asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 | asio::ssl::context::no_tlsv1_1);
+  ctx.set_verify_mode(asio::ssl::verify_peer);
+  // OpenSSL frees a connection's record buffers (~34 KiB) while it has nothing in flight:
+  // idle pooled connections and streams waiting for their next token are most of them.
+  SSL_CTX_set_mode(ctx.native_handle(), SSL_MODE_RELEASE_BUFFERS);
+  if (tls.use_system_store) ctx.set_default_verify_paths();
+  std::string extra = tls.ca_pem;
+  if (!tls.ca_file.empty()) extra += "\n" + read_file(tls.ca_file);
+  if (!extra.empty()) {
+    error_code e;
+    ctx.add_certificate_authority(asio::buffer(extra), e);
+    if (e) throw std::invalid_argument("openrouter: the extra CA is not a valid PEM certificate");
+  }
+  return ctx;
+}
 
 connection::connection(const asio::any_io_executor& ex, const origin& o, asio::ssl::context* ctx) {
   if (o.tls) tls_.emplace(ex, *ctx);
@@ -52,7 +89,7 @@ errc classify_connect(const error_code& ec, bool tls_phase) {
 }  // namespace
 
 asio::awaitable<void> connection::connect(const origin& o, std::chrono::steady_clock::time_point deadline,
-                                          diagnostics& diag, error_code& ec) {
+                                          diagnostics& diag, error_code& ec, const address_screen* screen) {
   ec = {};
   auto& stream = tcp();
   tcp::resolver resolver(stream.get_executor());
@@ -65,8 +102,20 @@ asio::awaitable<void> connection::connect(const origin& o, std::chrono::steady_c
     co_return;
   }
   if (co_await cancel_requested(ec)) co_return;
+  // The addresses are judged once, as resolved, and only those are connected to: a name that
+  // resolves differently a moment later (DNS rebinding) cannot slip past the screen.
+  std::vector<tcp::endpoint> allowed;
+  for (const auto& entry : endpoints) {
+    std::string why = screen ? (*screen)(entry.endpoint().address()) : std::string();
+    if (why.empty()) allowed.push_back(entry.endpoint());
+    else diag.detail = why;
+  }
+  if (allowed.empty()) {
+    ec = make_error_code(screen ? errc::remote_asset_address_refused : errc::resolve_failed);
+    co_return;
+  }
   stream.expires_at(deadline);
-  co_await stream.async_connect(endpoints, asio::redirect_error(asio::use_awaitable, e));
+  co_await stream.async_connect(allowed, asio::redirect_error(asio::use_awaitable, e));
   if (e) {
     ec = e == asio::error::operation_aborted ? e : make_error_code(classify_connect(e, false));
     co_return;

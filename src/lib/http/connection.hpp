@@ -11,15 +11,28 @@
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
 
+#include <boost/asio/ip/address.hpp>
+
 #include <chrono>
+#include <functional>
 #include <memory>
+#include <string>
 #include <optional>
 
 namespace openrouter {
 struct diagnostics;
+struct tls_options;
 }
 
 namespace openrouter::detail {
+
+/// A client TLS context that verifies peers against the system store and/or the extra CA of
+/// `tls`. Throws std::invalid_argument for an unreadable or invalid extra CA.
+boost::asio::ssl::context make_tls_context(const tls_options& tls);
+
+/// Judges a resolved address before it is connected to: empty when it may be, else why not
+/// (server-side asset fetches refuse the caller's own network).
+using address_screen = std::function<std::string(const boost::asio::ip::address&)>;
 
 class connection {
  public:
@@ -28,9 +41,12 @@ class connection {
   connection(const boost::asio::any_io_executor& ex, const origin& o, boost::asio::ssl::context* ctx);
 
   /// Resolve, connect, TLS handshake (verifying the peer for o.host), all before `deadline`.
-  /// Fails with an openrouter::errc; `diag.detail` names the TLS verification failure.
+  /// Fails with an openrouter::errc; `diag.detail` names the TLS verification failure. With a
+  /// `screen`, only the resolved addresses it accepts are tried; none left fails with
+  /// errc::remote_asset_address_refused (the reason in `diag.detail`).
   boost::asio::awaitable<void> connect(const origin& o, std::chrono::steady_clock::time_point deadline,
-                                       diagnostics& diag, boost::system::error_code& ec);
+                                       diagnostics& diag, boost::system::error_code& ec,
+                                       const address_screen* screen = nullptr);
 
   /// Whether the TLS handshake resumed an earlier session.
   bool resumed() noexcept;

@@ -9,7 +9,6 @@
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/ssl/error.hpp>
 
-#include <openssl/ssl.h>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/error.hpp>
@@ -22,8 +21,6 @@
 
 #include <array>
 #include <charconv>
-#include <fstream>
-#include <sstream>
 #include <stdexcept>
 
 namespace openrouter::detail {
@@ -61,14 +58,6 @@ error_code map_io_error(const error_code& ec, bool total_binds, errc phase_timeo
 namespace {
 
 bool has_crlf(std::string_view s) { return s.find_first_of("\r\n") != std::string_view::npos; }
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::invalid_argument("openrouter: cannot read CA file " + path);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 template <class Fields>
 void read_diagnostic_headers(const Fields& f, diagnostics& diag) {
@@ -111,22 +100,8 @@ transport::transport(const asio::any_io_executor& ex, const client_config& cfg)
     throw std::invalid_argument("openrouter: header values must not contain CR or LF");
 
   if (origin_.tls) {
-    ssl_.emplace(asio::ssl::context::tls_client);
-    ssl_->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
-                      asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 | asio::ssl::context::no_tlsv1_1);
-    ssl_->set_verify_mode(asio::ssl::verify_peer);
-    // OpenSSL frees a connection's record buffers (~34 KiB) while it has nothing in flight:
-    // idle pooled connections and streams waiting for their next token are most of them.
-    SSL_CTX_set_mode(ssl_->native_handle(), SSL_MODE_RELEASE_BUFFERS);
+    ssl_.emplace(make_tls_context(cfg_.tls));
     if (cfg_.tls.session_resumption) sessions_.install(ssl_->native_handle());
-    if (cfg_.tls.use_system_store) ssl_->set_default_verify_paths();
-    std::string extra = cfg_.tls.ca_pem;
-    if (!cfg_.tls.ca_file.empty()) extra += "\n" + read_file(cfg_.tls.ca_file);
-    if (!extra.empty()) {
-      error_code e;
-      ssl_->add_certificate_authority(asio::buffer(extra), e);
-      if (e) throw std::invalid_argument("openrouter: the extra CA is not a valid PEM certificate");
-    }
   }
 
   std::string& h = fixed_headers_;

@@ -101,6 +101,16 @@ classification base(boost::system::error_code ec, const diagnostics& d) {
     case errc::unprocessable:
     case errc::response_too_large:
     case errc::invalid_argument:
+    // Media failures are the caller's request or files: no other model or attempt fixes them.
+    case errc::bad_data_url:
+    case errc::unknown_media_type:
+    case errc::file_io_failed:
+    case errc::remote_asset_not_allowed:
+    case errc::remote_asset_address_refused:
+    case errc::remote_asset_redirect_refused:
+    case errc::asset_too_large:
+    case errc::asset_bad_content_type:
+    case errc::no_image:
       return {verdict::stop, error_class::bad_request, {}};
     case errc::http_error:
       return {transient ? verdict::retry_same : verdict::stop, transient ? error_class::server : error_class::other, {}};

@@ -86,9 +86,12 @@ verdict verdict_of(const json::value& v, const std::string& path) {
 
 // errc names accepted in "overrides": the enumerators' own names.
 errc errc_of(std::string_view name, const std::string& path) {
-  for (int i = static_cast<int>(errc::resolve_failed); i <= static_cast<int>(errc::turn_limit); ++i) {
+  // Up to the first value without a name, so that enumerators added later are found too.
+  for (int i = static_cast<int>(errc::resolve_failed);; ++i) {
     auto e = static_cast<errc>(i);
-    if (openrouter::name(e) == name) return e;
+    std::string_view n = openrouter::name(e);
+    if (n == "unknown") break;
+    if (n == name) return e;
   }
   throw bad_policy{path + ": not an openrouter::errc name"};
 }

@@ -1,0 +1,169 @@
+#include "fetch.hpp"
+
+#include "../detail/cancel.hpp"
+#include "../http/connection.hpp"
+#include "../http/transport.hpp"
+
+#include <openrouter/media/data_url.hpp>
+#include <openrouter/media/remote_assets.hpp>
+#include <openrouter/version.hpp>
+
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/http/write.hpp>
+#include <boost/url/parse.hpp>
+#include <boost/url/url.hpp>
+
+#include <cctype>
+#include <optional>
+
+namespace openrouter::detail {
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using boost::system::error_code;
+
+namespace {
+
+constexpr std::string_view accepted_types[] = {"image/png", "image/jpeg", "image/webp", "image/gif",
+                                               "application/pdf"};
+
+std::string media_type(std::string_view content_type) {
+  std::string t(content_type.substr(0, content_type.find(';')));
+  while (!t.empty() && t.back() == ' ') t.pop_back();
+  for (char& c : t) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return t;
+}
+
+// The fetch has one deadline, so a timeout is the total one.
+error_code failure(const error_code& e) {
+  if (e == http::error::body_limit) return make_error_code(errc::asset_too_large);
+  return map_io_error(e, true, errc::read_timeout);
+}
+
+struct hop_result {
+  unsigned status = 0;
+  std::string location;      // 3xx
+  std::string content_type;  // 2xx
+  std::string body;          // 2xx
+};
+
+// One GET on `c`: the headers, then (2xx) the body within the size cap.
+template <class Stream>
+asio::awaitable<void> exchange(Stream& s, connection& c, const origin& o, std::string target,
+                               const remote_asset_options& opts, hop_result& out, error_code& ec) {
+  http::request<http::empty_body> req{http::verb::get, target, 11};
+  req.set(http::field::host, o.host_header);
+  req.set(http::field::user_agent, user_agent());
+  req.set(http::field::accept, "image/png, image/jpeg, image/webp, image/gif, application/pdf");
+  req.set(http::field::connection, "close");
+  error_code e;
+  if (co_await cancel_requested(ec)) co_return;
+  co_await http::async_write(s, req, asio::redirect_error(asio::use_awaitable, e));
+  http::response_parser<http::string_body> p;
+  p.body_limit(opts.max_bytes);
+  if (!e && !co_await cancel_requested(ec))
+    co_await http::async_read_header(s, c.buffer(), p, asio::redirect_error(asio::use_awaitable, e));
+  if (ec) co_return;
+  if (e) {
+    ec = failure(e);  // a declared Content-Length over the cap already fails here
+    co_return;
+  }
+  out.status = p.get().result_int();
+  if (out.status >= 300 && out.status < 400) {
+    out.location = std::string(p.get()[http::field::location]);
+    co_return;
+  }
+  if (out.status < 200 || out.status > 299) co_return;
+  out.content_type = media_type(p.get()[http::field::content_type]);
+  bool accepted = false;
+  for (auto t : accepted_types) accepted = accepted || t == out.content_type;
+  if (!accepted) {
+    ec = make_error_code(errc::asset_bad_content_type);
+    co_return;
+  }
+  if (co_await cancel_requested(ec)) co_return;
+  co_await http::async_read(s, c.buffer(), p, asio::redirect_error(asio::use_awaitable, e));
+  if (e) ec = failure(e);
+  else out.body = std::move(p.get().body());
+}
+
+bool is_redirect(unsigned status) {
+  return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+}
+
+}  // namespace
+
+asio::awaitable<result<std::string>> fetch_asset(const client_config& cfg, std::string url, diagnostics& diag) {
+  diag.clear();
+  const remote_asset_options& opts = cfg.remote_assets;
+  auto deadline = std::chrono::steady_clock::now() + opts.timeout;
+  auto ex = co_await asio::this_coro::executor;
+  std::optional<asio::ssl::context> tls;
+  address_screen screen = [&opts](const asio::ip::address& a) { return media::address_refusal(a.to_string(), opts); };
+  auto fail = [&diag](errc e, std::string detail) {
+    diag.detail = std::move(detail);
+    return result<std::string>{make_error_code(e), {}};
+  };
+
+  for (unsigned hop = 0;; ++hop) {
+    // Every hop is judged like the first: a redirect off the allowlist is refused.
+    errc refused = hop == 0 ? errc::remote_asset_not_allowed : errc::remote_asset_redirect_refused;
+    if (media::is_data_url(url)) co_return fail(refused, "a data: URL is not fetched");
+    if (auto why = media::url_refusal(url, opts); !why.empty()) co_return fail(refused, url + ": " + why);
+    auto u = boost::urls::parse_uri(url);
+    if (!u) co_return fail(refused, "not a URL");  // e.g. surrounding spaces the policy trimmed
+    bool https = u->scheme_id() == boost::urls::scheme::https;
+    if (!https && !opts.allow_http) co_return fail(refused, url + ": plain http is not allowed");
+
+    origin o;
+    o.tls = https;
+    o.host = u->host_address();
+    o.port = u->has_port() ? u->port_number() : (https ? 443 : 80);
+    o.host_header = std::string(u->encoded_host_and_port());
+    if (o.port == 0) co_return fail(refused, url + ": bad port");
+    std::string target = u->encoded_path().empty() ? "/" : std::string(u->encoded_path());
+    if (u->has_query()) target += "?" + std::string(u->encoded_query());
+    if (https && !tls) tls.emplace(make_tls_context(cfg.tls));
+
+    connection c(ex, o, https ? &*tls : nullptr);
+    error_code ec;
+    co_await c.connect(o, deadline, diag, ec, &screen);
+    if (ec) co_return result<std::string>{ec, {}};
+    c.tcp().expires_at(deadline);  // one deadline for the whole fetch, every hop included
+    hop_result r;
+    auto op = c.visit([&](auto& s) { return exchange(s, c, o, target, opts, r, ec); });
+    co_await std::move(op);
+    c.close();
+    if (ec) {
+      if (ec == errc::asset_bad_content_type) diag.detail = "content-type: " + r.content_type;
+      co_return result<std::string>{ec, {}};
+    }
+    diag.http_status = r.status;
+    if (is_redirect(r.status) && !r.location.empty()) {
+      if (hop + 1 > opts.max_redirects)
+        co_return fail(errc::remote_asset_redirect_refused,
+                       "more than " + std::to_string(opts.max_redirects) + " redirects");
+      auto ref = boost::urls::parse_uri_reference(r.location);
+      boost::urls::url dest;
+      if (!ref || !boost::urls::resolve(*u, *ref, dest)) co_return fail(errc::remote_asset_redirect_refused, "bad Location");
+      url = std::string(dest.buffer());
+      continue;
+    }
+    if (r.status < 200 || r.status > 299) co_return fail(errc::http_error, url + ": HTTP " + std::to_string(r.status));
+    // The declared type must match the content: a page that calls itself image/png is refused.
+    if (media::sniff_mime(r.body) != r.content_type)
+      co_return fail(errc::asset_bad_content_type, "content is not " + r.content_type);
+    error_code e;
+    std::string data_url = media::make_data_url(r.body, r.content_type, e);
+    co_return result<std::string>{e, std::move(data_url)};
+  }
+}
+
+}  // namespace openrouter::detail
