@@ -23,24 +23,15 @@ done
 [[ -x /usr/bin/time ]] || { echo "run_batch_bench: needs /usr/bin/time (GNU time)" >&2; exit 2; }
 
 work=$(mktemp -d /tmp/batch_bench.XXXXXX)
-mock_pid=""
-cleanup() {
-  [[ -n $mock_pid ]] && kill "$mock_pid" 2>/dev/null && wait "$mock_pid" 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
+source "$here/mock.sh"
+trap 'stop_mock; rm -rf "$work"' EXIT
 
 cat >"$work/scenario.json" <<EOF
 {"models": {"openai/gpt-4o-mini": {"faults": [{"kind": "http_error", "status": 503, "rate": $FAULT_RATE}]}}}
 EOF
 # Fast retries: the 503s are retried after 1-20 ms instead of the default 250 ms backoff.
 echo '{"backoff": {"initial_ms": 1, "max_ms": 20}}' >"$work/policy.json"
-"$build/openrouter-mock" --port 0 --ca-out "$work/ca.pem" --scenario "$work/scenario.json" \
-  --threads "$MOCK_THREADS" >"$work/listening" &
-mock_pid=$!
-for _ in $(seq 200); do grep -q '^listening ' "$work/listening" 2>/dev/null && break; sleep 0.05; done
-url=$(sed -n 's/^listening //p' "$work/listening")
-[[ -n $url ]] || { echo "run_batch_bench: the mock did not start" >&2; exit 1; }
+start_mock --scenario "$work/scenario.json" --threads "$MOCK_THREADS"
 
 python3 - "$n" >"$work/in.jsonl" <<'EOF'
 import json, sys

@@ -21,16 +21,11 @@ ulimit -n "$(ulimit -Hn)"
 
 work=$(mktemp -d)
 out=${OUT_DIR:-$work/out}
-mock=
-stop_mock() { if [ -n "$mock" ]; then kill "$mock" 2>/dev/null || true; wait "$mock" 2>/dev/null || true; mock=; fi; }
+source "$(dirname "$0")/mock.sh"
 trap 'stop_mock; [ -n "${OUT_DIR:-}" ] || rm -rf "$work"' EXIT
 
 echo "{\"defaults\":{\"ttft_ms\":0,\"itl_ms\":0,\"tokens\":$tokens,\"write_mode\":\"coalesced\"}}" >"$work/scenario.json"
-"$build/openrouter-mock" --port 0 --ca-out "$work/ca.pem" --scenario "$work/scenario.json" >"$work/listening" &
-mock=$!
-for _ in $(seq 200); do grep -q '^listening ' "$work/listening" 2>/dev/null && break; sleep 0.05; done
-url=$(sed -n 's/^listening //p' "$work/listening")
-[[ $url == https://127.0.0.1:* ]] || { echo "run_cli_bench: the mock did not start" >&2; exit 1; }
+start_mock --scenario "$work/scenario.json"
 
 OPENROUTER_API_KEY=sk-or-v1-bench-overhead "$build/openrouter" bench --base-url "$url/api/v1" --ca-file "$work/ca.pem" \
   --model openai/gpt-4o-mini --concurrency "$concurrency" --requests "$requests" --warmup "$warmup" \

@@ -15,11 +15,9 @@ concurrencies=("$@")
 [ ${#concurrencies[@]} -gt 0 ] || concurrencies=(1 16 64 256)
 
 work=$(mktemp -d)
-"$build/openrouter-mock" --port 0 --ca-out "$work/ca.pem" >"$work/listening" &
-mock=$!
-trap 'kill "$mock" 2>/dev/null; rm -rf "$work"' EXIT
-for _ in $(seq 200); do grep -q '^listening ' "$work/listening" 2>/dev/null && break; sleep 0.05; done
-url=$(sed -n 's/^listening //p' "$work/listening")
+source "$(dirname "$0")/mock.sh"
+trap 'stop_mock; rm -rf "$work"' EXIT
+start_mock
 
 printf '%-6s %-7s %10s %10s %8s %12s\n' conc who cpu_us/req req/s ratio tls/10k
 for c in "${concurrencies[@]}"; do

@@ -26,23 +26,17 @@ ramp=${RAMP:-125}
 ulimit -n "$(ulimit -Hn)"
 
 work=$(mktemp -d)
-mock=
-stop_mock() { if [ -n "$mock" ]; then kill "$mock" 2>/dev/null || true; wait "$mock" 2>/dev/null || true; mock=; fi; }
+source "$(dirname "$0")/mock.sh"
 trap 'stop_mock; rm -rf "$work"' EXIT
 
-start_mock() {  # $1: scenario JSON
-  stop_mock
+start_scenario() {  # $1: scenario JSON
   echo "$1" >"$work/scenario.json"
-  "$build/openrouter-mock" --port 0 --ca-out "$work/ca.pem" --scenario "$work/scenario.json" >"$work/listening" &
-  mock=$!
-  for _ in $(seq 200); do grep -q '^listening ' "$work/listening" 2>/dev/null && break; sleep 0.05; done
-  url=$(sed -n 's/^listening //p' "$work/listening")
-  [[ $url == https://127.0.0.1:* ]] || { echo "run_stream_bench: the mock did not start" >&2; exit 1; }
+  start_mock --scenario "$work/scenario.json"
 }
 
 printf '%-10s %-6s %-7s %12s %10s %8s %8s\n' mode conc who cpu_us/strm streams/s ratio errors
 for mode in ${MODES-coalesced per_event}; do
-  start_mock "{\"defaults\":{\"ttft_ms\":0,\"itl_ms\":0,\"tokens\":$tokens,\"write_mode\":\"$mode\"}}"
+  start_scenario "{\"defaults\":{\"ttft_ms\":0,\"itl_ms\":0,\"tokens\":$tokens,\"write_mode\":\"$mode\"}}"
   for c in "${concurrencies[@]}"; do
     n=$(( requests > c ? requests : c ))
     floor=$("$build/benchmarks/floor_loop" --url "$url" --ca-file "$work/ca.pem" --mode stream \
@@ -62,7 +56,7 @@ PY
 done
 
 if [ "${SKIP_RSS:-0}" != 1 ]; then
-  start_mock '{"defaults":{"ttft_ms":0,"itl_ms":1000,"tokens":120,"write_mode":"per_event"}}'
+  start_scenario '{"defaults":{"ttft_ms":0,"itl_ms":1000,"tokens":120,"write_mode":"per_event"}}'
   printf '\n%-8s %12s %12s %10s %14s %8s\n' streams base_kib peak_kib max_open kib_per_stream errors
   for n in ${RSS_STREAMS:-1000 10000}; do
     lib=$("$build/benchmarks/client_bench" --url "$url/api/v1" --ca-file "$work/ca.pem" --mode stream \
