@@ -48,6 +48,14 @@ struct recorded {
   }
 };
 
+// Starts a routed chat that `sig` can cancel.
+outcome<wire::chat_response> cancellable_chat(client_fixture& f, openrouter::router& r,
+                                              boost::asio::cancellation_signal& sig) {
+  outcome<wire::chat_response> o;
+  r.async_chat(chat_request("x", "hi"), f.diag, boost::asio::bind_cancellation_slot(sig.slot(), o.handler()));
+  return o;
+}
+
 std::tuple<boost::system::error_code, wire::chat_response> chat(client_fixture& f, openrouter::router& r,
                                                                   std::string prompt = "echo: routed") {
   return f.run<wire::chat_response>(
@@ -153,8 +161,7 @@ BOOST_AUTO_TEST_CASE(cancellation_ends_the_request_and_closes_its_connection) {
   recorded rec;
   openrouter::router r(f.cli, fast_policy({"fault/stall;seconds=3", "openai/gpt-4o-mini"}), rec.hooks(), 7);
   boost::asio::cancellation_signal sig;
-  outcome<wire::chat_response> o;
-  r.async_chat(chat_request("x", "hi"), f.diag, boost::asio::bind_cancellation_slot(sig.slot(), o.handler()));
+  auto o = cancellable_chat(f, r, sig);
   f.run_until([&] { return f.server->stats().requests == 1; });
   sig.emit(boost::asio::cancellation_type::terminal);
   auto [ec, res] = wait(f.ioc, o, 10s);
@@ -175,8 +182,7 @@ BOOST_AUTO_TEST_CASE(a_cancellation_at_the_start_is_not_lost) {
   recorded rec;
   openrouter::router r(f.cli, fast_policy({"fault/stall;seconds=30", "openai/gpt-4o-mini"}), rec.hooks(), 7);
   boost::asio::cancellation_signal sig;
-  outcome<wire::chat_response> o;
-  r.async_chat(chat_request("x", "hi"), f.diag, boost::asio::bind_cancellation_slot(sig.slot(), o.handler()));
+  auto o = cancellable_chat(f, r, sig);
   sig.emit(boost::asio::cancellation_type::terminal);
   auto [ec, res] = wait(f.ioc, o, 20s);
   BOOST_TEST((ec == boost::asio::error::operation_aborted), ec.message());
@@ -415,8 +421,7 @@ BOOST_AUTO_TEST_CASE(cancellation_mid_hedge_closes_both_connections) {
   recorded rec;
   openrouter::router r(f.cli, hedge_after(50ms, {"fault/stall;seconds=3", "fault/stall;seconds=4"}), rec.hooks(), 7);
   boost::asio::cancellation_signal sig;
-  outcome<wire::chat_response> o;
-  r.async_chat(chat_request("x", "hi"), f.diag, boost::asio::bind_cancellation_slot(sig.slot(), o.handler()));
+  auto o = cancellable_chat(f, r, sig);
   f.run_until([&] { return f.server->stats().requests == 2; });  // the primary and its hedge
   sig.emit(boost::asio::cancellation_type::terminal);
   auto [ec, res] = wait(f.ioc, o, 10s);

@@ -473,6 +473,25 @@ planner::decision expect(planner& pl, time_point now, kind k) {
   return d;
 }
 
+// A planner (hedging after 300 ms) whose primary `a` and hedge `b` are both running.
+struct racing {
+  policy p;
+  health h;
+  planner pl;
+  planner::decision a, b;
+  explicit racing(std::vector<std::string> models = {"a/primary", "b/fallback"})
+      : p([&] {
+          policy q = hedged(300ms);
+          q.models = std::move(models);
+          return q;
+        }()),
+        h(p),
+        pl(p, p.models, h, t0, 1) {
+    a = expect(pl, t0, kind::attempt);
+    b = expect(pl, t0 + 300ms, kind::attempt);
+  }
+};
+
 }  // namespace
 
 BOOST_AUTO_TEST_CASE(a_hedge_starts_the_next_candidate_after_the_delay_and_the_first_answer_wins) {
@@ -506,58 +525,40 @@ BOOST_AUTO_TEST_CASE(a_hedge_starts_the_next_candidate_after_the_delay_and_the_f
 }
 
 BOOST_AUTO_TEST_CASE(the_primary_can_still_win_after_a_hedge_started) {
-  policy p = hedged(300ms);
-  health h(p);
-  planner pl(p, p.models, h, t0, 1);
-  auto a = expect(pl, t0, kind::attempt);
-  auto b = expect(pl, t0 + 300ms, kind::attempt);
-  pl.on_outcome(a.attempt, t0 + 350ms, {}, {});
-  BOOST_TEST(pl.finished());
-  pl.on_outcome(b.attempt, t0 + 351ms, boost::asio::error::operation_aborted, {});
-  BOOST_TEST(!expect(pl, t0 + 351ms, kind::give_up).ec);
-  BOOST_TEST(pl.attempts().size() == 2u);
+  racing r;
+  r.pl.on_outcome(r.a.attempt, t0 + 350ms, {}, {});
+  BOOST_TEST(r.pl.finished());
+  r.pl.on_outcome(r.b.attempt, t0 + 351ms, boost::asio::error::operation_aborted, {});
+  BOOST_TEST(!expect(r.pl, t0 + 351ms, kind::give_up).ec);
+  BOOST_TEST(r.pl.attempts().size() == 2u);
 }
 
 BOOST_AUTO_TEST_CASE(a_failed_hedge_leaves_the_primary_running_and_the_request_moves_on_from_the_hedge) {
-  policy p = hedged(300ms);
-  p.models = {"a/primary", "b/fallback", "c/third"};
-  health h(p);
-  planner pl(p, p.models, h, t0, 1);
-  auto a = expect(pl, t0, kind::attempt);
-  auto b = expect(pl, t0 + 300ms, kind::attempt);
-  BOOST_TEST(b.model == "b/fallback");
-  pl.on_outcome(b.attempt, t0 + 320ms, err(errc::not_found), status(404));  // next_model
-  BOOST_TEST(!pl.finished());
-  expect(pl, t0 + 330ms, kind::wait);  // the primary still runs; no second hedge (max 1)
-  pl.on_outcome(a.attempt, t0 + 500ms, err(errc::service_unavailable), status(503));
+  racing r({"a/primary", "b/fallback", "c/third"});
+  BOOST_TEST(r.b.model == "b/fallback");
+  r.pl.on_outcome(r.b.attempt, t0 + 320ms, err(errc::not_found), status(404));  // next_model
+  BOOST_TEST(!r.pl.finished());
+  expect(r.pl, t0 + 330ms, kind::wait);  // the primary still runs; no second hedge (max 1)
+  r.pl.on_outcome(r.a.attempt, t0 + 500ms, err(errc::service_unavailable), status(503));
   // Both failed: the request had moved on to b, whose verdict was "next model": c.
-  auto c = expect(pl, t0 + 500ms, kind::attempt);
+  auto c = expect(r.pl, t0 + 500ms, kind::attempt);
   BOOST_TEST(c.model == "c/third");
   BOOST_TEST(!c.hedge);
 }
 
 BOOST_AUTO_TEST_CASE(a_hedge_that_fails_while_the_primary_answers_does_not_change_the_outcome) {
-  policy p = hedged(300ms);
-  health h(p);
-  planner pl(p, p.models, h, t0, 1);
-  auto a = expect(pl, t0, kind::attempt);
-  auto b = expect(pl, t0 + 300ms, kind::attempt);
-  pl.on_outcome(b.attempt, t0 + 310ms, err(errc::service_unavailable), status(503));
-  pl.on_outcome(a.attempt, t0 + 320ms, {}, {});
-  auto g = expect(pl, t0 + 320ms, kind::give_up);
-  BOOST_TEST(!g.ec);
+  racing r;
+  r.pl.on_outcome(r.b.attempt, t0 + 310ms, err(errc::service_unavailable), status(503));
+  r.pl.on_outcome(r.a.attempt, t0 + 320ms, {}, {});
+  BOOST_TEST(!expect(r.pl, t0 + 320ms, kind::give_up).ec);
 }
 
 BOOST_AUTO_TEST_CASE(a_callers_fault_in_either_attempt_stops_the_request) {
-  policy p = hedged(300ms);
-  health h(p);
-  planner pl(p, p.models, h, t0, 1);
-  auto a = expect(pl, t0, kind::attempt);
-  auto b = expect(pl, t0 + 300ms, kind::attempt);
-  pl.on_outcome(b.attempt, t0 + 310ms, err(errc::unauthorized), status(401));
-  BOOST_TEST(pl.finished());  // the router cancels the primary now
-  pl.on_outcome(a.attempt, t0 + 311ms, boost::asio::error::operation_aborted, {});
-  auto g = expect(pl, t0 + 311ms, kind::give_up);
+  racing r;
+  r.pl.on_outcome(r.b.attempt, t0 + 310ms, err(errc::unauthorized), status(401));
+  BOOST_TEST(r.pl.finished());  // the router cancels the primary now
+  r.pl.on_outcome(r.a.attempt, t0 + 311ms, boost::asio::error::operation_aborted, {});
+  auto g = expect(r.pl, t0 + 311ms, kind::give_up);
   BOOST_TEST((g.ec == errc::unauthorized));
 }
 
