@@ -108,9 +108,21 @@ class router {
   auto async_chat(wire::chat_request req, diagnostics& diag, Token&& token = {}) {
     return boost::asio::async_initiate<Token, void(boost::system::error_code, wire::chat_response)>(
         [this](auto h, wire::chat_request r, diagnostics* d) {
-          do_chat(std::move(r), *d, handler<wire::chat_response>(std::move(h)));
+          do_chat(std::move(r), *d, nullptr, handler<wire::chat_response>(std::move(h)));
         },
         token, std::move(req), &diag);
+  }
+
+  /// As above, and `record` receives the request's canonical record (what
+  /// router_hooks::on_request gets) before the completion: callers with many requests in flight
+  /// need not match hook records to requests. `record` must outlive the operation.
+  template <class Token = boost::asio::deferred_t>
+  auto async_chat(wire::chat_request req, diagnostics& diag, request_record& record, Token&& token = {}) {
+    return boost::asio::async_initiate<Token, void(boost::system::error_code, wire::chat_response)>(
+        [this](auto h, wire::chat_request r, diagnostics* d, request_record* out) {
+          do_chat(std::move(r), *d, out, handler<wire::chat_response>(std::move(h)));
+        },
+        token, std::move(req), &diag, &record);
   }
 
   /// POST /chat/completions with stream:true through the policy. Completes once a candidate's
@@ -123,9 +135,19 @@ class router {
   auto async_chat_stream(wire::chat_request req, diagnostics& diag, Token&& token = {}) {
     return boost::asio::async_initiate<Token, void(boost::system::error_code, routed_stream)>(
         [this](auto h, wire::chat_request r, diagnostics* d) {
-          do_chat_stream(std::move(r), *d, handler<routed_stream>(std::move(h)));
+          do_chat_stream(std::move(r), *d, nullptr, handler<routed_stream>(std::move(h)));
         },
         token, std::move(req), &diag);
+  }
+
+  /// As above, with the request's record (see async_chat).
+  template <class Token = boost::asio::deferred_t>
+  auto async_chat_stream(wire::chat_request req, diagnostics& diag, request_record& record, Token&& token = {}) {
+    return boost::asio::async_initiate<Token, void(boost::system::error_code, routed_stream)>(
+        [this](auto h, wire::chat_request r, diagnostics* d, request_record* out) {
+          do_chat_stream(std::move(r), *d, out, handler<routed_stream>(std::move(h)));
+        },
+        token, std::move(req), &diag, &record);
   }
 
   const routing::policy& policy() const noexcept;
@@ -140,8 +162,8 @@ class router {
  private:
   template <class T>
   using handler = boost::asio::any_completion_handler<void(boost::system::error_code, T)>;
-  void do_chat(wire::chat_request req, diagnostics& diag, handler<wire::chat_response> h);
-  void do_chat_stream(wire::chat_request req, diagnostics& diag, handler<routed_stream> h);
+  void do_chat(wire::chat_request req, diagnostics& diag, request_record* out, handler<wire::chat_response> h);
+  void do_chat_stream(wire::chat_request req, diagnostics& diag, request_record* out, handler<routed_stream> h);
   std::shared_ptr<impl> impl_;
 };
 

@@ -25,7 +25,6 @@
 #include <cerrno>
 #include <cmath>
 #include <cstring>
-#include <deque>
 #include <fstream>
 #include <list>
 
@@ -107,7 +106,7 @@ class runner {
          output_file& out, std::uint64_t total)
       : ctx_(ctx),
         opts_(std::move(opts)),
-        router_(*ctx.cli, std::move(p), router_hooks{{}, [this](const request_record& r) { on_record(r); }}),
+        router_(*ctx.cli, std::move(p)),
         planner_(opts_.shard, &done),
         out_(out),
         total_(total),
@@ -146,7 +145,7 @@ class runner {
     asio::cancellation_signal cancel;
     clock_type::time_point start;
     std::optional<routed_stream> stream;
-    std::optional<request_record> record;
+    request_record record;  // filled by the router before it completes
     bool cancelled = false;
   };
   using job_it = std::list<job>::iterator;
@@ -201,14 +200,13 @@ class runner {
     j->line = item.line;
     j->start = clock_type::now();
     if (opts_.stream) {
-      router_.async_chat_stream(std::move(req), j->diag,
+      router_.async_chat_stream(std::move(req), j->diag, j->record,
                                 asio::bind_cancellation_slot(j->cancel.slot(), [this, j](error_code ec, routed_stream s) {
                                   on_stream_open(j, ec, std::move(s));
                                 }));
     } else {
-      router_.async_chat(std::move(req), j->diag,
+      router_.async_chat(std::move(req), j->diag, j->record,
                          asio::bind_cancellation_slot(j->cancel.slot(), [this, j](error_code ec, wire::chat_response r) {
-                           j->record = take_record(ec, r.id);
                            finish_job(j, ec, std::move(r));
                          }));
     }
@@ -216,26 +214,7 @@ class runner {
 
   // --- completion ------------------------------------------------------------------------------
 
-  // The router's hook runs inside the request's coroutine just before it completes; records are
-  // matched to their requests by outcome (and generation id), whatever the completion order.
-  void on_record(const request_record& r) {
-    records_.push_back(r);
-    if (records_.size() > 4 * opts_.concurrency + 16) records_.pop_front();
-  }
-
-  std::optional<request_record> take_record(error_code ec, const std::string& generation_id) {
-    for (auto it = records_.begin(); it != records_.end(); ++it) {
-      if (ec ? it->ec == ec : (!it->ec && it->generation_id == generation_id)) {
-        request_record r = std::move(*it);
-        records_.erase(it);
-        return r;
-      }
-    }
-    return std::nullopt;
-  }
-
   void on_stream_open(job_it j, error_code ec, routed_stream s) {
-    j->record = take_record(ec, s.generation_id());
     if (ec) {
       finish_job(j, ec, {});
       return;
@@ -256,7 +235,8 @@ class runner {
 
   void finish_job(job_it j, error_code ec, wire::chat_response res) {
     const double latency_ms = std::chrono::duration<double, std::milli>(clock_type::now() - j->start).count();
-    const request_record* rec = j->record ? &*j->record : nullptr;
+    // Every route ends with a reason ("success", "cancelled", ...): an empty one was never routed.
+    const request_record* rec = j->record.reason.empty() ? nullptr : &j->record;
     const unsigned attempts = rec ? static_cast<unsigned>(rec->attempts.size()) : 1;
     if (ec && j->cancelled) {
       // Cancelled by a stop: no line, so a rerun does it.
@@ -424,7 +404,6 @@ class runner {
   bool eof_ = false, stopping_ = false, finished_ = false, fatal_ = false;
   int stop_signal_ = 0;
   std::list<job> jobs_;
-  std::deque<request_record> records_;
   batch::stats st_;
   clock_type::time_point started_;
 };

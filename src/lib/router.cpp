@@ -111,7 +111,7 @@ struct stream_answer {
 
 template <class Answer>
 asio::awaitable<result<typename Answer::type>> route(std::shared_ptr<router::impl> im, wire::chat_request req,
-                                                     diagnostics& diag) {
+                                                     diagnostics& diag, request_record* out) {
   using kind = routing::planner::decision::kind;
   using T = typename Answer::type;
   const auto started = clock_type::now();
@@ -129,14 +129,15 @@ asio::awaitable<result<typename Answer::type>> route(std::shared_ptr<router::imp
         diag.clear();
         diag.detail = "no candidate can serve this request:";
         for (const auto& d : dropped) diag.detail += " " + d.model + " (" + d.why + ")";
-        if (im->hooks.on_request) {
+        if (im->hooks.on_request || out) {
           request_record rec;
           rec.requested_model = candidates.front();
           rec.dropped = dropped;
           rec.ec = make_error_code(errc::invalid_argument);
           rec.cls = routing::error_class::bad_request;
           rec.reason = "no candidate";
-          im->hooks.on_request(rec);
+          if (im->hooks.on_request) im->hooks.on_request(rec);
+          if (out) *out = std::move(rec);
         }
         co_return result<T>{make_error_code(errc::invalid_argument), T{}};
       }
@@ -279,7 +280,7 @@ asio::awaitable<result<typename Answer::type>> route(std::shared_ptr<router::imp
   else if (!final_ec && !have_answer) final_ec = make_error_code(errc::invalid_argument);  // cannot happen
   diag = last;
   if (final_ec && (plan.attempts().empty() || final_ec == errc::budget_exhausted)) diag.detail = reason;
-  if (im->hooks.on_request) {
+  if (im->hooks.on_request || out) {
     request_record rec;
     rec.requested_model = candidates.front();
     if (!final_ec) Answer::describe(res, rec);
@@ -296,7 +297,8 @@ asio::awaitable<result<typename Answer::type>> route(std::shared_ptr<router::imp
     rec.fallback = plan.fell_back();
     rec.hedged = plan.hedged();
     rec.spent = request_spent;
-    im->hooks.on_request(rec);
+    if (im->hooks.on_request) im->hooks.on_request(rec);
+    if (out) *out = std::move(rec);
   }
   co_return result<T>{final_ec, std::move(res)};
 }
@@ -321,14 +323,15 @@ double router::spent() const noexcept {
   return impl_->spent;
 }
 
-void router::do_chat(wire::chat_request req, diagnostics& diag, handler<wire::chat_response> h) {
+void router::do_chat(wire::chat_request req, diagnostics& diag, request_record* out, handler<wire::chat_response> h) {
   detail::launch_on<wire::chat_response>(asio::make_strand(impl_->cli.get_executor()),
-                                         route<chat_answer>(impl_, std::move(req), diag), std::move(h));
+                                         route<chat_answer>(impl_, std::move(req), diag, out), std::move(h));
 }
 
-void router::do_chat_stream(wire::chat_request req, diagnostics& diag, handler<routed_stream> h) {
+void router::do_chat_stream(wire::chat_request req, diagnostics& diag, request_record* out,
+                            handler<routed_stream> h) {
   detail::launch_on<routed_stream>(asio::make_strand(impl_->cli.get_executor()),
-                                   route<stream_answer>(impl_, std::move(req), diag), std::move(h));
+                                   route<stream_answer>(impl_, std::move(req), diag, out), std::move(h));
 }
 
 // --- routed_stream -----------------------------------------------------------------------------

@@ -436,4 +436,37 @@ BOOST_AUTO_TEST_CASE(cancellation_mid_hedge_closes_both_connections) {
   f.run_until([&] { return f.server->stats().connections_open == 0; }, 10s);
 }
 
+
+// With many requests in flight, each gets its own record through the overload that takes one:
+// no matching of hook records to requests.
+BOOST_AUTO_TEST_CASE(each_request_can_receive_its_own_record) {
+  client_fixture f;
+  recorded hooked;
+  openrouter::router r(f.cli, fast_policy({}), hooked.hooks(), 7);
+  struct one {
+    std::string model;
+    openrouter::diagnostics diag;
+    openrouter::request_record rec;
+    outcome<wire::chat_response> o;
+  };
+  std::vector<std::unique_ptr<one>> all;
+  for (std::string m : {"fault/503", "openai/gpt-4o-mini", "fault/401", "openai/gpt-4o-mini"}) {
+    all.push_back(std::make_unique<one>());
+    all.back()->model = m;
+    r.async_chat(chat_request(m, "echo: mine"), all.back()->diag, all.back()->rec, all.back()->o.handler());
+  }
+  for (auto& x : all) wait(f.ioc, x->o, 30s);
+  BOOST_TEST(hooked.requests.size() == 4u);  // the hook still sees every one
+  for (auto& x : all) {
+    auto [ec, res] = x->o.get();
+    BOOST_TEST(x->rec.requested_model == x->model);
+    BOOST_TEST((x->rec.ec == ec), x->model);
+    BOOST_TEST_REQUIRE(!x->rec.attempts.empty());
+    for (const auto& a : x->rec.attempts) BOOST_TEST(a.model == x->model);
+    if (x->model == "fault/503") BOOST_TEST(x->rec.attempts.size() == 2u);  // max_attempts_per_model
+    if (x->model == "fault/401") BOOST_TEST(x->rec.attempts.size() == 1u);  // the caller's fault: stop
+    if (!ec) BOOST_TEST(x->rec.generation_id == res.id);
+  }
+}
+
 BOOST_AUTO_TEST_SUITE_END()
