@@ -134,7 +134,7 @@ BOOST_AUTO_TEST_CASE(an_attempt_deadline_cancels_the_stalled_attempt) {
   BOOST_TEST_REQUIRE(!ec, ec.message());
   BOOST_TEST_REQUIRE(rec.attempts.size() == 2u);
   BOOST_TEST((rec.attempts[0].ec == errc::attempt_timeout), rec.attempts[0].ec.message());
-  // The stalled request's connection was closed (the mock notices when its stall ends): only
+  // The stalled request's connection was closed (the mock sees the hang-up): only
   // the fallback's connection is left, parked in the pool.
   BOOST_TEST(f.cli.pool_statistics().in_use == 0u);
   BOOST_TEST(f.cli.pool_statistics().idle == 1u);
@@ -167,7 +167,7 @@ BOOST_AUTO_TEST_CASE(cancellation_ends_the_request_and_closes_its_connection) {
   auto [ec, res] = wait(f.ioc, o, 10s);
   BOOST_TEST((ec == boost::asio::error::operation_aborted), ec.message());
   BOOST_TEST(rec.attempts.size() == 1u);  // no fallback after the caller gave up
-  // Closed on our side at once (not parked); the mock notices when its stall ends.
+  // Closed on our side at once (not parked); the mock sees the hang-up during its stall.
   BOOST_TEST(f.cli.pool_statistics().in_use == 0u);
   BOOST_TEST(f.cli.pool_statistics().idle == 0u);
   f.run_until([&] { return f.server->stats().connections_open == 0; }, 10s);
