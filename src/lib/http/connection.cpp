@@ -10,7 +10,6 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/ssl/error.hpp>
-#include <boost/asio/ssl/host_name_verification.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/error.hpp>
 
@@ -64,6 +63,11 @@ asio::ssl::context make_tls_context(const tls_options& tls) {
 connection::connection(const asio::any_io_executor& ex, const origin& o, asio::ssl::context* ctx) {
   if (o.tls) tls_.emplace(ex, *ctx);
   else plain_.emplace(ex);
+  // Beast reads at most the buffer's free capacity (at least 512 bytes) per call, and a body
+  // read through a parser never lets data pile up to grow it: without this, a streamed body
+  // or a large look-up arrives 512 bytes per read. Only the pages a read fills become
+  // resident (a token of a paced stream touches the first one).
+  buffer_.reserve(read_buffer_size);
 }
 
 namespace {
@@ -123,18 +127,22 @@ asio::awaitable<void> connection::connect(const origin& o, std::chrono::steady_c
   stream.socket().set_option(tcp::no_delay(true), e);
   if (!tls_) co_return;
 
-  // SNI (not for IP literals, RFC 6066 §3) and hostname verification (RFC 6125).
+  // SNI (not for IP literals, RFC 6066 §3) and OpenSSL's own peer name check (RFC 6125: DNS
+  // names without partial wildcards, IP addresses against IP SANs).
+  SSL* ssl = tls_->native_handle();
   error_code not_ip;
   asio::ip::make_address(o.host, not_ip);
-  if (not_ip && !SSL_set_tlsext_host_name(tls_->native_handle(), o.host.c_str())) {
+  bool named = not_ip ? SSL_set_tlsext_host_name(ssl, o.host.c_str()) == 1 && SSL_set1_host(ssl, o.host.c_str()) == 1
+                      : X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), o.host.c_str()) == 1;
+  if (!named) {
     ec = make_error_code(errc::tls_handshake_failed);
     co_return;
   }
-  tls_->set_verify_mode(asio::ssl::verify_peer);
-  tls_->set_verify_callback(asio::ssl::host_name_verification(o.host));
+  SSL_set_hostflags(ssl, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
+  SSL_set_verify(ssl, SSL_VERIFY_PEER, nullptr);
   if (co_await cancel_requested(ec)) co_return;
   tls_session_cache::offer(tls_->native_handle());
-  co_await tls_->async_handshake(asio::ssl::stream_base::client, asio::redirect_error(asio::use_awaitable, e));
+  co_await tls_->async_handshake(asio::redirect_error(asio::use_awaitable, e));
   if (e) {
     long verify = SSL_get_verify_result(tls_->native_handle());
     if (verify != X509_V_OK) {
@@ -153,6 +161,7 @@ bool connection::idle_alive() noexcept {
   // Anything readable on an idle keep-alive connection that served a request is EOF, a reset,
   // a TLS close_notify or garbage: the connection must not carry the next request.
   if (buffer_.size() != 0) return false;
+  if (tls_ && tls_->has_buffered_input()) return uses == 0;
   char c;
   ssize_t n = ::recv(sock.native_handle(), &c, 1, MSG_PEEK | MSG_DONTWAIT);
   if (n == 0) return false;  // EOF

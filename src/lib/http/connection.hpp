@@ -3,13 +3,13 @@
 // (the pool hands it out and takes it back).
 
 #include "origin.hpp"
+#include "tls_stream.hpp"
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
-#include <boost/beast/ssl/ssl_stream.hpp>
 
 #include <boost/asio/ip/address.hpp>
 
@@ -36,7 +36,8 @@ using address_screen = std::function<std::string(const boost::asio::ip::address&
 
 class connection {
  public:
-  using tls_stream = boost::beast::ssl_stream<boost::beast::tcp_stream>;
+  /// Capacity of the read buffer: the most one read from the socket (or TLS) can bring.
+  static constexpr std::size_t read_buffer_size = 16 * 1024;
 
   connection(const boost::asio::any_io_executor& ex, const origin& o, boost::asio::ssl::context* ctx);
 
@@ -58,7 +59,7 @@ class connection {
     return f(*plain_);
   }
 
-  boost::beast::tcp_stream& tcp() noexcept { return tls_ ? boost::beast::get_lowest_layer(*tls_) : *plain_; }
+  boost::beast::tcp_stream& tcp() noexcept { return tls_ ? tls_->next_layer() : *plain_; }
   boost::beast::flat_buffer& buffer() noexcept { return buffer_; }
   bool is_tls() const noexcept { return tls_.has_value(); }
 

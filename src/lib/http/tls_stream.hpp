@@ -1,0 +1,128 @@
+#pragma once
+// A lean client TLS stream over beast::tcp_stream. Private to src/lib/http.
+//
+// Why not Asio's ssl::stream: it moves every byte through two 17 KiB engine buffers and a
+// 2 x 17 KiB OpenSSL BIO pair, about 70 KiB per connection whether busy or idle, and three
+// copies of each ciphertext byte. Here OpenSSL's BIO reads the socket itself: ciphertext goes
+// from the kernel into OpenSSL's own record buffer (released while a connection is idle,
+// SSL_MODE_RELEASE_BUFFERS), and a 2 KiB buffer takes the bytes of each wait for input. The
+// outgoing ciphertext is kept only until it is written. Timeouts stay the tcp_stream's own
+// (expires_at before an operation bounds everything it does).
+//
+// The async operations are type-erased (any_completion_handler): their state machine is
+// compiled once in tls_stream.cpp instead of being instantiated for every caller.
+//
+// One operation at a time (read, write or handshake): HTTP/1.1 on a client connection never
+// needs more. An overlapping call fails with asio::error::in_progress.
+
+#include <boost/asio/any_completion_handler.hpp>
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/async_result.hpp>
+#include <boost/asio/buffer.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+
+#include <array>
+#include <cstddef>
+#include <string>
+
+struct ssl_st;
+
+namespace openrouter::detail {
+
+class tls_stream {
+ public:
+  using executor_type = boost::asio::any_io_executor;
+  using next_layer_type = boost::beast::tcp_stream;
+  using io_handler = boost::asio::any_completion_handler<void(boost::system::error_code, std::size_t)>;
+  using handshake_handler = boost::asio::any_completion_handler<void(boost::system::error_code)>;
+  /// Up to this many buffers of a write are taken per call (the rest on the next call).
+  static constexpr std::size_t max_write_buffers = 16;
+  using write_buffers = std::array<boost::asio::const_buffer, max_write_buffers>;
+
+  /// A client stream; throws std::bad_alloc when OpenSSL cannot allocate.
+  tls_stream(const executor_type& ex, boost::asio::ssl::context& ctx);
+  ~tls_stream();
+  tls_stream(const tls_stream&) = delete;
+  tls_stream& operator=(const tls_stream&) = delete;
+
+  executor_type get_executor() noexcept { return next_.get_executor(); }
+  next_layer_type& next_layer() noexcept { return next_; }
+  ssl_st* native_handle() noexcept { return ssl_; }
+  /// Received bytes not yet consumed by the TLS layer or not yet read as plaintext.
+  bool has_buffered_input() const noexcept;
+
+  template <class Token>
+  auto async_handshake(Token&& token) {
+    return boost::asio::async_initiate<Token, void(boost::system::error_code)>(
+        [this](handshake_handler h) { start_handshake(std::move(h)); }, token);
+  }
+
+  template <class MutableBuffers, class Token>
+  auto async_read_some(const MutableBuffers& buffers, Token&& token) {
+    boost::asio::mutable_buffer first;
+    for (auto it = boost::asio::buffer_sequence_begin(buffers); it != boost::asio::buffer_sequence_end(buffers); ++it) {
+      first = boost::asio::mutable_buffer(*it);
+      if (first.size() > 0) break;
+    }
+    return boost::asio::async_initiate<Token, void(boost::system::error_code, std::size_t)>(
+        [this](io_handler h, boost::asio::mutable_buffer b) { start_read(b, std::move(h)); }, token, first);
+  }
+
+  template <class ConstBuffers, class Token>
+  auto async_write_some(const ConstBuffers& buffers, Token&& token) {
+    write_buffers bufs{};
+    std::size_t n = 0;
+    for (auto it = boost::asio::buffer_sequence_begin(buffers);
+         it != boost::asio::buffer_sequence_end(buffers) && n < bufs.size(); ++it)
+      if (boost::asio::const_buffer b(*it); b.size() > 0) bufs[n++] = b;
+    return boost::asio::async_initiate<Token, void(boost::system::error_code, std::size_t)>(
+        [this](io_handler h, const write_buffers& b, std::size_t count) { start_write(b, count, std::move(h)); }, token,
+        bufs, n);
+  }
+
+ private:
+  enum class op_kind { none, handshake, read, write };
+  struct outcome {
+    enum { done, want_input, failed } what = done;
+    std::size_t n = 0;
+    boost::system::error_code ec;
+  };
+  struct io_done;
+  friend struct bio_access;
+
+  void start_handshake(handshake_handler h);
+  void start_read(boost::asio::mutable_buffer b, io_handler h);
+  void start_write(const write_buffers& b, std::size_t count, io_handler h);
+  bool begin(op_kind k);
+  outcome step();
+  void advance();
+  void handle(const outcome& o);
+  void on_io(int which, const boost::system::error_code& ec, std::size_t n);
+  void wait_input();
+  void flush();
+  void complete(boost::system::error_code ec, std::size_t n);
+
+  next_layer_type next_;
+  ssl_st* ssl_ = nullptr;
+  op_kind kind_ = op_kind::none;
+  bool initiating_ = false;  // still inside the initiating call: complete through a post
+  bool eof_ = false;         // the peer closed its side
+  bool drained_ = false;     // the socket had nothing more to read when last asked
+  boost::system::error_code sock_err_;  // a socket error seen inside OpenSSL's BIO calls
+  // The current operation.
+  io_handler io_h_;
+  handshake_handler hs_h_;
+  boost::asio::mutable_buffer read_buf_;
+  write_buffers write_bufs_{};
+  std::size_t write_count_ = 0;
+  std::size_t write_index_ = 0, write_offset_ = 0;  // where the next SSL_write starts
+  std::size_t done_bytes_ = 0;  // plaintext consumed by the write so far
+  outcome saved_;               // the outcome waiting for a flush to end (see handle())
+  // Ciphertext: received (one wait's worth) and to send.
+  std::array<char, 2048> in_;
+  std::size_t in_pos_ = 0, in_len_ = 0;
+  std::string out_;
+};
+
+}  // namespace openrouter::detail
