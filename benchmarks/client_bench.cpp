@@ -27,6 +27,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -100,9 +101,14 @@ int main(int argc, char** argv) {
   std::size_t chunks = 0;
   std::vector<openrouter::diagnostics> diags(static_cast<std::size_t>(concurrency));
   std::vector<openrouter::chat_stream> streams(static_cast<std::size_t>(concurrency));
+  std::vector<boost::system::error_code> last_ec(static_cast<std::size_t>(concurrency));
   std::function<void(std::size_t)> next;
+  std::map<std::string, int> error_kinds;  // reported on stderr: what went wrong, how often
   auto finish = [&](std::size_t slot, bool good) {
-    if (!good) ++errors;
+    if (!good) {
+      ++errors;
+      ++error_kinds[diags[slot].summary(last_ec[slot])];
+    }
     ++done;
     --open_now;
     next(slot);
@@ -111,6 +117,7 @@ int main(int argc, char** argv) {
   std::function<void(std::size_t)> pull = [&](std::size_t slot) {
     streams[slot].async_next(
         [&, slot](boost::system::error_code ec, std::optional<openrouter::wire::chat_chunk> c) {
+          last_ec[slot] = ec;
           if (ec) return finish(slot, false);
           if (!c) return finish(slot, true);
           ++chunks;
@@ -123,11 +130,13 @@ int main(int argc, char** argv) {
     max_open = std::max(max_open, ++open_now);
     if (mode == "chat") {
       cli.async_chat(req, diags[slot], [&, slot](boost::system::error_code ec, openrouter::wire::chat_response res) {
+        last_ec[slot] = ec;
         finish(slot, !ec && !res.choices.empty());
       });
       return;
     }
     cli.async_chat_stream(req, diags[slot], [&, slot](boost::system::error_code ec, openrouter::chat_stream s) {
+      last_ec[slot] = ec;
       if (ec) return finish(slot, false);
       streams[slot] = std::move(s);
       pull(slot);
@@ -148,6 +157,7 @@ int main(int argc, char** argv) {
   else
     for (int i = 0; i < concurrency; ++i) next(static_cast<std::size_t>(i));
   ioc.run();
+  for (const auto& [what, n] : error_kinds) std::fprintf(stderr, "client_bench: %d x %s\n", n, what.c_str());
   double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   double cpu = cpu_seconds() - cpu0;
   auto st = cli.pool_statistics();
