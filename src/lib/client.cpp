@@ -10,6 +10,7 @@
 #include <openrouter/sse/parser.hpp>
 #include <openrouter/stream/accumulator.hpp>
 
+#include <boost/asio/append.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/dispatch.hpp>
@@ -469,8 +470,7 @@ asio::awaitable<result<std::optional<wire::chat_chunk>>> next_op(std::shared_ptr
   using R = result<std::optional<wire::chat_chunk>>;
   if (!st) co_return R{make_error_code(errc::invalid_argument), std::nullopt};
   auto& s = *st;
-  if (s.busy.exchange(true)) co_return R{make_error_code(errc::invalid_argument), std::nullopt};  // overlapping calls
-  struct unbusy {
+  struct unbusy {  // taken by do_next
     std::atomic<bool>& b;
     ~unbusy() { b.store(false); }
   } guard{s.busy};
@@ -576,21 +576,25 @@ void chat_stream::do_next(next_handler h) {
     asio::dispatch(ex, [h = std::move(h)]() mutable { std::move(h)(make_error_code(errc::invalid_argument), std::nullopt); });
     return;
   }
-  // A chunk already decoded (one read usually brings many) is handed out without starting a
-  // coroutine: checked on the stream's strand, delivered after a post (never from inside this
-  // call) on the handler's executor.
-  asio::dispatch(st_->strand, [st = st_, h = std::move(h)]() mutable {
-    if (!st->has_ready() || st->terminal || st->busy.exchange(true)) {
-      launch_on<std::optional<wire::chat_chunk>>(st->strand, next_op(st), std::move(h));
-      return;
-    }
-    std::optional<wire::chat_chunk> c(st->take_ready());
-    auto strand = st->strand;
-    asio::post(strand, [st = std::move(st), h = std::move(h), c = std::move(c)]() mutable {
-      st->busy.store(false);
-      complete<std::optional<wire::chat_chunk>>(std::move(h), st->strand, error_code{}, std::move(c));
-    });
-  });
+  // A chunk already decoded (one read usually brings many) is handed out without a coroutine
+  // and without the strand: holding `busy` is exclusive access to the state (the reading
+  // coroutine holds it too, and releases it with release semantics). Delivered after a post
+  // (never from inside this call) on the handler's executor.
+  // `busy` is taken here, at the call, so that a call made while another is pending fails
+  // whatever the timing of the first one.
+  state& st = *st_;
+  if (st.busy.exchange(true)) {
+    asio::post(st.strand.get_inner_executor(),
+               asio::append(std::move(h), make_error_code(errc::invalid_argument), std::optional<wire::chat_chunk>{}));
+    return;
+  }
+  if (st.has_ready() && !st.terminal) {
+    std::optional<wire::chat_chunk> c(st.take_ready());
+    st.busy.store(false);
+    asio::post(st.strand.get_inner_executor(), asio::append(std::move(h), error_code{}, std::move(c)));
+    return;
+  }
+  launch_on<std::optional<wire::chat_chunk>>(st.strand, next_op(st_), std::move(h));  // releases `busy`
 }
 
 void chat_stream::rebind_diagnostics(diagnostics& d) noexcept {
