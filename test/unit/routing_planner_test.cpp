@@ -417,6 +417,31 @@ BOOST_AUTO_TEST_CASE(a_waiter_that_goes_passes_its_slot_on) {
   BOOST_TEST(h.waiting() == 0u);
 }
 
+BOOST_AUTO_TEST_CASE(a_waiter_that_can_no_longer_use_its_slot_passes_it_on) {
+  using ids = std::vector<health::waiter_id>;
+  auto p = two_models();
+  p.limits.max_in_flight = 2;
+  p.limits.max_in_flight_per_model = 1;
+  p.limits.poll = 10s;
+  p.breaker.min_requests = 1;
+  health h(p);
+  ids woken;
+  h.set_slot_listener([&](health::waiter_id w) { woken.push_back(w); });
+  BOOST_REQUIRE(!h.try_begin("a/primary", t0));
+  BOOST_REQUIRE(!h.try_begin("b/fallback", t0));
+  planner w1(p, {"c/third", "a/primary"}, h, t0, 1), w2(p, {"d/fourth"}, h, t0, 2);
+  BOOST_TEST((w1.next(t0).what == kind::wait));
+  BOOST_TEST((w2.next(t0).what == kind::wait));
+  h.end("b/fallback", true, false);
+  BOOST_TEST((woken == ids{w1.waiter()}));
+  // Before w1 comes for it, c's breaker opens: w1 moves on to a, which is full.
+  h.failure("c/third", t0);
+  BOOST_REQUIRE(to_string(h.state("c/third", t0)) == "open");
+  BOOST_TEST((w1.next(t0 + 1ms).what == kind::wait));
+  BOOST_TEST((woken == ids{w1.waiter(), w2.waiter()}));
+  BOOST_TEST((w2.next(t0 + 1ms).what == kind::attempt));
+}
+
 BOOST_AUTO_TEST_CASE(a_slot_wait_lasts_until_the_deadline_not_just_the_poll) {
   auto p = two_models();
   p.models = {"a/primary"};

@@ -107,7 +107,8 @@ void health::notify(std::vector<waiter_id> ids) {
 }
 
 std::optional<health::not_yet> health::try_begin(const std::string& model, time_point now, waiter_id w) {
-  std::lock_guard lock(m_);
+  std::vector<waiter_id> wake;
+  std::unique_lock lock(m_);
   auto qi = w ? queued_.find(w) : queued_.end();
   const auto me = qi == queued_.end() ? queue_.end() : qi->second;
   if (!room_for(model, me)) {
@@ -116,10 +117,16 @@ std::optional<health::not_yet> health::try_begin(const std::string& model, time_
         queue_.push_back(waiter{w, model, false});
         queued_.emplace(w, std::prev(queue_.end()));
       } else {
+        // Told of a slot it cannot use after all (it moved on to a full model, or an adaptive
+        // limit shrank): that slot may be someone else's now.
+        const bool was_told = me->notified;
         me->model = model;
         me->notified = false;
+        if (was_told) wake = wakeable();
       }
     }
+    lock.unlock();
+    notify(std::move(wake));
     const auto poll = limits_.poll;
     return not_yet{poll.count() > 0 ? now + poll : time_point::max(), true};
   }
