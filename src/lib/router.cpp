@@ -18,6 +18,8 @@
 #include <memory>
 #include <mutex>
 #include <stdexcept>
+#include <unordered_map>
+#include <utility>
 #include <variant>
 
 namespace openrouter {
@@ -36,6 +38,38 @@ struct router::impl {
   std::atomic<std::uint64_t> seed;
   std::mutex spend_mutex;
   double spent = 0;
+
+  // Slot waits are event-driven: each routed request registers its wake timer under its
+  // planner's waiter id; when the health says a slot is free for a waiter, its timer is
+  // cancelled on its own strand (a flag catches a wake that lands while it is not waiting).
+  struct slot_wake {
+    explicit slot_wake(const asio::any_io_executor& ex) : timer(ex) {}
+    asio::steady_timer timer;
+    bool woken = false;
+  };
+  std::mutex waiters_mutex;
+  std::unordered_map<routing::health::waiter_id, std::pair<asio::any_io_executor, std::weak_ptr<slot_wake>>> waiters;
+
+  void enlist(routing::health::waiter_id id, const asio::any_io_executor& ex, const std::shared_ptr<slot_wake>& w) {
+    std::lock_guard lock(waiters_mutex);
+    waiters.insert_or_assign(id, std::pair{ex, std::weak_ptr<slot_wake>(w)});
+  }
+  void delist(routing::health::waiter_id id) {
+    std::lock_guard lock(waiters_mutex);
+    waiters.erase(id);
+  }
+  // Any thread (the one that freed the slot): the timer is touched on its strand only.
+  void wake(routing::health::waiter_id id) {
+    std::lock_guard lock(waiters_mutex);
+    auto it = waiters.find(id);
+    if (it == waiters.end()) return;
+    asio::post(it->second.first, [w = it->second.second] {
+      if (auto s = w.lock()) {
+        s->woken = true;
+        s->timer.cancel();
+      }
+    });
+  }
 
   bool budget_left() {
     std::lock_guard lock(spend_mutex);
@@ -150,7 +184,15 @@ asio::awaitable<result<typename Answer::type>> route(std::shared_ptr<router::imp
   }
   routing::planner plan(im->policy, candidates, im->health, started, im->seed.fetch_add(0x9E3779B97F4A7C15ull));
   auto ex = co_await asio::this_coro::executor;  // a strand: the attempts complete on it too
-  asio::steady_timer wake(ex);                   // expires when the plan wants; cancelled by completions
+  // Expires when the plan wants; cancelled by completions and by a slot freeing for this request.
+  auto waker = std::make_shared<router::impl::slot_wake>(ex);
+  asio::steady_timer& wake = waker->timer;
+  im->enlist(plan.waiter(), ex, waker);
+  struct delist_on_exit {
+    router::impl& im;
+    routing::health::waiter_id id;
+    ~delist_on_exit() { im.delist(id); }
+  } delist{*im, plan.waiter()};
 
   // One running attempt. Attempts run concurrently only when hedging; each has its own
   // diagnostics and cancellation signal, and lands its result here for the loop below.
@@ -215,6 +257,7 @@ asio::awaitable<result<typename Answer::type>> route(std::shared_ptr<router::imp
       decided = true;
       final_ec = cec;
       reason = "cancelled";
+      plan.stop_waiting();  // a slot it was owed goes to the next waiter
       stop_all();
       continue;
     } else {
@@ -226,8 +269,10 @@ asio::awaitable<result<typename Answer::type>> route(std::shared_ptr<router::imp
         decided = true;
         final_ec = make_error_code(errc::budget_exhausted);
         reason = im->budget_left() ? "request budget spent" : "router budget spent";
+        plan.stop_waiting();
         continue;
       }
+      waker->woken = false;  // next() sees every slot freed until now
       routing::planner::decision d = plan.next(clock_type::now());
       if (d.what == kind::give_up) {
         decided = true;
@@ -273,6 +318,7 @@ asio::awaitable<result<typename Answer::type>> route(std::shared_ptr<router::imp
       }
     }
     if (any_done) continue;
+    if (std::exchange(waker->woken, false)) continue;  // a slot freed while this was busy: ask again
     error_code wec;
     co_await wake.async_wait(asio::redirect_error(asio::use_awaitable, wec));
   }
@@ -310,6 +356,8 @@ router::router(client& c, routing::policy p, router_hooks hooks, std::uint64_t s
     throw std::invalid_argument("routing policy: max_attempts and max_attempts_per_model must be at least 1");
   if (seed == 0) seed = static_cast<std::uint64_t>(clock_type::now().time_since_epoch().count()) | 1u;
   impl_ = std::make_shared<impl>(c, std::move(p), std::move(hooks), seed);
+  // The health lives in the impl: the raw pointer cannot outlive it.
+  impl_->health.set_slot_listener([im = impl_.get()](routing::health::waiter_id id) { im->wake(id); });
 }
 
 router::~router() = default;

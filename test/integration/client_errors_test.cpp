@@ -5,9 +5,17 @@
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <openrouter/routing/classify.hpp>
+
 #include <boost/test/unit_test.hpp>
 
+#include <fcntl.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <thread>
+#include <vector>
 
 using namespace test;
 namespace wire = openrouter::wire;
@@ -177,6 +185,104 @@ BOOST_AUTO_TEST_CASE(cancellation_between_steps_is_not_lost) {
   BOOST_TEST(ec == boost::asio::error::operation_aborted, ec.message());
   BOOST_TEST(f.server->stats().requests == 0u);
   BOOST_TEST(f.cli.pool_statistics().in_use == 0u);
+}
+
+namespace {
+
+// Leaves the process without a free file descriptor: lowers RLIMIT_NOFILE's soft limit (so the
+// table fills in a few dozen dup()s, not a million) and dup()s /dev/null until EMFILE. The
+// destructor closes them and restores the limit, whatever happened in between.
+struct fd_exhaustion {
+  rlimit old{};
+  std::vector<int> fds;
+  bool exhausted = false;
+  fd_exhaustion() {
+    if (::getrlimit(RLIMIT_NOFILE, &old) != 0) return;
+    const int seed = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+    if (seed < 0) return;
+    fds.push_back(seed);
+    rlimit low = old;
+    low.rlim_cur = std::min<rlim_t>(old.rlim_cur, 128);  // fds already above it stay valid
+    if (::setrlimit(RLIMIT_NOFILE, &low) != 0) return;
+    while (fds.size() < 4096) {
+      int fd = ::fcntl(seed, F_DUPFD_CLOEXEC, 0);
+      if (fd < 0) {
+        exhausted = errno == EMFILE;
+        break;
+      }
+      fds.push_back(fd);
+    }
+  }
+  ~fd_exhaustion() { release(); }
+  void release() {
+    for (int fd : fds) ::close(fd);
+    fds.clear();
+    if (old.rlim_max != 0) ::setrlimit(RLIMIT_NOFILE, &old);
+  }
+  fd_exhaustion(const fd_exhaustion&) = delete;
+  fd_exhaustion& operator=(const fd_exhaustion&) = delete;
+};
+
+// Not under ASan+UBSan: with no descriptor left, the sanitizer runtime's own memory-readability
+// probe (it writes through a pipe) fails, and UBSan reports false "invalid vptr" errors.
+boost::test_tools::assertion_result without_sanitizer_runtime(boost::unit_test::test_unit_id) {
+#if defined(__SANITIZE_ADDRESS__)
+  boost::test_tools::assertion_result r(false);
+  r.message() << "the sanitizer runtime needs file descriptors of its own";
+  return r;
+#else
+  return true;
+#endif
+}
+
+}  // namespace
+
+// Out of file descriptors, a new connection fails as a connect failure that says why, never as
+// "cancelled" (Asio's range connect reports a socket it could not open as operation_aborted) nor
+// as a raw errno thrown from the io_context's first socket (its reactor needs descriptors too).
+// Nothing is held on to: with one connection allowed per origin, the next request succeeds.
+BOOST_AUTO_TEST_CASE(out_of_file_descriptors_is_a_connect_failure_not_a_cancellation,
+                     *boost::unit_test::precondition(without_sanitizer_runtime)) {
+  for (bool reactor_ready : {true, false}) {
+    BOOST_TEST_CONTEXT("reactor created beforehand: " << reactor_ready) {
+      client_fixture f({}, [](openrouter::client_config& c) {
+        c.pool.max_per_origin = 1;
+        c.pool.acquire_timeout = 5s;  // a leaked slot would show as pool_timeout below
+      });
+      if (reactor_ready) {  // as in a process that has made requests before (a fresh pool all the same)
+        boost::asio::ip::tcp::socket s(f.ioc);
+        s.open(boost::asio::ip::tcp::v4());
+      }
+      boost::system::error_code ec;
+      bool exhausted = false;
+      {
+        fd_exhaustion no_fds;
+        exhausted = no_fds.exhausted;
+        if (exhausted) {
+          outcome<wire::chat_response> o;
+          f.cli.async_chat(req("openai/gpt-4o-mini"), f.diag, o.handler());
+          ec = std::get<0>(wait(f.ioc, o, std::chrono::seconds(30)));
+        }
+      }  // the fds are closed and the limit restored here, also when wait() throws
+      BOOST_REQUIRE_MESSAGE(exhausted, "could not exhaust the fd table");
+      BOOST_TEST(ec == errc::connect_failed, ec.message());
+      BOOST_TEST(ec != boost::asio::error::operation_aborted);
+      BOOST_TEST(f.diag.detail.find("too many open files") != std::string::npos, f.diag.detail);
+      const auto c = openrouter::routing::classify(ec, f.diag);
+      BOOST_TEST(openrouter::routing::to_string(c.cls) == "transport");
+      BOOST_TEST(openrouter::is_retryable(ec, f.diag));
+      auto st = f.cli.pool_statistics();
+      BOOST_TEST(st.in_use == 0u);
+      BOOST_TEST(st.connect_failures == 1u);
+      BOOST_TEST(f.server->stats().requests == 0u);
+      // The fds are back: the same client connects and is answered.
+      auto [e2, res] = f.run<wire::chat_response>(
+          [&](auto t) { return f.cli.async_chat(req("openai/gpt-4o-mini"), f.diag, t); }, std::chrono::seconds(30));
+      BOOST_TEST(!e2, e2.message());
+      BOOST_TEST(!res.text().empty());
+      BOOST_TEST(f.cli.pool_statistics().in_use == 0u);
+    }
+  }
 }
 
 BOOST_AUTO_TEST_CASE(api_key_never_leaks) {

@@ -12,6 +12,8 @@
 #include <boost/json/parse.hpp>
 #include <boost/test/unit_test.hpp>
 
+#include <algorithm>
+
 using namespace test;
 using namespace std::chrono_literals;
 namespace wire = openrouter::wire;
@@ -362,6 +364,137 @@ BOOST_AUTO_TEST_CASE(an_in_flight_limit_serializes_attempts) {
   }
 }
 
+
+// --- waiting for an in-flight slot -------------------------------------------------------------
+// Waiters are woken when a slot frees, not by polling: every test sets the safety-net poll to
+// 30 s, far beyond what any of them may take, so a wait that relied on it would fail.
+
+namespace {
+
+routing::policy slot_limited(std::size_t max_in_flight, std::size_t per_model = 0) {
+  auto p = fast_policy({});  // each request's own model
+  p.limits.max_in_flight = max_in_flight;
+  p.limits.max_in_flight_per_model = per_model;
+  p.limits.poll = 30s;
+  return p;
+}
+
+// A routed chat whose completion (and when) is kept.
+struct timed_chat {
+  std::shared_ptr<std::optional<std::pair<boost::system::error_code, std::string>>> done =
+      std::make_shared<std::optional<std::pair<boost::system::error_code, std::string>>>();
+  std::shared_ptr<std::chrono::steady_clock::time_point> at = std::make_shared<std::chrono::steady_clock::time_point>();
+  openrouter::diagnostics diag;
+  void start(openrouter::router& r, std::string model, std::vector<std::string>* order = nullptr) {
+    r.async_chat(chat_request(model, "echo: " + model), diag,
+                 [d = done, t = at, order, model](boost::system::error_code ec, wire::chat_response res) {
+                   *t = std::chrono::steady_clock::now();
+                   d->emplace(ec, res.text());
+                   if (order) order->push_back(model);
+                 });
+  }
+  bool ready() const { return done->has_value(); }
+  boost::system::error_code ec() const { return (*done)->first; }
+};
+
+// Holds in-flight slots the way other requests' attempts would, without sending anything.
+void hold_slot(openrouter::router& r, const std::string& model) {
+  BOOST_REQUIRE(!r.health().try_begin(model, std::chrono::steady_clock::now()).has_value());
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(a_freed_slot_wakes_the_waiters_in_turn_without_polling) {
+  client_fixture f;
+  openrouter::router r(f.cli, slot_limited(1), {}, 7);
+  const auto started = std::chrono::steady_clock::now();
+  timed_chat a;  // holds the only slot for about a second (the mock stalls, then answers)
+  a.start(r, "fault/stall;seconds=1");
+  f.run_until([&] { return r.health().in_flight() == 1; });
+  std::vector<std::string> order;
+  std::vector<timed_chat> waiters(3);
+  const std::vector<std::string> models = {"openai/gpt-4o-mini", "anthropic/claude-3.5-haiku",
+                                           "mistralai/mistral-7b-instruct"};
+  for (std::size_t i = 0; i < 3; ++i) waiters[i].start(r, models[i], &order);
+  f.run_until([&] { return r.health().waiting() == 3; });
+  f.run_until([&] { return a.ready() && std::all_of(waiters.begin(), waiters.end(), [](auto& w) { return w.ready(); }); });
+  BOOST_TEST(!a.ec(), a.ec().message());
+  for (auto& w : waiters) BOOST_TEST(!w.ec(), w.ec().message());
+  BOOST_TEST(order == models, "first come, first served");
+  // Polling every 30 s, the first waiter alone would have waited 30 s after its arrival.
+  const auto took = *waiters.back().at - *a.at;
+  BOOST_TEST((took < 10s), "the last waiter finished " << std::chrono::duration_cast<std::chrono::milliseconds>(took).count()
+                                                      << " ms after the slot first freed");
+  BOOST_TEST((*waiters.back().at - started < 15s));
+  BOOST_TEST(r.health().in_flight() == 0u);
+  BOOST_TEST(r.health().waiting() == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(a_request_waiting_for_a_slot_can_be_cancelled) {
+  client_fixture f;
+  recorded rec;
+  openrouter::router r(f.cli, slot_limited(1), rec.hooks(), 7);
+  hold_slot(r, "held/elsewhere");
+  boost::asio::cancellation_signal sig;
+  auto o = cancellable_chat(f, r, sig);
+  f.run_until([&] { return r.health().waiting() == 1; });
+  sig.emit(boost::asio::cancellation_type::terminal);
+  auto [ec, res] = wait(f.ioc, o, 20s);  // well before the 30 s poll
+  BOOST_TEST(ec == boost::asio::error::operation_aborted, ec.message());
+  BOOST_TEST(r.health().waiting() == 0u);
+  BOOST_REQUIRE(rec.requests.size() == 1u);
+  BOOST_TEST(rec.requests[0].reason == "cancelled");
+  BOOST_TEST(rec.requests[0].attempts.empty());
+  BOOST_TEST(f.server->stats().requests == 0u);
+  // The slot frees: the next request is served at once.
+  r.health().end("held/elsewhere", true, false);
+  auto [e2, r2] = f.run<wire::chat_response>(
+      [&](auto t) { return r.async_chat(chat_request("openai/gpt-4o-mini", "echo: next"), f.diag, t); }, 20s);
+  BOOST_TEST(!e2, e2.message());
+  BOOST_TEST(r2.text() == "next");
+}
+
+BOOST_AUTO_TEST_CASE(a_slot_wait_ends_at_the_deadline) {
+  client_fixture f;
+  recorded rec;
+  auto p = slot_limited(1);
+  p.deadline = 1s;
+  openrouter::router r(f.cli, p, rec.hooks(), 7);
+  hold_slot(r, "held/elsewhere");
+  auto [ec, res] = f.run<wire::chat_response>(
+      [&](auto t) { return r.async_chat(chat_request("openai/gpt-4o-mini", "hi"), f.diag, t); }, 20s);
+  BOOST_TEST(ec == errc::total_timeout, ec.message());
+  BOOST_REQUIRE(rec.requests.size() == 1u);
+  BOOST_TEST(rec.requests[0].reason == "deadline");
+  BOOST_TEST(rec.requests[0].attempts.empty());
+  BOOST_TEST((rec.requests[0].latency >= 900ms));  // it did wait for the deadline
+  BOOST_TEST(r.health().waiting() == 0u);
+  BOOST_TEST(f.server->stats().requests == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(a_freed_model_slot_goes_to_a_waiter_that_can_use_it) {
+  // Two slots overall, one per model; other requests hold a's and b's. The first waiter wants a
+  // (full), the second c: when b's slot frees, it is c's waiter that gets it.
+  client_fixture f;
+  openrouter::router r(f.cli, slot_limited(2, 1), {}, 7);
+  hold_slot(r, "openai/gpt-4o-mini");
+  hold_slot(r, "anthropic/claude-3.5-haiku");
+  timed_chat wants_a, wants_c;
+  wants_a.start(r, "openai/gpt-4o-mini");
+  f.run_until([&] { return r.health().waiting() == 1; });
+  wants_c.start(r, "mistralai/mistral-7b-instruct");
+  f.run_until([&] { return r.health().waiting() == 2; });
+  r.health().end("anthropic/claude-3.5-haiku", true, false);
+  f.run_until([&] { return wants_c.ready(); }, 20s);  // well before the 30 s poll
+  BOOST_TEST(!wants_c.ec(), wants_c.ec().message());
+  BOOST_TEST(!wants_a.ready());  // a is still full
+  BOOST_TEST(r.health().waiting() == 1u);
+  r.health().end("openai/gpt-4o-mini", true, false);
+  f.run_until([&] { return wants_a.ready(); }, 20s);
+  BOOST_TEST(!wants_a.ec(), wants_a.ec().message());
+  BOOST_TEST(r.health().in_flight() == 0u);
+  BOOST_TEST(r.health().waiting() == 0u);
+}
 
 // --- hedging ---------------------------------------------------------------------------------
 

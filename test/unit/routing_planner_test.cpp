@@ -320,6 +320,157 @@ BOOST_AUTO_TEST_CASE(in_flight_limits_make_requests_wait_for_a_slot) {
   BOOST_TEST(h2.in_flight("a/primary") == 1u);
 }
 
+// Slot waits are event-driven: a freed slot wakes (through the health's listener) exactly the
+// waiter it is owed to, oldest first; nobody else, queued or new, can take it meanwhile.
+BOOST_AUTO_TEST_CASE(a_freed_slot_goes_to_the_longest_waiter_and_wakes_it) {
+  using ids = std::vector<health::waiter_id>;
+  auto p = two_models();
+  p.models = {"a/primary"};
+  p.limits.max_in_flight = 1;
+  p.limits.poll = 10s;
+  health h(p);
+  ids woken;
+  h.set_slot_listener([&](health::waiter_id w) { woken.push_back(w); });
+  planner r1(p, p.models, h, t0, 1), r2(p, p.models, h, t0, 2), r3(p, p.models, h, t0, 3), r4(p, p.models, h, t0, 4);
+  BOOST_TEST((r1.next(t0).what == kind::attempt));
+  auto w2 = r2.next(t0);
+  BOOST_REQUIRE((w2.what == kind::wait));
+  BOOST_TEST(w2.slot);
+  BOOST_TEST((w2.until == t0 + 10s));  // only the safety net
+  BOOST_TEST((r3.next(t0 + 1ms).what == kind::wait));
+  BOOST_TEST(h.waiting() == 2u);
+  BOOST_TEST(woken.empty());
+  r1.on_outcome(t0 + 5ms, {}, {});
+  BOOST_TEST((woken == ids{r2.waiter()}));  // the oldest waiter only
+  // The slot is r2's: a later waiter and a newcomer both wait (the newcomer queues behind).
+  BOOST_TEST((r3.next(t0 + 6ms).what == kind::wait));
+  BOOST_TEST((r4.next(t0 + 6ms).what == kind::wait));
+  BOOST_TEST(h.waiting() == 3u);
+  BOOST_TEST((r2.next(t0 + 6ms).what == kind::attempt));
+  BOOST_TEST(h.waiting() == 2u);
+  r2.on_outcome(t0 + 7ms, {}, {});
+  BOOST_TEST((woken == ids{r2.waiter(), r3.waiter()}));
+  BOOST_TEST((r4.next(t0 + 8ms).what == kind::wait));  // still r3's turn
+  BOOST_TEST((r3.next(t0 + 8ms).what == kind::attempt));
+  r3.on_outcome(t0 + 9ms, {}, {});
+  BOOST_TEST((woken == ids{r2.waiter(), r3.waiter(), r4.waiter()}));
+  BOOST_TEST((r4.next(t0 + 9ms).what == kind::attempt));
+  BOOST_TEST(h.waiting() == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(a_waiter_for_a_full_model_does_not_hold_up_the_others) {
+  using ids = std::vector<health::waiter_id>;
+  auto p = two_models();
+  p.limits.max_in_flight = 2;
+  p.limits.max_in_flight_per_model = 1;
+  p.limits.poll = 10s;
+  health h(p);
+  ids woken;
+  h.set_slot_listener([&](health::waiter_id w) { woken.push_back(w); });
+  BOOST_REQUIRE(!h.try_begin("a/primary", t0));  // other requests hold a's slot and b's
+  BOOST_REQUIRE(!h.try_begin("b/fallback", t0));
+  planner wa(p, {"a/primary"}, h, t0, 1), wb(p, {"b/fallback"}, h, t0, 2), wc(p, {"c/third"}, h, t0, 3);
+  for (planner* w : {&wa, &wb, &wc}) BOOST_TEST((w->next(t0).what == kind::wait));
+  BOOST_TEST(h.waiting() == 3u);
+  // b's slot frees: wa, first in line, cannot use it (a is still full); wb can, before wc.
+  h.end("b/fallback", true, false);
+  BOOST_TEST((woken == ids{wb.waiter()}));
+  BOOST_TEST((wc.next(t0 + 1ms).what == kind::wait));
+  BOOST_TEST((wb.next(t0 + 1ms).what == kind::attempt));
+  // wb's attempt ends: a is still full, so the slot goes to wc.
+  wb.on_outcome(t0 + 2ms, {}, {});
+  BOOST_TEST((woken == ids{wb.waiter(), wc.waiter()}));
+  BOOST_TEST((wa.next(t0 + 2ms).what == kind::wait));
+  BOOST_TEST((wc.next(t0 + 2ms).what == kind::attempt));
+  wc.on_outcome(t0 + 3ms, {}, {});
+  BOOST_TEST(woken.size() == 2u);  // nothing for wa yet
+  h.end("a/primary", true, false);
+  BOOST_TEST((woken == ids{wb.waiter(), wc.waiter(), wa.waiter()}));
+  BOOST_TEST((wa.next(t0 + 4ms).what == kind::attempt));
+}
+
+BOOST_AUTO_TEST_CASE(a_waiter_that_goes_passes_its_slot_on) {
+  using ids = std::vector<health::waiter_id>;
+  auto p = two_models();
+  p.models = {"a/primary"};
+  p.limits.max_in_flight = 1;
+  p.limits.poll = 10s;
+  health h(p);
+  ids woken;
+  h.set_slot_listener([&](health::waiter_id w) { woken.push_back(w); });
+  planner r1(p, p.models, h, t0, 1), r3(p, p.models, h, t0, 3), r4(p, p.models, h, t0, 4);
+  BOOST_TEST((r1.next(t0).what == kind::attempt));
+  health::waiter_id gone = 0;
+  {
+    planner r2(p, p.models, h, t0, 2);
+    gone = r2.waiter();
+    BOOST_TEST((r2.next(t0).what == kind::wait));
+    BOOST_TEST((r3.next(t0).what == kind::wait));
+    BOOST_TEST((r4.next(t0).what == kind::wait));
+    r1.on_outcome(t0 + 1ms, {}, {});
+    BOOST_TEST((woken == ids{gone}));
+  }  // r2 goes (its request ended some other way) without taking the slot it was owed
+  BOOST_TEST((woken == ids{gone, r3.waiter()}));
+  r3.stop_waiting();  // the caller cancelled r3
+  BOOST_TEST((woken == ids{gone, r3.waiter(), r4.waiter()}));
+  BOOST_TEST((r4.next(t0 + 2ms).what == kind::attempt));
+  BOOST_TEST(h.waiting() == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(a_waiter_that_can_no_longer_use_its_slot_passes_it_on) {
+  using ids = std::vector<health::waiter_id>;
+  auto p = two_models();
+  p.limits.max_in_flight = 2;
+  p.limits.max_in_flight_per_model = 1;
+  p.limits.poll = 10s;
+  p.breaker.min_requests = 1;
+  health h(p);
+  ids woken;
+  h.set_slot_listener([&](health::waiter_id w) { woken.push_back(w); });
+  BOOST_REQUIRE(!h.try_begin("a/primary", t0));
+  BOOST_REQUIRE(!h.try_begin("b/fallback", t0));
+  planner w1(p, {"c/third", "a/primary"}, h, t0, 1), w2(p, {"d/fourth"}, h, t0, 2);
+  BOOST_TEST((w1.next(t0).what == kind::wait));
+  BOOST_TEST((w2.next(t0).what == kind::wait));
+  h.end("b/fallback", true, false);
+  BOOST_TEST((woken == ids{w1.waiter()}));
+  // Before w1 comes for it, c's breaker opens: w1 moves on to a, which is full.
+  h.failure("c/third", t0);
+  BOOST_REQUIRE(to_string(h.state("c/third", t0)) == "open");
+  BOOST_TEST((w1.next(t0 + 1ms).what == kind::wait));
+  BOOST_TEST((woken == ids{w1.waiter(), w2.waiter()}));
+  BOOST_TEST((w2.next(t0 + 1ms).what == kind::attempt));
+}
+
+BOOST_AUTO_TEST_CASE(a_slot_wait_lasts_until_the_deadline_not_just_the_poll) {
+  auto p = two_models();
+  p.models = {"a/primary"};
+  p.limits.max_in_flight = 1;
+  p.limits.poll = 10s;
+  p.deadline = 1s;
+  health h(p);
+  planner r1(p, p.models, h, t0, 1), r2(p, p.models, h, t0, 2);
+  BOOST_TEST((r1.next(t0).what == kind::attempt));
+  auto w = r2.next(t0);
+  BOOST_REQUIRE((w.what == kind::wait));
+  BOOST_TEST((w.until == t0 + 1s));  // the deadline comes before the poll: no early give-up
+  auto g = r2.next(t0 + 1s);
+  BOOST_REQUIRE((g.what == kind::give_up));
+  BOOST_TEST(g.reason == "deadline");
+  BOOST_TEST((g.ec == errc::total_timeout));
+  BOOST_TEST(r2.attempts().empty());
+  BOOST_TEST(h.waiting() == 0u);
+  // poll zero: no safety net at all, the wait ends at the deadline (or when woken).
+  p.limits.poll = 0ms;
+  p.deadline = 0ms;  // none
+  health h2(p);
+  planner a(p, p.models, h2, t0, 1), b(p, p.models, h2, t0, 2);
+  BOOST_TEST((a.next(t0).what == kind::attempt));
+  auto w2 = b.next(t0);
+  BOOST_TEST((w2.until == time_point::max()));
+  BOOST_TEST(w2.slot);
+}
+
 BOOST_AUTO_TEST_CASE(requests_per_minute_wait_exactly_for_the_next_token) {
   auto p = two_models();
   p.models = {"a/primary"};
@@ -635,10 +786,14 @@ BOOST_AUTO_TEST_CASE(a_hedge_waits_for_a_free_slot) {
   BOOST_TEST(!h.try_begin("b/fallback", t0).has_value());  // another request holds b's slot
   planner pl(p, p.models, h, t0, 1);
   expect(pl, t0, kind::attempt);
+  std::vector<health::waiter_id> woken;
+  h.set_slot_listener([&](health::waiter_id w) { woken.push_back(w); });
   auto w = expect(pl, t0 + 100ms, kind::wait);
-  BOOST_TEST((w.until == t0 + 100ms + p.limits.poll));
+  BOOST_TEST((w.until == t0 + 100ms + p.limits.poll));  // the safety net
+  BOOST_TEST(w.slot);
   h.end("b/fallback", true, false);
-  auto b = expect(pl, w.until, kind::attempt);
+  BOOST_TEST((woken == std::vector<health::waiter_id>{pl.waiter()}));
+  auto b = expect(pl, t0 + 101ms, kind::attempt);  // asked again when woken, before the poll
   BOOST_TEST(b.model == "b/fallback");
   BOOST_TEST(b.hedge);
 }

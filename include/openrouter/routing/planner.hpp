@@ -16,12 +16,17 @@
 
 #include <boost/system/error_code.hpp>
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <functional>
+#include <list>
 #include <map>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_map>
+#include <utility>
 #include <vector>
 
 namespace openrouter::routing {
@@ -44,11 +49,34 @@ class health {
   void first_attempt(time_point now);
   bool try_retry(time_point now);  ///< the retry budget (always true when disabled)
 
-  /// Takes an in-flight slot (and an RPM token) for an attempt on `model`: nullopt when taken,
-  /// else when to look again.
+  /// A request's place in the queue for in-flight slots (0: none, it never queues).
+  using waiter_id = std::uint64_t;
+  waiter_id new_waiter();
+
+  /// Why try_begin did not take a slot.
+  struct not_yet {
+    /// No token: when the next one is due (exact). No slot: when to look again anyway, the
+    /// safety net `limits.poll` (time_point::max() when poll is zero).
+    time_point until{};
+    bool slot = false;  ///< no free in-flight slot: the waiter is queued and woken when one frees
+  };
+  /// Takes an in-flight slot (and an RPM token) for an attempt on `model` for waiter `w`:
+  /// nullopt when taken. Slots go first come, first served: a waiter that finds none joins the
+  /// queue (keeping its place when it asks again, for this or another model) and a slot that
+  /// frees goes to the longest waiter that can use it (one waiting for a full model does not
+  /// hold up the others); a request that is not queued never takes a slot a waiter is owed.
+  std::optional<not_yet> try_begin(const std::string& model, time_point now, waiter_id w);
+  /// The same for a caller outside the queue: nullopt when taken, else when to look again.
   std::optional<time_point> try_begin(const std::string& model, time_point now);
   /// The attempt that try_begin admitted ended; `overload` (a 429) shrinks an adaptive limit.
   void end(const std::string& model, bool success, bool overload);
+  /// `w` no longer waits for a slot (it gave up, moved on or was destroyed); a no-op if it does not.
+  void leave(waiter_id w);
+  /// Called with each queued waiter that a slot is now free for (once per free slot, outside
+  /// the lock, on the thread that freed it): the I/O layer wakes that request, which then asks
+  /// try_begin again. Set before the health is shared.
+  void set_slot_listener(std::function<void(waiter_id)> f);
+  std::size_t waiting() const;  ///< waiters queued for a slot
   std::size_t in_flight() const;
   std::size_t in_flight(const std::string& model) const;
   std::size_t model_limit(const std::string& model);  ///< the current per-model limit (0: none)
@@ -67,14 +95,28 @@ class health {
     std::vector<std::chrono::steady_clock::duration> answers;  // a ring of the last 128
     std::size_t next_answer = 0;
   };
+  struct waiter {
+    waiter_id id = 0;
+    std::string model;
+    bool notified = false;  // told a slot is free for it; not told again until it asks
+  };
+  using queue_type = std::list<waiter>;
+
   breaker& at(const std::string& model);
   model_load& load(const std::string& model);
   std::size_t limit_of(model_load& m) const;
+  bool room_for(const std::string& model, queue_type::iterator me);
+  std::vector<waiter_id> wakeable();
+  void notify(std::vector<waiter_id> ids);
 
   mutable std::mutex m_;
   policy::load_limits limits_;
   std::size_t in_flight_ = 0;
   std::map<std::string, model_load, std::less<>> loads_;
+  queue_type queue_;  // oldest first
+  std::unordered_map<waiter_id, queue_type::iterator> queued_;
+  std::atomic<waiter_id> next_waiter_{1};
+  std::function<void(waiter_id)> listener_;
   std::optional<token_bucket> bucket_;
   bool use_breakers_, use_budget_;
   breaker_options breaker_opts_;
@@ -105,6 +147,9 @@ class planner {
     std::string reason;           ///< give_up: why, for records ("stop", "attempts", "deadline", ...)
     std::size_t attempt = 0;      ///< attempt: its index in attempts(), for on_outcome()
     bool hedge = false;           ///< attempt: a hedge (another attempt is still running)
+    /// wait: (also) for an in-flight slot. The health's slot listener names waiter() when one
+    /// frees; ask next() again then. `until` is only the safety net (or the deadline).
+    bool slot = false;
   };
 
   /// `candidates` non-empty.
@@ -122,6 +167,10 @@ class planner {
   }
 
   std::size_t in_flight() const noexcept { return in_flight_; }
+  /// This request's id in the health's queue for in-flight slots.
+  health::waiter_id waiter() const noexcept { return waiter_.id; }
+  /// Gives up a place in the slot queue (the caller stopped the request).
+  void stop_waiting();
   /// Whether the request is decided (answered or given up): running attempts are losers.
   bool finished() const noexcept { return finished_; }
   /// Whether a hedge attempt was started.
@@ -135,6 +184,8 @@ class planner {
 
  private:
   decision give_up(boost::system::error_code ec, std::string reason);
+  void settle(std::size_t attempt, time_point now, boost::system::error_code ec, const diagnostics& d);
+  time_point slot_wait_until(time_point now) const;
   void advance();  // to the next candidate
   decision start(std::size_t candidate, time_point now, bool hedge);
   std::optional<decision> try_hedge(time_point now);
@@ -143,6 +194,21 @@ class planner {
   const policy& p_;
   std::vector<std::string> candidates_;
   health& h_;
+  // The planner's place in the slot queue, given up when the planner goes (move-only).
+  struct ticket {
+    health* h = nullptr;
+    health::waiter_id id = 0;
+    bool queued = false;  // may be in the queue (no lock taken to leave it otherwise)
+    explicit ticket(health& hh) : h(&hh), id(hh.new_waiter()) {}
+    ticket(ticket&& o) noexcept : h(o.h), id(std::exchange(o.id, 0)), queued(std::exchange(o.queued, false)) {}
+    ticket& operator=(ticket&&) = delete;
+    ~ticket() { leave(); }
+    void leave() {
+      if (queued) h->leave(id);
+      queued = false;
+    }
+  } waiter_;
+  bool hedge_wants_slot_ = false;  // the due hedge waits for a slot: try it whenever asked
   jitter_rng rng_;
   time_point deadline_;
   std::size_t cur_ = 0;

@@ -54,8 +54,9 @@ struct policy {
   bool require_parameters = true;
 
   /// Load limits over the router's attempts (zero: none). A request that finds no slot or no
-  /// token waits (within its deadline): for a token exactly as long as needed, for a slot by
-  /// looking again every `poll`.
+  /// token waits (within its deadline and the caller's cancellation): for a token exactly as
+  /// long as needed; for a slot in a first-come, first-served queue, woken as soon as an attempt
+  /// ends and frees a slot it can use (a waiter for a full model does not hold up the others).
   struct load_limits {
     std::size_t max_in_flight = 0;            ///< attempts in flight, all models
     std::size_t max_in_flight_per_model = 0;  ///< attempts in flight on one model
@@ -64,7 +65,10 @@ struct policy {
     /// Per-model AIMD: a 429 halves the model's concurrency limit, successes grow it back up
     /// to max_in_flight_per_model (or max_in_flight, else 1024).
     bool adaptive = false;
-    std::chrono::milliseconds poll{10};
+    /// Safety net only: a request waiting for a slot also looks again after this long, should a
+    /// wake ever go missing (zero: it waits for its wake or its deadline). Not how slots are
+    /// normally handed on: that is event-driven.
+    std::chrono::milliseconds poll{1000};
   } limits;
   /// Hedging: when an attempt has not answered (a stream: no content yet) after a delay, the
   /// next candidate is started as well; the first to answer wins and the others are cancelled,
@@ -94,7 +98,7 @@ struct policy {
 ///    "max_cost_usd": 5.0, "max_request_cost_usd": 0.05,
 ///    "filter_by_catalog": true, "catalog_max_age_ms": 600000, "require_parameters": true,
 ///    "limits": {"max_in_flight": 256, "max_in_flight_per_model": 64, "requests_per_minute": 600,
-///               "burst": 20, "adaptive": true, "poll_ms": 10},
+///               "burst": 20, "adaptive": true, "poll_ms": 1000},
 ///    "hedge": {"enabled": true, "delay_ms": 0, "quantile": 0.95, "min_samples": 20,
 ///              "min_delay_ms": 50, "max_delay_ms": 5000, "max_hedges": 1},
 ///    "overrides": {"not_found": "stop", "rate_limited": "next_model"}}

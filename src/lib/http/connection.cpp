@@ -70,6 +70,28 @@ connection::connection(const asio::any_io_executor& ex, const origin& o, asio::s
   buffer_.reserve(read_buffer_size);
 }
 
+std::string socket_failure_detail(const error_code& e) {
+  if (e == boost::system::errc::too_many_files_open)
+    return "too many open files (EMFILE): the process has no file descriptor left for a socket";
+  if (e == boost::system::errc::too_many_files_open_in_system)
+    return "too many open files in the system (ENFILE): no file descriptor left for a socket";
+  return "cannot open a socket: " + e.message();
+}
+
+std::unique_ptr<connection> connection::create(const asio::any_io_executor& ex, const origin& o,
+                                               asio::ssl::context* ctx, diagnostics& diag, error_code& ec) {
+  ec = {};
+  try {
+    return std::make_unique<connection>(ex, o, ctx);
+  } catch (const boost::system::system_error& e) {
+    diag.detail = socket_failure_detail(e.code());
+  } catch (const std::bad_alloc&) {
+    diag.detail = "cannot open a socket: out of memory";
+  }
+  ec = make_error_code(errc::connect_failed);
+  return nullptr;
+}
+
 namespace {
 
 // A connect-phase failure in our own terms.
@@ -118,12 +140,38 @@ asio::awaitable<void> connection::connect(const origin& o, std::chrono::steady_c
     ec = make_error_code(screen ? errc::remote_asset_address_refused : errc::resolve_failed);
     co_return;
   }
-  stream.expires_at(deadline);
-  co_await stream.async_connect(allowed, asio::redirect_error(asio::use_awaitable, e));
-  if (e) {
-    ec = e == asio::error::operation_aborted ? e : make_error_code(classify_connect(e, false));
-    co_return;
+  // Each address in turn, opening the socket ourselves: Asio's range connect turns a socket it
+  // could not open (EMFILE, ENFILE) into operation_aborted, which would read as the caller's
+  // cancellation. Here operation_aborted can only be the caller's.
+  const std::string screened = diag.detail;  // the screen's reasons, if an address was refused
+  for (std::size_t i = 0; i < allowed.size(); ++i) {
+    auto& sock = stream.socket();
+    sock.close(e);
+    sock.open(allowed[i].protocol(), e);
+    if (e) {
+      diag.detail = socket_failure_detail(e);
+      ec = make_error_code(errc::connect_failed);
+      // Out of descriptors, every address fails alike; another family may just be unsupported.
+      if (e == boost::system::errc::too_many_files_open || e == boost::system::errc::too_many_files_open_in_system)
+        co_return;
+      continue;
+    }
+    stream.expires_at(deadline);
+    co_await stream.async_connect(allowed[i], asio::redirect_error(asio::use_awaitable, e));
+    if (!e) {
+      ec = {};
+      diag.detail = screened;  // an address before this one may have failed
+      break;
+    }
+    if (e == asio::error::operation_aborted) {
+      ec = e;
+      co_return;
+    }
+    ec = make_error_code(classify_connect(e, false));
+    if (ec == errc::connect_timeout) co_return;  // the deadline covers every address
+    if (co_await cancel_requested(ec)) co_return;
   }
+  if (ec) co_return;
   stream.socket().set_option(tcp::no_delay(true), e);
   if (!tls_) co_return;
 

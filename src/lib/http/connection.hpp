@@ -30,6 +30,9 @@ namespace openrouter::detail {
 /// `tls`. Throws std::invalid_argument for an unreadable or invalid extra CA.
 boost::asio::ssl::context make_tls_context(const tls_options& tls);
 
+/// diag.detail for a socket that could not be opened: EMFILE/ENFILE say "too many open files".
+std::string socket_failure_detail(const boost::system::error_code& e);
+
 /// Judges a resolved address before it is connected to: empty when it may be, else why not
 /// (server-side asset fetches refuse the caller's own network).
 using address_screen = std::function<std::string(const boost::asio::ip::address&)>;
@@ -40,6 +43,13 @@ class connection {
   static constexpr std::size_t read_buffer_size = 16 * 1024;
 
   connection(const boost::asio::any_io_executor& ex, const origin& o, boost::asio::ssl::context* ctx);
+
+  /// The constructor without exceptions: the first socket of an io_context creates its reactor,
+  /// which needs descriptors of its own and throws when the process has none left. Fails with
+  /// errc::connect_failed, `diag.detail` saying why.
+  static std::unique_ptr<connection> create(const boost::asio::any_io_executor& ex, const origin& o,
+                                            boost::asio::ssl::context* ctx, diagnostics& diag,
+                                            boost::system::error_code& ec);
 
   /// Resolve, connect, TLS handshake (verifying the peer for o.host), all before `deadline`.
   /// Fails with an openrouter::errc; `diag.detail` names the TLS verification failure. With a

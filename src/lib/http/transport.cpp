@@ -211,8 +211,8 @@ asio::awaitable<std::size_t> transport::warmup(std::size_t n, const deadlines& d
   std::size_t opened = 0;
   while (opened < n && pool_.try_reserve(origin_)) {
     bool total_binds = false;
-    auto conn = std::make_unique<connection>(executor_, origin_, ssl_ ? &*ssl_ : nullptr);
-    co_await conn->connect(origin_, dl.phase(cfg_.timeout.connect, total_binds), diag, ec);
+    auto conn = connection::create(executor_, origin_, ssl_ ? &*ssl_ : nullptr, diag, ec);
+    if (conn) co_await conn->connect(origin_, dl.phase(cfg_.timeout.connect, total_binds), diag, ec);
     pool_.count_connect(!ec, origin_.tls, !ec && conn->resumed());
     if (ec) {
       pool_.release_slot(origin_);
@@ -238,8 +238,9 @@ asio::awaitable<transport::acquired> transport::acquire(const deadlines& dl, boo
     co_return acquired{};
   }
   if (lease.conn) co_return acquired{std::move(lease.conn), true};
-  auto conn = std::make_unique<connection>(executor_, origin_, ssl_ ? &*ssl_ : nullptr);
-  co_await conn->connect(origin_, dl.phase(cfg_.timeout.connect, total_binds), diag, ec);
+  // The slot is ours until the connection is: every failure below gives it back.
+  auto conn = connection::create(executor_, origin_, ssl_ ? &*ssl_ : nullptr, diag, ec);
+  if (conn) co_await conn->connect(origin_, dl.phase(cfg_.timeout.connect, total_binds), diag, ec);
   pool_.count_connect(!ec, origin_.tls, !ec && conn->resumed());
   if (ec) {
     log(logger::level::warning, "connect to " + origin_.key() + " failed: " + ec.message() +

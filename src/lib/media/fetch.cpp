@@ -132,8 +132,10 @@ asio::awaitable<result<std::string>> fetch_asset(const client_config& cfg, std::
     if (u->has_query()) target += "?" + std::string(u->encoded_query());
     if (https && !tls) tls.emplace(make_tls_context(cfg.tls));
 
-    connection c(ex, o, https ? &*tls : nullptr);
     error_code ec;
+    auto conn = connection::create(ex, o, https ? &*tls : nullptr, diag, ec);
+    if (!conn) co_return result<std::string>{ec, {}};
+    connection& c = *conn;
     co_await c.connect(o, deadline, diag, ec, &screen);
     if (ec) co_return result<std::string>{ec, {}};
     c.tcp().expires_at(deadline);  // one deadline for the whole fetch, every hop included

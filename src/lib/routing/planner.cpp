@@ -38,27 +38,149 @@ std::size_t health::limit_of(model_load& m) const {
   return limits_.max_in_flight_per_model;
 }
 
-std::optional<time_point> health::try_begin(const std::string& model, time_point now) {
+health::waiter_id health::new_waiter() { return next_waiter_.fetch_add(1, std::memory_order_relaxed); }
+
+void health::set_slot_listener(std::function<void(waiter_id)> f) {
   std::lock_guard lock(m_);
+  listener_ = std::move(f);
+}
+
+// Whether a slot is free for `model` once the waiters ahead of `me` (all of them when `me` is
+// the end: a caller outside the queue) have had theirs. A waiter whose model is full takes
+// nothing from the others.
+bool health::room_for(const std::string& model, queue_type::iterator me) {
+  constexpr std::size_t unlimited = static_cast<std::size_t>(-1);
+  std::size_t free = limits_.max_in_flight == 0           ? unlimited
+                     : in_flight_ < limits_.max_in_flight ? limits_.max_in_flight - in_flight_
+                                                          : 0;
+  std::map<std::string_view, std::size_t> owed;  // per model: slots the waiters ahead are owed
+  for (auto q = queue_.begin(); q != me; ++q) {
+    if (free == 0) return false;
+    model_load& ml = load(q->model);
+    const std::size_t lim = limit_of(ml);
+    std::size_t& o = owed[q->model];
+    if (lim && ml.in_flight + o >= lim) continue;
+    ++o;
+    if (free != unlimited) --free;
+  }
+  if (free == 0) return false;
   model_load& m = load(model);
-  const std::size_t per_model = limit_of(m);
-  if ((limits_.max_in_flight && in_flight_ >= limits_.max_in_flight) || (per_model && m.in_flight >= per_model))
-    return now + std::max<std::chrono::milliseconds>(limits_.poll, std::chrono::milliseconds(1));
-  if (bucket_ && !bucket_->try_take(now)) return bucket_->next_token(now);
+  const std::size_t lim = limit_of(m);
+  auto it = owed.find(model);
+  return !lim || m.in_flight + (it == owed.end() ? 0 : it->second) < lim;
+}
+
+// The queued waiters a slot is free for and who have not been told yet; marks them told.
+std::vector<health::waiter_id> health::wakeable() {
+  std::vector<waiter_id> out;
+  if (queue_.empty()) return out;
+  constexpr std::size_t unlimited = static_cast<std::size_t>(-1);
+  std::size_t free = limits_.max_in_flight == 0           ? unlimited
+                     : in_flight_ < limits_.max_in_flight ? limits_.max_in_flight - in_flight_
+                                                          : 0;
+  std::map<std::string_view, std::size_t> owed;
+  for (auto& q : queue_) {
+    if (free == 0) break;
+    model_load& ml = load(q.model);
+    const std::size_t lim = limit_of(ml);
+    std::size_t& o = owed[q.model];
+    if (lim && ml.in_flight + o >= lim) continue;
+    ++o;
+    if (free != unlimited) --free;
+    if (!q.notified) {
+      q.notified = true;
+      out.push_back(q.id);
+    }
+  }
+  return out;
+}
+
+void health::notify(std::vector<waiter_id> ids) {
+  if (ids.empty()) return;
+  std::function<void(waiter_id)> f;
+  {
+    std::lock_guard lock(m_);
+    f = listener_;
+  }
+  if (f)
+    for (waiter_id w : ids) f(w);
+}
+
+std::optional<health::not_yet> health::try_begin(const std::string& model, time_point now, waiter_id w) {
+  std::vector<waiter_id> wake;
+  std::unique_lock lock(m_);
+  auto qi = w ? queued_.find(w) : queued_.end();
+  const auto me = qi == queued_.end() ? queue_.end() : qi->second;
+  if (!room_for(model, me)) {
+    if (w) {
+      if (me == queue_.end()) {
+        queue_.push_back(waiter{w, model, false});
+        queued_.emplace(w, std::prev(queue_.end()));
+      } else {
+        // Told of a slot it cannot use after all (it moved on to a full model, or an adaptive
+        // limit shrank): that slot may be someone else's now.
+        const bool was_told = me->notified;
+        me->model = model;
+        me->notified = false;
+        if (was_told) wake = wakeable();
+      }
+    }
+    lock.unlock();
+    notify(std::move(wake));
+    const auto poll = limits_.poll;
+    return not_yet{poll.count() > 0 ? now + poll : time_point::max(), true};
+  }
+  if (bucket_ && !bucket_->try_take(now)) return not_yet{bucket_->next_token(now), false};  // keeps its place
+  model_load& m = load(model);
   ++in_flight_;
   ++m.in_flight;
+  if (me != queue_.end()) {
+    queued_.erase(qi);
+    queue_.erase(me);
+  }
   return std::nullopt;
 }
 
+std::optional<time_point> health::try_begin(const std::string& model, time_point now) {
+  auto r = try_begin(model, now, 0);
+  if (!r) return std::nullopt;
+  // Outside the queue nobody wakes the caller: it has to look again.
+  if (r->slot) return now + std::max<std::chrono::milliseconds>(limits_.poll, std::chrono::milliseconds(1));
+  return r->until;
+}
+
 void health::end(const std::string& model, bool success, bool overload) {
-  std::lock_guard lock(m_);
-  model_load& m = load(model);
-  if (m.in_flight) --m.in_flight;
-  if (in_flight_) --in_flight_;
-  if (m.adaptive) {
-    if (overload) m.adaptive->on_overload();
-    else if (success) m.adaptive->on_success();
+  std::vector<waiter_id> wake;
+  {
+    std::lock_guard lock(m_);
+    model_load& m = load(model);
+    if (m.in_flight) --m.in_flight;
+    if (in_flight_) --in_flight_;
+    if (m.adaptive) {
+      if (overload) m.adaptive->on_overload();
+      else if (success) m.adaptive->on_success();
+    }
+    wake = wakeable();
   }
+  notify(std::move(wake));
+}
+
+void health::leave(waiter_id w) {
+  std::vector<waiter_id> wake;
+  {
+    std::lock_guard lock(m_);
+    auto qi = queued_.find(w);
+    if (qi == queued_.end()) return;
+    queue_.erase(qi->second);
+    queued_.erase(qi);
+    wake = wakeable();  // it may have been owed a slot
+  }
+  notify(std::move(wake));
+}
+
+std::size_t health::waiting() const {
+  std::lock_guard lock(m_);
+  return queue_.size();
 }
 
 std::size_t health::in_flight() const {
@@ -186,10 +308,23 @@ planner::planner(const policy& p, std::vector<std::string> candidates, health& h
     : p_(p),
       candidates_(std::move(candidates)),
       h_(h),
+      waiter_(h),
       rng_(seed),
       deadline_(p.deadline.count() > 0 ? start + p.deadline : time_point::max()) {}
 
+void planner::stop_waiting() {
+  hedge_wants_slot_ = false;
+  waiter_.leave();
+}
+
+// How long a slot wait lasts at most: the safety-net poll, within the deadline.
+time_point planner::slot_wait_until(time_point now) const {
+  if (p_.limits.poll.count() <= 0) return deadline_;
+  return deadline_ - now > p_.limits.poll ? now + p_.limits.poll : deadline_;
+}
+
 planner::decision planner::give_up(boost::system::error_code ec, std::string reason) {
+  stop_waiting();
   finished_ = true;
   decision d;
   d.what = decision::kind::give_up;
@@ -247,18 +382,28 @@ planner::decision planner::start(std::size_t candidate, time_point now, bool hed
 // A hedge when one is due: the next candidate after the current one that its breaker admits,
 // with a slot free and the retry budget willing.
 std::optional<planner::decision> planner::try_hedge(time_point now) {
-  if (!hedge_at_ || now < *hedge_at_) return std::nullopt;
+  // A hedge waiting for a slot is tried whenever the router asks (it asks when woken).
+  if (!hedge_at_ || (now < *hedge_at_ && !hedge_wants_slot_)) return std::nullopt;
   hedge_at_.reset();
-  if (attempts_.size() >= p_.max_attempts) return std::nullopt;
+  const auto no_hedge = [&] {
+    stop_waiting();
+    return std::nullopt;
+  };
+  if (attempts_.size() >= p_.max_attempts) return no_hedge();
   std::size_t i = cur_ + 1;
   while (i < candidates_.size() && !h_.admit(candidates_[i], now)) ++i;
-  if (i >= candidates_.size()) return std::nullopt;
+  if (i >= candidates_.size()) return no_hedge();
   const std::string& model = candidates_[i];
-  if (auto later = h_.try_begin(model, now)) {  // no slot or token yet: look again then
+  auto later = h_.try_begin(model, now, waiter_.id);
+  waiter_.queued = later && (later->slot || waiter_.queued);  // a token wait keeps its place
+  if (later) {  // no slot or token yet
     h_.abandon(model, now);
-    if (*later < deadline_) hedge_at_ = *later;
+    hedge_wants_slot_ = later->slot;
+    if (later->slot) hedge_at_ = slot_wait_until(now);  // woken when a slot frees; this is the safety net
+    else if (later->until < deadline_) hedge_at_ = later->until;
     return std::nullopt;
   }
+  hedge_wants_slot_ = false;
   if (!h_.try_retry(now)) {  // hedges are extra load: the budget bounds them like retries
     h_.end(model, false, false);
     h_.abandon(model, now);
@@ -280,6 +425,7 @@ planner::decision planner::next(time_point now) {
     decision d;
     d.what = decision::kind::wait;
     d.until = hedge_at_ ? std::min(*hedge_at_, deadline_) : deadline_;
+    d.slot = hedge_wants_slot_;
     return d;
   }
   if (now >= deadline_) return give_up(deadline_error(), "deadline");
@@ -305,12 +451,19 @@ planner::decision planner::next(time_point now) {
     return give_up(last_ec_, "candidates exhausted");
   }
   const std::string& model = candidates_[cur_];
-  if (auto later = h_.try_begin(model, now)) {  // no slot or no token yet: wait for one
-    h_.abandon(model, now);                      // give a half-open probe slot back
-    if (*later >= deadline_) return give_up(deadline_error(), "deadline");
+  auto later = h_.try_begin(model, now, waiter_.id);
+  waiter_.queued = later && (later->slot || waiter_.queued);  // a token wait keeps its place
+  if (later) {  // no slot or no token yet: wait for one
+    h_.abandon(model, now);                               // give a half-open probe slot back
     decision d;
     d.what = decision::kind::wait;
-    d.until = *later;
+    if (later->slot) {  // queued: woken when a slot frees, so wait up to the deadline for it
+      d.slot = true;
+      d.until = slot_wait_until(now);
+      return d;
+    }
+    if (later->until >= deadline_) return give_up(deadline_error(), "deadline");
+    d.until = later->until;
     return d;
   }
   // The retry budget is for sending the same request to the same model again, which is what
@@ -329,6 +482,12 @@ planner::decision planner::next(time_point now) {
 
 void planner::on_outcome(std::size_t attempt, time_point now, boost::system::error_code ec, const diagnostics& d) {
   if (attempt >= attempts_.size() || !running_[attempt]) return;
+  settle(attempt, now, ec, d);
+  // A hedge's place in the slot queue lasts while there is something to hedge.
+  if (finished_ || in_flight_ == 0) stop_waiting();
+}
+
+void planner::settle(std::size_t attempt, time_point now, boost::system::error_code ec, const diagnostics& d) {
   running_[attempt] = false;
   --in_flight_;
   attempt_record& rec = attempts_[attempt];
