@@ -434,6 +434,7 @@ struct chat_stream::state {
     if (!parse_buffered(p, c.buffer(), e)) {
       if (co_await detail::cancel_requested(ec)) co_return;
       c.tcp().expires_at(dl.phase(im->transport.config().timeout.read_idle, total_binds));
+      c.prepare_read();
       co_await http::async_read_some(s, c.buffer(), p, asio::redirect_error(asio::use_awaitable, e));
       c.tcp().expires_never();
       if (e == http::error::need_buffer) e = {};

@@ -16,6 +16,7 @@
 #include <openssl/ssl.h>
 #include <openssl/x509_vfy.h>
 
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 
 #include <fstream>
@@ -63,11 +64,24 @@ asio::ssl::context make_tls_context(const tls_options& tls) {
 connection::connection(const asio::any_io_executor& ex, const origin& o, asio::ssl::context* ctx) {
   if (o.tls) tls_.emplace(ex, *ctx);
   else plain_.emplace(ex);
-  // Beast reads at most the buffer's free capacity (at least 512 bytes) per call, and a body
-  // read through a parser never lets data pile up to grow it: without this, a streamed body
-  // or a large look-up arrives 512 bytes per read. Only the pages a read fills become
-  // resident (a token of a paced stream touches the first one).
-  buffer_.reserve(read_buffer_size);
+}
+
+void connection::prepare_read() noexcept {
+  if (buffer_.size() != 0) return;  // bytes not parsed yet: the buffer stays as it is
+  bool waiting = tls_ && tls_->has_buffered_input();
+  if (!waiting) {
+    int n = 0;
+    waiting = ::ioctl(tcp().socket().native_handle(), FIONREAD, &n) == 0 && n > 0;
+  }
+  try {
+    if (waiting) buffer_.reserve(read_buffer_size);
+    else if (buffer_.capacity() > 0) buffer_.shrink_to_fit();
+  } catch (const std::bad_alloc&) {  // Beast's 512-byte reads still work
+  }
+}
+
+void connection::release_buffer() noexcept {
+  if (buffer_.size() == 0) buffer_.shrink_to_fit();
 }
 
 std::string socket_failure_detail(const error_code& e) {

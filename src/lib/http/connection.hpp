@@ -39,7 +39,8 @@ using address_screen = std::function<std::string(const boost::asio::ip::address&
 
 class connection {
  public:
-  /// Capacity of the read buffer: the most one read from the socket (or TLS) can bring.
+  /// The read buffer's capacity during a burst: the most one read from the socket (or TLS)
+  /// can bring.
   static constexpr std::size_t read_buffer_size = 16 * 1024;
 
   connection(const boost::asio::any_io_executor& ex, const origin& o, boost::asio::ssl::context* ctx);
@@ -71,6 +72,13 @@ class connection {
 
   boost::beast::tcp_stream& tcp() noexcept { return tls_ ? tls_->next_layer() : *plain_; }
   boost::beast::flat_buffer& buffer() noexcept { return buffer_; }
+  /// Call before reading a body. Beast reads at most the buffer's free capacity (at least 512
+  /// bytes), and a body parsed out of the buffer never lets it grow: when bytes are already
+  /// waiting (a burst), this gives the next read read_buffer_size; when the read will wait (a
+  /// stream between tokens), it frees the buffer, so a waiting stream holds no 16 KiB of it.
+  void prepare_read() noexcept;
+  /// Frees the read buffer if it holds nothing (a connection parked in the pool).
+  void release_buffer() noexcept;
   bool is_tls() const noexcept { return tls_.has_value(); }
 
   /// Whether an idle connection still looks usable: no EOF, no unexpected bytes pending.

@@ -112,6 +112,7 @@ void pool::release(const origin& o, std::unique_ptr<connection> c, bool reusable
       return;
     }
     c->idle_since = clock::now();
+    c->release_buffer();
     s.idle.push_back(std::move(c));
     ++stats_.idle;
     return;

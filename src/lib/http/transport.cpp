@@ -178,6 +178,7 @@ asio::awaitable<void> transport::exchange(Stream& s, connection& c, const http_r
   while (!parser.is_done()) {
     if (co_await cancel_requested(ec)) co_return;
     c.tcp().expires_at(dl.phase(cfg_.timeout.read_idle, total_binds));
+    c.prepare_read();
     co_await http::async_read_some(s, c.buffer(), parser, asio::redirect_error(asio::use_awaitable, e));
     if (e) {
       ec = map_io_error(e, total_binds, errc::read_timeout);
@@ -329,6 +330,7 @@ asio::awaitable<void> transport::stream_exchange(Stream& s, connection& c, const
     parser->get().body().size = buf.size();
     if (co_await cancel_requested(ec)) co_return;
     c.tcp().expires_at(dl.phase(cfg_.timeout.read_idle, total_binds));
+    c.prepare_read();
     co_await http::async_read_some(s, c.buffer(), *parser, asio::redirect_error(asio::use_awaitable, e));
     if (e == http::error::need_buffer) e = {};
     if (e) {

@@ -89,6 +89,7 @@ asio::awaitable<void> exchange(Stream& s, connection& c, const origin& o, std::s
     co_return;
   }
   if (co_await cancel_requested(ec)) co_return;
+  c.buffer().reserve(connection::read_buffer_size);  // a whole body: read it in large pieces
   co_await http::async_read(s, c.buffer(), p, asio::redirect_error(asio::use_awaitable, e));
   if (e) ec = failure(e);
   else out.body = std::move(p.get().body());
