@@ -5,6 +5,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <array>
@@ -65,11 +66,23 @@ BOOST_AUTO_TEST_CASE(every_example_runs_against_the_mock) {
   for (const char* required :
        {"free_models", "generation_cost", "list_models", "list_providers", "structured_output", "text_chat", "tool_loop"})
     BOOST_TEST((std::find(names.begin(), names.end(), required) != names.end()), "example " << required << " listed");
+  // Examples that save files (image_generation) write into the current directory: a scratch
+  // one, so that the tests leave nothing behind.
+  fs::path scratch = fs::temp_directory_path() / ("openrouter-examples-" + std::to_string(::getpid()));
+  fs::create_directories(scratch);
+  struct cleanup {
+    fs::path p;
+    ~cleanup() {
+      std::error_code ec;
+      fs::remove_all(p, ec);
+    }
+  } clean{scratch};
   for (const auto& x : examples) {
     BOOST_TEST_CONTEXT(x.name) {
       BOOST_REQUIRE(fs::exists(x.binary));
       // Bounded: the example's own limit is 120 s; `timeout` guards against anything else.
-      auto [code, output] = run("env -u OPENROUTER_API_KEY -u OPENROUTER_EXAMPLE_MODEL timeout 180 '" + x.binary + "'");
+      auto [code, output] = run("cd '" + scratch.string() + "' && env -u OPENROUTER_API_KEY -u OPENROUTER_EXAMPLE_MODEL timeout 180 '" +
+                                x.binary + "'");
       BOOST_TEST(code == 0, "exit " << code << ", output:\n" << output);
       BOOST_TEST(output.find(x.expect) != std::string::npos, "expected '" << x.expect << "' in:\n" << output);
       BOOST_TEST(output.find("error:") == std::string::npos, output);
