@@ -29,6 +29,21 @@ policy two_models() {
   return p;
 }
 
+// Slot waits: one attempt per model, two in all, and polling too slow to matter (a waiter must
+// be woken, not find the slot by looking again).
+policy one_slot_per_model() {
+  policy p = two_models();
+  p.limits.max_in_flight = 2;
+  p.limits.max_in_flight_per_model = 1;
+  p.limits.poll = 10s;
+  return p;
+}
+
+// Records whom `h` wakes, in order.
+void record_wakes(health& h, std::vector<health::waiter_id>& woken) {
+  h.set_slot_listener([&woken](health::waiter_id w) { woken.push_back(w); });
+}
+
 diagnostics status(unsigned s, std::optional<std::chrono::milliseconds> retry_after = {}) {
   diagnostics d;
   d.http_status = s;
@@ -330,7 +345,7 @@ BOOST_AUTO_TEST_CASE(a_freed_slot_goes_to_the_longest_waiter_and_wakes_it) {
   p.limits.poll = 10s;
   health h(p);
   ids woken;
-  h.set_slot_listener([&](health::waiter_id w) { woken.push_back(w); });
+  record_wakes(h, woken);
   planner r1(p, p.models, h, t0, 1), r2(p, p.models, h, t0, 2), r3(p, p.models, h, t0, 3), r4(p, p.models, h, t0, 4);
   BOOST_TEST((r1.next(t0).what == kind::attempt));
   auto w2 = r2.next(t0);
@@ -360,13 +375,10 @@ BOOST_AUTO_TEST_CASE(a_freed_slot_goes_to_the_longest_waiter_and_wakes_it) {
 
 BOOST_AUTO_TEST_CASE(a_waiter_for_a_full_model_does_not_hold_up_the_others) {
   using ids = std::vector<health::waiter_id>;
-  auto p = two_models();
-  p.limits.max_in_flight = 2;
-  p.limits.max_in_flight_per_model = 1;
-  p.limits.poll = 10s;
+  auto p = one_slot_per_model();
   health h(p);
   ids woken;
-  h.set_slot_listener([&](health::waiter_id w) { woken.push_back(w); });
+  record_wakes(h, woken);
   BOOST_REQUIRE(!h.try_begin("a/primary", t0));  // other requests hold a's slot and b's
   BOOST_REQUIRE(!h.try_begin("b/fallback", t0));
   planner wa(p, {"a/primary"}, h, t0, 1), wb(p, {"b/fallback"}, h, t0, 2), wc(p, {"c/third"}, h, t0, 3);
@@ -397,7 +409,7 @@ BOOST_AUTO_TEST_CASE(a_waiter_that_goes_passes_its_slot_on) {
   p.limits.poll = 10s;
   health h(p);
   ids woken;
-  h.set_slot_listener([&](health::waiter_id w) { woken.push_back(w); });
+  record_wakes(h, woken);
   planner r1(p, p.models, h, t0, 1), r3(p, p.models, h, t0, 3), r4(p, p.models, h, t0, 4);
   BOOST_TEST((r1.next(t0).what == kind::attempt));
   health::waiter_id gone = 0;
@@ -419,14 +431,11 @@ BOOST_AUTO_TEST_CASE(a_waiter_that_goes_passes_its_slot_on) {
 
 BOOST_AUTO_TEST_CASE(a_waiter_that_can_no_longer_use_its_slot_passes_it_on) {
   using ids = std::vector<health::waiter_id>;
-  auto p = two_models();
-  p.limits.max_in_flight = 2;
-  p.limits.max_in_flight_per_model = 1;
-  p.limits.poll = 10s;
+  auto p = one_slot_per_model();
   p.breaker.min_requests = 1;
   health h(p);
   ids woken;
-  h.set_slot_listener([&](health::waiter_id w) { woken.push_back(w); });
+  record_wakes(h, woken);
   BOOST_REQUIRE(!h.try_begin("a/primary", t0));
   BOOST_REQUIRE(!h.try_begin("b/fallback", t0));
   planner w1(p, {"c/third", "a/primary"}, h, t0, 1), w2(p, {"d/fourth"}, h, t0, 2);
@@ -787,7 +796,7 @@ BOOST_AUTO_TEST_CASE(a_hedge_waits_for_a_free_slot) {
   planner pl(p, p.models, h, t0, 1);
   expect(pl, t0, kind::attempt);
   std::vector<health::waiter_id> woken;
-  h.set_slot_listener([&](health::waiter_id w) { woken.push_back(w); });
+  record_wakes(h, woken);
   auto w = expect(pl, t0 + 100ms, kind::wait);
   BOOST_TEST((w.until == t0 + 100ms + p.limits.poll));  // the safety net
   BOOST_TEST(w.slot);
