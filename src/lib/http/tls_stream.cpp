@@ -18,6 +18,7 @@
 #include <cstring>
 #include <mutex>
 #include <new>
+#include <utility>
 
 namespace openrouter::detail {
 namespace asio = boost::asio;
@@ -171,8 +172,7 @@ void tls_stream::start_handshake(handshake_handler h) {
     return;
   }
   hs_h_.swap(h);  // never assign: Asio 1.81's move assignment wraps the handler in itself
-  advance();
-  initiating_ = false;
+  advance();  // the last touch of the stream here: see flush()
 }
 
 void tls_stream::start_read(asio::mutable_buffer b, io_handler h) {
@@ -184,7 +184,6 @@ void tls_stream::start_read(asio::mutable_buffer b, io_handler h) {
   read_buf_ = b;
   if (b.size() == 0) complete({}, 0);
   else advance();
-  initiating_ = false;
 }
 
 void tls_stream::start_write(const write_buffers& b, std::size_t count, io_handler h) {
@@ -198,7 +197,6 @@ void tls_stream::start_write(const write_buffers& b, std::size_t count, io_handl
   write_index_ = write_offset_ = 0;
   if (count == 0) complete({}, 0);
   else advance();
-  initiating_ = false;
 }
 
 tls_stream::outcome tls_stream::step() {
@@ -294,9 +292,16 @@ void tls_stream::handle(const outcome& o) {
   wait_input();
 }
 
-void tls_stream::flush() { asio::async_write(next_, asio::buffer(out_), io_done{this, 1}); }
+// Socket operations complete on the I/O executor, possibly on another thread of the
+// io_context while the initiating call is still returning: nothing touches the stream after
+// one is started, and `initiating_` is cleared before.
+void tls_stream::flush() {
+  initiating_ = false;
+  asio::async_write(next_, asio::buffer(out_), io_done{this, 1});
+}
 
 void tls_stream::wait_input() {
+  initiating_ = false;
   in_pos_ = in_len_ = 0;
   next_.async_read_some(asio::buffer(in_), io_done{this, 0});
 }
@@ -327,14 +332,15 @@ void tls_stream::on_io(int which, const error_code& ec, std::size_t n) {
 void tls_stream::complete(error_code ec, std::size_t n) {
   op_kind k = kind_;
   kind_ = op_kind::none;
+  const bool post = std::exchange(initiating_, false);
   if (k == op_kind::handshake) {
     handshake_handler h = std::move(hs_h_);
-    if (initiating_) asio::post(next_.get_executor(), asio::append(std::move(h), ec));
+    if (post) asio::post(next_.get_executor(), asio::append(std::move(h), ec));
     else asio::dispatch(asio::append(std::move(h), ec));
     return;
   }
   io_handler h = std::move(io_h_);
-  if (initiating_) asio::post(next_.get_executor(), asio::append(std::move(h), ec, n));
+  if (post) asio::post(next_.get_executor(), asio::append(std::move(h), ec, n));
   else asio::dispatch(asio::append(std::move(h), ec, n));
 }
 
