@@ -77,6 +77,9 @@ enum class errc {
   asset_too_large,        ///< a fetched asset exceeded remote_assets.max_bytes
   asset_bad_content_type, ///< a fetched asset is not an accepted image/* or application/pdf
   no_image,               ///< a response that should carry a generated image carries none
+  // --- the client's own resources -----------------------------------------------------------
+  out_of_resources,       ///< no file descriptor (EMFILE, ENFILE) or memory left for a connection:
+                          ///< transient and local, nothing the server or the model did
 };
 
 const boost::system::error_category& category() noexcept;

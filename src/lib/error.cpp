@@ -65,6 +65,7 @@ class category_impl final : public boost::system::error_category {
       case errc::asset_too_large: return "remote asset exceeds the size cap";
       case errc::asset_bad_content_type: return "remote asset content type not accepted";
       case errc::no_image: return "response carries no generated image";
+      case errc::out_of_resources: return "out of local resources (file descriptors or memory)";
     }
     return "unknown openrouter error";
   }
@@ -144,6 +145,7 @@ std::string_view name(errc e) noexcept {
     case errc::asset_too_large: return "asset_too_large";
     case errc::asset_bad_content_type: return "asset_bad_content_type";
     case errc::no_image: return "no_image";
+    case errc::out_of_resources: return "out_of_resources";
   }
   return "unknown";
 }
@@ -221,6 +223,7 @@ bool is_retryable(boost::system::error_code ec, const diagnostics& diag) noexcep
     case errc::bad_json:                 // a gateway or provider answering garbage: transient
     case errc::bad_sse:
     case errc::unexpected_content_type:  // e.g. an HTML error page from a proxy
+    case errc::out_of_resources:         // descriptors free up as other requests end
       return true;
     case errc::payment_required:
       // A 402 with Retry-After is the in-flight budget: wait and retry. A plain 402 is billing.

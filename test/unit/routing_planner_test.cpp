@@ -539,6 +539,21 @@ BOOST_AUTO_TEST_CASE(the_callers_cancellation_stops_and_does_not_count_against_t
   BOOST_TEST(to_string(d.h.state("a/primary", d.now)) == "closed");
 }
 
+BOOST_AUTO_TEST_CASE(running_out_of_descriptors_retries_and_does_not_count_against_the_model) {
+  // The process had no file descriptor left: the same model is retried after a backoff, and
+  // however often it happens, no model's breaker opens (they would all open at once).
+  auto p = two_models();
+  p.breaker.min_requests = 1;
+  p.breaker.failure_ratio = 0.5;
+  driver d(p);
+  d.attempt("a/primary", err(errc::out_of_resources));
+  d.wait(100ms);
+  d.attempt("a/primary", err(errc::out_of_resources));
+  BOOST_TEST(to_string(d.h.state("a/primary", d.now)) == "closed");
+  d.wait(200ms);
+  d.attempt("a/primary", {});
+}
+
 BOOST_AUTO_TEST_CASE(policy_from_json_reads_every_knob) {
   auto v = boost::json::parse(R"({
     "models": ["a/x", "b/y"], "server_side_fallback": true, "max_attempts": 4, "max_attempts_per_model": 2,

@@ -48,6 +48,7 @@ enum class error_class : std::uint8_t {
   cancelled,       ///< the caller cancelled
   deadline,        ///< the request's overall deadline
   other,
+  local,           ///< the client's own resources ran out (file descriptors): not the model's fault
 };
 
 std::string_view to_string(verdict v) noexcept;

@@ -84,6 +84,14 @@ void connection::release_buffer() noexcept {
   if (buffer_.size() == 0) buffer_.shrink_to_fit();
 }
 
+namespace {
+
+bool out_of_descriptors(const error_code& e) {
+  return e == boost::system::errc::too_many_files_open || e == boost::system::errc::too_many_files_open_in_system;
+}
+
+}  // namespace
+
 std::string socket_failure_detail(const error_code& e) {
   if (e == boost::system::errc::too_many_files_open)
     return "too many open files (EMFILE): the process has no file descriptor left for a socket";
@@ -99,10 +107,11 @@ std::unique_ptr<connection> connection::create(const asio::any_io_executor& ex, 
     return std::make_unique<connection>(ex, o, ctx);
   } catch (const boost::system::system_error& e) {
     diag.detail = socket_failure_detail(e.code());
+    ec = make_error_code(out_of_descriptors(e.code()) ? errc::out_of_resources : errc::connect_failed);
   } catch (const std::bad_alloc&) {
     diag.detail = "cannot open a socket: out of memory";
+    ec = make_error_code(errc::out_of_resources);
   }
-  ec = make_error_code(errc::connect_failed);
   return nullptr;
 }
 
@@ -164,10 +173,13 @@ asio::awaitable<void> connection::connect(const origin& o, std::chrono::steady_c
     sock.open(allowed[i].protocol(), e);
     if (e) {
       diag.detail = socket_failure_detail(e);
-      ec = make_error_code(errc::connect_failed);
-      // Out of descriptors, every address fails alike; another family may just be unsupported.
-      if (e == boost::system::errc::too_many_files_open || e == boost::system::errc::too_many_files_open_in_system)
+      // Out of descriptors, every address fails alike (and no server is to blame); another
+      // family may just be unsupported.
+      if (out_of_descriptors(e)) {
+        ec = make_error_code(errc::out_of_resources);
         co_return;
+      }
+      ec = make_error_code(errc::connect_failed);
       continue;
     }
     stream.expires_at(deadline);

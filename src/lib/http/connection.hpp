@@ -47,7 +47,8 @@ class connection {
 
   /// The constructor without exceptions: the first socket of an io_context creates its reactor,
   /// which needs descriptors of its own and throws when the process has none left. Fails with
-  /// errc::connect_failed, `diag.detail` saying why.
+  /// errc::out_of_resources (no descriptor or memory left) or errc::connect_failed, `diag.detail`
+  /// saying why.
   static std::unique_ptr<connection> create(const boost::asio::any_io_executor& ex, const origin& o,
                                             boost::asio::ssl::context* ctx, diagnostics& diag,
                                             boost::system::error_code& ec);

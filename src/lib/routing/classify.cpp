@@ -53,6 +53,8 @@ classification base(boost::system::error_code ec, const diagnostics& d) {
     case errc::connection_closed:
     case errc::pool_timeout:
       return {verdict::retry_same, error_class::transport, {}};
+    case errc::out_of_resources:  // worth a retry once descriptors free up; no model is to blame
+      return {verdict::retry_same, error_class::local, {}};
     case errc::tls_verify_failed:  // a misconfiguration or an attack: retrying will not help
       return {verdict::stop, error_class::transport, {}};
     case errc::connect_timeout:
@@ -157,6 +159,7 @@ std::string_view to_string(error_class c) noexcept {
     case error_class::cancelled: return "cancelled";
     case error_class::deadline: return "deadline";
     case error_class::other: return "other";
+    case error_class::local: return "local";
   }
   return "other";
 }
