@@ -39,10 +39,26 @@ policy one_slot_per_model() {
   return p;
 }
 
+// One model, one attempt in flight.
+policy one_slot() {
+  policy p = one_slot_per_model();
+  p.models = {"a/primary"};
+  p.limits.max_in_flight = 1;
+  return p;
+}
+
 // Records whom `h` wakes, in order.
 void record_wakes(health& h, std::vector<health::waiter_id>& woken) {
   h.set_slot_listener([&woken](health::waiter_id w) { woken.push_back(w); });
 }
+
+// A shared health under `p`, and whom it woke.
+struct slot_waits {
+  policy p;
+  health h;
+  std::vector<health::waiter_id> woken;
+  explicit slot_waits(policy pol) : p(std::move(pol)), h(p) { record_wakes(h, woken); }
+};
 
 diagnostics status(unsigned s, std::optional<std::chrono::milliseconds> retry_after = {}) {
   diagnostics d;
@@ -339,13 +355,8 @@ BOOST_AUTO_TEST_CASE(in_flight_limits_make_requests_wait_for_a_slot) {
 // waiter it is owed to, oldest first; nobody else, queued or new, can take it meanwhile.
 BOOST_AUTO_TEST_CASE(a_freed_slot_goes_to_the_longest_waiter_and_wakes_it) {
   using ids = std::vector<health::waiter_id>;
-  auto p = two_models();
-  p.models = {"a/primary"};
-  p.limits.max_in_flight = 1;
-  p.limits.poll = 10s;
-  health h(p);
-  ids woken;
-  record_wakes(h, woken);
+  slot_waits s(one_slot());
+  auto& [p, h, woken] = s;
   planner r1(p, p.models, h, t0, 1), r2(p, p.models, h, t0, 2), r3(p, p.models, h, t0, 3), r4(p, p.models, h, t0, 4);
   BOOST_TEST((r1.next(t0).what == kind::attempt));
   auto w2 = r2.next(t0);
@@ -375,10 +386,8 @@ BOOST_AUTO_TEST_CASE(a_freed_slot_goes_to_the_longest_waiter_and_wakes_it) {
 
 BOOST_AUTO_TEST_CASE(a_waiter_for_a_full_model_does_not_hold_up_the_others) {
   using ids = std::vector<health::waiter_id>;
-  auto p = one_slot_per_model();
-  health h(p);
-  ids woken;
-  record_wakes(h, woken);
+  slot_waits s(one_slot_per_model());
+  auto& [p, h, woken] = s;
   BOOST_REQUIRE(!h.try_begin("a/primary", t0));  // other requests hold a's slot and b's
   BOOST_REQUIRE(!h.try_begin("b/fallback", t0));
   planner wa(p, {"a/primary"}, h, t0, 1), wb(p, {"b/fallback"}, h, t0, 2), wc(p, {"c/third"}, h, t0, 3);
@@ -403,13 +412,8 @@ BOOST_AUTO_TEST_CASE(a_waiter_for_a_full_model_does_not_hold_up_the_others) {
 
 BOOST_AUTO_TEST_CASE(a_waiter_that_goes_passes_its_slot_on) {
   using ids = std::vector<health::waiter_id>;
-  auto p = two_models();
-  p.models = {"a/primary"};
-  p.limits.max_in_flight = 1;
-  p.limits.poll = 10s;
-  health h(p);
-  ids woken;
-  record_wakes(h, woken);
+  slot_waits s(one_slot());
+  auto& [p, h, woken] = s;
   planner r1(p, p.models, h, t0, 1), r3(p, p.models, h, t0, 3), r4(p, p.models, h, t0, 4);
   BOOST_TEST((r1.next(t0).what == kind::attempt));
   health::waiter_id gone = 0;
@@ -431,11 +435,10 @@ BOOST_AUTO_TEST_CASE(a_waiter_that_goes_passes_its_slot_on) {
 
 BOOST_AUTO_TEST_CASE(a_waiter_that_can_no_longer_use_its_slot_passes_it_on) {
   using ids = std::vector<health::waiter_id>;
-  auto p = one_slot_per_model();
-  p.breaker.min_requests = 1;
-  health h(p);
-  ids woken;
-  record_wakes(h, woken);
+  auto breaking = one_slot_per_model();
+  breaking.breaker.min_requests = 1;
+  slot_waits s(breaking);
+  auto& [p, h, woken] = s;
   BOOST_REQUIRE(!h.try_begin("a/primary", t0));
   BOOST_REQUIRE(!h.try_begin("b/fallback", t0));
   planner w1(p, {"c/third", "a/primary"}, h, t0, 1), w2(p, {"d/fourth"}, h, t0, 2);
