@@ -25,6 +25,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -105,6 +106,12 @@ class health {
   breaker& at(const std::string& model);
   model_load& load(const std::string& model);
   std::size_t limit_of(model_load& m) const;
+  struct allotment {
+    std::size_t free = 0;                          ///< slots left (size_t(-1): unlimited)
+    std::map<std::string_view, std::size_t> owed;  ///< per model: slots the waiters took
+  };
+  template <class F>
+  allotment allot(queue_type::iterator stop, F&& on_slot);
   bool room_for(const std::string& model, queue_type::iterator me);
   std::vector<waiter_id> wakeable();
   void notify(std::vector<waiter_id> ids);

@@ -45,53 +45,47 @@ void health::set_slot_listener(std::function<void(waiter_id)> f) {
   listener_ = std::move(f);
 }
 
-// Whether a slot is free for `model` once the waiters ahead of `me` (all of them when `me` is
-// the end: a caller outside the queue) have had theirs. A waiter whose model is full takes
-// nothing from the others.
-bool health::room_for(const std::string& model, queue_type::iterator me) {
+// Hands the free slots to the queued waiters in order, up to (not including) `stop`, calling
+// `on_slot` for each waiter that gets one. A waiter whose model is full takes nothing from the
+// others.
+template <class F>
+health::allotment health::allot(queue_type::iterator stop, F&& on_slot) {
   constexpr std::size_t unlimited = static_cast<std::size_t>(-1);
-  std::size_t free = limits_.max_in_flight == 0           ? unlimited
-                     : in_flight_ < limits_.max_in_flight ? limits_.max_in_flight - in_flight_
-                                                          : 0;
-  std::map<std::string_view, std::size_t> owed;  // per model: slots the waiters ahead are owed
-  for (auto q = queue_.begin(); q != me; ++q) {
-    if (free == 0) return false;
+  allotment a;
+  a.free = limits_.max_in_flight == 0           ? unlimited
+           : in_flight_ < limits_.max_in_flight ? limits_.max_in_flight - in_flight_
+                                                : 0;
+  for (auto q = queue_.begin(); q != stop && a.free != 0; ++q) {
     model_load& ml = load(q->model);
     const std::size_t lim = limit_of(ml);
-    std::size_t& o = owed[q->model];
+    std::size_t& o = a.owed[q->model];
     if (lim && ml.in_flight + o >= lim) continue;
     ++o;
-    if (free != unlimited) --free;
+    if (a.free != unlimited) --a.free;
+    on_slot(*q);
   }
-  if (free == 0) return false;
-  model_load& m = load(model);
-  const std::size_t lim = limit_of(m);
-  auto it = owed.find(model);
-  return !lim || m.in_flight + (it == owed.end() ? 0 : it->second) < lim;
+  return a;
+}
+
+// Whether a slot is free for `model` once the waiters ahead of `me` (all of them when `me` is
+// the end: a caller outside the queue) have had theirs.
+bool health::room_for(const std::string& model, queue_type::iterator me) {
+  const allotment a = allot(me, [](waiter&) {});
+  if (a.free == 0) return false;
+  const std::size_t lim = limit_of(load(model));
+  auto it = a.owed.find(model);
+  return !lim || load(model).in_flight + (it == a.owed.end() ? 0 : it->second) < lim;
 }
 
 // The queued waiters a slot is free for and who have not been told yet; marks them told.
 std::vector<health::waiter_id> health::wakeable() {
   std::vector<waiter_id> out;
-  if (queue_.empty()) return out;
-  constexpr std::size_t unlimited = static_cast<std::size_t>(-1);
-  std::size_t free = limits_.max_in_flight == 0           ? unlimited
-                     : in_flight_ < limits_.max_in_flight ? limits_.max_in_flight - in_flight_
-                                                          : 0;
-  std::map<std::string_view, std::size_t> owed;
-  for (auto& q : queue_) {
-    if (free == 0) break;
-    model_load& ml = load(q.model);
-    const std::size_t lim = limit_of(ml);
-    std::size_t& o = owed[q.model];
-    if (lim && ml.in_flight + o >= lim) continue;
-    ++o;
-    if (free != unlimited) --free;
+  allot(queue_.end(), [&out](waiter& q) {
     if (!q.notified) {
       q.notified = true;
       out.push_back(q.id);
     }
-  }
+  });
   return out;
 }
 
