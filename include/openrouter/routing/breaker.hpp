@@ -4,7 +4,8 @@
 //   closed     requests flow; outcomes are counted in a sliding window. When at least
 //              min_requests were seen and the failure share reaches failure_ratio, it opens.
 //   open       requests are refused until the cool-down ends (open_for, doubled on each
-//              re-open up to max_open_for). A 429's Retry-After opens it for that long directly.
+//              re-open up to max_open_for). A 429's Retry-After opens it for that long directly
+//              (never longer than max_open_for).
 //   half_open  after the cool-down, up to half_open_probes requests go through; a success closes
 //              it (and resets the cool-down), a failure opens it again.
 //
@@ -46,7 +47,9 @@ class breaker {
   void on_failure(time_point now);
   /// The request ended without saying anything about the model (cancelled, our deadline).
   void on_abandon(time_point now);
-  /// Opens until now + d (e.g. a 429's Retry-After), unless it is already open for longer.
+  /// Opens until now + d (e.g. a 429's Retry-After), unless it is already open for longer. d is
+  /// bounded to [0, max_open_for]: no breaker stays open longer than max_open_for, whatever a
+  /// server says (the router bounds a server's cool-down by backoff.retry_after_cap as well).
   void cool_down(time_point now, std::chrono::milliseconds d);
 
   state current(time_point now);  ///< open turns half_open once the cool-down has passed

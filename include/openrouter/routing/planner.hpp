@@ -44,8 +44,14 @@ class health {
   void success(const std::string& model, time_point now);
   void failure(const std::string& model, time_point now);
   void abandon(const std::string& model, time_point now);
+  /// A server asked for a pause (Retry-After): the model's breaker opens for d, bounded by
+  /// backoff.retry_after_cap and breaker.max_open_for.
   void cool_down(const std::string& model, time_point now, std::chrono::milliseconds d);
   breaker::state state(const std::string& model, time_point now);
+  /// When `model` may take a request again: now when closed (or a half-open probe slot is
+  /// free), the end of its cool-down when open, nullopt when half-open with every probe slot
+  /// taken (it depends on the probes' outcomes).
+  std::optional<time_point> reopens_at(const std::string& model, time_point now);
 
   void first_attempt(time_point now);
   bool try_retry(time_point now);  ///< the retry budget (always true when disabled)
@@ -126,6 +132,7 @@ class health {
   std::function<void(waiter_id)> listener_;
   std::optional<token_bucket> bucket_;
   bool use_breakers_, use_budget_;
+  std::chrono::milliseconds retry_after_cap_;
   breaker_options breaker_opts_;
   std::map<std::string, breaker, std::less<>> breakers_;
   retry_budget budget_;
@@ -141,6 +148,10 @@ struct attempt_record {
   std::string provider, generation_id;
   time_point started{}, ended{};
   bool hedge = false;  ///< started while another attempt was still running
+  std::optional<double> cost;  ///< usage.cost (USD) the attempt reported, when it did
+  /// The attempt was cancelled (the caller, its deadline, a hedge that lost) before its usage
+  /// arrived: the upstream may have billed it, for an amount nobody reported.
+  bool cost_unknown = false;
 };
 
 class planner {
@@ -178,6 +189,8 @@ class planner {
   health::waiter_id waiter() const noexcept { return waiter_.id; }
   /// Gives up a place in the slot queue (the caller stopped the request).
   void stop_waiting();
+  /// What attempt `attempt` cost, as the I/O layer learnt it (see attempt_record::cost).
+  void note_cost(std::size_t attempt, std::optional<double> cost, bool unknown);
   /// Whether the request is decided (answered or given up): running attempts are losers.
   bool finished() const noexcept { return finished_; }
   /// Whether a hedge attempt was started.
@@ -215,7 +228,9 @@ class planner {
       queued = false;
     }
   } waiter_;
-  bool hedge_wants_slot_ = false;  // the due hedge waits for a slot: try it whenever asked
+  bool hedge_wants_slot_ = false;
+  bool retry_granted_ = false;  // the retry budget already granted the retry that is due
+  bool retry_refused_ = false;  // it refused one on the last candidate: next() gives up  // the due hedge waits for a slot: try it whenever asked
   jitter_rng rng_;
   time_point deadline_;
   std::size_t cur_ = 0;

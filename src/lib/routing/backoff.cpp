@@ -18,6 +18,9 @@ std::chrono::milliseconds backoff_delay(const backoff_policy& p, unsigned retry,
     case backoff_policy::jitter_kind::full: d *= u; break;
     case backoff_policy::jitter_kind::equal: d = d / 2 + d / 2 * u; break;
   }
+  // Saturated: a policy with a huge max (or a NaN from a hostile multiplier) cannot overflow.
+  if (!(d > 0)) return std::chrono::milliseconds(0);
+  if (d >= static_cast<double>(std::chrono::milliseconds::max().count())) return std::chrono::milliseconds::max();
   return std::chrono::milliseconds(static_cast<std::int64_t>(std::llround(d)));
 }
 
@@ -26,7 +29,7 @@ std::optional<std::chrono::milliseconds> retry_wait(const backoff_policy& p, uns
   auto d = backoff_delay(p, retry, u);
   if (!retry_after) return d;
   if (*retry_after > p.retry_after_cap) return std::nullopt;
-  return std::max(d, *retry_after);
+  return std::max(d, std::max(*retry_after, std::chrono::milliseconds(0)));
 }
 
 std::uint64_t jitter_rng::next() noexcept {

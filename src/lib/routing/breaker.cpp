@@ -1,10 +1,23 @@
 #include <openrouter/routing/breaker.hpp>
 
+#include "saturate.hpp"
+
 #include <algorithm>
 
 namespace openrouter::routing {
 
-breaker::breaker(breaker_options o) : opts_(o), counts_(o.window, o.buckets), next_open_for_(o.open_for) {}
+namespace {
+
+// A cool-down within [0, max_open_for]: no breaker stays open longer, whatever asked for it.
+std::chrono::milliseconds bounded(std::chrono::milliseconds d, std::chrono::milliseconds max) noexcept {
+  if (max.count() < 0) max = std::chrono::milliseconds(0);
+  return std::clamp(d, std::chrono::milliseconds(0), max);
+}
+
+}  // namespace
+
+breaker::breaker(breaker_options o)
+    : opts_(o), counts_(o.window, o.buckets), next_open_for_(bounded(o.open_for, o.max_open_for)) {}
 
 breaker::state breaker::current(time_point now) {
   if (state_ == state::open && now >= open_until_) {
@@ -57,24 +70,27 @@ void breaker::on_abandon(time_point now) {
 }
 
 void breaker::cool_down(time_point now, std::chrono::milliseconds d) {
-  if (current(now) == state::open && open_until_ >= now + d) return;
+  const time_point until = detail::sat_add(now, bounded(d, opts_.max_open_for));
+  if (current(now) == state::open && open_until_ >= until) return;
   state_ = state::open;
-  open_until_ = now + d;
+  open_until_ = until;
   probes_ = 0;
 }
 
 void breaker::open(time_point now, std::chrono::milliseconds d) {
   state_ = state::open;
-  open_until_ = now + d;
+  open_until_ = detail::sat_add(now, bounded(d, opts_.max_open_for));
   probes_ = 0;
-  next_open_for_ = std::min(opts_.max_open_for, next_open_for_ * 2);
+  // Doubled up to max_open_for (compared before doubling: no overflow).
+  next_open_for_ = next_open_for_ > opts_.max_open_for / 2 ? bounded(opts_.max_open_for, opts_.max_open_for)
+                                                             : bounded(next_open_for_ * 2, opts_.max_open_for);
   counts_.clear();  // a fresh window after the cool-down
 }
 
 void breaker::close() {
   state_ = state::closed;
   probes_ = 0;
-  next_open_for_ = opts_.open_for;
+  next_open_for_ = bounded(opts_.open_for, opts_.max_open_for);
   counts_.clear();
 }
 

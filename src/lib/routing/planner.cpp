@@ -1,5 +1,7 @@
 #include <openrouter/routing/planner.hpp>
 
+#include "saturate.hpp"
+
 #include <algorithm>
 #include <cmath>
 
@@ -11,6 +13,7 @@ health::health(const policy& p)
     : limits_(p.limits),
       use_breakers_(p.use_breakers),
       use_budget_(p.use_retry_budget),
+      retry_after_cap_(p.backoff.retry_after_cap),
       breaker_opts_(p.breaker),
       budget_(p.retry_budget) {
   if (limits_.requests_per_minute > 0) {
@@ -122,7 +125,7 @@ std::optional<health::not_yet> health::try_begin(const std::string& model, time_
     lock.unlock();
     notify(std::move(wake));
     const auto poll = limits_.poll;
-    return not_yet{poll.count() > 0 ? now + poll : time_point::max(), true};
+    return not_yet{poll.count() > 0 ? detail::sat_add(now, poll) : time_point::max(), true};
   }
   if (bucket_ && !bucket_->try_take(now)) return not_yet{bucket_->next_token(now), false};  // keeps its place
   model_load& m = load(model);
@@ -139,7 +142,7 @@ std::optional<time_point> health::try_begin(const std::string& model, time_point
   auto r = try_begin(model, now, 0);
   if (!r) return std::nullopt;
   // Outside the queue nobody wakes the caller: it has to look again.
-  if (r->slot) return now + std::max<std::chrono::milliseconds>(limits_.poll, std::chrono::milliseconds(1));
+  if (r->slot) return detail::sat_add(now, std::max<std::chrono::milliseconds>(limits_.poll, std::chrono::milliseconds(1)));
   return r->until;
 }
 
@@ -254,7 +257,19 @@ void health::abandon(const std::string& model, time_point now) {
 void health::cool_down(const std::string& model, time_point now, std::chrono::milliseconds d) {
   if (!use_breakers_) return;
   std::lock_guard lock(m_);
-  at(model).cool_down(now, d);
+  at(model).cool_down(now, std::min(d, retry_after_cap_));  // the breaker bounds it by max_open_for
+}
+
+std::optional<time_point> health::reopens_at(const std::string& model, time_point now) {
+  if (!use_breakers_) return now;
+  std::lock_guard lock(m_);
+  breaker& b = at(model);
+  switch (b.current(now)) {
+    case breaker::state::closed: return now;
+    case breaker::state::open: return b.open_until();
+    case breaker::state::half_open: return std::nullopt;
+  }
+  return now;
 }
 
 breaker::state health::state(const std::string& model, time_point now) {
@@ -304,7 +319,13 @@ planner::planner(const policy& p, std::vector<std::string> candidates, health& h
       h_(h),
       waiter_(h),
       rng_(seed),
-      deadline_(p.deadline.count() > 0 ? start + p.deadline : time_point::max()) {}
+      deadline_(p.deadline.count() > 0 ? detail::sat_add(start, p.deadline) : time_point::max()) {}
+
+void planner::note_cost(std::size_t attempt, std::optional<double> cost, bool unknown) {
+  if (attempt >= attempts_.size()) return;
+  attempts_[attempt].cost = cost;
+  attempts_[attempt].cost_unknown = unknown && !cost;
+}
 
 void planner::stop_waiting() {
   hedge_wants_slot_ = false;
@@ -314,7 +335,7 @@ void planner::stop_waiting() {
 // How long a slot wait lasts at most: the safety-net poll, within the deadline.
 time_point planner::slot_wait_until(time_point now) const {
   if (p_.limits.poll.count() <= 0) return deadline_;
-  return deadline_ - now > p_.limits.poll ? now + p_.limits.poll : deadline_;
+  return std::min(deadline_, detail::sat_add(now, p_.limits.poll));
 }
 
 planner::decision planner::give_up(boost::system::error_code ec, std::string reason) {
@@ -331,6 +352,7 @@ void planner::advance() {
   ++cur_;
   on_current_ = 0;
   wait_until_.reset();
+  retry_granted_ = false;
 }
 
 bool planner::fell_back() const noexcept {
@@ -363,11 +385,11 @@ planner::decision planner::start(std::size_t candidate, time_point now, bool hed
   running_.push_back(true);
   hedge_at_.reset();
   if (p_.hedge.enabled && hedges_ < p_.hedge.max_hedges && candidate + 1 < candidates_.size())
-    hedge_at_ = now + hedge_delay(model);
+    hedge_at_ = detail::sat_add(now, hedge_delay(model));
   decision d;
   d.what = decision::kind::attempt;
   d.model = model;
-  d.until = p_.attempt_timeout.count() > 0 ? std::min(deadline_, now + p_.attempt_timeout) : deadline_;
+  d.until = p_.attempt_timeout.count() > 0 ? std::min(deadline_, detail::sat_add(now, p_.attempt_timeout)) : deadline_;
   d.attempt = attempts_.size() - 1;
   d.hedge = hedge;
   return d;
@@ -408,6 +430,7 @@ std::optional<planner::decision> planner::try_hedge(time_point now) {
   cur_ = i;
   on_current_ = 1;
   wait_until_.reset();
+  retry_granted_ = false;
   return start(i, now, true);
 }
 
@@ -424,6 +447,7 @@ planner::decision planner::next(time_point now) {
   }
   if (now >= deadline_) return give_up(deadline_error(), "deadline");
   if (attempts_.size() >= p_.max_attempts) return give_up(last_ec_, "attempts");
+  if (std::exchange(retry_refused_, false)) return give_up(last_ec_, "retry budget exhausted");
   if (wait_until_ && now < *wait_until_) {
     if (*wait_until_ >= deadline_) return give_up(deadline_error(), "deadline");
     decision d;
@@ -432,15 +456,42 @@ planner::decision planner::next(time_point now) {
     return d;
   }
   wait_until_.reset();
+  // The earliest reopening among the candidates skipped for their breaker: {when, which, its
+  // attempts so far}.
+  struct reopening {
+    time_point at;
+    std::size_t candidate;
+    unsigned attempts;
+  };
+  std::optional<reopening> reopen;
+  const std::size_t entry = cur_;
+  const bool entry_granted = retry_granted_;
   while (cur_ < candidates_.size()) {
     if (on_current_ >= std::max(p_.max_attempts_per_model, 1u)) {
       advance();
       continue;
     }
     if (h_.admit(candidates_[cur_], now)) break;
-    advance();  // its breaker is open: the next candidate
+    // Its breaker is open: the next candidate. Half-open with every probe slot taken, it
+    // reopens when a probe answers: look again after the backoff's first delay.
+    const time_point at = h_.reopens_at(candidates_[cur_], now)
+                              .value_or(detail::sat_add(now, std::max(p_.backoff.initial, std::chrono::milliseconds(1))));
+    if (!reopen || at < reopen->at) reopen = reopening{std::max(at, now), cur_, on_current_};
+    advance();
   }
   if (cur_ >= candidates_.size()) {
+    // Every candidate left is cooling down: wait for the first to reopen when that is within
+    // the deadline and the cap on a server's waits, rather than fail work that could wait.
+    if (reopen && reopen->at < deadline_ && reopen->at - now <= p_.backoff.retry_after_cap) {
+      cur_ = reopen->candidate;
+      on_current_ = reopen->attempts;
+      retry_granted_ = cur_ == entry && entry_granted;
+      wait_until_ = reopen->at;
+      decision d;
+      d.what = decision::kind::wait;
+      d.until = reopen->at;
+      return d;
+    }
     if (!last_ec_) return give_up(make_error_code(errc::service_unavailable), "every candidate's circuit breaker is open");
     return give_up(last_ec_, "candidates exhausted");
   }
@@ -463,13 +514,16 @@ planner::decision planner::next(time_point now) {
   // The retry budget is for sending the same request to the same model again, which is what
   // turns an upstream's trouble into a storm; moving on to another candidate is bounded by
   // max_attempts and the breakers instead.
+  // A retry is charged when the failure is settled (see settle: a refused one moves on at once);
+  // one that comes here ungranted (a model reopened after a cool-down) asks now.
   if (attempts_.empty()) {
     h_.first_attempt(now);
-  } else if (on_current_ > 0 && !h_.try_retry(now)) {
+  } else if (on_current_ > 0 && !std::exchange(retry_granted_, false) && !h_.try_retry(now)) {
     h_.end(model, false, false);
     h_.abandon(model, now);
     return give_up(last_ec_, "retry budget exhausted");
   }
+  retry_granted_ = false;
   ++on_current_;
   return start(cur_, now, false);
 }
@@ -545,7 +599,19 @@ void planner::settle(std::size_t attempt, time_point now, boost::system::error_c
         advance();
         return;
       }
-      wait_until_ = now + *wait;
+      // The retry budget bounds the extra load on a failing upstream: sending this request to
+      // the same model again. Refused, the request moves on to its next candidate at once (a
+      // first try there is no retry of this one); on the last candidate next() gives up.
+      if (!h_.try_retry(now)) {
+        if (more_candidates) {
+          advance();
+          return;
+        }
+        retry_refused_ = true;
+        return;
+      }
+      retry_granted_ = true;
+      wait_until_ = detail::sat_add(now, *wait);
       return;
     }
   }
