@@ -48,8 +48,11 @@ struct request_record {
   std::string reason;  ///< why the router stopped: "success", "stop", "attempts", "deadline", ...
   std::chrono::steady_clock::duration latency{};
   std::optional<std::int64_t> prompt_tokens, completion_tokens;
-  std::optional<double> cost;  ///< usage.cost (USD) of the answer
-  double spent = 0;            ///< USD reported by all of the request's attempts
+  std::optional<double> cost;  ///< usage.cost (USD) of the answer (a stream: routed_stream::cost)
+  double spent = 0;            ///< USD reported by all of the request's attempts (so far, for a stream)
+  /// Attempts cancelled before their usage arrived (attempt_record::cost_unknown): billed
+  /// perhaps, for an amount nobody reported.
+  std::size_t cost_unknown = 0;
   std::string generation_id;
   bool fallback = false;  ///< an attempt went to another model than the first candidate
   bool hedged = false;    ///< a hedge attempt was started (see routing::policy::hedge)
@@ -66,8 +69,12 @@ struct router_hooks {
 /// partial output in result(): never silently truncated, never silently re-sent.
 class routed_stream {
  public:
+  /// What the stream reports its cost to (the router's spend account); private to the router.
+  struct tally;
+
   routed_stream() = default;
-  routed_stream(std::vector<wire::chat_chunk> first, chat_stream rest, boost::asio::any_io_executor ex) noexcept;
+  routed_stream(std::vector<wire::chat_chunk> first, chat_stream rest, boost::asio::any_io_executor ex,
+                std::shared_ptr<tally> t = {}) noexcept;
 
   /// Like chat_stream::async_next: the next chunk, or std::nullopt at the clean end.
   template <class Token = boost::asio::deferred_t>
@@ -83,9 +90,17 @@ class routed_stream {
   bool is_open() const noexcept { return head_ < first_.size() || rest_.is_open(); }
   /// See chat_stream::rebind_diagnostics.
   void rebind_diagnostics(diagnostics& d) noexcept { rest_.rebind_diagnostics(d); }
+  /// usage.cost (USD) once the final usage chunk arrived. The router counts it against its spend
+  /// caps (router::spent, policy::max_cost_usd) as it arrives: requests admitted after it see it.
+  std::optional<double> cost() const noexcept;
+  /// Read after the stream ended (or when giving it up): no usage arrived, so what the upstream
+  /// billed for it is unknown (and not counted by the router).
+  bool cost_unknown() const noexcept { return !cost(); }
 
  private:
   void do_next(chat_stream::next_handler h);
+  struct cost_state;
+  std::shared_ptr<cost_state> cost_;
   std::vector<wire::chat_chunk> first_;
   std::size_t head_ = 0;
   chat_stream rest_;
@@ -154,7 +169,8 @@ class router {
   routing::health& health() noexcept;
   /// The client the router sends through (helpers layered on a router use its executor and catalog).
   client& get_client() const noexcept;
-  /// USD spent so far through this router (sum of usage.cost of every attempt that reported one).
+  /// USD spent so far through this router (sum of usage.cost of every attempt that reported one,
+  /// streams included: theirs is counted when their final usage chunk arrives).
   double spent() const noexcept;
 
   struct impl;

@@ -238,6 +238,9 @@ class runner {
     // Every route ends with a reason ("success", "cancelled", ...): an empty one was never routed.
     const request_record* rec = j->record.reason.empty() ? nullptr : &j->record;
     const unsigned attempts = rec ? static_cast<unsigned>(rec->attempts.size()) : 1;
+    // Attempts whose cost nobody reported: cancelled ones, and a stream that ended without usage.
+    const unsigned cost_unknown = (rec ? static_cast<unsigned>(rec->cost_unknown) : 0u) +
+                                  (j->stream && j->stream->cost_unknown() ? 1u : 0u);
     if (ec && j->cancelled) {
       // Cancelled by a stop: no line, so a rerun does it.
       jobs_.erase(j);
@@ -253,7 +256,7 @@ class runner {
       std::string model;  // for the summary: the model of the last attempt, else the first candidate
       if (rec) model = rec->attempts.empty() ? rec->requested_model : rec->attempts.back().model;
       record_error(j->id, j->line, error_class_of(ec, j->diag, rec), j->diag.http_status, code_of(ec),
-                   redact(j->diag.summary(ec)), latency_ms, attempts, std::move(extra), model);
+                   redact(j->diag.summary(ec)), latency_ms, attempts, std::move(extra), model, cost_unknown);
     } else {
       json::object f;
       f["model"] = res.model;
@@ -269,6 +272,7 @@ class runner {
       o.model = res.model;
       o.latency_ms = latency_ms;
       o.attempts = attempts;
+      o.cost_unknown = cost_unknown;
       if (res.usage) {
         f["usage"] = json::value_from(*res.usage);
         o.prompt_tokens = res.usage->prompt_tokens;
@@ -292,9 +296,10 @@ class runner {
 
   void record_error(const std::string& id, std::size_t line, const std::string& cls, unsigned status,
                     const std::string& code, const std::string& message, std::optional<double> latency_ms,
-                    unsigned attempts, json::object extra = {}, std::string model = {}) {
+                    unsigned attempts, json::object extra = {}, std::string model = {}, unsigned cost_unknown = 0) {
     write(batch::error_line_json(id, line, cls, status, code, message, std::move(extra)));
     batch::outcome o;
+    o.cost_unknown = cost_unknown;
     o.model = std::move(model);
     o.error_class = cls;
     o.latency_ms = latency_ms;

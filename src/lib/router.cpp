@@ -6,6 +6,7 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/bind_executor.hpp>
 #include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/redirect_error.hpp>
@@ -28,6 +29,20 @@ using boost::system::error_code;
 using clock_type = std::chrono::steady_clock;
 using detail::result;
 
+// The router's spend account. Thread-safe: streams report from their own strands.
+struct routed_stream::tally {
+  void spend(double usd) {
+    std::lock_guard lock(m);
+    total += usd;
+  }
+  double spent() const {
+    std::lock_guard lock(m);
+    return total;
+  }
+  mutable std::mutex m;
+  double total = 0;
+};
+
 struct router::impl {
   impl(client& c, routing::policy p, router_hooks hk, std::uint64_t seed)
       : cli(c), policy(std::move(p)), hooks(std::move(hk)), health(policy), seed(seed) {}
@@ -36,8 +51,8 @@ struct router::impl {
   const router_hooks hooks;
   routing::health health;
   std::atomic<std::uint64_t> seed;
-  std::mutex spend_mutex;
-  double spent = 0;
+  // The spend account, shared with the streams the router hands out (their cost comes later).
+  std::shared_ptr<routed_stream::tally> ledger = std::make_shared<routed_stream::tally>();
 
   // Slot waits are event-driven: each routed request registers its wake timer under its
   // planner's waiter id; when the health says a slot is free for a waiter, its timer is
@@ -71,14 +86,8 @@ struct router::impl {
     });
   }
 
-  bool budget_left() {
-    std::lock_guard lock(spend_mutex);
-    return policy.max_cost_usd <= 0 || spent < policy.max_cost_usd;
-  }
-  void spend(double usd) {
-    std::lock_guard lock(spend_mutex);
-    spent += usd;
-  }
+  bool budget_left() { return policy.max_cost_usd <= 0 || ledger->spent() < policy.max_cost_usd; }
+  void spend(double usd) { ledger->spend(usd); }
 };
 
 namespace {
@@ -87,11 +96,13 @@ namespace {
 // handed over at its first content chunk.
 struct chat_answer {
   using type = wire::chat_response;
-  static asio::awaitable<std::pair<error_code, type>> attempt(client& cli, wire::chat_request req, diagnostics& diag) {
+  static asio::awaitable<std::pair<error_code, type>> attempt(client& cli, wire::chat_request req, diagnostics& diag,
+                                                              const std::shared_ptr<routed_stream::tally>&) {
     auto [ec, res] = co_await cli.async_chat(std::move(req), diag, asio::as_tuple(asio::use_awaitable));
     co_return std::pair<error_code, type>{ec, std::move(res)};
   }
   static std::optional<double> cost(const type& t) { return t.usage ? t.usage->cost : std::nullopt; }
+  static constexpr bool unread_costs = false;  // an answer in hand carries its usage
   static void rebind(type&, diagnostics&) {}
   static void describe(const type& t, request_record& rec) {
     rec.resolved_model = t.model;
@@ -118,7 +129,8 @@ bool has_content(const wire::chat_chunk& c) {
 
 struct stream_answer {
   using type = routed_stream;
-  static asio::awaitable<std::pair<error_code, type>> attempt(client& cli, wire::chat_request req, diagnostics& diag) {
+  static asio::awaitable<std::pair<error_code, type>> attempt(client& cli, wire::chat_request req, diagnostics& diag,
+                                                              std::shared_ptr<routed_stream::tally> ledger) {
     auto [ec, s] = co_await cli.async_chat_stream(std::move(req), diag, asio::as_tuple(asio::use_awaitable));
     if (ec) co_return std::pair<error_code, type>{ec, type{}};
     // Until the first content chunk the request can still go elsewhere: pull up to it.
@@ -131,9 +143,13 @@ struct stream_answer {
       first.push_back(std::move(*c));
       if (content) break;
     }
-    co_return std::pair<error_code, type>{error_code{}, type(std::move(first), std::move(s), cli.get_executor())};
+    co_return std::pair<error_code, type>{error_code{},
+                                          type(std::move(first), std::move(s), cli.get_executor(), std::move(ledger))};
   }
-  static std::optional<double> cost(const type&) { return std::nullopt; }  // known at the end only
+  // Known once the usage chunk arrived: here only when the whole stream was in the held chunks
+  // (then the router counts it; later chunks are counted by the stream itself).
+  static std::optional<double> cost(const type& t) { return t.cost(); }
+  static constexpr bool unread_costs = true;  // a stream dropped unread was billed, perhaps
   // The winner's stream writes into its attempt's diagnostics: from now on, the caller's.
   static void rebind(type& t, diagnostics& d) { t.rebind_diagnostics(d); }
   static void describe(const type& t, request_record& rec) {
@@ -232,11 +248,17 @@ asio::awaitable<result<typename Answer::type>> route(std::shared_ptr<router::imp
       auto [ec, r] = std::move(*f.done);
       if (f.timed_out && ec == asio::error::operation_aborted)
         ec = make_error_code(f.until >= plan.deadline() ? errc::total_timeout : errc::attempt_timeout);
-      if (auto cost = Answer::cost(r); cost && *cost > 0) {
+      const auto cost = Answer::cost(r);
+      if (cost && *cost > 0) {
         request_spent += *cost;
         im->spend(*cost);
       }
       const bool open = !plan.finished();
+      // Cancelled (by the caller, its deadline, or as a hedge's loser) before its usage arrived,
+      // or a stream that lost and is dropped unread: billed perhaps, for an unknown amount.
+      const bool cancelled = f.dropped || f.timed_out || ec == asio::error::operation_aborted;
+      const bool dropped_unread = Answer::unread_costs && !ec && !open;
+      plan.note_cost(f.index, cost, !cost && (cancelled || dropped_unread));
       plan.on_outcome(f.index, clock_type::now(), ec, f.diag);
       if (im->hooks.on_attempt) im->hooks.on_attempt(plan.attempts()[f.index]);
       if (open && !ec) {
@@ -261,11 +283,12 @@ asio::awaitable<result<typename Answer::type>> route(std::shared_ptr<router::imp
       stop_all();
       continue;
     } else {
-      // Spend caps: checked before every new attempt (an answer already received is never dropped).
+      // Spend caps: checked before every new attempt, hedges included (an answer already
+      // received is never dropped; attempts in flight run to their end).
       const bool answered = plan.finished() && have_answer;
-      if (!answered && flights.empty() &&
-          (!im->budget_left() ||
-           (im->policy.max_request_cost_usd > 0 && request_spent >= im->policy.max_request_cost_usd))) {
+      const bool spent_out = !answered && (!im->budget_left() || (im->policy.max_request_cost_usd > 0 &&
+                                                                  request_spent >= im->policy.max_request_cost_usd));
+      if (spent_out && flights.empty()) {
         decided = true;
         final_ec = make_error_code(errc::budget_exhausted);
         reason = im->budget_left() ? "request budget spent" : "router budget spent";
@@ -273,7 +296,13 @@ asio::awaitable<result<typename Answer::type>> route(std::shared_ptr<router::imp
         continue;
       }
       waker->woken = false;  // next() sees every slot freed until now
-      routing::planner::decision d = plan.next(clock_type::now());
+      routing::planner::decision d;
+      if (spent_out) {  // no hedge: wait for the attempts in flight
+        d.what = kind::wait;
+        d.until = clock_type::time_point::max();
+      } else {
+        d = plan.next(clock_type::now());
+      }
       if (d.what == kind::give_up) {
         decided = true;
         final_ec = d.ec;
@@ -291,7 +320,7 @@ asio::awaitable<result<typename Answer::type>> route(std::shared_ptr<router::imp
         auto& f = *flights.emplace_back(std::make_unique<flight>());
         f.index = d.attempt;
         f.until = d.until;
-        auto op = Answer::attempt(im->cli, std::move(r), f.diag);  // named: GCC 12 and co_await temporaries
+        auto op = Answer::attempt(im->cli, std::move(r), f.diag, im->ledger);  // named: GCC 12 and co_await temporaries
         asio::co_spawn(ex, std::move(op),
                        asio::bind_cancellation_slot(
                            f.cancel.slot(), [&f, &wake](std::exception_ptr e, std::pair<error_code, T> out) {
@@ -343,6 +372,8 @@ asio::awaitable<result<typename Answer::type>> route(std::shared_ptr<router::imp
     rec.fallback = plan.fell_back();
     rec.hedged = plan.hedged();
     rec.spent = request_spent;
+    rec.cost_unknown = static_cast<std::size_t>(
+        std::count_if(rec.attempts.begin(), rec.attempts.end(), [](const auto& a) { return a.cost_unknown; }));
     if (im->hooks.on_request) im->hooks.on_request(rec);
     if (out) *out = std::move(rec);
   }
@@ -366,10 +397,7 @@ const routing::policy& router::policy() const noexcept { return impl_->policy; }
 routing::health& router::health() noexcept { return impl_->health; }
 client& router::get_client() const noexcept { return impl_->cli; }
 
-double router::spent() const noexcept {
-  std::lock_guard lock(impl_->spend_mutex);
-  return impl_->spent;
-}
+double router::spent() const noexcept { return impl_->ledger->spent(); }
 
 void router::do_chat(wire::chat_request req, diagnostics& diag, request_record* out, handler<wire::chat_response> h) {
   detail::launch_on<wire::chat_response>(asio::make_strand(impl_->cli.get_executor()),
@@ -384,8 +412,33 @@ void router::do_chat_stream(wire::chat_request req, diagnostics& diag, request_r
 
 // --- routed_stream -----------------------------------------------------------------------------
 
-routed_stream::routed_stream(std::vector<wire::chat_chunk> first, chat_stream rest, asio::any_io_executor ex) noexcept
-    : first_(std::move(first)), rest_(std::move(rest)), ex_(std::move(ex)) {}
+namespace {
+
+std::optional<double> cost_of(const wire::chat_chunk& c) { return c.usage ? c.usage->cost : std::nullopt; }
+
+}  // namespace
+
+// The stream's own cost: its usage chunk's. A usage among the held chunks was counted by the
+// router already (with the attempt); one among the later chunks is counted here as it arrives.
+struct routed_stream::cost_state {
+  std::shared_ptr<tally> ledger;
+  std::optional<double> cost;
+};
+
+routed_stream::routed_stream(std::vector<wire::chat_chunk> first, chat_stream rest, asio::any_io_executor ex,
+                             std::shared_ptr<tally> t) noexcept
+    : first_(std::move(first)), rest_(std::move(rest)), ex_(std::move(ex)) {
+  try {
+    cost_ = std::make_shared<cost_state>();
+    cost_->ledger = std::move(t);
+    for (const auto& c : first_)
+      if (auto v = cost_of(c)) cost_->cost = v;
+  } catch (...) {
+    cost_.reset();  // out of memory: the cost goes unreported, not the stream
+  }
+}
+
+std::optional<double> routed_stream::cost() const noexcept { return cost_ ? cost_->cost : std::nullopt; }
 
 void routed_stream::do_next(chat_stream::next_handler h) {
   if (head_ < first_.size()) {
@@ -396,7 +449,21 @@ void routed_stream::do_next(chat_stream::next_handler h) {
     });
     return;
   }
-  rest_.async_next(std::move(h));
+  if (!cost_) return rest_.async_next(std::move(h));
+  // Sees each later chunk on its way to the caller: the usage chunk's cost goes to the router's
+  // account before the caller hears of it. The caller's executor and cancellation slot are kept.
+  auto slot = h.get_cancellation_slot();
+  auto hex = asio::get_associated_executor(h, ex_);
+  rest_.async_next(asio::bind_cancellation_slot(
+      slot, asio::bind_executor(hex, [st = cost_, h = std::move(h)](error_code ec,
+                                                                      std::optional<wire::chat_chunk> c) mutable {
+        if (!ec && c)
+          if (auto v = cost_of(*c); v && !st->cost) {
+            st->cost = v;
+            if (st->ledger && *v > 0) st->ledger->spend(*v);
+          }
+        std::move(h)(ec, std::move(c));
+      })));
 }
 
 }  // namespace openrouter

@@ -305,6 +305,46 @@ BOOST_AUTO_TEST_CASE(shards_cover_every_id_exactly_once) {
   BOOST_TEST(seen.count("61") == 1u);  // the malformed line, by line number
 }
 
+// The spend cap binds streamed requests too: a stream's cost arrives in its final usage chunk,
+// and the next request's admission sees it.
+BOOST_AUTO_TEST_CASE(budget_stop_binds_streamed_requests) {
+  batch_fixture f;
+  std::string input;
+  for (int i = 0; i < 20; ++i) input += request("s" + std::to_string(i), "openai/gpt-4o-mini");
+  auto in = f.write("in.jsonl", input);
+  auto out = f.dir / "out.jsonl";
+  std::string err;
+  int code = f.batch({"--input", in.string(), "--output", out.string(), "--stream", "--concurrency", "1",
+                      "--max-cost", "0.0000001", "--no-progress"},
+                     &err);
+  BOOST_TEST(code == 1, err);
+  auto m = by_id(output_lines(out));
+  BOOST_TEST(m.size() == 20u);
+  std::size_t ok = 0, budget = 0;
+  for (const auto& [id, l] : m) {
+    if (error_class(l).empty()) ++ok;
+    else if (error_class(l) == "budget") ++budget;
+  }
+  BOOST_TEST(ok == 1u);
+  BOOST_TEST(budget == 19u);
+  BOOST_TEST(f.server->generations().size() == 1u);  // nothing sent past the budget
+}
+
+// A stream cut before its usage arrived is counted in the summary as of unknown cost.
+BOOST_AUTO_TEST_CASE(the_summary_counts_attempts_of_unknown_cost) {
+  batch_fixture f;
+  auto in = f.write("in.jsonl", request("cut", "fault/mid_stream_error;after_tokens=3", "one two three four five six") +
+                                    request("whole", "openai/gpt-4o-mini"));
+  auto out = f.dir / "out.jsonl";
+  std::string err;
+  f.batch({"--input", in.string(), "--output", out.string(), "--stream", "--concurrency", "1", "--no-progress"}, &err);
+  auto m = by_id(output_lines(out));
+  BOOST_TEST(m.size() == 2u);
+  BOOST_TEST(error_class(m["whole"]).empty());
+  BOOST_TEST(!error_class(m["cut"]).empty());
+  BOOST_TEST(err.find("cost unknown: 1 attempts") != std::string::npos, err);
+}
+
 BOOST_AUTO_TEST_CASE(budget_stop_gives_typed_error_lines) {
   batch_fixture f;
   std::string input;

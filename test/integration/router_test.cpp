@@ -570,6 +570,56 @@ BOOST_AUTO_TEST_CASE(cancellation_mid_hedge_closes_both_connections) {
 }
 
 
+// Spend caps bind streams too: a stream's cost arrives in its final usage chunk; the router
+// counts it then, and the next request's admission sees it.
+BOOST_AUTO_TEST_CASE(a_streams_cost_counts_against_the_spend_cap) {
+  client_fixture f;
+  recorded rec;
+  auto p = fast_policy({"openai/gpt-4o-mini"});
+  p.max_cost_usd = 1e-9;  // any answer spends it
+  openrouter::router r(f.cli, p, rec.hooks(), 7);
+  auto [ec, s] = open_stream(f, r, "echo: streamed and paid for");
+  BOOST_TEST_REQUIRE(!ec, ec.message());
+  auto [end, text] = drain(f, s);
+  BOOST_TEST_REQUIRE(!end, end.message());
+  auto res = s.result();
+  BOOST_REQUIRE(res.usage && res.usage->cost);
+  BOOST_TEST((s.cost() == res.usage->cost));
+  BOOST_TEST(!s.cost_unknown());
+  BOOST_TEST(r.spent() == *res.usage->cost);
+  auto [ec2, s2] = open_stream(f, r, "echo: over the cap");
+  BOOST_TEST((ec2 == errc::budget_exhausted), ec2.message());
+  BOOST_TEST(f.server->stats().requests == 1u);  // refused before anything was sent
+}
+
+// A stream given up before its usage arrived is cost-unknown: the upstream may bill it.
+BOOST_AUTO_TEST_CASE(a_stream_cut_before_its_usage_is_cost_unknown) {
+  client_fixture f;
+  openrouter::router r(f.cli, fast_policy({"fault/mid_stream_error;after_tokens=3"}), {}, 7);
+  auto [ec, s] = open_stream(f, r, "echo: one two three four five six");
+  BOOST_TEST_REQUIRE(!ec, ec.message());
+  auto [end, text] = drain(f, s);
+  BOOST_TEST((end == errc::stream_error), end.message());
+  BOOST_TEST(!s.cost().has_value());
+  BOOST_TEST(s.cost_unknown());
+}
+
+// A hedge's loser that was cancelled before it answered is marked cost-unknown in its record;
+// the winner's record carries its cost, which the router counted.
+BOOST_AUTO_TEST_CASE(a_cancelled_hedge_loser_is_cost_unknown_and_the_winner_is_counted) {
+  client_fixture f;
+  recorded rec;
+  openrouter::router r(f.cli, hedge_after(100ms, {"fault/stall;seconds=3", "openai/gpt-4o-mini"}), rec.hooks(), 7);
+  auto [ec, res] = chat(f, r);
+  BOOST_TEST_REQUIRE(!ec, ec.message());
+  BOOST_TEST_REQUIRE(rec.attempts.size() == 2u);
+  BOOST_REQUIRE(res.usage && res.usage->cost);
+  BOOST_TEST((rec.attempts[0].cost == res.usage->cost));
+  BOOST_TEST(!rec.attempts[0].cost_unknown);
+  BOOST_TEST(rec.attempts[1].cost_unknown);  // the stalled primary, cancelled
+  BOOST_TEST(r.spent() == *res.usage->cost);
+}
+
 // With many requests in flight, each gets its own record through the overload that takes one:
 // no matching of hook records to requests.
 BOOST_AUTO_TEST_CASE(each_request_can_receive_its_own_record) {

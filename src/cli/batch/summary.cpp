@@ -38,6 +38,7 @@ std::optional<double> percentile(std::vector<double>& v, double q) {
 void stats::add(const outcome& o) {
   ++done_;
   attempts_ += o.attempts;
+  cost_unknown_ += o.cost_unknown;
   cost_ += o.cost;
   if (!o.error_class.empty()) {
     ++errors_;
@@ -107,6 +108,9 @@ std::string stats::report(std::uint64_t total, double elapsed_s) const {
     }
     s += "\n";
   }
+  if (cost_unknown_)
+    s += format("cost unknown: %llu attempts cancelled before their usage arrived (not in the spend above)\n",
+                static_cast<unsigned long long>(cost_unknown_));
   auto p50 = latency(0.5), p90 = latency(0.9), p99 = latency(0.99);
   if (p50) s += format("latency ms: p50 %.1f  p90 %.1f  p99 %.1f\n", *p50, *p90, *p99);
   return s;

@@ -17,6 +17,8 @@ struct outcome {
   double cost = 0;
   std::optional<double> latency_ms;  ///< requests only (not invalid input)
   unsigned attempts = 0;
+  /// Attempts cancelled (or streams cut) before their usage arrived: billed perhaps, not counted.
+  unsigned cost_unknown = 0;
 };
 
 /// The q-quantile (0..1) of `v` by the nearest-rank method; nullopt when empty. Reorders v.
@@ -36,6 +38,7 @@ class stats {
   std::uint64_t errors() const noexcept { return errors_; }
   double cost() const noexcept { return cost_; }
   std::uint64_t attempts() const noexcept { return attempts_; }
+  std::uint64_t cost_unknown() const noexcept { return cost_unknown_; }  ///< see outcome::cost_unknown
   const std::map<std::string, per_model>& models() const noexcept { return models_; }
   const std::map<std::string, std::uint64_t>& error_classes() const noexcept { return classes_; }
   /// Latency percentile in ms over the requests so far.
@@ -47,7 +50,7 @@ class stats {
   std::string report(std::uint64_t total, double elapsed_s) const;
 
  private:
-  std::uint64_t done_ = 0, errors_ = 0, attempts_ = 0;
+  std::uint64_t done_ = 0, errors_ = 0, attempts_ = 0, cost_unknown_ = 0;
   double cost_ = 0;
   std::map<std::string, per_model> models_;
   std::map<std::string, std::uint64_t> classes_;
