@@ -4,7 +4,9 @@
 // hooks receive.
 #include "support/client_fixture.hpp"
 
+#include <openrouter/agent.hpp>
 #include <openrouter/router.hpp>
+#include <openrouter/structured.hpp>
 
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/cancellation_signal.hpp>
@@ -570,6 +572,25 @@ BOOST_AUTO_TEST_CASE(cancellation_mid_hedge_closes_both_connections) {
 }
 
 
+// One 429 with Retry-After: 1 cools the only model down for a second; a request in that second
+// waits for the reopening (its deadline is 30 s) instead of failing at once with every breaker
+// open and no attempt.
+BOOST_AUTO_TEST_CASE(a_request_waits_for_a_short_cool_down_instead_of_failing) {
+  client_fixture f;
+  recorded rec;
+  auto p = fast_policy({"fault/429;retry_after=1;count=1"});
+  p.max_attempts_per_model = 1;  // the first request does not retry: it ends on its 429
+  openrouter::router r(f.cli, p, rec.hooks(), 7);
+  auto [ec1, res1] = chat(f, r);
+  BOOST_TEST((ec1 == errc::rate_limited), ec1.message());
+  auto [ec2, res2] = chat(f, r);
+  BOOST_TEST_REQUIRE(!ec2, ec2.message() << " " << f.diag.detail);
+  BOOST_TEST(res2.text() == "routed");
+  BOOST_TEST_REQUIRE(rec.requests.size() == 2u);
+  BOOST_TEST(rec.requests[1].attempts.size() == 1u);
+  BOOST_TEST(f.server->stats().requests == 2u);
+}
+
 // Spend caps bind streams too: a stream's cost arrives in its final usage chunk; the router
 // counts it then, and the next request's admission sees it.
 BOOST_AUTO_TEST_CASE(a_streams_cost_counts_against_the_spend_cap) {
@@ -590,6 +611,49 @@ BOOST_AUTO_TEST_CASE(a_streams_cost_counts_against_the_spend_cap) {
   auto [ec2, s2] = open_stream(f, r, "echo: over the cap");
   BOOST_TEST((ec2 == errc::budget_exhausted), ec2.message());
   BOOST_TEST(f.server->stats().requests == 1u);  // refused before anything was sent
+}
+
+// The helpers layered on a router spend through it: a streamed agent turn's cost, and a
+// structured chat's repair turn, are bound by the router's cap.
+BOOST_AUTO_TEST_CASE(agent_and_structured_requests_are_bound_by_the_spend_cap) {
+  {
+    client_fixture f;
+    auto p = fast_policy({"openai/gpt-4o-mini"});
+    p.max_cost_usd = 1e-9;
+    openrouter::router r(f.cli, p, {}, 7);
+    openrouter::agent_options o;
+    o.stream = true;
+    openrouter::agent a(&r, o);
+    auto run = [&] {
+      return f.run<openrouter::agent_result>([&](auto t) { return a.async_run(chat_request("x", "hi"), f.diag, t); });
+    };
+    auto [ec, res] = run();
+    BOOST_TEST_REQUIRE(!ec, ec.message());
+    BOOST_TEST(r.spent() > 0);  // the streamed turn's cost, from its usage chunk
+    auto [ec2, res2] = run();
+    BOOST_TEST((ec2 == errc::budget_exhausted), ec2.message());
+    BOOST_TEST(f.server->stats().requests == 1u);
+  }
+  {
+    // The first answer is not JSON; its repair turn would be a second paid request: refused.
+    openrouter::mock::server_options so;
+    boost::json::array replies{boost::json::object{{"content", "not json"}},
+                               boost::json::object{{"content", R"({"name":"a"})"}}};
+    so.scenario = boost::json::object{{"models", boost::json::object{{"openai/gpt-4o-mini", boost::json::object{{"replies", replies}}}}}};
+    client_fixture f(so);
+    auto p = fast_policy({"openai/gpt-4o-mini"});
+    p.max_cost_usd = 1e-9;
+    openrouter::router r(f.cli, p, {}, 7);
+    openrouter::structured_spec spec;
+    spec.name = "thing";
+    spec.schema = boost::json::parse(R"({"type":"object","properties":{"name":{"type":"string"}},"required":["name"]})");
+    spec.max_repairs = 1;
+    auto [ec, res] = f.run<openrouter::structured_result>([&](auto h) {
+      openrouter::async_structured_chat(&r, chat_request("x", "give me a thing"), spec, f.diag, std::move(h));
+    });
+    BOOST_TEST((ec == errc::budget_exhausted), ec.message());
+    BOOST_TEST(f.server->generations().size() == 1u);  // (the catalog fetch is no generation)
+  }
 }
 
 // A stream given up before its usage arrived is cost-unknown: the upstream may bill it.
