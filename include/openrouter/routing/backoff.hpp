@@ -16,7 +16,8 @@ struct backoff_policy {
   /// full: uniform in [0, d] (spreads a herd best); equal: d/2 + uniform in [0, d/2]; none: d.
   enum class jitter_kind : std::uint8_t { none, full, equal } jitter = jitter_kind::full;
   /// Retry-After up to this long is waited for; a longer one skips to the next candidate (the
-  /// model is cooled down for that long instead).
+  /// model is cooled down instead, for this long at most). Also the longest a request waits for
+  /// a cooling-down candidate to reopen when every candidate is cooling down.
   std::chrono::milliseconds retry_after_cap{std::chrono::seconds(20)};
   /// While another candidate is left, a Retry-After longer than this moves on to it at once
   /// instead of waiting (a rate-limited model should not hold a request a healthy one could

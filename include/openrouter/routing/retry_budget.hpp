@@ -1,7 +1,8 @@
 #pragma once
 // A retry budget: retries (the same request to the same model again; the router does not count
 // a move to another candidate) may not exceed `ratio` of the requests seen in the last `window`
-// (plus a small floor so a quiet client can still retry). When an upstream fails for everyone,
+// (plus a small floor so a quiet client can still retry); a retry it refuses sends the request on
+// to its next candidate at once (the planner). When an upstream fails for everyone,
 // retries stop multiplying the load: a failure costs at most (1 + ratio) requests on average.
 // Sans-I/O: every call takes the current time; counts live in a ring of time buckets.
 
