@@ -3,6 +3,7 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <stdexcept>
@@ -322,7 +323,7 @@ std::optional<fault> fault_engine::draw(const model_rules& rules, bool stream,
         continue;
       }
       fault hit = f;
-      double left = std::chrono::duration<double>(length - (now - w.start)).count();
+      double left = std::min(f.window_s, std::chrono::duration<double>(length - (now - w.start)).count());  // inf for a huge window
       hit.retry_after = left < 1 ? 1.0 : std::floor(left + 0.999);  // whole seconds, rounded up
       hit.status = 429;
       ++fired;

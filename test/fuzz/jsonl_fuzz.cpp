@@ -86,7 +86,7 @@ inline std::string check(const std::uint8_t* data, std::size_t size) {
         std::string out;
         if (it.what == input_item::kind::request) {
           if (it.body.contains("id")) return "a request body keeps its \"id\"" + where;
-          out = result_line_json(it.id, it.line, it.body);
+          out = result_line_json(it.id, it.line, boost::json::object{{"content", "x"}});  // as the CLI writes it
           if (!is_result_line(out)) return "its result line is not read back as a result: " + printable(out) + where;
         } else {
           if (it.error_class != "invalid_input" && it.error_class != "duplicate_id")
