@@ -61,7 +61,7 @@ struct remote_asset_options {
   /// case-insensitively after trimming. Empty: only data: URLs pass.
   std::vector<std::string> allowed_hosts;
   bool allow_loopback = false;  ///< 127.0.0.0/8, ::1 (tests)
-  bool allow_private = false;   ///< 10/8, 172.16/12, 192.168/16, 100.64/10, fc00::/7
+  bool allow_private = false;   ///< 10/8, 172.16/12, 192.168/16, 100.64/10, fc00::/7, fec0::/10
   bool allow_http = false;      ///< fetch plain http:// (https:// always verifies the peer)
   std::size_t max_bytes = 20u << 20;  ///< larger assets fail with errc::asset_too_large
   unsigned max_redirects = 3;         ///< each target must be allowlisted and pass the address checks

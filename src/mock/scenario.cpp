@@ -3,7 +3,9 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <stdexcept>
 
 namespace openrouter::mock {
@@ -31,15 +33,22 @@ constexpr std::pair<std::string_view, fault_kind> kind_names[] = {
 double number(const json::value& v, const std::string& path) {
   if (v.is_int64()) return static_cast<double>(v.get_int64());
   if (v.is_uint64()) return static_cast<double>(v.get_uint64());
-  if (v.is_double()) return v.get_double();
+  if (v.is_double() && std::isfinite(v.get_double())) return v.get_double();  // 1e400 reads as inf, 0e400 as NaN
   bad(path, "expected a number");
 }
 
 int integer(const json::value& v, const std::string& path) {
   double d = number(v, path);
-  if (d != static_cast<double>(static_cast<long long>(d)) || d < -1 || d > 1e9)
-    bad(path, "expected an integer");
+  if (!(d >= -1 && d <= 1e9) || d != std::floor(d)) bad(path, "expected an integer");  // range first: no UB cast
   return static_cast<int>(d);
+}
+
+std::uint64_t seed_of(const json::value& v, const std::string& path) {
+  if (v.is_uint64()) return v.get_uint64();
+  if (v.is_int64() && v.get_int64() >= 0) return static_cast<std::uint64_t>(v.get_int64());
+  double d = number(v, path);
+  if (!(d >= 0 && d < 18446744073709551616.0) || d != std::floor(d)) bad(path, "expected a whole number >= 0");
+  return static_cast<std::uint64_t>(d);
 }
 
 bool boolean(const json::value& v, const std::string& path) {
@@ -198,7 +207,7 @@ scenario scenario::parse(const json::value& v) {
   for (const auto& [key, value] : root) {
     std::string p = "$." + std::string(key);
     if (key == "defaults") continue;
-    if (key == "seed") s.seed = static_cast<std::uint64_t>(number(value, p));
+    if (key == "seed") s.seed = seed_of(value, p);
     else if (key == "generation_delay_ms") s.generation_delay_ms = integer(value, p);
     else if (key == "connection") {
       for (const auto& [ck, cv] : object(value, p)) {
@@ -314,8 +323,8 @@ std::optional<fault> fault_engine::draw(const model_rules& rules, bool stream,
         continue;
       }
       fault hit = f;
-      double left = std::chrono::duration<double>(length - (now - w.start)).count();
-      hit.retry_after = left < 1 ? 1.0 : static_cast<double>(static_cast<long>(left + 0.999));
+      double left = std::min(f.window_s, std::chrono::duration<double>(length - (now - w.start)).count());  // inf for a huge window
+      hit.retry_after = left < 1 ? 1.0 : std::floor(left + 0.999);  // whole seconds, rounded up
       hit.status = 429;
       ++fired;
       return hit;

@@ -35,9 +35,16 @@ std::vector<asset_violation> find_asset_violations(const std::vector<wire::messa
 boost::system::error_code check_assets(const std::vector<wire::message>& messages, const remote_asset_options& opts,
                                        diagnostics& diag);
 
-/// Why a fetch may not connect to the IP address `ip` (textual, v4 or v6): "loopback",
-/// "private", "link-local", "cloud metadata", "unspecified", "multicast", "broadcast", or an
-/// unparsable address; empty when it may. IPv4-mapped IPv6 addresses are judged as IPv4.
+/// Why a fetch may not connect to the IP address `ip` (textual, v4 or v6), e.g. "loopback",
+/// "private", "link-local", "cloud metadata", "documentation (192.0.2.0/24)", "Teredo
+/// (2001::/32)", or an unparsable address; empty when it may. Every special-purpose range of
+/// the IANA IPv4 and IPv6 registries that is not globally reachable is refused, and every IPv6
+/// address outside 2000::/3. Only loopback (allow_loopback) and private ranges (allow_private:
+/// 10/8, 172.16/12, 192.168/16, 100.64/10, fc00::/7, fec0::/10) can be opened. IPv6 forms that
+/// embed an IPv4 address: IPv4-mapped (::ffff:a.b.c.d) is judged as that IPv4 address; NAT64's
+/// well-known prefix (64:ff9b::a.b.c.d) as that IPv4 address with no range opened; IPv4-
+/// compatible (::a.b.c.d), 6to4 (2002::/16), Teredo (2001::/32) and local-use NAT64
+/// (64:ff9b:1::/48) are refused whole.
 std::string address_refusal(std::string_view ip, const remote_asset_options& opts);
 
 }  // namespace openrouter::media

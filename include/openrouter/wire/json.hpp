@@ -57,6 +57,11 @@ struct decode_error {
 /// regardless of key order. (boost::json::value's operator== treats 1 and 1.0 as different.)
 bool same_json(const boost::json::value& a, const boost::json::value& b) noexcept;
 
+/// Whether every number in `v` is finite. Boost.JSON reads a number beyond the range of double
+/// (1e400) as infinity, which it would write back as `Infinity`, not JSON: every decoder of this
+/// library refuses such a document as invalid JSON.
+bool all_finite(const boost::json::value& v) noexcept;
+
 }  // namespace openrouter::wire
 
 template <>

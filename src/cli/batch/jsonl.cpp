@@ -61,10 +61,11 @@ input_item input_planner::next(std::string_view text, std::size_t line_no) {
     if (it.what != input_item::kind::invalid) it.what = input_item::kind::request;
   }
   if (!seen_.insert(it.id).second) {
-    // The id is taken: this line's error goes under its line number (or "line-N" if that is taken too).
+    // The id is taken: this line's error goes under its line number, or "line-N" (prefixed again
+    // while that is taken too: no two lines ever share an id).
     std::string dup = it.id;
     it.id = std::to_string(line_no);
-    if (seen_.count(it.id)) it.id = "line-" + it.id;
+    while (seen_.count(it.id)) it.id = "line-" + it.id;
     seen_.insert(it.id);
     invalid("duplicate_id", "line " + std::to_string(line_no) + ": id \"" + dup + "\" was used on an earlier line");
     it.body = {};

@@ -4,6 +4,9 @@
 
 #include <zlib.h>
 
+#include <algorithm>
+#include <limits>
+
 namespace openrouter::detail {
 
 void gunzip(std::string_view in, std::size_t max_size, std::string& out, boost::system::error_code& ec) {
@@ -14,28 +17,42 @@ void gunzip(std::string_view in, std::size_t max_size, std::string& out, boost::
     ec = make_error_code(errc::bad_response);
     return;
   }
-  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
-  z.avail_in = static_cast<uInt>(in.size());
+  constexpr std::size_t max_chunk = std::numeric_limits<uInt>::max();
+  std::size_t consumed = 0;  // of `in`
+  std::size_t produced = 0;  // into `out`
   // JSON compresses about 10x: start there and grow.
   out.resize(std::min(max_size, std::max<std::size_t>(in.size() * 8, 4096)));
   int rc = Z_OK;
   while (true) {
-    z.next_out = reinterpret_cast<Bytef*>(out.data() + z.total_out);
-    z.avail_out = static_cast<uInt>(out.size() - z.total_out);
+    z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data() + consumed));
+    z.avail_in = static_cast<uInt>(std::min(in.size() - consumed, max_chunk));
+    z.next_out = reinterpret_cast<Bytef*>(out.data() + produced);
+    z.avail_out = static_cast<uInt>(std::min(out.size() - produced, max_chunk));
+    const uInt avail_in = z.avail_in, avail_out = z.avail_out;
     rc = inflate(&z, Z_NO_FLUSH);
-    if (rc == Z_STREAM_END) break;
+    consumed += avail_in - z.avail_in;
+    produced += avail_out - z.avail_out;
+    if (rc == Z_STREAM_END) {
+      if (consumed == in.size()) break;
+      // RFC 1952 2.2: a gzip file is a series of members; another one follows (anything else
+      // there is a corrupt body, never silently dropped).
+      if (inflateReset(&z) != Z_OK) {
+        rc = Z_DATA_ERROR;
+        break;
+      }
+      continue;
+    }
     if (rc != Z_OK && rc != Z_BUF_ERROR) break;
-    if (z.avail_out == 0) {
+    if (produced == out.size()) {
       if (out.size() >= max_size) {
         rc = Z_MEM_ERROR;  // would exceed the limit
         break;
       }
-      out.resize(std::min(max_size, out.size() * 2));
-    } else if (z.avail_in == 0) {
+      out.resize(std::min(max_size, std::max<std::size_t>(out.size() * 2, 4096)));
+    } else if (consumed == in.size()) {
       break;  // truncated input
     }
   }
-  std::size_t produced = z.total_out;
   inflateEnd(&z);
   if (rc == Z_STREAM_END) {
     out.resize(produced);

@@ -32,6 +32,10 @@ origin parse_origin(std::string_view base_url, boost::system::error_code& ec) {
     return o;
   }
   o.base_path = std::string(u->encoded_path());
+  if (!o.base_path.empty() && o.base_path.front() != '/') {  // "https://[::1]:8:03": not a path a request target can start
+    ec = make_error_code(errc::invalid_argument);
+    return o;
+  }
   while (!o.base_path.empty() && o.base_path.back() == '/') o.base_path.pop_back();
   std::string h = u->host_type() == boost::urls::host_type::ipv6 ? "[" + o.host + "]" : o.host;
   o.host_header = o.port == default_port ? h : h + ":" + std::to_string(o.port);

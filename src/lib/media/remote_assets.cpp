@@ -5,7 +5,9 @@
 #include <boost/asio/ip/address.hpp>
 #include <boost/url/parse.hpp>
 
+#include <array>
 #include <cctype>
+#include <cstdint>
 
 namespace openrouter::media {
 namespace ip = boost::asio::ip;
@@ -25,29 +27,103 @@ bool iequal(std::string_view a, std::string_view b) {
   return true;
 }
 
+// The special-purpose ranges of the IANA registries (IPv4 and IPv6 Special-Purpose Address
+// Registries), plus the cloud metadata endpoints. A range whose `opt_in` flag is set in the options
+// passes; the others never do. First match wins, so specific entries come before the ranges
+// that contain them.
+enum class opt_in : std::uint8_t { none, loopback, private_ };
+
+struct v4_range {
+  std::array<unsigned char, 4> net;
+  unsigned bits;
+  const char* why;
+  opt_in flag;
+};
+
+constexpr v4_range v4_ranges[] = {
+    {{0, 0, 0, 0}, 8, "unspecified (0.0.0.0/8)", opt_in::none},
+    {{127, 0, 0, 0}, 8, "loopback", opt_in::loopback},
+    {{169, 254, 169, 254}, 32, "cloud metadata", opt_in::none},
+    {{100, 100, 100, 200}, 32, "cloud metadata", opt_in::none},  // Alibaba Cloud
+    {{169, 254, 0, 0}, 16, "link-local", opt_in::none},
+    {{10, 0, 0, 0}, 8, "private", opt_in::private_},
+    {{172, 16, 0, 0}, 12, "private", opt_in::private_},
+    {{192, 168, 0, 0}, 16, "private", opt_in::private_},
+    {{100, 64, 0, 0}, 10, "private (shared address space, 100.64.0.0/10)", opt_in::private_},
+    {{192, 0, 0, 0}, 24, "IETF protocol assignments (192.0.0.0/24)", opt_in::none},
+    {{192, 0, 2, 0}, 24, "documentation (192.0.2.0/24)", opt_in::none},
+    {{198, 51, 100, 0}, 24, "documentation (198.51.100.0/24)", opt_in::none},
+    {{203, 0, 113, 0}, 24, "documentation (203.0.113.0/24)", opt_in::none},
+    {{192, 88, 99, 0}, 24, "6to4 relay anycast (192.88.99.0/24, deprecated)", opt_in::none},
+    {{198, 18, 0, 0}, 15, "benchmarking (198.18.0.0/15)", opt_in::none},
+    {{224, 0, 0, 0}, 4, "multicast", opt_in::none},
+    {{240, 0, 0, 0}, 4, "broadcast/reserved (240.0.0.0/4)", opt_in::none},
+};
+
+// IPv6 addresses that embed an IPv4 address are decided as follows (see address_refusal):
+// IPv4-mapped (::ffff:0:0/96) by the IPv4 address, under the same options; NAT64's well-known
+// prefix (64:ff9b::/96), which DNS64 synthesizes for IPv4-only hosts, by the IPv4 address under
+// no opt-in (RFC 6052 keeps non-global IPv4 out of it); every other form as a whole range:
+// IPv4-compatible (::/96), 6to4 (2002::/16), Teredo (2001::/32) and local-use NAT64
+// (64:ff9b:1::/48) are deprecated or local, and no public asset host has such an address.
+struct v6_range {
+  std::array<unsigned char, 16> net;
+  unsigned bits;
+  const char* why;
+  opt_in flag;
+};
+
+constexpr v6_range v6_ranges[] = {
+    {{}, 128, "unspecified", opt_in::none},
+    {{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}, 128, "loopback", opt_in::loopback},
+    {{}, 96, "IPv4-compatible (::/96, deprecated)", opt_in::none},
+    {{0, 0x64, 0xff, 0x9b, 0, 1}, 48, "local-use NAT64 (64:ff9b:1::/48)", opt_in::none},
+    {{0x01, 0, 0, 0, 0, 0, 0, 0}, 64, "discard-only (100::/64)", opt_in::none},
+    {{0x01, 0, 0, 0, 0, 0, 0, 1}, 64, "dummy prefix (100:0:0:1::/64)", opt_in::none},
+    {{0x20, 0x01, 0, 0}, 32, "Teredo (2001::/32)", opt_in::none},
+    {{0x20, 0x01, 0x0d, 0xb8}, 32, "documentation (2001:db8::/32)", opt_in::none},
+    {{0x20, 0x01, 0, 0}, 23, "IETF protocol assignments (2001::/23)", opt_in::none},
+    {{0x20, 0x02}, 16, "6to4 (2002::/16)", opt_in::none},
+    {{0x3f, 0xff}, 20, "documentation (3fff::/20)", opt_in::none},
+    {{0xfd, 0x00, 0x0e, 0xc2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x02, 0x54}, 128, "cloud metadata", opt_in::none},
+    {{0xfc}, 7, "private", opt_in::private_},
+    {{0xfe, 0x80}, 10, "link-local", opt_in::none},
+    {{0xfe, 0xc0}, 10, "private (site-local, fec0::/10)", opt_in::private_},
+    {{0xff}, 8, "multicast", opt_in::none},
+};
+
+template <std::size_t N>
+bool in(const std::array<unsigned char, N>& a, const std::array<unsigned char, N>& net, unsigned bits) noexcept {
+  for (std::size_t i = 0; i < N && bits > 0; ++i, bits = bits > 8 ? bits - 8 : 0) {
+    const unsigned mask = bits >= 8 ? 0xffu : (0xffu << (8 - bits)) & 0xffu;
+    if ((a[i] & mask) != (net[i] & mask)) return false;
+  }
+  return true;
+}
+
+bool opted_in(opt_in f, const remote_asset_options& o) noexcept {
+  return (f == opt_in::loopback && o.allow_loopback) || (f == opt_in::private_ && o.allow_private);
+}
+
 std::string v4_refusal(const ip::address_v4& a, const remote_asset_options& o) {
-  auto b = a.to_bytes();
-  if (a.is_unspecified() || b[0] == 0) return "unspecified";
-  if (a.is_loopback()) return o.allow_loopback ? "" : "loopback";
-  if (a == ip::make_address_v4("169.254.169.254")) return "cloud metadata";
-  if (b[0] == 169 && b[1] == 254) return "link-local";
-  if (a.is_multicast()) return "multicast";
-  if (a == ip::address_v4::broadcast() || b[0] >= 240) return "broadcast/reserved";
-  bool priv = b[0] == 10 || (b[0] == 172 && (b[1] & 0xf0) == 16) || (b[0] == 192 && b[1] == 168) ||
-              (b[0] == 100 && (b[1] & 0xc0) == 64);  // 100.64/10, carrier-grade NAT
-  if (priv) return o.allow_private ? "" : "private";
+  const auto b = a.to_bytes();
+  for (const auto& r : v4_ranges)
+    if (in(b, r.net, r.bits)) return opted_in(r.flag, o) ? "" : r.why;
   return {};
 }
 
 std::string v6_refusal(const ip::address_v6& a, const remote_asset_options& o) {
   if (a.is_v4_mapped()) return v4_refusal(ip::make_address_v4(ip::v4_mapped, a), o);
-  auto b = a.to_bytes();
-  if (a.is_unspecified()) return "unspecified";
-  if (a.is_loopback()) return o.allow_loopback ? "" : "loopback";
-  if (a.is_multicast()) return "multicast";
-  if (b[0] == 0xfe && (b[1] & 0xc0) == 0x80) return "link-local";
-  if (b[0] == 0xfd && b[1] == 0x00 && b[2] == 0x0e && b[3] == 0xc2) return "cloud metadata";  // fd00:ec2::254
-  if ((b[0] & 0xfe) == 0xfc) return o.allow_private ? "" : "private";
+  const auto b = a.to_bytes();
+  if (in(b, {0, 0x64, 0xff, 0x9b}, 96)) {
+    const ip::address_v4 v4({b[12], b[13], b[14], b[15]});
+    const std::string why = v4_refusal(v4, remote_asset_options{});
+    return why.empty() ? why : "NAT64 (64:ff9b::/96) of " + v4.to_string() + ", " + why;
+  }
+  for (const auto& r : v6_ranges)
+    if (in(b, r.net, r.bits)) return opted_in(r.flag, o) ? "" : r.why;
+  // Only 2000::/3 is allocated for global unicast; the rest is reserved by the IETF.
+  if ((b[0] & 0xe0) != 0x20) return "not global unicast (outside 2000::/3)";
   return {};
 }
 

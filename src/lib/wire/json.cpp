@@ -76,6 +76,21 @@ bool same_json(const boost::json::value& a, const boost::json::value& b) noexcep
   return a == b;
 }
 
+bool all_finite(const boost::json::value& v) noexcept {
+  switch (v.kind()) {
+    case boost::json::kind::double_: return std::isfinite(v.get_double());
+    case boost::json::kind::array:
+      for (const auto& e : v.get_array())
+        if (!all_finite(e)) return false;
+      return true;
+    case boost::json::kind::object:
+      for (const auto& kv : v.get_object())
+        if (!all_finite(kv.value())) return false;
+      return true;
+    default: return true;
+  }
+}
+
 namespace detail {
 
 void decode_ctx::in_key(std::string_view key) {
@@ -174,7 +189,8 @@ json::value parse_text(std::string_view text, json::monotonic_resource& arena, d
   options.max_depth = 256;  // tool parameter schemas nest deeper than Boost.JSON's default 32
   boost::system::error_code ec;
   json::value jv = json::parse(text, ec, &arena, options);
-  if (ec) err.code = make_error_code(decode_errc::invalid_json);
+  // A number beyond double's range would be kept as infinity and written back as "Infinity".
+  if (ec || !all_finite(jv)) err.code = make_error_code(decode_errc::invalid_json);
   return jv;
 }
 
