@@ -178,6 +178,10 @@ std::optional<http_reply> inspect(const json::object& req, request_facts& f) {
   for (std::string_view key : {"max_tokens", "max_completion_tokens"})
     if (req.contains(key) && !req.at(key).is_null() && (!integer(req, key) || *integer(req, key) < 1))
       return invalid(std::string(key) + ": Number must be greater than or equal to 1");
+  // The mock generates every token it is asked for: a bound keeps one request from asking for
+  // gigabytes (real models stop far earlier, at their max_completion_tokens).
+  if (f.max_tokens && *f.max_tokens > limits::max_tokens)
+    return invalid("max_tokens: the mock generates at most " + std::to_string(limits::max_tokens) + " tokens");
   if (auto it = req.find("temperature"); it != req.end() && !it->value().is_null()) {
     if (!it->value().is_number()) return invalid("temperature: Expected number");
     double t = it->value().to_number<double>();
@@ -908,7 +912,11 @@ http_reply handle_chat(mock_state& state, std::string_view body, const header_ma
     c.provider = s.endpoint->provider_name;
     c.pace = s.rules.pace;
     c.inband = hit;
-    plan_content(req, f, *s.info, c, s.rules);
+    try {
+      plan_content(req, f, *s.info, c, s.rules);
+    } catch (const instance_too_large& e) {
+      return error_reply(400, std::string("response_format or tools: ") + e.what(), "invalid_request");
+    }
     int parses = 0;
     plan_annotations(f, *s.info, c, parses);
     plan_usage(f, *s.endpoint, c, parses);

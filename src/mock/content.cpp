@@ -58,7 +58,25 @@ double num(const json::object& o, std::string_view key, double fallback) {
   return it->value().to_number<double>();
 }
 
-json::value instance(const json::value& in, const json::value& root, std::uint64_t seed, int depth) {
+// What one instance may still use: a hostile schema (minItems 1e12, nested arrays, minLength
+// 1e9) fails fast instead of exhausting memory.
+struct instance_budget {
+  std::size_t values = 0, string_bytes = 0;
+  void value() {
+    if (++values > max_instance_values)
+      throw instance_too_large("the schema's smallest instance has more than " + std::to_string(max_instance_values) +
+                               " values, more than the mock generates");
+  }
+  void string(double bytes) {
+    if (!(bytes <= static_cast<double>(max_instance_string_bytes - string_bytes)))
+      throw instance_too_large("the schema's strings need more than " + std::to_string(max_instance_string_bytes) +
+                               " bytes, more than the mock generates");
+    string_bytes += static_cast<std::size_t>(bytes);
+  }
+};
+
+json::value instance(const json::value& in, const json::value& root, std::uint64_t seed, int depth, instance_budget& b) {
+  b.value();
   const json::value& schema = *resolve(in, root);
   const json::object* o = schema.if_object();
   if (!o || depth > 16) return json::object{};
@@ -69,13 +87,13 @@ json::value instance(const json::value& in, const json::value& root, std::uint64
   }
   for (std::string_view key : {"anyOf", "oneOf"}) {
     if (auto it = o->find(key); it != o->end() && it->value().is_array() && !it->value().get_array().empty())
-      return instance(it->value().get_array()[0], root, seed, depth + 1);
+      return instance(it->value().get_array()[0], root, seed, depth + 1, b);
   }
   if (auto it = o->find("allOf"); it != o->end() && it->value().is_array()) {
     // Merge object members produced by every branch (the common use of allOf).
     json::object merged;
     for (const auto& part : it->value().get_array()) {
-      json::value v = instance(part, root, seed, depth + 1);
+      json::value v = instance(part, root, seed, depth + 1, b);
       if (auto* po = v.if_object())
         for (auto& [k, val] : *po) merged[k] = val;
       else
@@ -96,16 +114,21 @@ json::value instance(const json::value& in, const json::value& root, std::uint64
     std::uint64_t i = 0;
     if (auto it = o->find("properties"); it != o->end() && it->value().is_object())
       for (const auto& [name, sub] : it->value().get_object())
-        out[name] = instance(sub, root, mix(seed + ++i), depth + 1);
+        out[name] = instance(sub, root, mix(seed + ++i), depth + 1, b);
     return out;
   }
   if (type == "array") {
     json::array out;
     auto items = o->find("items");
-    std::size_t n = static_cast<std::size_t>(std::max(num(*o, "minItems", 2), 0.0));
-    n = static_cast<std::size_t>(std::min<double>(static_cast<double>(n), num(*o, "maxItems", 1e9)));
+    double want = std::min(num(*o, "minItems", 2), num(*o, "maxItems", 1e9));
+    if (!(want >= 0)) want = 0;  // negative or NaN
+    if (want > static_cast<double>(max_instance_values)) {
+      b.values = max_instance_values;
+      b.value();  // throws
+    }
+    auto n = static_cast<std::size_t>(want);
     for (std::size_t i = 0; i < n; ++i)
-      out.push_back(items != o->end() ? instance(items->value(), root, mix(seed + i), depth + 1)
+      out.push_back(items != o->end() ? instance(items->value(), root, mix(seed + i), depth + 1, b)
                                       : json::value(static_cast<std::int64_t>(i)));
     return out;
   }
@@ -113,6 +136,12 @@ json::value instance(const json::value& in, const json::value& root, std::uint64
     double lo = num(*o, "minimum", 0), hi = num(*o, "maximum", lo + 100);
     if (o->contains("exclusiveMinimum")) lo = num(*o, "exclusiveMinimum", lo) + 1;
     if (o->contains("exclusiveMaximum")) hi = num(*o, "exclusiveMaximum", hi) - 1;
+    // Beyond 2^53 (or not finite) there is no integer arithmetic to do: the bound itself.
+    constexpr double exact = 9.0e15;
+    if (!(std::abs(lo) < exact) || !(std::abs(hi) < exact)) {
+      double v = std::isfinite(lo) ? lo : std::isfinite(hi) ? hi : 0.0;
+      return v;
+    }
     if (hi < lo) hi = lo;
     auto v = static_cast<std::int64_t>(std::ceil(lo)) +
              static_cast<std::int64_t>(mix(seed) % static_cast<std::uint64_t>(hi - lo + 1));
@@ -123,9 +152,11 @@ json::value instance(const json::value& in, const json::value& root, std::uint64
   if (type == "null") return nullptr;
   // string
   std::string s(words[mix(seed) % words.size()]);
-  auto min_len = static_cast<std::size_t>(num(*o, "minLength", 0));
-  auto max_len = static_cast<std::size_t>(num(*o, "maxLength", 1e6));
-  while (s.size() < min_len) s += "x";
+  double min_d = num(*o, "minLength", 0), max_d = num(*o, "maxLength", 1e6);
+  b.string(std::max(min_d, static_cast<double>(s.size())));
+  auto min_len = min_d > 0 ? static_cast<std::size_t>(min_d) : 0;
+  auto max_len = max_d >= 0 && max_d < 1e6 ? static_cast<std::size_t>(max_d) : std::size_t{1'000'000};
+  if (s.size() < min_len) s.resize(min_len, 'x');
   if (s.size() > max_len) s.resize(max_len);
   return json::string(s);
 }
@@ -161,7 +192,8 @@ std::string token_text(std::uint64_t seed, std::size_t i) {
 }
 
 json::value instance_of(const json::value& schema, const json::value& root, std::uint64_t seed) {
-  return instance(schema, root, seed, 0);
+  instance_budget b;
+  return instance(schema, root, seed, 0, b);
 }
 
 std::string png_data_url(std::uint64_t seed) {

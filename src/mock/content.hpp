@@ -5,6 +5,7 @@
 #include <boost/json/value.hpp>
 
 #include <cstdint>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 
@@ -19,8 +20,17 @@ std::uint64_t mix(std::uint64_t x) noexcept;
 /// every token but the first.
 std::string token_text(std::uint64_t seed, std::size_t i);
 
+/// A schema whose smallest instance exceeds what the mock generates: more than
+/// `max_instance_values` values or `max_instance_string_bytes` bytes of strings in all.
+struct instance_too_large : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+inline constexpr std::size_t max_instance_values = 100'000;
+inline constexpr std::size_t max_instance_string_bytes = 1u << 20;
+
 /// A JSON value valid against `schema` (type, properties, required, items, enum, const,
-/// anyOf/oneOf/allOf, $ref into `root`, numeric and string bounds, min/maxItems).
+/// anyOf/oneOf/allOf, $ref into `root`, numeric and string bounds, min/maxItems). Throws
+/// instance_too_large when the schema asks for more than the bounds above.
 boost::json::value instance_of(const boost::json::value& schema, const boost::json::value& root,
                                std::uint64_t seed);
 

@@ -6,6 +6,9 @@
 #include <boost/json/parse.hpp>
 #include <boost/program_options.hpp>
 
+#include <algorithm>
+#include <charconv>
+#include <cstdint>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -23,47 +26,91 @@ std::string read_file(const std::string& path) {
   return ss.str();
 }
 
+// A numeric option's text, checked before use: digits only (no sign, no exponent, no spaces),
+// within [lo, hi]. A bad value is a usage error naming the option.
+struct usage_error : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+std::uint64_t number_option(const po::variables_map& vm, const std::string& name, std::uint64_t lo, std::uint64_t hi) {
+  const std::string text = vm[name].as<std::string>();
+  std::uint64_t v = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  bool digits = !text.empty() && std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+  if (!digits || ec != std::errc{} || end != text.data() + text.size() || v < lo || v > hi)
+    throw usage_error("--" + name + ": expected an integer in [" + std::to_string(lo) + ", " + std::to_string(hi) +
+                      "], got '" + text + "'");
+  return v;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-  openrouter::mock::server_options opts;
+  namespace mock = openrouter::mock;
+  mock::server_options opts;
   std::string ca_out, scenario_file;
-  unsigned threads = 1;
-  long generation_delay_ms = 0;
   po::options_description desc("openrouter-mock: a local OpenRouter API server\nOptions");
+  // Numbers are read as text and range-checked by number_option (program_options would wrap
+  // "-1" into an unsigned type silently).
+  auto num = [](const char* def) { return po::value<std::string>()->default_value(def); };
   desc.add_options()
       ("help,h", "show this help")
       ("host", po::value(&opts.host)->default_value("127.0.0.1"), "address to listen on (loopback)")
-      ("port", po::value(&opts.port)->default_value(0), "port; 0 picks a free one")
+      ("port", num("0"), "port; 0 picks a free one")
       ("tls", "serve HTTPS (the default)")
       ("plain", "serve plain HTTP")
       ("ca-out", po::value(&ca_out), "write the generated CA certificate (PEM) to this file")
       ("cert", po::value(&opts.cert_file), "server certificate chain PEM (instead of generating one)")
       ("key", po::value(&opts.key_file), "server private key PEM (with --cert)")
       ("scenario", po::value(&scenario_file), "fault and pacing scenario (JSON file)")
-      ("seed", po::value(&opts.seed)->default_value(1), "seed for the catalog, content and fault draws")
+      ("seed", num("1"), "seed for the catalog, content and fault draws")
       ("api-key", po::value(&opts.api_key), "accept only this Bearer key (default: any non-empty key)")
-      ("catalog-size", po::value(&opts.catalog_size)->default_value(320), "number of models in the catalog")
-      ("generation-delay-ms", po::value(&generation_delay_ms)->default_value(0),
-       "/generation answers 404 for this long after a completion")
-      ("threads", po::value(&threads)->default_value(1), "I/O threads");
+      ("catalog-size", num("320"), "number of models in the catalog (1-100000)")
+      ("generation-delay-ms", num("0"), "/generation answers 404 for this long after a completion")
+      ("threads", num("1"), "I/O threads (1-256)")
+      ("max-connections", num("16384"), "open connections at most; beyond, new ones are closed at once (0: no limit)")
+      ("header-timeout-ms", num("30000"), "a request header must arrive within this (a new connection: from accept)")
+      ("idle-timeout-ms", num("300000"), "a keep-alive connection waits this long for its next request")
+      ("body-timeout-ms", num("60000"), "a request body must arrive within this after its header")
+      ("write-timeout-ms", num("60000"), "each write of a response must finish within this")
+      ("max-header-bytes", num("65536"), "larger request headers get 431")
+      ("max-request-body", num("67108864"), "larger request bodies get 413")
+      ("max-fault-rules", num("4096"), "per-rule fault state kept (least recently used forgotten)");
+  int exit_code = 0;
   try {
     po::variables_map vm;
-    po::store(po::parse_command_line(argc, argv, desc), vm);
-    po::notify(vm);
+    try {
+      po::store(po::parse_command_line(argc, argv, desc), vm);
+      po::notify(vm);
+    } catch (const po::error& e) {
+      throw usage_error(e.what());
+    }
     if (vm.count("help")) {
       std::cout << desc << "\n";
       return 0;
     }
-    if (vm.count("tls") && vm.count("plain")) throw std::runtime_error("--tls and --plain exclude each other");
-    if (vm.count("cert") != vm.count("key")) throw std::runtime_error("--cert and --key go together");
+    if (vm.count("tls") && vm.count("plain")) throw usage_error("--tls and --plain exclude each other");
+    if (vm.count("cert") != vm.count("key")) throw usage_error("--cert and --key go together");
+    using ms = std::chrono::milliseconds;
+    constexpr std::uint64_t day_ms = 86'400'000;
+    opts.port = static_cast<std::uint16_t>(number_option(vm, "port", 0, 65535));
+    opts.seed = number_option(vm, "seed", 0, UINT64_MAX);
+    opts.catalog_size = number_option(vm, "catalog-size", 1, mock::max_catalog_size);
+    opts.generation_delay = ms(number_option(vm, "generation-delay-ms", 0, day_ms));
+    const auto threads = static_cast<unsigned>(number_option(vm, "threads", 1, 256));
+    opts.max_connections = number_option(vm, "max-connections", 0, 10'000'000);
+    opts.header_timeout = ms(number_option(vm, "header-timeout-ms", 1, day_ms));
+    opts.idle_timeout = ms(number_option(vm, "idle-timeout-ms", 1, day_ms));
+    opts.body_timeout = ms(number_option(vm, "body-timeout-ms", 1, day_ms));
+    opts.write_timeout = ms(number_option(vm, "write-timeout-ms", 1, day_ms));
+    opts.max_header_bytes = number_option(vm, "max-header-bytes", 1024, 16u << 20);
+    opts.max_request_body = number_option(vm, "max-request-body", 1, 1u << 30);
+    opts.max_fault_rules = number_option(vm, "max-fault-rules", 1, 10'000'000);
     opts.tls = !vm.count("plain");
-    opts.generation_delay = std::chrono::milliseconds(generation_delay_ms);
     if (!scenario_file.empty()) opts.scenario = boost::json::parse(read_file(scenario_file));
-    if (threads == 0) threads = 1;
 
     boost::asio::io_context ioc(static_cast<int>(threads));
-    openrouter::mock::server srv(ioc.get_executor(), opts);
+    mock::server srv(ioc.get_executor(), opts);
     srv.start();
     if (!ca_out.empty()) {
       if (srv.ca_pem().empty()) throw std::runtime_error("--ca-out needs a generated certificate (no --cert, no --plain)");
@@ -80,11 +127,30 @@ int main(int argc, char** argv) {
       srv.stop();
       ioc.stop();
     });
+    // Threads that started are always joined, even when starting another one fails.
     std::vector<std::thread> pool;
-    for (unsigned i = 1; i < threads; ++i) pool.emplace_back([&] { ioc.run(); });
-    ioc.run();
+    try {
+      for (unsigned i = 1; i < threads; ++i)
+        pool.emplace_back([&] {
+          try {
+            ioc.run();
+          } catch (const std::exception& e) {
+            std::cerr << "openrouter-mock: " << e.what() << "\n";
+            ioc.stop();
+          }
+        });
+      ioc.run();
+    } catch (const std::exception& e) {
+      std::cerr << "openrouter-mock: " << e.what() << "\n";
+      exit_code = 1;
+      srv.stop();
+      ioc.stop();
+    }
     for (auto& t : pool) t.join();
-    return 0;
+    return exit_code;
+  } catch (const usage_error& e) {
+    std::cerr << "openrouter-mock: " << e.what() << "\n" << "usage: openrouter-mock --help\n";
+    return 2;
   } catch (const std::exception& e) {
     std::cerr << "openrouter-mock: " << e.what() << "\n";
     return 2;

@@ -30,25 +30,29 @@ constexpr std::pair<std::string_view, fault_kind> kind_names[] = {
   throw std::invalid_argument("scenario " + path + ": " + what);
 }
 
-double number(const json::value& v, const std::string& path) {
-  if (v.is_int64()) return static_cast<double>(v.get_int64());
-  if (v.is_uint64()) return static_cast<double>(v.get_uint64());
-  if (v.is_double() && std::isfinite(v.get_double())) return v.get_double();  // 1e400 reads as inf, 0e400 as NaN
-  bad(path, "expected a number");
+std::string shown(double d) {
+  char buf[32];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, d);
+  return std::string(buf, end);
 }
 
-int integer(const json::value& v, const std::string& path) {
-  double d = number(v, path);
-  if (!(d >= -1 && d <= 1e9) || d != std::floor(d)) bad(path, "expected an integer");  // range first: no UB cast
+// Every number of a scenario or a fault model name is checked against its range here, before
+// any conversion: no NaN, no infinity, no 1e300 reaches a cast or a timer.
+double number(const json::value& v, const std::string& path, double lo, double hi) {
+  double d;
+  if (v.is_int64()) d = static_cast<double>(v.get_int64());
+  else if (v.is_uint64()) d = static_cast<double>(v.get_uint64());
+  else if (v.is_double()) d = v.get_double();
+  else bad(path, "expected a number");
+  if (!std::isfinite(d)) bad(path, "expected a finite number");
+  if (d < lo || d > hi) bad(path, shown(d) + " is out of range [" + shown(lo) + ", " + shown(hi) + "]");
+  return d;
+}
+
+int integer(const json::value& v, const std::string& path, int lo, int hi) {
+  double d = number(v, path, lo, hi);
+  if (d != std::floor(d)) bad(path, "expected an integer");
   return static_cast<int>(d);
-}
-
-std::uint64_t seed_of(const json::value& v, const std::string& path) {
-  if (v.is_uint64()) return v.get_uint64();
-  if (v.is_int64() && v.get_int64() >= 0) return static_cast<std::uint64_t>(v.get_int64());
-  double d = number(v, path);
-  if (!(d >= 0 && d < 18446744073709551616.0) || d != std::floor(d)) bad(path, "expected a whole number >= 0");
-  return static_cast<std::uint64_t>(d);
 }
 
 bool boolean(const json::value& v, const std::string& path) {
@@ -78,29 +82,27 @@ fault parse_fault(const json::value& v, const std::string& path) {
         if (n == name) f.kind = k, found = true;
       if (!found) bad(p, "unknown fault kind '" + name + "'");
       has_kind = true;
-    } else if (key == "status") f.status = integer(value, p);
-    else if (key == "retry_after") f.retry_after = number(value, p);
-    else if (key == "after_tokens") f.after_tokens = integer(value, p);
-    else if (key == "seconds") f.seconds = number(value, p);
-    else if (key == "rate") f.rate = number(value, p);
-    else if (key == "count") f.count = integer(value, p);
+    } else if (key == "status") f.status = integer(value, p, 400, 599);
+    else if (key == "retry_after") f.retry_after = number(value, p, 0, limits::max_retry_after_s);
+    else if (key == "after_tokens") f.after_tokens = integer(value, p, -1, limits::max_tokens);
+    else if (key == "seconds") f.seconds = number(value, p, 0, limits::max_delay_s);
+    else if (key == "rate") f.rate = number(value, p, 0, 1);
+    else if (key == "count") f.count = integer(value, p, -1, limits::max_count);
     else if (key == "stream") f.stream = boolean(value, p);
     else if (key == "message") f.message = string(value, p);
     else if (key == "error_type") f.error_type = string(value, p);
     else if (key == "string_code") f.string_code = boolean(value, p);
-    else if (key == "requests") f.requests = integer(value, p);
-    else if (key == "window_s") f.window_s = number(value, p);
+    else if (key == "requests") f.requests = integer(value, p, 0, limits::max_count);
+    else if (key == "window_s") f.window_s = number(value, p, 0, limits::max_delay_s);
     else bad(p, "unknown field");
   }
   if (!has_kind) bad(path, "missing \"kind\"");
-  if (f.rate < 0 || f.rate > 1) bad(path + ".rate", "must be within [0, 1]");
-  if (f.seconds < 0) bad(path + ".seconds", "must not be negative");
   switch (f.kind) {
     case fault_kind::http_error:
       if (f.status < 400 || f.status > 599) bad(path + ".status", "http_error needs a 4xx/5xx status");
       break;
     case fault_kind::rate_limit:
-      if (f.requests < 0 || f.window_s <= 0) bad(path, "rate_limit needs requests >= 0 and window_s > 0");
+      if (f.window_s <= 0) bad(path + ".window_s", "rate_limit needs window_s > 0");
       break;
     case fault_kind::wrapped_transient:
       if (f.status == 0) f.status = 429;
@@ -116,19 +118,17 @@ fault parse_fault(const json::value& v, const std::string& path) {
 
 // Pacing keys may appear in a model rule object or a fault model name.
 bool parse_pacing_key(pacing& pace, std::string_view key, const json::value& value, const std::string& p) {
-  if (key == "ttft_ms") pace.ttft_ms = integer(value, p);
-  else if (key == "itl_ms") pace.itl_ms = integer(value, p);
-  else if (key == "tokens") pace.tokens = integer(value, p);
+  constexpr int max_ms = static_cast<int>(limits::max_delay_s * 1000);
+  if (key == "ttft_ms") pace.ttft_ms = integer(value, p, 0, max_ms);
+  else if (key == "itl_ms") pace.itl_ms = integer(value, p, 0, max_ms);
+  else if (key == "tokens") pace.tokens = integer(value, p, 0, limits::max_tokens);
   else if (key == "write_mode") {
     std::string mode = string(value, p);
     if (mode != "coalesced" && mode != "per_event") bad(p, "expected \"coalesced\" or \"per_event\"");
     pace.coalesce = mode == "coalesced";
-  } else if (key == "comments_before") pace.comments_before = integer(value, p);
-  else if (key == "comment_every") pace.comment_every = integer(value, p);
+  } else if (key == "comments_before") pace.comments_before = integer(value, p, 0, limits::max_comments);
+  else if (key == "comment_every") pace.comment_every = integer(value, p, 0, limits::max_tokens);
   else return false;
-  if (pace.ttft_ms < 0 || pace.itl_ms < 0 || pace.tokens < 0 || pace.comments_before < 0 ||
-      pace.comment_every < 0)
-    bad(p, "must not be negative");
   return true;
 }
 
@@ -207,12 +207,16 @@ scenario scenario::parse(const json::value& v) {
   for (const auto& [key, value] : root) {
     std::string p = "$." + std::string(key);
     if (key == "defaults") continue;
-    if (key == "seed") s.seed = seed_of(value, p);
-    else if (key == "generation_delay_ms") s.generation_delay_ms = integer(value, p);
+    if (key == "seed") {
+      if (value.is_uint64()) s.seed = value.get_uint64();
+      else if (value.is_int64() && value.get_int64() >= 0) s.seed = static_cast<std::uint64_t>(value.get_int64());
+      else bad(p, "expected an integer within [0, 2^64)");
+    } else if (key == "generation_delay_ms")
+      s.generation_delay_ms = integer(value, p, 0, static_cast<int>(limits::max_delay_s * 1000));
     else if (key == "connection") {
       for (const auto& [ck, cv] : object(value, p)) {
         std::string cp = p + "." + std::string(ck);
-        if (ck == "close_after_requests") s.close_after_requests = integer(cv, cp);
+        if (ck == "close_after_requests") s.close_after_requests = integer(cv, cp, 0, limits::max_count);
         else if (ck == "announce_close") s.announce_close = boolean(cv, cp);
         else bad(cp, "unknown field");
       }
@@ -311,38 +315,56 @@ std::optional<fault> fault_engine::draw(const model_rules& rules, bool stream,
   for (std::size_t i = 0; i < rules.faults.size(); ++i) {
     const fault& f = rules.faults[i];
     if (f.stream && *f.stream != stream) continue;
-    std::string id = rules.key + "#" + std::to_string(i);
-    auto& fired = fired_[id];
-    if (f.count >= 0 && fired >= f.count) continue;
+    rule_state& st = touch(rules.key + "#" + std::to_string(i));
+    if (f.count >= 0 && st.fired >= f.count) continue;
     if (f.kind == fault_kind::rate_limit) {
-      window& w = windows_[id];
       auto length = std::chrono::duration<double>(f.window_s);
-      if (w.used == 0 || now - w.start >= length) w = {now, 0};
-      if (w.used < f.requests) {
-        ++w.used;
+      if (st.window_used == 0 || now - st.window_start >= length) st.window_start = now, st.window_used = 0;
+      if (st.window_used < f.requests) {
+        ++st.window_used;
         continue;
       }
       fault hit = f;
-      double left = std::min(f.window_s, std::chrono::duration<double>(length - (now - w.start)).count());  // inf for a huge window
-      hit.retry_after = left < 1 ? 1.0 : std::floor(left + 0.999);  // whole seconds, rounded up
+      double left = std::chrono::duration<double>(length - (now - st.window_start)).count();
+      hit.retry_after = left < 1 ? 1.0 : std::ceil(left);
       hit.status = 429;
-      ++fired;
+      ++st.fired;
       return hit;
     }
     // 53 random bits -> [0, 1): mt19937_64 is specified exactly, so draws are reproducible.
     double draw = static_cast<double>(rng_() >> 11) * 0x1.0p-53;
     if (f.rate < 1 && draw >= f.rate) continue;
-    ++fired;
+    ++st.fired;
     return f;
   }
   return std::nullopt;
 }
 
+fault_engine::rule_state& fault_engine::touch(const std::string& id) {
+  if (auto it = rules_.find(id); it != rules_.end()) {
+    lru_.splice(lru_.begin(), lru_, it->second.lru);
+    return it->second;
+  }
+  lru_.push_front(id);
+  auto& st = rules_[id];
+  st.lru = lru_.begin();
+  if (rules_.size() > max_rules_) {  // never the one just added: max_rules_ >= 1
+    rules_.erase(lru_.back());
+    lru_.pop_back();
+  }
+  return st;
+}
+
+std::size_t fault_engine::tracked() const {
+  std::lock_guard lock(mutex_);
+  return rules_.size();
+}
+
 void fault_engine::reseed(std::uint64_t seed) {
   std::lock_guard lock(mutex_);
   rng_.seed(seed);
-  fired_.clear();
-  windows_.clear();
+  rules_.clear();
+  lru_.clear();
 }
 
 }  // namespace openrouter::mock

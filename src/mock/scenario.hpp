@@ -13,15 +13,27 @@
 
 #include <chrono>
 #include <cstdint>
+#include <list>
 #include <map>
 #include <mutex>
 #include <optional>
 #include <random>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace openrouter::mock {
+
+/// The ranges every number of a scenario or a fault model name is checked against; a value
+/// outside is an error (a 400 for a model name, std::invalid_argument for a scenario).
+namespace limits {
+inline constexpr double max_delay_s = 3600;         ///< seconds, window_s; ttft/itl/generation delay in ms
+inline constexpr double max_retry_after_s = 86400;  ///< retry_after
+inline constexpr int max_tokens = 1'000'000;        ///< tokens, after_tokens, comment_every; max_tokens
+inline constexpr int max_count = 1'000'000'000;     ///< count, requests, close_after_requests
+inline constexpr int max_comments = 10'000;         ///< comments_before
+}  // namespace limits
 
 enum class fault_kind {
   http_error,         ///< status with the exact error envelope (403 moderation, 402, 429...)
@@ -105,7 +117,9 @@ std::optional<model_rules> parse_fault_model(std::string_view model, std::string
 /// The mutable side of a scenario: random draws and per-rule counters. Thread-safe.
 class fault_engine {
  public:
-  explicit fault_engine(std::uint64_t seed) : rng_(seed) {}
+  /// Keeps the counters and windows of at most `max_rules` rules (at least 1), forgetting the
+  /// least recently used: every distinct "fault/..." model name is a rule of its own.
+  fault_engine(std::uint64_t seed, std::size_t max_rules) : rng_(seed), max_rules_(max_rules ? max_rules : 1) {}
 
   /// The fault that hits this request, if any. `now` drives rate-limit windows.
   std::optional<fault> draw(const model_rules& rules, bool stream,
@@ -113,15 +127,23 @@ class fault_engine {
 
   void reseed(std::uint64_t seed);
 
+  /// Rules whose state is kept now (at most max_rules).
+  std::size_t tracked() const;
+
  private:
-  struct window {
-    std::chrono::steady_clock::time_point start;
-    int used = 0;
+  struct rule_state {
+    std::int64_t fired = 0;
+    std::chrono::steady_clock::time_point window_start;  ///< rate_limit window
+    int window_used = 0;
+    std::list<std::string>::iterator lru;
   };
-  std::mutex mutex_;
+  rule_state& touch(const std::string& id);  // finds or adds, most recently used first
+
+  mutable std::mutex mutex_;
   std::mt19937_64 rng_;
-  std::map<std::string, std::int64_t, std::less<>> fired_;
-  std::map<std::string, window, std::less<>> windows_;
+  std::size_t max_rules_;
+  std::unordered_map<std::string, rule_state> rules_;
+  std::list<std::string> lru_;  ///< rule ids, most recently used first
 };
 
 }  // namespace openrouter::mock

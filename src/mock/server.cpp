@@ -5,6 +5,7 @@
 #include "compress.hpp"
 #include "routes.hpp"
 #include "state.hpp"
+#include "test_hooks.hpp"
 #include "tls.hpp"
 
 #include <boost/asio/co_spawn.hpp>
@@ -30,6 +31,7 @@
 #include <sys/socket.h>
 #include <cerrno>
 
+#include <array>
 #include <charconv>
 #include <fstream>
 #include <iostream>
@@ -48,10 +50,11 @@ using boost::system::error_code;
 
 namespace {
 
-constexpr auto idle_timeout = 300s;      // keep-alive connection with no request
-constexpr auto write_timeout = 60s;      // a client that stops reading
 constexpr auto watch_peer_over = 200ms;  // sleeps this long (stalls) end when the client hangs up
-constexpr auto handshake_timeout = 15s;
+// After an error reply (400, 413, 431) the rest of what the client sends is read and dropped
+// for at most this long / this much, so that our reply is not lost to a reset.
+constexpr auto drain_for = 1s;
+constexpr std::size_t drain_bytes = 1u << 20;
 
 std::string_view reason(unsigned status) {
   switch (status) {
@@ -64,6 +67,7 @@ std::string_view reason(unsigned status) {
     case 405: return "Method Not Allowed";
     case 408: return "Request Timeout";
     case 413: return "Payload Too Large";
+    case 431: return "Request Header Fields Too Large";
     case 422: return "Unprocessable Entity";
     case 429: return "Too Many Requests";
     case 500: return "Internal Server Error";
@@ -94,6 +98,16 @@ void append_chunk(std::string& out, std::string_view data) {
   out += "\r\n";
   out += data;
   out += "\r\n";
+}
+
+std::string describe(std::exception_ptr e) {
+  try {
+    std::rethrow_exception(e);
+  } catch (const std::exception& x) {
+    return x.what();
+  } catch (...) {
+    return "an exception of unknown type";
+  }
 }
 
 // One connection's lifetime, shared with the registry that stop() walks.
@@ -165,6 +179,14 @@ struct server::impl : std::enable_shared_from_this<impl> {
     return stopped;
   }
 
+  // An exception that ended a connection (or a request): counted, and logged (the first ones,
+  // then one in a thousand, so that a client cannot flood the log).
+  void log_error(std::string_view where, const std::string& what) {
+    auto n = ++state.connection_errors;
+    if (n <= 20 || n % 1000 == 0)
+      std::cerr << "openrouter-mock: " << where << ": " << what << " (" << n << " so far); connection closed\n";
+  }
+
   static asio::awaitable<void> accept_loop(std::shared_ptr<impl> self);
 
   asio::any_io_executor executor;
@@ -184,15 +206,11 @@ template <class Stream>
 class connection final : public connection_base {
  public:
   connection(std::shared_ptr<server::impl> srv, Stream stream)
-      : srv_(std::move(srv)), stream_(std::move(stream)), timer_(stream_.get_executor()) {
+      : srv_(std::move(srv)), opts_(srv_->state.options()), stream_(std::move(stream)), timer_(stream_.get_executor()) {
     executor = stream_.get_executor();
     srv_->add(this);
-    ++srv_->state.connections_open;
   }
-  ~connection() override {
-    srv_->remove(this);
-    --srv_->state.connections_open;
-  }
+  ~connection() override { srv_->remove(this); }
 
   void close() override {
     closed_ = true;
@@ -201,28 +219,38 @@ class connection final : public connection_base {
     socket().close(ec);
   }
 
+  // Deadlines: a new connection has header_timeout from accept for its TLS handshake and its
+  // first request's header; a keep-alive connection waits idle_timeout for the next request's
+  // first byte, which starts its header_timeout; the body then has body_timeout. Scripted
+  // pacing happens between writes, each of which has write_timeout.
   asio::awaitable<void> run() {
+    tcp_layer().expires_after(opts_.header_timeout);
     if constexpr (!std::is_same_v<Stream, beast::tcp_stream>) {
-      tcp_layer().expires_after(handshake_timeout);
-      co_await stream_.async_handshake(ssl::stream_base::server, asio::use_awaitable);
+      error_code ec;
+      co_await stream_.async_handshake(ssl::stream_base::server, asio::redirect_error(asio::use_awaitable, ec));
+      if (ec) co_return note_timeout(ec);
       ++srv_->state.tls_handshakes;
     }
     beast::flat_buffer buffer;
     std::size_t served = 0;
-    const auto limit = srv_->state.options().max_request_body;
     while (!closed_) {
       http::request_parser<http::string_body> parser;
-      parser.body_limit(limit);
-      parser.header_limit(64 * 1024);
-      tcp_layer().expires_after(idle_timeout);
+      parser.body_limit(opts_.max_request_body);
+      parser.header_limit(static_cast<std::uint32_t>(std::min<std::size_t>(opts_.max_header_bytes, UINT32_MAX)));
       error_code ec;
-      co_await http::async_read(stream_, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
-      if (ec == http::error::body_limit) {
-        http_reply r = too_large();
-        co_await send(r, false);
-        co_return;
+      if (served > 0 && buffer.size() == 0) {
+        tcp_layer().expires_after(opts_.idle_timeout);
+        std::size_t n = co_await stream_.async_read_some(buffer.prepare(4096), asio::redirect_error(asio::use_awaitable, ec));
+        buffer.commit(n);
+        if (ec) co_return note_timeout(ec);
       }
-      if (ec == http::error::end_of_stream || ec) co_return;
+      if (served > 0) tcp_layer().expires_after(opts_.header_timeout);
+      co_await http::async_read_header(stream_, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+      if (!ec && !parser.is_done()) {
+        tcp_layer().expires_after(opts_.body_timeout);
+        co_await http::async_read(stream_, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+      }
+      if (ec) co_return co_await refuse(ec);
       ++srv_->state.requests;
       auto& req = parser.get();
       header_map headers;
@@ -231,8 +259,18 @@ class connection final : public connection_base {
         for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
         headers.emplace(std::move(name), std::string(f.value()));
       }
-      http_reply reply = handle_request(
-          srv_->state, request_view{req.method_string(), req.target(), headers, req.body()});
+      http_reply reply;
+      try {
+        if (auto hook = test_hooks::on_request.load()) hook(req.target());
+        reply = handle_request(srv_->state, request_view{req.method_string(), req.target(), headers, req.body()});
+      } catch (...) {
+        // Whatever went wrong in a handler (even std::bad_alloc): this client gets a 500 and
+        // its connection ends; every other connection carries on.
+        srv_->log_error("request " + std::string(req.method_string()) + " " +
+                            std::string(req.target().substr(0, 200)) + " failed",
+                        describe(std::current_exception()));
+        reply = internal_error();
+      }
       if (auto ae = headers.find("accept-encoding"); ae != headers.end() && ae->second.find("gzip") != std::string::npos &&
                                                      !reply.stream && reply.body.size() >= 1024 && !reply.reset_mid_body &&
                                                      reply.stall_mid_body == 0ms) {
@@ -258,11 +296,47 @@ class connection final : public connection_base {
   beast::tcp_stream& tcp_layer() { return beast::get_lowest_layer(stream_); }
   tcp::socket& socket() { return tcp_layer().socket(); }
 
-  static http_reply too_large() {
+  static http_reply plain_error(unsigned status, std::string_view message, std::string_view type) {
     http_reply r;
-    r.status = 413;
-    r.body = R"({"error":{"code":413,"message":"Request body too large","metadata":{"error_type":"payload_too_large"}}})";
+    r.status = status;
+    r.body = R"({"error":{"code":)" + std::to_string(status) + R"(,"message":")" + std::string(message) +
+             R"(","metadata":{"error_type":")" + std::string(type) + R"("}}})";
+    r.close = true;
     return r;
+  }
+  static http_reply internal_error() { return plain_error(500, "Internal Server Error", "server"); }
+
+  // A deadline that fired is counted; any other failure just ends the connection.
+  void note_timeout(const error_code& ec) {
+    if (ec == beast::error::timeout) ++srv_->state.connections_timed_out;
+  }
+
+  // A request that could not be read: the status that says why (a malformed request 400, an
+  // oversize header 431, an oversize body 413), then the connection ends. A timeout or a
+  // connection gone just ends.
+  asio::awaitable<void> refuse(const error_code& ec) {
+    note_timeout(ec);
+    http_reply r;
+    if (ec == http::error::body_limit) r = plain_error(413, "Request body too large", "payload_too_large");
+    else if (ec == http::error::header_limit) r = plain_error(431, "Request header too large", "invalid_request");
+    else if (ec.category() == http::make_error_code(http::error::bad_method).category() &&
+             ec != http::error::end_of_stream && ec != http::error::partial_message)
+      r = plain_error(400, "Malformed HTTP request", "invalid_request");
+    else co_return;
+    if (co_await write(head(r, false, false) + r.body)) co_await lingering_close();
+  }
+
+  // Our side is done: half-close, then read and drop what the client still sends (bounded),
+  // so that a client still writing its oversize request reads our answer rather than a reset.
+  asio::awaitable<void> lingering_close() {
+    error_code ec;
+    socket().shutdown(tcp::socket::shutdown_send, ec);
+    tcp_layer().expires_after(drain_for);
+    std::array<char, 16384> sink;
+    std::size_t drained = 0;
+    while (!ec && drained < drain_bytes)
+      drained += co_await tcp_layer().async_read_some(asio::buffer(sink), asio::redirect_error(asio::use_awaitable, ec));
+    socket().close(ec);
   }
 
   asio::awaitable<bool> sleep(std::chrono::milliseconds d) {
@@ -306,9 +380,10 @@ class connection final : public connection_base {
   }
 
   asio::awaitable<bool> write(std::string_view bytes) {
-    tcp_layer().expires_after(write_timeout);
+    tcp_layer().expires_after(opts_.write_timeout);
     error_code ec;
     co_await asio::async_write(stream_, asio::buffer(bytes), asio::redirect_error(asio::use_awaitable, ec));
+    note_timeout(ec);
     co_return !ec;
   }
 
@@ -385,7 +460,7 @@ class connection final : public connection_base {
 
   asio::awaitable<void> graceful_close() {
     if constexpr (!std::is_same_v<Stream, beast::tcp_stream>) {
-      tcp_layer().expires_after(5s);
+      tcp_layer().expires_after(std::min<std::chrono::steady_clock::duration>(5s, opts_.write_timeout));
       error_code ec;
       co_await stream_.async_shutdown(asio::redirect_error(asio::use_awaitable, ec));
     }
@@ -395,18 +470,26 @@ class connection final : public connection_base {
   }
 
   std::shared_ptr<server::impl> srv_;
+  const server_options& opts_;  // lives in srv_->state
   Stream stream_;
   asio::steady_timer timer_;
   bool closed_ = false;
 };
 
+// Every exception ends only its own connection: the server keeps serving the others.
 template <class Stream>
 asio::awaitable<void> run_connection(std::shared_ptr<server::impl> srv, Stream stream) {
-  connection<Stream> conn(std::move(srv), std::move(stream));
+  struct admitted {  // counted open by the accept loop, before this coroutine started
+    server::impl& s;
+    ~admitted() { --s.state.connections_open; }
+  } guard{*srv};
   try {
+    connection<Stream> conn(srv, std::move(stream));
     co_await conn.run();
   } catch (const boost::system::system_error&) {
-    // handshake failures, timeouts, resets: the connection is simply gone
+    // handshake failures, resets: the connection is simply gone
+  } catch (...) {
+    srv->log_error("connection", describe(std::current_exception()));
   }
 }
 
@@ -425,19 +508,44 @@ asio::awaitable<void> server::impl::accept_loop(std::shared_ptr<impl> self) {
       continue;
     }
     ++self->state.connections_accepted;
-    socket.set_option(tcp::no_delay(true), ec);
-    auto ex = socket.get_executor();
-    if (self->state.options().tls) {
-      beast::ssl_stream<beast::tcp_stream> stream(beast::tcp_stream(std::move(socket)), self->ssl_ctx);
-      asio::co_spawn(ex, run_connection(self, std::move(stream)), asio::detached);
-    } else {
-      asio::co_spawn(ex, run_connection(self, beast::tcp_stream(std::move(socket))), asio::detached);
+    const auto& o = self->state.options();
+    if (o.max_connections > 0 && self->state.connections_open >= o.max_connections) {
+      // Over the limit: closed at once, unanswered (a 503 over TLS would cost a handshake).
+      ++self->state.connections_refused;
+      socket.close(ec);
+      continue;
+    }
+    ++self->state.connections_open;
+    try {
+      socket.set_option(tcp::no_delay(true), ec);
+      auto ex = socket.get_executor();
+      if (o.tls) {
+        beast::ssl_stream<beast::tcp_stream> stream(beast::tcp_stream(std::move(socket)), self->ssl_ctx);
+        asio::co_spawn(ex, run_connection(self, std::move(stream)), asio::detached);
+      } else {
+        asio::co_spawn(ex, run_connection(self, beast::tcp_stream(std::move(socket))), asio::detached);
+      }
+    } catch (...) {  // e.g. no memory for an SSL object: this connection is dropped, not the server
+      --self->state.connections_open;
+      self->log_error("accept", describe(std::current_exception()));
     }
   }
 }
 
+namespace {
+const server_options& checked(const server_options& o) {
+  auto fail = [](const std::string& what) { throw std::runtime_error("openrouter-mock: server_options: " + what); };
+  if (o.catalog_size > max_catalog_size) fail("catalog_size above " + std::to_string(max_catalog_size));
+  for (auto [name, d] : {std::pair{"header_timeout", o.header_timeout}, {"idle_timeout", o.idle_timeout},
+                         {"body_timeout", o.body_timeout}, {"write_timeout", o.write_timeout}})
+    if (d <= 0ms) fail(std::string(name) + " must be positive");
+  if (o.max_header_bytes < 1024 || o.max_header_bytes > UINT32_MAX) fail("max_header_bytes out of [1024, 2^32)");
+  return o;
+}
+}  // namespace
+
 server::server(asio::any_io_executor ex, server_options opts)
-    : impl_(std::make_shared<impl>(std::move(ex), std::move(opts))) {}
+    : impl_(std::make_shared<impl>(std::move(ex), std::move(checked(opts)))) {}
 
 server::~server() { stop(); }
 
@@ -468,7 +576,8 @@ server_stats server::stats() const {
   const auto& s = impl_->state;
   return {s.connections_accepted, s.connections_open,       s.requests,
           s.tls_handshakes,       s.streams_open,           s.gzip_responses,
-          s.peer_closed_during_stall};
+          s.peer_closed_during_stall, s.connections_refused, s.connections_timed_out,
+          s.connection_errors,    s.faults_tracked()};
 }
 
 struct background_server::state {

@@ -13,7 +13,7 @@ constexpr std::size_t max_generations = 200'000;
 mock_state::mock_state(server_options opts)
     : opts_(std::move(opts)),
       catalog_(catalog::generate(opts_.seed, opts_.catalog_size)),
-      faults_(opts_.seed) {
+      faults_(opts_.seed, opts_.max_fault_rules) {
   set_scenario(opts_.scenario);
 }
 

@@ -21,6 +21,7 @@ class mock_state {
   const server_options& options() const noexcept { return opts_; }
   const catalog& models() const noexcept { return catalog_; }
   fault_engine& faults() noexcept { return faults_; }
+  std::uint64_t faults_tracked() const { return faults_.tracked(); }
 
   std::shared_ptr<const scenario> current_scenario() const;
   void set_scenario(const boost::json::value& v);  // throws std::invalid_argument
@@ -36,7 +37,8 @@ class mock_state {
   double total_cost() const;
 
   std::atomic<std::uint64_t> connections_accepted{0}, connections_open{0}, requests{0},
-      tls_handshakes{0}, streams_open{0}, gzip_responses{0}, peer_closed_during_stall{0};
+      tls_handshakes{0}, streams_open{0}, gzip_responses{0}, peer_closed_during_stall{0},
+      connections_refused{0}, connections_timed_out{0}, connection_errors{0};
 
  private:
   server_options opts_;

@@ -19,6 +19,9 @@
 
 namespace openrouter::mock {
 
+/// The largest catalog the mock generates (server_options::catalog_size).
+inline constexpr std::size_t max_catalog_size = 100'000;
+
 struct server_options {
   std::string host = "127.0.0.1";  ///< loopback only unless you know better
   std::uint16_t port = 0;          ///< 0 picks a free port
@@ -29,7 +32,7 @@ struct server_options {
   std::string cert_file, key_file;
 
   std::uint64_t seed = 1;  ///< catalog, generated text and fault rates derive from it
-  std::size_t catalog_size = 320;
+  std::size_t catalog_size = 320;  ///< at most max_catalog_size
 
   /// Empty: any non-empty Bearer key is accepted. Otherwise only this key.
   std::string api_key;
@@ -40,7 +43,28 @@ struct server_options {
   /// How long /generation?id= answers 404 after a completion, as the real one lags.
   std::chrono::milliseconds generation_delay{0};
 
+  // Limits (README "openrouter-mock", "Limits"): whatever a client sends, the mock stays up
+  // and keeps serving its other clients. Every limit is per server.
+
+  /// Open connections at most; a connection accepted beyond it is closed at once, unanswered
+  /// (counted in server_stats::connections_refused). 0: no limit.
+  std::size_t max_connections = 16384;
+  /// A request's header must be complete this long after its first byte arrived; on a new
+  /// connection the clock starts at accept (and covers the TLS handshake). A slow client
+  /// (slowloris) is cut off here.
+  std::chrono::milliseconds header_timeout{30'000};
+  /// A keep-alive connection waits this long for the first byte of its next request.
+  std::chrono::milliseconds idle_timeout{300'000};
+  /// A request's body must be complete this long after its header.
+  std::chrono::milliseconds body_timeout{60'000};
+  /// Each write of a response must finish within this (a client that stops reading). Scripted
+  /// pacing (stalls, token gaps) is not counted against any of these deadlines.
+  std::chrono::milliseconds write_timeout{60'000};
+  std::size_t max_header_bytes = 64u << 10;  ///< a larger request header gets 431
   std::size_t max_request_body = 64u << 20;  ///< larger requests get 413
+  /// Fault counters and rate-limit windows kept per fault rule (a scenario rule, or each
+  /// distinct "fault/..." model name); beyond it the least recently used is forgotten.
+  std::size_t max_fault_rules = 4096;
 };
 
 /// What the mock recorded about one completion (also served by /generation?id=).
@@ -68,12 +92,17 @@ struct server_stats {
   std::uint64_t streams_open = 0;
   std::uint64_t gzip_responses = 0;  ///< bodies sent gzip-encoded (Accept-Encoding: gzip)
   std::uint64_t peer_closed_during_stall = 0;  ///< stalls cut short because the client hung up
+  std::uint64_t connections_refused = 0;  ///< closed unanswered at accept: max_connections reached
+  std::uint64_t connections_timed_out = 0;  ///< closed by header, idle, body or write deadline
+  std::uint64_t connection_errors = 0;  ///< connections ended by an unexpected exception (logged)
+  std::uint64_t fault_rules_tracked = 0;  ///< per-rule fault state kept (at most max_fault_rules)
 };
 
 class server {
  public:
   /// Loads or generates certificates and the catalog; throws std::runtime_error on bad
-  /// options (unreadable PEM, invalid scenario).
+  /// options (unreadable PEM, invalid scenario, a zero deadline, a catalog_size beyond
+  /// max_catalog_size, max_header_bytes below 1 KiB).
   server(boost::asio::any_io_executor ex, server_options opts);
   ~server();
   server(const server&) = delete;
