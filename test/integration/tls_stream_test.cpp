@@ -677,8 +677,7 @@ BOOST_AUTO_TEST_CASE(a_close_from_the_strand_races_no_read) {
     for (int i = 0; i < 4; ++i) threads.emplace_back([&] { c.ioc.run_for(60s); });
     for (auto& t : threads) t.join();
     BOOST_TEST_REQUIRE(done.load());
-    BOOST_TEST(end.failed());
-    BOOST_TEST(total.load() > 0u);
+    BOOST_TEST(end.failed());  // how much arrived before the close depends on the machine's load
   }
 }
 
