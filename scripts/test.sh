@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The whole test suite: installs what is missing, builds Release and ASan+UBSan, runs both.
+# The whole test suite: installs what is missing, builds Release and ASan+UBSan, runs both, then
+# the suites that share a client across threads under ThreadSanitizer.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -10,4 +11,16 @@ for preset in release asan; do
   cmake --build --preset "$preset"
   echo "== $preset tests"
   ctest --preset "$preset"
+done
+
+# TSan: only the integration test executable, and only the suites whose operations run on an
+# io_context shared by several threads (4 in each) with cancellation and destruction racing reads.
+echo "== tsan build (integration tests only)"
+cmake --preset tsan >/dev/null
+cmake --build --preset tsan --target openrouter_integration_tests
+echo "== tsan tests"
+export TSAN_OPTIONS="suppressions=$PWD/test/tsan.supp halt_on_error=1 second_deadlock_stack=1"
+for suite in tls_stream_test/openssl_runs_only_on_the_callers_strand,a_close_from_the_strand_races_no_read shared_client_threads_test client_pool_test client_stream_test router_test; do
+  echo "-- tsan: $suite"
+  build/tsan/test/openrouter_integration_tests --run_test="$suite" --report_level=short
 done

@@ -4,7 +4,9 @@
 // arbitrary points.
 #include "http/connection.hpp"
 #include "http/tls_stream.hpp"
+#include "http/tls_stream_impl.hpp"  // basic_tls_stream over the in-memory test stream
 #include "http/transport.hpp"
+#include "support/test_stream.hpp"
 
 #include "../../src/mock/tls.hpp"
 
@@ -15,7 +17,12 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/read.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
 #include <boost/asio/ssl/error.hpp>
+#include <boost/asio/ssl/stream.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/test/unit_test.hpp>
 
@@ -96,9 +103,11 @@ int connect_to(const char* ip, std::uint16_t port) {
 class tls_server {
  public:
   using script = std::function<void(SSL*, int fd)>;
-  tls_server(const char* ip, script s) : listen_(ip) {
+  /// `max_version`: e.g. TLS1_2_VERSION (0: OpenSSL's default, TLS 1.3).
+  tls_server(const char* ip, script s, int max_version = 0) : listen_(ip) {
     ::signal(SIGPIPE, SIG_IGN);  // OpenSSL's socket BIO writes with write(): a closed peer is EPIPE
     ctx_ = SSL_CTX_new(TLS_server_method());
+    if (max_version) SSL_CTX_set_max_proto_version(ctx_, max_version);
     BIO* cb = BIO_new_mem_buf(material().cert_pem.data(), static_cast<int>(material().cert_pem.size()));
     X509* cert = PEM_read_bio_X509(cb, nullptr, nullptr, nullptr);
     BIO_free(cb);
@@ -263,6 +272,92 @@ std::string random_bytes(std::size_t n, unsigned seed) {
   return s;
 }
 
+// ---------------------------------------------------------------------------------------------
+// The TLS stream over the in-memory test stream (test/support/test_stream.hpp): reads split at
+// any size, the N-th operation of the client's lower layer failing. The server is Asio's own
+// ssl::stream over the other end.
+
+using memory_tls = openrouter::detail::basic_tls_stream<test::test_stream>;
+
+struct memory_exchange {
+  // One exchange: handshake (the server's certificate verified for "localhost"), a request
+  // written, the response read in full, then the server's close_notify read as eof.
+  std::string request = "POST /x HTTP/1.1\r\n" + std::string(180, 'q') + "\r\n\r\n";
+  std::string response = random_bytes(700, 7);
+  asio::ssl::context client_ctx{asio::ssl::context::tls_client};
+  asio::ssl::context server_ctx{asio::ssl::context::tls_server};
+
+  struct result {
+    bool finished = false;  // the client's part completed (whatever the outcome)
+    error_code ec;          // its first failure
+    std::string received;   // the plaintext it read
+    std::size_t operations = 0;  // operations of the client's lower layer
+  };
+
+  memory_exchange() {
+    openrouter::tls_options tls;
+    tls.use_system_store = false;
+    tls.ca_pem = material().ca_pem;
+    client_ctx = openrouter::detail::make_tls_context(tls);
+    server_ctx.use_certificate_chain(asio::buffer(material().cert_pem));
+    server_ctx.use_private_key(asio::buffer(material().key_pem), asio::ssl::context::pem);
+  }
+
+  result run(std::size_t read_size, std::size_t fail_at, error_code inject) {
+    asio::io_context ioc;
+    test::fail_count fc(fail_at, inject);
+    test::test_stream lower(ioc.get_executor(), &fc), server_lower(ioc.get_executor());
+    lower.connect(server_lower);
+    lower.read_size(read_size);
+    memory_tls client(std::move(lower), client_ctx);
+    SSL* ssl = client.native_handle();
+    SSL_set_tlsext_host_name(ssl, "localhost");
+    SSL_set1_host(ssl, "localhost");
+    SSL_set_verify(ssl, SSL_VERIFY_PEER, nullptr);
+    asio::ssl::stream<test::test_stream&> server(server_lower, server_ctx);
+    result r;
+
+    asio::co_spawn(
+        ioc,
+        [&]() -> asio::awaitable<void> {
+          auto tok = asio::redirect_error(asio::use_awaitable, r.ec);
+          co_await client.async_handshake(tok);
+          if (!r.ec) co_await asio::async_write(client, asio::buffer(request), tok);
+          std::string got(response.size(), '\0');
+          std::size_t n = 0;
+          if (!r.ec) n = co_await asio::async_read(client, asio::buffer(got), tok);
+          r.received = got.substr(0, n);
+          if (!r.ec) {
+            char more[16];
+            error_code end;
+            std::size_t extra = co_await client.async_read_some(asio::buffer(more), asio::redirect_error(asio::use_awaitable, end));
+            r.received.append(more, extra);
+            // The server's close_notify is the end; anything else is a failure of its own.
+            if (end != asio::error::eof) r.ec = end ? end : error_code(asio::error::message_size);
+          }
+          r.finished = true;
+          client.next_layer().close();  // what the library does with a failed connection
+        },
+        asio::detached);
+    asio::co_spawn(
+        ioc,
+        [&]() -> asio::awaitable<void> {
+          error_code ec;
+          auto tok = asio::redirect_error(asio::use_awaitable, ec);
+          co_await server.async_handshake(asio::ssl::stream_base::server, tok);
+          std::string got(request.size(), '\0');
+          if (!ec) co_await asio::async_read(server, asio::buffer(got), tok);
+          if (!ec && got == request) co_await asio::async_write(server, asio::buffer(response), tok);
+          if (!ec) co_await server.async_shutdown(tok);  // close_notify; ends when the client closes
+          server_lower.close();
+        },
+        asio::detached);
+    ioc.run_for(20s);
+    r.operations = fc.operations();
+    return r;
+  }
+};
+
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(tls_stream_test)
@@ -395,6 +490,195 @@ BOOST_AUTO_TEST_CASE(overlapping_reads_are_refused) {
   c.conn->close();  // ends the first read (and the server's wait)
   c.run_until([&] { return first.has_value(); });
   BOOST_TEST(first->failed());
+}
+
+BOOST_AUTO_TEST_CASE(server_renegotiation_is_refused) {
+  // TLS 1.2: after the handshake the server asks for a renegotiation (HelloRequest), writes
+  // "after", and reads. The client refuses (SSL_OP_NO_RENEGOTIATION: a no_renegotiation alert);
+  // OpenSSL's server then ends the connection with a fatal alert, which the client's read
+  // reports as an error (errc::connection_reset once mapped), not as a clean end. A client that
+  // renegotiated would instead get "renegotiated" and the server's close_notify.
+  std::atomic<bool> server_renegotiated{false};
+  tls_server srv(
+      "127.0.0.1",
+      [&](SSL* ssl, int) {
+        if (SSL_renegotiate(ssl) != 1 || SSL_do_handshake(ssl) != 1) return;  // sends HelloRequest
+        SSL_write(ssl, "after", 5);
+        char c;
+        if (SSL_read(ssl, &c, 1) == 1) {  // the client's "x", after a renegotiation if it accepted
+          server_renegotiated = SSL_renegotiate_pending(ssl) == 0;
+          SSL_write(ssl, "renegotiated", 12);
+          SSL_shutdown(ssl);
+        }
+      },
+      TLS1_2_VERSION);
+  client_side c("127.0.0.1", srv.port());
+  BOOST_REQUIRE_MESSAGE(!c.connect(), c.diag.detail);
+  auto& s = c.tls_stream();
+  BOOST_TEST(SSL_version(s.native_handle()) == TLS1_2_VERSION);
+  BOOST_TEST((SSL_get_options(s.native_handle()) & SSL_OP_NO_RENEGOTIATION) != 0u);
+  s.next_layer().expires_after(30s);
+  std::string got;
+  std::optional<error_code> end;
+  char buf[64];
+  std::function<void()> pull = [&] {
+    s.async_read_some(asio::buffer(buf), [&](error_code ec, std::size_t n) {
+      got.append(buf, n);
+      if (ec) end = ec;
+      else if (got == "after") {
+        asio::async_write(s, asio::buffer("x", 1), [&](error_code wec, std::size_t) {
+          if (wec) end = wec;
+          else pull();
+        });
+      } else pull();
+    });
+  };
+  pull();
+  c.run_until([&] { return end.has_value(); });
+  BOOST_TEST(got.find("renegotiated") == std::string::npos, got);
+  BOOST_TEST(!server_renegotiated.load());
+  BOOST_TEST((*end != asio::error::eof), end->message());
+  BOOST_TEST((openrouter::detail::map_io_error(*end, false, openrouter::errc::read_timeout) ==
+              openrouter::errc::connection_reset), end->message());
+  c.conn->close();
+}
+
+BOOST_AUTO_TEST_CASE(memory_stream_every_split_gives_the_exact_bytes) {
+  // Reads of the lower layer cut at 1, 2, 3, ... bytes (and unbounded): the same plaintext.
+  memory_exchange x;
+  for (std::size_t size : {1u, 2u, 3u, 5u, 7u, 13u, 64u, 517u, 100000u}) {
+    auto r = x.run(size, 0, {});
+    BOOST_TEST_REQUIRE(r.finished, "read size " << size << ": the exchange did not complete");
+    BOOST_TEST(!r.ec, "read size " << size << ": " << r.ec.message());
+    BOOST_TEST((r.received == x.response), "read size " << size);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(memory_stream_failure_at_every_operation_is_reported) {
+  // Reads split at every byte, and the N-th operation of the lower layer (an async read or
+  // write, or a non-blocking read inside OpenSSL's BIO) fails, for N = 1, 2, ... until the
+  // exchange needs fewer operations than N. Every run must end (no hang), and with exactly the
+  // injected error: never a crash, never a silent success with wrong or missing bytes. Beyond
+  // that N the exchange succeeds with the exact bytes.
+  memory_exchange x;
+  const error_code inject = asio::error::connection_reset;
+  std::size_t n = 1;
+  for (;; ++n) {
+    auto r = x.run(1, n, inject);
+    BOOST_TEST_REQUIRE(r.finished, "failing operation " << n << ": the exchange did not complete");
+    if (r.operations < n) {  // the failure point was never reached
+      BOOST_TEST(!r.ec, "operation " << n << " (of " << r.operations << "): " << r.ec.message());
+      BOOST_TEST((r.received == x.response));
+      break;
+    }
+    BOOST_TEST_REQUIRE((r.ec == inject), "failing operation " << n << " ended with: " << r.ec.message());
+    BOOST_TEST_REQUIRE(r.received.size() <= x.response.size());
+    BOOST_TEST_REQUIRE((r.received == x.response.substr(0, r.received.size())), "failing operation " << n);
+    BOOST_TEST_REQUIRE(n < 100000u);
+  }
+  BOOST_TEST_MESSAGE("the exchange takes " << n - 1 << " operations of the lower layer at read size 1");
+  BOOST_TEST(n > 500u);  // a handshake and 700 bytes, one byte per read: many operations were attacked
+  for (std::size_t beyond : {n + 1, n + 10}) {
+    auto r = x.run(1, beyond, inject);
+    BOOST_TEST(!r.ec, r.ec.message());
+    BOOST_TEST((r.received == x.response));
+  }
+}
+
+BOOST_AUTO_TEST_CASE(openssl_runs_only_on_the_callers_strand) {
+  // An io_context run by 4 threads; the connection is used from a strand, as the library's
+  // requests use it. Every record OpenSSL processes (its message callback) must be processed on
+  // that strand: a completion of the socket that ran OpenSSL (and the BIO's reads of the
+  // socket) on the bare I/O executor could run while the strand closes the connection.
+  const std::string body = random_bytes(256 * 1024, 3);
+  tls_server srv("127.0.0.1", [&](SSL* ssl, int) {
+    std::string in;
+    if (!read_exact(ssl, in, 4)) return;
+    for (std::size_t off = 0; off < body.size(); off += 10000)
+      if (SSL_write(ssl, body.data() + off, static_cast<int>(std::min<std::size_t>(10000, body.size() - off))) <= 0) return;
+    SSL_shutdown(ssl);
+  });
+  dribbling_proxy proxy(srv.port());
+  client_side c("127.0.0.1", proxy.port());
+  auto strand = asio::make_strand(c.ioc);
+  struct watch {
+    asio::strand<asio::io_context::executor_type>* strand;
+    std::atomic<int> on = 0, off = 0;
+  } w{&strand};
+  SSL* ssl = c.tls_stream().native_handle();
+  SSL_set_msg_callback_arg(ssl, &w);
+  SSL_set_msg_callback(ssl, [](int, int, int, const void*, std::size_t, SSL*, void* arg) {
+    auto* w = static_cast<watch*>(arg);
+    (w->strand->running_in_this_thread() ? w->on : w->off)++;
+  });
+  std::atomic<bool> done{false};
+  error_code connect_ec, read_ec;
+  std::string echo(body.size(), '\0');
+  asio::co_spawn(
+      strand,
+      [&]() -> asio::awaitable<void> {
+        co_await c.conn->connect(c.o, std::chrono::steady_clock::now() + 20s, c.diag, connect_ec);
+        if (!connect_ec) {
+          auto& s = c.tls_stream();
+          s.next_layer().expires_after(30s);
+          co_await asio::async_write(s, asio::buffer("ping", 4), asio::redirect_error(asio::use_awaitable, read_ec));
+          if (!read_ec) co_await asio::async_read(s, asio::buffer(echo), asio::redirect_error(asio::use_awaitable, read_ec));
+        }
+        done = true;
+      },
+      asio::detached);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 4; ++i) threads.emplace_back([&] { c.ioc.run_for(60s); });
+  for (auto& t : threads) t.join();
+  BOOST_TEST_REQUIRE(done.load());
+  BOOST_TEST(!connect_ec, connect_ec.message() << " " << c.diag.detail);
+  BOOST_TEST(!read_ec, read_ec.message());
+  BOOST_TEST((echo == body));
+  BOOST_TEST(w.on.load() > 20);
+  BOOST_TEST(w.off.load() == 0, w.off.load() << " records processed off the strand");
+  c.conn->close();
+}
+
+BOOST_AUTO_TEST_CASE(a_close_from_the_strand_races_no_read) {
+  // Under TSan: a connection read from a strand of an io_context run by 4 threads, while a
+  // stream of data arrives, is closed from that strand (as a cancelled or abandoned stream
+  // closes its connection). Nothing may touch the socket or the SSL object concurrently with
+  // the close; the read ends with an error, never a hang.
+  for (int round = 0; round < 8; ++round) {
+    const std::string chunk = random_bytes(16 * 1024, 5);
+    tls_server srv("127.0.0.1", [&](SSL* ssl, int) {
+      for (int i = 0; i < 2000; ++i)
+        if (SSL_write(ssl, chunk.data(), static_cast<int>(chunk.size())) <= 0) return;
+    });
+    client_side c("127.0.0.1", srv.port());
+    BOOST_REQUIRE_MESSAGE(!c.connect(), c.diag.detail);
+    auto strand = asio::make_strand(c.ioc);
+    std::atomic<bool> done{false};
+    std::atomic<std::size_t> total{0};
+    error_code end;
+    asio::co_spawn(
+        strand,
+        [&]() -> asio::awaitable<void> {
+          auto& s = c.tls_stream();
+          s.next_layer().expires_after(30s);
+          asio::steady_timer t(strand, std::chrono::milliseconds(5 + 7 * round));
+          t.async_wait([&](error_code) { c.conn->close(); });
+          std::vector<char> buf(8192);
+          while (true) {
+            std::size_t n = co_await s.async_read_some(asio::buffer(buf), asio::redirect_error(asio::use_awaitable, end));
+            total += n;
+            if (end) break;
+          }
+          done = true;
+        },
+        asio::detached);
+    c.ioc.restart();  // connect() ran it out of work
+    std::vector<std::thread> threads;
+    for (int i = 0; i < 4; ++i) threads.emplace_back([&] { c.ioc.run_for(60s); });
+    for (auto& t : threads) t.join();
+    BOOST_TEST_REQUIRE(done.load());
+    BOOST_TEST(end.failed());  // how much arrived before the close depends on the machine's load
+  }
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -33,6 +33,10 @@ asio::awaitable<pool::lease> pool::acquire(const origin& o, clock::time_point de
   ec = {};
   std::shared_ptr<waiter> w;
   const std::string key = o.key();
+  // Every co_await happens outside the lock: a coroutine may resume on another thread (and a
+  // std::mutex must be unlocked by the thread that locked it), and a suspension under the lock
+  // would stall every other request of the pool.
+  const asio::any_io_executor ex = co_await asio::this_coro::executor;
   {
     std::lock_guard lock(mutex_);
     origin_state& s = origins_[key];
@@ -66,7 +70,7 @@ asio::awaitable<pool::lease> pool::acquire(const origin& o, clock::time_point de
       ++total_open_;
       co_return lease{};
     }
-    w = std::make_shared<waiter>(co_await asio::this_coro::executor);
+    w = std::make_shared<waiter>(ex);
     s.waiters.push_back(w);
     ++stats_.waits;
   }

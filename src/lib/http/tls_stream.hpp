@@ -12,9 +12,19 @@
 // The async operations are type-erased (any_completion_handler): their state machine is
 // compiled once in tls_stream.cpp instead of being instantiated for every caller.
 //
+// Threads: everything an operation does after its initiating call (the socket's completions,
+// the tcp_stream's timeout, OpenSSL's work, the BIO's reads of the socket) runs on the executor
+// associated with the operation's completion handler - the caller's strand - never on the bare
+// I/O executor. A strand that closes the connection is thus never concurrent with a read of it.
+//
 // One operation at a time (read, write or handshake): HTTP/1.1 on a client connection never
 // needs more. An overlapping call fails with asio::error::in_progress.
+//
+// The lower layer is a template parameter only so that tests can put an in-memory stream under
+// the TLS layer (test/support/test_stream.hpp); the library uses tls_stream (over tcp_stream),
+// compiled once in tls_stream.cpp. The definitions live in tls_stream_impl.hpp.
 
+#include <boost/asio/any_completion_executor.hpp>
 #include <boost/asio/any_completion_handler.hpp>
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/async_result.hpp>
@@ -25,26 +35,44 @@
 #include <array>
 #include <cstddef>
 #include <string>
+#include <utility>
 
 struct ssl_st;
 
 namespace openrouter::detail {
 
-class tls_stream {
+template <class>
+struct bio_access;
+
+/// A non-blocking read from the lower layer: the bytes that are there now (at most `len`), 0
+/// with would_block when none are, 0 with eof at the end, 0 with the error otherwise.
+std::size_t tls_try_read(boost::beast::tcp_stream& s, char* out, std::size_t len, boost::system::error_code& ec);
+template <class Lower>
+std::size_t tls_try_read(Lower& s, char* out, std::size_t len, boost::system::error_code& ec) {
+  return s.try_read_some(out, len, ec);
+}
+
+template <class Lower>
+class basic_tls_stream {
  public:
   using executor_type = boost::asio::any_io_executor;
-  using next_layer_type = boost::beast::tcp_stream;
+  using next_layer_type = Lower;
   using io_handler = boost::asio::any_completion_handler<void(boost::system::error_code, std::size_t)>;
   using handshake_handler = boost::asio::any_completion_handler<void(boost::system::error_code)>;
   /// Up to this many buffers of a write are taken per call (the rest on the next call).
   static constexpr std::size_t max_write_buffers = 16;
   using write_buffers = std::array<boost::asio::const_buffer, max_write_buffers>;
 
-  /// A client stream; throws std::bad_alloc when OpenSSL cannot allocate.
-  tls_stream(const executor_type& ex, boost::asio::ssl::context& ctx);
-  ~tls_stream();
-  tls_stream(const tls_stream&) = delete;
-  tls_stream& operator=(const tls_stream&) = delete;
+  /// A client stream over a lower layer made from `lower` (an executor, or a test stream);
+  /// throws std::bad_alloc when OpenSSL cannot allocate. Renegotiation is refused
+  /// (SSL_OP_NO_RENEGOTIATION).
+  template <class LowerArg>
+  basic_tls_stream(LowerArg&& lower, boost::asio::ssl::context& ctx) : next_(std::forward<LowerArg>(lower)) {
+    init(ctx);
+  }
+  ~basic_tls_stream();
+  basic_tls_stream(const basic_tls_stream&) = delete;
+  basic_tls_stream& operator=(const basic_tls_stream&) = delete;
 
   executor_type get_executor() noexcept { return next_.get_executor(); }
   next_layer_type& next_layer() noexcept { return next_; }
@@ -89,7 +117,11 @@ class tls_stream {
     boost::system::error_code ec;
   };
   struct io_done;
-  friend struct bio_access;
+  friend struct bio_access<Lower>;
+
+  void init(boost::asio::ssl::context& ctx);
+  /// The executor the current operation's intermediate handlers run on (see tls_stream_impl.hpp).
+  void bind_op_executor(const boost::asio::any_completion_executor& handler_ex);
 
   void start_handshake(handshake_handler h);
   void start_read(boost::asio::mutable_buffer b, io_handler h);
@@ -110,6 +142,7 @@ class tls_stream {
   bool eof_ = false;         // the peer closed its side
   bool drained_ = false;     // the socket had nothing more to read when last asked
   boost::system::error_code sock_err_;  // a socket error seen inside OpenSSL's BIO calls
+  executor_type op_ex_;  // the current operation's: its handler's executor (see io_done)
   // The current operation.
   io_handler io_h_;
   handshake_handler hs_h_;
@@ -124,5 +157,9 @@ class tls_stream {
   std::size_t in_pos_ = 0, in_len_ = 0;
   std::string out_;
 };
+
+extern template class basic_tls_stream<boost::beast::tcp_stream>;
+/// The library's TLS stream.
+using tls_stream = basic_tls_stream<boost::beast::tcp_stream>;
 
 }  // namespace openrouter::detail
