@@ -1,6 +1,7 @@
 // `openrouter batch`: a JSONL file of chat requests through the router with bounded
 // concurrency, one output line per input id written whole as it completes, resumable after a
 // crash, shardable, with progress, a summary, and a clean stop on Ctrl-C.
+#include "batch/files.hpp"
 #include "batch/jsonl.hpp"
 #include "batch/summary.hpp"
 #include "commands.hpp"
@@ -34,50 +35,6 @@ namespace {
 
 using clock_type = std::chrono::steady_clock;
 
-/// The output file, appended to with one write(2) per line: a crash leaves at most one partial
-/// last line, which the next run drops. Locked (flock) while a run owns it: two runs appending
-/// to one file would each do the other's ids.
-class output_file {
- public:
-  explicit output_file(const std::string& path) : path_(path) {
-    fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-    if (fd_ < 0) throw usage_error("cannot open the output file " + path + ": " + std::strerror(errno));
-    if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
-      ::close(fd_);
-      fd_ = -1;
-      throw usage_error(path + " is being written by another openrouter batch (give each run or shard its own --output)");
-    }
-  }
-  /// Drops what follows the last whole line.
-  void truncate_to(std::uint64_t keep_bytes) {
-    struct stat st {};
-    if (::fstat(fd_, &st) == 0 && static_cast<std::uint64_t>(st.st_size) > keep_bytes &&
-        ::ftruncate(fd_, static_cast<off_t>(keep_bytes)) != 0)
-      throw usage_error("cannot truncate the partial last line of " + path_ + ": " + std::strerror(errno));
-  }
-  ~output_file() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  output_file(const output_file&) = delete;
-  output_file& operator=(const output_file&) = delete;
-
-  /// False (errno set) when the line could not be written whole.
-  bool write_line(const std::string& s) {
-    std::size_t off = 0;
-    while (off < s.size()) {
-      ssize_t n = ::write(fd_, s.data() + off, s.size() - off);
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) return false;
-      off += static_cast<std::size_t>(n);
-    }
-    return true;
-  }
-
- private:
-  std::string path_;
-  int fd_ = -1;
-};
-
 struct options {
   std::string input, output;
   std::size_t concurrency = 16;
@@ -87,6 +44,7 @@ struct options {
   bool routed_by_candidates = false;          // the policy names the models (they override the lines')
   std::chrono::milliseconds drain{10000};
   bool progress = true;
+  std::size_t max_line_bytes = batch::default_max_line_bytes;
 };
 
 std::string error_class_of(error_code ec, const diagnostics& diag, const request_record* rec) {
@@ -103,11 +61,11 @@ std::string code_of(error_code ec) {
 class runner {
  public:
   runner(context& ctx, options opts, routing::policy p, const std::unordered_set<std::string>& done,
-         output_file& out, std::uint64_t total)
+         const std::unordered_set<std::string>& explicit_ids, batch::output_file& out, std::uint64_t total)
       : ctx_(ctx),
         opts_(std::move(opts)),
         router_(*ctx.cli, std::move(p)),
-        planner_(opts_.shard, &done),
+        planner_(opts_.shard, &done, &explicit_ids),
         out_(out),
         total_(total),
         tty_(::isatty(STDERR_FILENO) == 1),
@@ -117,8 +75,9 @@ class runner {
 
   /// Runs to the end of the input, or until a signal stops it; returns the exit code.
   int run() {
-    in_.open(opts_.input, std::ios::binary);
+    in_.open(opts_.input, std::ios::binary);  // read-only: the input is never written
     if (!in_) throw usage_error("cannot read the input file " + opts_.input);
+    reader_.emplace(in_, opts_.max_line_bytes);
     started_ = clock_type::now();
     wait_signal();
     if (opts_.progress) tick();
@@ -128,6 +87,12 @@ class runner {
     ctx_.ioc.poll();  // the cancelled timers' and signal wait's handlers, while this runner lives
     if (opts_.progress && tty_) std::cerr << "\r\033[K";
     std::cerr << st_.report(total_, seconds_since_start()) << std::flush;
+    if (write_failed_) {
+      error_line(std::to_string(not_written_) + " finished ids could not be written to " + opts_.output +
+                 " (named above); the summary counts the lines on disk. Rerun with the same --output once it can "
+                 "be written: it does the ids that are missing");
+      return exit_failure;
+    }
     if (fatal_) return exit_failure;
     if (stop_signal_ && st_.done() < total_) {
       error_line("interrupted: " + std::to_string(total_ - st_.done()) +
@@ -158,15 +123,18 @@ class runner {
 
   void pump() {
     while (!stopping_ && !eof_ && jobs_.size() < opts_.concurrency) {
-      if (!std::getline(in_, text_)) {
+      auto l = reader_->next();
+      if (!l) {
         eof_ = true;
-        if (in_.bad()) {
+        if (reader_->failed()) {
           error_line("reading " + opts_.input + " failed");
           fatal_ = true;
         }
         break;
       }
-      batch::input_item item = planner_.next(text_, ++line_no_);
+      ++line_no_;
+      batch::input_item item = l->too_long ? planner_.too_long(line_no_, l->length, opts_.max_line_bytes)
+                                           : planner_.next(l->text, line_no_);
       switch (item.what) {
         case batch::input_item::kind::request: start(std::move(item)); break;
         case batch::input_item::kind::invalid:
@@ -287,8 +255,7 @@ class runner {
       f["latency_ms"] = std::llround(latency_ms);
       f["attempts"] = attempts;
       if (rec && rec->fallback) f["fallback"] = true;
-      write(batch::result_line_json(j->id, j->line, std::move(f)));
-      after_outcome(o);
+      if (write(batch::result_line_json(j->id, j->line, std::move(f)), j->id, "result", o.cost)) after_outcome(o);
     }
     jobs_.erase(j);
     pump();
@@ -297,7 +264,9 @@ class runner {
   void record_error(const std::string& id, std::size_t line, const std::string& cls, unsigned status,
                     const std::string& code, const std::string& message, std::optional<double> latency_ms,
                     unsigned attempts, json::object extra = {}, std::string model = {}, unsigned cost_unknown = 0) {
-    write(batch::error_line_json(id, line, cls, status, code, message, std::move(extra)));
+    if (!write(batch::error_line_json(id, line, cls, status, code, message, std::move(extra)), id,
+               "error line (" + cls + ")", 0))
+      return;
     batch::outcome o;
     o.cost_unknown = cost_unknown;
     o.model = std::move(model);
@@ -307,14 +276,23 @@ class runner {
     after_outcome(o);
   }
 
-  void write(const std::string& line) {
-    if (fatal_) return;
-    if (!out_.write_line(line)) {
-      error_line("writing " + opts_.output + " failed: " + std::strerror(errno) + "; stopping");
-      fatal_ = true;
-      stop(0);
-      cancel_all();
+  /// Appends one line; true when it is on disk. A failure stops admission (the requests in
+  /// flight finish, and their lines are still tried: the failure may pass) and names the id
+  /// whose line is lost, so that nothing paid for vanishes silently.
+  bool write(const std::string& line, const std::string& id, const std::string& what, double cost) {
+    int err = 0;
+    if (out_.append(line, err)) return true;
+    if (!write_failed_) {
+      write_failed_ = true;
+      if (opts_.progress && tty_) std::cerr << "\r\033[K";
+      error_line("cannot write to " + opts_.output + ": " + std::strerror(err) +
+                 "; no new lines are started, the requests in flight finish and their lines are tried");
+      stopping_ = true;  // admission only: nothing in flight is cancelled
     }
+    ++not_written_;
+    error_line("not written: the " + what + " of id \"" + id + "\"" +
+               (cost > 0 ? " (it cost $" + decimal(cost) + ")" : std::string()) + ": " + std::strerror(err));
+    return false;
   }
 
   void after_outcome(const batch::outcome& o) {
@@ -397,53 +375,56 @@ class runner {
   options opts_;
   router router_;
   batch::input_planner planner_;
-  output_file& out_;
+  batch::output_file& out_;
   std::uint64_t total_;
   bool tty_;
   asio::steady_timer progress_timer_, drain_timer_;
   asio::signal_set signals_;
 
   std::ifstream in_;
-  std::string text_;
+  std::optional<batch::line_reader> reader_;
   std::size_t line_no_ = 0;
-  bool eof_ = false, stopping_ = false, finished_ = false, fatal_ = false;
+  bool eof_ = false, stopping_ = false, finished_ = false, fatal_ = false, write_failed_ = false;
+  std::uint64_t not_written_ = 0;
   int stop_signal_ = 0;
   std::list<job> jobs_;
   batch::stats st_;
   clock_type::time_point started_;
 };
 
-/// --retry-errors: the output without its error lines (and without a cut last line), replaced
-/// atomically (a new file renamed over the old), so that their ids are done again.
-void drop_error_lines(const std::string& path) {
-  const std::string tmp = path + ".retry-tmp";
-  {
-    std::ifstream in(path, std::ios::binary);
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) throw usage_error("cannot write " + tmp);
-    for (std::string l; std::getline(in, l);) {
-      if (in.eof()) break;  // a partial last line
-      if (batch::is_result_line(l)) out << l << '\n';
-    }
-    out.flush();
-    if (!out) throw usage_error("cannot write " + tmp);
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0)
-    throw usage_error("cannot replace " + path + ": " + std::strerror(errno));
-}
+/// What the first passes over the input learn: every explicit id (so that generated ids avoid
+/// them) and how many lines this run has to do (the progress total).
+struct input_survey {
+  std::unordered_set<std::string> explicit_ids;
+  std::uint64_t pending = 0;
+};
 
-/// How many input lines this run has to do (a first pass, so progress has a total).
-std::uint64_t count_pending(const std::string& input, batch::shard s, const std::unordered_set<std::string>& done) {
-  std::ifstream in(input, std::ios::binary);
-  if (!in) throw usage_error("cannot read the input file " + input);
-  batch::input_planner planner(s, &done);
-  std::uint64_t n = 0;
-  std::size_t line = 0;
-  for (std::string text; std::getline(in, text);) {
-    auto k = planner.next(text, ++line).what;
-    if (k == batch::input_item::kind::request || k == batch::input_item::kind::invalid) ++n;
+input_survey survey_input(const options& o, const std::unordered_set<std::string>& done) {
+  input_survey s;
+  auto open = [&] {
+    std::ifstream in(o.input, std::ios::binary);
+    if (!in) throw usage_error("cannot read the input file " + o.input);
+    return in;
+  };
+  {
+    std::ifstream in = open();
+    batch::line_reader r(in, o.max_line_bytes);
+    while (auto l = r.next())
+      if (!l->too_long)
+        if (auto id = batch::explicit_id(l->text)) s.explicit_ids.insert(std::move(*id));
   }
-  return n;
+  std::ifstream in = open();
+  batch::line_reader r(in, o.max_line_bytes);
+  batch::input_planner planner(o.shard, &done, &s.explicit_ids);
+  std::size_t line = 0, notes = 0;
+  while (auto l = r.next()) {
+    ++line;
+    auto item = l->too_long ? planner.too_long(line, l->length, o.max_line_bytes) : planner.next(l->text, line);
+    if (item.what == batch::input_item::kind::request || item.what == batch::input_item::kind::invalid) ++s.pending;
+    if (!item.note.empty() && ++notes <= 10) error_line(item.note);
+  }
+  if (notes > 10) error_line(std::to_string(notes - 10) + " more lines got generated ids like that");
+  return s;
 }
 
 int run_batch(context& ctx) {
@@ -453,9 +434,8 @@ int run_batch(context& ctx) {
   o.input = vm["input"].as<std::string>();
   o.output = vm["output"].as<std::string>();
   if (!std::ifstream(o.input)) throw usage_error("cannot read the input file " + o.input);
-  const long long conc = vm["concurrency"].as<long long>();
-  if (conc < 1 || conc > 100000) throw usage_error("--concurrency must be between 1 and 100000");
-  o.concurrency = static_cast<std::size_t>(conc);
+  o.concurrency = static_cast<std::size_t>(integer_option(vm, "concurrency", 1, 100000));
+  o.max_line_bytes = static_cast<std::size_t>(integer_option(vm, "max-line-bytes", 1, 1 << 30));
   o.stream = vm["stream"].as<bool>();
   o.progress = !vm["no-progress"].as<bool>();
   o.drain = seconds_option(vm, "drain-timeout", true);
@@ -469,32 +449,33 @@ int run_batch(context& ctx) {
   routing::policy p = routed ? std::move(*routed) : routing::policy{};
   o.routed_by_candidates = !p.models.empty();
   if (!o.routed_by_candidates && vm.count("model")) o.default_model = vm["model"].as<std::string>();
-  if (vm.count("max-cost")) {
-    double c = vm["max-cost"].as<double>();
-    if (!std::isfinite(c) || c <= 0) throw usage_error("--max-cost must be a positive number of USD");
-    p.max_cost_usd = c;
-  }
-  if (vm.count("rpm")) {
-    double r = vm["rpm"].as<double>();
-    if (!std::isfinite(r) || r <= 0) throw usage_error("--rpm must be a positive number of requests per minute");
-    p.limits.requests_per_minute = r;
-  }
+  if (vm.count("max-cost")) p.max_cost_usd = real_option(vm, "max-cost", 0, 1e9, true);
+  if (vm.count("rpm")) p.limits.requests_per_minute = real_option(vm, "rpm", 0, 1e9, true);
 
-  // Resume: the ids already in the output; a partial last line (a crash mid-write) is dropped.
-  auto out = std::make_unique<output_file>(o.output);  // locked before it is read
-  if (vm["retry-errors"].as<bool>()) {
-    drop_error_lines(o.output);
-    out = std::make_unique<output_file>(o.output);  // the new file
-  }
+  // The input is only ever read; the output must not be the input under another name.
+  const auto input_id = batch::identity_of(o.input);
+  if (!input_id) throw usage_error("cannot read the input file " + o.input);
+  std::unique_ptr<batch::output_file> out;
   batch::output_scan scan;
-  {
-    std::ifstream prev(o.output, std::ios::binary);
-    if (prev) scan = batch::scan_output(prev);
+  try {
+    out = std::make_unique<batch::output_file>(o.output, *input_id);  // locked before it is read
+    // --retry-errors: the file without its error lines, replaced atomically, so their ids are done again.
+    if (vm["retry-errors"].as<bool>()) out->replace_keeping(batch::lines_to_keep(*out->read()));
+    // Resume: the ids already in the output; a partial last line (a crash mid-write) is dropped.
+    scan = batch::scan_output(*out->read());
+    out->truncate_to(scan.keep_bytes);
+  } catch (const batch::file_error& e) {
+    if (e.usage) throw usage_error(e.what());
+    error_line(e.what());
+    return exit_failure;
+  } catch (const std::ios_base::failure& e) {
+    error_line("reading " + o.output + " failed: " + e.what());
+    return exit_failure;
   }
   if (scan.unreadable)
     error_line(o.output + ": " + std::to_string(scan.unreadable) + " lines without an \"id\" are ignored");
-  out->truncate_to(scan.keep_bytes);
-  const std::uint64_t total = count_pending(o.input, o.shard, scan.ids);
+  const input_survey survey = survey_input(o, scan.ids);
+  const std::uint64_t total = survey.pending;
   if (o.progress && !scan.ids.empty())
     std::cerr << "openrouter batch: resuming: " << scan.ids.size() << " ids already in " << o.output
               << (scan.dropped_partial ? " (a partial last line was dropped)" : "") << ", " << total << " to do\n";
@@ -519,7 +500,7 @@ int run_batch(context& ctx) {
   ctx.cli = std::make_unique<client>(ctx.ioc.get_executor(), ctx.cfg);
 
   const bool earlier_errors = scan.error_lines > 0;
-  runner r(ctx, std::move(o), std::move(p), scan.ids, *out, total);
+  runner r(ctx, std::move(o), std::move(p), scan.ids, survey.explicit_ids, *out, total);
   int code = r.run();
   if (code == exit_ok && earlier_errors) code = exit_failure;  // the file holds error lines of an earlier run
   return code;
@@ -556,19 +537,21 @@ const command batch_command{
       o.add_options()
           ("input", po::value<std::string>()->value_name("FILE"), "JSONL of chat requests (required)")
           ("output", po::value<std::string>()->value_name("FILE"), "JSONL of results, appended to (required)")
-          ("concurrency", po::value<long long>()->default_value(16)->value_name("N"), "requests in flight")
+          ("concurrency", po::value<std::string>()->default_value("16")->value_name("N"), "requests in flight (1 to 100000)")
           ("model", po::value<std::string>()->value_name("M"), "model of lines without one; first candidate with --fallback")
           ("fallback", po::value<std::vector<std::string>>()->composing()->value_name("M2,M3"),
            "models to fall back to, in order, after --model")
           ("policy", po::value<std::string>()->value_name("FILE"), "routing policy (JSON, see `chat --help`)")
           ("stream", po::bool_switch(), "stream each reply (server-sent events)")
-          ("max-cost", po::value<double>()->value_name("USD"), "stop spending after USD (usage.cost)")
-          ("rpm", po::value<double>()->value_name("N"), "at most N attempts started per minute")
+          ("max-cost", po::value<std::string>()->value_name("USD"), "stop spending after USD (usage.cost)")
+          ("rpm", po::value<std::string>()->value_name("N"), "at most N attempts started per minute")
           ("shard", po::value<std::string>()->value_name("K/N"), "do shard K of N (1 <= K <= N)")
-          ("drain-timeout", po::value<double>()->default_value(10)->value_name("SECONDS"),
+          ("drain-timeout", po::value<std::string>()->default_value("10")->value_name("SECONDS"),
            "on Ctrl-C, how long requests in flight may finish before they are cancelled")
           ("retry-errors", po::bool_switch(), "first drop the output's error lines, so those ids are done again")
-          ("no-progress", po::bool_switch(), "no progress lines (the summary is still printed)");
+          ("no-progress", po::bool_switch(), "no progress lines (the summary is still printed)")
+          ("max-line-bytes", po::value<std::string>()->default_value(std::to_string(batch::default_max_line_bytes))->value_name("N"),
+           "input lines longer than N bytes get an invalid_input error line (they are never held whole)");
     },
     run_batch};
 

@@ -5,6 +5,7 @@
 #include "bench/report.hpp"
 #include "bench/workload.hpp"
 #include "commands.hpp"
+#include "common/numbers.hpp"
 #include "context.hpp"
 
 #include <openrouter/chat_stream.hpp>
@@ -38,6 +39,11 @@ namespace {
 using steady = std::chrono::steady_clock;
 namespace b = bench;
 constexpr auto as_awaitable = asio::as_tuple(asio::use_awaitable);
+
+constexpr std::int64_t max_requests = 10'000'000;  // per level: samples are kept
+constexpr std::int64_t max_len = 1'000'000;        // words in, max_tokens out
+constexpr std::size_t max_prompts = 100'000;       // distinct synthetic prompts; requests cycle through them
+constexpr double max_prompt_words = 2e8;           // all synthetic prompts together (~1.4 GB)
 
 struct bench_options {
   std::string model;
@@ -270,15 +276,11 @@ class progress {
 std::vector<std::size_t> concurrency_list(const po::variables_map& vm) {
   std::vector<std::size_t> out;
   for (const auto& s : list_option(vm, "concurrency")) {
-    std::size_t used = 0;
-    long long n = -1;
-    try {
-      n = std::stoll(s, &used);
-    } catch (const std::exception&) {
-    }
-    if (used != s.size() || n < 1 || n > 100000) throw usage_error("--concurrency takes numbers from 1 to 100000, got '" + s + "'");
-    out.push_back(static_cast<std::size_t>(n));
+    auto n = numbers::parse_int(s);
+    if (!n || *n < 1 || *n > 100000) throw usage_error("--concurrency takes numbers from 1 to 100000, got '" + s + "'");
+    out.push_back(static_cast<std::size_t>(*n));
   }
+  if (vm.count("concurrency") && out.empty()) throw usage_error("--concurrency takes numbers from 1 to 100000, got none");
   if (out.empty()) out.push_back(1);
   return out;
 }
@@ -288,20 +290,15 @@ bench_options parse_options(const po::variables_map& vm) {
   if (!vm.count("model")) throw usage_error("bench needs --model");
   o.model = vm["model"].as<std::string>();
   o.concurrencies = concurrency_list(vm);
-  o.requests = vm["requests"].as<std::size_t>();
-  o.warmup = vm["warmup"].as<std::size_t>();
-  o.seed = vm["seed"].as<std::uint64_t>();
-  if (o.requests < 1) throw usage_error("--requests must be at least 1");
-  if (vm.count("request-rate")) {
-    o.rate = vm["request-rate"].as<double>();
-    if (!(o.rate > 0)) throw usage_error("--request-rate must be positive (inf: all at once)");
-  }
-  o.burstiness = vm["burstiness"].as<double>();
-  if (!(o.burstiness > 0) || !std::isfinite(o.burstiness)) throw usage_error("--burstiness must be positive");
+  // Each count is bounded: the samples and prompts of a level are held in memory.
+  o.requests = static_cast<std::size_t>(integer_option(vm, "requests", 1, max_requests));
+  o.warmup = static_cast<std::size_t>(integer_option(vm, "warmup", 0, max_requests));
+  o.seed = unsigned_option(vm, "seed", std::numeric_limits<std::uint64_t>::max());
+  if (vm.count("request-rate")) o.rate = real_option(vm, "request-rate", 0, 1e6, true, true);  // inf: all at once
+  o.burstiness = real_option(vm, "burstiness", 0.001, 1000);
   if (vm.count("burstiness") && !vm["burstiness"].defaulted() && o.rate == 0)
     throw usage_error("--burstiness needs --request-rate");
-  o.ramp_per_s = vm["ramp-per-s"].as<double>();
-  if (!(o.ramp_per_s >= 0) || !std::isfinite(o.ramp_per_s)) throw usage_error("--ramp-per-s must be non-negative");
+  o.ramp_per_s = real_option(vm, "ramp-per-s", 0, 1e6);
   try {
     o.objectives = b::parse_slo(list_option(vm, "goodput"));
   } catch (const std::invalid_argument& e) {
@@ -310,18 +307,27 @@ bench_options parse_options(const po::variables_map& vm) {
   if (vm.count("output-dir")) o.output_dir = vm["output-dir"].as<std::string>();
 
   b::synthetic_options syn;
-  syn.input_len = vm["input-len"].as<std::int64_t>();
-  syn.output_len = vm["output-len"].as<std::int64_t>();
-  syn.range_ratio = vm["range-ratio"].as<double>();
+  syn.input_len = integer_option(vm, "input-len", 1, max_len);
+  syn.output_len = integer_option(vm, "output-len", 1, max_len);
+  syn.range_ratio = real_option(vm, "range-ratio", 0, 1);
+  if (syn.range_ratio == 1) throw usage_error("--range-ratio must be below 1 (got '1')");
   syn.seed = o.seed;
   try {
     std::size_t needed = o.requests + o.warmup;
+    // The synthetic prompts are held at once: bound their words (about 7 bytes each).
+    const double words = static_cast<double>(syn.input_len) * (1 + syn.range_ratio) *
+                         static_cast<double>(std::min<std::size_t>(needed, max_prompts));
+    if (!vm.count("prompts") && words > max_prompt_words)
+      throw usage_error("--input-len " + std::to_string(syn.input_len) + " over " +
+                        std::to_string(std::min<std::size_t>(needed, max_prompts)) +
+                        " synthetic prompts (--requests + --warmup) would hold more than " +
+                        std::to_string(static_cast<long long>(max_prompt_words)) + " words: lower either");
     if (vm.count("prompts")) {
       o.prompts = b::load_prompts(vm["prompts"].as<std::string>());
       if (!vm["output-len"].defaulted())
         for (auto& r : o.prompts) r.max_tokens = syn.output_len;
     } else {
-      o.prompts = b::synthetic_requests(std::min<std::size_t>(needed, 100000), syn);
+      o.prompts = b::synthetic_requests(std::min<std::size_t>(needed, max_prompts), syn);
     }
   } catch (const std::invalid_argument& e) {
     throw usage_error(e.what());
@@ -471,22 +477,22 @@ extern const command bench_command{
           ("model", po::value<std::string>()->value_name("M"), "model id (required)")
           ("concurrency", po::value<std::vector<std::string>>()->composing()->value_name("N,..."),
            "requests in flight (closed loop) or the cap (open loop); a list sweeps (default 1)")
-          ("request-rate", po::value<double>()->value_name("R"), "open loop: arrivals per second (inf: all at once)")
-          ("burstiness", po::value<double>()->default_value(1.0, "1")->value_name("B"),
+          ("request-rate", po::value<std::string>()->value_name("R"), "open loop: arrivals per second (inf: all at once)")
+          ("burstiness", po::value<std::string>()->default_value("1")->value_name("B"),
            "gamma shape of the arrivals: 1 Poisson, <1 burstier, >1 more regular")
-          ("requests", po::value<std::size_t>()->default_value(100)->value_name("N"), "measured requests per level")
-          ("warmup", po::value<std::size_t>()->default_value(0)->value_name("N"),
+          ("requests", po::value<std::string>()->default_value("100")->value_name("N"), "measured requests per level")
+          ("warmup", po::value<std::string>()->default_value("0")->value_name("N"),
            "requests sent before each level, left out of the statistics")
           ("prompts", po::value<std::string>()->value_name("FILE"), "JSONL of chat bodies or {\"prompt\": TEXT}")
-          ("input-len", po::value<std::int64_t>()->default_value(128)->value_name("N"), "synthetic prompt words")
-          ("output-len", po::value<std::int64_t>()->default_value(128)->value_name("N"),
+          ("input-len", po::value<std::string>()->default_value("128")->value_name("N"), "synthetic prompt words")
+          ("output-len", po::value<std::string>()->default_value("128")->value_name("N"),
            "max_tokens of synthetic prompts (with --prompts: overrides theirs when given)")
-          ("range-ratio", po::value<double>()->default_value(0.0, "0")->value_name("R"),
+          ("range-ratio", po::value<std::string>()->default_value("0")->value_name("R"),
            "lengths drawn uniformly in [len*(1-R), len*(1+R)]")
           ("goodput", po::value<std::vector<std::string>>()->multitoken()->composing()->value_name("NAME:MS"),
            "SLOs for goodput: ttft:MS tpot:MS e2el:MS")
-          ("seed", po::value<std::uint64_t>()->default_value(0)->value_name("S"), "seed of prompts and arrivals")
-          ("ramp-per-s", po::value<double>()->default_value(0.0, "0")->value_name("C"),
+          ("seed", po::value<std::string>()->default_value("0")->value_name("S"), "seed of prompts and arrivals")
+          ("ramp-per-s", po::value<std::string>()->default_value("0")->value_name("C"),
            "closed loop: start C workers per second (0: all at once)")
           ("output-dir", po::value<std::string>()->value_name("DIR"), "write bench.json and bench.html here");
     },

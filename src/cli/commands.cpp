@@ -1,5 +1,6 @@
 #include "commands.hpp"
 
+#include "common/text.hpp"
 #include "context.hpp"
 #include "output.hpp"
 
@@ -21,6 +22,7 @@
 #include <fstream>
 #include <iostream>
 #include <iterator>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <sstream>
@@ -224,16 +226,8 @@ int run_chat(context& ctx) {
   if (vm.count("model")) req.model = vm["model"].as<std::string>();
   if (vm.count("system")) req.messages.push_back(wire::message::system(vm["system"].as<std::string>()));
   req.messages.push_back(wire::message::user(std::move(prompt)));
-  if (vm.count("max-tokens")) {
-    auto n = vm["max-tokens"].as<std::int64_t>();
-    if (n < 1) throw usage_error("--max-tokens must be at least 1");
-    req.max_tokens = n;
-  }
-  if (vm.count("temperature")) {
-    double t = vm["temperature"].as<double>();
-    if (!std::isfinite(t) || t < 0 || t > 2) throw usage_error("--temperature must be between 0 and 2");
-    req.temperature = t;
-  }
+  if (vm.count("max-tokens")) req.max_tokens = integer_option(vm, "max-tokens", 1, std::numeric_limits<std::int32_t>::max());
+  if (vm.count("temperature")) req.temperature = real_option(vm, "temperature", 0, 2);
   const bool stream = vm.count("stream") && vm["stream"].as<bool>();
   if (policy) return routed_chat(ctx, std::move(req), std::move(*policy), stream);
   if (stream) return stream_chat(ctx, std::move(req));
@@ -288,7 +282,7 @@ const std::array<command, 6> chat_and_lookups{{
      "seconds after a completion; --wait polls (with backoff) while the record is not there yet.",
      true,
      [](po::options_description& o, po::options_description& hidden, po::positional_options_description& p) {
-       o.add_options()("wait", po::value<double>()->value_name("SECONDS"),
+       o.add_options()("wait", po::value<std::string>()->value_name("SECONDS"),
                        "keep polling up to SECONDS while the record is not written yet");
        json_option(o, "print the record as JSON");
        hidden.add_options()("id", po::value<std::string>());
@@ -313,8 +307,8 @@ const std::array<command, 6> chat_and_lookups{{
        o.add_options()
            ("model", po::value<std::string>()->value_name("M"), "model id, e.g. openai/gpt-4o-mini (required)")
            ("system", po::value<std::string>()->value_name("TEXT"), "system prompt")
-           ("max-tokens", po::value<std::int64_t>()->value_name("N"), "upper bound on generated tokens")
-           ("temperature", po::value<double>()->value_name("T"), "sampling temperature (0 to 2)")
+           ("max-tokens", po::value<std::string>()->value_name("N"), "upper bound on generated tokens")
+           ("temperature", po::value<std::string>()->value_name("T"), "sampling temperature (0 to 2)")
            ("stream", po::bool_switch(), "print the reply as it arrives (server-sent events)")
            ("fallback", po::value<std::vector<std::string>>()->composing()->value_name("M2,M3"),
             "models to fall back to, in order, after --model")
@@ -359,7 +353,7 @@ po::options_description common_options() {
        "API base URL (default: $OPENROUTER_BASE_URL, else https://openrouter.ai/api/v1)")
       ("ca-file", po::value<std::string>()->value_name("PEM"),
        "also trust this CA certificate (e.g. openrouter-mock's; default: $OPENROUTER_CA_FILE)")
-      ("timeout", po::value<double>()->value_name("SECONDS"), "overall deadline of each request")
+      ("timeout", po::value<std::string>()->value_name("SECONDS"), "overall deadline of each request")
       ("app-name", po::value<std::string>()->value_name("NAME"),
        "app attribution title (X-OpenRouter-Title; default: $OPENROUTER_APP_NAME)")
       ("site-url", po::value<std::string>()->value_name("URL"),
@@ -452,8 +446,37 @@ int run_command(const command& cmd, std::vector<std::string> args) {
 
 }  // namespace
 
+namespace {
+
+/// While it lives, what is printed on std::cout goes through a terminal filter when standard
+/// output is a terminal: model text (and any other server text) cannot send it escape
+/// sequences. Elsewhere (a file, a pipe) the bytes pass unchanged.
+class terminal_guard {
+ public:
+  terminal_guard() {
+    if (::isatty(STDOUT_FILENO) != 1) return;
+    filter_ = std::make_unique<text::terminal_streambuf>(std::cout.rdbuf());
+    saved_ = std::cout.rdbuf(filter_.get());
+  }
+  ~terminal_guard() {
+    if (!filter_) return;
+    std::cout.flush();
+    std::cout.rdbuf(saved_);
+    filter_.reset();  // writes what it held back
+  }
+  terminal_guard(const terminal_guard&) = delete;
+  terminal_guard& operator=(const terminal_guard&) = delete;
+
+ private:
+  std::unique_ptr<text::terminal_streambuf> filter_;
+  std::streambuf* saved_ = nullptr;
+};
+
+}  // namespace
+
 int run(int argc, char** argv) {
   if (const char* k = std::getenv("OPENROUTER_API_KEY")) api_key_for_redaction() = k;
+  terminal_guard guard;
   std::vector<std::string> args(argv + 1, argv + argc);
   try {
     for (const auto& a : args) {

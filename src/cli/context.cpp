@@ -1,10 +1,17 @@
 #include "context.hpp"
 
+#include "common/numbers.hpp"
+#include "common/text.hpp"
+
 #include <boost/json/parse.hpp>
+
+#include <unistd.h>
 
 #include <cmath>
 #include <fstream>
 #include <iterator>
+#include <limits>
+#include <sstream>
 
 namespace openrouter::cli {
 
@@ -25,7 +32,12 @@ std::string redact(std::string s) {
 
 void error_line(std::string_view msg) {
   if (msg.starts_with("openrouter: ")) msg.remove_prefix(12);  // library exceptions carry it already
-  std::cerr << "openrouter: " << redact(std::string(msg)) << std::endl;
+  std::string line = redact(std::string(msg));
+  if (::isatty(STDERR_FILENO) == 1) {  // server text in a message must not steer the terminal
+    text::terminal_filter f;
+    line = f.feed(line) + f.finish();
+  }
+  std::cerr << "openrouter: " << line << std::endl;
 }
 
 void print_json(const json::value& v) { std::cout << pretty_json(v); }
@@ -49,11 +61,51 @@ std::vector<std::string> list_option(const po::variables_map& vm, const char* na
   return out;
 }
 
+namespace {
+
+std::string given(const std::string& text) { return " (got '" + redact(text) + "')"; }
+
+std::string shortest(double d) {
+  std::ostringstream os;
+  os << d;
+  return os.str();
+}
+
+}  // namespace
+
+std::int64_t integer_option(const po::variables_map& vm, const char* name, std::int64_t lo, std::int64_t hi) {
+  const std::string& text = vm[name].as<std::string>();
+  auto v = numbers::parse_int(text);
+  if (!v || *v < lo || *v > hi)
+    throw usage_error(std::string("--") + name + " must be a whole number from " + std::to_string(lo) + " to " +
+                      std::to_string(hi) + given(text));
+  return *v;
+}
+
+std::uint64_t unsigned_option(const po::variables_map& vm, const char* name, std::uint64_t hi) {
+  const std::string& text = vm[name].as<std::string>();
+  auto v = numbers::parse_uint(text);
+  if (!v || *v > hi)
+    throw usage_error(std::string("--") + name + " must be a whole number from 0 to " + std::to_string(hi) +
+                      given(text));
+  return *v;
+}
+
+double real_option(const po::variables_map& vm, const char* name, double lo, double hi, bool lo_open,
+                   bool allow_infinity) {
+  const std::string& text = vm[name].as<std::string>();
+  auto v = numbers::parse_real(text);
+  bool ok = v && !std::isnan(*v) && (lo_open ? *v > lo : *v >= lo) &&
+            (*v <= hi || (allow_infinity && *v == std::numeric_limits<double>::infinity()));
+  if (!ok)
+    throw usage_error(std::string("--") + name + " must be a number " + (lo_open ? "above " : "from ") +
+                      shortest(lo) + (lo_open ? " and up to " : " to ") + shortest(hi) +
+                      (allow_infinity ? " (or inf)" : "") + given(text));
+  return *v;
+}
+
 std::chrono::milliseconds seconds_option(const po::variables_map& vm, const char* name, bool allow_zero) {
-  double s = vm[name].as<double>();
-  if (!std::isfinite(s) || s < 0 || (!allow_zero && s == 0) || s > 1e7)
-    throw usage_error(std::string("--") + name + " must be a " + (allow_zero ? "non-negative" : "positive") +
-                      " number of seconds");
+  double s = real_option(vm, name, 0, 1e7, !allow_zero);
   return std::chrono::milliseconds(std::llround(s * 1000));
 }
 

@@ -90,7 +90,18 @@ void print_json_of(const T& v) {
 
 /// "a,b" and repeated flags alike: {"a", "b"}.
 std::vector<std::string> list_option(const po::variables_map& vm, const char* name);
-/// A number of seconds from option `name`, validated.
+/// Numeric options are declared as text (po::value<std::string>) and read through these, so that
+/// every number from the command line is parsed strictly (common/numbers.hpp) and range-checked:
+/// anything else is a usage_error naming the option, the accepted range and the value given.
+/// The integer value of option `name`, in [lo, hi].
+std::int64_t integer_option(const po::variables_map& vm, const char* name, std::int64_t lo, std::int64_t hi);
+/// The unsigned integer value of option `name` (no sign), at most `hi`.
+std::uint64_t unsigned_option(const po::variables_map& vm, const char* name, std::uint64_t hi);
+/// The real value of option `name`: finite, in [lo, hi] (above lo when `lo_open`); with
+/// `allow_infinity`, +inf too.
+double real_option(const po::variables_map& vm, const char* name, double lo, double hi, bool lo_open = false,
+                   bool allow_infinity = false);
+/// A number of seconds from option `name` (at most 10^7), validated.
 std::chrono::milliseconds seconds_option(const po::variables_map& vm, const char* name, bool allow_zero);
 /// --policy FILE (JSON, see routing::policy_from_json), with --model and --fallback naming the
 /// candidates when given. nullopt when the request is not routed.

@@ -2,6 +2,7 @@
 // (verified HTTPS on loopback) with scripted faults. Every run must end with each input id on
 // exactly one whole output line: under faults and fallbacks, after a kill -9 and a rerun,
 // across shards, with malformed lines, past a spend budget, and after Ctrl-C.
+#include "support/canned_server.hpp"
 #include "support/cli_process.hpp"
 
 #include <openrouter/mock/server.hpp>
@@ -11,8 +12,10 @@
 #include <boost/test/unit_test.hpp>
 
 #include <signal.h>
+#include <unistd.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -106,8 +109,8 @@ struct batch_fixture {
     return a;
   }
   /// Runs `batch` to completion; returns the exit code.
-  int batch(std::vector<std::string> extra, std::string* err = nullptr) {
-    test::cli_process p(dir, args(std::move(extra)), key_env);
+  int batch(std::vector<std::string> extra, std::string* err = nullptr, const test::child_setup& setup = {}) {
+    test::cli_process p(dir, args(std::move(extra)), key_env, setup);
     int code = p.wait(120s);
     std::string e = p.err();
     BOOST_TEST(e.find(test_key) == std::string::npos);
@@ -135,6 +138,20 @@ struct batch_fixture {
   openrouter::mock::background_server server;
   fs::path dir, ca, policy;
 };
+
+/// "done N of M" of the summary on stderr: N (-1 when there is no summary).
+long summary_done(const std::string& err) {
+  auto at = err.rfind("done ");
+  if (at == std::string::npos) return -1;
+  return std::strtol(err.c_str() + at + 5, nullptr, 10);
+}
+
+/// The names in a directory.
+std::set<std::string> names_in(const fs::path& dir) {
+  std::set<std::string> out;
+  for (const auto& e : fs::directory_iterator(dir)) out.insert(e.path().filename().string());
+  return out;
+}
 
 /// A mock whose gpt-4o-mini streams slowly, so that a run can be interrupted midway.
 openrouter::mock::server_options slow_mock() {
@@ -438,6 +455,241 @@ BOOST_AUTO_TEST_CASE(a_second_ctrl_c_cancels_at_once_and_a_running_output_is_loc
   BOOST_TEST(p.err().find("cancelling 1 requests") != std::string::npos, p.err());
   auto m = by_id(output_lines(out));
   BOOST_TEST(ids_of(m) == std::set<std::string>{"fast"});
+}
+
+// Defect 3 of issue 12: with --output naming the input (or a link to it), the resume scan cut
+// the input's last line and the run read its own appended lines back as new work until the disk
+// filled. The same file (by device and inode) is refused before anything is opened for writing.
+BOOST_AUTO_TEST_CASE(input_and_output_the_same_file_is_refused) {
+  batch_fixture f;
+  std::string input;
+  for (int i = 0; i < 5; ++i) input += request("same" + std::to_string(i), "openai/gpt-4o-mini");
+  input += R"({"id": "last", "model": "openai/gpt-4o-mini", "messages": [{"role": "user", "content": "x"}]})";  // no final newline
+  auto in = f.write("in.jsonl", input);
+  fs::create_directory(f.dir / "sub");
+  fs::create_symlink(in, f.dir / "link.jsonl");
+  fs::create_symlink("../in.jsonl", f.dir / "sub" / "relative-link.jsonl");
+  fs::create_hard_link(in, f.dir / "hard.jsonl");
+  const std::vector<std::vector<std::string>> cases{
+      {"--output", in.string()},
+      {"--output", (f.dir / "." / "in.jsonl").string()},
+      {"--output", (f.dir / "link.jsonl").string()},
+      {"--output", (f.dir / "sub" / "relative-link.jsonl").string()},
+      {"--output", (f.dir / "hard.jsonl").string()},
+      {"--output", (f.dir / "hard.jsonl").string(), "--retry-errors"},
+  };
+  // The cap on file sizes bounds the damage if the refusal is missing (the old loop grows the file).
+  const test::child_setup capped{.file_size_limit = 1 << 20};
+  for (const auto& c : cases) {
+    std::vector<std::string> a{"--input", in.string(), "--no-progress"};
+    a.insert(a.end(), c.begin(), c.end());
+    std::string err;
+    BOOST_TEST(f.batch(a, &err, capped) == 2, c[1] << ": " << err);
+    BOOST_TEST(err.find("same file") != std::string::npos, err);
+    BOOST_TEST(err.find("--output") != std::string::npos, err);
+    BOOST_TEST(test::read_file(in) == input, "the input was modified through " << c[1]);
+  }
+  BOOST_TEST(f.server->generations().empty());
+  BOOST_TEST(fs::is_symlink(f.dir / "link.jsonl"));
+  BOOST_TEST(fs::hard_link_count(in) == 2u);
+}
+
+// Defect 9 of issue 12 (write failures): the line that failed to write was dropped though paid
+// for, counted as done, and left cut in the file; the lines in flight were cancelled. Now a
+// failed write stops admission, the file keeps whole lines only, every result that could not be
+// written is named on stderr, the exit code is 1 and the summary counts what is on disk. The
+// failure is real: RLIMIT_FSIZE makes write(2) fail with EFBIG as a full disk fails with ENOSPC.
+BOOST_AUTO_TEST_CASE(a_failed_write_stops_admission_and_the_summary_counts_what_is_on_disk) {
+  batch_fixture f;
+  std::string input;
+  const std::string pad(300, 'p');  // ~700-byte output lines: a few fit under the cap
+  for (int i = 0; i < 40; ++i) input += request(pad + std::to_string(i), "openai/gpt-4o-mini");
+  auto in = f.write("in.jsonl", input);
+  auto out = f.dir / "out.jsonl";
+  std::string err;
+  int code = f.batch({"--input", in.string(), "--output", out.string(), "--concurrency", "4", "--no-progress"}, &err,
+                     test::child_setup{.file_size_limit = 8000});
+  BOOST_TEST(code == 1, err);
+  BOOST_TEST(err.find("cannot write") != std::string::npos, err);
+  BOOST_TEST(err.find("File too large") != std::string::npos, err);
+  auto on_disk = by_id(output_lines(out));  // whole lines only
+  BOOST_TEST(on_disk.size() > 0u);
+  BOOST_TEST(on_disk.size() < 40u);
+  BOOST_TEST(summary_done(err) == static_cast<long>(on_disk.size()), err);
+  // Admission stopped at the failure: what was sent is what is on disk, plus what was in flight.
+  const auto sent = f.server->generations().size();
+  BOOST_TEST(sent <= on_disk.size() + 4 + 1, err);
+  // Every paid result that is not on disk is named.
+  BOOST_TEST(err.find("not written") != std::string::npos, err);
+  // A rerun with room does the rest: every id exactly once.
+  std::string err2;
+  BOOST_TEST(f.batch({"--input", in.string(), "--output", out.string(), "--no-progress"}, &err2) == 0, err2);
+  auto all = by_id(output_lines(out));
+  BOOST_TEST(all.size() == 40u);
+  for (const auto& [id, l] : all) BOOST_TEST(error_class(l) == "", id);
+}
+
+// Defect 9 of issue 12 (--retry-errors): the rewrite went through the predictable name
+// OUT.retry-tmp, opened without O_EXCL (following a planted symlink) and never synced. Now a
+// unique temp file (mkstemp) in the same directory is written, synced and renamed over; on a
+// failure the original stays and the temp file is removed.
+BOOST_AUTO_TEST_CASE(retry_errors_rewrites_through_a_private_temp_file) {
+  batch_fixture f;
+  auto in = f.write("in.jsonl", request("a", "openai/gpt-4o-mini") + request("b", "openai/gpt-4o-mini"));
+  const std::string kept = R"({"id":"a","line":1,"model":"openai/gpt-4o-mini","content":"earlier"})" "\n";
+  const std::string previous = kept + R"({"id":"b","line":2,"error":{"class":"budget","message":"spent"}})" "\n";
+  auto out = f.write("out.jsonl", previous);
+  auto victim = f.write("victim.txt", "precious\n");
+  fs::create_symlink(victim, f.dir / "out.jsonl.retry-tmp");  // the name the old code used
+  auto before = names_in(f.dir);
+  std::string err;
+  BOOST_TEST(f.batch({"--input", in.string(), "--output", out.string(), "--retry-errors", "--no-progress"}, &err) == 0,
+             err);
+  BOOST_TEST(test::read_file(victim) == "precious\n");
+  BOOST_TEST(!fs::is_symlink(out));
+  BOOST_TEST(fs::is_regular_file(out));
+  BOOST_TEST(test::read_file(out).starts_with(kept));  // the result line is kept byte for byte
+  auto m = by_id(output_lines(out));
+  BOOST_TEST(m.size() == 2u);
+  BOOST_TEST(error_class(m["b"]) == "");
+  BOOST_TEST(f.server->generations().size() == 1u);  // only b again
+  BOOST_TEST(names_in(f.dir) == before, "a temp file was left behind");
+
+  // A rewrite that cannot be written whole: the original stays as it was, no temp file is left.
+  std::string big;
+  for (int i = 0; i < 60; ++i)
+    big += R"({"id":"r)" + std::to_string(i) + R"(","line":1,"model":"m/x","content":")" + std::string(200, 'c') +
+           "\"}\n";
+  big += R"({"id":"b","line":2,"error":{"class":"budget","message":"spent"}})" "\n";
+  auto out2 = f.write("out2.jsonl", big);
+  before = names_in(f.dir);
+  BOOST_TEST(f.batch({"--input", in.string(), "--output", out2.string(), "--retry-errors", "--no-progress"}, &err,
+                     test::child_setup{.file_size_limit = 4000}) != 0,
+             err);
+  BOOST_TEST(err.find("out2.jsonl") != std::string::npos, err);
+  BOOST_TEST(test::read_file(out2) == big);
+  BOOST_TEST(names_in(f.dir) == before, "a temp file was left behind");
+}
+
+namespace {
+
+/// Runs `batch` against a canned server (plain HTTP on loopback): exit code and stderr.
+std::pair<int, std::string> canned_batch(const test::canned_server& s, const fs::path& dir,
+                                         std::vector<std::string> extra) {
+  std::vector<std::string> a{"--base-url", s.base_url(), "batch", "--no-progress"};
+  a.insert(a.end(), extra.begin(), extra.end());
+  test::cli_process p(dir, a, key_env);
+  int code = p.wait(60s);
+  return {code, p.err()};
+}
+
+bool valid_utf8(const std::string& s) {
+  boost::system::error_code ec;
+  json::parse("\"" + s + "\"", ec);  // control characters aside, the parser checks UTF-8
+  return !ec;
+}
+
+}  // namespace
+
+// Defect 9 of issue 12 (UTF-8): a generation id or content type from a header went into the
+// output line as raw bytes; the line was then not JSON, so resume could not read it and sent
+// the id again (paying twice). Every string of a line is valid UTF-8 now.
+BOOST_AUTO_TEST_CASE(hostile_header_bytes_leave_lines_that_resume_reads) {
+  batch_fixture f;
+  auto in = f.write("in.jsonl", request("s1", "m/x"));
+  const std::string bad_id = "gen-\xff\xfe\xc3\x28-\xed\xa0\x80";  // invalid bytes, a cut pair, a surrogate
+  // A streamed answer whose only generation id is the header's.
+  test::canned_server streamed(
+      "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nX-Generation-Id: " + bad_id +
+      "\r\nConnection: close\r\n\r\n"
+      R"(data: {"object":"chat.completion.chunk","model":"m/x","choices":[{"index":0,"delta":{"role":"assistant","content":"hi"},"finish_reason":null}]})"
+      "\n\n"
+      R"(data: {"object":"chat.completion.chunk","model":"m/x","choices":[{"index":0,"delta":{},"finish_reason":"stop"}]})"
+      "\n\ndata: [DONE]\n\n");
+  auto out = f.dir / "streamed.jsonl";
+  auto [code, err] = canned_batch(streamed, f.dir, {"--input", in.string(), "--output", out.string(), "--stream"});
+  BOOST_TEST(code == 0, err);
+  BOOST_TEST(valid_utf8(test::read_file(out)));
+  auto m = by_id(output_lines(out));
+  BOOST_TEST_REQUIRE(m.size() == 1u);
+  BOOST_TEST(m["s1"].at("generation_id").as_string().starts_with("gen-"));
+  BOOST_TEST(std::string(m["s1"].at("generation_id").as_string()).find("\xef\xbf\xbd") != std::string::npos);  // U+FFFD
+  // Resume reads the line: nothing is sent again.
+  const auto sent = streamed.requests();
+  auto [code2, err2] = canned_batch(streamed, f.dir, {"--input", in.string(), "--output", out.string(), "--stream"});
+  BOOST_TEST(code2 == 0, err2);
+  BOOST_TEST(streamed.requests() == sent);
+  BOOST_TEST(output_lines(out).size() == 1u);
+
+  // An error answer whose content type and generation id carry the bytes (into the message).
+  test::canned_server failing("HTTP/1.1 400 X\r\nContent-Type: text/\xff\xc0html\r\nX-Generation-Id: " + bad_id +
+                              "\r\nContent-Length: 4\r\nConnection: close\r\n\r\nnope");
+  auto out2 = f.dir / "failed.jsonl";
+  auto [code3, err3] = canned_batch(failing, f.dir, {"--input", in.string(), "--output", out2.string()});
+  BOOST_TEST(code3 == 1, err3);
+  BOOST_TEST(valid_utf8(test::read_file(out2)));
+  auto m2 = by_id(output_lines(out2));
+  BOOST_TEST_REQUIRE(m2.size() == 1u);
+  BOOST_TEST(error_class(m2["s1"]) != "");
+  const auto sent2 = failing.requests();
+  auto [code4, err4] = canned_batch(failing, f.dir, {"--input", in.string(), "--output", out2.string()});
+  BOOST_TEST(code4 == 1, err4);  // the error line is still there, and read back
+  BOOST_TEST(failing.requests() == sent2);
+  BOOST_TEST(output_lines(out2).size() == 1u);
+}
+
+// Defect 9 of issue 12 (generated ids): a line without an id took its line number as id, which
+// an explicit id elsewhere could hold too; the innocent line then got a duplicate_id error. A
+// generated id now yields to every explicit id of the file ("line-N"), and a warning says so.
+BOOST_AUTO_TEST_CASE(generated_ids_never_collide_with_explicit_ids) {
+  batch_fixture f;
+  const std::string input = request("3", "openai/gpt-4o-mini") +  // line 1: explicit "3"
+                            request("", "openai/gpt-4o-mini") +   // line 2: "2" is explicit on line 4
+                            request("", "openai/gpt-4o-mini") +   // line 3: "3" is explicit on line 1
+                            request("2", "openai/gpt-4o-mini") +  // line 4: explicit "2"
+                            request("", "openai/gpt-4o-mini") +   // line 5: "5"
+                            request("3", "openai/gpt-4o-mini");   // line 6: a real duplicate of line 1
+  auto in = f.write("in.jsonl", input);
+  auto out = f.dir / "out.jsonl";
+  std::string err;
+  BOOST_TEST(f.batch({"--input", in.string(), "--output", out.string(), "--no-progress"}, &err) == 1, err);
+  auto m = by_id(output_lines(out));
+  BOOST_TEST(ids_of(m) == (std::set<std::string>{"3", "line-2", "line-3", "2", "5", "6"}));
+  for (const char* id : {"3", "line-2", "line-3", "2", "5"}) BOOST_TEST(error_class(m[id]) == "", id);
+  BOOST_TEST(error_class(m["6"]) == "duplicate_id");
+  BOOST_TEST(m["line-3"].at("line").as_int64() == 3);
+  BOOST_TEST(err.find("line-3") != std::string::npos, err);  // the renaming is reported
+  // Stable across runs: a rerun has nothing to send.
+  const auto sent = f.server->generations().size();
+  BOOST_TEST(f.batch({"--input", in.string(), "--output", out.string(), "--no-progress"}) == 1);
+  BOOST_TEST(f.server->generations().size() == sent);
+  BOOST_TEST(output_lines(out).size() == 6u);
+}
+
+// Defect 9 of issue 12 (line length): an input line was read whole, however long. Lines longer
+// than --max-line-bytes are an error line of their own, read past without being held.
+BOOST_AUTO_TEST_CASE(an_over_long_input_line_is_an_error_line) {
+  batch_fixture f;
+  const std::string input = request("short1", "openai/gpt-4o-mini") +
+                            request("long", "openai/gpt-4o-mini", std::string(100000, 'w')) +
+                            request("short2", "openai/gpt-4o-mini");
+  auto in = f.write("in.jsonl", input);
+  auto out = f.dir / "out.jsonl";
+  std::string err;
+  BOOST_TEST(f.batch({"--input", in.string(), "--output", out.string(), "--max-line-bytes", "4096", "--no-progress"},
+                     &err) == 1,
+             err);
+  auto m = by_id(output_lines(out));
+  BOOST_TEST(ids_of(m) == (std::set<std::string>{"short1", "2", "short2"}));
+  BOOST_TEST(error_class(m["2"]) == "invalid_input");
+  BOOST_TEST(std::string(m["2"].at("error").as_object().at("message").as_string()).find("--max-line-bytes") !=
+             std::string::npos);
+  BOOST_TEST(error_class(m["short1"]) == "");
+  BOOST_TEST(error_class(m["short2"]) == "");
+  BOOST_TEST(f.server->generations().size() == 2u);
+  // The default bound takes it.
+  auto out2 = f.dir / "out2.jsonl";
+  BOOST_TEST(f.batch({"--input", in.string(), "--output", out2.string(), "--no-progress"}) == 0);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

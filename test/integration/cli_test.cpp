@@ -529,4 +529,104 @@ BOOST_AUTO_TEST_CASE(tls_verification) {
   cli_fixture::failed(garbage, 2);
 }
 
+// Defect 5 of issue 12 (the CLI part): `bench --requests -1` wrapped to SIZE_MAX and ended in
+// "internal error: vector::reserve"; other numbers wrapped or went unbounded the same way. Every
+// numeric option of every command, given a negative, zero where it means nothing, an
+// overflowing, a non-finite or a half-numeric value, is a usage error naming the option: exit 2,
+// one line, nothing sent, nothing written.
+BOOST_AUTO_TEST_CASE(every_numeric_option_is_range_checked) {
+  cli_fixture f;
+  auto in = f.dir.write("in.jsonl", R"({"id": "a", "messages": [{"role": "user", "content": "hi"}]})" "\n");
+  const auto out = f.dir.path / "never-written.jsonl";
+  const std::vector<std::string> chat{"chat", "--model", "openai/gpt-4o-mini", "hi"};
+  const std::vector<std::string> batch{"batch", "--input", in.string(), "--output", out.string(),
+                                       "--model", "openai/gpt-4o-mini", "--no-progress"};
+  const std::vector<std::string> bench{"bench", "--model", "openai/gpt-4o-mini", "--requests", "1",
+                                       "--input-len", "2", "--output-len", "2"};
+  const std::vector<std::string> open_bench{"bench", "--model", "openai/gpt-4o-mini", "--requests", "1",
+                                            "--request-rate", "10"};
+  // Bad values by kind. "4294967296000" is in range of every integer type and past every bound.
+  const std::vector<std::string> count{"-1", "0", "99999999999999999999999", "4294967296000", "12abc", "1.5", "", "0x10"};
+  const std::vector<std::string> count0{"-1", "99999999999999999999999", "4294967296000", "3x", "1.5", ""};
+  const std::vector<std::string> seconds{"-1", "0", "nan", "inf", "1e400", "1e300", "2x", ""};
+  const std::vector<std::string> seconds0{"-1", "nan", "inf", "-inf", "1e400", "2x", ""};
+  const std::vector<std::string> positive{"-1", "0", "nan", "inf", "1e400", "2x", ""};
+  const std::vector<std::string> positive0{"-1", "nan", "inf", "1e400", "2x", ""};
+  struct row {
+    std::vector<std::string> base;
+    std::string option;
+    std::vector<std::string> bad;
+  };
+  const std::vector<row> table{
+      {{"models"}, "--timeout", seconds},
+      {{"generation", "gen-1"}, "--wait", seconds0},
+      {chat, "--max-tokens", count},
+      {chat, "--temperature", {"-1", "2.5", "nan", "inf", "x", ""}},
+      {batch, "--concurrency", count},
+      {batch, "--max-cost", positive},
+      {batch, "--rpm", positive},
+      {batch, "--drain-timeout", seconds0},
+      {batch, "--max-line-bytes", count},
+      {batch, "--shard", {"0/2", "3/2", "1/0", "-1/2", "1/99999999999", "1/2x", "1", ""}},
+      {bench, "--concurrency", {"-1", "0", "99999999999999999999999", "4294967296000", "1,x", "1.5", ""}},
+      {bench, "--request-rate", {"-1", "0", "nan", "-inf", "1e400", "2x", ""}},  // inf: all at once
+      {open_bench, "--burstiness", positive},
+      {bench, "--requests", count},
+      {bench, "--warmup", count0},
+      {bench, "--input-len", count},
+      {bench, "--output-len", count},
+      {bench, "--range-ratio", {"-0.1", "1", "1.5", "nan", "inf", "x", ""}},
+      {bench, "--seed", {"-1", "99999999999999999999999", "12abc", "1.5", ""}},
+      {bench, "--ramp-per-s", positive0},
+      {bench, "--goodput", {"ttft:-1", "ttft:nan", "ttft:inf", "ttft:1e400", "ttft:5x", "ttft:", "e2el:0"}},
+  };
+  std::size_t runs = 0;
+  for (const auto& r : table) {
+    for (const auto& v : r.bad) {
+      auto args = r.base;
+      // A valid value of the option in `base` is replaced by the bad one.
+      auto it = std::find(args.begin(), args.end(), r.option);
+      if (it != args.end()) *(it + 1) = v;
+      else args.insert(args.begin() + 1, {r.option, v});
+      BOOST_TEST_CONTEXT(r.option << " '" << v << "'") {
+        auto res = f.cli(args);
+        cli_fixture::failed(res, 2);
+        BOOST_TEST(res.err.find(r.option) != std::string::npos, res);
+        BOOST_TEST(res.err.find("internal error") == std::string::npos, res);
+      }
+      ++runs;
+    }
+  }
+  BOOST_TEST(runs > 120u);
+  BOOST_TEST(f.server->generations().empty());
+  BOOST_TEST(!fs::exists(out));
+}
+
+// Defect 9 of issue 12 (terminal): model output went to the terminal raw, so a model (or a
+// hostile server) could send escape sequences: recolour, retitle, clear the screen, worse. On a
+// terminal, control characters other than \n and \t (C0, DEL, C1 like U+009B CSI) and invalid
+// UTF-8 are shown as visible escapes; anywhere else the bytes are passed through exactly.
+BOOST_AUTO_TEST_CASE(model_text_on_a_terminal_is_neutralised) {
+  cli_fixture f;
+  const std::string hostile = "a\x1b[31mred\x1b]0;title\x07" "b\xc2\x9b" "2Jc\rd\x7f" "e\tf\xe2\x82\xacg";
+  const std::vector<std::string> base{"--base-url", f.server->base_url(), "--ca-file", f.ca_file, "chat", "--model",
+                                      "openai/gpt-4o-mini"};
+  // Not a terminal: byte for byte.
+  auto plain = f.cli({"chat", "--model", "openai/gpt-4o-mini", "echo: " + hostile});
+  cli_fixture::ok(plain);
+  BOOST_TEST(plain.out == hostile + "\n");
+  for (bool stream : {false, true}) {
+    BOOST_TEST_CONTEXT((stream ? "--stream" : "plain")) {
+      auto args = base;
+      if (stream) args.push_back("--stream");
+      args.push_back("echo: " + hostile);
+      auto tty = test::cli::run_on_terminal(binary, args, {{"OPENROUTER_API_KEY", test_key}});
+      BOOST_TEST(tty.code == 0, tty);
+      for (char c : {'\x1b', '\x07', '\x7f', '\r'}) BOOST_TEST(tty.out.find(c) == std::string::npos, tty);
+      BOOST_TEST(tty.out.find("\xc2\x9b") == std::string::npos, tty);
+      BOOST_TEST(tty.out == "a\\x1b[31mred\\x1b]0;title\\x07b\\u009b2Jc\\x0dd\\x7fe\tf\xe2\x82\xacg\n", tty);
+    }
+  }
+}
+
 BOOST_AUTO_TEST_SUITE_END()

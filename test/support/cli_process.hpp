@@ -7,14 +7,24 @@
 #include <sys/types.h>
 
 #include <chrono>
+#include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <iosfwd>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
 namespace test {
+
+/// What the child gets besides its arguments and environment.
+struct child_setup {
+  /// RLIMIT_FSIZE in bytes, with SIGXFSZ ignored: a write past it fails with EFBIG, a real
+  /// write failure of the kind a full disk gives (applies to every file the child writes,
+  /// its stdout and stderr files too).
+  std::optional<std::uint64_t> file_size_limit;
+};
 
 /// The whole content of a file ("" when it cannot be read).
 std::string read_file(const std::filesystem::path& p);
@@ -23,10 +33,10 @@ class cli_process {
  public:
   /// Starts `binary ARGS...`; its stdout and stderr go to fresh files in `dir`.
   cli_process(const std::string& binary, const std::filesystem::path& dir, const std::vector<std::string>& args,
-              const std::map<std::string, std::string>& env);
+              const std::map<std::string, std::string>& env, const child_setup& setup = {});
   /// Starts the built `openrouter ARGS...`.
   cli_process(const std::filesystem::path& dir, const std::vector<std::string>& args,
-              const std::map<std::string, std::string>& env);
+              const std::map<std::string, std::string>& env, const child_setup& setup = {});
   ~cli_process();  ///< SIGKILLs it if it still runs
   cli_process(const cli_process&) = delete;
   cli_process& operator=(const cli_process&) = delete;
@@ -74,6 +84,13 @@ struct temp_dir {
 result run(const std::string& binary, const temp_dir& dir, const std::vector<std::string>& args,
            const std::map<std::string, std::string>& env, std::chrono::seconds limit = std::chrono::seconds(60),
            const std::function<bool()>& interrupt_when = {});
+
+/// Runs `binary` with `args` and `env` on a pseudo-terminal (stdin, stdout and stderr are its
+/// slave side, in raw mode: no newline translation) to its end; `out` is every byte the
+/// terminal received, `err` stays empty. Killed (and std::runtime_error thrown) after `limit`.
+result run_on_terminal(const std::string& binary, const std::vector<std::string>& args,
+                       const std::map<std::string, std::string>& env,
+                       std::chrono::seconds limit = std::chrono::seconds(60));
 
 }  // namespace cli
 }  // namespace test

@@ -8,6 +8,8 @@
 
 #include <set>
 #include <sstream>
+#include <string>
+#include <vector>
 
 namespace batch = openrouter::cli::batch;
 namespace json = boost::json;
@@ -48,12 +50,134 @@ BOOST_AUTO_TEST_CASE(malformed_lines_and_duplicates_are_typed_errors) {
   BOOST_TEST(dup.error_class == "duplicate_id");
   BOOST_TEST(dup.id == "5");  // under its line number, so "x" keeps one line
   BOOST_TEST(dup.body.empty());
-  // An explicit id equal to a later line number: that line's duplicate error gets "line-N".
+  // An explicit id equal to a later line number: that line is still a request, under "line-N".
   auto six = p.next(R"({"id":"7","messages":[]})", 6);
   BOOST_TEST(six.id == "7");
   auto seven = p.next(R"({"messages":[]})", 7);
-  BOOST_TEST((seven.what == kind::invalid));
+  BOOST_TEST((seven.what == kind::request));
   BOOST_TEST(seven.id == "line-7");
+  BOOST_TEST(seven.note.find("line-7") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(generated_ids_yield_to_every_explicit_id_of_the_file) {
+  // Explicit ids anywhere in the file, later lines included (the first pass gathers them).
+  const std::vector<std::string> lines{
+      R"({"messages":[]})",                 // 1: "1" is explicit on line 4 -> "line-1"
+      R"({"id":"line-1","messages":[]})",   // 2: and "line-1" is explicit too -> line 1 is "line-1-2"
+      R"({"messages":[]})",                 // 3: "3"
+      R"({"id":"1","messages":[]})",        // 4
+      R"({"id":"1","messages":[]})",        // 5: a real duplicate, its error under "5"
+      "{broken",                            // 6: invalid, under "6"
+  };
+  std::unordered_set<std::string> explicit_ids;
+  for (const auto& l : lines)
+    if (auto id = batch::explicit_id(l)) explicit_ids.insert(*id);
+  BOOST_TEST(explicit_ids == (std::unordered_set<std::string>{"line-1", "1"}));
+  batch::input_planner p({}, nullptr, &explicit_ids);
+  std::vector<batch::input_item> items;
+  for (std::size_t i = 0; i < lines.size(); ++i) items.push_back(p.next(lines[i], i + 1));
+  BOOST_TEST(items[0].id == "line-1-2");
+  BOOST_TEST((items[0].what == kind::request));
+  BOOST_TEST(!items[0].note.empty());
+  BOOST_TEST(items[1].id == "line-1");
+  BOOST_TEST(items[2].id == "3");
+  BOOST_TEST(items[2].note.empty());
+  BOOST_TEST(items[3].id == "1");
+  BOOST_TEST((items[3].what == kind::request));
+  BOOST_TEST(items[4].id == "5");
+  BOOST_TEST(items[4].error_class == "duplicate_id");
+  BOOST_TEST(items[5].id == "6");
+  std::set<std::string> ids;
+  for (const auto& it : items) ids.insert(it.id);
+  BOOST_TEST(ids.size() == items.size());  // no two lines share an id
+  // The same file gives the same ids on every run (resume relies on it).
+  batch::input_planner again({}, nullptr, &explicit_ids);
+  for (std::size_t i = 0; i < lines.size(); ++i) BOOST_TEST(again.next(lines[i], i + 1).id == items[i].id);
+  // A line too long to read gets a generated id and an error naming --max-line-bytes.
+  auto tl = again.too_long(7, 99999, 4096);
+  BOOST_TEST((tl.what == kind::invalid));
+  BOOST_TEST(tl.id == "7");
+  BOOST_TEST(tl.error.find("--max-line-bytes") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(line_reader_holds_at_most_its_bound) {
+  const std::string big(200000, 'x');  // several of the reader's 64 KiB chunks
+  std::istringstream in("short\n" + big + "\n\n" + std::string(10, 'y') + "\ntail");
+  batch::line_reader r(in, 1000);
+  auto a = r.next();
+  BOOST_TEST_REQUIRE(a.has_value());
+  BOOST_TEST(a->text == "short");
+  BOOST_TEST(a->complete);
+  BOOST_TEST(!a->too_long);
+  BOOST_TEST(r.offset() == 6u);
+  auto b = r.next();
+  BOOST_TEST_REQUIRE(b.has_value());
+  BOOST_TEST(b->too_long);
+  BOOST_TEST(b->length == big.size());
+  BOOST_TEST(b->text.size() == 1000u);  // only the bound is held
+  BOOST_TEST(b->complete);
+  BOOST_TEST(r.offset() == 6u + big.size() + 1);
+  auto empty = r.next();
+  BOOST_TEST_REQUIRE(empty.has_value());
+  BOOST_TEST(empty->text.empty());
+  BOOST_TEST(empty->complete);
+  auto y = r.next();
+  BOOST_TEST_REQUIRE(y.has_value());
+  BOOST_TEST(y->text == std::string(10, 'y'));
+  BOOST_TEST(!y->too_long);
+  auto tail = r.next();
+  BOOST_TEST_REQUIRE(tail.has_value());
+  BOOST_TEST(tail->text == "tail");
+  BOOST_TEST(!tail->complete);
+  BOOST_TEST(!r.next().has_value());
+  // A line of exactly the bound is not too long; one byte more is.
+  std::istringstream edge(std::string(8, 'e') + "\n" + std::string(9, 'f') + "\n");
+  batch::line_reader e(edge, 8);
+  BOOST_TEST(!e.next()->too_long);
+  BOOST_TEST(e.next()->too_long);
+}
+
+BOOST_AUTO_TEST_CASE(scan_reads_ids_of_lines_too_long_to_hold) {
+  const std::string long_result = batch::result_line_json("big \"one\"", 1, {{"content", std::string(5000, 'c')}});
+  const std::string long_error =
+      batch::error_line_json("big-err", 2, "transport", 0, "", "x", {{"partial_content", std::string(5000, 'p')}});
+  const std::string small = batch::result_line_json("s", 3, {{"content", "hi"}});
+  const std::string text = long_result + long_error + small;
+  std::istringstream in(text);
+  auto s = batch::scan_output(in, 1024);
+  BOOST_TEST(s.ids == (std::unordered_set<std::string>{"big \"one\"", "big-err", "s"}));
+  BOOST_TEST(s.error_lines == 1u);
+  BOOST_TEST(s.unreadable == 0u);
+  BOOST_TEST(s.keep_bytes == text.size());
+  // --retry-errors keeps the result lines, long or not, and drops the error line.
+  std::istringstream again(text);
+  auto keep = batch::lines_to_keep(again, 1024);
+  BOOST_TEST_REQUIRE(keep.size() == 2u);
+  BOOST_TEST((keep[0] == (batch::byte_range{0, long_result.size()})));
+  BOOST_TEST((keep[1] == (batch::byte_range{long_result.size() + long_error.size(), text.size()})));
+  // Lines that are not ours are kept (they may hold results); a cut last line is not.
+  std::istringstream mixed("not json\n" + small + R"({"id":"cut)");
+  auto k2 = batch::lines_to_keep(mixed);
+  BOOST_TEST_REQUIRE(k2.size() == 1u);
+  BOOST_TEST((k2[0] == (batch::byte_range{0, 9 + small.size()})));
+}
+
+BOOST_AUTO_TEST_CASE(output_lines_are_valid_utf8_whatever_the_header_bytes) {
+  const std::string bad = "gen-\xff\xc3\x28\xed\xa0\x80\xf4\x90\x80\x80\xe2\x82";  // none of it UTF-8
+  auto r = batch::result_line_json("id\xfe", 1, {{"generation_id", bad}, {"nested", json::array{bad}}});
+  auto e = batch::error_line_json("e", 2, "transport", 0, "", "summary [" + bad + "]");
+  for (const auto& line : {r, e}) {
+    boost::system::error_code ec;
+    auto v = json::parse(line, ec);  // Boost.JSON rejects ill-formed UTF-8
+    BOOST_TEST(!ec, line);
+  }
+  auto v = json::parse(r).as_object();
+  BOOST_TEST(v["id"].as_string() == "id\xef\xbf\xbd");
+  BOOST_TEST(v["generation_id"].as_string().starts_with("gen-\xef\xbf\xbd"));
+  std::istringstream in(r + e);
+  auto s = batch::scan_output(in);
+  BOOST_TEST(s.ids.size() == 2u);
+  BOOST_TEST(s.unreadable == 0u);
 }
 
 BOOST_AUTO_TEST_CASE(done_ids_are_skipped) {
