@@ -41,7 +41,7 @@ inline std::string ranges(const mock::model_rules& r, const std::string& where) 
 
 // Looks up rules and draws faults as the mock does for each request.
 inline std::string exercise(const mock::scenario& s, std::string_view extra_model) {
-  mock::fault_engine engine(s.seed.value_or(1));
+  mock::fault_engine engine(s.seed.value_or(1), 64);
   auto now = std::chrono::steady_clock::time_point{};
   std::string names[] = {std::string(extra_model), "vendor/model", "fault/503", "x"};
   for (const auto& [pattern, rules] : s.models) {
