@@ -160,7 +160,8 @@ BOOST_AUTO_TEST_CASE(a_slowloris_is_cut_off_at_the_header_deadline) {
   }
   BOOST_TEST(cut);
   BOOST_TEST((clock_type::now() - start < 15s));
-  BOOST_TEST(srv.stats().connections_timed_out >= 1u);
+  // The counter is bumped as the mock's side of the connection ends, which may trail the close.
+  BOOST_TEST(eventually([&] { return srv.stats().connections_timed_out >= 1u; }));
   BOOST_TEST(f.client.get(api("/models?limit=1")).status == 200u);
 }
 
@@ -173,7 +174,7 @@ BOOST_AUTO_TEST_CASE(a_silent_new_connection_is_closed_at_the_header_deadline) {
   raw_conn half(f.server->port());
   BOOST_TEST(half.send("GET /api/v1/models HTTP/1.1\r\nHost: local"));
   BOOST_TEST(half.closed_within(10s));
-  BOOST_TEST(f.server->stats().connections_timed_out >= 2u);
+  BOOST_TEST(eventually([&] { return f.server->stats().connections_timed_out >= 2u; }));
 }
 
 BOOST_AUTO_TEST_CASE(an_idle_keep_alive_connection_is_closed_at_the_idle_deadline) {
@@ -433,7 +434,7 @@ BOOST_AUTO_TEST_CASE(a_storm_of_hostile_clients_while_a_normal_client_is_served)
   BOOST_TEST(served > 0);
   // Every hostile connection is gone; only the normal client's may remain.
   BOOST_TEST(eventually([&] { return srv.stats().connections_open <= 1; }));
-  BOOST_TEST(srv.stats().connections_timed_out >= 10u);
+  BOOST_TEST(eventually([&] { return srv.stats().connections_timed_out >= 10u; }));
   BOOST_TEST(f.client.get(api("/models?limit=1")).status == 200u);
 }
 
