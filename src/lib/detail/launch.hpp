@@ -9,6 +9,7 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/strand.hpp>
@@ -17,6 +18,7 @@
 #include <boost/system/error_code.hpp>
 
 #include <exception>
+#include <memory>
 #include <utility>
 
 namespace openrouter::detail {
@@ -45,26 +47,54 @@ boost::asio::awaitable<result<T>> without_cancellation_throws(boost::asio::await
   co_return co_await std::move(op);
 }
 
+/// Forwards a cancellation from the caller's slot to the operation's own signal, on the
+/// operation's strand. The signal is shared: a forward still queued when the operation ends
+/// (or when the caller re-uses its slot for the next call) finds it alive, with no handler left.
+/// (Asio 1.81's co_spawn queues a raw pointer to a signal held in the caller's slot: re-using
+/// the slot before that runs is a use after free, so the caller's slot never reaches co_spawn.)
+struct forward_cancellation {
+  std::shared_ptr<boost::asio::cancellation_signal> signal;
+  boost::asio::strand<boost::asio::any_io_executor> strand;
+  void operator()(boost::asio::cancellation_type type) const {
+    boost::asio::dispatch(strand, [s = signal, type] { s->emit(type); });
+  }
+};
+
 /// Runs `op` on `strand`. If the coroutine throws anything but a system_error (only
 /// bad_alloc-class failures can), the handler gets errc::invalid_argument.
 template <class T>
 void launch_on(boost::asio::strand<boost::asio::any_io_executor> strand, boost::asio::awaitable<result<T>> op,
                handler<T> h) {
-  auto slot = boost::asio::get_associated_cancellation_slot(h);
-  boost::asio::co_spawn(strand, without_cancellation_throws<T>(std::move(op)),
-                        boost::asio::bind_cancellation_slot(
-                            slot, [h = std::move(h), strand](std::exception_ptr e, result<T> r) mutable {
-                              if (e) {
-                                r = {make_error_code(errc::invalid_argument), T{}};
-                                try {
-                                  std::rethrow_exception(e);
-                                } catch (const boost::system::system_error& se) {
-                                  r.first = se.code();
-                                } catch (...) {
-                                }
-                              }
-                              complete<T>(std::move(h), strand, r.first, std::move(r.second));
-                            }));
+  auto caller_slot = boost::asio::get_associated_cancellation_slot(h);
+  std::shared_ptr<boost::asio::cancellation_signal> signal;
+  if (caller_slot.is_connected()) {
+    signal = std::make_shared<boost::asio::cancellation_signal>();
+    caller_slot.template emplace<forward_cancellation>(signal, strand);
+  }
+  boost::asio::co_spawn(
+      strand, without_cancellation_throws<T>(std::move(op)),
+      boost::asio::bind_cancellation_slot(
+          signal ? signal->slot() : boost::asio::cancellation_slot(),
+          [h = std::move(h), strand, signal, caller_slot](std::exception_ptr e, result<T> r) mutable {
+            // On the strand, where every forward runs: later ones reach no handler.
+            if (signal) signal->slot().clear();
+            if (e) {
+              r = {make_error_code(errc::invalid_argument), T{}};
+              try {
+                std::rethrow_exception(e);
+              } catch (const boost::system::system_error& se) {
+                r.first = se.code();
+              } catch (...) {
+              }
+            }
+            auto ex = boost::asio::get_associated_executor(h, strand);
+            boost::asio::dispatch(ex, [h = std::move(h), caller_slot, ec = r.first,
+                                       value = std::move(r.second)]() mutable {
+              // On the caller's executor, where the caller emits: the slot is free for its next call.
+              if (caller_slot.is_connected()) caller_slot.clear();
+              std::move(h)(ec, std::move(value));
+            });
+          }));
 }
 
 }  // namespace openrouter::detail
