@@ -122,11 +122,14 @@ json::value instance(const json::value& in, const json::value& root, std::uint64
     auto items = o->find("items");
     double want = std::min(num(*o, "minItems", 2), num(*o, "maxItems", 1e9));
     if (!(want >= 0)) want = 0;  // negative or NaN
-    if (want > static_cast<double>(max_instance_values)) {
+    // Every element is a value of the budget, counted before any is made: an array of arrays
+    // of minItems fails at once instead of after millions of leaves.
+    if (want > static_cast<double>(max_instance_values - b.values)) {
       b.values = max_instance_values;
       b.value();  // throws
     }
     auto n = static_cast<std::size_t>(want);
+    if (items == o->end()) b.values += n;
     for (std::size_t i = 0; i < n; ++i)
       out.push_back(items != o->end() ? instance(items->value(), root, mix(seed + i), depth + 1, b)
                                       : json::value(static_cast<std::int64_t>(i)));
