@@ -10,6 +10,8 @@
 #include "support/cli_process.hpp"
 #include "support/client_fixture.hpp"
 
+#include "http/header_values.hpp"
+
 #include <openrouter/client.hpp>
 #include <openrouter/router.hpp>
 
@@ -391,6 +393,56 @@ BOOST_AUTO_TEST_CASE(cli_batch_attempts_match_server_reads) {
   BOOST_TEST(lines == 3);
   BOOST_TEST(attempts == 4);  // one request was read, lost with its connection, and tried again
   BOOST_TEST(attempts == srv.reads.load());
+}
+
+// ---- every number from a server is range-checked -----------------------------------------------
+
+BOOST_AUTO_TEST_CASE(server_numbers_are_range_checked) {
+  const auto now = std::chrono::system_clock::now();
+  const std::string error_body = R"({"error":{"code":429,"message":"slow down"}})";
+  const std::string huge_availability =
+      R"({"error":{"code":429,"message":"slow down","availability":{"code":"x","retry_after":1e300}}})";
+  const std::vector<std::pair<std::string, std::string>> replies{
+      {"Retry-After: 120abc\r\n", error_body},
+      {"Retry-After: 1e30\r\nX-RateLimit-Reset: 1e30\r\nX-RateLimit-Remaining: 12abc\r\nX-RateLimit-Limit: -5\r\n",
+       error_body},
+      {"Retry-After: 31536000\r\nX-RateLimit-Reset: 99999999999999\r\nX-RateLimit-Remaining: 7\r\n", error_body},
+      {"Retry-After: " + openrouter::detail::format_http_date(now + 120s) + "\r\n", error_body},
+      {"", huge_availability},
+  };
+  raw_server srv([&replies](raw_server::conn& c) {
+    while (c.read_request()) {
+      const auto& [headers, body] = replies.at(static_cast<std::size_t>(c.srv.reads.load() - 1));
+      c.write("HTTP/1.1 429 Too Many Requests\r\nContent-Type: application/json\r\n" + headers +
+              "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body);
+    }
+  });
+  plain_client c(srv.base_url());
+  auto chat = [&] {
+    auto [ec, r] = c.chat();
+    BOOST_TEST(ec == errc::rate_limited, ec.message());
+    return c.diag;
+  };
+  auto d = chat();  // 120abc: not a number
+  BOOST_TEST(!d.retry_after.has_value());
+  d = chat();  // exponents and signs: refused, not cast
+  BOOST_TEST(!d.retry_after.has_value());
+  BOOST_TEST(!d.rate_limit_reset.has_value());
+  BOOST_TEST(!d.rate_limit_remaining.has_value());
+  BOOST_TEST(!d.rate_limit_limit.has_value());
+  d = chat();  // a year: clamped to 24 h; a reset far ahead: no later than 24 h from now
+  BOOST_TEST_REQUIRE(d.retry_after.has_value());
+  BOOST_TEST(d.retry_after->count() == std::chrono::milliseconds(24h).count());
+  BOOST_TEST_REQUIRE(d.rate_limit_reset.has_value());
+  BOOST_TEST((*d.rate_limit_reset <= std::chrono::system_clock::now() + 24h));
+  BOOST_TEST(d.rate_limit_remaining.value() == 7);
+  d = chat();  // an HTTP-date two minutes ahead
+  BOOST_TEST_REQUIRE(d.retry_after.has_value());
+  BOOST_TEST(d.retry_after->count() > 100'000);
+  BOOST_TEST(d.retry_after->count() <= 121'000);
+  d = chat();  // availability.retry_after 1e300 s in the body: clamped
+  BOOST_TEST_REQUIRE(d.retry_after.has_value());
+  BOOST_TEST(d.retry_after->count() == std::chrono::milliseconds(24h).count());
 }
 
 // ---- memory per connection and per stream is bounded -------------------------------------------
