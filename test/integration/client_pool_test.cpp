@@ -168,6 +168,29 @@ BOOST_AUTO_TEST_CASE(server_closed_keep_alive_is_recovered) {
   BOOST_TEST(attempts >= 20u);
 }
 
+// TLS: a connection the mock closed while it sat idle in the pool (its close seen before the
+// next request is written) is discarded at checkout; the request goes out once, on a new one.
+BOOST_AUTO_TEST_CASE(a_tls_connection_closed_while_idle_is_discarded_at_checkout) {
+  openrouter::mock::server_options o;
+  o.scenario = boost::json::parse(R"({"connection":{"close_after_requests":1}})");
+  client_fixture f(o);
+  for (int i = 0; i < 5; ++i) {
+    if (i > 0) {  // the previous connection's close has reached the client
+      auto deadline = std::chrono::steady_clock::now() + 30s;
+      while (f.server->stats().connections_open > 0 && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(5ms);
+      std::this_thread::sleep_for(20ms);
+    }
+    auto [ec, r] = f.run<wire::chat_response>([&](auto t) { return f.cli.async_chat(req(), f.diag, t); });
+    BOOST_TEST(!ec, "request " << i << ": " << ec.message());
+  }
+  auto st = f.cli.pool_statistics();
+  BOOST_TEST(st.stale_discards == 4u);
+  BOOST_TEST(st.resends == 0u);
+  BOOST_TEST(st.connections_opened == 5u);
+  BOOST_TEST(f.server->stats().requests == 5u);
+}
+
 // A new connection to an origin already seen resumes the TLS session its predecessor got: the
 // server closes each connection after one request, so every request needs a new one.
 BOOST_AUTO_TEST_CASE(new_connections_resume_the_tls_session) {
