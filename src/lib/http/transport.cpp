@@ -304,7 +304,7 @@ asio::awaitable<void> transport::stream_exchange(Stream& s, connection& c, const
   bool total_binds = false;
   error_code e;
   auto parser = std::make_unique<http::response_parser<http::buffer_body>>();
-  parser->body_limit(boost::none);  // a stream is bounded by its deadlines, not by size
+  parser->body_limit(boost::none);  // the stream reader bounds a stream (max_stream_bytes)
   parser->header_limit(64 * 1024);
   if (co_await cancel_requested(ec)) co_return;
   c.tcp().expires_at(dl.phase(cfg_.timeout.response_headers, total_binds));
