@@ -73,7 +73,13 @@ struct client_config {
   /// http:// included (local vLLM / llama.cpp servers).
   std::string base_url = "https://openrouter.ai/api/v1";
   /// Sent only as "Authorization: Bearer <key>". Never logged, never in an error message.
+  /// Never sent in clear text: with an http:// base URL whose host is not loopback
+  /// (127.0.0.0/8, ::1, "localhost") the client constructor throws std::invalid_argument
+  /// naming the host, unless allow_plaintext_key is set.
   std::string api_key;
+  /// Send api_key over plain http:// to a host that is not loopback (a trusted local network
+  /// server). Off: a typo in OPENROUTER_BASE_URL must not leak the key. CLI: --allow-plaintext-key.
+  bool allow_plaintext_key = false;
   std::string site_url;  ///< HTTP-Referer (app attribution), sent only when set
   std::string app_name;  ///< X-OpenRouter-Title, sent only when set
   bool send_legacy_title = false;  ///< also send the legacy X-Title
@@ -87,8 +93,15 @@ struct client_config {
   /// would cut a large catalog).
   std::size_t max_response_bytes = 64u << 20;
   /// Data of one server-sent event of a stream (one chunk; a generated image arrives as one);
-  /// larger fails with errc::bad_sse. A whole stream has no size limit.
+  /// larger fails with errc::bad_sse.
   std::size_t max_stream_event_bytes = 32u << 20;
+  /// Body bytes of one whole stream (events, comments, keep-alives): more fails the stream
+  /// with errc::response_too_large (the chunks before it are delivered first).
+  std::size_t max_stream_bytes = 128u << 20;
+  // Fixed limits whatever the server sends (not configurable): response headers 64 KiB; one
+  // connection's read buffer 128 KiB, which also bounds a chunk-size line with its extensions
+  // and a chunked trailer (more fails with errc::response_too_large); an SSE comment, `event`
+  // or `id` field 64 KiB (errc::bad_sse).
   logger log;
   remote_asset_options remote_assets;
 

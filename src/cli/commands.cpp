@@ -357,7 +357,9 @@ po::options_description common_options() {
       ("app-name", po::value<std::string>()->value_name("NAME"),
        "app attribution title (X-OpenRouter-Title; default: $OPENROUTER_APP_NAME)")
       ("site-url", po::value<std::string>()->value_name("URL"),
-       "app attribution URL (HTTP-Referer; default: $OPENROUTER_SITE_URL)");
+       "app attribution URL (HTTP-Referer; default: $OPENROUTER_SITE_URL)")
+      ("allow-plaintext-key",
+       "send the API key even over plain http:// to a host that is not loopback (refused by default)");
   return o;
 }
 
@@ -394,6 +396,7 @@ client_config make_config(const po::variables_map& vm) {
   if (vm.count("app-name")) cfg.app_name = vm["app-name"].as<std::string>();
   if (vm.count("site-url")) cfg.site_url = vm["site-url"].as<std::string>();
   if (vm.count("timeout")) cfg.timeout.total = seconds_option(vm, "timeout", false);
+  if (vm.count("allow-plaintext-key")) cfg.allow_plaintext_key = true;
   cfg.user_agent = "openrouter-cli/" + std::to_string(version_major) + "." + std::to_string(version_minor) + "." +
                    std::to_string(version_patch) + " " + std::string(user_agent());
   return cfg;

@@ -2,7 +2,9 @@
 
 #include "detail/cancel.hpp"
 #include "detail/launch.hpp"
+#include "http/header_values.hpp"
 #include "http/transport.hpp"
+#include "detail/excerpt.hpp"
 #include "media/fetch.hpp"
 
 #include <openrouter/media/remote_assets.hpp>
@@ -56,6 +58,7 @@ struct client::impl {
 namespace {
 
 using detail::complete;
+using detail::excerpt;
 using detail::launch_on;
 
 template <class T>
@@ -63,15 +66,6 @@ void launch(const std::shared_ptr<client::impl>& im, asio::awaitable<result<T>> 
   launch_on<T>(asio::make_strand(im->transport.executor()), std::move(op), std::move(h));
 }
 
-// The start of a body that could not be understood, without the key and bounded.
-std::string excerpt(std::string_view body, const std::string& key) {
-  std::string s(body.substr(0, 512));
-  if (!key.empty())
-    for (std::size_t pos; (pos = s.find(key)) != std::string::npos;) s.replace(pos, key.size(), "[redacted]");
-  for (char& c : s)
-    if (static_cast<unsigned char>(c) < 0x20 && c != '\n') c = ' ';
-  return s;
-}
 
 // The typed error of a non-2xx response; fills diag from OpenRouter's error envelope.
 error_code api_failure(const http_response& res, diagnostics& diag, const std::string& key) {
@@ -79,7 +73,7 @@ error_code api_failure(const http_response& res, diagnostics& diag, const std::s
   diag.error = std::move(b.error);
   if (diag.error.message.empty()) diag.body_excerpt = excerpt(res.body, key);
   if (!diag.retry_after && diag.error.availability && diag.error.availability->retry_after)
-    diag.retry_after = std::chrono::milliseconds(static_cast<std::int64_t>(*diag.error.availability->retry_after * 1000));
+    diag.retry_after = detail::clamp_wait_seconds(*diag.error.availability->retry_after);  // NaN/negative: none
   if (diag.provider.empty()) diag.provider = std::string(diag.error.provider_name());
   bool moderation = res.status == 403 && diag.error.moderation().has_value();
   return make_error_code(errc_from_status(res.status, moderation));
@@ -358,6 +352,8 @@ struct chat_stream::state {
   std::atomic<bool> busy{false};  // an async_next is running (one at a time)
   std::string generation_id, model, provider;
   std::size_t chunks = 0, comments = 0;
+  std::size_t body_bytes = 0;  // of the stream's body so far, bounded by max_body_bytes
+  std::size_t max_body_bytes = im->transport.config().max_stream_bytes;
   std::chrono::steady_clock::time_point last_activity{};
   // Body bytes between the HTTP parser and the SSE parser. Small on purpose (memory per open
   // stream); left uninitialised so that only the bytes used are ever touched.
@@ -450,6 +446,16 @@ struct chat_stream::state {
     }
     std::size_t n = sizeof buf - p.get().body().size;
     if (n > 0) last_activity = std::chrono::steady_clock::now();
+    // A stream's whole body is bounded too (a server that never ends one): nothing past the
+    // limit is parsed, the chunks before it are still delivered.
+    body_bytes += n;
+    if (body_bytes > max_body_bytes) {
+      if (!pending) {
+        diag->detail = "the stream exceeded max_stream_bytes (" + std::to_string(max_body_bytes) + " bytes)";
+        pending = make_error_code(errc::response_too_large);
+      }
+      co_return;
+    }
     struct handler {
       state* self;
       void on_event(const sse::event& ev) { self->on_event(ev); }

@@ -192,3 +192,10 @@ sse = [bytes([0, 3]) + s for s in [b"data: x\n\n", b": OPENROUTER PROCESSING\n\n
                                      b"event: e\nid: 1\nretry: 10\ndata\n\n", b"\xef\xbb\xbfdata:x\r\r\n\n"]]
 sse.append(bytes([0x13, 9]) + b"data: 0123456789abcdef\n\ndata: x")
 write("sse_parser_fuzz", sse)
+
+write("header_values_fuzz", [
+    "120", "0", "1.5", " 7 ", "86401", "99999999999999999999999", "1767225600000", "1767225600",
+    "Sun, 06 Nov 1994 08:49:37 GMT", "Sunday, 06-Nov-94 08:49:37 GMT", "Sun Nov  6 08:49:37 1994",
+    "Thu, 01 Jan 2026 00:00:10 GMT", "Fri, 31 Dec 9999 23:59:59 GMT", "Mon, 29 Feb 2027 00:00:00 GMT",
+    "1e30", "inf", "nan", "-1", "120abc", "", "1.", "0x10", struct.pack("<d", float("inf")),
+])

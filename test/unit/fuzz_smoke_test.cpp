@@ -10,6 +10,7 @@
 #include "fuzz/chat_chunk_fuzz.cpp"
 #include "fuzz/data_url_fuzz.cpp"
 #include "fuzz/gzip_fuzz.cpp"
+#include "fuzz/header_values_fuzz.cpp"
 #include "fuzz/jsonl_fuzz.cpp"
 #include "fuzz/origin_fuzz.cpp"
 #include "fuzz/policy_fuzz.cpp"
@@ -127,6 +128,7 @@ BOOST_AUTO_TEST_CASE(ssrf_address_screen) { replay("address_screen_fuzz", fz::ad
 BOOST_AUTO_TEST_CASE(gzip_inflate) { replay("gzip_fuzz", fz::gzip::check, 2000); }
 BOOST_AUTO_TEST_CASE(batch_jsonl) { replay("jsonl_fuzz", fz::jsonl::check, 3000); }
 BOOST_AUTO_TEST_CASE(json_schema) { replay("schema_fuzz", fz::schema_check::check, 2000); }
+BOOST_AUTO_TEST_CASE(header_values) { replay("header_values_fuzz", fz::header_values::check, 3000); }
 BOOST_AUTO_TEST_CASE(sse_parser) { replay("sse_parser_fuzz", sse_check, 2000); }
 
 BOOST_AUTO_TEST_SUITE_END()

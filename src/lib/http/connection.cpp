@@ -16,6 +16,7 @@
 #include <openssl/ssl.h>
 #include <openssl/x509_vfy.h>
 
+#include <poll.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 
@@ -232,17 +233,20 @@ asio::awaitable<void> connection::connect(const origin& o, std::chrono::steady_c
 bool connection::idle_alive() noexcept {
   auto& sock = tcp().socket();
   if (!sock.is_open()) return false;
-  // Anything readable on an idle keep-alive connection that served a request is EOF, a reset,
-  // a TLS close_notify or garbage: the connection must not carry the next request.
+  // Bytes left over after the last response: garbage (or a pipelined answer nobody asked for).
   if (buffer_.size() != 0) return false;
-  if (tls_ && tls_->has_buffered_input()) return uses == 0;
-  char c;
-  ssize_t n = ::recv(sock.native_handle(), &c, 1, MSG_PEEK | MSG_DONTWAIT);
-  if (n == 0) return false;  // EOF
-  // A TLS connection that never carried a request (pre-connected) still holds the server's
-  // TLS 1.3 session tickets unread; if it was closed after all, the one re-send covers it.
-  if (n > 0) return tls_ && uses == 0;
-  return errno == EAGAIN || errno == EWOULDBLOCK;
+  // The peer's FIN or reset shows as POLLRDHUP/POLLHUP/POLLERR even when data is pending
+  // before it (a TLS close_notify followed by the FIN).
+  pollfd p{sock.native_handle(), static_cast<short>(POLLIN | POLLRDHUP), 0};
+  if (::poll(&p, 1, 0) < 0) return false;
+  if ((p.revents & (POLLERR | POLLHUP | POLLRDHUP | POLLNVAL)) != 0) return false;
+  // TLS: let OpenSSL process what arrived. Session tickets (a TLS 1.3 server sends them after
+  // the handshake) leave the connection usable; a close_notify, an alert or application data
+  // do not.
+  if (tls_) return tls_->probe_idle();
+  // Plain HTTP: anything readable on an idle connection is EOF, a reset or garbage.
+  if ((p.revents & POLLIN) != 0) return false;
+  return true;
 }
 
 bool connection::resumed() noexcept {

@@ -42,6 +42,10 @@ class connection {
   /// The read buffer's capacity during a burst: the most one read from the socket (or TLS)
   /// can bring.
   static constexpr std::size_t read_buffer_size = 16 * 1024;
+  /// The most the read buffer may ever hold: a response head (64 KiB limit), a chunk-size line
+  /// with its extensions or a chunked trailer that does not fit fails the read with
+  /// http::error::buffer_overflow (errc::response_too_large) instead of growing the buffer.
+  static constexpr std::size_t max_read_buffer = 128 * 1024;
 
   connection(const boost::asio::any_io_executor& ex, const origin& o, boost::asio::ssl::context* ctx);
 
@@ -82,7 +86,9 @@ class connection {
   void release_buffer() noexcept;
   bool is_tls() const noexcept { return tls_.has_value(); }
 
-  /// Whether an idle connection still looks usable: no EOF, no unexpected bytes pending.
+  /// Whether an idle connection is still usable, checked without blocking just before it
+  /// would carry a request: false when the peer closed it (FIN, reset, TLS close_notify) or
+  /// sent bytes nobody asked for. TLS session tickets that arrived meanwhile are processed.
   bool idle_alive() noexcept;
   /// Closes the socket (a stream that is cancelled mid-response is closed, never reused).
   void close() noexcept;
@@ -93,7 +99,7 @@ class connection {
  private:
   std::optional<boost::beast::tcp_stream> plain_;
   std::optional<tls_stream> tls_;
-  boost::beast::flat_buffer buffer_;
+  boost::beast::flat_buffer buffer_{max_read_buffer};
 };
 
 }  // namespace openrouter::detail

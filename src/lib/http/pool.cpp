@@ -45,7 +45,10 @@ asio::awaitable<pool::lease> pool::acquire(const origin& o, clock::time_point de
       std::unique_ptr<connection> c = std::move(s.idle.back());
       s.idle.pop_back();
       --stats_.idle;
-      if (now - c->idle_since <= opts_.idle_timeout && c->idle_alive()) {
+      bool expired = now - c->idle_since > opts_.idle_timeout;
+      // Checked just before the request is written: a connection the server closed while it
+      // was parked is discarded here, so the request goes out once, on another connection.
+      if (!expired && c->idle_alive()) {
         ++stats_.reuses;
         ++stats_.in_use;
         ++c->uses;
@@ -55,6 +58,7 @@ asio::awaitable<pool::lease> pool::acquire(const origin& o, clock::time_point de
       --s.open;
       --total_open_;
       ++stats_.evictions;
+      if (!expired) ++stats_.stale_discards;
     }
     if (fresh && !s.idle.empty() && (s.open >= opts_.max_per_origin || total_open_ >= opts_.max_connections)) {
       // A re-send needs a new connection: make room by closing the oldest idle one.
@@ -104,6 +108,12 @@ void pool::release(const origin& o, std::unique_ptr<connection> c, bool reusable
   std::lock_guard lock(mutex_);
   origin_state& s = origins_[o.key()];
   --stats_.in_use;
+  // A connection handed straight to a waiter is checked like one taken from the idle list.
+  if (c && reusable && !s.waiters.empty() && !c->idle_alive()) {
+    reusable = false;
+    ++stats_.evictions;
+    ++stats_.stale_discards;
+  }
   if (c && reusable) {
     if (!s.waiters.empty()) {
       std::shared_ptr<waiter> w = std::move(s.waiters.front());

@@ -79,6 +79,11 @@ class basic_tls_stream {
   ssl_st* native_handle() noexcept { return ssl_; }
   /// Received bytes not yet consumed by the TLS layer or not yet read as plaintext.
   bool has_buffered_input() const noexcept;
+  /// For a stream with no operation running (an idle pooled connection): processes, without
+  /// blocking, whatever the peer sent meanwhile. True when that was nothing or only TLS
+  /// housekeeping (TLS 1.3 session tickets); false when the peer closed (close_notify, EOF,
+  /// a reset) or sent application data or garbage nobody asked for.
+  bool probe_idle() noexcept;
 
   template <class Token>
   auto async_handshake(Token&& token) {

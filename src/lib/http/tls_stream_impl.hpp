@@ -223,6 +223,21 @@ bool basic_tls_stream<Lower>::has_buffered_input() const noexcept {
 }
 
 template <class Lower>
+bool basic_tls_stream<Lower>::probe_idle() noexcept {
+  if (kind_ != op_kind::none || eof_) return false;
+  ERR_clear_error();
+  sock_err_ = {};
+  drained_ = false;  // ask the socket once (non-blocking)
+  char c = 0;
+  int r = SSL_peek(ssl_, &c, 1);
+  // Anything OpenSSL wants to send in reply (e.g. a KeyUpdate) stays in out_: the next
+  // operation flushes it first.
+  bool alive = r <= 0 && SSL_get_error(ssl_, r) == SSL_ERROR_WANT_READ && !eof_ && !sock_err_;
+  ERR_clear_error();
+  return alive;
+}
+
+template <class Lower>
 void basic_tls_stream<Lower>::bind_op_executor(const boost::asio::any_completion_executor& handler_ex) {
   namespace asio = boost::asio;
   auto t = std::make_shared<tls_impl::op_executor::targets>(tls_impl::op_executor::targets{

@@ -1,11 +1,13 @@
 #include "transport.hpp"
 
 #include "gzip.hpp"
+#include "header_values.hpp"
 
 #include "../detail/cancel.hpp"
 
 #include <openrouter/version.hpp>
 
+#include <boost/asio/ip/address.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/ssl/error.hpp>
 
@@ -20,7 +22,6 @@
 #include <boost/beast/http/buffer_body.hpp>
 
 #include <array>
-#include <charconv>
 #include <stdexcept>
 
 namespace openrouter::detail {
@@ -59,32 +60,33 @@ namespace {
 
 bool has_crlf(std::string_view s) { return s.find_first_of("\r\n") != std::string_view::npos; }
 
+}  // namespace
+
+bool is_loopback_host(std::string_view host) {
+  if (beast::iequals(host, "localhost")) return true;
+  error_code e;
+  auto a = asio::ip::make_address(std::string(host), e);
+  if (e) return false;
+  if (a.is_v6() && a.to_v6().is_v4_mapped()) a = asio::ip::make_address_v4(asio::ip::v4_mapped, a.to_v6());
+  return a.is_loopback();  // 127.0.0.0/8, ::1
+}
+
+namespace {
+
+// Every value goes through header_values: strict, range-checked, waits clamped.
 template <class Fields>
 void read_diagnostic_headers(const Fields& f, diagnostics& diag) {
   if (auto it = f.find("X-Generation-Id"); it != f.end()) diag.generation_id = std::string(it->value());
-  if (auto it = f.find(http::field::retry_after); it != f.end()) {
-    std::string_view v = it->value();
-    double secs = 0;
-    auto [end, err] = std::from_chars(v.data(), v.data() + v.size(), secs);
-    if (err == std::errc{} && secs >= 0)
-      diag.retry_after = std::chrono::milliseconds(static_cast<std::int64_t>(secs * 1000));
-  }
-  auto integer = [&](const char* name) -> std::optional<std::int64_t> {
+  const auto now = std::chrono::system_clock::now();
+  if (auto it = f.find(http::field::retry_after); it != f.end()) diag.retry_after = parse_retry_after(it->value(), now);
+  auto value = [&](const char* name) -> std::optional<std::string_view> {
     auto it = f.find(name);
     if (it == f.end()) return std::nullopt;
-    std::int64_t n = 0;
-    std::string_view v = it->value();
-    auto [end, err] = std::from_chars(v.data(), v.data() + v.size(), n);
-    if (err != std::errc{}) return std::nullopt;
-    return n;
+    return std::string_view(it->value());
   };
-  diag.rate_limit_limit = integer("X-RateLimit-Limit");
-  diag.rate_limit_remaining = integer("X-RateLimit-Remaining");
-  if (auto reset = integer("X-RateLimit-Reset")) {
-    // Seconds or milliseconds since the epoch: values above 1e12 are milliseconds.
-    std::int64_t ms = *reset > 1'000'000'000'000 ? *reset : *reset * 1000;
-    diag.rate_limit_reset = std::chrono::system_clock::time_point(std::chrono::milliseconds(ms));
-  }
+  if (auto v = value("X-RateLimit-Limit")) diag.rate_limit_limit = parse_header_integer(*v);
+  if (auto v = value("X-RateLimit-Remaining")) diag.rate_limit_remaining = parse_header_integer(*v);
+  if (auto v = value("X-RateLimit-Reset")) diag.rate_limit_reset = parse_rate_limit_reset(*v, now);
 }
 
 }  // namespace
@@ -99,6 +101,10 @@ transport::transport(const asio::any_io_executor& ex, const client_config& cfg)
   if (has_crlf(cfg_.api_key) || has_crlf(cfg_.site_url) || has_crlf(cfg_.app_name) || has_crlf(cfg_.user_agent))
     throw std::invalid_argument("openrouter: header values must not contain CR or LF");
 
+  if (!origin_.tls && !cfg_.api_key.empty() && !cfg_.allow_plaintext_key && !is_loopback_host(origin_.host))
+    throw std::invalid_argument("openrouter: refusing to send the API key in clear text to http://" + origin_.host +
+                                " (not a loopback host); use https://, or opt in with "
+                                "client_config::allow_plaintext_key (CLI: --allow-plaintext-key)");
   if (origin_.tls) {
     ssl_.emplace(make_tls_context(cfg_.tls));
     if (cfg_.tls.session_resumption) sessions_.install(ssl_->native_handle());
@@ -157,9 +163,10 @@ asio::awaitable<void> transport::write_request(Stream& s, connection& c, const h
 
 template <class Stream>
 asio::awaitable<void> transport::exchange(Stream& s, connection& c, const http_request& req, const deadlines& dl,
-                                          http_response& out, diagnostics& diag, error_code& ec, bool& got_bytes,
+                                          http_response& out, diagnostics& diag, error_code& ec, bool& write_failed,
                                           bool& keep_alive) {
   co_await write_request(s, c, req, dl, ec);
+  write_failed = static_cast<bool>(ec);
   if (ec) co_return;
   bool total_binds = false;
   error_code e;
@@ -170,7 +177,6 @@ asio::awaitable<void> transport::exchange(Stream& s, connection& c, const http_r
   if (co_await cancel_requested(ec)) co_return;
   c.tcp().expires_at(dl.phase(cfg_.timeout.response_headers, total_binds));
   co_await http::async_read_header(s, c.buffer(), parser, asio::redirect_error(asio::use_awaitable, e));
-  got_bytes = parser.got_some();
   if (e) {
     ec = map_io_error(e, total_binds, errc::headers_timeout);
     co_return;
@@ -253,16 +259,18 @@ asio::awaitable<transport::acquired> transport::acquire(const deadlines& dl, boo
   co_return acquired{std::move(conn), false};
 }
 
-bool transport::resend_after(const error_code& ec, bool reused, bool got_bytes, std::unique_ptr<connection>& conn) {
-  if (!ec || !reused || got_bytes || ec == asio::error::operation_aborted ||
+bool transport::resend_after(const error_code& ec, bool reused, bool write_failed, std::unique_ptr<connection>& conn) {
+  if (!ec || !reused || !write_failed || ec == asio::error::operation_aborted ||
       (ec != make_error_code(errc::connection_closed) && ec != make_error_code(errc::connection_reset)))
     return false;
-  // The server closed this keep-alive connection while it sat in the pool: it never saw the
-  // request, so sending it again on a new connection is safe. Once only (the callers' loops).
+  // Writing the request failed on a keep-alive connection the server had closed while it was
+  // parked: the server never got the whole request, so it cannot have acted on it, and
+  // sending it again on a new connection is safe. Once written, a request is never re-sent
+  // here (the server may have done, and billed, the work): that failure goes to the caller.
   pool_.release(origin_, std::move(conn), false);
   pool_.count_resend();
   log(logger::level::info, "keep-alive connection to " + origin_.key() + " was closed by the server (" +
-                               ec.message() + "); re-sending once on a new connection");
+                               ec.message() + ") before the request was written; sending it on a new connection");
   return true;
 }
 
@@ -273,10 +281,10 @@ asio::awaitable<http_response> transport::execute(const http_request& req, const
   for (int attempt = 0; attempt < 2; ++attempt) {
     auto got = co_await acquire(dl, fresh, diag, ec);
     if (ec) co_return out;
-    bool got_bytes = false, keep_alive = false;
+    bool write_failed = false, keep_alive = false;
     co_await got.conn->visit(
-        [&](auto& s) { return exchange(s, *got.conn, req, dl, out, diag, ec, got_bytes, keep_alive); });
-    if (attempt == 0 && resend_after(ec, got.reused, got_bytes, got.conn)) {
+        [&](auto& s) { return exchange(s, *got.conn, req, dl, out, diag, ec, write_failed, keep_alive); });
+    if (attempt == 0 && resend_after(ec, got.reused, write_failed, got.conn)) {
       fresh = true;
       continue;
     }
@@ -289,18 +297,18 @@ asio::awaitable<http_response> transport::execute(const http_request& req, const
 template <class Stream>
 asio::awaitable<void> transport::stream_exchange(Stream& s, connection& c, const http_request& req, const deadlines& dl,
                                                  http_response& out, stream_lease& lease, diagnostics& diag,
-                                                 error_code& ec, bool& got_bytes) {
+                                                 error_code& ec, bool& write_failed) {
   co_await write_request(s, c, req, dl, ec);
+  write_failed = static_cast<bool>(ec);
   if (ec) co_return;
   bool total_binds = false;
   error_code e;
   auto parser = std::make_unique<http::response_parser<http::buffer_body>>();
-  parser->body_limit(boost::none);  // a stream is bounded by its deadlines, not by size
+  parser->body_limit(boost::none);  // the stream reader bounds a stream (max_stream_bytes)
   parser->header_limit(64 * 1024);
   if (co_await cancel_requested(ec)) co_return;
   c.tcp().expires_at(dl.phase(cfg_.timeout.response_headers, total_binds));
   co_await http::async_read_header(s, c.buffer(), *parser, asio::redirect_error(asio::use_awaitable, e));
-  got_bytes = parser->got_some();
   if (e) {
     ec = map_io_error(e, total_binds, errc::headers_timeout);
     co_return;
@@ -353,10 +361,10 @@ asio::awaitable<void> transport::open_stream(const http_request& req, const dead
     out = {};
     auto got = co_await acquire(dl, fresh, diag, ec);
     if (ec) co_return;
-    bool got_bytes = false;
+    bool write_failed = false;
     co_await got.conn->visit(
-        [&](auto& s) { return stream_exchange(s, *got.conn, req, dl, out, lease, diag, ec, got_bytes); });
-    if (attempt == 0 && resend_after(ec, got.reused, got_bytes, got.conn)) {
+        [&](auto& s) { return stream_exchange(s, *got.conn, req, dl, out, lease, diag, ec, write_failed); });
+    if (attempt == 0 && resend_after(ec, got.reused, write_failed, got.conn)) {
       fresh = true;
       continue;
     }

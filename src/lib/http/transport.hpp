@@ -1,8 +1,12 @@
 #pragma once
 // Request execution over the pool: one HTTP/1.1 exchange with per-phase deadlines, typed
-// errors, response size limit, and the one hidden retry the design allows (a request that
-// died on a reused keep-alive connection before any response byte is re-sent once on a fresh
-// connection). Everything else about retrying belongs to the router.
+// errors, response size limit, and the one hidden retry the design allows: a request whose
+// WRITE failed on a reused keep-alive connection (the server never got all of it) is sent once
+// more on a fresh connection. A request that was written is never sent again here - the
+// server may have done (and billed) the work before the connection died; that failure surfaces
+// as errc::connection_closed / connection_reset and the router decides, visibly. Idle
+// connections the server closed are discarded at checkout (pool), before anything is written.
+// Everything else about retrying belongs to the router.
 
 #include "connection.hpp"
 #include "origin.hpp"
@@ -61,7 +65,8 @@ struct stream_lease {
 class transport {
  public:
   /// Throws std::invalid_argument for an unusable configuration (base URL, header values
-  /// with CR/LF, unreadable CA file).
+  /// with CR/LF, unreadable CA file, an API key that would go over http:// to a host that is
+  /// not loopback without client_config::allow_plaintext_key).
   transport(const boost::asio::any_io_executor& ex, const client_config& cfg);
 
   /// One request, the full body read (bounded by max_response_bytes). HTTP error statuses are
@@ -94,7 +99,7 @@ class transport {
   template <class Stream>
   boost::asio::awaitable<void> exchange(Stream& s, connection& c, const http_request& req, const deadlines& dl,
                                         http_response& out, diagnostics& diag, boost::system::error_code& ec,
-                                        bool& got_bytes, bool& keep_alive);
+                                        bool& write_failed, bool& keep_alive);
   /// A pooled connection (reused), or a new one connected within the deadlines; on failure
   /// `ec` is set (pool_timeout, connect errors; total_timeout when the total deadline binds).
   struct acquired {
@@ -103,16 +108,16 @@ class transport {
   };
   boost::asio::awaitable<acquired> acquire(const deadlines& dl, bool fresh, diagnostics& diag,
                                            boost::system::error_code& ec);
-  /// The one hidden retry: a request that died on a reused connection before any response byte
-  /// (the server closed it while it was parked) is re-sent once. Returns true after closing the
-  /// dead connection when that is the case.
-  bool resend_after(const boost::system::error_code& ec, bool reused, bool got_bytes,
+  /// The one hidden retry: a request whose write failed (connection closed or reset) on a
+  /// reused connection is re-sent once - the server provably never read all of it. Returns true
+  /// after closing the dead connection when that is the case.
+  bool resend_after(const boost::system::error_code& ec, bool reused, bool write_failed,
                     std::unique_ptr<connection>& conn);
 
   template <class Stream>
   boost::asio::awaitable<void> stream_exchange(Stream& s, connection& c, const http_request& req, const deadlines& dl,
                                                http_response& out, stream_lease& lease, diagnostics& diag,
-                                               boost::system::error_code& ec, bool& got_bytes);
+                                               boost::system::error_code& ec, bool& write_failed);
   /// Writes the request (head and body) within the idle deadline; sets `ec` on failure.
   template <class Stream>
   boost::asio::awaitable<void> write_request(Stream& s, connection& c, const http_request& req, const deadlines& dl,
@@ -128,6 +133,10 @@ class transport {
   pool pool_;
   std::string fixed_headers_;  ///< Host, Authorization, User-Agent, attribution, extras
 };
+
+/// Whether `host` (as in a base URL, IPv6 without brackets) is loopback: "localhost", an
+/// address in 127.0.0.0/8 (also IPv4-mapped) or ::1. Only those may get the key over http://.
+bool is_loopback_host(std::string_view host);
 
 /// Maps a lower-level failure (Asio, Beast, OpenSSL) to openrouter::errc; `total_binds` turns a
 /// timeout into errc::total_timeout, else into `phase_timeout`.
