@@ -45,9 +45,9 @@ using namespace std::chrono_literals;
 
 namespace {
 
-// 7% of all packets lost, and 5 in 1000 packets of established connections reset: enough for
+// 10% of all packets lost, and 10 in 1000 packets of established connections reset: enough for
 // a few dozen resets and hundreds of retransmissions per run.
-const test::network_faults faults{7, 5};
+const test::network_faults faults{10, 20};
 constexpr int prompts = 8;       // distinct prompts (their expected texts are fetched first)
 constexpr int max_tokens = 24;
 constexpr auto request_deadline = 20s;
