@@ -45,8 +45,8 @@ using namespace std::chrono_literals;
 
 namespace {
 
-// 10% of all packets lost, and 10 in 1000 packets of established connections reset: enough for
-// a few dozen resets and hundreds of retransmissions per run.
+// 10% of all packets lost, and 20 in 1000 packets of established connections reset: enough for
+// dozens of resets and hundreds of lost packets per run.
 const test::network_faults faults{10, 20};
 constexpr int prompts = 8;       // distinct prompts (their expected texts are fetched first)
 constexpr int max_tokens = 24;
