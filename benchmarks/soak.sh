@@ -103,8 +103,10 @@ samples_path, out_path, err_path, warmup, code, early = sys.argv[1], sys.argv[2]
 rows = [list(map(float, l.split())) for l in open(samples_path).read().splitlines()[1:] if l.strip()]
 results = errors = 0
 classes = {}
+ids = set()
 for line in open(out_path):
     o = json.loads(line)
+    ids.add(o["id"])
     if "error" in o:
         errors += 1
         c = o["error"]["class"]
@@ -123,6 +125,7 @@ secs = rows[-1][0] if rows else 0
 print(f"soak: {secs:.0f} s sampled every {rows[1][0] - rows[0][0]:.0f} s" if len(rows) > 1 else "soak: too few samples")
 print(f"streams done: {results + errors} ({results} results, {errors} error lines {classes}); batch exit {code}"
       + ("; the input ran out before the duration" if early else ""))
+print(f"ids written twice: {results + errors - len(ids)}")
 for name, rc, fc in (("client", 1, 2), ("mock", 3, 4)):
     rss = [r[rc] for r in after]
     f = [int(r[fc]) for r in rows[1:]] or [0]
