@@ -53,6 +53,9 @@ constexpr int max_tokens = 24;
 constexpr auto request_deadline = 20s;
 // A deadline fires on a loaded machine a little late; past this, a request hung.
 constexpr auto deadline_slack = 10s;
+// Each case's whole run (300 requests, typically 10-20 s) is bounded by this: the two cases
+// together stay under 3 minutes whatever happens.
+constexpr auto run_bound = 75s;
 
 const std::string test_key = "sk-or-v1-chaos-test-0123456789abcdef";
 
@@ -117,7 +120,7 @@ void report_network(const test::network_namespace& ns) {
 BOOST_AUTO_TEST_SUITE(chaos_test)
 
 // `openrouter batch` (the process, in the namespace) over 300 ids at concurrency 32.
-BOOST_AUTO_TEST_CASE(batch_answers_every_id_once_through_loss_and_resets, *boost::unit_test::timeout(170)) {
+BOOST_AUTO_TEST_CASE(batch_answers_every_id_once_through_loss_and_resets, *boost::unit_test::timeout(85)) {
   test::network_namespace ns;
   if (!can_run(ns)) return;
   const std::string binary = OPENROUTER_BINARY_DIR "/openrouter";
@@ -153,7 +156,7 @@ BOOST_AUTO_TEST_CASE(batch_answers_every_id_once_through_loss_and_resets, *boost
                       {"--base-url", mock->base_url(), "--ca-file", ca.string(), "batch", "--input", in.string(),
                        "--output", out.string(), "--concurrency", "32", "--policy", policy.string(), "--no-progress"},
                       {{"OPENROUTER_API_KEY", test_key}});
-  int code = p.wait(150s);  // throws (the case fails) if the batch hangs
+  int code = p.wait(run_bound);  // throws (the case fails) if the batch hangs
   auto secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   report_network(ns);
   ns.clear();
@@ -193,9 +196,9 @@ BOOST_AUTO_TEST_CASE(batch_answers_every_id_once_through_loss_and_resets, *boost
     // Every send accounted for: the server never read an id's request more often than the
     // client says it sent it (a hidden re-send of a request the server read breaks this).
     BOOST_TEST(read <= attempts, "id " << id << ": the mock read it " << read << " times, attempts " << attempts);
-    BOOST_TEST(l.at("latency_ms").to_number<std::int64_t>() <=
-                   std::chrono::milliseconds(request_deadline + deadline_slack).count(),
-               "id " << id << " took " << l.at("latency_ms") << " ms, past its deadline");
+    if (const auto* ms = l.if_contains("latency_ms"))
+      BOOST_TEST(ms->to_number<std::int64_t>() <= std::chrono::milliseconds(request_deadline + deadline_slack).count(),
+                 "id " << id << " took " << *ms << " ms, past its deadline");
     if (const auto* e = l.if_contains("error")) {
       std::string cls(e->at("class").as_string());
       BOOST_TEST(!cls.empty(), l);
@@ -267,7 +270,7 @@ asio::awaitable<void> one_stream(openrouter::router& r, int i, stream_result& ou
 }  // namespace
 
 // 300 streams, 64 at a time, through one router on an io_context run by two threads.
-BOOST_AUTO_TEST_CASE(streams_end_whole_or_typed_through_loss_and_resets, *boost::unit_test::timeout(170)) {
+BOOST_AUTO_TEST_CASE(streams_end_whole_or_typed_through_loss_and_resets, *boost::unit_test::timeout(85)) {
   test::network_namespace ns;
   if (!can_run(ns)) return;
   openrouter::mock::background_server mock;
@@ -319,18 +322,20 @@ BOOST_AUTO_TEST_CASE(streams_end_whole_or_typed_through_loss_and_resets, *boost:
   auto work = asio::make_work_guard(ioc);
   for (int k = 0; k < concurrency; ++k) launch();
   std::thread t1([&] { ioc.run(); }), t2([&] { ioc.run(); });
-  auto limit = t0 + 150s;
+  auto limit = t0 + run_bound;
   while (finished < total && std::chrono::steady_clock::now() < limit) std::this_thread::sleep_for(50ms);
   auto secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   const bool all_done = finished == total;
   work.reset();
-  if (!all_done) ioc.stop();  // a hang: fail below, without waiting for it
+  // A hang: fail below without waiting for it (the pending operations are destroyed with the
+  // io_context, after the client: the case has failed by then anyway).
+  if (!all_done) ioc.stop();
   t1.join();
   t2.join();
   report_network(ns);
   ns.clear();
 
-  BOOST_TEST(all_done, finished << " of " << total << " streams ended within 150 s");
+  BOOST_TEST(all_done, finished << " of " << total << " streams ended within " << run_bound.count() << " s");
   const auto reads = reads_by_id(mock.get(), true);
   std::uint64_t attempts_total = 0, reads_total = 0, whole = 0;
   std::map<std::string, int> outcomes;
