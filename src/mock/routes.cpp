@@ -176,6 +176,7 @@ http_reply handle_request(mock_state& state, const request_view& req) {
 
   if (path == "/chat/completions") {
     if (!need("POST")) return method_not_allowed();
+    ++state.chat_requests;
     if (auto e = check_auth(state, req.headers)) return std::move(*e);
     return handle_chat(state, req.body, req.headers);
   }

@@ -577,7 +577,7 @@ server_stats server::stats() const {
   return {s.connections_accepted, s.connections_open,       s.requests,
           s.tls_handshakes,       s.streams_open,           s.gzip_responses,
           s.peer_closed_during_stall, s.connections_refused, s.connections_timed_out,
-          s.connection_errors,    s.faults_tracked()};
+          s.connection_errors,    s.faults_tracked(),        s.chat_requests};
 }
 
 struct background_server::state {

@@ -38,7 +38,7 @@ class mock_state {
 
   std::atomic<std::uint64_t> connections_accepted{0}, connections_open{0}, requests{0},
       tls_handshakes{0}, streams_open{0}, gzip_responses{0}, peer_closed_during_stall{0},
-      connections_refused{0}, connections_timed_out{0}, connection_errors{0};
+      connections_refused{0}, connections_timed_out{0}, connection_errors{0}, chat_requests{0};
 
  private:
   server_options opts_;

@@ -42,6 +42,22 @@ BOOST_AUTO_TEST_CASE(deterministic_and_echo) {
   BOOST_TEST(e.at("choices").at(0).at("message").at("content").as_string() == "Hello there, friend");
 }
 
+BOOST_AUTO_TEST_CASE(chat_requests_counts_every_chat_request_read) {
+  // server_stats::chat_requests is what the chaos test compares with the attempts a client
+  // reports: every POST /chat/completions read whole counts (answered, failed by a fault, or
+  // refused), and nothing else does.
+  mock_fixture f;
+  BOOST_TEST(f.server.get().stats().chat_requests == 0u);
+  BOOST_TEST(f.chat(chat_body("openai/gpt-4o-mini")).status == 200);
+  BOOST_TEST(f.chat(chat_body("openai/gpt-4o-mini", "streamed", true)).status == 200);
+  BOOST_TEST(f.chat(chat_body("fault/503")).status == 503);
+  BOOST_TEST(f.client.get(api("/models")).status == 200);
+  BOOST_TEST(f.client.get(api("/chat/completions")).status == 405);
+  auto s = f.server.get().stats();
+  BOOST_TEST(s.chat_requests == 3u);
+  BOOST_TEST(s.requests == 5u);
+}
+
 BOOST_AUTO_TEST_CASE(stream_wire_format) {
   mock_fixture f;
   auto r = f.chat(chat_body("openai/gpt-4o-mini", "echo: Hello there! How can I help?", true));

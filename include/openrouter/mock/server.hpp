@@ -96,6 +96,9 @@ struct server_stats {
   std::uint64_t connections_timed_out = 0;  ///< closed by header, idle, body or write deadline
   std::uint64_t connection_errors = 0;  ///< connections ended by an unexpected exception (logged)
   std::uint64_t fault_rules_tracked = 0;  ///< per-rule fault state kept (at most max_fault_rules)
+  /// POST /chat/completions requests read whole (header and body), whatever the answer: what an
+  /// upstream would bill or at least see. Tests compare it with the attempts a client reports.
+  std::uint64_t chat_requests = 0;
 };
 
 class server {
