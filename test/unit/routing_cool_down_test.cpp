@@ -7,6 +7,8 @@
 #include <openrouter/routing/planner.hpp>
 #include <openrouter/routing/policy.hpp>
 
+#include "routing_fixtures.hpp"
+
 #include <boost/test/unit_test.hpp>
 
 #include <limits>
@@ -18,18 +20,13 @@ using kind = planner::decision::kind;
 
 namespace {
 
-const time_point t0 = time_point{} + 1000h;
+using routing_fixtures::t0;
 constexpr auto forever = std::chrono::milliseconds::max();
 
 policy one_model() {
-  policy p;
-  p.models = {"a/only"};
-  p.backoff.initial = 100ms;
-  p.backoff.max = 1s;
-  p.backoff.jitter = backoff_policy::jitter_kind::none;
+  policy p = routing_fixtures::exact_policy({"a/only"});
   p.backoff.retry_after_cap = 5s;
   p.breaker.max_open_for = 60s;
-  p.deadline = 60s;
   return p;
 }
 

@@ -7,6 +7,8 @@
 
 #include <boost/asio/error.hpp>
 #include <boost/json/parse.hpp>
+#include "routing_fixtures.hpp"
+
 #include <boost/test/unit_test.hpp>
 
 using namespace openrouter;
@@ -16,16 +18,11 @@ using kind = planner::decision::kind;
 
 namespace {
 
-const time_point t0 = time_point{} + 1000h;
+using routing_fixtures::t0;
 
 policy two_models() {
-  policy p;
-  p.models = {"a/primary", "b/fallback"};
-  p.backoff.initial = 100ms;
-  p.backoff.max = 1s;
-  p.backoff.jitter = backoff_policy::jitter_kind::none;  // exact waits
+  policy p = routing_fixtures::exact_policy({"a/primary", "b/fallback"});
   p.backoff.retry_after_cap = 5s;
-  p.deadline = 60s;
   return p;
 }
 

@@ -5,6 +5,8 @@
 #include <openrouter/routing/planner.hpp>
 #include <openrouter/routing/policy.hpp>
 
+#include "routing_fixtures.hpp"
+
 #include <boost/test/unit_test.hpp>
 
 #include <map>
@@ -16,15 +18,10 @@ using kind = planner::decision::kind;
 
 namespace {
 
-const time_point t0 = time_point{} + 1000h;
+using routing_fixtures::t0;
 
 policy failing_then_healthy() {
-  policy p;
-  p.models = {"a/failing", "b/healthy"};
-  p.backoff.initial = 100ms;
-  p.backoff.max = 1s;
-  p.backoff.jitter = backoff_policy::jitter_kind::none;
-  p.deadline = 60s;
+  policy p = routing_fixtures::exact_policy({"a/failing", "b/healthy"});
   p.use_breakers = false;  // the budget alone
   p.retry_budget.ratio = 0.2;
   p.retry_budget.min_retries = 10;
