@@ -179,7 +179,7 @@ BOOST_AUTO_TEST_CASE(loopback_hosts) {
   using openrouter::detail::is_loopback_host;
   for (const char* h : {"localhost", "LocalHost", "127.0.0.1", "127.255.0.9", "::1", "::ffff:127.0.0.1"})
     BOOST_TEST(is_loopback_host(h), h);
-  for (const char* h : {"10.255.255.1", "openrouter.ai", "localhost.evil.com", "128.0.0.1", "::", "0.0.0.0",
+  for (const char* h : {"10.255.255.1", "api.example.com", "localhost.evil.com", "128.0.0.1", "::", "0.0.0.0",
                         "::ffff:10.0.0.1", "evil-localhost", ""})
     BOOST_TEST(!is_loopback_host(h), h);
 }
