@@ -102,6 +102,9 @@ struct diagnostics {
   std::string detail;                     ///< transport detail, e.g. the TLS verification reason
   std::optional<std::int64_t> rate_limit_limit, rate_limit_remaining;
   std::optional<std::chrono::system_clock::time_point> rate_limit_reset;
+  /// The whole request was written to the server: it may have acted on it (and billed it),
+  /// whatever failed after that.
+  bool request_sent = false;
 
   void clear();
   /// One line for logs and CLI errors: "429 rate_limit_exceeded: Rate limit exceeded (retry after 2s)".

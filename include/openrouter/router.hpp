@@ -50,8 +50,9 @@ struct request_record {
   std::optional<std::int64_t> prompt_tokens, completion_tokens;
   std::optional<double> cost;  ///< usage.cost (USD) of the answer (a stream: routed_stream::cost)
   double spent = 0;            ///< USD reported by all of the request's attempts (so far, for a stream)
-  /// Attempts cancelled before their usage arrived (attempt_record::cost_unknown): billed
-  /// perhaps, for an amount nobody reported.
+  /// Attempts that ended without their usage after the request was sent (cancelled, or the
+  /// connection or stream broke; attempt_record::cost_unknown): billed perhaps, for an amount
+  /// nobody reported.
   std::size_t cost_unknown = 0;
   std::string generation_id;
   bool fallback = false;  ///< an attempt went to another model than the first candidate

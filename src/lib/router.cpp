@@ -258,7 +258,11 @@ asio::awaitable<result<typename Answer::type>> route(std::shared_ptr<router::imp
       // or a stream that lost and is dropped unread: billed perhaps, for an unknown amount.
       const bool cancelled = f.dropped || f.timed_out || ec == asio::error::operation_aborted;
       const bool dropped_unread = Answer::unread_costs && !ec && !open;
-      plan.note_cost(f.index, cost, !cost && (cancelled || dropped_unread));
+      // Failed after the whole request was written, with no error status to say the work was
+      // refused (the connection died, or a 200's body broke off): perhaps done and billed.
+      const bool failed_after_send =
+          ec && f.diag.request_sent && f.diag.http_status < 300;
+      plan.note_cost(f.index, cost, !cost && (cancelled || dropped_unread || failed_after_send));
       plan.on_outcome(f.index, clock_type::now(), ec, f.diag);
       if (im->hooks.on_attempt) im->hooks.on_attempt(plan.attempts()[f.index]);
       if (open && !ec) {

@@ -668,6 +668,25 @@ BOOST_AUTO_TEST_CASE(a_stream_cut_before_its_usage_is_cost_unknown) {
   BOOST_TEST(s.cost_unknown());
 }
 
+// A connection reset after the server read the whole request leaves the attempt's cost
+// unknown (the upstream may have done the work); a 503 refused it, so that one is known: none.
+BOOST_AUTO_TEST_CASE(a_request_reset_after_it_was_sent_is_cost_unknown_and_a_503_is_not) {
+  client_fixture f;
+  recorded rec;
+  auto p = fast_policy({"fault/reset", "fault/503"});
+  p.max_attempts_per_model = 1;
+  openrouter::router r(f.cli, p, rec.hooks(), 7);
+  auto [ec, res] = chat(f, r);
+  BOOST_TEST(ec.failed());
+  BOOST_TEST_REQUIRE(rec.attempts.size() == 2u);
+  BOOST_TEST(rec.attempts[0].model == "fault/reset");
+  BOOST_TEST(rec.attempts[0].cost_unknown, rec.attempts[0].ec.message());
+  BOOST_TEST(!rec.attempts[1].cost_unknown);
+  BOOST_TEST_REQUIRE(rec.requests.size() == 1u);
+  BOOST_TEST(rec.requests[0].cost_unknown == 1u);
+  BOOST_TEST(f.server->stats().requests == 2u);  // each read once: no hidden re-send
+}
+
 // A hedge's loser that was cancelled before it answered is marked cost-unknown in its record;
 // the winner's record carries its cost, which the router counted.
 BOOST_AUTO_TEST_CASE(a_cancelled_hedge_loser_is_cost_unknown_and_the_winner_is_counted) {

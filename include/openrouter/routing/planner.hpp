@@ -149,8 +149,9 @@ struct attempt_record {
   time_point started{}, ended{};
   bool hedge = false;  ///< started while another attempt was still running
   std::optional<double> cost;  ///< usage.cost (USD) the attempt reported, when it did
-  /// The attempt was cancelled (the caller, its deadline, a hedge that lost) before its usage
-  /// arrived: the upstream may have billed it, for an amount nobody reported.
+  /// The attempt ended before its usage arrived, after its request may have been read: cancelled
+  /// (the caller, its deadline, a hedge that lost), or the connection or the 200's body broke
+  /// off. The upstream may have billed it, for an amount nobody reported.
   bool cost_unknown = false;
 };
 

@@ -167,6 +167,7 @@ asio::awaitable<void> transport::exchange(Stream& s, connection& c, const http_r
                                           bool& keep_alive) {
   co_await write_request(s, c, req, dl, ec);
   write_failed = static_cast<bool>(ec);
+  diag.request_sent = !ec;
   if (ec) co_return;
   bool total_binds = false;
   error_code e;
@@ -300,6 +301,7 @@ asio::awaitable<void> transport::stream_exchange(Stream& s, connection& c, const
                                                  error_code& ec, bool& write_failed) {
   co_await write_request(s, c, req, dl, ec);
   write_failed = static_cast<bool>(ec);
+  diag.request_sent = !ec;
   if (ec) co_return;
   bool total_binds = false;
   error_code e;
