@@ -1,12 +1,14 @@
 // routing::classify: every row of the classification table (issue: retry the same model, move
 // to the next, stop), from the error_code and diagnostics an attempt produces.
 #include <openrouter/routing/classify.hpp>
+#include <openrouter/routing/policy.hpp>
 #include <openrouter/wire/error_body.hpp>
 
 #include <boost/asio/error.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/test/unit_test.hpp>
 
+#include <set>
 #include <string>
 
 using namespace openrouter;
@@ -168,3 +170,32 @@ BOOST_AUTO_TEST_CASE(classify_and_is_retryable_agree_on_every_code) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+// One table behind every errc (src/lib/error_table.hpp): each enumerator has its own name and
+// message, a policy file can name it in "overrides", and the retry flag and the router's
+// verdict never disagree (retryable exactly when the verdict is retry_same).
+BOOST_AUTO_TEST_CASE(every_errc_has_a_name_a_message_and_one_retry_answer) {
+  std::set<std::string> names;
+  int count = 0;
+  for (int i = static_cast<int>(errc::resolve_failed);; ++i) {
+    const auto e = static_cast<errc>(i);
+    const std::string n(openrouter::name(e));
+    if (n == "unknown") break;
+    ++count;
+    BOOST_TEST(names.insert(n).second, n << " twice");
+    const auto ec = make_error_code(e);
+    BOOST_TEST(ec.message().find("unknown") == std::string::npos, n);
+    const diagnostics none;
+    const auto c = routing::classify(ec, none);
+    BOOST_TEST((is_retryable(ec, none) == (c.action == verdict::retry_same)), n);
+    boost::system::error_code pec;
+    std::string what;
+    auto p = routing::policy_from_json(
+        boost::json::parse(R"({"overrides":{")" + n + R"(":"next_model"}})"), pec, what);
+    BOOST_TEST_REQUIRE(!pec, n << ": " << what);
+    BOOST_TEST_REQUIRE(p.classifier.overrides.size() == 1u);
+    BOOST_TEST((p.classifier.overrides[0].first == e), n);
+  }
+  BOOST_TEST(count == static_cast<int>(errc::out_of_resources));
+  BOOST_TEST(make_error_code(static_cast<errc>(count + 1)).message() == "unknown openrouter error");
+}

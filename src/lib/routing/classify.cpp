@@ -1,5 +1,7 @@
 #include <openrouter/routing/classify.hpp>
 
+#include "../error_table.hpp"
+
 #include <boost/asio/error.hpp>
 
 namespace openrouter::routing {
@@ -45,87 +47,15 @@ classification base(boost::system::error_code ec, const diagnostics& d) {
       return {verdict::next_model, error_class::invalid_model, {}};
     return {verdict::next_model, error_class::unavailable, {}};
   }
-  switch (static_cast<errc>(ec.value())) {
-    case errc::resolve_failed:
-    case errc::connect_failed:
-    case errc::tls_handshake_failed:
-    case errc::connection_reset:
-    case errc::connection_closed:
-    case errc::pool_timeout:
-      return {verdict::retry_same, error_class::transport, {}};
-    case errc::out_of_resources:  // worth a retry once descriptors free up; no model is to blame
-      return {verdict::retry_same, error_class::local, {}};
-    case errc::tls_verify_failed:  // a misconfiguration or an attack: retrying will not help
-      return {verdict::stop, error_class::transport, {}};
-    case errc::connect_timeout:
-    case errc::headers_timeout:
-    case errc::read_timeout:
-    case errc::request_timeout:
-    case errc::attempt_timeout:
-    case errc::gateway_timeout:
-    case errc::edge_timeout:
-      return {verdict::retry_same, error_class::timeout, {}};
-    case errc::total_timeout:
-      return {verdict::stop, error_class::deadline, {}};
-    case errc::rate_limited:
-      return {verdict::retry_same, error_class::rate_limited, {}};
-    case errc::server_error:
-    case errc::bad_gateway:
-    case errc::provider_error:
-    case errc::bad_response:
-    case errc::bad_json:
-    case errc::bad_sse:
-    case errc::unexpected_content_type:
-      return {verdict::retry_same, error_class::server, {}};
-    case errc::service_unavailable:
-    case errc::provider_overloaded:
-      return {verdict::retry_same, error_class::overloaded, {}};
-    case errc::stream_error:
-    case errc::stream_incomplete:
-      return {verdict::retry_same, error_class::stream, {}};
-    case errc::payment_required:
-      return {transient ? verdict::retry_same : verdict::stop, error_class::billing, {}};
-    case errc::bad_request:
-      if (transient) {
-        bool rl = d.error.type() == "rate_limit_exceeded" || d.error.provider_code() == "429";
-        return {verdict::retry_same, rl ? error_class::rate_limited : error_class::server, {}};
-      }
-      return bad_request_kind(d);
-    case errc::moderation_flagged:
-      return {verdict::next_model, error_class::moderation, {}};
-    case errc::not_found:
-      return {verdict::next_model, error_class::unavailable, {}};
-    case errc::unauthorized:
-    case errc::forbidden:
-      return {verdict::stop, error_class::auth, {}};
-    case errc::precondition_failed:
-    case errc::payload_too_large:
-    case errc::unprocessable:
-    case errc::response_too_large:
-    case errc::invalid_argument:
-    // Media failures are the caller's request or files: no other model or attempt fixes them.
-    case errc::bad_data_url:
-    case errc::unknown_media_type:
-    case errc::file_io_failed:
-    case errc::remote_asset_not_allowed:
-    case errc::remote_asset_address_refused:
-    case errc::remote_asset_redirect_refused:
-    case errc::asset_too_large:
-    case errc::asset_bad_content_type:
-    case errc::no_image:
-      return {verdict::stop, error_class::bad_request, {}};
-    case errc::http_error:
-      return {transient ? verdict::retry_same : verdict::stop, transient ? error_class::server : error_class::other, {}};
-    case errc::budget_exhausted:
-      return {verdict::stop, error_class::billing, {}};
-    case errc::generation_pending:
-    case errc::no_content:
-    case errc::invalid_json_output:
-    case errc::schema_violation:
-    case errc::turn_limit:
-      return {verdict::stop, error_class::other, {}};
+  const auto* r = detail::errc_table::row_of(static_cast<errc>(ec.value()));
+  if (!r) return {verdict::stop, error_class::other, {}};
+  if (r->code == errc::bad_request) {  // what the 400 is about decides
+    if (!transient) return bad_request_kind(d);
+    bool rl = d.error.type() == "rate_limit_exceeded" || d.error.provider_code() == "429";
+    return {verdict::retry_same, rl ? error_class::rate_limited : error_class::server, {}};
   }
-  return {verdict::stop, error_class::other, {}};
+  if (r->code == errc::http_error && transient) return {verdict::retry_same, error_class::server, {}};
+  return {transient ? verdict::retry_same : r->otherwise, r->cls, {}};
 }
 
 }  // namespace
