@@ -38,7 +38,29 @@ std::vector<std::string> input_modalities(const wire::model& m);
 /// Same for output modalities (the part after "->").
 std::vector<std::string> output_modalities(const wire::model& m);
 
-/// Whether `m` meets every criterion of `f`. Modality and parameter names compare exactly.
+/// What a model needs to support: the one capability check behind matches(), the router's
+/// catalog filter (routing::filter_candidates) and structured outputs' format choice.
+struct capability_needs {
+  std::vector<std::string> input_modalities{};   ///< e.g. "image", "file", "audio"
+  std::vector<std::string> output_modalities{};  ///< e.g. "image", "embeddings"
+  std::vector<std::string> parameters{};         ///< supported_parameters, e.g. "tools"
+};
+
+/// How a list the catalog entry does not carry (no modalities, old or new form; no
+/// supported_parameters) counts: as missing (a look-up shows only models known to fit), or as
+/// supported (routing lets the server decide rather than drop a model on no evidence).
+enum class when_unknown { missing, supported };
+
+/// The first need `m` does not meet, as a reason ("no input modality image", "no output
+/// modality image", "does not support tools"); empty when it meets them all. Modalities come
+/// from input_modalities()/output_modalities() (the legacy string understood); names compare
+/// exactly.
+std::string unmet_capability(const wire::model& m, const capability_needs& need, when_unknown unknown);
+/// Whether `m` supports the parameter `p` (e.g. "structured_outputs").
+bool supports_parameter(const wire::model& m, std::string_view p, when_unknown unknown);
+
+/// Whether `m` meets every criterion of `f`. Modality and parameter names compare exactly; a
+/// list the entry does not carry matches nothing (when_unknown::missing).
 bool matches(const wire::model& m, const catalog_filter& f);
 
 /// The models of `page` (or `models`) that match `f`, in catalog order.

@@ -34,9 +34,16 @@ std::vector<std::string> legacy_side(const wire::model& m, int side) {
   return out;
 }
 
-bool has_all(const std::vector<std::string>& have, const std::vector<std::string>& wanted) {
-  return std::all_of(wanted.begin(), wanted.end(),
-                     [&](const std::string& w) { return std::find(have.begin(), have.end(), w) != have.end(); });
+bool has(const std::vector<std::string>& v, std::string_view x) { return std::find(v.begin(), v.end(), x) != v.end(); }
+
+// The first of `wanted` not in `have` ("" when all are, or when `have` is unknown and counts as
+// supporting everything).
+std::string first_missing(const std::vector<std::string>& have, const std::vector<std::string>& wanted,
+                          when_unknown unknown) {
+  if (have.empty() && unknown == when_unknown::supported) return {};
+  for (const auto& w : wanted)
+    if (!has(have, w)) return w;
+  return {};
 }
 
 }  // namespace
@@ -51,11 +58,27 @@ std::vector<std::string> output_modalities(const wire::model& m) {
   return legacy_side(m, 1);
 }
 
+std::string unmet_capability(const wire::model& m, const capability_needs& need, when_unknown unknown) {
+  if (!need.input_modalities.empty())
+    if (auto w = first_missing(input_modalities(m), need.input_modalities, unknown); !w.empty())
+      return "no input modality " + w;
+  if (!need.output_modalities.empty())
+    if (auto w = first_missing(output_modalities(m), need.output_modalities, unknown); !w.empty())
+      return "no output modality " + w;
+  if (auto w = first_missing(m.supported_parameters, need.parameters, unknown); !w.empty())
+    return "does not support " + w;
+  return {};
+}
+
+bool supports_parameter(const wire::model& m, std::string_view p, when_unknown unknown) {
+  if (m.supported_parameters.empty()) return unknown == when_unknown::supported;
+  return has(m.supported_parameters, p);
+}
+
 bool matches(const wire::model& m, const catalog_filter& f) {
   if (f.free_only && !wire::is_free(m)) return false;
-  if (!has_all(m.supported_parameters, f.parameters)) return false;
-  if (!f.input_modalities.empty() && !has_all(input_modalities(m), f.input_modalities)) return false;
-  if (!f.output_modalities.empty() && !has_all(output_modalities(m), f.output_modalities)) return false;
+  if (!unmet_capability(m, {f.input_modalities, f.output_modalities, f.parameters}, when_unknown::missing).empty())
+    return false;
   if (!f.search.empty() && !icontains(m.id, f.search) && !icontains(m.name, f.search) &&
       !(m.description && icontains(*m.description, f.search)))
     return false;

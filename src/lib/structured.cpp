@@ -1,5 +1,6 @@
 #include <openrouter/structured.hpp>
 
+#include <openrouter/catalog.hpp>
 #include <openrouter/router.hpp>
 
 #include "detail/cancel.hpp"
@@ -21,9 +22,9 @@ using boost::system::error_code;
 
 std::string output_problem::describe() const { return path.empty() ? message : path + ": " + message; }
 
+// Only a model the catalog says supports it gets response_format json_schema by the catalog.
 bool supports_structured_outputs(const wire::model& m) {
-  return std::find(m.supported_parameters.begin(), m.supported_parameters.end(), "structured_outputs") !=
-         m.supported_parameters.end();
+  return supports_parameter(m, "structured_outputs", when_unknown::missing);
 }
 
 wire::response_format choose_response_format(const structured_spec& spec, const wire::model* m) {

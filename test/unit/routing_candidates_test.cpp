@@ -1,5 +1,6 @@
 // routing::requirements_of and filter_candidates: what a request needs from a model, and which
 // candidates the catalog rules out (order kept, unknown models kept).
+#include <openrouter/catalog.hpp>
 #include <openrouter/routing/candidates.hpp>
 
 #include <boost/json/parse.hpp>
@@ -99,6 +100,48 @@ BOOST_AUTO_TEST_CASE(candidates_that_cannot_serve_are_dropped_with_a_reason) {
   f = filter_candidates({"text/small", "vision/tools", "image/gen"}, nothing, cat);
   BOOST_TEST(f.kept.size() == 3u);
   BOOST_TEST(f.dropped.empty());
+}
+
+// The router's filter reads a model's capabilities the way the catalog look-ups do (one
+// predicate, openrouter::unmet_capability): an entry that carries only the legacy
+// architecture.modality string ("text->text") is judged by it; one that says nothing at all
+// is kept (the server decides).
+BOOST_AUTO_TEST_CASE(legacy_modality_strings_count_and_silence_keeps_the_model) {
+  wire::models_page p;
+  auto legacy = [](std::string id, std::string modality) {
+    wire::model m;
+    m.id = std::move(id);
+    wire::model_architecture a;
+    a.modality = std::move(modality);
+    m.architecture = a;
+    return m;
+  };
+  p.data.push_back(legacy("old/text", "text->text"));
+  p.data.push_back(legacy("old/vision", "text+image->text"));
+  p.data.push_back(legacy("old/painter", "text->text+image"));
+  wire::model silent;
+  silent.id = "quiet/model";
+  silent.architecture.emplace();
+  p.data.push_back(silent);
+
+  requirements see;
+  see.input_modalities = {"image"};
+  auto f = filter_candidates({"old/text", "old/vision", "quiet/model"}, see, p);
+  BOOST_TEST(f.kept == (std::vector<std::string>{"old/vision", "quiet/model"}), boost::test_tools::per_element());
+  BOOST_TEST_REQUIRE(f.dropped.size() == 1u);
+  BOOST_TEST(f.dropped[0].model == "old/text");
+  BOOST_TEST(f.dropped[0].why == "no input modality image");
+
+  requirements paint;
+  paint.output_modalities = {"image"};
+  auto g = filter_candidates({"old/text", "old/painter", "quiet/model"}, paint, p);
+  BOOST_TEST(g.kept == (std::vector<std::string>{"old/painter", "quiet/model"}), boost::test_tools::per_element());
+  BOOST_TEST_REQUIRE(g.dropped.size() == 1u);
+  BOOST_TEST(g.dropped[0].why == "no output modality image");
+
+  // The catalog look-up, by contrast, lists only models known to fit.
+  BOOST_TEST(!matches(silent, catalog_filter{.input_modalities = {"image"}}));
+  BOOST_TEST(matches(p.data[1], catalog_filter{.input_modalities = {"image"}}));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

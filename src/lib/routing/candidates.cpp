@@ -1,5 +1,7 @@
 #include <openrouter/routing/candidates.hpp>
 
+#include <openrouter/catalog.hpp>
+
 #include <algorithm>
 
 namespace openrouter::routing {
@@ -8,8 +10,6 @@ namespace {
 void add(std::vector<std::string>& v, std::string s) {
   if (std::find(v.begin(), v.end(), s) == v.end()) v.push_back(std::move(s));
 }
-
-bool has(const std::vector<std::string>& v, std::string_view s) { return std::find(v.begin(), v.end(), s) != v.end(); }
 
 }  // namespace
 
@@ -55,16 +55,8 @@ filtered_candidates filter_candidates(const std::vector<std::string>& candidates
       out.kept.push_back(id);  // unknown to the catalog: let the server decide
       continue;
     }
-    std::string why;
-    const auto* arch = m->architecture ? &*m->architecture : nullptr;
-    for (const auto& in : need.input_modalities)
-      if (why.empty() && arch && !arch->input_modalities.empty() && !has(arch->input_modalities, in))
-        why = "no input modality " + in;
-    for (const auto& o : need.output_modalities)
-      if (why.empty() && arch && !has(arch->output_modalities, o)) why = "no output modality " + o;
-    for (const auto& p : need.parameters)
-      if (why.empty() && !m->supported_parameters.empty() && !has(m->supported_parameters, p))
-        why = "does not support " + p;
+    std::string why = unmet_capability(
+        *m, {need.input_modalities, need.output_modalities, need.parameters}, when_unknown::supported);
     if (why.empty() && m->context_length && need.prompt_tokens_estimate > *m->context_length)
       why = "context " + std::to_string(*m->context_length) + " < ~" + std::to_string(need.prompt_tokens_estimate) +
             " tokens";
