@@ -1,4 +1,5 @@
 #include <openrouter/client.hpp>
+#include <openrouter/routing/backoff.hpp>
 
 #include "detail/cancel.hpp"
 #include "detail/launch.hpp"
@@ -153,21 +154,27 @@ asio::awaitable<result<wire::chat_response>> chat_op(std::shared_ptr<client::imp
 asio::awaitable<result<wire::generation>> wait_generation_op(std::shared_ptr<client::impl> im, std::string id,
                                                              generation_poll poll, diagnostics& diag) {
   auto start = std::chrono::steady_clock::now();
-  auto delay = poll.first_delay;
+  // The router's backoff without jitter: first_delay, then × multiplier up to max_delay.
+  routing::backoff_policy schedule;
+  schedule.initial = poll.first_delay;
+  schedule.multiplier = poll.multiplier;
+  schedule.max = poll.max_delay;
+  schedule.jitter = routing::backoff_policy::jitter_kind::none;
   asio::steady_timer timer(co_await asio::this_coro::executor);
-  while (true) {
+  for (unsigned retry = 1;; ++retry) {
+    const auto delay = routing::backoff_delay(schedule, retry, 0);
     // Named, not a temporary inside the co_await expression: GCC 12 mis-destroys those.
     http_request look_up{http::verb::get, "/generation?id=" + encode(id), {}};
     auto r = co_await call_json<wire::generation>(im, std::move(look_up), diag, parse_data_body<wire::generation>());
     if (r.first != make_error_code(errc::not_found)) co_return r;
-    if (std::chrono::steady_clock::now() + delay - start > poll.max_wait)
+    const auto waited = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
+    if (waited > poll.max_wait || delay > poll.max_wait - waited)  // in ms: no sum can overflow
       co_return result<wire::generation>{make_error_code(errc::generation_pending), {}};
     timer.expires_after(delay);
     error_code ec;
     if (co_await detail::cancel_requested(ec)) co_return result<wire::generation>{ec, {}};
     co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
     if (ec) co_return result<wire::generation>{ec, {}};  // cancelled
-    delay = std::min(poll.max_delay, std::chrono::milliseconds(static_cast<std::int64_t>(delay.count() * poll.multiplier)));
   }
 }
 

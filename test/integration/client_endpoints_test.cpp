@@ -118,6 +118,22 @@ BOOST_AUTO_TEST_CASE(generation_polls_until_written) {
   BOOST_TEST(e3 == errc::generation_pending);
 }
 
+// A hostile schedule (a multiplier of 1e300, no cap) saturates instead of overflowing into a
+// negative delay that would poll the server in a tight loop: one look-up, one wait of 100 ms,
+// one more look-up, then the next wait would pass max_wait.
+BOOST_AUTO_TEST_CASE(generation_polling_saturates_a_hostile_schedule) {
+  client_fixture f;
+  openrouter::generation_poll poll;
+  poll.first_delay = std::chrono::milliseconds(100);
+  poll.multiplier = 1e300;
+  poll.max_delay = std::chrono::milliseconds::max();
+  poll.max_wait = std::chrono::milliseconds(2000);
+  const auto before = f.server->stats().requests;
+  auto [ec, g] = f.run<wire::generation>([&](auto t) { return f.cli.async_wait_generation("gen-missing", poll, f.diag, t); });
+  BOOST_TEST((ec == errc::generation_pending), ec.message());
+  BOOST_TEST(f.server->stats().requests - before == 2u);
+}
+
 BOOST_AUTO_TEST_CASE(catalog_single_flight_and_ttl) {
   client_fixture f;
   openrouter::diagnostics d1, d2, d3;
