@@ -1,5 +1,6 @@
 #include "routes.hpp"
 
+#include "account.hpp"
 #include "errors.hpp"
 
 #include <boost/json/serialize.hpp>
@@ -194,6 +195,11 @@ http_reply handle_request(mock_state& state, const request_view& req) {
     return handle_models(state, url);
   }
   if (path == "/providers") return ok_json(state.models().providers());
+  if (path == "/models/count") return handle_models_count(state, url);
+  if (path == "/credits") {
+    if (auto e = check_auth(state, req.headers)) return std::move(*e);
+    return handle_credits(state, std::string_view(req.headers.find("authorization")->second).substr(7));
+  }
   if (path == "/generation") {
     if (auto e = check_auth(state, req.headers)) return std::move(*e);
     return handle_generation(state, url);

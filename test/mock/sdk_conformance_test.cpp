@@ -31,6 +31,8 @@ const std::vector<std::string> k_covered = {
     "GET /models/{author}/{slug}/endpoints (endpoints.list)",
     "GET /providers (providers.list)",
     "GET /key (apiKeys.getCurrentKeyMetadata)",
+    "GET /models/count (models.count)",
+    "GET /credits (credits.getCredits)",
     "POST /chat/completions (chat.send)",
     "POST /chat/completions stream (chat.send)",
     "GET /generation (generations.getGeneration)",

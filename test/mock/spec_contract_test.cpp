@@ -327,6 +327,26 @@ BOOST_AUTO_TEST_CASE(providers_and_key) {
   chat_conforming(f, *spec, chat_body("openai/gpt-4o-mini"), "unauthenticated chat", 401);
 }
 
+// GET /credits (a management key's; another key gets 403) and GET /models/count.
+BOOST_AUTO_TEST_CASE(credits_and_model_count) {
+  auto* spec = spec_or_skip();
+  if (!spec) return;
+  openrouter::mock::server_options opts;
+  opts.management_key = "sk-or-v1-mgmt-contract";
+  mock_fixture f(opts);
+  get_conforming(f, *spec, "/credits", "/credits", 403);
+  auto text = get_conforming(f, *spec, "/models/count", "/models/count");
+  auto all = get_conforming(f, *spec, "/models/count?output_modalities=all", "/models/count");
+  BOOST_TEST(text.at("data").at("count").as_int64() ==
+             static_cast<std::int64_t>(f.client.get(api("/models")).json().at("data").as_array().size()));
+  BOOST_TEST(all.at("data").at("count").as_int64() > text.at("data").at("count").as_int64());
+  f.client.set_api_key("sk-or-v1-mgmt-contract");
+  auto credits = get_conforming(f, *spec, "/credits", "/credits");
+  BOOST_TEST(credits.at("data").at("total_credits").as_double() == 100.0);
+  f.client.set_api_key("");
+  get_conforming(f, *spec, "/credits", "/credits", 401);
+}
+
 BOOST_AUTO_TEST_CASE(generation) {
   auto* spec = spec_or_skip();
   if (!spec) return;

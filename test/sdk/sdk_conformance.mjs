@@ -99,6 +99,17 @@ const checks = {
     must(typeof r.data.label === "string", "no label");
     await expectError(() => anonymous.apiKeys.getCurrentKeyMetadata(), errors.UnauthorizedResponseError, 401);
   },
+  "GET /models/count (models.count)": async () => {
+    const text = await sdk.models.count();
+    const all = await sdk.models.count({ outputModalities: "all" });
+    must(text.data.count > 0 && all.data.count > text.data.count, `counts ${text.data.count}, ${all.data.count}`);
+  },
+  "GET /credits (credits.getCredits)": async () => {
+    const r = await mgmt.credits.getCredits();
+    must(r.data.totalCredits >= r.data.totalUsage, "more used than bought");
+    if (args["management-key"])
+      await expectError(() => sdk.credits.getCredits(), errors.ForbiddenResponseError, 403);
+  },
   "POST /chat/completions (chat.send)": async () => {
     const r = await sdk.chat.send(chatRequest());
     must(r.choices.length === 1, "no choice");
