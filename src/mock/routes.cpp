@@ -1,6 +1,7 @@
 #include "routes.hpp"
 
 #include "account.hpp"
+#include "embeddings.hpp"
 #include "errors.hpp"
 
 #include <boost/json/serialize.hpp>
@@ -188,7 +189,13 @@ http_reply handle_request(mock_state& state, const request_view& req) {
     if (auto e = check_auth(state, req.headers)) return std::move(*e);
     return handle_chat(state, req.body, req.headers);
   }
+  if (path == "/embeddings") {
+    if (!need("POST")) return method_not_allowed();
+    if (auto e = check_auth(state, req.headers)) return std::move(*e);
+    return handle_embeddings(state, req.body);
+  }
   if (!need("GET")) return method_not_allowed();
+  if (path == "/embeddings/models") return handle_embedding_models(state);
   if (path == "/models") return handle_models(state, url);
   if (path == "/models/user") {
     if (auto e = check_auth(state, req.headers)) return std::move(*e);

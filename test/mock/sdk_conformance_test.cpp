@@ -33,6 +33,8 @@ const std::vector<std::string> k_covered = {
     "GET /key (apiKeys.getCurrentKeyMetadata)",
     "GET /models/count (models.count)",
     "GET /credits (credits.getCredits)",
+    "POST /embeddings (embeddings.generate)",
+    "GET /embeddings/models (embeddings.listModels)",
     "POST /chat/completions (chat.send)",
     "POST /chat/completions stream (chat.send)",
     "GET /generation (generations.getGeneration)",

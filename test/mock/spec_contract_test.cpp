@@ -10,6 +10,7 @@
 #include "support/openapi_check.hpp"
 
 #include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
 #include <boost/test/unit_test.hpp>
 
 #include <map>
@@ -345,6 +346,47 @@ BOOST_AUTO_TEST_CASE(credits_and_model_count) {
   BOOST_TEST(credits.at("data").at("total_credits").as_double() == 100.0);
   f.client.set_api_key("");
   get_conforming(f, *spec, "/credits", "/credits", 401);
+}
+
+// POST /embeddings (one input, a batch, base64, token ids, multimodal; error answers) and
+// GET /embeddings/models.
+BOOST_AUTO_TEST_CASE(embeddings) {
+  auto* spec = spec_or_skip();
+  if (!spec) return;
+  mock_fixture f;
+  const std::string model = "openai/text-embedding-3-small";
+  auto embed = [&](json::object body, unsigned status, const std::string& what) {
+    auto r = f.client.post(api("/embeddings"), body);
+    BOOST_TEST_REQUIRE(r.status == status, what << " answered " << r.status << ": " << r.body);
+    auto v = r.json();
+    expect_conforms(*spec, v, schema_of(*spec, "/embeddings", "post", status), what,
+                    closed(status == 200 ? std::set<std::string>{} : k_error_extras));
+    return v;
+  };
+  auto one = embed({{"model", model}, {"input", "The quick brown fox"}}, 200, "one input");
+  BOOST_TEST(one.at("data").at(0).at("embedding").as_array().size() == 1536u);
+  auto batch = embed({{"model", model}, {"input", json::array{"a", "b", "c"}}, {"dimensions", 4}}, 200, "batch");
+  BOOST_TEST_REQUIRE(batch.at("data").as_array().size() == 3u);
+  BOOST_TEST(batch.at("data").at(2).at("index").as_int64() == 2);
+  BOOST_TEST(batch.at("data").at(1).at("embedding").as_array().size() == 4u);
+  BOOST_TEST(batch.at("data").at(0).at("embedding") != batch.at("data").at(1).at("embedding"));
+  auto b64 = embed({{"model", model}, {"input", "a"}, {"dimensions", 4}, {"encoding_format", "base64"}}, 200, "base64");
+  BOOST_TEST(b64.at("data").at(0).at("embedding").as_string().size() == 24u);  // 16 bytes of float32
+  embed({{"model", model}, {"input", json::array{json::array{1, 2, 3}, json::array{4}}}}, 200, "token ids");
+  json::array parts{json::object{{"type", "text"}, {"text", "a cat"}},
+                    json::object{{"type", "image_url"}, {"image_url", json::object{{"url", "https://x/cat.png"}}}}};
+  embed({{"model", model}, {"input", json::array{json::object{{"content", parts}}}}}, 200, "multimodal");
+  embed({{"model", model}, {"input", ""}}, 400, "empty input");
+  embed({{"model", model}, {"input", "x"}, {"dimensions", 0}}, 400, "dimensions 0");
+  embed({{"model", model}, {"input", "x"}, {"encoding_format", "int8"}}, 400, "unknown encoding");
+  embed({{"model", "openai/gpt-4o-mini"}, {"input", "x"}}, 404, "a chat model");
+  embed({{"model", "nobody/nothing"}, {"input", "x"}}, 404, "unknown model");
+  auto models = get_conforming(f, *spec, "/embeddings/models", "/embeddings/models");
+  BOOST_TEST(!models.at("data").as_array().empty());
+  for (const auto& m : models.at("data").as_array())
+    BOOST_TEST(json::serialize(m.at("architecture").at("output_modalities")).find("embeddings") != std::string::npos);
+  f.client.set_api_key("");
+  embed({{"model", model}, {"input", "x"}}, 401, "unauthenticated");
 }
 
 BOOST_AUTO_TEST_CASE(generation) {

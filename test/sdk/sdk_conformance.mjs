@@ -110,6 +110,26 @@ const checks = {
     if (args["management-key"])
       await expectError(() => sdk.credits.getCredits(), errors.ForbiddenResponseError, 403);
   },
+  "POST /embeddings (embeddings.generate)": async () => {
+    const model = "openai/text-embedding-3-small";
+    const one = await sdk.embeddings.generate({ requestBody: { model, input: "The quick brown fox" } });
+    must(one.data.length === 1 && one.data[0].embedding.length === 1536, "one input, 1536 floats");
+    const batch = await sdk.embeddings.generate({ requestBody: { model, input: ["a", "b", "c"], dimensions: 8 } });
+    must(batch.data.length === 3 && batch.data.every((d) => d.embedding.length === 8), "three inputs, 8 floats each");
+    const b64 = await sdk.embeddings.generate({ requestBody: { model, input: ["a"], dimensions: 8, encodingFormat: "base64" } });
+    const bytes = Buffer.from(b64.data[0].embedding, "base64");
+    const floats = Array.from({ length: bytes.length / 4 }, (_, i) => bytes.readFloatLE(i * 4));
+    must(JSON.stringify(floats) === JSON.stringify(batch.data[0].embedding), "base64 decodes to the float answer");
+    await expectError(() => sdk.embeddings.generate({ requestBody: { model: "openai/gpt-4o-mini", input: "x" } }),
+                      errors.NotFoundResponseError, 404);
+    await expectError(() => sdk.embeddings.generate({ requestBody: { model, input: "x", dimensions: 0 } }),
+                      errors.BadRequestResponseError, 400);
+  },
+  "GET /embeddings/models (embeddings.listModels)": async () => {
+    const r = (await sdk.embeddings.listModels()).result;  // a page iterator; its first page
+    must(r.data.length > 0 && r.data.every((m) => m.architecture.outputModalities.includes("embeddings")),
+         "not only embedding models");
+  },
   "POST /chat/completions (chat.send)": async () => {
     const r = await sdk.chat.send(chatRequest());
     must(r.choices.length === 1, "no choice");
