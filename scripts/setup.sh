@@ -2,7 +2,7 @@
 # Installs everything openrouter-cpp needs on Debian 12: the build's packages, nftables (the
 # chaos test's packet loss and resets), Node.js and the npm packages of the
 # benchmark peers (benchmarks/js). Idempotent: apt-get runs only when a
-# package is missing, npm only when benchmarks/js/node_modules is not there. Needs root (or sudo).
+# package is missing, npm only where node_modules is not there. Needs root (or sudo).
 set -euo pipefail
 
 packages=(
@@ -31,9 +31,13 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-# The benchmark peers, pinned by benchmarks/js/package-lock.json.
-js=$(cd "$(dirname "$0")/../benchmarks/js" && pwd)
-if [ ! -d "$js/node_modules" ]; then
-  echo "setup: npm ci in benchmarks/js"
-  (cd "$js" && npm ci --no-audit --no-fund --loglevel=error)
-fi
+# The benchmark peers (benchmarks/js) and the official @openrouter/sdk that
+# test/mock/sdk_conformance_test runs against the mock (test/sdk), each pinned by its
+# package-lock.json.
+root=$(cd "$(dirname "$0")/.." && pwd)
+for dir in benchmarks/js test/sdk; do
+  if [ ! -d "$root/$dir/node_modules" ]; then
+    echo "setup: npm ci in $dir"
+    (cd "$root/$dir" && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+done

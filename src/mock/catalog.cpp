@@ -508,6 +508,11 @@ endpoint_info build_endpoint(splitmix64& rng, const model_spec& m, const endpoin
   j["quantization"] = out.quantization;
   j["supported_parameters"] = to_json_array(out.supported_parameters);
   j["supports_implicit_caching"] = p.implicit_caching;
+  // Which tool_choice values the endpoint honours (the official SDK requires the member; the
+  // spec we hold predates it): all of them where it takes tools and tool_choice, none otherwise.
+  const bool tools = (mask & params({"tools"})) != 0, choice = (mask & params({"tool_choice"})) != 0;
+  j["supports_tool_choice"] = {{"auto", tools}, {"none", tools}, {"required", tools && choice},
+                               {"function", tools && choice}};
   if (!m.voices.empty()) j["supports_voice_cloning"] = false;
   j["pricing"] = pricing_json(prices, m.overrides, e.discount);
   j["status"] = e.status;

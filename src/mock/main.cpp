@@ -65,6 +65,7 @@ int main(int argc, char** argv) {
       ("scenario", po::value(&scenario_file), "fault and pacing scenario (JSON file)")
       ("seed", num("1"), "seed for the catalog, content and fault draws")
       ("api-key", po::value(&opts.api_key), "accept only this Bearer key (default: any non-empty key)")
+      ("management-key", po::value(&opts.management_key), "the management key (/keys routes; none by default)")
       ("catalog-size", num("320"), "number of models in the catalog (1-100000)")
       ("generation-delay-ms", num("0"), "/generation answers 404 for this long after a completion")
       ("threads", num("1"), "I/O threads (1-256)")

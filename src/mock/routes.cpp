@@ -1,5 +1,7 @@
 #include "routes.hpp"
 
+#include "account.hpp"
+#include "embeddings.hpp"
 #include "errors.hpp"
 
 #include <boost/json/serialize.hpp>
@@ -29,7 +31,7 @@ std::optional<http_reply> check_auth(const mock_state& state, const header_map& 
   if (!value.starts_with(bearer) || value.size() == bearer.size())
     return error_reply(401, "Missing Authentication header");
   std::string_view key = value.substr(bearer.size());
-  if (!state.options().api_key.empty() && key != state.options().api_key)
+  if (!state.options().api_key.empty() && key != state.options().api_key && key != state.options().management_key)
     return error_reply(401, "User not found.");
   return std::nullopt;
 }
@@ -127,6 +129,8 @@ http_reply handle_key(mock_state& state, const header_map& headers) {
   std::snprintf(label, sizeof label, "sk-or-v1-%03llx...%03llx", static_cast<unsigned long long>(h & 0xfff),
                 static_cast<unsigned long long>((h >> 12) & 0xfff));
   double usage = state.total_cost();
+  const auto& mk = state.options().management_key;
+  const bool is_management = !mk.empty() && std::string_view(auth).substr(7) == mk;
   return ok_json(json::object{
       {"data", json::object{{"label", label},
                             {"limit", 100},
@@ -142,10 +146,15 @@ http_reply handle_key(mock_state& state, const header_map& headers) {
                             {"byok_usage_weekly", 0},
                             {"byok_usage_monthly", 0},
                             {"is_free_tier", false},
-                            {"is_management_key", false},
+                            {"is_management_key", is_management},
                             {"is_provisioning_key", false},
                             {"creator_user_id", "user_mock0000000000000000000"},
                             {"expires_at", nullptr},
+                            // Members of the official SDK's schema (newer than the spec we hold).
+                            {"allowed_data_regions", json::array{"global", "europe", "us"}},
+                            {"free_model_daily_requests", json::object{{"limit", 1000}, {"remaining", 1000}, {"used", 0}}},
+                            {"organization_id", nullptr},
+                            {"workspace_id", nullptr},
                             {"rate_limit", json::object{{"requests", -1},
                                                         {"interval", "10s"},
                                                         {"note", "This field is deprecated and safe to ignore."}}}}}});
@@ -180,13 +189,24 @@ http_reply handle_request(mock_state& state, const request_view& req) {
     if (auto e = check_auth(state, req.headers)) return std::move(*e);
     return handle_chat(state, req.body, req.headers);
   }
+  if (path == "/embeddings") {
+    if (!need("POST")) return method_not_allowed();
+    if (auto e = check_auth(state, req.headers)) return std::move(*e);
+    return handle_embeddings(state, req.body);
+  }
   if (!need("GET")) return method_not_allowed();
+  if (path == "/embeddings/models") return handle_embedding_models(state);
   if (path == "/models") return handle_models(state, url);
   if (path == "/models/user") {
     if (auto e = check_auth(state, req.headers)) return std::move(*e);
     return handle_models(state, url);
   }
   if (path == "/providers") return ok_json(state.models().providers());
+  if (path == "/models/count") return handle_models_count(state, url);
+  if (path == "/credits") {
+    if (auto e = check_auth(state, req.headers)) return std::move(*e);
+    return handle_credits(state, std::string_view(req.headers.find("authorization")->second).substr(7));
+  }
   if (path == "/generation") {
     if (auto e = check_auth(state, req.headers)) return std::move(*e);
     return handle_generation(state, url);

@@ -36,6 +36,9 @@ struct server_options {
 
   /// Empty: any non-empty Bearer key is accepted. Otherwise only this key.
   std::string api_key;
+  /// The management key: the only key the key-management routes (/keys) accept, and the one
+  /// GET /key reports as is_management_key. Empty: no key is a management key.
+  std::string management_key;
 
   /// Fault and pacing scenario (see README "Scenario format"); null means none.
   boost::json::value scenario;

@@ -1,0 +1,180 @@
+// The official OpenRouter TypeScript SDK (@openrouter/sdk, pinned in package-lock.json) against
+// openrouter-mock: every SDK method the mock serves is called, and each answer must pass the
+// SDK's own response validation (its generated zod schemas; a mismatch throws
+// ResponseValidationError). Error answers are checked too: the SDK must map them to its typed
+// error of that status, not to a validation failure.
+//
+//   node sdk_conformance.mjs --base http://127.0.0.1:PORT/api/v1 --key KEY [--management-key KEY]
+//
+// Prints one line per check ("ok NAME" or "FAIL NAME: why") and exits 1 if any check failed.
+// Run by test/mock/sdk_conformance_test.cpp; `npm ci` in this directory (scripts/setup.sh does).
+import { OpenRouter } from "@openrouter/sdk";
+import * as errors from "@openrouter/sdk/models/errors";
+
+const args = Object.fromEntries(
+  process.argv.slice(2).reduce((acc, a, i, all) => (a.startsWith("--") ? [...acc, [a.slice(2), all[i + 1]]] : acc), []),
+);
+if (!args.base || !args.key) {
+  console.error("usage: node sdk_conformance.mjs --base URL --key KEY [--management-key KEY] [--only NAME,...]");
+  process.exit(2);
+}
+const only = args.only ? new Set(args.only.split(",")) : null;
+
+const sdk = new OpenRouter({ apiKey: args.key, serverURL: args.base, retryConfig: { strategy: "none" } });
+const mgmt = new OpenRouter({ apiKey: args["management-key"] ?? args.key, serverURL: args.base,
+                              retryConfig: { strategy: "none" } });
+const anonymous = new OpenRouter({ apiKey: "", serverURL: args.base, retryConfig: { strategy: "none" } });
+
+function describe(e) {
+  if (e instanceof errors.ResponseValidationError) return `ResponseValidationError: ${e.pretty()}`;
+  return `${e?.name ?? "error"}: ${e?.message ?? e}`;
+}
+
+function must(cond, what) {
+  if (!cond) throw new Error(what);
+}
+
+/// The call must fail with the SDK's typed error `type` (the error body passed its schema).
+async function expectError(call, type, status) {
+  try {
+    await call();
+  } catch (e) {
+    if (e instanceof type) {
+      must(e.statusCode === status, `expected status ${status}, got ${e.statusCode}`);
+      return;
+    }
+    throw e;
+  }
+  throw new Error(`expected ${type.name}, the call succeeded`);
+}
+
+async function drain(stream) {
+  const events = [];
+  for await (const event of stream) events.push(event);
+  return events;
+}
+
+async function pages(result) {
+  // Paginated methods return an iterator of pages; the first page is the result itself.
+  const out = [];
+  for await (const page of result) out.push(page);
+  return out;
+}
+
+const chatRequest = (extra = {}) => ({
+  chatRequest: { model: "openai/gpt-4o-mini", messages: [{ role: "user", content: "Say hello" }], ...extra },
+});
+
+// name -> check. Each name is `METHOD /path` (the mock route) and the SDK method, so a reader
+// sees which route each one covers.
+const checks = {
+  "GET /models (models.list)": async () => {
+    const r = (await sdk.models.list()).result;  // a page iterator; its first page
+    must(r.data.length > 0, "no models");
+    const all = (await sdk.models.list({ outputModalities: "all" })).result;
+    must(all.data.length > r.data.length, "output_modalities=all adds no model");
+  },
+  "GET /models/user (models.listForUser)": async () => {
+    const r = await pages(await sdk.models.listForUser({ bearer: args.key }));
+    must(r.length > 0 && r[0].result.data.length > 0, "no models");
+  },
+  "GET /models/{author}/{slug}/endpoints (endpoints.list)": async () => {
+    for (const [author, slug] of [["openai", "gpt-4o-mini"], ["anthropic", "claude-sonnet-4.5"],
+                                  ["mistralai", "mistral-7b-instruct:free"], ["google", "gemini-2.5-flash-image"],
+                                  ["openrouter", "auto"]]) {
+      try {
+        await sdk.endpoints.list({ author, slug });
+      } catch (e) {
+        throw new Error(`${author}/${slug}: ${describe(e)}`);
+      }
+    }
+    await expectError(() => sdk.endpoints.list({ author: "nobody", slug: "nothing" }), errors.NotFoundResponseError, 404);
+  },
+  "GET /providers (providers.list)": async () => {
+    const r = await sdk.providers.list();
+    must(r.data.length > 0, "no providers");
+  },
+  "GET /key (apiKeys.getCurrentKeyMetadata)": async () => {
+    const r = await sdk.apiKeys.getCurrentKeyMetadata();
+    must(typeof r.data.label === "string", "no label");
+    await expectError(() => anonymous.apiKeys.getCurrentKeyMetadata(), errors.UnauthorizedResponseError, 401);
+  },
+  "GET /models/count (models.count)": async () => {
+    const text = await sdk.models.count();
+    const all = await sdk.models.count({ outputModalities: "all" });
+    must(text.data.count > 0 && all.data.count > text.data.count, `counts ${text.data.count}, ${all.data.count}`);
+  },
+  "GET /credits (credits.getCredits)": async () => {
+    const r = await mgmt.credits.getCredits();
+    must(r.data.totalCredits >= r.data.totalUsage, "more used than bought");
+    if (args["management-key"])
+      await expectError(() => sdk.credits.getCredits(), errors.ForbiddenResponseError, 403);
+  },
+  "POST /embeddings (embeddings.generate)": async () => {
+    const model = "openai/text-embedding-3-small";
+    const one = await sdk.embeddings.generate({ requestBody: { model, input: "The quick brown fox" } });
+    must(one.data.length === 1 && one.data[0].embedding.length === 1536, "one input, 1536 floats");
+    const batch = await sdk.embeddings.generate({ requestBody: { model, input: ["a", "b", "c"], dimensions: 8 } });
+    must(batch.data.length === 3 && batch.data.every((d) => d.embedding.length === 8), "three inputs, 8 floats each");
+    const b64 = await sdk.embeddings.generate({ requestBody: { model, input: ["a"], dimensions: 8, encodingFormat: "base64" } });
+    const bytes = Buffer.from(b64.data[0].embedding, "base64");
+    const floats = Array.from({ length: bytes.length / 4 }, (_, i) => bytes.readFloatLE(i * 4));
+    must(JSON.stringify(floats) === JSON.stringify(batch.data[0].embedding), "base64 decodes to the float answer");
+    await expectError(() => sdk.embeddings.generate({ requestBody: { model: "openai/gpt-4o-mini", input: "x" } }),
+                      errors.NotFoundResponseError, 404);
+    await expectError(() => sdk.embeddings.generate({ requestBody: { model, input: "x", dimensions: 0 } }),
+                      errors.BadRequestResponseError, 400);
+  },
+  "GET /embeddings/models (embeddings.listModels)": async () => {
+    const r = (await sdk.embeddings.listModels()).result;  // a page iterator; its first page
+    must(r.data.length > 0 && r.data.every((m) => m.architecture.outputModalities.includes("embeddings")),
+         "not only embedding models");
+  },
+  "POST /chat/completions (chat.send)": async () => {
+    const r = await sdk.chat.send(chatRequest());
+    must(r.choices.length === 1, "no choice");
+    const tools = await sdk.chat.send(chatRequest({
+      tools: [{ type: "function", function: { name: "get_weather", parameters: { type: "object",
+               properties: { city: { type: "string" } }, required: ["city"] } } }],
+      messages: [{ role: "user", content: "Weather in Paris?" }],
+    }));
+    must(tools.choices[0].finishReason === "tool_calls", `finish ${tools.choices[0].finishReason}`);
+    await sdk.chat.send(chatRequest({ model: "anthropic/claude-sonnet-4.5", reasoning: { effort: "high" } }));
+    await expectError(() => sdk.chat.send(chatRequest({ model: "fault/429" })), errors.TooManyRequestsResponseError, 429);
+    await expectError(() => anonymous.chat.send(chatRequest()), errors.UnauthorizedResponseError, 401);
+  },
+  "POST /chat/completions stream (chat.send)": async () => {
+    const events = await drain(await sdk.chat.send(chatRequest({ stream: true, streamOptions: { includeUsage: true } })));
+    must(events.length > 1, `${events.length} events`);
+    must(events.some((e) => e.usage), "no usage chunk");
+  },
+  "GET /generation (generations.getGeneration)": async () => {
+    const r = await sdk.chat.send(chatRequest());
+    let g;
+    for (let i = 0; i < 100; ++i) {  // the mock may lag like the real store (--generation-delay-ms)
+      try {
+        g = await sdk.generations.getGeneration({ id: r.id });
+        break;
+      } catch (e) {
+        if (!(e instanceof errors.NotFoundResponseError)) throw e;
+        await new Promise((ok) => setTimeout(ok, 50));
+      }
+    }
+    must(g && g.data.id === r.id, "generation not found");
+    await expectError(() => sdk.generations.getGeneration({ id: "gen-unknown" }), errors.NotFoundResponseError, 404);
+  },
+};
+
+let failed = 0;
+for (const [name, check] of Object.entries(checks)) {
+  if (only && !only.has(name)) continue;
+  try {
+    await check();
+    console.log(`ok ${name}`);
+  } catch (e) {
+    ++failed;
+    console.log(`FAIL ${name}: ${describe(e)}`);
+  }
+}
+console.log(`${Object.keys(checks).length} checks, ${failed} failed (@openrouter/sdk ${(await import("@openrouter/sdk/package.json", { with: { type: "json" } })).default.version})`);
+process.exit(failed ? 1 : 0);
