@@ -17,12 +17,15 @@
 #include <openrouter/sse/parser.hpp>
 #include <openrouter/wire/chat_chunk.hpp>
 
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <new>
+#include <utility>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -222,11 +225,32 @@ int main(int argc, char** argv) {
   const std::string image = image_stream(std::size_t{4} << 20);
 
   if (argc == 3 && std::string_view(argv[1]) == "--write") {
+    // DIR is created when missing; "wrote" is printed only for files that are whole on disk
+    // (the close checked too), else the error and exit status 1.
     const std::string dir = argv[2];
-    std::ofstream(dir + "/chat.sse", std::ios::binary) << chat;
-    std::ofstream(dir + "/image.sse", std::ios::binary) << image;
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    if (ec) {
+      std::fprintf(stderr, "sse_parser_bench: cannot create %s: %s\n", dir.c_str(), ec.message().c_str());
+      return 1;
+    }
+    for (const auto& [name, bytes] : {std::pair<const char*, const std::string*>{"chat.sse", &chat}, {"image.sse", &image}}) {
+      const std::string path = dir + "/" + name;
+      errno = 0;
+      std::ofstream out(path, std::ios::binary | std::ios::trunc);
+      out.write(bytes->data(), static_cast<std::streamsize>(bytes->size()));
+      out.close();
+      if (!out) {
+        std::fprintf(stderr, "sse_parser_bench: cannot write %s: %s\n", path.c_str(),
+                     errno ? std::strerror(errno) : "write failed");
+        return 1;
+      }
+    }
     std::printf("wrote %s/chat.sse (%zu bytes) and %s/image.sse (%zu bytes)\n", dir.c_str(), chat.size(), dir.c_str(),
                 image.size());
+  } else if (argc != 1) {
+    std::fprintf(stderr, "usage: sse_parser_bench [--write DIR]\n");
+    return 2;
   }
 
   {

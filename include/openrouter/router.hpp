@@ -41,7 +41,10 @@ struct request_record {
   std::string requested_model;  ///< the first candidate ("" : the account's default)
   std::string resolved_model;   ///< the model that answered (response.model)
   std::string provider;
+  /// Each attempt with the step taken after it and the waits that followed (attempt_record::then,
+  /// ::waits); the on_attempt hook sees an attempt as it ended, before its step was taken.
   std::vector<routing::attempt_record> attempts;
+  std::vector<routing::wait_record> initial_waits;  ///< waits before the first attempt (limits)
   std::vector<routing::dropped_candidate> dropped;  ///< candidates the catalog ruled out
   boost::system::error_code ec;  ///< empty on success
   routing::error_class cls = routing::error_class::none;

@@ -4,6 +4,7 @@
 #include "batch/files.hpp"
 #include "batch/jsonl.hpp"
 #include "batch/summary.hpp"
+#include "common/route.hpp"
 #include "commands.hpp"
 #include "context.hpp"
 
@@ -42,6 +43,9 @@ struct options {
   batch::shard shard;
   std::optional<std::string> default_model;  // for lines without "model" when not routed by candidates
   bool routed_by_candidates = false;          // the policy names the models (they override the lines')
+  std::vector<std::string> candidates;        // then: those models
+  std::string candidates_from;                // "--fallback", "--policy", ...: for the override warning
+  bool records = false;                       // --records: each line carries its route
   std::chrono::milliseconds drain{10000};
   bool progress = true;
   std::size_t max_line_bytes = batch::default_max_line_bytes;
@@ -154,6 +158,14 @@ class runner {
     std::string bad;
     if (err) bad = "line " + std::to_string(item.line) + ": not a chat request (" + err.message() + ")";
     else if (req.messages.empty()) bad = "line " + std::to_string(item.line) + ": \"messages\" is missing or empty";
+    if (opts_.routed_by_candidates && req.model && !req.model->empty() && *req.model != opts_.candidates.front() &&
+        !std::exchange(warned_override_, true)) {
+      std::string list;
+      for (const auto& m : opts_.candidates) list += (list.empty() ? "" : ", ") + m;
+      error_line("warning: the candidates of " + opts_.candidates_from + " (" + list +
+                 ") replace the \"model\" of input lines (line " + std::to_string(item.line) + " asks for " +
+                 *req.model + "); without --fallback/--policy each line's own model is used");
+    }
     if (!opts_.routed_by_candidates && !req.model) {
       if (opts_.default_model) req.model = *opts_.default_model;
       else if (bad.empty()) bad = "line " + std::to_string(item.line) + ": no \"model\" (give one, or --model)";
@@ -219,6 +231,7 @@ class runner {
       extra["latency_ms"] = std::llround(latency_ms);
       extra["attempts"] = attempts;
       if (rec && !rec->requested_model.empty()) extra["requested_model"] = rec->requested_model;
+      if (rec && opts_.records) extra["route"] = route::to_json(*rec);
       std::string partial = res.text();
       if (!partial.empty()) extra["partial_content"] = partial;
       std::string model;  // for the summary: the model of the last attempt, else the first candidate
@@ -255,6 +268,7 @@ class runner {
       f["latency_ms"] = std::llround(latency_ms);
       f["attempts"] = attempts;
       if (rec && rec->fallback) f["fallback"] = true;
+      if (rec && opts_.records) f["route"] = route::to_json(*rec);
       if (write(batch::result_line_json(j->id, j->line, std::move(f)), j->id, "result", o.cost)) after_outcome(o);
     }
     jobs_.erase(j);
@@ -385,6 +399,7 @@ class runner {
   std::optional<batch::line_reader> reader_;
   std::size_t line_no_ = 0;
   bool eof_ = false, stopping_ = false, finished_ = false, fatal_ = false, write_failed_ = false;
+  bool warned_override_ = false;
   std::uint64_t not_written_ = 0;
   int stop_signal_ = 0;
   std::list<job> jobs_;
@@ -448,6 +463,9 @@ int run_batch(context& ctx) {
   std::optional<routing::policy> routed = routing_policy(vm);
   routing::policy p = routed ? std::move(*routed) : routing::policy{};
   o.routed_by_candidates = !p.models.empty();
+  o.candidates = p.models;
+  o.candidates_from = list_option(vm, "fallback").empty() ? "--policy" : "--model/--fallback";
+  o.records = vm["records"].as<bool>();
   if (!o.routed_by_candidates && vm.count("model")) o.default_model = vm["model"].as<std::string>();
   if (vm.count("max-cost")) p.max_cost_usd = real_option(vm, "max-cost", 0, 1e9, true);
   if (vm.count("rpm")) p.limits.requests_per_minute = real_option(vm, "rpm", 0, 1e9, true);
@@ -499,10 +517,16 @@ int run_batch(context& ctx) {
   ctx.cfg.pool.max_per_origin = std::max(ctx.cfg.pool.max_per_origin, o.concurrency);
   ctx.cli = std::make_unique<client>(ctx.ioc.get_executor(), ctx.cfg);
 
-  const bool earlier_errors = scan.error_lines > 0;
+  const std::size_t earlier_errors = scan.error_lines;
+  const std::string output = o.output;
   runner r(ctx, std::move(o), std::move(p), scan.ids, survey.explicit_ids, *out, total);
   int code = r.run();
-  if (code == exit_ok && earlier_errors) code = exit_failure;  // the file holds error lines of an earlier run
+  if (code == exit_ok && earlier_errors > 0) {  // this run failed nothing; earlier runs did
+    error_line(std::string(total == 0 ? "nothing to do; " : "") + std::to_string(earlier_errors) + " earlier error line" +
+               (earlier_errors == 1 ? "" : "s") + " remain" + (earlier_errors == 1 ? "s" : "") + " in " + output +
+               ", rerun with --retry-errors to send those ids again (exit status 3)");
+    code = exit_earlier_errors;
+  }
   return code;
 }
 
@@ -511,7 +535,7 @@ int run_batch(context& ctx) {
 const command batch_command{
     "batch",
     "--input FILE --output FILE [--concurrency N] [--model M] [--fallback M2,M3] [--policy FILE] [--stream] "
-    "[--max-cost USD] [--rpm N] [--shard K/N] [--drain-timeout SECONDS] [--retry-errors] [--no-progress]",
+    "[--max-cost USD] [--rpm N] [--shard K/N] [--drain-timeout SECONDS] [--retry-errors] [--records] [--no-progress]",
     "Run a JSONL file of chat requests, resumably",
     "Sends every line of --input (a /chat/completions request body as JSON, with an optional\n"
     "string \"id\"; without one the 1-based line number is the id; blank lines are skipped) through\n"
@@ -530,8 +554,14 @@ const command batch_command{
     "flight, then cancels them (a second Ctrl-C cancels at once); cancelled ids are not written.\n"
     "Progress goes to stderr (a live line on a terminal, else a line every 5 s and every 10%),\n"
     "then a summary by model with error classes and latency percentiles.\n"
-    "Exit status: 0 when every id has a result, 1 when the output holds error lines, 2 for usage\n"
-    "errors, 128+signal when interrupted.",
+    "--records adds each line's \"route\": every attempt with its status, class, the step taken\n"
+    "after it (\"then\": retry, fall_back, give_up, superseded) and the waits that followed it\n"
+    "(backoff, retry_after, cool_down, rate_limit, concurrency, with \"ms\").\n"
+    "A --policy file's keys: `openrouter policy --example` prints them all, commented.\n"
+    "Exit status: 0 when every id has a result; 1 when this run wrote error lines (or could not\n"
+    "write); 3 when this run failed nothing but the output still holds error lines of earlier runs\n"
+    "(\"nothing to do; N earlier error lines remain\": rerun with --retry-errors); 2 for usage\n"
+    "errors; 128+signal when interrupted.",
     true,
     [](po::options_description& o, po::options_description&, po::positional_options_description&) {
       o.add_options()
@@ -541,7 +571,8 @@ const command batch_command{
           ("model", po::value<std::string>()->value_name("M"), "model of lines without one; first candidate with --fallback")
           ("fallback", po::value<std::vector<std::string>>()->composing()->value_name("M2,M3"),
            "models to fall back to, in order, after --model")
-          ("policy", po::value<std::string>()->value_name("FILE"), "routing policy (JSON, see `chat --help`)")
+          ("policy", po::value<std::string>()->value_name("FILE"), "routing policy file (JSON; every key: `openrouter policy --example`)")
+          ("records", po::bool_switch(), "add each line's \"route\": attempts, the step after each, waits")
           ("stream", po::bool_switch(), "stream each reply (server-sent events)")
           ("max-cost", po::value<std::string>()->value_name("USD"), "stop spending after USD (usage.cost)")
           ("rpm", po::value<std::string>()->value_name("N"), "at most N attempts started per minute")

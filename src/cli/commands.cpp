@@ -1,5 +1,7 @@
 #include "commands.hpp"
 
+#include "common/policy_file.hpp"
+#include "common/route.hpp"
 #include "common/text.hpp"
 #include "context.hpp"
 #include "output.hpp"
@@ -138,12 +140,12 @@ int run_key(context& ctx) {
 template <class Stream>
 int print_stream(context& ctx, Stream& stream) {
   bool json = ctx.json_output();
-  bool line_open = false;  // text printed since the last newline
   while (true) {
+    // The error line of a failure goes after a newline ending the partial text (ctx.call).
     auto chunk = ctx.call<std::optional<wire::chat_chunk>>(
         [&](client&, diagnostics&, auto h) { stream.async_next(std::move(h)); });
     if (!chunk || !*chunk) {
-      if (line_open) std::cout << std::endl;
+      ctx.end_stdout_line();
       if (!chunk) return exit_failure;
       break;
     }
@@ -151,7 +153,7 @@ int print_stream(context& ctx, Stream& stream) {
     for (const auto& c : (*chunk)->choices) {
       if (c.index != 0 || !c.delta.content || c.delta.content->empty()) continue;
       std::cout << *c.delta.content << std::flush;
-      line_open = c.delta.content->back() != '\n';
+      ctx.stdout_line_open = c.delta.content->back() != '\n';
     }
   }
   if (json) print_json_of(stream.result());
@@ -168,15 +170,7 @@ int stream_chat(context& ctx, wire::chat_request req) {
 // One line on stderr when the answer took more than one attempt: what happened on the way.
 void print_route(const request_record& r) {
   if (r.attempts.size() < 2) return;
-  std::string line = "routed:";
-  for (const auto& a : r.attempts) {
-    line += " " + a.model + " (";
-    if (!a.ec) line += "ok";
-    else line += (a.http_status ? std::to_string(a.http_status) + " " : std::string()) + std::string(routing::to_string(a.cls));
-    line += ")";
-    if (&a != &r.attempts.back()) line += " ->";
-  }
-  error_line(line);
+  error_line("routed: " + route::to_line(r));
 }
 
 // A non-streamed answer: the whole response as JSON, or its text on one line or more.
@@ -237,6 +231,47 @@ int run_chat(context& ctx) {
   print_reply(ctx, *res);
   return exit_ok;
 }
+
+// policy --example: the commented example policy; policy --check FILE: whether FILE loads.
+int run_policy(context& ctx) {
+  const auto& vm = ctx.vm;
+  const bool ex = vm["example"].as<bool>();
+  if (ex == (vm.count("check") > 0)) throw usage_error("policy needs --example or --check FILE (one of them)");
+  if (ex) {
+    std::cout << policy_file::example() << std::flush;
+    if (!std::cout) {
+      error_line("cannot write the example to standard output");
+      return exit_failure;
+    }
+    return exit_ok;
+  }
+  const std::string file = vm["check"].as<std::string>();
+  std::ifstream in(file, std::ios::binary);
+  if (!in) throw usage_error("cannot read the policy file " + file);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::string what;
+  policy_file::load(text, what);
+  if (!what.empty()) {
+    error_line("policy file " + file + ": " + what);
+    return exit_failure;
+  }
+  std::cout << file << ": ok\n";
+  return exit_ok;
+}
+
+const command policy_command{
+    "policy", "--example | --check FILE", "Print an example routing policy, or check a policy file",
+    "--example prints a commented routing policy (the file of `chat --policy` and `batch --policy`)\n"
+    "naming every key the loader accepts, each at its default: save it, delete what you do not\n"
+    "need, change the rest. Comments (// and /* */) are allowed in policy files. --check FILE\n"
+    "loads FILE as `--policy` would and reports the first bad key or value (exit 1).",
+    false,
+    [](po::options_description& o, po::options_description&, po::positional_options_description&) {
+      o.add_options()
+          ("example", po::bool_switch(), "print the commented example policy")
+          ("check", po::value<std::string>()->value_name("FILE"), "load FILE as --policy would");
+    },
+    run_policy};
 
 // --- the command table -------------------------------------------------------------------------
 
@@ -301,7 +336,8 @@ const std::array<command, 6> chat_and_lookups{{
      "and exits 1. Words of PROMPT are joined by spaces; without PROMPT, standard input is the prompt.\n"
      "With --fallback or --policy the request is routed: transient failures are retried with\n"
      "backoff, then the next model is tried, under one deadline; a line on stderr shows the route\n"
-     "when it took more than one attempt.",
+     "when it took more than one attempt (each attempt, the step after it and its waits).\n"
+     "`openrouter policy --example` prints a commented policy file with every key.",
      true,
      [](po::options_description& o, po::options_description& hidden, po::positional_options_description& p) {
        o.add_options()
@@ -313,7 +349,7 @@ const std::array<command, 6> chat_and_lookups{{
            ("fallback", po::value<std::vector<std::string>>()->composing()->value_name("M2,M3"),
             "models to fall back to, in order, after --model")
            ("policy", po::value<std::string>()->value_name("FILE"),
-            "routing policy (JSON: models, attempts, deadlines, backoff, breaker, retry budget)");
+            "routing policy file (JSON; every key: `openrouter policy --example`)");
        json_option(o, "print the whole response as JSON (with --stream: the accumulated response)");
        hidden.add_options()("prompt", po::value<std::vector<std::string>>());
        p.add("prompt", -1);
@@ -328,6 +364,7 @@ const std::vector<const command*>& commands() {
     std::vector<const command*> v;
     for (const auto& c : chat_and_lookups) v.push_back(&c);
     v.push_back(&batch_command);
+    v.push_back(&policy_command);
     v.push_back(&bench_command);
     v.push_back(&spec_check_command);
     return v;

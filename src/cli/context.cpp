@@ -1,5 +1,7 @@
 #include "context.hpp"
 
+#include "common/policy_file.hpp"
+
 #include "common/numbers.hpp"
 #include "common/text.hpp"
 
@@ -120,14 +122,10 @@ std::optional<routing::policy> routing_policy(const po::variables_map& vm) {
     std::ifstream in(file, std::ios::binary);
     if (!in) throw usage_error("cannot read the policy file " + file);
     std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    boost::system::error_code ec;
-    json::value v = json::parse(text, ec);
-    if (ec) throw usage_error("policy file " + file + ": not JSON (" + ec.message() + ")");
     std::string what;
-    p = routing::policy_from_json(v, ec, what);
-    if (ec) throw usage_error("policy file " + file + ": " + what);
-    if (p.max_attempts == 0 || p.max_attempts_per_model == 0)
-      throw usage_error("policy file " + file + ": max_attempts and max_attempts_per_model must be at least 1");
+    p = policy_file::load(text, what);
+    if (!what.empty())
+      throw usage_error("policy file " + file + ": " + what + " (see `openrouter policy --example`)");
   }
   if (vm.count("model")) {
     p.models = {vm["model"].as<std::string>()};

@@ -50,7 +50,17 @@ struct context {
   std::unique_ptr<client> cli;
   diagnostics diag;
 
+  /// Text is on stdout since its last newline (a stream's partial reply): an error line ends
+  /// that line first, so that on a terminal (stdout and stderr on one screen) the error never
+  /// runs on from the partial text.
+  bool stdout_line_open = false;
+
   bool json_output() const { return vm.count("json") && vm["json"].as<bool>(); }
+
+  /// Ends the open stdout line, if any (see stdout_line_open).
+  void end_stdout_line() {
+    if (std::exchange(stdout_line_open, false)) std::cout << '\n' << std::flush;
+  }
 
   /// Runs the io_context until done() holds or no work is left. An io_context that ran out of
   /// work (say, between two pulls of a stream, when no operation is pending) is stopped and
@@ -70,10 +80,12 @@ struct context {
     start(*cli, diag, [&out](error_code ec, T v) { out.emplace(ec, std::move(v)); });
     drive([&] { return out.has_value(); });
     if (!out) {
+      end_stdout_line();
       error_line("internal error: the request did not complete");
       return std::nullopt;
     }
     if (out->first) {
+      end_stdout_line();
       error_line(diag.summary(out->first));
       return std::nullopt;
     }

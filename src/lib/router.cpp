@@ -283,7 +283,7 @@ asio::awaitable<result<typename Answer::type>> route(std::shared_ptr<router::imp
       decided = true;
       final_ec = cec;
       reason = "cancelled";
-      plan.stop_waiting();  // a slot it was owed goes to the next waiter
+      plan.stopped(clock_type::now(), reason);  // a slot it was owed goes to the next waiter
       stop_all();
       continue;
     } else {
@@ -296,7 +296,7 @@ asio::awaitable<result<typename Answer::type>> route(std::shared_ptr<router::imp
         decided = true;
         final_ec = make_error_code(errc::budget_exhausted);
         reason = im->budget_left() ? "request budget spent" : "router budget spent";
-        plan.stop_waiting();
+        plan.stopped(clock_type::now(), reason);
         continue;
       }
       waker->woken = false;  // next() sees every slot freed until now
@@ -368,6 +368,7 @@ asio::awaitable<result<typename Answer::type>> route(std::shared_ptr<router::imp
       rec.generation_id = diag.generation_id;
     }
     rec.attempts = plan.attempts();
+    rec.initial_waits = plan.initial_waits();
     rec.dropped = dropped;
     rec.ec = final_ec;
     rec.cls = final_ec ? routing::classify(final_ec, diag, im->policy.classifier).cls : routing::error_class::none;

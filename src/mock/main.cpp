@@ -87,7 +87,13 @@ int main(int argc, char** argv) {
       throw usage_error(e.what());
     }
     if (vm.count("help")) {
-      std::cout << desc << "\n";
+      std::cout << desc << "\n"
+                << "The API is served under /api/v1 (base URL http://HOST:PORT/api/v1); other paths get a\n"
+                << "404 whose message names the path meant (\"did you mean /api/v1/chat/completions?\").\n"
+                << "Model names choose behaviour: \"fault/<kind or status>[;key=value...]\" adds a fault\n"
+                << "(fault/503, fault/reset;after_tokens=5, ...); pacing keys (ttft_ms, itl_ms, tokens,\n"
+                << "write_mode, comments_before, comment_every) combine with any fault, and\n"
+                << "\"fault/none;itl_ms=20;tokens=50\" (alias \"pace/itl_ms=20;tokens=50\") paces without one.\n";
       return 0;
     }
     if (vm.count("tls") && vm.count("plain")) throw usage_error("--tls and --plain exclude each other");

@@ -169,6 +169,26 @@ http_reply handle_models(const mock_state& state, const urls::url_view& url) {
   return ok_json(*body);
 }
 
+// A path outside /api/v1: a 404 that says so, and names the path meant when the tail is one of
+// ours ("/v1/chat/completions" -> "/api/v1/chat/completions"): a base URL without /api/v1 is
+// the usual mistake, and must not go unnoticed locally.
+http_reply outside_api(std::string_view path) {
+  std::string msg = "Not Found: " + std::string(path) + " is outside " + std::string(api_prefix);
+  static constexpr std::string_view tails[] = {"/chat/completions", "/models/user", "/models", "/providers",
+                                               "/generation", "/key"};
+  std::string_view p = path;
+  if (!p.empty() && p.back() == '/') p.remove_suffix(1);
+  for (std::string_view t : tails)
+    if (p.ends_with(t)) {
+      msg += "; did you mean " + std::string(api_prefix) + std::string(t) + "?";
+      break;
+    }
+  if (p.ends_with("/endpoints")) msg += "; did you mean " + std::string(api_prefix) + "/models/AUTHOR/SLUG/endpoints?";
+  msg += " The base URL must end in " + std::string(api_prefix) + " (e.g. http://127.0.0.1:PORT" +
+         std::string(api_prefix) + ")";
+  return error_reply(404, msg, "not_found");
+}
+
 }  // namespace
 
 http_reply handle_request(mock_state& state, const request_view& req) {
@@ -176,7 +196,8 @@ http_reply handle_request(mock_state& state, const request_view& req) {
   if (!parsed) return error_reply(400, "Malformed request target", "invalid_request");
   urls::url_view url = *parsed;
   std::string path(url.path());  // percent-decoded
-  if (!path.starts_with(api_prefix)) return error_reply(404, "Not Found", "not_found");
+  if (!path.starts_with(api_prefix) || (path.size() > api_prefix.size() && path[api_prefix.size()] != '/'))
+    return outside_api(path);
   path.erase(0, api_prefix.size());
   if (!path.empty() && path.back() == '/') path.pop_back();
 

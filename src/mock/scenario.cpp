@@ -263,8 +263,16 @@ model_rules scenario::rules_for(std::string_view model) const {
 std::optional<model_rules> parse_fault_model(std::string_view model, std::string& error) {
   error.clear();
   constexpr std::string_view prefix = "fault/";
-  if (!model.starts_with(prefix)) return std::nullopt;
-  std::string_view rest = model.substr(prefix.size());
+  // "pace/KEY=V;..." is "fault/none;KEY=V;...": pacing only, no fault.
+  constexpr std::string_view pace_prefix = "pace/";
+  std::string pace_form;
+  if (model.starts_with(pace_prefix)) {
+    pace_form = "none;" + std::string(model.substr(pace_prefix.size()));
+  } else if (!model.starts_with(prefix)) {
+    return std::nullopt;
+  }
+  std::string_view rest = pace_form.empty() ? model.substr(prefix.size()) : std::string_view(pace_form);
+  bool no_fault = false;  // "none": pacing keys only
   json::object fo;
   model_rules r;
   r.key = std::string(model);
@@ -279,6 +287,8 @@ std::optional<model_rules> parse_fault_model(std::string_view model, std::string
       if (ec == std::errc{} && end == part.data() + part.size()) {
         fo["kind"] = "http_error";
         fo["status"] = status;
+      } else if (part == "none") {
+        no_fault = true;
       } else {
         fo["kind"] = part;
       }
@@ -294,12 +304,18 @@ std::optional<model_rules> parse_fault_model(std::string_view model, std::string
     json::value value = scalar(part.substr(eq + 1));
     try {
       if (parse_pacing_key(r.pace, key, value, std::string(key))) r.pace_set = true;
-      else fo[key] = std::move(value);
+      else if (no_fault) {
+        error = std::string(model) + ": '" + std::string(key) +
+                "' is not a pacing key (a pacing-only name takes ttft_ms, itl_ms, tokens, write_mode, "
+                "comments_before, comment_every)";
+        return std::nullopt;
+      } else fo[key] = std::move(value);
     } catch (const std::invalid_argument& e) {
       error = e.what();
       return std::nullopt;
     }
   }
+  if (no_fault) return r;
   try {
     r.faults.push_back(parse_fault(fo, std::string(model)));
   } catch (const std::invalid_argument& e) {

@@ -394,8 +394,9 @@ BOOST_AUTO_TEST_CASE(budget_stop_gives_typed_error_lines) {
   BOOST_TEST(f.server->generations().size() == 1u);  // nothing sent past the budget
   BOOST_TEST(err.find("budget") != std::string::npos, err);
 
-  // A plain rerun keeps the error lines (exit 1, nothing sent); --retry-errors redoes those ids.
-  BOOST_TEST(f.batch({"--input", in.string(), "--output", out.string(), "--no-progress"}) == 1);
+  // A plain rerun keeps the error lines (exit 3: nothing failed now, earlier errors remain;
+  // nothing sent); --retry-errors redoes those ids.
+  BOOST_TEST(f.batch({"--input", in.string(), "--output", out.string(), "--no-progress"}) == 3);
   BOOST_TEST(f.server->generations().size() == 1u);
   BOOST_TEST(f.batch({"--input", in.string(), "--output", out.string(), "--retry-errors", "--no-progress"}, &err) == 0,
              err);
@@ -649,7 +650,7 @@ BOOST_AUTO_TEST_CASE(hostile_header_bytes_leave_lines_that_resume_reads) {
   BOOST_TEST(error_class(m2["s1"]) != "");
   const auto sent2 = failing.requests();
   auto [code4, err4] = canned_batch(failing, f.dir, {"--input", in.string(), "--output", out2.string()});
-  BOOST_TEST(code4 == 1, err4);  // the error line is still there, and read back
+  BOOST_TEST(code4 == 3, err4);  // the error line is still there, and read back (exit 3: an earlier run's)
   BOOST_TEST(failing.requests() == sent2);
   BOOST_TEST(output_lines(out2).size() == 1u);
 }
@@ -675,9 +676,9 @@ BOOST_AUTO_TEST_CASE(generated_ids_never_collide_with_explicit_ids) {
   BOOST_TEST(error_class(m["6"]) == "duplicate_id");
   BOOST_TEST(m["line-3"].at("line").as_int64() == 3);
   BOOST_TEST(err.find("line-3") != std::string::npos, err);  // the renaming is reported
-  // Stable across runs: a rerun has nothing to send.
+  // Stable across runs: a rerun has nothing to send (exit 3: the earlier duplicate_id error line remains).
   const auto sent = f.server->generations().size();
-  BOOST_TEST(f.batch({"--input", in.string(), "--output", out.string(), "--no-progress"}) == 1);
+  BOOST_TEST(f.batch({"--input", in.string(), "--output", out.string(), "--no-progress"}) == 3);
   BOOST_TEST(f.server->generations().size() == sent);
   BOOST_TEST(output_lines(out).size() == 6u);
 }
@@ -706,6 +707,98 @@ BOOST_AUTO_TEST_CASE(an_over_long_input_line_is_an_error_line) {
   // The default bound takes it.
   auto out2 = f.dir / "out2.jsonl";
   BOOST_TEST(f.batch({"--input", in.string(), "--output", out2.string(), "--no-progress"}) == 0);
+}
+
+// Issue 18: a resume with nothing to do but earlier error lines says so and exits 3 (documented
+// in --help); one that does new work without failures exits 3 too, one with new failures 1.
+BOOST_AUTO_TEST_CASE(resume_exit_codes_name_the_earlier_error_lines) {
+  batch_fixture f;
+  auto in = f.write("in.jsonl", request("ok", "openai/gpt-4o-mini") + request("bad", "fault/401"));
+  auto out = f.dir / "out.jsonl";
+  std::string err;
+  BOOST_TEST(f.batch({"--input", in.string(), "--output", out.string(), "--no-progress"}, &err) == 1, err);
+  BOOST_TEST(err.find("earlier error") == std::string::npos, err);
+  const auto sent = f.server->generations().size();
+  BOOST_TEST(f.batch({"--input", in.string(), "--output", out.string(), "--no-progress"}, &err) == 3, err);
+  BOOST_TEST(err.find("nothing to do; 1 earlier error line remains in " + out.string() +
+                      ", rerun with --retry-errors") != std::string::npos,
+             err);
+  BOOST_TEST(f.server->generations().size() == sent);  // nothing sent
+  // New work that succeeds, with the old error line still there: 3, without "nothing to do".
+  auto in2 = f.write("in2.jsonl", request("ok", "openai/gpt-4o-mini") + request("bad", "fault/401") +
+                                      request("new", "openai/gpt-4o-mini"));
+  BOOST_TEST(f.batch({"--input", in2.string(), "--output", out.string(), "--no-progress"}, &err) == 3, err);
+  BOOST_TEST(err.find("1 earlier error line remains") != std::string::npos, err);
+  BOOST_TEST(err.find("nothing to do") == std::string::npos, err);
+  // The help documents the codes.
+  test::cli_process h(f.dir, {"batch", "--help"}, key_env);
+  BOOST_TEST(h.wait(60s) == 0);
+  BOOST_TEST(h.out().find("3 when this run failed nothing") != std::string::npos, h.out());
+  BOOST_TEST(h.out().find("openrouter policy --example") != std::string::npos, h.out());
+}
+
+// Issue 18: candidates from --fallback/--policy replace the lines' own models: said once on stderr.
+BOOST_AUTO_TEST_CASE(candidates_overriding_the_lines_models_are_warned_about_once) {
+  batch_fixture f;
+  std::string input;
+  for (int i = 0; i < 5; ++i) input += request("w" + std::to_string(i), "anthropic/claude-3.5-haiku");
+  auto in = f.write("in.jsonl", input);
+  auto out = f.dir / "out.jsonl";
+  std::string err;
+  BOOST_TEST(f.batch({"--input", in.string(), "--output", out.string(), "--model", "openai/gpt-4o-mini", "--fallback",
+                      "fault/503", "--no-progress"},
+                     &err) == 0,
+             err);
+  const auto at = err.find("replace the \"model\" of input lines");
+  BOOST_TEST(at != std::string::npos, err);
+  BOOST_TEST(err.find("replace the \"model\"", at + 1) == std::string::npos, err);  // once
+  BOOST_TEST(err.find("anthropic/claude-3.5-haiku") != std::string::npos, err);
+  // Lines without their own model, or naming the first candidate: no warning.
+  std::string same;
+  for (int i = 0; i < 3; ++i) same += request("s" + std::to_string(i), i == 0 ? "" : "openai/gpt-4o-mini");
+  auto in2 = f.write("in2.jsonl", same);
+  BOOST_TEST(f.batch({"--input", in2.string(), "--output", (f.dir / "out2.jsonl").string(), "--model",
+                      "openai/gpt-4o-mini", "--fallback", "fault/503", "--no-progress"},
+                     &err) == 0,
+             err);
+  BOOST_TEST(err.find("replace the") == std::string::npos, err);
+}
+
+// Issue 18: --records puts each line's route in it: the step after every attempt and the waits.
+BOOST_AUTO_TEST_CASE(records_show_the_step_after_each_attempt_and_the_backoff) {
+  batch_fixture f;
+  auto in = f.write("in.jsonl", request("r", "") + request("x", ""));
+  auto out = f.dir / "out.jsonl";
+  std::string err;
+  auto pol = f.write("p.json", R"({"models": ["fault/503", "openai/gpt-4o-mini"], "max_attempts_per_model": 3,
+      "backoff": {"initial_ms": 20, "jitter": "none"}, "breaker": {"enabled": false}, "retry_budget": {"enabled": false}})");
+  BOOST_TEST(f.batch({"--input", in.string(), "--output", out.string(), "--policy", pol.string(), "--records",
+                      "--concurrency", "1", "--no-progress"},
+                     &err) == 0,
+             err);
+  auto m = by_id(output_lines(out));
+  BOOST_TEST_REQUIRE(m.count("r") == 1u);
+  const auto& route = m["r"].at("route").as_array();
+  BOOST_TEST_REQUIRE(route.size() == 4u, json::serialize(route));
+  const auto step = [&](std::size_t i) { return std::string(route[i].as_object().at("then").as_string()); };
+  BOOST_TEST(step(0) == "retry");
+  BOOST_TEST(step(1) == "retry");
+  BOOST_TEST(step(2) == "fall_back");  // the third 503: not "retry_same"
+  BOOST_TEST(route[2].as_object().at("then_model").as_string() == "openai/gpt-4o-mini");
+  BOOST_TEST(!route[2].as_object().contains("waits"));
+  BOOST_TEST(step(3) == "none");
+  BOOST_TEST(route[0].as_object().at("status").as_int64() == 503);
+  const auto& w0 = route[0].as_object().at("waits").as_array();
+  BOOST_TEST_REQUIRE(w0.size() == 1u);
+  BOOST_TEST(w0[0].as_object().at("kind").as_string() == "backoff");
+  BOOST_TEST(w0[0].as_object().at("ms").as_int64() >= 20);
+  BOOST_TEST(route[1].as_object().at("waits").as_array()[0].as_object().at("ms").as_int64() >= 40);
+  // Without --records: no route.
+  BOOST_TEST(f.batch({"--input", in.string(), "--output", (f.dir / "plain.jsonl").string(), "--policy", pol.string(),
+                      "--no-progress"},
+                     &err) == 0,
+             err);
+  for (const auto& l : output_lines(f.dir / "plain.jsonl")) BOOST_TEST(!l.contains("route"));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

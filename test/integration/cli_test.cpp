@@ -17,6 +17,7 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <regex>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -352,6 +353,46 @@ BOOST_AUTO_TEST_CASE(chat_stream_failures_exit_1_after_the_partial_text) {
   BOOST_TEST(slow.err.find("deadline") != std::string::npos, slow);
 }
 
+// Issue 18: on a terminal (stdout and stderr on one screen) a mid-stream error starts on a line
+// of its own, not glued to the partial text.
+BOOST_AUTO_TEST_CASE(a_mid_stream_error_starts_on_a_new_line) {
+  cli_fixture f;
+  for (std::string model : {"fault/mid_stream_error;after_tokens=3", "fault/no_done;after_tokens=3"}) {
+    BOOST_TEST_CONTEXT(model) {
+      auto tty = test::cli::run_on_terminal(binary, {"--base-url", f.server->base_url(), "--ca-file", f.ca_file, "chat",
+                                                     "--stream", "--model", model, "echo: one two three four five"},
+                                            {{"OPENROUTER_API_KEY", test_key}});
+      BOOST_TEST(tty.code == 1, tty);
+      const auto at = tty.out.find("openrouter: ");
+      BOOST_TEST_REQUIRE(at != std::string::npos, tty);
+      BOOST_TEST_REQUIRE(at > 0u, tty);
+      BOOST_TEST(tty.out[at - 1] == '\n', tty);
+      BOOST_TEST(tty.out.find("\n\n") == std::string::npos, tty);  // and no blank line after it either
+    }
+  }
+}
+
+// Issue 18: `openrouter policy --example` prints a commented policy that --policy loads as is.
+BOOST_AUTO_TEST_CASE(policy_example_is_a_policy_file_that_loads) {
+  cli_fixture f;
+  auto ex = f.cli({"policy", "--example"});
+  cli_fixture::ok(ex);
+  BOOST_TEST(ex.out.find("// ") != std::string::npos);
+  auto file = f.dir.write("example.json", ex.out);
+  auto check = f.cli({"policy", "--check", file.string()});
+  cli_fixture::ok(check);
+  auto r = f.cli({"chat", "--policy", file.string(), "--model", "openai/gpt-4o-mini", "echo: by the example"});
+  BOOST_TEST(r.code == 0, r);
+  BOOST_TEST(r.out == "by the example\n", r);
+  auto bad = f.dir.write("bad.json", R"({"backoff": {"initial": 5}})");
+  auto c = f.cli({"policy", "--check", bad.string()});
+  BOOST_TEST(c.code == 1, c);
+  BOOST_TEST(c.err.find("$.backoff.initial: unknown key") != std::string::npos, c);
+  BOOST_TEST(f.cli({"policy"}).code == 2);
+  auto help = f.cli({"chat", "--help"});
+  BOOST_TEST(help.out.find("openrouter policy --example") != std::string::npos, help);
+}
+
 BOOST_AUTO_TEST_CASE(chat_with_fallback_routes_and_shows_the_route) {
   cli_fixture f;
   auto r = f.cli({"chat", "--model", "fault/503", "--fallback", "openai/gpt-4o-mini", "echo: routed reply"});
@@ -360,10 +401,11 @@ BOOST_AUTO_TEST_CASE(chat_with_fallback_routes_and_shows_the_route) {
   // One stderr line: the route (503 on the primary, retried up to the default 3 attempts per
   // model, then the fallback answered).
   BOOST_TEST(lines(r.err).size() == 1u, r);
-  BOOST_TEST(r.err.find("routed: fault/503 (503 overloaded) -> fault/503 (503 overloaded) -> fault/503 (503 overloaded) -> "
-                        "openai/gpt-4o-mini (ok)") !=
-                 std::string::npos,
-             r);
+  // Each attempt says the step taken after it and its waits: the third 503 fell back.
+  const std::regex route(R"(routed: fault/503 \(503 overloaded; retry after backoff \d+ms\) -> )"
+                         R"(fault/503 \(503 overloaded; retry after backoff \d+ms\) -> )"
+                         R"(fault/503 \(503 overloaded; fall back\) -> openai/gpt-4o-mini \(ok\))");
+  BOOST_TEST(std::regex_search(r.err, route), r);
 
   // A policy file: the candidates come from it, and an override turns the 503 into "next model".
   auto policy = f.dir.write("policy.json", R"({"models": ["fault/503", "openai/gpt-4o-mini"],
@@ -373,7 +415,7 @@ BOOST_AUTO_TEST_CASE(chat_with_fallback_routes_and_shows_the_route) {
   auto res = decode<wire::chat_response>(json::parse(pr.out));
   BOOST_TEST(res.text() == "by policy");
   BOOST_TEST(res.model == "openai/gpt-4o-mini");
-  BOOST_TEST(pr.err.find("fault/503 (503 overloaded) -> openai/gpt-4o-mini (ok)") != std::string::npos, pr);
+  BOOST_TEST(pr.err.find("fault/503 (503 overloaded; fall back) -> openai/gpt-4o-mini (ok)") != std::string::npos, pr);
 
   // Every candidate failing: the last error, exit 1.
   auto all = f.cli({"chat", "--model", "fault/401", "--fallback", "fault/503", "x"});

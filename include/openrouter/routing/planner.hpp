@@ -138,12 +138,53 @@ class health {
   retry_budget budget_;
 };
 
+/// A pause the planner made while no attempt was running, and why.
+struct wait_record {
+  enum class kind : std::uint8_t {
+    backoff,      ///< before retrying the same model (the backoff schedule)
+    retry_after,  ///< before retrying the same model, for the server's Retry-After (longer than the backoff)
+    cool_down,    ///< every candidate left was cooling down (breaker open): for the first to reopen
+    rate_limit,   ///< for a token of limits.requests_per_minute
+    concurrency,  ///< for an in-flight slot (limits.max_in_flight / max_in_flight_per_model)
+  };
+  kind why = kind::backoff;
+  std::string model;     ///< the model it waited to try
+  time_point from{};     ///< when the planner decided it
+  time_point until{};    ///< its planned end (a slot wait: the safety-net poll, or the deadline)
+  /// When the planner was asked again (time_point{} while it lasts, or when the request stopped
+  /// during it): a slot wait usually ends before `until`, when a slot frees.
+  time_point ended{};
+  /// How long it lasted (ended - from), or was planned to last when it never ended.
+  std::chrono::steady_clock::duration waited() const noexcept {
+    return (ended != time_point{} ? ended : until) - from;
+  }
+};
+std::string_view to_string(wait_record::kind k) noexcept;
+
+/// What the request did after an attempt ended: the step actually taken, not the classifier's
+/// advice (a retry_same verdict on a model out of attempts falls back, or gives up).
+enum class next_step : std::uint8_t {
+  none,        ///< nothing (yet): the attempt is running, or it is the answer
+  retry,       ///< the next attempt went to the same model
+  fall_back,   ///< the next attempt went to another model (then_model)
+  give_up,     ///< the request ended with this attempt's failure (then_reason says why)
+  superseded,  ///< another attempt had taken over (a hedge) or decided the request: no step followed from it
+};
+std::string_view to_string(next_step s) noexcept;
+
 /// One attempt as the router saw it.
 struct attempt_record {
   std::string model;
   boost::system::error_code ec;
   error_class cls = error_class::none;
-  verdict action = verdict::stop;  ///< what the failure led to (meaningless on success)
+  /// The classifier's verdict on the failure (meaningless on success): what it advised. What the
+  /// request then did is `then`.
+  verdict action = verdict::stop;
+  next_step then = next_step::none;  ///< the step taken after it
+  std::string then_model;            ///< retry, fall_back: the model of the next attempt
+  std::string then_reason;           ///< give_up: why ("attempts", "deadline", "stop", ...)
+  /// The waits after it, before the next attempt (or before the request gave up), in order.
+  std::vector<wait_record> waits;
   unsigned http_status = 0;
   std::string provider, generation_id;
   time_point started{}, ended{};
@@ -198,6 +239,11 @@ class planner {
   bool hedged() const noexcept;
 
   const std::vector<attempt_record>& attempts() const noexcept { return attempts_; }
+  /// The waits before the first attempt (each attempt's later waits are in its record).
+  const std::vector<wait_record>& initial_waits() const noexcept { return initial_waits_; }
+  /// The request stopped at `now` from outside (cancelled, a budget spent): a wait it was in ends
+  /// there, and the attempt that had the last word gets next_step::give_up with `reason`.
+  void stopped(time_point now, const std::string& reason);
   const std::vector<std::string>& candidates() const noexcept { return candidates_; }
   /// Whether an attempt went to another model than the first candidate.
   bool fell_back() const noexcept;
@@ -205,6 +251,12 @@ class planner {
 
  private:
   decision give_up(boost::system::error_code ec, std::string reason);
+  // Records: a wait about to be returned by next() (none while attempts run), the end of the
+  // one in progress, and the step after the attempt that had the last word.
+  decision waiting(wait_record::kind why, const std::string& model, time_point now, decision d);
+  void end_wait(time_point now);
+  std::vector<wait_record>& wait_list();
+  void took_step(std::size_t next_attempt);
   void settle(std::size_t attempt, time_point now, boost::system::error_code ec, const diagnostics& d);
   time_point slot_wait_until(time_point now) const;
   void advance();  // to the next candidate
@@ -237,6 +289,12 @@ class planner {
   std::size_t cur_ = 0;
   unsigned on_current_ = 0;  // attempts on candidates_[cur_]
   std::optional<time_point> wait_until_;
+  wait_record::kind wait_kind_ = wait_record::kind::backoff;  // why wait_until_
+  std::vector<wait_record> initial_waits_;
+  bool wait_open_ = false;
+  std::string stop_reason_;  // stopped() from outside: the running attempts' failures give up for it  // the last entry of wait_list() is in progress
+  // The attempt whose outcome the request's next step follows from (npos: none yet).
+  std::size_t last_word_ = static_cast<std::size_t>(-1);
   std::optional<time_point> hedge_at_;  // when the next hedge is due (hedging on, attempts running)
   unsigned hedges_ = 0;
   std::size_t in_flight_ = 0;

@@ -338,9 +338,89 @@ time_point planner::slot_wait_until(time_point now) const {
   return std::min(deadline_, detail::sat_add(now, p_.limits.poll));
 }
 
+std::string_view to_string(wait_record::kind k) noexcept {
+  switch (k) {
+    case wait_record::kind::backoff: return "backoff";
+    case wait_record::kind::retry_after: return "retry_after";
+    case wait_record::kind::cool_down: return "cool_down";
+    case wait_record::kind::rate_limit: return "rate_limit";
+    case wait_record::kind::concurrency: return "concurrency";
+  }
+  return "unknown";
+}
+
+std::string_view to_string(next_step s) noexcept {
+  switch (s) {
+    case next_step::none: return "none";
+    case next_step::retry: return "retry";
+    case next_step::fall_back: return "fall_back";
+    case next_step::give_up: return "give_up";
+    case next_step::superseded: return "superseded";
+  }
+  return "unknown";
+}
+
+std::vector<wait_record>& planner::wait_list() {
+  if (attempts_.empty()) return initial_waits_;
+  return attempts_[last_word_ < attempts_.size() ? last_word_ : attempts_.size() - 1].waits;
+}
+
+// Ends the wait in progress (the planner is asked again): true when there was one.
+void planner::end_wait(time_point now) {
+  if (!std::exchange(wait_open_, false)) return;
+  auto& l = wait_list();
+  if (!l.empty() && l.back().ended == time_point{}) l.back().ended = std::max(now, l.back().from);
+}
+
+// Records the wait `d` (for `model`) that next() is about to return. Asked again during the
+// same wait (a wake that found no slot, a token not yet due), the record goes on.
+planner::decision planner::waiting(wait_record::kind why, const std::string& model, time_point now, decision d) {
+  auto& l = wait_list();
+  if (!l.empty() && l.back().why == why && l.back().model == model && l.back().ended == now) {
+    l.back().ended = {};
+    l.back().until = d.until;
+  } else {
+    wait_record w;
+    w.why = why;
+    w.model = model;
+    w.from = now;
+    w.until = d.until;
+    l.push_back(std::move(w));
+  }
+  wait_open_ = true;
+  return d;
+}
+
+// Attempt `next_attempt` is starting: the step after the attempt that had the last word.
+void planner::took_step(std::size_t next_attempt) {
+  if (last_word_ >= attempts_.size() || last_word_ == next_attempt) return;
+  attempt_record& prev = attempts_[last_word_];
+  if (prev.then != next_step::none || !prev.ec) return;
+  prev.then = prev.model == attempts_[next_attempt].model ? next_step::retry : next_step::fall_back;
+  prev.then_model = attempts_[next_attempt].model;
+}
+
+void planner::stopped(time_point now, const std::string& reason) {
+  end_wait(now);
+  stop_waiting();
+  if (stop_reason_.empty()) stop_reason_ = reason.empty() ? std::string("stopped") : reason;
+  if (succeeded_ || last_word_ >= attempts_.size()) return;
+  attempt_record& prev = attempts_[last_word_];
+  if (prev.then != next_step::none || !prev.ec) return;
+  prev.then = next_step::give_up;
+  prev.then_reason = stop_reason_;
+}
+
 planner::decision planner::give_up(boost::system::error_code ec, std::string reason) {
   stop_waiting();
   finished_ = true;
+  if (!succeeded_ && last_word_ < attempts_.size()) {
+    attempt_record& prev = attempts_[last_word_];
+    if (prev.then == next_step::none && prev.ec) {
+      prev.then = next_step::give_up;
+      prev.then_reason = reason;
+    }
+  }
   decision d;
   d.what = decision::kind::give_up;
   d.ec = ec;
@@ -383,6 +463,7 @@ planner::decision planner::start(std::size_t candidate, time_point now, bool hed
   attempts_.push_back(std::move(rec));
   candidate_of_.push_back(candidate);
   running_.push_back(true);
+  took_step(attempts_.size() - 1);
   hedge_at_.reset();
   if (p_.hedge.enabled && hedges_ < p_.hedge.max_hedges && candidate + 1 < candidates_.size())
     hedge_at_ = detail::sat_add(now, hedge_delay(model));
@@ -435,6 +516,7 @@ std::optional<planner::decision> planner::try_hedge(time_point now) {
 }
 
 planner::decision planner::next(time_point now) {
+  end_wait(now);
   const auto deadline_error = [&] { return last_ec_ ? last_ec_ : make_error_code(errc::total_timeout); };
   if (finished_) return give_up(succeeded_ ? boost::system::error_code{} : last_ec_, succeeded_ ? "success" : "finished");
   if (in_flight_ > 0) {
@@ -453,7 +535,7 @@ planner::decision planner::next(time_point now) {
     decision d;
     d.what = decision::kind::wait;
     d.until = *wait_until_;
-    return d;
+    return waiting(wait_kind_, candidates_[cur_], now, d);
   }
   wait_until_.reset();
   // The earliest reopening among the candidates skipped for their breaker: {when, which, its
@@ -487,10 +569,11 @@ planner::decision planner::next(time_point now) {
       on_current_ = reopen->attempts;
       retry_granted_ = cur_ == entry && entry_granted;
       wait_until_ = reopen->at;
+      wait_kind_ = wait_record::kind::cool_down;
       decision d;
       d.what = decision::kind::wait;
       d.until = reopen->at;
-      return d;
+      return waiting(wait_kind_, candidates_[cur_], now, d);
     }
     if (!last_ec_) return give_up(make_error_code(errc::service_unavailable), "every candidate's circuit breaker is open");
     return give_up(last_ec_, "candidates exhausted");
@@ -505,11 +588,11 @@ planner::decision planner::next(time_point now) {
     if (later->slot) {  // queued: woken when a slot frees, so wait up to the deadline for it
       d.slot = true;
       d.until = slot_wait_until(now);
-      return d;
+      return waiting(wait_record::kind::concurrency, model, now, d);
     }
     if (later->until >= deadline_) return give_up(deadline_error(), "deadline");
     d.until = later->until;
-    return d;
+    return waiting(wait_record::kind::rate_limit, model, now, d);
   }
   // The retry budget is for sending the same request to the same model again, which is what
   // turns an upstream's trouble into a storm; moving on to another candidate is bounded by
@@ -546,14 +629,23 @@ void planner::settle(std::size_t attempt, time_point now, boost::system::error_c
   rec.generation_id = d.generation_id;
   h_.end(rec.model, !ec, ec == errc::rate_limited);
   if (finished_) {  // a loser, cancelled after the request was decided (or a late answer)
+    rec.then = next_step::superseded;
     if (ec) h_.abandon(rec.model, now);
     else h_.success(rec.model, now);
     return;
   }
+  if (!stop_reason_.empty() && ec) {  // the request was stopped from outside (stopped())
+    rec.then = next_step::give_up;
+    rec.then_reason = stop_reason_;
+  }
   if (!ec) {
     h_.success(rec.model, now);
     h_.observe_answer(rec.model, now - rec.started);
+    last_word_ = attempt;
     finished_ = succeeded_ = true;
+    for (auto& a : attempts_)  // failures whose step this answer made moot (a hedge's, a primary's)
+      if (&a != &rec && a.ec && a.then == next_step::none && !running_[&a - attempts_.data()])
+        a.then = next_step::superseded;
     last_ec_ = {};
     hedge_at_.reset();
     return;
@@ -566,6 +658,11 @@ void planner::settle(std::size_t attempt, time_point now, boost::system::error_c
   if (c.cls == error_class::rate_limited && c.retry_after) h_.cool_down(rec.model, now, *c.retry_after);
   if (c.action == verdict::stop) {  // the request itself is at fault: the others cannot help
     last_ec_ = ec;
+    last_word_ = attempt;
+    if (rec.then == next_step::none) {
+      rec.then = next_step::give_up;
+      rec.then_reason = "stop";
+    }
     finished_ = true;
     hedge_at_.reset();
     return;
@@ -573,10 +670,12 @@ void planner::settle(std::size_t attempt, time_point now, boost::system::error_c
   // An earlier attempt that a hedge overtook: the request has moved on, its verdict is moot
   // (unless it is the last word: then its error is the one to report).
   if (candidate_of_[attempt] != cur_) {
+    if (rec.then == next_step::none) rec.then = next_step::superseded;
     if (in_flight_ == 0) last_ec_ = ec;
     return;
   }
   last_ec_ = ec;
+  last_word_ = attempt;
   if (in_flight_ == 0) hedge_at_.reset();
   switch (c.action) {
     case verdict::stop:
@@ -612,6 +711,7 @@ void planner::settle(std::size_t attempt, time_point now, boost::system::error_c
       }
       retry_granted_ = true;
       wait_until_ = detail::sat_add(now, *wait);
+      wait_kind_ = c.retry_after && *c.retry_after >= *wait ? wait_record::kind::retry_after : wait_record::kind::backoff;
       return;
     }
   }
