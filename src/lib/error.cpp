@@ -66,6 +66,11 @@ class category_impl final : public boost::system::error_category {
       case errc::asset_bad_content_type: return "remote asset content type not accepted";
       case errc::no_image: return "response carries no generated image";
       case errc::out_of_resources: return "out of local resources (file descriptors or memory)";
+      case errc::proxy_refused: return "the proxy refused the tunnel";
+      case errc::proxy_auth_required: return "the proxy requires authentication (407)";
+      case errc::proxy_tunnel_closed: return "the proxy closed the connection before the tunnel was established";
+      case errc::resolve_try_again: return "host name did not resolve (temporary resolver failure)";
+      case errc::remote_asset_proxy_refused: return "remote asset fetch through a proxy refused";
     }
     return "unknown openrouter error";
   }
@@ -146,6 +151,11 @@ std::string_view name(errc e) noexcept {
     case errc::asset_bad_content_type: return "asset_bad_content_type";
     case errc::no_image: return "no_image";
     case errc::out_of_resources: return "out_of_resources";
+    case errc::proxy_refused: return "proxy_refused";
+    case errc::proxy_auth_required: return "proxy_auth_required";
+    case errc::proxy_tunnel_closed: return "proxy_tunnel_closed";
+    case errc::resolve_try_again: return "resolve_try_again";
+    case errc::remote_asset_proxy_refused: return "remote_asset_proxy_refused";
   }
   return "unknown";
 }
@@ -179,8 +189,15 @@ void diagnostics::clear() { *this = diagnostics{}; }
 std::string diagnostics::summary(boost::system::error_code ec) const {
   std::string s;
   // A stream that failed after its 200: say so first (the status alone would read as success).
+  // A transport outcome (or the caller's cancellation) is not the status's doing: a "200"
+  // before "connection reset" or "Operation canceled" would read as its cause.
+  const bool transport = ec.category() != category() ||
+                         (ec.value() >= static_cast<int>(errc::resolve_failed) &&
+                          ec.value() <= static_cast<int>(errc::pool_timeout)) ||
+                         ec == errc::proxy_refused || ec == errc::proxy_auth_required ||
+                         ec == errc::proxy_tunnel_closed || ec == errc::resolve_try_again;
   if (ec == make_error_code(errc::stream_error)) s = ec.message() + ": ";
-  else if (http_status) s = std::to_string(http_status) + " ";
+  else if (http_status && !transport) s = std::to_string(http_status) + " ";
   std::string_view type = error.type();
   if (!type.empty()) s += std::string(type) + ": ";
   s += !error.message.empty() ? error.message : ec.message();
@@ -198,7 +215,12 @@ bool is_retryable(boost::system::error_code ec, const diagnostics& diag) noexcep
   }
   if (const auto& a = diag.error.availability; a && a->retryable) return *a->retryable;
   switch (static_cast<errc>(ec.value())) {
-    case errc::resolve_failed:
+    // resolve_failed (the name does not exist), proxy_auth_required and
+    // remote_asset_proxy_refused are not retryable; a proxy's 5xx (it could not reach the
+    // origin) is.
+    case errc::proxy_refused: return diag.proxy_status >= 500;
+    case errc::resolve_try_again:
+    case errc::proxy_tunnel_closed:
     case errc::connect_failed:
     case errc::connect_timeout:
     case errc::tls_handshake_failed:

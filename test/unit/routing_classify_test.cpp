@@ -52,9 +52,22 @@ BOOST_AUTO_TEST_CASE(transient_statuses_retry_the_same_model) {
 }
 
 BOOST_AUTO_TEST_CASE(connection_errors_retry_tls_verification_does_not) {
-  for (errc e : {errc::resolve_failed, errc::connect_failed, errc::tls_handshake_failed, errc::connection_reset,
-                 errc::connection_closed, errc::pool_timeout})
+  for (errc e : {errc::resolve_try_again, errc::connect_failed, errc::tls_handshake_failed, errc::connection_reset,
+                 errc::connection_closed, errc::pool_timeout, errc::proxy_tunnel_closed})
     expect(of(e), verdict::retry_same, error_class::transport);
+  // A name that does not exist stays that way; wrong proxy credentials too.
+  expect(of(errc::resolve_failed), verdict::stop, error_class::transport);
+  expect(of(errc::proxy_auth_required), verdict::stop, error_class::transport);
+  BOOST_TEST(!openrouter::is_retryable(make_error_code(errc::resolve_failed), {}));
+  BOOST_TEST(openrouter::is_retryable(make_error_code(errc::resolve_try_again), {}));
+  // A proxy that refuses by policy (403) is final; one that could not reach the origin (502) is not.
+  openrouter::diagnostics d;
+  d.proxy_status = 403;
+  BOOST_TEST(!openrouter::is_retryable(make_error_code(errc::proxy_refused), d));
+  expect(routing::classify(make_error_code(errc::proxy_refused), d), verdict::stop, error_class::transport);
+  d.proxy_status = 502;
+  BOOST_TEST(openrouter::is_retryable(make_error_code(errc::proxy_refused), d));
+  expect(routing::classify(make_error_code(errc::proxy_refused), d), verdict::retry_same, error_class::transport);
   for (errc e : {errc::connect_timeout, errc::headers_timeout, errc::read_timeout})
     expect(of(e), verdict::retry_same, error_class::timeout);
   expect(of(errc::tls_verify_failed), verdict::stop, error_class::transport);

@@ -46,7 +46,15 @@ classification base(boost::system::error_code ec, const diagnostics& d) {
     return {verdict::next_model, error_class::unavailable, {}};
   }
   switch (static_cast<errc>(ec.value())) {
-    case errc::resolve_failed:
+    case errc::resolve_failed:       // the name does not exist: a configuration error
+    case errc::proxy_auth_required:  // the proxy's credentials are wrong
+      return {verdict::stop, error_class::transport, {}};
+    case errc::proxy_refused:
+      return {transient ? verdict::retry_same : verdict::stop, error_class::transport, {}};
+    case errc::remote_asset_proxy_refused:
+      return {verdict::stop, error_class::bad_request, {}};
+    case errc::resolve_try_again:
+    case errc::proxy_tunnel_closed:
     case errc::connect_failed:
     case errc::tls_handshake_failed:
     case errc::connection_reset:
