@@ -91,7 +91,7 @@ BOOST_AUTO_TEST_CASE(an_untrusted_ca_hints_at_the_ca_file) {
   attempt a([](openrouter::client_config& c) { c.tls.ca_pem.clear(); });  // the mock's CA not given
   BOOST_TEST(a.ec == errc::tls_verify_failed, a.summary);
   BOOST_TEST(has(a.f.diag.detail, "TLS with 127.0.0.1:"), a.f.diag.detail);
-  BOOST_TEST(has(a.f.diag.detail, "self-signed") || has(a.f.diag.detail, "local issuer"), a.f.diag.detail);
+  BOOST_TEST((has(a.f.diag.detail, "self-signed") || has(a.f.diag.detail, "local issuer")), a.f.diag.detail);
   BOOST_TEST(has(a.summary, "tls.ca_file"), a.summary);
   BOOST_TEST(has(a.summary, "--ca-file"), a.summary);
   BOOST_TEST(!openrouter::is_retryable(a.ec, a.f.diag));
