@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs everything openrouter-cpp needs on Debian 12: the build's packages, nftables (the
-# chaos test's packet loss and resets), Node.js and the npm packages of the
+# chaos test's packet loss and resets), tinyproxy and squid (the proxy tests start them on
+# loopback; their services are not needed and may stay stopped), Node.js and the npm packages of the
 # benchmark peers (benchmarks/js). Idempotent: apt-get runs only when a
 # package is missing, npm only where node_modules is not there. Needs root (or sudo).
 set -euo pipefail
@@ -12,6 +13,7 @@ packages=(
   libboost-test1.81-dev libboost-program-options1.81-dev
   json-schema-test-suite python3-jsonschema
   nftables
+  tinyproxy squid
 )
 
 # Node.js runs the reference benchmarks (eventsource-parser); any recent node will do, so

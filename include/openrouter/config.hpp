@@ -66,6 +66,28 @@ struct remote_asset_options {
   std::size_t max_bytes = 20u << 20;  ///< larger assets fail with errc::asset_too_large
   unsigned max_redirects = 3;         ///< each target must be allowlisted and pass the address checks
   std::chrono::milliseconds timeout{std::chrono::seconds(30)};  ///< the whole fetch, redirects included
+  /// Fetch through the HTTPS proxy (client_config::proxy) when one applies to the asset's host.
+  /// Off: such a fetch fails with errc::remote_asset_proxy_refused, because the proxy resolves
+  /// the name and the private/loopback/metadata address screening cannot happen (only the
+  /// host allowlist still does).
+  bool allow_proxy = false;
+};
+
+/// The HTTPS proxy (HTTP CONNECT, then TLS to the origin through the tunnel with the origin's
+/// name verified as without a proxy). Only https:// base URLs go through a proxy: the API key
+/// travels only inside the origin's TLS, never to or through a proxy in clear text, so an
+/// http:// base URL (a local server) always connects directly. See the README, "Proxies".
+struct proxy_options {
+  /// "http://[user:password@]host[:port]" (port 1080 when none is given). The user and
+  /// password (percent-encoded in the URL) go to the proxy only, as Proxy-Authorization:
+  /// Basic; they are never logged nor in diagnostics. Empty: https_proxy / HTTPS_PROXY from
+  /// the environment, which never applies to a loopback origin (127.0.0.0/8, ::1, localhost).
+  std::string url;
+  /// Hosts that bypass the proxy, curl's NO_PROXY syntax: comma-separated domain suffixes,
+  /// "*", IP addresses and CIDR ranges. Empty: no_proxy / NO_PROXY from the environment.
+  std::string no_proxy;
+  /// No proxy at all, whatever `url` and the environment say (CLI: --no-proxy).
+  bool disabled = false;
 };
 
 struct client_config {
@@ -104,6 +126,7 @@ struct client_config {
   // or `id` field 64 KiB (errc::bad_sse).
   logger log;
   remote_asset_options remote_assets;
+  proxy_options proxy;
 
   /// Defaults overridden by OPENROUTER_API_KEY, OPENROUTER_BASE_URL, OPENROUTER_SITE_URL,
   /// OPENROUTER_APP_NAME and OPENROUTER_CA_FILE when they are set and non-empty, and

@@ -80,6 +80,13 @@ enum class errc {
   // --- the client's own resources -----------------------------------------------------------
   out_of_resources,       ///< no file descriptor (EMFILE, ENFILE) or memory left for a connection:
                           ///< transient and local, nothing the server or the model did
+  // --- proxies and name resolution -----------------------------------------------------------
+  proxy_refused,          ///< the HTTPS proxy answered CONNECT with an error status (diagnostics::proxy_status)
+  proxy_auth_required,    ///< the proxy answered CONNECT with 407: credentials missing or wrong
+  proxy_tunnel_closed,    ///< the proxy closed the connection before the tunnel was established
+  resolve_try_again,      ///< the resolver failed temporarily (EAI_AGAIN); resolve_failed is final
+  remote_asset_proxy_refused,  ///< an asset fetch would go through a proxy, which defeats the address
+                               ///< screening, and remote_assets.allow_proxy is off
 };
 
 const boost::system::error_category& category() noexcept;
@@ -99,7 +106,11 @@ struct diagnostics {
   std::string generation_id;              ///< X-Generation-Id (or the body's id)
   std::string provider;                   ///< provider that served or failed, when known
   std::string body_excerpt;               ///< start of a body that could not be understood
-  std::string detail;                     ///< transport detail, e.g. the TLS verification reason
+  /// Transport failures: the phase (resolve, connect, proxy, TLS, write, read), host:port, the
+  /// address tried, the system's reason (strerror) and, for the usual mistakes, a hint. Also
+  /// other details, e.g. the TLS verification reason. Never proxy credentials.
+  std::string detail;
+  unsigned proxy_status = 0;              ///< the HTTPS proxy's status when it refused CONNECT
   std::optional<std::int64_t> rate_limit_limit, rate_limit_remaining;
   std::optional<std::chrono::system_clock::time_point> rate_limit_reset;
   /// The whole request was written to the server: it may have acted on it (and billed it),

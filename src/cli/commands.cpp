@@ -379,8 +379,8 @@ const command* find_command(std::string_view name) {
 }
 
 // Common options take a value: the pre-scan must skip it when looking for the command.
-constexpr std::array<std::string_view, 5> common_with_value{"--base-url", "--ca-file", "--timeout", "--app-name",
-                                                            "--site-url"};
+constexpr std::array<std::string_view, 6> common_with_value{"--base-url", "--ca-file", "--timeout", "--app-name",
+                                                            "--site-url", "--proxy"};
 
 po::options_description common_options() {
   po::options_description o("Common options");
@@ -395,6 +395,10 @@ po::options_description common_options() {
        "app attribution title (X-OpenRouter-Title; default: $OPENROUTER_APP_NAME)")
       ("site-url", po::value<std::string>()->value_name("URL"),
        "app attribution URL (HTTP-Referer; default: $OPENROUTER_SITE_URL)")
+      ("proxy", po::value<std::string>()->value_name("URL"),
+       "HTTPS proxy, http://[user:password@]host[:port] (default: $https_proxy / $HTTPS_PROXY, which "
+       "loopback hosts and $NO_PROXY bypass); only https:// base URLs use it")
+      ("no-proxy", "connect directly, whatever --proxy and the environment say")
       ("allow-plaintext-key",
        "send the API key even over plain http:// to a host that is not loopback (refused by default)");
   return o;
@@ -434,6 +438,8 @@ client_config make_config(const po::variables_map& vm) {
   if (vm.count("site-url")) cfg.site_url = vm["site-url"].as<std::string>();
   if (vm.count("timeout")) cfg.timeout.total = seconds_option(vm, "timeout", false);
   if (vm.count("allow-plaintext-key")) cfg.allow_plaintext_key = true;
+  if (vm.count("proxy")) cfg.proxy.url = vm["proxy"].as<std::string>();
+  if (vm.count("no-proxy")) cfg.proxy.disabled = true;
   cfg.user_agent = "openrouter-cli/" + std::to_string(version_major) + "." + std::to_string(version_minor) + "." +
                    std::to_string(version_patch) + " " + std::string(user_agent());
   return cfg;

@@ -70,8 +70,15 @@ void diagnostics::clear() { *this = diagnostics{}; }
 std::string diagnostics::summary(boost::system::error_code ec) const {
   std::string s;
   // A stream that failed after its 200: say so first (the status alone would read as success).
+  // A transport outcome (or the caller's cancellation) is not the status's doing: a "200"
+  // before "connection reset" or "Operation canceled" would read as its cause.
+  const bool transport = ec.category() != category() ||
+                         (ec.value() >= static_cast<int>(errc::resolve_failed) &&
+                          ec.value() <= static_cast<int>(errc::pool_timeout)) ||
+                         ec == errc::proxy_refused || ec == errc::proxy_auth_required ||
+                         ec == errc::proxy_tunnel_closed || ec == errc::resolve_try_again;
   if (ec == make_error_code(errc::stream_error)) s = ec.message() + ": ";
-  else if (http_status) s = std::to_string(http_status) + " ";
+  else if (http_status && !transport) s = std::to_string(http_status) + " ";
   std::string_view type = error.type();
   if (!type.empty()) s += std::string(type) + ": ";
   s += !error.message.empty() ? error.message : ec.message();
@@ -99,6 +106,7 @@ bool is_retryable(boost::system::error_code ec, const diagnostics& diag) noexcep
       // rate_limit_exceeded...); a request the caller got wrong is not.
       return transient_type(diag.error.type()) || transient_code(diag.error.provider_code());
     case errc_table::status_5xx: return diag.http_status >= 500;
+    case errc_table::proxy_5xx: return diag.proxy_status >= 500;  // the proxy could not reach the origin
   }
   return false;
 }

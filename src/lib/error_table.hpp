@@ -20,6 +20,7 @@ enum class retry_rule : unsigned char {
   with_retry_after,  ///< only when the server said when (a 402 with Retry-After: the in-flight budget)
   transient_400,     ///< a 400 wrapping a transient upstream failure (error type or provider code)
   status_5xx,        ///< any other status: 5xx is
+  proxy_5xx,         ///< a proxy's refusal: 5xx (it could not reach the origin) is
 };
 
 struct row {
@@ -39,7 +40,8 @@ using enum retry_rule;
 // clang-format off
 inline constexpr row rows[] = {
   // --- transport
-  {errc::resolve_failed, "resolve_failed", "host name did not resolve", always, verdict::stop, error_class::transport},
+  // The name does not exist: a configuration error (resolve_try_again is the transient one).
+  {errc::resolve_failed, "resolve_failed", "host name did not resolve", never, verdict::stop, error_class::transport},
   {errc::connect_failed, "connect_failed", "connection failed", always, verdict::stop, error_class::transport},
   {errc::connect_timeout, "connect_timeout", "connect timed out", always, verdict::stop, error_class::timeout},
   {errc::tls_handshake_failed, "tls_handshake_failed", "TLS handshake failed", always, verdict::stop, error_class::transport},
@@ -105,6 +107,13 @@ inline constexpr row rows[] = {
   {errc::no_image, "no_image", "response carries no generated image", never, verdict::stop, error_class::bad_request},
   // --- the client's own resources: descriptors free up as other requests end; no model is to blame
   {errc::out_of_resources, "out_of_resources", "out of local resources (file descriptors or memory)", always, verdict::stop, error_class::local},
+  // --- proxies and name resolution
+  {errc::proxy_refused, "proxy_refused", "the proxy refused the tunnel", proxy_5xx, verdict::stop, error_class::transport},
+  // The proxy's credentials are wrong.
+  {errc::proxy_auth_required, "proxy_auth_required", "the proxy requires authentication (407)", never, verdict::stop, error_class::transport},
+  {errc::proxy_tunnel_closed, "proxy_tunnel_closed", "the proxy closed the connection before the tunnel was established", always, verdict::stop, error_class::transport},
+  {errc::resolve_try_again, "resolve_try_again", "host name did not resolve (temporary resolver failure)", always, verdict::stop, error_class::transport},
+  {errc::remote_asset_proxy_refused, "remote_asset_proxy_refused", "remote asset fetch through a proxy refused", never, verdict::stop, error_class::bad_request},
 };
 // clang-format on
 

@@ -54,9 +54,22 @@ BOOST_AUTO_TEST_CASE(transient_statuses_retry_the_same_model) {
 }
 
 BOOST_AUTO_TEST_CASE(connection_errors_retry_tls_verification_does_not) {
-  for (errc e : {errc::resolve_failed, errc::connect_failed, errc::tls_handshake_failed, errc::connection_reset,
-                 errc::connection_closed, errc::pool_timeout})
+  for (errc e : {errc::resolve_try_again, errc::connect_failed, errc::tls_handshake_failed, errc::connection_reset,
+                 errc::connection_closed, errc::pool_timeout, errc::proxy_tunnel_closed})
     expect(of(e), verdict::retry_same, error_class::transport);
+  // A name that does not exist stays that way; wrong proxy credentials too.
+  expect(of(errc::resolve_failed), verdict::stop, error_class::transport);
+  expect(of(errc::proxy_auth_required), verdict::stop, error_class::transport);
+  BOOST_TEST(!openrouter::is_retryable(make_error_code(errc::resolve_failed), {}));
+  BOOST_TEST(openrouter::is_retryable(make_error_code(errc::resolve_try_again), {}));
+  // A proxy that refuses by policy (403) is final; one that could not reach the origin (502) is not.
+  openrouter::diagnostics d;
+  d.proxy_status = 403;
+  BOOST_TEST(!openrouter::is_retryable(make_error_code(errc::proxy_refused), d));
+  expect(routing::classify(make_error_code(errc::proxy_refused), d), verdict::stop, error_class::transport);
+  d.proxy_status = 502;
+  BOOST_TEST(openrouter::is_retryable(make_error_code(errc::proxy_refused), d));
+  expect(routing::classify(make_error_code(errc::proxy_refused), d), verdict::retry_same, error_class::transport);
   for (errc e : {errc::connect_timeout, errc::headers_timeout, errc::read_timeout})
     expect(of(e), verdict::retry_same, error_class::timeout);
   expect(of(errc::tls_verify_failed), verdict::stop, error_class::transport);
@@ -196,6 +209,6 @@ BOOST_AUTO_TEST_CASE(every_errc_has_a_name_a_message_and_one_retry_answer) {
     BOOST_TEST_REQUIRE(p.classifier.overrides.size() == 1u);
     BOOST_TEST((p.classifier.overrides[0].first == e), n);
   }
-  BOOST_TEST(count == static_cast<int>(errc::out_of_resources));
+  BOOST_TEST(count == static_cast<int>(errc::remote_asset_proxy_refused));
   BOOST_TEST(make_error_code(static_cast<errc>(count + 1)).message() == "unknown openrouter error");
 }

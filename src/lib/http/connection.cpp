@@ -5,12 +5,14 @@
 
 #include <openrouter/config.hpp>
 #include <openrouter/error.hpp>
+#include <openrouter/version.hpp>
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/ssl/error.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/error.hpp>
 
 #include <openssl/ssl.h>
@@ -20,6 +22,7 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 
+#include <array>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -130,25 +133,68 @@ errc classify_connect(const error_code& ec, bool tls_phase) {
       return errc::connection_reset;
     return errc::tls_handshake_failed;
   }
-  if (ec == asio::error::host_not_found || ec == asio::error::host_not_found_try_again ||
-      ec == asio::error::no_data)
-    return errc::resolve_failed;
+  if (ec == asio::error::host_not_found_try_again) return errc::resolve_try_again;
+  if (ec == asio::error::host_not_found || ec == asio::error::no_data) return errc::resolve_failed;
   return errc::connect_failed;
+}
+
+std::string address_text(const tcp::endpoint& ep) { return host_port(ep.address().to_string(), ep.port()); }
+
+// The usual reason a certificate does not verify against a local server: its CA is not trusted.
+bool unknown_ca(long verify) {
+  return verify == X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY || verify == X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT ||
+         verify == X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN || verify == X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT ||
+         verify == X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE;
 }
 
 }  // namespace
 
+std::string system_reason(const error_code& e) {
+  std::string r = e.message();
+  if (e.category() == boost::system::system_category() || e.category() == boost::system::generic_category())
+    r += " (errno " + std::to_string(e.value()) + ")";
+  return r;
+}
+
 asio::awaitable<void> connection::connect(const origin& o, std::chrono::steady_clock::time_point deadline,
-                                          diagnostics& diag, error_code& ec, const address_screen* screen) {
+                                          diagnostics& diag, error_code& ec, const address_screen* screen,
+                                          const proxy_endpoint* proxy) {
   ec = {};
+  if (proxy) {
+    // The proxy resolves and reaches the origin: its addresses cannot be screened here.
+    co_await dial(proxy->host, proxy->port, "proxy ", deadline, diag, ec, nullptr);
+    if (ec) co_return;
+    peer_ = host_port(o.host, o.port) + " via proxy " + peer_;
+    co_await tunnel(o, *proxy, deadline, diag, ec);
+    if (ec) co_return;
+  } else {
+    co_await dial(o.host, o.port, "", deadline, diag, ec, screen);
+    if (ec) co_return;
+  }
+  if (!tls_) co_return;
+  tcp().expires_at(deadline);
+  co_await handshake(o, diag, ec);
+}
+
+asio::awaitable<void> connection::dial(const std::string& host, std::uint16_t port, const char* what,
+                                       std::chrono::steady_clock::time_point deadline, diagnostics& diag,
+                                       error_code& ec, const address_screen* screen) {
   auto& stream = tcp();
+  const std::string target = what + host_port(host, port);
   tcp::resolver resolver(stream.get_executor());
   error_code e;
-  auto endpoints = co_await resolver.async_resolve(o.host, std::to_string(o.port),
+  // The resolver has no deadline of its own: the getaddrinfo thread cannot be stopped, but the
+  // wait for it can.
+  auto endpoints = co_await resolver.async_resolve(host, std::to_string(port),
                                                    asio::redirect_error(asio::use_awaitable, e));
   if (e) {
-    ec = make_error_code(e == asio::error::operation_aborted ? errc::connect_timeout : classify_connect(e, false));
-    if (e == asio::error::operation_aborted) ec = e;
+    if (e == asio::error::operation_aborted) {
+      ec = e;
+      co_return;
+    }
+    ec = make_error_code(classify_connect(e, false));
+    diag.detail = "resolve " + target + ": " + e.message();
+    if (ec == errc::resolve_try_again) diag.detail += " (the resolver said: try again)";
     co_return;
   }
   if (co_await cancel_requested(ec)) co_return;
@@ -162,12 +208,14 @@ asio::awaitable<void> connection::connect(const origin& o, std::chrono::steady_c
   }
   if (allowed.empty()) {
     ec = make_error_code(screen ? errc::remote_asset_address_refused : errc::resolve_failed);
+    if (!screen) diag.detail = "resolve " + target + ": no address";
     co_return;
   }
   // Each address in turn, opening the socket ourselves: Asio's range connect turns a socket it
   // could not open (EMFILE, ENFILE) into operation_aborted, which would read as the caller's
   // cancellation. Here operation_aborted can only be the caller's.
   const std::string screened = diag.detail;  // the screen's reasons, if an address was refused
+  std::string failures;  // "A:P: reason" of each address that failed
   for (std::size_t i = 0; i < allowed.size(); ++i) {
     auto& sock = stream.socket();
     sock.close(e);
@@ -188,6 +236,7 @@ asio::awaitable<void> connection::connect(const origin& o, std::chrono::steady_c
     if (!e) {
       ec = {};
       diag.detail = screened;  // an address before this one may have failed
+      peer_ = host_port(host, port) + " (address " + address_text(allowed[i]) + ")";
       break;
     }
     if (e == asio::error::operation_aborted) {
@@ -195,15 +244,83 @@ asio::awaitable<void> connection::connect(const origin& o, std::chrono::steady_c
       co_return;
     }
     ec = make_error_code(classify_connect(e, false));
+    if (!failures.empty()) failures += "; ";
+    failures += "address " + address_text(allowed[i]) + ": " +
+                (ec == errc::connect_timeout ? std::string("no answer before the connect deadline") : system_reason(e));
+    diag.detail = "connect " + target + ": " + failures;
     if (ec == errc::connect_timeout) co_return;  // the deadline covers every address
     if (co_await cancel_requested(ec)) co_return;
   }
   if (ec) co_return;
   stream.socket().set_option(tcp::no_delay(true), e);
-  if (!tls_) co_return;
+}
 
+asio::awaitable<void> connection::tunnel(const origin& o, const proxy_endpoint& proxy,
+                                         std::chrono::steady_clock::time_point deadline, diagnostics& diag,
+                                         error_code& ec) {
+  // The CONNECT exchange: the proxy's credentials (if any), never the origin's request. The
+  // tunnel's deadline is the connect deadline: a proxy that never answers cannot hang us.
+  auto& stream = tcp();
+  const std::string where = "proxy " + proxy.display() + " CONNECT " + host_port(o.host, o.port);
+  const std::string request = connect_request(o, proxy, user_agent());
+  error_code e;
+  if (co_await cancel_requested(ec)) co_return;
+  stream.expires_at(deadline);
+  co_await asio::async_write(stream, asio::buffer(request), asio::redirect_error(asio::use_awaitable, e));
+  connect_response answer;
+  auto state = connect_response::state::need_more;
+  std::array<char, 1024> piece;
+  while (!e && state == connect_response::state::need_more) {
+    std::size_t n = co_await stream.async_read_some(asio::buffer(piece), asio::redirect_error(asio::use_awaitable, e));
+    if (n > 0) state = answer.feed(std::string_view(piece.data(), n));
+  }
+  if (state == connect_response::state::need_more) {  // the I/O failed first
+    if (e == asio::error::operation_aborted) {
+      ec = e;
+    } else if (e == beast::error::timeout) {
+      ec = make_error_code(errc::connect_timeout);
+      diag.detail = where + ": no answer before the connect deadline";
+    } else {
+      ec = make_error_code(errc::proxy_tunnel_closed);
+      diag.detail = where + ": the proxy closed the connection before answering (" + system_reason(e) + ")";
+    }
+    co_return;
+  }
+  if (state == connect_response::state::bad) {
+    ec = make_error_code(errc::bad_response);
+    diag.detail = where + ": the answer is not HTTP; is " + proxy.display() + " an HTTP proxy?";
+    co_return;
+  }
+  const unsigned status = answer.status();
+  std::string said = std::to_string(status) + (answer.reason().empty() ? "" : " " + answer.reason());
+  // 407 is the standard answer; tinyproxy answers wrong credentials with 401. Either way, before
+  // the tunnel exists, only the proxy can have said it.
+  if (status == 407 || status == 401) {
+    ec = make_error_code(errc::proxy_auth_required);
+    diag.proxy_status = status;
+    diag.detail = where + ": " + said +
+                  (proxy.authorization.empty() ? "; the proxy wants credentials: http://user:password@host:port"
+                                               : "; the proxy did not accept the credentials of the proxy URL");
+    co_return;
+  }
+  if (status < 200 || status > 299) {
+    ec = make_error_code(errc::proxy_refused);
+    diag.proxy_status = status;
+    diag.detail = where + ": refused with " + said;
+    co_return;
+  }
+  if (answer.leftover() != 0) {  // the origin cannot speak before our ClientHello
+    ec = make_error_code(errc::bad_response);
+    diag.detail = where + ": bytes after the proxy's 2xx before the TLS handshake";
+    co_return;
+  }
+}
+
+asio::awaitable<void> connection::handshake(const origin& o, diagnostics& diag, error_code& ec) {
+  error_code e;
   // SNI (not for IP literals, RFC 6066 §3) and OpenSSL's own peer name check (RFC 6125: DNS
-  // names without partial wildcards, IP addresses against IP SANs).
+  // names without partial wildcards, IP addresses against IP SANs). Always the origin's name,
+  // never a proxy's.
   SSL* ssl = tls_->native_handle();
   error_code not_ip;
   asio::ip::make_address(o.host, not_ip);
@@ -219,12 +336,25 @@ asio::awaitable<void> connection::connect(const origin& o, std::chrono::steady_c
   tls_session_cache::offer(tls_->native_handle());
   co_await tls_->async_handshake(asio::redirect_error(asio::use_awaitable, e));
   if (e) {
+    const std::string where = "TLS with " + peer_ + ": ";
     long verify = SSL_get_verify_result(tls_->native_handle());
     if (verify != X509_V_OK) {
-      diag.detail = X509_verify_cert_error_string(verify);
+      diag.detail = where + X509_verify_cert_error_string(verify);
+      if (unknown_ca(verify))
+        diag.detail += "; hint: the server's certificate is not signed by a CA this client trusts (for a local "
+                       "server such as openrouter-mock, set tls.ca_file, CLI --ca-file or OPENROUTER_CA_FILE)";
       ec = make_error_code(errc::tls_verify_failed);
+    } else if (e == asio::error::operation_aborted) {
+      ec = e;
     } else {
-      ec = e == asio::error::operation_aborted ? e : make_error_code(classify_connect(e, true));
+      ec = make_error_code(classify_connect(e, true));
+      diag.detail = where + (ec == errc::connect_timeout ? std::string("no handshake before the connect deadline")
+                                                         : system_reason(e));
+      bool not_tls = e.category() == asio::error::get_ssl_category() &&
+                     ERR_GET_REASON(static_cast<unsigned long>(e.value())) == SSL_R_WRONG_VERSION_NUMBER;
+      if (not_tls || ec == errc::connection_reset)
+        diag.detail += "; hint: the server may not speak TLS on this port (a plain-HTTP server wants an http:// "
+                       "base URL)";
     }
     co_return;
   }

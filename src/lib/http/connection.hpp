@@ -3,6 +3,7 @@
 // (the pool hands it out and takes it back).
 
 #include "origin.hpp"
+#include "proxy.hpp"
 #include "tls_stream.hpp"
 
 #include <boost/asio/any_io_executor.hpp>
@@ -37,6 +38,16 @@ std::string socket_failure_detail(const boost::system::error_code& e);
 /// (server-side asset fetches refuse the caller's own network).
 using address_screen = std::function<std::string(const boost::asio::ip::address&)>;
 
+/// The system's reason for a failure: strerror's text and, for an errno, its number
+/// ("Connection refused (errno 111)").
+std::string system_reason(const boost::system::error_code& e);
+
+// The connection seam. A connection is layers put together by connect(): a TCP socket to the
+// first hop (the origin, or an HTTP proxy), optionally an HTTP CONNECT tunnel through that
+// proxy to the origin, optionally TLS with the origin (its name verified, whatever the first
+// hop). Above it, an exchange needs only the byte stream (visit()), its deadline (tcp()), the
+// read buffer, the idle probe and close(): the same surface an HTTP/2 stream multiplexed on a
+// shared connection would offer later, so that transport.cpp and the pool do not change.
 class connection {
  public:
   /// The read buffer's capacity during a burst: the most one read from the socket (or TLS)
@@ -61,9 +72,24 @@ class connection {
   /// Fails with an openrouter::errc; `diag.detail` names the TLS verification failure. With a
   /// `screen`, only the resolved addresses it accepts are tried; none left fails with
   /// errc::remote_asset_address_refused (the reason in `diag.detail`).
+  ///
+  /// With a `proxy`, the TCP connection goes to the proxy (its addresses are not screened: the
+  /// caller decides whether that is acceptable), which is asked to CONNECT to o.host:o.port;
+  /// TLS then runs through the tunnel with the origin exactly as without a proxy (SNI and the
+  /// certificate check name o.host). The proxy's refusal fails with errc::proxy_refused
+  /// (diag.proxy_status), 407 with errc::proxy_auth_required, a proxy that hangs up first
+  /// with errc::proxy_tunnel_closed; `deadline` covers the CONNECT exchange too.
+  ///
+  /// `diag.detail` of a failure names the phase (resolve, connect, proxy, TLS), host:port, the
+  /// address tried, the system's reason and, for the usual mistakes, a hint.
   boost::asio::awaitable<void> connect(const origin& o, std::chrono::steady_clock::time_point deadline,
                                        diagnostics& diag, boost::system::error_code& ec,
-                                       const address_screen* screen = nullptr);
+                                       const address_screen* screen = nullptr,
+                                       const proxy_endpoint* proxy = nullptr);
+
+  /// "host:port (address A:P)" of the origin, "via proxy H:P" when tunnelled: the context of
+  /// a failure after connect() (write and read phases).
+  const std::string& peer() const noexcept { return peer_; }
 
   /// Whether the TLS handshake resumed an earlier session.
   bool resumed() noexcept;
@@ -97,6 +123,16 @@ class connection {
   std::size_t uses = 0;
 
  private:
+  // The layers of connect().
+  boost::asio::awaitable<void> dial(const std::string& host, std::uint16_t port, const char* what,
+                                    std::chrono::steady_clock::time_point deadline, diagnostics& diag,
+                                    boost::system::error_code& ec, const address_screen* screen);
+  boost::asio::awaitable<void> tunnel(const origin& o, const proxy_endpoint& proxy,
+                                      std::chrono::steady_clock::time_point deadline, diagnostics& diag,
+                                      boost::system::error_code& ec);
+  boost::asio::awaitable<void> handshake(const origin& o, diagnostics& diag, boost::system::error_code& ec);
+
+  std::string peer_;
   std::optional<boost::beast::tcp_stream> plain_;
   std::optional<tls_stream> tls_;
   boost::beast::flat_buffer buffer_{max_read_buffer};

@@ -105,6 +105,9 @@ transport::transport(const asio::any_io_executor& ex, const client_config& cfg)
     throw std::invalid_argument("openrouter: refusing to send the API key in clear text to http://" + origin_.host +
                                 " (not a loopback host); use https://, or opt in with "
                                 "client_config::allow_plaintext_key (CLI: --allow-plaintext-key)");
+  std::string proxy_error;
+  proxy_ = select_proxy(cfg_.proxy, origin_, process_env(), proxy_error);
+  if (!proxy_error.empty()) throw std::invalid_argument("openrouter: unusable proxy setting (" + proxy_error + ")");
   if (origin_.tls) {
     ssl_.emplace(make_tls_context(cfg_.tls));
     if (cfg_.tls.session_resumption) sessions_.install(ssl_->native_handle());
@@ -149,7 +152,7 @@ std::string transport::head(const http_request& req) const {
 
 template <class Stream>
 asio::awaitable<void> transport::write_request(Stream& s, connection& c, const http_request& req, const deadlines& dl,
-                                               error_code& ec) {
+                                               diagnostics& diag, error_code& ec) {
   ec = {};
   bool total_binds = false;
   error_code e;
@@ -159,13 +162,37 @@ asio::awaitable<void> transport::write_request(Stream& s, connection& c, const h
   c.tcp().expires_at(dl.phase(cfg_.timeout.read_idle, total_binds));
   co_await asio::async_write(s, bufs, asio::redirect_error(asio::use_awaitable, e));
   if (e) ec = map_io_error(e, total_binds, errc::read_timeout);
+  if (e && ec.category() == category()) io_detail("write to ", c, e, ec, false, diag);
+}
+
+void transport::io_detail(const char* phase, connection& c, const error_code& e, const error_code& ec, bool headers,
+                          diagnostics& diag) const {
+  if (ec == errc::response_too_large) return;
+  std::string d = phase + c.peer() + ": ";
+  if (ec == errc::headers_timeout || ec == errc::read_timeout || ec == errc::total_timeout)
+    d += ec.message();
+  else if (ec == errc::connection_closed)
+    d += "the server closed the connection";
+  else
+    d += system_reason(e);
+  // http:// aimed at a TLS port: the server answers the request with a TLS alert or hangs up.
+  if (headers && !origin_.tls &&
+      (ec == errc::connection_closed || ec == errc::connection_reset || ec == errc::bad_response)) {
+    auto data = c.buffer().data();
+    const auto* first = static_cast<const unsigned char*>(data.data());
+    bool tls_record = data.size() >= 2 && (first[0] == 0x15 || first[0] == 0x16) && first[1] == 0x03;
+    if (tls_record || data.size() == 0)
+      d += std::string(tls_record ? "; the answer is a TLS record" : "") +
+           "; hint: the server may speak TLS on this port (an https:// base URL?)";
+  }
+  diag.detail = std::move(d);
 }
 
 template <class Stream>
 asio::awaitable<void> transport::exchange(Stream& s, connection& c, const http_request& req, const deadlines& dl,
                                           http_response& out, diagnostics& diag, error_code& ec, bool& write_failed,
                                           bool& keep_alive) {
-  co_await write_request(s, c, req, dl, ec);
+  co_await write_request(s, c, req, dl, diag, ec);
   write_failed = static_cast<bool>(ec);
   diag.request_sent = !ec;
   if (ec) co_return;
@@ -180,6 +207,7 @@ asio::awaitable<void> transport::exchange(Stream& s, connection& c, const http_r
   co_await http::async_read_header(s, c.buffer(), parser, asio::redirect_error(asio::use_awaitable, e));
   if (e) {
     ec = map_io_error(e, total_binds, errc::headers_timeout);
+    if (ec.category() == category()) io_detail("read from ", c, e, ec, true, diag);
     co_return;
   }
   while (!parser.is_done()) {
@@ -189,6 +217,7 @@ asio::awaitable<void> transport::exchange(Stream& s, connection& c, const http_r
     co_await http::async_read_some(s, c.buffer(), parser, asio::redirect_error(asio::use_awaitable, e));
     if (e) {
       ec = map_io_error(e, total_binds, errc::read_timeout);
+      if (ec.category() == category()) io_detail("read from ", c, e, ec, false, diag);
       co_return;
     }
   }
@@ -220,7 +249,7 @@ asio::awaitable<std::size_t> transport::warmup(std::size_t n, const deadlines& d
   while (opened < n && pool_.try_reserve(origin_)) {
     bool total_binds = false;
     auto conn = connection::create(executor_, origin_, ssl_ ? &*ssl_ : nullptr, diag, ec);
-    if (conn) co_await conn->connect(origin_, dl.phase(cfg_.timeout.connect, total_binds), diag, ec);
+    if (conn) co_await connect(*conn, dl.phase(cfg_.timeout.connect, total_binds), diag, ec);
     pool_.count_connect(!ec, origin_.tls, !ec && conn->resumed());
     if (ec) {
       pool_.release_slot(origin_);
@@ -230,6 +259,17 @@ asio::awaitable<std::size_t> transport::warmup(std::size_t n, const deadlines& d
     ++opened;
   }
   co_return opened;
+}
+
+asio::awaitable<void> transport::connect(connection& c, clock::time_point deadline, diagnostics& diag,
+                                         error_code& ec) {
+  co_await c.connect(origin_, deadline, diag, ec, nullptr, proxy_ ? &*proxy_ : nullptr);
+  if (!ec || ec == asio::error::operation_aborted) co_return;
+  // Without a base URL of their own, users reach openrouter.ai; a failure to reach it often
+  // means they meant a local server.
+  if (cfg_.base_url == client_config{}.base_url && !proxy_)
+    diag.detail += std::string(diag.detail.empty() ? "" : "; ") + "the default base URL " + cfg_.base_url +
+                   " is in use (another server: client_config::base_url, CLI --base-url, OPENROUTER_BASE_URL)";
 }
 
 asio::awaitable<transport::acquired> transport::acquire(const deadlines& dl, bool fresh, diagnostics& diag,
@@ -248,7 +288,7 @@ asio::awaitable<transport::acquired> transport::acquire(const deadlines& dl, boo
   if (lease.conn) co_return acquired{std::move(lease.conn), true};
   // The slot is ours until the connection is: every failure below gives it back.
   auto conn = connection::create(executor_, origin_, ssl_ ? &*ssl_ : nullptr, diag, ec);
-  if (conn) co_await conn->connect(origin_, dl.phase(cfg_.timeout.connect, total_binds), diag, ec);
+  if (conn) co_await connect(*conn, dl.phase(cfg_.timeout.connect, total_binds), diag, ec);
   pool_.count_connect(!ec, origin_.tls, !ec && conn->resumed());
   if (ec) {
     log(logger::level::warning, "connect to " + origin_.key() + " failed: " + ec.message() +
@@ -299,7 +339,7 @@ template <class Stream>
 asio::awaitable<void> transport::stream_exchange(Stream& s, connection& c, const http_request& req, const deadlines& dl,
                                                  http_response& out, stream_lease& lease, diagnostics& diag,
                                                  error_code& ec, bool& write_failed) {
-  co_await write_request(s, c, req, dl, ec);
+  co_await write_request(s, c, req, dl, diag, ec);
   write_failed = static_cast<bool>(ec);
   diag.request_sent = !ec;
   if (ec) co_return;
@@ -313,6 +353,7 @@ asio::awaitable<void> transport::stream_exchange(Stream& s, connection& c, const
   co_await http::async_read_header(s, c.buffer(), *parser, asio::redirect_error(asio::use_awaitable, e));
   if (e) {
     ec = map_io_error(e, total_binds, errc::headers_timeout);
+    if (ec.category() == category()) io_detail("read from ", c, e, ec, true, diag);
     co_return;
   }
   auto& res = parser->get();
@@ -345,6 +386,7 @@ asio::awaitable<void> transport::stream_exchange(Stream& s, connection& c, const
     if (e == http::error::need_buffer) e = {};
     if (e) {
       ec = map_io_error(e, total_binds, errc::read_timeout);
+      if (ec.category() == category()) io_detail("read from ", c, e, ec, false, diag);
       co_return;
     }
     out.body.append(buf.data(), buf.size() - parser->get().body().size);

@@ -92,6 +92,8 @@ class transport {
 
   pool_stats stats() const { return pool_.stats(); }
   const origin& target() const noexcept { return origin_; }
+  /// The proxy connections go through (select_proxy() at construction), null when direct.
+  const proxy_endpoint* proxy() const noexcept { return proxy_ ? &*proxy_ : nullptr; }
   const client_config& config() const noexcept { return cfg_; }
   const boost::asio::any_io_executor& executor() const noexcept { return executor_; }
 
@@ -121,13 +123,22 @@ class transport {
   /// Writes the request (head and body) within the idle deadline; sets `ec` on failure.
   template <class Stream>
   boost::asio::awaitable<void> write_request(Stream& s, connection& c, const http_request& req, const deadlines& dl,
-                                             boost::system::error_code& ec);
+                                             diagnostics& diag, boost::system::error_code& ec);
+  /// diag.detail of a failed write or read on `c`: the phase, the peer, the system's reason
+  /// (`e`), and for the response head of an http:// origin a hint when the server speaks TLS.
+  void io_detail(const char* phase, connection& c, const boost::system::error_code& e,
+                 const boost::system::error_code& ec, bool headers, diagnostics& diag) const;
+  /// Connects `c` to the origin (through the proxy when there is one); a failure's detail
+  /// notes the default base URL when it is the one in use.
+  boost::asio::awaitable<void> connect(connection& c, std::chrono::steady_clock::time_point deadline,
+                                       diagnostics& diag, boost::system::error_code& ec);
   std::string head(const http_request& req) const;
   void log(logger::level lvl, const std::string& msg) const;
 
   boost::asio::any_io_executor executor_;
   client_config cfg_;
   origin origin_;
+  std::optional<proxy_endpoint> proxy_;  ///< the HTTPS proxy connections go through, if any
   tls_session_cache sessions_;  // before ssl_: the context points at it
   std::optional<boost::asio::ssl::context> ssl_;
   pool pool_;

@@ -133,11 +133,21 @@ asio::awaitable<result<std::string>> fetch_asset(const client_config& cfg, std::
     if (u->has_query()) target += "?" + std::string(u->encoded_query());
     if (https && !tls) tls.emplace(make_tls_context(cfg.tls));
 
+    // Through a proxy, the proxy resolves the name: the address screening cannot happen.
+    std::string proxy_error;
+    auto proxy = select_proxy(cfg.proxy, o, process_env(), proxy_error);
+    if (!proxy_error.empty()) co_return fail(errc::invalid_argument, "unusable proxy setting (" + proxy_error + ")");
+    if (proxy && !opts.allow_proxy)
+      co_return fail(errc::remote_asset_proxy_refused,
+                     url + ": the fetch would go through the proxy " + proxy->display() +
+                         ", which resolves the name itself, so its address cannot be screened; allow it with "
+                         "remote_assets.allow_proxy, or exempt the host with NO_PROXY / proxy.no_proxy");
+
     error_code ec;
     auto conn = connection::create(ex, o, https ? &*tls : nullptr, diag, ec);
     if (!conn) co_return result<std::string>{ec, {}};
     connection& c = *conn;
-    co_await c.connect(o, deadline, diag, ec, &screen);
+    co_await c.connect(o, deadline, diag, ec, proxy ? nullptr : &screen, proxy ? &*proxy : nullptr);
     if (ec) co_return result<std::string>{ec, {}};
     c.tcp().expires_at(deadline);  // one deadline for the whole fetch, every hop included
     hop_result r;
