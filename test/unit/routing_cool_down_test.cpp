@@ -37,7 +37,7 @@ diagnostics too_many(std::optional<std::chrono::milliseconds> retry_after) {
   return d;
 }
 
-boost::system::error_code err(errc e) { return make_error_code(e); }
+using routing_fixtures::err;
 
 std::string state(health& h, const std::string& m, time_point t) { return std::string(to_string(h.state(m, t))); }
 

@@ -1,9 +1,13 @@
 #pragma once
 // Shared by the routing unit tests (all on a virtual clock): where time starts, and a policy
 // whose waits are exact (no jitter) for the tests to adjust.
+#include <openrouter/error.hpp>
 #include <openrouter/routing/policy.hpp>
 
+#include <boost/system/error_code.hpp>
+
 #include <chrono>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,5 +27,15 @@ inline openrouter::routing::policy exact_policy(std::vector<std::string> models)
   p.deadline = 60s;
   return p;
 }
+
+/// The diagnostics of an HTTP failure with an optional Retry-After.
+inline openrouter::diagnostics status(unsigned s, std::optional<std::chrono::milliseconds> retry_after = {}) {
+  openrouter::diagnostics d;
+  d.http_status = s;
+  d.retry_after = retry_after;
+  return d;
+}
+
+inline boost::system::error_code err(openrouter::errc e) { return openrouter::make_error_code(e); }
 
 }  // namespace routing_fixtures

@@ -57,14 +57,9 @@ struct slot_waits {
   explicit slot_waits(policy pol) : p(std::move(pol)), h(p) { record_wakes(h, woken); }
 };
 
-diagnostics status(unsigned s, std::optional<std::chrono::milliseconds> retry_after = {}) {
-  diagnostics d;
-  d.http_status = s;
-  d.retry_after = retry_after;
-  return d;
-}
+using routing_fixtures::status;
+using routing_fixtures::err;
 
-boost::system::error_code err(errc e) { return make_error_code(e); }
 
 // Drives a planner with scripted outcomes; returns the decisions' trace ("a/primary@0ms", ...).
 struct driver {

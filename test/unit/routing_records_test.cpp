@@ -18,14 +18,9 @@ namespace {
 
 using routing_fixtures::t0;
 
-diagnostics status(unsigned s, std::optional<std::chrono::milliseconds> retry_after = {}) {
-  diagnostics d;
-  d.http_status = s;
-  d.retry_after = retry_after;
-  return d;
-}
+using routing_fixtures::status;
+using routing_fixtures::err;
 
-boost::system::error_code err(errc e) { return make_error_code(e); }
 
 long long ms(std::chrono::steady_clock::duration d) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(d).count();

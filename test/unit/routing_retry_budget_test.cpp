@@ -29,11 +29,7 @@ policy failing_then_healthy() {
   return p;
 }
 
-diagnostics status(unsigned s) {
-  diagnostics d;
-  d.http_status = s;
-  return d;
-}
+using routing_fixtures::status;
 
 struct tally {
   std::map<std::string, std::size_t> attempts;
