@@ -46,10 +46,9 @@ void tls_session_cache::offer(SSL* ssl) {
   SSL_SESSION* s = nullptr;
   {
     std::lock_guard lock(self->m_);
-    if (self->last_ && SSL_SESSION_is_resumable(self->last_)) {
-      s = self->last_;
-      SSL_SESSION_up_ref(s);
-    }
+    // Each connection gets its own copy: OpenSSL writes into a connection's session during
+    // the handshake (peer chain, tickets), so one SSL_SESSION must not serve two at once.
+    if (self->last_ && SSL_SESSION_is_resumable(self->last_)) s = SSL_SESSION_dup(self->last_);
   }
   if (!s) return;
   SSL_set_session(ssl, s);  // takes its own reference
