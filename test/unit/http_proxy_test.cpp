@@ -113,20 +113,20 @@ BOOST_AUTO_TEST_CASE(configuration_wins_over_the_environment) {
   std::string err;
   auto env = env_of({{"HTTPS_PROXY", "http://env-upper:1"}, {"https_proxy", "http://env-lower:2"}});
   proxy_options opts;
-  auto p = select_proxy(opts, https_origin("openrouter.ai"), env, err);
+  auto p = select_proxy(opts, https_origin("api.example.com"), env, err);
   BOOST_TEST_REQUIRE(p.has_value(), err);
   BOOST_TEST(p->host == "env-lower");  // lower case first, as curl
-  p = select_proxy(opts, https_origin("openrouter.ai"), env_of({{"HTTPS_PROXY", "http://env-upper:1"}}), err);
+  p = select_proxy(opts, https_origin("api.example.com"), env_of({{"HTTPS_PROXY", "http://env-upper:1"}}), err);
   BOOST_TEST_REQUIRE(p.has_value(), err);
   BOOST_TEST(p->host == "env-upper");
 
   opts.url = "http://configured:3";
-  p = select_proxy(opts, https_origin("openrouter.ai"), env, err);
+  p = select_proxy(opts, https_origin("api.example.com"), env, err);
   BOOST_TEST_REQUIRE(p.has_value(), err);
   BOOST_TEST(p->host == "configured");
 
   opts.disabled = true;  // "no proxy", whatever the rest says
-  BOOST_TEST(!select_proxy(opts, https_origin("openrouter.ai"), env, err).has_value());
+  BOOST_TEST(!select_proxy(opts, https_origin("api.example.com"), env, err).has_value());
   BOOST_TEST(err.empty());
 }
 
@@ -134,19 +134,19 @@ BOOST_AUTO_TEST_CASE(no_proxy_from_configuration_or_environment) {
   std::string err;
   proxy_options opts;
   opts.url = "http://configured:3";
-  auto env = env_of({{"NO_PROXY", "openrouter.ai"}});
-  BOOST_TEST(!select_proxy(opts, https_origin("openrouter.ai"), env, err).has_value());  // env NO_PROXY applies
+  auto env = env_of({{"NO_PROXY", "api.example.com"}});
+  BOOST_TEST(!select_proxy(opts, https_origin("api.example.com"), env, err).has_value());  // env NO_PROXY applies
   BOOST_TEST(select_proxy(opts, https_origin("other.example"), env, err).has_value());
   BOOST_TEST(!select_proxy(opts, https_origin("x.internal"), env_of({{"no_proxy", ".internal"}}), err).has_value());
   opts.no_proxy = "other.example";  // the configured list replaces the environment's
-  BOOST_TEST(select_proxy(opts, https_origin("openrouter.ai"), env, err).has_value());
+  BOOST_TEST(select_proxy(opts, https_origin("api.example.com"), env, err).has_value());
   BOOST_TEST(!select_proxy(opts, https_origin("other.example"), env, err).has_value());
 }
 
 BOOST_AUTO_TEST_CASE(http_origins_and_loopback_under_an_environment_proxy_go_direct) {
   std::string err;
   auto env = env_of({{"HTTPS_PROXY", "http://env:1"}});
-  origin plain = https_origin("openrouter.ai", 80);
+  origin plain = https_origin("api.example.com", 80);
   plain.tls = false;
   proxy_options opts;
   BOOST_TEST(!select_proxy(opts, plain, env, err).has_value());
@@ -176,9 +176,9 @@ BOOST_AUTO_TEST_CASE(the_connect_request_carries_the_proxy_credentials_only) {
   std::string err;
   auto p = parse_proxy_url("http://alice:pw@proxy:3128", err);
   BOOST_TEST_REQUIRE(p.has_value());
-  origin o = https_origin("openrouter.ai");
+  origin o = https_origin("api.example.com");
   BOOST_TEST(connect_request(o, *p, "ua/1") ==
-             "CONNECT openrouter.ai:443 HTTP/1.1\r\nHost: openrouter.ai:443\r\n"
+             "CONNECT api.example.com:443 HTTP/1.1\r\nHost: api.example.com:443\r\n"
              "Proxy-Authorization: Basic YWxpY2U6cHc=\r\nUser-Agent: ua/1\r\n\r\n");
   BOOST_TEST(connect_request(https_origin("::1", 8443), *parse_proxy_url("h:1", err), "ua").starts_with(
       "CONNECT [::1]:8443 HTTP/1.1\r\nHost: [::1]:8443\r\nUser-Agent: ua\r\n\r\n"));
