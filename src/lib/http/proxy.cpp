@@ -1,6 +1,7 @@
 #include "proxy.hpp"
 
 #include <openrouter/config.hpp>
+#include <openrouter/media/data_url.hpp>
 
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/ip/address.hpp>
@@ -36,30 +37,6 @@ std::string_view trim(std::string_view s) {
 std::string_view unbracket(std::string_view s) {
   if (s.size() >= 2 && s.front() == '[' && s.back() == ']') return s.substr(1, s.size() - 2);
   return s;
-}
-
-std::string base64(std::string_view in) {
-  static constexpr char table[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  out.reserve((in.size() + 2) / 3 * 4);
-  std::size_t i = 0;
-  for (; i + 3 <= in.size(); i += 3) {
-    unsigned v = (static_cast<unsigned char>(in[i]) << 16) | (static_cast<unsigned char>(in[i + 1]) << 8) |
-                 static_cast<unsigned char>(in[i + 2]);
-    out += table[(v >> 18) & 63];
-    out += table[(v >> 12) & 63];
-    out += table[(v >> 6) & 63];
-    out += table[v & 63];
-  }
-  if (std::size_t rest = in.size() - i; rest > 0) {
-    unsigned v = static_cast<unsigned char>(in[i]) << 16;
-    if (rest == 2) v |= static_cast<unsigned char>(in[i + 1]) << 8;
-    out += table[(v >> 18) & 63];
-    out += table[(v >> 12) & 63];
-    out += rest == 2 ? table[(v >> 6) & 63] : '=';
-    out += '=';
-  }
-  return out;
 }
 
 // Whether `a` lies in the range `net`/`bits` (same family only).
@@ -128,7 +105,7 @@ std::optional<proxy_endpoint> parse_proxy_url(std::string_view url, std::string&
       error = "the proxy URL's credentials contain CR or LF";
       return std::nullopt;
     }
-    p.authorization = "Basic " + base64(credentials);
+    p.authorization = "Basic " + media::base64_encode(credentials);
   }
   return p;
 }
