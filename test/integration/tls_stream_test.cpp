@@ -13,6 +13,8 @@
 #include <openrouter/config.hpp>
 #include <openrouter/error.hpp>
 
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
@@ -42,6 +44,7 @@
 #include <csignal>
 #include <chrono>
 #include <functional>
+#include <optional>
 #include <random>
 #include <stdexcept>
 #include <thread>
@@ -585,6 +588,52 @@ BOOST_AUTO_TEST_CASE(memory_stream_failure_at_every_operation_is_reported) {
     BOOST_TEST(!r.ec, r.ec.message());
     BOOST_TEST((r.received == x.response));
   }
+}
+
+BOOST_AUTO_TEST_CASE(a_cancellation_the_socket_missed_is_not_lost) {
+  // A read is cancelled while the lower layer cannot see it (here: the in-memory stream ignores
+  // cancellation; on a socket: its read had completed, the completion not yet run). Then the
+  // server's TLS 1.3 session tickets arrive: no application data, so the TLS layer would wait
+  // for input again. It must end with operation_aborted instead. (Before, it waited on: in the
+  // field a cancelled request ran on until its deadline, one run in ~25 under load.)
+  memory_exchange x;
+  asio::io_context ioc;
+  test::test_stream lower(ioc.get_executor()), server_lower(ioc.get_executor());
+  lower.connect(server_lower);
+  memory_tls client(std::move(lower), x.client_ctx);
+  SSL_set_tlsext_host_name(client.native_handle(), "localhost");
+  asio::ssl::stream<test::test_stream&> server(server_lower, x.server_ctx);
+  std::optional<error_code> handshake, read;
+  int calls = 0;
+  asio::cancellation_signal sig;
+  char buf[64];
+  client.async_handshake([&](error_code ec) {
+    handshake = ec;
+    if (ec) return;
+    client.async_read_some(asio::buffer(buf), asio::bind_cancellation_slot(sig.slot(), [&](error_code e, std::size_t) {
+      read = e;
+      ++calls;
+    }));
+    sig.emit(asio::cancellation_type::terminal);
+  });
+  server.async_handshake(asio::ssl::stream_base::server, [&](error_code ec) {
+    // The tickets are on their way; the server then waits for a request that never comes.
+    if (!ec) asio::async_read(server, asio::buffer(buf), [](error_code, std::size_t) {});
+  });
+  auto deadline = std::chrono::steady_clock::now() + 10s;
+  while (!read && std::chrono::steady_clock::now() < deadline) {
+    ioc.restart();
+    ioc.run_for(10ms);
+  }
+  BOOST_TEST_REQUIRE(handshake.has_value());
+  BOOST_TEST_REQUIRE(!*handshake, handshake->message());
+  BOOST_TEST_REQUIRE(read.has_value(), "the cancelled read never completed");
+  BOOST_TEST((*read == asio::error::operation_aborted), read->message());
+  // A later emit reaches nothing of the stream's (no use of a finished operation, no second call).
+  sig.emit(asio::cancellation_type::terminal);
+  ioc.restart();
+  ioc.run_for(50ms);
+  BOOST_TEST(calls == 1);
 }
 
 BOOST_AUTO_TEST_CASE(openssl_runs_only_on_the_callers_strand) {

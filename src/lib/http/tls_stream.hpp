@@ -29,6 +29,7 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/buffer.hpp>
+#include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 
@@ -122,6 +123,7 @@ class basic_tls_stream {
     boost::system::error_code ec;
   };
   struct io_done;
+  struct canceller;
   friend struct bio_access<Lower>;
 
   void init(boost::asio::ssl::context& ctx);
@@ -132,6 +134,8 @@ class basic_tls_stream {
   void start_read(boost::asio::mutable_buffer b, io_handler h);
   void start_write(const write_buffers& b, std::size_t count, io_handler h);
   bool begin(op_kind k);
+  /// Takes the caller's cancellation slot for the operation (see canceller).
+  void watch_cancellation(boost::asio::cancellation_slot caller);
   outcome step();
   void advance();
   void handle(const outcome& o);
@@ -148,6 +152,11 @@ class basic_tls_stream {
   bool drained_ = false;     // the socket had nothing more to read when last asked
   boost::system::error_code sock_err_;  // a socket error seen inside OpenSSL's BIO calls
   executor_type op_ex_;  // the current operation's: its handler's executor (see io_done)
+  // Cancellation of the current operation: the caller's slot holds a canceller, which records
+  // the request and forwards it to the socket operation in progress through lower_cancel_.
+  boost::asio::cancellation_slot caller_slot_;
+  boost::asio::cancellation_signal lower_cancel_;
+  bool cancelled_ = false;
   // The current operation.
   io_handler io_h_;
   handshake_handler hs_h_;

@@ -182,12 +182,33 @@ struct basic_tls_stream<Lower>::io_done {
   executor_type get_executor() const noexcept { return ex; }
   using cancellation_slot_type = boost::asio::cancellation_slot;
   cancellation_slot_type get_cancellation_slot() const noexcept {
-    if (self->kind_ == op_kind::handshake && self->hs_h_) return self->hs_h_.get_cancellation_slot();
-    if (self->kind_ != op_kind::none && self->io_h_) return self->io_h_.get_cancellation_slot();
-    return {};
+    return self->kind_ != op_kind::none ? self->lower_cancel_.slot() : cancellation_slot_type();
   }
   void operator()(const boost::system::error_code& ec, std::size_t n) const { self->on_io(which, ec, n); }
 };
+
+// Sits in the caller's cancellation slot while an operation runs. A cancellation is recorded
+// before it is forwarded: one that arrives while no socket operation is pending (the last one
+// has completed, its completion not yet run) would otherwise be lost, and the operation would
+// wait for input again (TLS 1.3 session tickets arriving while a response is awaited: a
+// cancelled request ran on until its deadline). The operation ends with operation_aborted at
+// its next wait instead.
+template <class Lower>
+struct basic_tls_stream<Lower>::canceller {
+  basic_tls_stream* self;
+  void operator()(boost::asio::cancellation_type type) const {
+    if (type == boost::asio::cancellation_type::none) return;
+    self->cancelled_ = true;
+    self->lower_cancel_.emit(type);
+  }
+};
+
+template <class Lower>
+void basic_tls_stream<Lower>::watch_cancellation(boost::asio::cancellation_slot caller) {
+  cancelled_ = false;
+  caller_slot_ = caller;
+  if (caller_slot_.is_connected()) caller_slot_.template emplace<canceller>(canceller{this});
+}
 
 template <class Lower>
 void basic_tls_stream<Lower>::init(boost::asio::ssl::context& ctx) {
@@ -264,6 +285,7 @@ void basic_tls_stream<Lower>::start_handshake(handshake_handler h) {
   }
   hs_h_.swap(h);  // never assign: Asio 1.81's move assignment wraps the handler in itself
   bind_op_executor(asio::get_associated_executor(hs_h_, next_.get_executor()));
+  watch_cancellation(hs_h_.get_cancellation_slot());
   advance();  // the last touch of the stream here: see flush()
 }
 
@@ -277,6 +299,7 @@ void basic_tls_stream<Lower>::start_read(boost::asio::mutable_buffer b, io_handl
   }
   io_h_.swap(h);
   bind_op_executor(asio::get_associated_executor(io_h_, next_.get_executor()));
+  watch_cancellation(io_h_.get_cancellation_slot());
   read_buf_ = b;
   if (b.size() == 0) complete({}, 0);
   else advance();
@@ -292,6 +315,7 @@ void basic_tls_stream<Lower>::start_write(const write_buffers& b, std::size_t co
   }
   io_h_.swap(h);
   bind_op_executor(asio::get_associated_executor(io_h_, next_.get_executor()));
+  watch_cancellation(io_h_.get_cancellation_slot());
   write_bufs_ = b;
   write_count_ = count;
   write_index_ = write_offset_ = 0;
@@ -385,12 +409,21 @@ void basic_tls_stream<Lower>::handle(const outcome& o) {
   // What OpenSSL produced goes out before anything else happens: the handshake's messages
   // before its wait for the reply, a write's records before it completes.
   if (!out_.empty()) {
+    if (cancelled_) {
+      out_.clear();
+      complete(boost::asio::error::operation_aborted, 0);
+      return;
+    }
     saved_ = o;
     flush();
     return;
   }
   if (o.what == outcome::done) {
     complete({}, o.n);
+    return;
+  }
+  if (cancelled_) {  // instead of waiting again
+    complete(boost::asio::error::operation_aborted, 0);
     return;
   }
   if (eof_) {
@@ -448,6 +481,11 @@ void basic_tls_stream<Lower>::complete(boost::system::error_code ec, std::size_t
   op_kind k = kind_;
   kind_ = op_kind::none;
   op_ex_ = executor_type();  // releases the work held on the handler's executor
+  // The slot is the caller's again (it may start its next operation with it); a cancellation
+  // emitted from now on reaches nothing of ours.
+  if (caller_slot_.is_connected()) caller_slot_.clear();
+  caller_slot_ = {};
+  lower_cancel_.slot().clear();
   const bool post = std::exchange(initiating_, false);
   if (k == op_kind::handshake) {
     handshake_handler h = std::move(hs_h_);
