@@ -21,9 +21,12 @@
 // too (a pull still pending then completes with an error); a stream read to its end gives the
 // connection back to the pool.
 //
+// cancel() (from any thread) ends the stream with operation_aborted and closes its connection.
+//
 // One async_next at a time. The client and the diagnostics given to async_chat_stream must
 // outlive the stream.
 
+#include <openrouter/completion.hpp>
 #include <openrouter/error.hpp>
 #include <openrouter/wire/chat_chunk.hpp>
 #include <openrouter/wire/chat_response.hpp>
@@ -53,12 +56,24 @@ class chat_stream {
   chat_stream(const chat_stream&) = delete;
   chat_stream& operator=(const chat_stream&) = delete;
 
-  /// Completes with the next chunk, or std::nullopt at the clean end (see above).
+  /// Completes with the next chunk, or std::nullopt at the clean end (see above). With a
+  /// throwing token (default, use_awaitable, use_future) a failure throws api_error with the
+  /// stream's diagnostics (completion.hpp).
   template <class Token = boost::asio::deferred_t>
   auto async_next(Token&& token = {}) {
-    return boost::asio::async_initiate<Token, void(boost::system::error_code, std::optional<wire::chat_chunk>)>(
-        [this](auto h) { do_next(next_handler(std::move(h))); }, token);
+    return detail::initiate<std::optional<wire::chat_chunk>>(
+        std::forward<Token>(token), diagnostics_ptr(),
+        [this](diagnostics&, next_handler h) { do_next(std::move(h)); });
   }
+
+  /// Stops the stream from anywhere (any thread; safe while a pull is pending, and before or
+  /// after one): the connection is closed (which stops generation and billing upstream), a
+  /// pending async_next completes with asio::error::operation_aborted, and so does every later
+  /// one (chunks already decoded but not yet pulled are dropped; result() keeps what arrived).
+  /// No effect on a stream that already reached its end or failed.
+  void cancel() noexcept;
+  /// Same as cancel().
+  void close() noexcept { cancel(); }
 
   /// Whether the stream is open (not empty and not yet at a terminal outcome).
   bool is_open() const noexcept;
@@ -76,6 +91,12 @@ class chat_stream {
   void rebind_diagnostics(diagnostics& d) noexcept;
   /// When the last byte of the body arrived (the headers' arrival before that).
   std::chrono::steady_clock::time_point last_activity() const noexcept;
+
+  /// The diagnostics the stream writes into (nullptr for an empty stream).
+  diagnostics* diagnostics_ptr() const noexcept;
+  /// Internal (completion.hpp): the stream owns `d` and writes into it from now on (a stream
+  /// opened without caller diagnostics).
+  void keep_diagnostics(std::shared_ptr<diagnostics> d) noexcept;
 
   struct state;
   /// Internal: used by client::async_chat_stream.

@@ -4,15 +4,18 @@
 //
 // Every operation takes a completion token (default asio::deferred, so `co_await
 // client.async_chat(req, diag)` works; use_future, callbacks and as_tuple work too), completes
-// with void(error_code, T), honours per-operation cancellation (terminal: a cancelled request's
-// connection is closed, never reused) and fills the caller's `diagnostics` (which must outlive
-// the operation) with what an error_code cannot carry.
+// with void(error_code, T) (throwing tokens: openrouter::api_error, see completion.hpp), honours
+// per-operation cancellation (terminal: a cancelled request's connection is closed, never
+// reused) and fills the caller's `diagnostics` (which must outlive the operation) with what an
+// error_code cannot carry. Each also has an overload without `diagnostics&`: the operation
+// keeps its own (a throwing token's api_error carries a copy; a stream keeps them).
 //
 // Thread safety: a client may be shared by any number of operations running on any threads of
 // its io_context(s); each operation runs on a strand of its own and the pool is synchronized.
 // The client and its executor's execution context must outlive every operation.
 
 #include <openrouter/chat_stream.hpp>
+#include <openrouter/completion.hpp>
 #include <openrouter/config.hpp>
 #include <openrouter/error.hpp>
 #include <openrouter/pool_stats.hpp>
@@ -32,6 +35,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 namespace openrouter {
@@ -78,7 +82,12 @@ class client {
   /// every image_url.url and file.file_data: errc::remote_asset_not_allowed, nothing sent.
   template <class Token = boost::asio::deferred_t>
   auto async_chat(wire::chat_request req, diagnostics& diag, Token&& token = {}) {
-    return start<wire::chat_response>(std::forward<Token>(token), &client::do_chat, std::move(req), diag);
+    return start<wire::chat_response>(std::forward<Token>(token), &client::do_chat, std::move(req), &diag);
+  }
+  template <class Token = boost::asio::deferred_t>
+    requires(!std::is_same_v<std::decay_t<Token>, diagnostics>)
+  auto async_chat(wire::chat_request req, Token&& token = {}) {
+    return start<wire::chat_response>(std::forward<Token>(token), &client::do_chat, std::move(req), nullptr);
   }
 
   /// POST /chat/completions with stream:true (forced on). Completes once the response headers
@@ -88,59 +97,102 @@ class client {
   /// land there too).
   template <class Token = boost::asio::deferred_t>
   auto async_chat_stream(wire::chat_request req, diagnostics& diag, Token&& token = {}) {
-    return start<chat_stream>(std::forward<Token>(token), &client::do_chat_stream, std::move(req), diag);
+    return start<chat_stream>(std::forward<Token>(token), &client::do_chat_stream, std::move(req), &diag);
+  }
+  template <class Token = boost::asio::deferred_t>
+    requires(!std::is_same_v<std::decay_t<Token>, diagnostics>)
+  auto async_chat_stream(wire::chat_request req, Token&& token = {}) {
+    return start<chat_stream>(std::forward<Token>(token), &client::do_chat_stream, std::move(req), nullptr);
   }
 
   /// GET /models with the query's filters.
   template <class Token = boost::asio::deferred_t>
   auto async_models(models_query q, diagnostics& diag, Token&& token = {}) {
-    return start<wire::models_page>(std::forward<Token>(token), &client::do_models, std::move(q), diag);
+    return start<wire::models_page>(std::forward<Token>(token), &client::do_models, std::move(q), &diag);
+  }
+  template <class Token = boost::asio::deferred_t>
+    requires(!std::is_same_v<std::decay_t<Token>, diagnostics>)
+  auto async_models(models_query q, Token&& token = {}) {
+    return start<wire::models_page>(std::forward<Token>(token), &client::do_models, std::move(q), nullptr);
   }
 
   /// GET /models/user (filtered by the account's preferences; needs the key).
   template <class Token = boost::asio::deferred_t>
   auto async_user_models(models_query q, diagnostics& diag, Token&& token = {}) {
-    return start<wire::models_page>(std::forward<Token>(token), &client::do_user_models, std::move(q), diag);
+    return start<wire::models_page>(std::forward<Token>(token), &client::do_user_models, std::move(q), &diag);
+  }
+  template <class Token = boost::asio::deferred_t>
+    requires(!std::is_same_v<std::decay_t<Token>, diagnostics>)
+  auto async_user_models(models_query q, Token&& token = {}) {
+    return start<wire::models_page>(std::forward<Token>(token), &client::do_user_models, std::move(q), nullptr);
   }
 
   /// GET /models/{author}/{slug}/endpoints for "author/slug".
   template <class Token = boost::asio::deferred_t>
   auto async_model_endpoints(std::string model_id, diagnostics& diag, Token&& token = {}) {
-    return start<wire::model_endpoints>(std::forward<Token>(token), &client::do_endpoints, std::move(model_id), diag);
+    return start<wire::model_endpoints>(std::forward<Token>(token), &client::do_endpoints, std::move(model_id), &diag);
+  }
+  template <class Token = boost::asio::deferred_t>
+    requires(!std::is_same_v<std::decay_t<Token>, diagnostics>)
+  auto async_model_endpoints(std::string model_id, Token&& token = {}) {
+    return start<wire::model_endpoints>(std::forward<Token>(token), &client::do_endpoints, std::move(model_id), nullptr);
   }
 
   /// GET /providers.
   template <class Token = boost::asio::deferred_t>
   auto async_providers(diagnostics& diag, Token&& token = {}) {
-    return start<wire::provider_list>(std::forward<Token>(token), &client::do_providers, std::monostate{}, diag);
+    return start<wire::provider_list>(std::forward<Token>(token), &client::do_providers, std::monostate{}, &diag);
+  }
+  template <class Token = boost::asio::deferred_t>
+    requires(!std::is_same_v<std::decay_t<Token>, diagnostics>)
+  auto async_providers(Token&& token = {}) {
+    return start<wire::provider_list>(std::forward<Token>(token), &client::do_providers, std::monostate{}, nullptr);
   }
 
   /// GET /generation?id= (one look-up; 404 while the record is not written yet).
   template <class Token = boost::asio::deferred_t>
   auto async_generation(std::string id, diagnostics& diag, Token&& token = {}) {
-    return start<wire::generation>(std::forward<Token>(token), &client::do_generation, std::move(id), diag);
+    return start<wire::generation>(std::forward<Token>(token), &client::do_generation, std::move(id), &diag);
+  }
+  template <class Token = boost::asio::deferred_t>
+    requires(!std::is_same_v<std::decay_t<Token>, diagnostics>)
+  auto async_generation(std::string id, Token&& token = {}) {
+    return start<wire::generation>(std::forward<Token>(token), &client::do_generation, std::move(id), nullptr);
   }
 
   /// GET /generation?id=, polling with backoff while it answers 404, at most poll.max_wait;
   /// then errc::generation_pending.
   template <class Token = boost::asio::deferred_t>
   auto async_wait_generation(std::string id, generation_poll poll, diagnostics& diag, Token&& token = {}) {
-    return start<wire::generation>(std::forward<Token>(token), &client::do_wait_generation,
-                                   std::make_pair(std::move(id), poll), diag);
+    return start<wire::generation>(std::forward<Token>(token), &client::do_wait_generation, std::make_pair(std::move(id), poll), &diag);
+  }
+  template <class Token = boost::asio::deferred_t>
+    requires(!std::is_same_v<std::decay_t<Token>, diagnostics>)
+  auto async_wait_generation(std::string id, generation_poll poll, Token&& token = {}) {
+    return start<wire::generation>(std::forward<Token>(token), &client::do_wait_generation, std::make_pair(std::move(id), poll), nullptr);
   }
 
   /// GET /key: the current key's limits and usage.
   template <class Token = boost::asio::deferred_t>
   auto async_key(diagnostics& diag, Token&& token = {}) {
-    return start<wire::key_info>(std::forward<Token>(token), &client::do_key, std::monostate{}, diag);
+    return start<wire::key_info>(std::forward<Token>(token), &client::do_key, std::monostate{}, &diag);
+  }
+  template <class Token = boost::asio::deferred_t>
+    requires(!std::is_same_v<std::decay_t<Token>, diagnostics>)
+  auto async_key(Token&& token = {}) {
+    return start<wire::key_info>(std::forward<Token>(token), &client::do_key, std::monostate{}, nullptr);
   }
 
   /// The catalog (GET /models?output_modalities=all), cached for `max_age`; concurrent callers
   /// share one request (single flight).
   template <class Token = boost::asio::deferred_t>
   auto async_catalog(std::chrono::milliseconds max_age, diagnostics& diag, Token&& token = {}) {
-    return start<std::shared_ptr<const wire::models_page>>(std::forward<Token>(token), &client::do_catalog, max_age,
-                                                           diag);
+    return start<std::shared_ptr<const wire::models_page>>(std::forward<Token>(token), &client::do_catalog, max_age, &diag);
+  }
+  template <class Token = boost::asio::deferred_t>
+    requires(!std::is_same_v<std::decay_t<Token>, diagnostics>)
+  auto async_catalog(std::chrono::milliseconds max_age, Token&& token = {}) {
+    return start<std::shared_ptr<const wire::models_page>>(std::forward<Token>(token), &client::do_catalog, max_age, nullptr);
   }
 
   /// GET an allowlisted remote asset (image or PDF) and complete with its data URL, the
@@ -152,24 +204,36 @@ class client {
   /// (total_timeout). Its own connection, outside the pool; the API key is never sent.
   template <class Token = boost::asio::deferred_t>
   auto async_fetch_asset(std::string url, diagnostics& diag, Token&& token = {}) {
-    return start<std::string>(std::forward<Token>(token), &client::do_fetch_asset, std::move(url), diag);
+    return start<std::string>(std::forward<Token>(token), &client::do_fetch_asset, std::move(url), &diag);
+  }
+  template <class Token = boost::asio::deferred_t>
+    requires(!std::is_same_v<std::decay_t<Token>, diagnostics>)
+  auto async_fetch_asset(std::string url, Token&& token = {}) {
+    return start<std::string>(std::forward<Token>(token), &client::do_fetch_asset, std::move(url), nullptr);
   }
 
   /// Opens up to `n` connections ahead of traffic (within the pool limits) and parks them
   /// idle; completes with how many were opened.
   template <class Token = boost::asio::deferred_t>
   auto async_warmup(std::size_t n, diagnostics& diag, Token&& token = {}) {
-    return start<std::size_t>(std::forward<Token>(token), &client::do_warmup, n, diag);
+    return start<std::size_t>(std::forward<Token>(token), &client::do_warmup, n, &diag);
+  }
+  template <class Token = boost::asio::deferred_t>
+    requires(!std::is_same_v<std::decay_t<Token>, diagnostics>)
+  auto async_warmup(std::size_t n, Token&& token = {}) {
+    return start<std::size_t>(std::forward<Token>(token), &client::do_warmup, n, nullptr);
   }
 
   struct impl;
 
  private:
+  // diag: the caller's, or nullptr for diagnostics of the operation's own (completion.hpp).
   template <class T, class Token, class Fn, class Arg>
-  auto start(Token&& token, Fn fn, Arg arg, diagnostics& diag) {
-    return boost::asio::async_initiate<Token, void(boost::system::error_code, T)>(
-        [this, fn](auto h, Arg a, diagnostics* d) { (this->*fn)(std::move(a), *d, handler<T>(std::move(h))); },
-        token, std::move(arg), &diag);
+  auto start(Token&& token, Fn fn, Arg arg, diagnostics* diag) {
+    return detail::initiate<T>(std::forward<Token>(token), diag,
+                               [this, fn, a = std::move(arg)](diagnostics& d, handler<T> h) mutable {
+                                 (this->*fn)(std::move(a), d, std::move(h));
+                               });
   }
 
   void do_chat(wire::chat_request req, diagnostics& diag, handler<wire::chat_response> h);

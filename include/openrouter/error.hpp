@@ -6,6 +6,7 @@
 #include <openrouter/wire/error_body.hpp>
 
 #include <boost/system/error_code.hpp>
+#include <boost/system/system_error.hpp>
 
 #include <chrono>
 #include <optional>
@@ -120,6 +121,22 @@ struct diagnostics {
   void clear();
   /// One line for logs and CLI errors: "429 rate_limit_exceeded: Rate limit exceeded (retry after 2s)".
   std::string summary(boost::system::error_code ec) const;
+};
+
+/// The exception a failed operation throws when its completion token reports errors as
+/// exceptions (co_await with the default token or asio::use_awaitable, asio::use_future; see
+/// completion.hpp). code() is the error_code, what() is diagnostics().summary(code()), and
+/// diagnostics() is a copy of the operation's diagnostics (status, OpenRouter's error object,
+/// Retry-After...). Catch boost::system::system_error to handle it like any Asio error.
+class api_error : public boost::system::system_error {
+ public:
+  api_error(boost::system::error_code ec, openrouter::diagnostics diag);
+  const openrouter::diagnostics& diagnostics() const noexcept { return diag_; }
+  const char* what() const noexcept override { return summary_.c_str(); }
+
+ private:
+  openrouter::diagnostics diag_;
+  std::string summary_;
 };
 
 /// Whether a failed request may succeed if sent again (to the same model), with OpenRouter's

@@ -14,6 +14,7 @@
 // Thread safety: like client; the router and its client must outlive every operation.
 
 #include <openrouter/client.hpp>
+#include <openrouter/completion.hpp>
 #include <openrouter/error.hpp>
 #include <openrouter/routing/candidates.hpp>
 #include <openrouter/routing/planner.hpp>
@@ -83,9 +84,16 @@ class routed_stream {
   /// Like chat_stream::async_next: the next chunk, or std::nullopt at the clean end.
   template <class Token = boost::asio::deferred_t>
   auto async_next(Token&& token = {}) {
-    return boost::asio::async_initiate<Token, void(boost::system::error_code, std::optional<wire::chat_chunk>)>(
-        [this](auto h) { do_next(chat_stream::next_handler(std::move(h))); }, token);
+    return detail::initiate<std::optional<wire::chat_chunk>>(
+        std::forward<Token>(token), rest_.diagnostics_ptr(),
+        [this](diagnostics&, chat_stream::next_handler h) { do_next(std::move(h)); });
   }
+  /// See chat_stream::cancel() (chunks the router held before handing the stream over are
+  /// still delivered first).
+  void cancel() noexcept { rest_.cancel(); }
+  void close() noexcept { rest_.cancel(); }
+  /// Internal (completion.hpp); see chat_stream::keep_diagnostics.
+  void keep_diagnostics(std::shared_ptr<diagnostics> d) noexcept { rest_.keep_diagnostics(std::move(d)); }
 
   wire::chat_response result() const { return rest_.result(); }
   std::string generation_id() const { return rest_.generation_id(); }
@@ -125,11 +133,13 @@ class router {
   /// the router stopped when no attempt explains it).
   template <class Token = boost::asio::deferred_t>
   auto async_chat(wire::chat_request req, diagnostics& diag, Token&& token = {}) {
-    return boost::asio::async_initiate<Token, void(boost::system::error_code, wire::chat_response)>(
-        [this](auto h, wire::chat_request r, diagnostics* d) {
-          do_chat(std::move(r), *d, nullptr, handler<wire::chat_response>(std::move(h)));
-        },
-        token, std::move(req), &diag);
+    return start_chat(std::forward<Token>(token), &diag, nullptr, std::move(req));
+  }
+  /// Without diagnostics: a throwing token's api_error still carries them.
+  template <class Token = boost::asio::deferred_t>
+    requires(!std::is_same_v<std::decay_t<Token>, diagnostics>)
+  auto async_chat(wire::chat_request req, Token&& token = {}) {
+    return start_chat(std::forward<Token>(token), nullptr, nullptr, std::move(req));
   }
 
   /// As above, and `record` receives the request's canonical record (what
@@ -137,11 +147,7 @@ class router {
   /// need not match hook records to requests. `record` must outlive the operation.
   template <class Token = boost::asio::deferred_t>
   auto async_chat(wire::chat_request req, diagnostics& diag, request_record& record, Token&& token = {}) {
-    return boost::asio::async_initiate<Token, void(boost::system::error_code, wire::chat_response)>(
-        [this](auto h, wire::chat_request r, diagnostics* d, request_record* out) {
-          do_chat(std::move(r), *d, out, handler<wire::chat_response>(std::move(h)));
-        },
-        token, std::move(req), &diag, &record);
+    return start_chat(std::forward<Token>(token), &diag, &record, std::move(req));
   }
 
   /// POST /chat/completions with stream:true through the policy. Completes once a candidate's
@@ -152,21 +158,19 @@ class router {
   /// to see).
   template <class Token = boost::asio::deferred_t>
   auto async_chat_stream(wire::chat_request req, diagnostics& diag, Token&& token = {}) {
-    return boost::asio::async_initiate<Token, void(boost::system::error_code, routed_stream)>(
-        [this](auto h, wire::chat_request r, diagnostics* d) {
-          do_chat_stream(std::move(r), *d, nullptr, handler<routed_stream>(std::move(h)));
-        },
-        token, std::move(req), &diag);
+    return start_stream(std::forward<Token>(token), &diag, nullptr, std::move(req));
+  }
+  /// Without diagnostics (the stream keeps its own; api_error carries them).
+  template <class Token = boost::asio::deferred_t>
+    requires(!std::is_same_v<std::decay_t<Token>, diagnostics>)
+  auto async_chat_stream(wire::chat_request req, Token&& token = {}) {
+    return start_stream(std::forward<Token>(token), nullptr, nullptr, std::move(req));
   }
 
   /// As above, with the request's record (see async_chat).
   template <class Token = boost::asio::deferred_t>
   auto async_chat_stream(wire::chat_request req, diagnostics& diag, request_record& record, Token&& token = {}) {
-    return boost::asio::async_initiate<Token, void(boost::system::error_code, routed_stream)>(
-        [this](auto h, wire::chat_request r, diagnostics* d, request_record* out) {
-          do_chat_stream(std::move(r), *d, out, handler<routed_stream>(std::move(h)));
-        },
-        token, std::move(req), &diag, &record);
+    return start_stream(std::forward<Token>(token), &diag, &record, std::move(req));
   }
 
   const routing::policy& policy() const noexcept;
@@ -182,6 +186,20 @@ class router {
  private:
   template <class T>
   using handler = boost::asio::any_completion_handler<void(boost::system::error_code, T)>;
+  template <class Token>
+  auto start_chat(Token&& token, diagnostics* diag, request_record* out, wire::chat_request req) {
+    return detail::initiate<wire::chat_response>(
+        std::forward<Token>(token), diag, [this, out, r = std::move(req)](diagnostics& d, handler<wire::chat_response> h) mutable {
+          do_chat(std::move(r), d, out, std::move(h));
+        });
+  }
+  template <class Token>
+  auto start_stream(Token&& token, diagnostics* diag, request_record* out, wire::chat_request req) {
+    return detail::initiate<routed_stream>(
+        std::forward<Token>(token), diag, [this, out, r = std::move(req)](diagnostics& d, handler<routed_stream> h) mutable {
+          do_chat_stream(std::move(r), d, out, std::move(h));
+        });
+  }
   void do_chat(wire::chat_request req, diagnostics& diag, request_record* out, handler<wire::chat_response> h);
   void do_chat_stream(wire::chat_request req, diagnostics& diag, request_record* out, handler<routed_stream> h);
   std::shared_ptr<impl> impl_;

@@ -338,6 +338,8 @@ struct chat_stream::state {
   detail::stream_lease lease;
   detail::deadlines dl;
   diagnostics* diag = nullptr;
+  std::shared_ptr<diagnostics> owned_diag;  // a stream opened without caller diagnostics
+  std::atomic<bool> cancelled{false};       // chat_stream::cancel() was called
   sse::parser sse;
   stream::accumulator acc;
   // Decoded chunks not yet handed out: [ready_head, end). A vector, not a deque: a chunk is
@@ -490,6 +492,11 @@ asio::awaitable<result<std::optional<wire::chat_chunk>>> next_op(std::shared_ptr
   } guard{s.busy};
   while (true) {
     if (s.terminal) co_return R{*s.terminal, std::nullopt};
+    if (s.cancelled.load()) {  // chat_stream::cancel(): nothing more is handed out
+      s.close();
+      s.terminal = error_code(asio::error::operation_aborted);
+      continue;
+    }
     if (s.has_ready()) {
       wire::chat_chunk c = s.take_ready();
       co_return R{error_code{}, std::move(c)};
@@ -519,7 +526,9 @@ asio::awaitable<result<std::optional<wire::chat_chunk>>> next_op(std::shared_ptr
       s.close();
       // EOF mid-body: complete after a finish reason (or after [DONE] while draining), else
       // stream_incomplete. Any failure after [DONE] only costs the connection's reuse.
-      if (ec == make_error_code(errc::connection_closed) || s.acc.done_seen())
+      if (s.cancelled.load())
+        s.terminal = error_code(asio::error::operation_aborted);  // the close was cancel()'s
+      else if (ec == make_error_code(errc::connection_closed) || s.acc.done_seen())
         s.terminal = s.acc.outcome_code();
       else
         s.terminal = ec;
@@ -602,7 +611,7 @@ void chat_stream::do_next(next_handler h) {
                asio::append(std::move(h), make_error_code(errc::invalid_argument), std::optional<wire::chat_chunk>{}));
     return;
   }
-  if (st.has_ready() && !st.terminal) {
+  if (st.has_ready() && !st.terminal && !st.cancelled.load()) {
     std::optional<wire::chat_chunk> c(st.take_ready());
     st.busy.store(false);
     asio::post(st.strand.get_inner_executor(), asio::append(std::move(h), error_code{}, std::move(c)));
@@ -613,6 +622,25 @@ void chat_stream::do_next(next_handler h) {
 
 void chat_stream::rebind_diagnostics(diagnostics& d) noexcept {
   if (st_) st_->diag = &d;
+}
+diagnostics* chat_stream::diagnostics_ptr() const noexcept { return st_ ? st_->diag : nullptr; }
+void chat_stream::keep_diagnostics(std::shared_ptr<diagnostics> d) noexcept {
+  if (!st_ || !d) return;
+  st_->diag = d.get();
+  st_->owned_diag = std::move(d);
+}
+
+// The flag stops the fast path of do_next and the next step of a pull at once; closing the
+// connection (on the strand, where every pull runs) ends a read in progress with
+// operation_aborted. A stream already at its end keeps its outcome.
+void chat_stream::cancel() noexcept {
+  if (!st_ || st_->cancelled.exchange(true)) return;
+  try {
+    asio::post(st_->strand, [s = st_] {
+      if (!s->terminal && s->lease.conn) s->lease.conn->close();
+    });
+  } catch (...) {
+  }
 }
 bool chat_stream::is_open() const noexcept { return st_ && !st_->terminal; }
 wire::chat_response chat_stream::result() const { return st_ ? st_->acc.result() : wire::chat_response{}; }

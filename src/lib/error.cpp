@@ -88,6 +88,9 @@ std::string diagnostics::summary(boost::system::error_code ec) const {
   return s;
 }
 
+api_error::api_error(boost::system::error_code ec, openrouter::diagnostics diag)
+    : boost::system::system_error(ec), diag_(std::move(diag)), summary_(diag_.summary(ec)) {}
+
 bool is_retryable(boost::system::error_code ec, const diagnostics& diag) noexcept {
   if (ec.category() != category()) {
     // Errors from below us (Asio, OpenSSL) that escaped mapping: transport, so retryable,

@@ -6,7 +6,13 @@
 
 #include <iostream>
 
+int legacy_asio_main();
+
 int main() {
+  if (legacy_asio_main() != 0) {
+    std::cout << "legacy Asio program failed\n";
+    return 1;
+  }
   openrouter::mock::background_server mock;
   boost::asio::io_context ioc;
   openrouter::client_config cfg;

@@ -80,6 +80,12 @@ struct chat_chunk {
   boost::json::value openrouter_metadata{};  // final chunk, opt-in
   boost::json::value debug{};                // {echo_upstream_body: {...}}, opt-in
   boost::json::object extra{};
+
+  /// The content delta this chunk adds to the choice with `index` (the first choice by
+  /// default): "" when the chunk has no such choice or its delta carries no content (a role,
+  /// tool-call, finish, usage or error chunk). Concatenating text() over a stream gives the
+  /// choice's text.
+  std::string_view text(std::int64_t index = 0) const noexcept;
 };
 OPENROUTER_WIRE_JSON_CONVERSIONS(chat_chunk);
 

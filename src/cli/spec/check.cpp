@@ -26,7 +26,10 @@ std::string join(const std::set<std::string>& names) {
 
 std::string where(const wire_contract& c) {
   std::string out(c.root);
-  for (auto step : c.steps) out += "." + std::string(step);
+  for (auto step : c.steps) {
+    out += '.';
+    out += step;
+  }
   return out;
 }
 

@@ -76,4 +76,10 @@ void parse_chat_chunk(std::string_view json, chat_chunk& out, boost::system::err
   detail::parse_chat_chunk_dom(json, out, ec);
 }
 
+std::string_view chat_chunk::text(std::int64_t index) const noexcept {
+  for (const auto& c : choices)
+    if (c.index == index) return c.delta.content ? std::string_view(*c.delta.content) : std::string_view();
+  return {};
+}
+
 }  // namespace openrouter::wire

@@ -1,0 +1,98 @@
+#pragma once
+// How the facades (client, chat_stream, router) meet completion tokens.
+//
+// Every operation completes with void(error_code, T) for callbacks and for adapters that keep
+// the error in band (asio::as_tuple(...), asio::redirect_error(...)):
+//
+//   auto [ec, res] = co_await cli.async_chat(req, asio::as_tuple(asio::use_awaitable));
+//
+// With a token that reports errors as exceptions (the default asio::deferred when co_awaited,
+// asio::use_awaitable, asio::use_future), a failure throws openrouter::api_error (a
+// boost::system::system_error whose what() is diagnostics::summary(ec)) that carries a copy of
+// the operation's diagnostics:
+//
+//   try { auto res = co_await cli.async_chat(req); }
+//   catch (const openrouter::api_error& e) { std::cerr << e.what(); e.diagnostics().retry_after; }
+//
+// (Those tokens complete with void(std::exception_ptr, T): compose with asio::as_tuple(asio::deferred)
+// or a callback to keep the error_code.)
+//
+// The templates here only pick a signature and type-erase the handler; the adapters are compiled
+// in the library (src/lib/completion.cpp) for each result type the facades produce.
+
+#include <openrouter/error.hpp>
+
+#include <boost/asio/any_completion_handler.hpp>
+#include <boost/asio/async_result.hpp>
+#include <boost/asio/deferred.hpp>
+
+#include <exception>
+#include <memory>
+#include <type_traits>
+#include <utility>
+
+namespace boost::asio {
+template <typename Executor>
+struct use_awaitable_t;
+template <typename Allocator>
+class use_future_t;
+}  // namespace boost::asio
+
+namespace openrouter::detail {
+
+template <class T>
+using ec_handler = boost::asio::any_completion_handler<void(boost::system::error_code, T)>;
+template <class T>
+using ex_handler = boost::asio::any_completion_handler<void(std::exception_ptr, T)>;
+
+/// Tokens whose completion reports an error by throwing.
+template <class Token>
+struct throwing_token : std::false_type {};
+template <>
+struct throwing_token<boost::asio::deferred_t> : std::true_type {};
+template <class Executor>
+struct throwing_token<boost::asio::use_awaitable_t<Executor>> : std::true_type {};
+template <class Allocator>
+struct throwing_token<boost::asio::use_future_t<Allocator>> : std::true_type {};
+
+/// A handler that completes `h` with api_error(ec, *diag) as an exception on failure (compiled
+/// in the library for every T the facades complete with). `owned`, if any, is kept alive
+/// until the completion (the diagnostics of a caller who gave none).
+template <class T>
+ec_handler<T> rethrowing(ex_handler<T> h, const diagnostics* diag, std::shared_ptr<diagnostics> owned);
+/// A handler that keeps `owned` alive until it completes `h`.
+template <class T>
+ec_handler<T> keeping(ec_handler<T> h, std::shared_ptr<diagnostics> owned);
+
+/// Starts `start(diagnostics&, ec_handler<T>)` for `token`, with the caller's diagnostics or,
+/// when `diag` is null, diagnostics of the operation's own.
+template <class T, class Token, class Start>
+auto initiate(Token&& token, diagnostics* diag, Start start) {
+  if constexpr (throwing_token<std::decay_t<Token>>::value) {
+    return boost::asio::async_initiate<Token, void(std::exception_ptr, T)>(
+        [](auto h, Start s, diagnostics* d) {
+          std::shared_ptr<diagnostics> owned;
+          if (!d) {
+            owned = std::make_shared<diagnostics>();
+            d = owned.get();
+          }
+          diagnostics& ref = *d;
+          s(ref, rethrowing<T>(ex_handler<T>(std::move(h)), d, std::move(owned)));
+        },
+        token, std::move(start), diag);
+  } else {
+    return boost::asio::async_initiate<Token, void(boost::system::error_code, T)>(
+        [](auto h, Start s, diagnostics* d) {
+          if (d) {
+            s(*d, ec_handler<T>(std::move(h)));
+            return;
+          }
+          auto owned = std::make_shared<diagnostics>();
+          diagnostics& ref = *owned;
+          s(ref, keeping<T>(ec_handler<T>(std::move(h)), std::move(owned)));
+        },
+        token, std::move(start), diag);
+  }
+}
+
+}  // namespace openrouter::detail
