@@ -92,7 +92,7 @@ BOOST_AUTO_TEST_CASE(every_member_is_decoded_and_trailing_bytes_are_an_error) {
   gunzip(gz(a) + gz(b), a.size() + b.size() - 1, out, ec);  // the limit counts every member
   BOOST_TEST((ec == errc::response_too_large), ec.message());
 
-  for (const std::string tail : {std::string("garbage"), std::string(1, '\0'), gz(b).substr(0, 12)}) {
+  for (const std::string& tail : {std::string("garbage"), std::string(1, '\0'), gz(b).substr(0, 12)}) {
     gunzip(gz(a) + tail, 1u << 20, out, ec);
     BOOST_TEST((ec == errc::bad_response), ec.message());
     BOOST_TEST(out.empty());
@@ -100,7 +100,7 @@ BOOST_AUTO_TEST_CASE(every_member_is_decoded_and_trailing_bytes_are_an_error) {
 }
 
 BOOST_AUTO_TEST_CASE(not_gzip_is_an_error) {
-  for (const std::string in : {std::string(), std::string("{\"a\":1}"), std::string("\x1f\x8b\x08\x00", 4),
+  for (const std::string& in : {std::string(), std::string("{\"a\":1}"), std::string("\x1f\x8b\x08\x00", 4),
                                std::string("\x78\x9c\x03\x00\x00\x00\x00\x01", 8)}) {
     std::string out;
     boost::system::error_code ec;
