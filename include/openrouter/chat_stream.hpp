@@ -59,7 +59,7 @@ class chat_stream {
   /// Completes with the next chunk, or std::nullopt at the clean end (see above). With a
   /// throwing token (default, use_awaitable, use_future) a failure throws api_error with the
   /// stream's diagnostics (completion.hpp).
-  template <class Token = boost::asio::deferred_t>
+  template <class Token = boost::asio::use_awaitable_t<>>
   auto async_next(Token&& token = {}) {
     return detail::initiate<std::optional<wire::chat_chunk>>(
         std::forward<Token>(token), diagnostics_ptr(),

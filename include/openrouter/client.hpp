@@ -2,7 +2,7 @@
 // openrouter::client: one asynchronous operation per OpenRouter endpoint over a keep-alive
 // connection pool.
 //
-// Every operation takes a completion token (default asio::deferred, so `co_await
+// Every operation takes a completion token (default asio::use_awaitable, so `co_await
 // client.async_chat(req, diag)` works; use_future, callbacks and as_tuple work too), completes
 // with void(error_code, T) (throwing tokens: openrouter::api_error, see completion.hpp), honours
 // per-operation cancellation (terminal: a cancelled request's connection is closed, never
@@ -80,11 +80,11 @@ class client {
   /// carries an error completes with errc::provider_error and the partial response. Like
   /// async_chat_stream, it first applies the remote-asset policy (config().remote_assets) to
   /// every image_url.url and file.file_data: errc::remote_asset_not_allowed, nothing sent.
-  template <class Token = boost::asio::deferred_t>
+  template <class Token = boost::asio::use_awaitable_t<>>
   auto async_chat(wire::chat_request req, diagnostics& diag, Token&& token = {}) {
     return start<wire::chat_response>(std::forward<Token>(token), &client::do_chat, std::move(req), &diag);
   }
-  template <class Token = boost::asio::deferred_t>
+  template <class Token = boost::asio::use_awaitable_t<>>
     requires(!std::is_same_v<std::decay_t<Token>, diagnostics>)
   auto async_chat(wire::chat_request req, Token&& token = {}) {
     return start<wire::chat_response>(std::forward<Token>(token), &client::do_chat, std::move(req), nullptr);
@@ -95,66 +95,66 @@ class client {
   /// a non-2xx status (diagnostics filled like async_chat), with errc::unexpected_content_type
   /// for a 200 that is not an event stream. `diag` must outlive the stream (its later errors
   /// land there too).
-  template <class Token = boost::asio::deferred_t>
+  template <class Token = boost::asio::use_awaitable_t<>>
   auto async_chat_stream(wire::chat_request req, diagnostics& diag, Token&& token = {}) {
     return start<chat_stream>(std::forward<Token>(token), &client::do_chat_stream, std::move(req), &diag);
   }
-  template <class Token = boost::asio::deferred_t>
+  template <class Token = boost::asio::use_awaitable_t<>>
     requires(!std::is_same_v<std::decay_t<Token>, diagnostics>)
   auto async_chat_stream(wire::chat_request req, Token&& token = {}) {
     return start<chat_stream>(std::forward<Token>(token), &client::do_chat_stream, std::move(req), nullptr);
   }
 
   /// GET /models with the query's filters.
-  template <class Token = boost::asio::deferred_t>
+  template <class Token = boost::asio::use_awaitable_t<>>
   auto async_models(models_query q, diagnostics& diag, Token&& token = {}) {
     return start<wire::models_page>(std::forward<Token>(token), &client::do_models, std::move(q), &diag);
   }
-  template <class Token = boost::asio::deferred_t>
+  template <class Token = boost::asio::use_awaitable_t<>>
     requires(!std::is_same_v<std::decay_t<Token>, diagnostics>)
   auto async_models(models_query q, Token&& token = {}) {
     return start<wire::models_page>(std::forward<Token>(token), &client::do_models, std::move(q), nullptr);
   }
 
   /// GET /models/user (filtered by the account's preferences; needs the key).
-  template <class Token = boost::asio::deferred_t>
+  template <class Token = boost::asio::use_awaitable_t<>>
   auto async_user_models(models_query q, diagnostics& diag, Token&& token = {}) {
     return start<wire::models_page>(std::forward<Token>(token), &client::do_user_models, std::move(q), &diag);
   }
-  template <class Token = boost::asio::deferred_t>
+  template <class Token = boost::asio::use_awaitable_t<>>
     requires(!std::is_same_v<std::decay_t<Token>, diagnostics>)
   auto async_user_models(models_query q, Token&& token = {}) {
     return start<wire::models_page>(std::forward<Token>(token), &client::do_user_models, std::move(q), nullptr);
   }
 
   /// GET /models/{author}/{slug}/endpoints for "author/slug".
-  template <class Token = boost::asio::deferred_t>
+  template <class Token = boost::asio::use_awaitable_t<>>
   auto async_model_endpoints(std::string model_id, diagnostics& diag, Token&& token = {}) {
     return start<wire::model_endpoints>(std::forward<Token>(token), &client::do_endpoints, std::move(model_id), &diag);
   }
-  template <class Token = boost::asio::deferred_t>
+  template <class Token = boost::asio::use_awaitable_t<>>
     requires(!std::is_same_v<std::decay_t<Token>, diagnostics>)
   auto async_model_endpoints(std::string model_id, Token&& token = {}) {
     return start<wire::model_endpoints>(std::forward<Token>(token), &client::do_endpoints, std::move(model_id), nullptr);
   }
 
   /// GET /providers.
-  template <class Token = boost::asio::deferred_t>
+  template <class Token = boost::asio::use_awaitable_t<>>
   auto async_providers(diagnostics& diag, Token&& token = {}) {
     return start<wire::provider_list>(std::forward<Token>(token), &client::do_providers, std::monostate{}, &diag);
   }
-  template <class Token = boost::asio::deferred_t>
+  template <class Token = boost::asio::use_awaitable_t<>>
     requires(!std::is_same_v<std::decay_t<Token>, diagnostics>)
   auto async_providers(Token&& token = {}) {
     return start<wire::provider_list>(std::forward<Token>(token), &client::do_providers, std::monostate{}, nullptr);
   }
 
   /// GET /generation?id= (one look-up; 404 while the record is not written yet).
-  template <class Token = boost::asio::deferred_t>
+  template <class Token = boost::asio::use_awaitable_t<>>
   auto async_generation(std::string id, diagnostics& diag, Token&& token = {}) {
     return start<wire::generation>(std::forward<Token>(token), &client::do_generation, std::move(id), &diag);
   }
-  template <class Token = boost::asio::deferred_t>
+  template <class Token = boost::asio::use_awaitable_t<>>
     requires(!std::is_same_v<std::decay_t<Token>, diagnostics>)
   auto async_generation(std::string id, Token&& token = {}) {
     return start<wire::generation>(std::forward<Token>(token), &client::do_generation, std::move(id), nullptr);
@@ -162,22 +162,22 @@ class client {
 
   /// GET /generation?id=, polling with backoff while it answers 404, at most poll.max_wait;
   /// then errc::generation_pending.
-  template <class Token = boost::asio::deferred_t>
+  template <class Token = boost::asio::use_awaitable_t<>>
   auto async_wait_generation(std::string id, generation_poll poll, diagnostics& diag, Token&& token = {}) {
     return start<wire::generation>(std::forward<Token>(token), &client::do_wait_generation, std::make_pair(std::move(id), poll), &diag);
   }
-  template <class Token = boost::asio::deferred_t>
+  template <class Token = boost::asio::use_awaitable_t<>>
     requires(!std::is_same_v<std::decay_t<Token>, diagnostics>)
   auto async_wait_generation(std::string id, generation_poll poll, Token&& token = {}) {
     return start<wire::generation>(std::forward<Token>(token), &client::do_wait_generation, std::make_pair(std::move(id), poll), nullptr);
   }
 
   /// GET /key: the current key's limits and usage.
-  template <class Token = boost::asio::deferred_t>
+  template <class Token = boost::asio::use_awaitable_t<>>
   auto async_key(diagnostics& diag, Token&& token = {}) {
     return start<wire::key_info>(std::forward<Token>(token), &client::do_key, std::monostate{}, &diag);
   }
-  template <class Token = boost::asio::deferred_t>
+  template <class Token = boost::asio::use_awaitable_t<>>
     requires(!std::is_same_v<std::decay_t<Token>, diagnostics>)
   auto async_key(Token&& token = {}) {
     return start<wire::key_info>(std::forward<Token>(token), &client::do_key, std::monostate{}, nullptr);
@@ -185,11 +185,11 @@ class client {
 
   /// The catalog (GET /models?output_modalities=all), cached for `max_age`; concurrent callers
   /// share one request (single flight).
-  template <class Token = boost::asio::deferred_t>
+  template <class Token = boost::asio::use_awaitable_t<>>
   auto async_catalog(std::chrono::milliseconds max_age, diagnostics& diag, Token&& token = {}) {
     return start<std::shared_ptr<const wire::models_page>>(std::forward<Token>(token), &client::do_catalog, max_age, &diag);
   }
-  template <class Token = boost::asio::deferred_t>
+  template <class Token = boost::asio::use_awaitable_t<>>
     requires(!std::is_same_v<std::decay_t<Token>, diagnostics>)
   auto async_catalog(std::chrono::milliseconds max_age, Token&& token = {}) {
     return start<std::shared_ptr<const wire::models_page>>(std::forward<Token>(token), &client::do_catalog, max_age, nullptr);
@@ -202,11 +202,11 @@ class client {
   /// link-local, metadata...), redirects re-checked and bounded (remote_asset_redirect_refused),
   /// size capped (asset_too_large), type checked (asset_bad_content_type), one deadline
   /// (total_timeout). Its own connection, outside the pool; the API key is never sent.
-  template <class Token = boost::asio::deferred_t>
+  template <class Token = boost::asio::use_awaitable_t<>>
   auto async_fetch_asset(std::string url, diagnostics& diag, Token&& token = {}) {
     return start<std::string>(std::forward<Token>(token), &client::do_fetch_asset, std::move(url), &diag);
   }
-  template <class Token = boost::asio::deferred_t>
+  template <class Token = boost::asio::use_awaitable_t<>>
     requires(!std::is_same_v<std::decay_t<Token>, diagnostics>)
   auto async_fetch_asset(std::string url, Token&& token = {}) {
     return start<std::string>(std::forward<Token>(token), &client::do_fetch_asset, std::move(url), nullptr);
@@ -214,11 +214,11 @@ class client {
 
   /// Opens up to `n` connections ahead of traffic (within the pool limits) and parks them
   /// idle; completes with how many were opened.
-  template <class Token = boost::asio::deferred_t>
+  template <class Token = boost::asio::use_awaitable_t<>>
   auto async_warmup(std::size_t n, diagnostics& diag, Token&& token = {}) {
     return start<std::size_t>(std::forward<Token>(token), &client::do_warmup, n, &diag);
   }
-  template <class Token = boost::asio::deferred_t>
+  template <class Token = boost::asio::use_awaitable_t<>>
     requires(!std::is_same_v<std::decay_t<Token>, diagnostics>)
   auto async_warmup(std::size_t n, Token&& token = {}) {
     return start<std::size_t>(std::forward<Token>(token), &client::do_warmup, n, nullptr);

@@ -6,16 +6,20 @@
 //
 //   auto [ec, res] = co_await cli.async_chat(req, asio::as_tuple(asio::use_awaitable));
 //
-// With a token that reports errors as exceptions (the default asio::deferred when co_awaited,
-// asio::use_awaitable, asio::use_future), a failure throws openrouter::api_error (a
+// With a token that reports errors as exceptions (the default token, asio::use_awaitable, or
+// asio::use_future), a failure throws openrouter::api_error (a
 // boost::system::system_error whose what() is diagnostics::summary(ec)) that carries a copy of
 // the operation's diagnostics:
 //
 //   try { auto res = co_await cli.async_chat(req); }
 //   catch (const openrouter::api_error& e) { std::cerr << e.what(); e.diagnostics().retry_after; }
 //
-// (Those tokens complete with void(std::exception_ptr, T): compose with asio::as_tuple(asio::deferred)
-// or a callback to keep the error_code.)
+// (Those tokens complete with void(std::exception_ptr, T).) The default token is
+// asio::use_awaitable: co_await an operation from an asio::awaitable<> coroutine. An explicit
+// asio::deferred keeps void(error_code, T) for composition (parallel groups, operators); when
+// co_awaited directly it throws a plain system_error. (Boost 1.81 cannot co_await a deferred
+// operation whose signature is void(exception_ptr, T): awaitable.hpp dereferences the wrong
+// member; hence use_awaitable as the default.)
 //
 // The templates here only pick a signature and type-erase the handler; the adapters are compiled
 // in the library (src/lib/completion.cpp) for each result type the facades produce.
@@ -25,6 +29,7 @@
 #include <boost/asio/any_completion_handler.hpp>
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/deferred.hpp>
+#include <boost/asio/use_awaitable.hpp>
 
 #include <exception>
 #include <memory>
@@ -32,8 +37,6 @@
 #include <utility>
 
 namespace boost::asio {
-template <typename Executor>
-struct use_awaitable_t;
 template <typename Allocator>
 class use_future_t;
 }  // namespace boost::asio
@@ -48,8 +51,6 @@ using ex_handler = boost::asio::any_completion_handler<void(std::exception_ptr, 
 /// Tokens whose completion reports an error by throwing.
 template <class Token>
 struct throwing_token : std::false_type {};
-template <>
-struct throwing_token<boost::asio::deferred_t> : std::true_type {};
 template <class Executor>
 struct throwing_token<boost::asio::use_awaitable_t<Executor>> : std::true_type {};
 template <class Allocator>

@@ -82,7 +82,7 @@ class routed_stream {
                 std::shared_ptr<tally> t = {}) noexcept;
 
   /// Like chat_stream::async_next: the next chunk, or std::nullopt at the clean end.
-  template <class Token = boost::asio::deferred_t>
+  template <class Token = boost::asio::use_awaitable_t<>>
   auto async_next(Token&& token = {}) {
     return detail::initiate<std::optional<wire::chat_chunk>>(
         std::forward<Token>(token), rest_.diagnostics_ptr(),
@@ -131,12 +131,12 @@ class router {
   /// POST /chat/completions through the policy. Completes with the first success, or with the
   /// error that ended the request (diag holds that attempt's diagnostics; diag.detail says why
   /// the router stopped when no attempt explains it).
-  template <class Token = boost::asio::deferred_t>
+  template <class Token = boost::asio::use_awaitable_t<>>
   auto async_chat(wire::chat_request req, diagnostics& diag, Token&& token = {}) {
     return start_chat(std::forward<Token>(token), &diag, nullptr, std::move(req));
   }
   /// Without diagnostics: a throwing token's api_error still carries them.
-  template <class Token = boost::asio::deferred_t>
+  template <class Token = boost::asio::use_awaitable_t<>>
     requires(!std::is_same_v<std::decay_t<Token>, diagnostics>)
   auto async_chat(wire::chat_request req, Token&& token = {}) {
     return start_chat(std::forward<Token>(token), nullptr, nullptr, std::move(req));
@@ -145,7 +145,7 @@ class router {
   /// As above, and `record` receives the request's canonical record (what
   /// router_hooks::on_request gets) before the completion: callers with many requests in flight
   /// need not match hook records to requests. `record` must outlive the operation.
-  template <class Token = boost::asio::deferred_t>
+  template <class Token = boost::asio::use_awaitable_t<>>
   auto async_chat(wire::chat_request req, diagnostics& diag, request_record& record, Token&& token = {}) {
     return start_chat(std::forward<Token>(token), &diag, &record, std::move(req));
   }
@@ -156,19 +156,19 @@ class router {
   /// attempt deadline) goes through the policy like a failed attempt. `diag` must outlive the
   /// stream. The request record is emitted at that point (the stream's own end is the caller's
   /// to see).
-  template <class Token = boost::asio::deferred_t>
+  template <class Token = boost::asio::use_awaitable_t<>>
   auto async_chat_stream(wire::chat_request req, diagnostics& diag, Token&& token = {}) {
     return start_stream(std::forward<Token>(token), &diag, nullptr, std::move(req));
   }
   /// Without diagnostics (the stream keeps its own; api_error carries them).
-  template <class Token = boost::asio::deferred_t>
+  template <class Token = boost::asio::use_awaitable_t<>>
     requires(!std::is_same_v<std::decay_t<Token>, diagnostics>)
   auto async_chat_stream(wire::chat_request req, Token&& token = {}) {
     return start_stream(std::forward<Token>(token), nullptr, nullptr, std::move(req));
   }
 
   /// As above, with the request's record (see async_chat).
-  template <class Token = boost::asio::deferred_t>
+  template <class Token = boost::asio::use_awaitable_t<>>
   auto async_chat_stream(wire::chat_request req, diagnostics& diag, request_record& record, Token&& token = {}) {
     return start_stream(std::forward<Token>(token), &diag, &record, std::move(req));
   }
