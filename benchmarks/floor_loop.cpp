@@ -32,6 +32,7 @@
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/buffer_body.hpp>
 #include <boost/beast/http/empty_body.hpp>
@@ -40,7 +41,9 @@
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
+#include <boost/json/monotonic_resource.hpp>
 #include <boost/json/parse.hpp>
+#include <boost/json/parser.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 
@@ -54,9 +57,11 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <iostream>
 #include <map>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -178,38 +183,85 @@ rlim_t raise_nofile() {
 // Splits an SSE byte stream into events (blank-line separated) and hands each event's
 // `data` (multi-line data joined with '\n') to `on_data`. Comments and other fields are
 // skipped. Lines end in "\n" or "\r\n".
+// SSE split the fast way: lines are found with memchr in the bytes as they arrived; only a
+// line cut by the end of a read is copied (to be completed by the next one), and a `data:`
+// payload is handed out in place unless it spans reads or lines.
 class sse_scanner {
  public:
   template <class F>
   void feed(const char* p, std::size_t n, F&& on_data) {
-    pending_.append(p, n);
-    std::size_t pos = 0;
-    for (;;) {
-      auto nl = pending_.find('\n', pos);
-      if (nl == std::string::npos) break;
-      std::string_view line(pending_.data() + pos, nl - pos);
-      pos = nl + 1;
+    const char* end = p + n;
+    while (p < end) {
+      const char* nl = static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(end - p)));
+      if (!nl) {
+        partial_.append(p, static_cast<std::size_t>(end - p));
+        return;
+      }
+      std::string_view line(p, static_cast<std::size_t>(nl - p));
+      if (!partial_.empty()) {
+        partial_.append(line);
+        line = partial_;
+      }
+      p = nl + 1;
       if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
       if (line.empty()) {
-        if (has_data_) on_data(std::string_view(data_));
+        if (has_data_) on_data(data_in_place_ ? data_view_ : std::string_view(data_));
         data_.clear();
-        has_data_ = false;
-      } else if (line.starts_with("data:")) {
+        has_data_ = data_in_place_ = false;
+      } else if (line.size() >= 5 && std::memcmp(line.data(), "data:", 5) == 0) {
         line.remove_prefix(5);
         if (!line.empty() && line.front() == ' ') line.remove_prefix(1);
-        if (has_data_) data_ += '\n';
-        data_.append(line);
+        if (!has_data_ && partial_.empty()) {  // the common case: one line, in the read buffer
+          data_view_ = line;
+          data_in_place_ = true;
+        } else {
+          if (data_in_place_) data_.assign(data_view_);
+          if (has_data_) data_ += '\n';
+          data_.append(line);
+          data_in_place_ = false;
+        }
         has_data_ = true;
       }
       // ":" comments, "event:", "id:", "retry:" are not needed here
+      partial_.clear();
     }
-    pending_.erase(0, pos);
+    // A payload still pointing into this read must survive it.
+    if (has_data_ && data_in_place_) {
+      data_.assign(data_view_);
+      data_in_place_ = false;
+    }
   }
 
  private:
-  std::string pending_;
-  std::string data_;
-  bool has_data_ = false;
+  std::string partial_;  // a line cut by the end of a read
+  std::string data_;     // a payload that spans reads or lines
+  std::string_view data_view_;
+  bool has_data_ = false, data_in_place_ = false;
+};
+
+// boost::json::parse into a buffer reused for every document (no heap allocation per event
+// for documents that fit).
+class json_checker {
+ public:
+  json_checker() : parser_(json::storage_ptr(), json::parse_options{}, scratch_, sizeof scratch_) {}
+  // The parsed document (valid until the next call), or nullptr when `text` is not JSON.
+  const json::value* parse(std::string_view text) {
+    value_.reset();
+    resource_.release();
+    parser_.reset(json::storage_ptr(&resource_));
+    error_code ec;
+    parser_.write(text.data(), text.size(), ec);
+    if (ec) return nullptr;
+    value_.emplace(parser_.release());  // keeps the arena's storage (an assignment would copy)
+    return &*value_;
+  }
+
+ private:
+  unsigned char scratch_[4096];
+  unsigned char arena_[16384];
+  json::monotonic_resource resource_{arena_, sizeof arena_};
+  json::parser parser_;
+  std::optional<json::value> value_;
 };
 
 struct run_state {
@@ -217,6 +269,8 @@ struct run_state {
   target tgt;
   std::string body;    // request JSON
   std::string auth;    // "Bearer ..."
+  std::string request_chat, request_stream;  // the whole request, formatted once
+  json_checker json;   // one parser, its buffers reused for every document
   tcp::endpoint endpoint;
   std::unique_ptr<ssl::context> tls;
   clock_type::time_point start;
@@ -323,15 +377,9 @@ asio::awaitable<bool> one_request(run_state& st, Stream& s, beast::flat_buffer& 
   auto t0 = clock_type::now();
   error_code ec;
   {
-    http::request<http::string_body> req{http::verb::post, st.tgt.path, 11};
-    req.set(http::field::host, st.tgt.host_header);
-    req.set(http::field::authorization, st.auth);
-    req.set(http::field::content_type, "application/json");
-    req.set(http::field::accept, stream ? "text/event-stream" : "application/json");
-    req.keep_alive(true);
-    req.body() = st.body;
-    req.prepare_payload();
-    co_await http::async_write(s, req, asio::redirect_error(asio::use_awaitable, ec));
+    // The request's bytes were formatted once (run_state::request); one write per request.
+    co_await asio::async_write(s, asio::buffer(stream ? st.request_stream : st.request_chat),
+                               asio::redirect_error(asio::use_awaitable, ec));
     if (ec) {
       st.fail("write", ec);
       co_return false;
@@ -351,9 +399,8 @@ asio::awaitable<bool> one_request(run_state& st, Stream& s, beast::flat_buffer& 
     if (!good) {
       st.fail("status");
     } else {
-      error_code jec;
-      json::value v = json::parse(res.body(), jec);
-      const json::object* obj = jec ? nullptr : v.if_object();
+      const json::value* v = st.json.parse(res.body());
+      const json::object* obj = v ? v->if_object() : nullptr;
       const json::value* choices = obj ? obj->if_contains("choices") : nullptr;
       if (!obj) st.fail("json"), good = false;
       else if (!choices || !choices->is_array() || choices->get_array().empty()) st.fail("no_choices"), good = false;
@@ -388,13 +435,12 @@ asio::awaitable<bool> one_request(run_state& st, Stream& s, beast::flat_buffer& 
       return;
     }
     ++events;
-    error_code jec;
-    json::value v = json::parse(data, jec);
-    const json::object* obj = jec ? nullptr : v.if_object();
+    const json::value* v = st.json.parse(data);
+    const json::object* obj = v ? v->if_object() : nullptr;
     if (!obj) json_error = true;
     else if (obj->contains("error")) inband_error = true;
   };
-  char chunk[4096];
+  char chunk[16384];
   while (!p.is_done()) {
     p.get().body().data = chunk;
     p.get().body().size = sizeof chunk;
@@ -475,6 +521,12 @@ int main(int argc, char** argv) {
     st.body = json::serialize(body);
   }
   st.auth = "Bearer " + st.opt.key;
+  for (bool sse : {false, true}) {
+    std::string& r = sse ? st.request_stream : st.request_chat;
+    r = "POST " + st.tgt.path + " HTTP/1.1\r\nHost: " + st.tgt.host_header + "\r\nAuthorization: " + st.auth +
+        "\r\nContent-Type: application/json\r\nAccept: " + (sse ? "text/event-stream" : "application/json") +
+        "\r\nContent-Length: " + std::to_string(st.body.size()) + "\r\n\r\n" + st.body;
+  }
 
   asio::io_context ioc(1);
   try {
