@@ -2,12 +2,13 @@
 //
 //   client_bench --url https://127.0.0.1:PORT/api/v1 --ca-file ca.pem [--mode chat|stream]
 //                [--concurrency N] [--requests R] [--max-tokens T] [--model M] [--ramp-per-s C]
-//                [--resume 0|1]
+//                [--resume 0|1] [--pull next|batch]
 //
 // Chat completions through openrouter::client (pool, typed request encode, typed decode, error
 // classification) with N requests in flight until R are done. --mode chat: async_chat.
 // --mode stream: async_chat_stream, then every chunk pulled with async_next (typed decode and
-// accumulation of each chunk); a request is good when the stream ended cleanly.
+// accumulation of each chunk; --pull batch: async_next_batch, every chunk already decoded
+// handed out at once); a request is good when the stream ended cleanly.
 // --ramp-per-s C starts the first N requests C per second instead of all at once (thousands of
 // TLS handshakes at once overrun a 2-core box). One thread, one io_context. Prints one JSON line:
 //   {"bench":"client","mode","concurrency","requests","ok","errors","wall_s","rps",
@@ -52,7 +53,7 @@ long peak_rss_kib() {
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string url, ca_file, model = "openai/gpt-4o-mini", mode = "chat";
+  std::string url, ca_file, model = "openai/gpt-4o-mini", mode = "chat", pull_mode = "next";
   int concurrency = 16, requests = 10000, max_tokens = 16;
   double ramp = 0;
   bool resume = true;
@@ -67,13 +68,14 @@ int main(int argc, char** argv) {
     else if (k == "--mode") mode = v;
     else if (k == "--ramp-per-s") ramp = std::stod(v);
     else if (k == "--resume") resume = v != "0";
+    else if (k == "--pull") pull_mode = v;
     else {
       std::fprintf(stderr, "client_bench: unknown option %s\n", k.c_str());
       return 2;
     }
   }
-  if (url.empty() || (mode != "chat" && mode != "stream")) {
-    std::fprintf(stderr, "client_bench: --url is required; --mode is chat or stream\n");
+  if (url.empty() || (mode != "chat" && mode != "stream") || (pull_mode != "next" && pull_mode != "batch")) {
+    std::fprintf(stderr, "client_bench: --url is required; --mode is chat or stream; --pull is next or batch\n");
     return 2;
   }
   rlimit lim{};
@@ -115,6 +117,16 @@ int main(int argc, char** argv) {
   };
   // Pulls the slot's stream to its end.
   std::function<void(std::size_t)> pull = [&](std::size_t slot) {
+    if (pull_mode == "batch") {
+      streams[slot].async_next_batch([&, slot](boost::system::error_code ec, openrouter::chat_stream::chunk_batch b) {
+        last_ec[slot] = ec;
+        if (ec) return finish(slot, false);
+        if (b.empty()) return finish(slot, true);
+        chunks += b.size();
+        pull(slot);
+      });
+      return;
+    }
     streams[slot].async_next(
         [&, slot](boost::system::error_code ec, std::optional<openrouter::wire::chat_chunk> c) {
           last_ec[slot] = ec;

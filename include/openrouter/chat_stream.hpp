@@ -7,6 +7,13 @@
 //   while (auto chunk = co_await s.async_next()) use(*chunk);   // nullopt: clean end
 //   wire::chat_response full = s.result();
 //
+// async_next_batch hands out every chunk already decoded at once, as a view into the stream
+// (no copy or move of a chunk, one completion per network read instead of one per chunk: the
+// form for high-throughput consumers; an empty batch is the clean end):
+//
+//   for (auto batch = co_await s.async_next_batch(); !batch.empty(); batch = co_await s.async_next_batch())
+//     for (const wire::chat_chunk& c : batch) use(c);
+//
 // Outcomes of async_next: a chunk; std::nullopt at the clean end ([DONE], or EOF after every
 // choice got a finish reason); errc::stream_error on the call after a mid-stream error chunk
 // (diagnostics::error holds the chunk's error); errc::stream_incomplete when the body ended
@@ -39,6 +46,7 @@
 #include <cstddef>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 
 namespace openrouter {
@@ -48,6 +56,10 @@ class client;
 class chat_stream {
  public:
   using next_handler = boost::asio::any_completion_handler<void(boost::system::error_code, std::optional<wire::chat_chunk>)>;
+  /// Chunks handed out together by async_next_batch: valid until the next async_next or
+  /// async_next_batch call on the stream, or its destruction.
+  using chunk_batch = std::span<const wire::chat_chunk>;
+  using batch_handler = boost::asio::any_completion_handler<void(boost::system::error_code, chunk_batch)>;
 
   chat_stream() noexcept;  ///< an empty stream (what a failed async_chat_stream completes with)
   ~chat_stream();
@@ -64,6 +76,17 @@ class chat_stream {
     return detail::initiate<std::optional<wire::chat_chunk>>(
         std::forward<Token>(token), diagnostics_ptr(),
         [this](diagnostics&, next_handler h) { do_next(std::move(h)); });
+  }
+
+  /// Completes with every chunk decoded and not yet handed out (at least one; the socket is
+  /// read when there is none), or an empty batch at the clean end. Outcomes, errors and
+  /// cancellation as for async_next: chunks decoded before a failure are handed out first, the
+  /// failure on the call after them. The chunks stay valid until the next call (either form)
+  /// or the stream's destruction; copy what must live longer. Mixes freely with async_next.
+  template <class Token = boost::asio::use_awaitable_t<>>
+  auto async_next_batch(Token&& token = {}) {
+    return detail::initiate<chunk_batch>(std::forward<Token>(token), diagnostics_ptr(),
+                                         [this](diagnostics&, batch_handler h) { do_next_batch(std::move(h)); });
   }
 
   /// Stops the stream from anywhere (any thread; safe while a pull is pending, and before or
@@ -104,6 +127,7 @@ class chat_stream {
 
  private:
   void do_next(next_handler h);
+  void do_next_batch(batch_handler h);
   void abandon() noexcept;
   std::shared_ptr<state> st_;
 };

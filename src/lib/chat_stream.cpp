@@ -13,6 +13,8 @@
 #include <openrouter/stream/accumulator.hpp>
 
 #include <boost/asio/append.hpp>
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/bind_executor.hpp>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/redirect_error.hpp>
@@ -68,6 +70,21 @@ struct chat_stream::state {
     }
     return c;
   }
+  // Every ready chunk, left in place (the batch is a view): they go at the next call's
+  // release_handed_out().
+  chat_stream::chunk_batch take_all() noexcept {
+    chat_stream::chunk_batch b(ready.data() + ready_head, ready.size() - ready_head);
+    ready_head = ready.size();
+    return b;
+  }
+  // At the start of every pull (holding `busy`): the chunks of the last batch are no longer
+  // the caller's.
+  void release_handed_out() noexcept {
+    if (ready_head == ready.size() && ready_head > 0) {
+      ready.clear();
+      ready_head = 0;
+    }
+  }
   std::optional<error_code> pending;      // terminal outcome, delivered once `ready` is empty
   std::optional<error_code> terminal;     // delivered: every later call gets it again
   bool body_done = false;
@@ -97,10 +114,12 @@ struct chat_stream::state {
       acc.done();
       return;
     }
-    wire::chat_chunk chunk;
+    // Decoded in place, where it waits to be handed out (no move of a chunk on the way).
+    wire::chat_chunk& chunk = ready.emplace_back();
     error_code ec;
     wire::parse_chat_chunk(ev.data, chunk, ec);
     if (ec) {
+      ready.pop_back();
       diag->detail = ec.message();
       diag->body_excerpt = excerpt(ev.data, im->transport.config().api_key);
       pending = make_error_code(errc::bad_json);
@@ -116,7 +135,6 @@ struct chat_stream::state {
       pending = make_error_code(errc::stream_error);
     }
     acc.feed(chunk);
-    ready.push_back(std::move(chunk));
   }
 
   // Feeds the connection's buffered bytes to the HTTP parser until the body buffer is full, the
@@ -195,25 +213,25 @@ struct chat_stream::state {
 
 namespace {
 
-asio::awaitable<result<std::optional<wire::chat_chunk>>> next_op(std::shared_ptr<chat_stream::state> st) {
-  using R = result<std::optional<wire::chat_chunk>>;
-  if (!st) co_return R{make_error_code(errc::invalid_argument), std::nullopt};
+// One pull: reads until a chunk is ready (handed out by `take`: one chunk, or all of them) or
+// the stream reaches a terminal outcome.
+template <class T, class Take>
+asio::awaitable<result<T>> next_op(std::shared_ptr<chat_stream::state> st, Take take) {
+  using R = result<T>;
+  if (!st) co_return R{make_error_code(errc::invalid_argument), T{}};
   auto& s = *st;
   struct unbusy {  // taken by do_next
     std::atomic<bool>& b;
     ~unbusy() { b.store(false); }
   } guard{s.busy};
   while (true) {
-    if (s.terminal) co_return R{*s.terminal, std::nullopt};
+    if (s.terminal) co_return R{*s.terminal, T{}};
     if (s.cancelled.load()) {  // chat_stream::cancel(): nothing more is handed out
       s.close();
       s.terminal = error_code(asio::error::operation_aborted);
       continue;
     }
-    if (s.has_ready()) {
-      wire::chat_chunk c = s.take_ready();
-      co_return R{error_code{}, std::move(c)};
-    }
+    if (s.has_ready()) co_return R{error_code{}, take(s)};
     if (s.pending) {  // an error outcome: the connection may hold unread bytes
       s.close();
       s.terminal = *s.pending;
@@ -306,31 +324,56 @@ void chat_stream::abandon() noexcept {
   st_.reset();
 }
 
-void chat_stream::do_next(next_handler h) {
-  if (!st_) {
+namespace {
+
+// What async_next and async_next_batch share: a pull takes `busy` at the call (so that a call
+// made while another is pending fails whatever the timing of the first one); chunks already
+// decoded (one read usually brings many) are handed out without a coroutine and without the
+// strand: holding `busy` is exclusive access to the state (the reading coroutine holds it too,
+// and releases it with release semantics). Delivered after a post (never from inside the call)
+// on the handler's executor.
+template <class T, class Handler, class Take>
+void pull(const std::shared_ptr<chat_stream::state>& sp, Handler h, Take take) {
+  if (!sp) {
     auto ex = asio::get_associated_executor(h, asio::system_executor());
-    asio::dispatch(ex, [h = std::move(h)]() mutable { std::move(h)(make_error_code(errc::invalid_argument), std::nullopt); });
+    asio::dispatch(ex, [h = std::move(h)]() mutable { std::move(h)(make_error_code(errc::invalid_argument), T{}); });
     return;
   }
-  // A chunk already decoded (one read usually brings many) is handed out without a coroutine
-  // and without the strand: holding `busy` is exclusive access to the state (the reading
-  // coroutine holds it too, and releases it with release semantics). Delivered after a post
-  // (never from inside this call) on the handler's executor.
-  // `busy` is taken here, at the call, so that a call made while another is pending fails
-  // whatever the timing of the first one.
-  state& st = *st_;
+  chat_stream::state& st = *sp;
   if (st.busy.exchange(true)) {
-    asio::post(st.strand.get_inner_executor(),
-               asio::append(std::move(h), make_error_code(errc::invalid_argument), std::optional<wire::chat_chunk>{}));
+    asio::post(st.strand.get_inner_executor(), asio::append(std::move(h), make_error_code(errc::invalid_argument), T{}));
     return;
   }
+  st.release_handed_out();
   if (st.has_ready() && !st.terminal && !st.cancelled.load()) {
-    std::optional<wire::chat_chunk> c(st.take_ready());
+    T v = take(st);
     st.busy.store(false);
-    asio::post(st.strand.get_inner_executor(), asio::append(std::move(h), error_code{}, std::move(c)));
+    asio::post(st.strand.get_inner_executor(), asio::append(std::move(h), error_code{}, std::move(v)));
     return;
   }
-  launch_on<std::optional<wire::chat_chunk>>(st.strand, next_op(st_), std::move(h));  // releases `busy`
+  launch_on<T>(st.strand, next_op<T>(sp, take), std::move(h));  // releases `busy`
+}
+
+}  // namespace
+
+void chat_stream::do_next(next_handler h) {
+  pull<std::optional<wire::chat_chunk>>(st_, std::move(h),
+                                         [](state& s) { return std::optional<wire::chat_chunk>(s.take_ready()); });
+}
+
+void chat_stream::do_next_batch(batch_handler h) {
+  auto take = [](state& s) { return s.take_all(); };
+  if (!st_) return pull<chunk_batch>(st_, std::move(h), take);
+  // A batch points into the state: the handler keeps the state alive until it has run (the
+  // stream may be destroyed between the pull's end and the delivery). A new handler, never an
+  // assignment to `h` (Asio 1.81's move assignment wraps the handler in itself).
+  auto ex = asio::get_associated_executor(h, st_->strand.get_inner_executor());
+  auto slot = asio::get_associated_cancellation_slot(h);
+  batch_handler keeping(asio::bind_cancellation_slot(
+      slot, asio::bind_executor(ex, [inner = std::move(h), keep = st_](error_code ec, chunk_batch b) mutable {
+        std::move(inner)(ec, b);
+      })));
+  pull<chunk_batch>(st_, std::move(keeping), take);
 }
 
 void chat_stream::rebind_diagnostics(diagnostics& d) noexcept {
