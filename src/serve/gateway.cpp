@@ -34,6 +34,7 @@
 
 #include <sys/socket.h>
 
+#include <array>
 #include <atomic>
 #include <ctime>
 #include <map>
@@ -410,10 +411,22 @@ asio::awaitable<void> gateway::impl::run_connection(std::shared_ptr<impl> self, 
         x.method = "?";
         x.route = "limit";
         x.status = body ? 413 : 431;
-        co_await self->respond(*c, x.status, "application/json",
-                               error_json(x.status, body ? "request body too large" : "request header too large"),
-                               false);
+        bool sent = co_await self->respond(*c, x.status, "application/json",
+                                           error_json(x.status, body ? "request body too large" : "request header too large"),
+                                           false);
         self->log_exchange(*c, x);
+        if (sent) {
+          // Read and drop what the caller still sends (at most 1 MiB for 1 s) so that closing
+          // with unread bytes does not reset the connection before it has read our answer.
+          c->stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+          c->stream.expires_after(1s);
+          std::array<char, 16384> sink;
+          for (std::size_t drained = 0; drained < (1u << 20);) {
+            auto [rec, n] = co_await c->stream.async_read_some(asio::buffer(sink), asio::as_tuple(asio::use_awaitable));
+            if (rec) break;
+            drained += n;
+          }
+        }
         break;
       }
       if (ec) break;  // closed, timed out, malformed

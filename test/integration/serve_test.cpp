@@ -225,6 +225,26 @@ BOOST_AUTO_TEST_CASE(the_callers_disconnect_cancels_the_upstream_stream) {
   BOOST_TEST(eventually([&] { return f.gw->in_flight() == 0; }));
 }
 
+BOOST_AUTO_TEST_CASE(a_caller_that_stops_reading_is_cut_off_and_the_answer_is_not_buffered) {
+  serve::gateway_options o;
+  o.config.write_timeout = 1s;
+  gateway_fixture f(o);
+  raw_caller c(f.gw->port());
+  // About 60 MB of events as fast as the mock can write them; the caller reads none of it.
+  c.post("/api/v1/chat/completions", json::serialize(chat_body("pace/tokens=200000", true)));
+  BOOST_TEST_REQUIRE(eventually([&] { return f.mock->stats().streams_open == 1; }));
+  // The gateway holds one event at a time: the mock is held back by TCP, never finishes, and
+  // once the gateway's write to the caller times out it hangs up on the upstream too.
+  BOOST_TEST(eventually([&] {
+    auto g = f.mock->generations();
+    return g.size() == 1 && g[0].cancelled;
+  }, 60s));
+  BOOST_TEST(f.mock->stats().streams_open == 0u);
+  BOOST_TEST(eventually([&] { return f.gw->in_flight() == 0; }));
+  auto m = f.gw->metrics_text();
+  BOOST_TEST(m.find(R"(outcome="caller_gone",stream="true"} 1)") != std::string::npos, m);
+}
+
 BOOST_AUTO_TEST_CASE(the_callers_disconnect_cancels_a_stalled_json_request) {
   gateway_fixture f;
   raw_caller c(f.gw->port());
