@@ -314,7 +314,7 @@ struct gateway::impl : std::enable_shared_from_this<impl> {
   asio::awaitable<bool> chat(std::shared_ptr<connection> c, http::request<http::string_body>& req, exchange& x,
                              const std::vector<std::pair<std::string, std::string>>& cors);
   asio::awaitable<bool> models(std::shared_ptr<connection> c, exchange& x,
-                               const std::vector<std::pair<std::string, std::string>>& cors);
+                               const std::vector<std::pair<std::string, std::string>>& cors, bool keep_alive);
   asio::awaitable<bool> write(connection& c, std::string_view bytes);
   asio::awaitable<bool> respond(connection& c, unsigned status, std::string_view content_type, std::string_view body,
                                 bool keep_alive, const std::vector<std::pair<std::string, std::string>>& headers = {});
@@ -429,7 +429,20 @@ asio::awaitable<void> gateway::impl::run_connection(std::shared_ptr<impl> self, 
         }
         break;
       }
-      if (ec) break;  // closed, timed out, malformed
+      if (ec) {
+        // A malformed request gets a 400 before the connection closes; a closed or timed-out
+        // connection gets nothing.
+        if (ec.category() == make_error_code(http::error::bad_method).category() && ec != http::error::end_of_stream &&
+            ec != http::error::partial_message) {
+          exchange x;
+          x.method = "?";
+          x.route = "malformed";
+          x.status = 400;
+          co_await self->respond(*c, 400, "application/json", error_json(400, "malformed HTTP request"), false);
+          self->log_exchange(*c, x);
+        }
+        break;
+      }
       auto req = parser.release();
       using namespace asio::experimental::awaitable_operators;
       // The caller's disconnect (EOF while we work) cancels the request, and so its upstream.
@@ -554,7 +567,7 @@ asio::awaitable<bool> gateway::impl::serve_one(std::shared_ptr<connection> c, ht
   if (path == models_route) {
     if (req.method() != http::verb::get)
       co_return co_await simple(405, not_allowed, json_type, allow_get);
-    co_return co_await models(c, x, cors);
+    co_return co_await models(c, x, cors, keep_alive);
   }
   if (req.method() != http::verb::post)
     co_return co_await simple(405, not_allowed, json_type, allow_post);
@@ -562,7 +575,8 @@ asio::awaitable<bool> gateway::impl::serve_one(std::shared_ptr<connection> c, ht
 }
 
 asio::awaitable<bool> gateway::impl::models(std::shared_ptr<connection> c, exchange& x,
-                                            const std::vector<std::pair<std::string, std::string>>& cors) {
+                                            const std::vector<std::pair<std::string, std::string>>& cors,
+                                            bool keep_alive) {
   ++m.in_flight;
   struct guard {
     metrics& m;
@@ -585,9 +599,9 @@ asio::awaitable<bool> gateway::impl::models(std::shared_ptr<connection> c, excha
     body = catalog_json;
   }
   x.status = status;
-  bool w = co_await respond(*c, status, "application/json", body, true, cors);
+  bool w = co_await respond(*c, status, "application/json", body, keep_alive, cors);
   log_exchange(*c, x);
-  co_return w && !draining;
+  co_return w && keep_alive && !draining;
 }
 
 asio::awaitable<bool> gateway::impl::chat(std::shared_ptr<connection> c, http::request<http::string_body>& req,

@@ -412,6 +412,10 @@ BOOST_AUTO_TEST_CASE(request_body_and_header_limits) {
   auto fat = c2.request("GET", "/healthz", "", {{"X-Fat", std::string(4096, 'y')}});
   BOOST_TEST(fat.status == 431u);
   BOOST_TEST(f.mock->stats().chat_requests == 0u);
+  raw_caller junk(f.gw->port());
+  junk.send("NOT AN HTTP REQUEST\r\n\r\n");
+  junk.read_until([](const std::string&) { return false; });  // to EOF
+  BOOST_TEST(junk.received.starts_with("HTTP/1.1 400 "), junk.received);
   auto c3 = f.caller();
   BOOST_TEST(c3.get("/healthz").status == 200u);
 }
