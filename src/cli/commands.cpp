@@ -367,6 +367,7 @@ const std::vector<const command*>& commands() {
     v.push_back(&policy_command);
     v.push_back(&bench_command);
     v.push_back(&spec_check_command);
+    v.push_back(&serve_command);
     return v;
   }();
   return all;

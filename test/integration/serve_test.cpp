@@ -1,0 +1,541 @@
+// `openrouter serve` (src/serve): the gateway started in-process on port 0 in front of an
+// in-process openrouter-mock (verified HTTPS), driven by plain HTTP callers: JSON and streamed
+// chat, disconnects, fallbacks, tokens, budgets, limits, metrics, the access log, drain; and the
+// built binary printing its `listening` line and draining on SIGTERM.
+#include "support/cli_process.hpp"
+#include "support/client_fixture.hpp"
+#include "support/http_client.hpp"
+
+#include <serve/config.hpp>
+#include <serve/gateway.hpp>
+
+#include <openrouter/client.hpp>
+#include <openrouter/mock/server.hpp>
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <boost/test/unit_test.hpp>
+
+#include <poll.h>
+#include <signal.h>
+#include <sys/socket.h>
+
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace asio = boost::asio;
+namespace json = boost::json;
+namespace serve = openrouter::serve;
+namespace mock = openrouter::mock;
+using tcp = asio::ip::tcp;
+using namespace std::chrono_literals;
+
+namespace {
+
+const std::string upstream_key = "sk-or-v1-test-0123456789abcdef";  // test::config_for's
+
+/// Polls `cond` every 10 ms for up to `limit`.
+bool eventually(const std::function<bool()>& cond, std::chrono::seconds limit = 20s) {
+  auto deadline = std::chrono::steady_clock::now() + limit;
+  while (!cond()) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(10ms);
+  }
+  return true;
+}
+
+/// The gateway on a 2-thread io_context, the mock as its upstream.
+struct gateway_fixture {
+  explicit gateway_fixture(serve::gateway_options o = {}, mock::server_options mo = {})
+      : mock(std::move(mo)), cli(ioc.get_executor(), test::config_for(mock.get())) {
+    o.config.listen = "127.0.0.1";
+    o.config.port = 0;
+    gw = std::make_unique<serve::gateway>(ioc.get_executor(), cli, o);
+    gw->start();
+    for (int i = 0; i < 2; ++i) threads.emplace_back([this] { ioc.run(); });
+  }
+  ~gateway_fixture() {
+    gw->stop();
+    eventually([&] { return gw->in_flight() == 0; }, 10s);
+    work.reset();
+    ioc.stop();
+    for (auto& t : threads) t.join();
+  }
+  test::http_client caller(std::string token = "") {
+    return test::http_client("127.0.0.1", gw->port(), "", "localhost", std::move(token));
+  }
+
+  mock::background_server mock;
+  asio::io_context ioc;
+  asio::executor_work_guard<asio::io_context::executor_type> work{ioc.get_executor()};
+  openrouter::client cli;
+  std::unique_ptr<serve::gateway> gw;
+  std::vector<std::thread> threads;
+};
+
+json::value chat_body(const std::string& model, bool stream = false) {
+  return json::object{{"model", model},
+                      {"stream", stream},
+                      {"messages", json::array{json::object{{"role", "user"}, {"content", "hello"}}}}};
+}
+
+/// A raw caller socket: what it received so far, read with a deadline.
+struct raw_caller {
+  explicit raw_caller(std::uint16_t port) { s.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port)); }
+  void send(const std::string& bytes) { asio::write(s, asio::buffer(bytes)); }
+  void post(const std::string& path, const std::string& body, const std::string& token = "") {
+    std::string r = "POST " + path + " HTTP/1.1\r\nHost: gw\r\nContent-Type: application/json\r\nContent-Length: " +
+                    std::to_string(body.size()) + "\r\n";
+    if (!token.empty()) r += "Authorization: Bearer " + token + "\r\n";
+    send(r + "\r\n" + body);
+  }
+  /// Reads until `done(received)` or EOF; throws after `limit`.
+  const std::string& read_until(const std::function<bool(const std::string&)>& done, std::chrono::seconds limit = 30s) {
+    auto deadline = std::chrono::steady_clock::now() + limit;
+    while (!done(received) && !eof) {
+      if (std::chrono::steady_clock::now() > deadline) throw std::runtime_error("no such data in time: " + received);
+      pollfd p{s.native_handle(), POLLIN, 0};
+      if (::poll(&p, 1, 50) <= 0) continue;
+      char buf[4096];
+      ssize_t n = ::recv(s.native_handle(), buf, sizeof buf, 0);
+      if (n <= 0) eof = true;
+      else received.append(buf, static_cast<std::size_t>(n));
+    }
+    return received;
+  }
+  void close() {
+    boost::system::error_code ec;
+    s.close(ec);
+  }
+  asio::io_context io;
+  tcp::socket s{io};
+  std::string received;
+  bool eof = false;
+};
+
+std::size_t count(const std::string& s, const std::string& what) {
+  std::size_t n = 0;
+  for (auto p = s.find(what); p != std::string::npos; p = s.find(what, p + 1)) ++n;
+  return n;
+}
+
+/// Content deltas of an SSE body (test-side parse of the gateway's events).
+std::string sse_text(const std::string& body) {
+  std::string text;
+  for (const auto& e : test::split_sse(body)) {
+    if (e.comment || e.data == "[DONE]") continue;
+    auto v = json::parse(e.data);
+    for (const auto& c : v.at("choices").as_array())
+      if (auto* d = c.as_object().if_contains("delta"))
+        if (auto* ct = d->as_object().if_contains("content"); ct && ct->is_string()) text += ct->as_string();
+  }
+  return text;
+}
+
+serve::token_config token(std::string name, const std::string& secret) {
+  serve::token_config t;
+  t.name = std::move(name);
+  t.sha256_hex = serve::sha256_hex(secret);
+  return t;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(serve_test)
+
+BOOST_AUTO_TEST_CASE(json_chat_models_and_health_for_a_loopback_caller_without_tokens) {
+  gateway_fixture f;
+  auto c = f.caller();
+  auto h = c.get("/healthz");
+  BOOST_TEST(h.status == 200u);
+  BOOST_TEST(h.body == R"({"status":"ok"})");
+
+  auto r = c.post("/api/v1/chat/completions", chat_body("openai/gpt-4o-mini"));
+  BOOST_TEST_REQUIRE(r.status == 200u, r.body);
+  auto v = r.json();
+  BOOST_TEST(v.at("model").as_string() == "openai/gpt-4o-mini");
+  BOOST_TEST(!v.at("choices").at(0).at("message").at("content").as_string().empty());
+  BOOST_TEST(v.at("usage").at("cost").as_double() > 0);
+  BOOST_TEST(f.mock->stats().chat_requests == 1u);
+
+  auto m = c.get("/api/v1/models");
+  BOOST_TEST_REQUIRE(m.status == 200u);
+  BOOST_TEST(m.json().at("data").as_array().size() > 100u);
+  auto unknown = c.get("/api/v1/nothing");
+  BOOST_TEST(unknown.status == 404u);
+  BOOST_TEST(unknown.json().at("error").at("code").as_int64() == 404);
+}
+
+BOOST_AUTO_TEST_CASE(a_stream_reaches_the_caller_while_the_upstream_is_still_generating) {
+  gateway_fixture f;
+  raw_caller c(f.gw->port());
+  // 20 tokens, 200 ms apart: the upstream needs about 4 s for the whole answer.
+  c.post("/api/v1/chat/completions", json::serialize(chat_body("pace/itl_ms=200;tokens=20", true)));
+  c.read_until([](const std::string& s) { return s.find("\"content\":\"") != std::string::npos &&
+                                                 s.find("\"content\":\"\"") != s.rfind("\"content\":\""); });
+  // The first content chunk is here; the mock is still streaming the rest.
+  BOOST_TEST(f.mock->stats().streams_open == 1u);
+  BOOST_TEST(c.received.find("[DONE]") == std::string::npos);
+  BOOST_TEST(c.received.find("Content-Type: text/event-stream") != std::string::npos);
+  BOOST_TEST(c.received.find("Transfer-Encoding: chunked") != std::string::npos);
+  c.read_until([](const std::string& s) { return s.find("0\r\n\r\n") != std::string::npos; });
+  BOOST_TEST(count(c.received, "data: [DONE]") == 1u);
+  BOOST_TEST(f.mock->stats().streams_open == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(a_streamed_answer_is_whole_and_matches_the_upstream) {
+  gateway_fixture f;
+  auto c = f.caller();
+  auto r = c.post("/api/v1/chat/completions", chat_body("pace/itl_ms=5;tokens=30", true));
+  BOOST_TEST_REQUIRE(r.status == 200u, r.body);
+  BOOST_TEST(!r.error.failed());
+  std::string text = sse_text(r.body);
+  BOOST_TEST(!text.empty());
+  auto gens = f.mock->generations();
+  BOOST_TEST_REQUIRE(gens.size() == 1u);
+  BOOST_TEST(gens[0].completion_tokens == 30);
+  BOOST_TEST(!gens[0].cancelled);
+}
+
+BOOST_AUTO_TEST_CASE(the_callers_disconnect_cancels_the_upstream_stream) {
+  gateway_fixture f;
+  raw_caller c(f.gw->port());
+  c.post("/api/v1/chat/completions", json::serialize(chat_body("pace/itl_ms=200;tokens=200", true)));
+  c.read_until([](const std::string& s) { return count(s, "data: {") >= 2; });
+  BOOST_TEST(f.mock->stats().streams_open == 1u);
+  c.close();
+  // 200 tokens would take 40 s: the mock sees the gateway hang up long before.
+  BOOST_TEST(eventually([&] { return f.mock->stats().streams_open == 0; }));
+  BOOST_TEST(eventually([&] {
+    auto g = f.mock->generations();
+    return g.size() == 1 && g[0].cancelled;
+  }));
+  BOOST_TEST(eventually([&] { return f.gw->in_flight() == 0; }));
+}
+
+BOOST_AUTO_TEST_CASE(a_caller_that_stops_reading_is_cut_off_and_the_answer_is_not_buffered) {
+  serve::gateway_options o;
+  o.config.write_timeout = 1s;
+  gateway_fixture f(o);
+  raw_caller c(f.gw->port());
+  // About 60 MB of events as fast as the mock can write them; the caller reads none of it.
+  c.post("/api/v1/chat/completions", json::serialize(chat_body("pace/tokens=200000", true)));
+  BOOST_TEST_REQUIRE(eventually([&] { return f.mock->stats().streams_open == 1; }));
+  // The gateway holds one event at a time: the mock is held back by TCP, never finishes, and
+  // once the gateway's write to the caller times out it hangs up on the upstream too.
+  BOOST_TEST(eventually([&] {
+    auto g = f.mock->generations();
+    return g.size() == 1 && g[0].cancelled;
+  }, 60s));
+  BOOST_TEST(f.mock->stats().streams_open == 0u);
+  BOOST_TEST(eventually([&] { return f.gw->in_flight() == 0; }));
+  auto m = f.gw->metrics_text();
+  BOOST_TEST(m.find(R"(outcome="caller_gone",stream="true"} 1)") != std::string::npos, m);
+}
+
+BOOST_AUTO_TEST_CASE(the_callers_disconnect_cancels_a_stalled_json_request) {
+  gateway_fixture f;
+  raw_caller c(f.gw->port());
+  c.post("/api/v1/chat/completions", json::serialize(chat_body("fault/stall;seconds=60")));
+  BOOST_TEST_REQUIRE(eventually([&] { return f.mock->stats().chat_requests == 1; }));
+  c.close();
+  // The stall would last 60 s; the mock records the peer's close during it.
+  BOOST_TEST(eventually([&] { return f.mock->stats().peer_closed_during_stall == 1; }));
+  BOOST_TEST(eventually([&] { return f.gw->in_flight() == 0; }));
+  BOOST_TEST(f.mock->stats().chat_requests == 1u);  // cancelled, not retried
+}
+
+BOOST_AUTO_TEST_CASE(a_failing_first_model_falls_back_to_the_policys_next) {
+  serve::gateway_options o;
+  o.policy.models = {"openai/gpt-4o-mini"};
+  o.policy.max_attempts_per_model = 1;
+  gateway_fixture f(o);
+  auto c = f.caller();
+  auto r = c.post("/api/v1/chat/completions", chat_body("fault/503"));
+  BOOST_TEST_REQUIRE(r.status == 200u, r.body);
+  BOOST_TEST(r.json().at("model").as_string() == "openai/gpt-4o-mini");
+  BOOST_TEST(f.mock->stats().chat_requests == 2u);
+  // Streams fall back the same way (before their first content).
+  auto s = c.post("/api/v1/chat/completions", chat_body("fault/503", true));
+  BOOST_TEST_REQUIRE(s.status == 200u, s.body);
+  BOOST_TEST(s.body.find("\"model\":\"openai/gpt-4o-mini\"") != std::string::npos);
+  BOOST_TEST(count(s.body, "data: [DONE]") == 1u);
+  auto metrics = f.gw->metrics_text();
+  BOOST_TEST(metrics.find(R"(openrouter_gateway_attempts_total{model="fault/503",class="overloaded"} 2)") !=
+             std::string::npos, metrics);
+}
+
+BOOST_AUTO_TEST_CASE(upstream_errors_come_back_as_openrouter_error_bodies) {
+  gateway_fixture f;  // no fallbacks
+  auto c = f.caller();
+  auto r = c.post("/api/v1/chat/completions", chat_body("fault/404"));
+  BOOST_TEST(r.status == 404u);
+  auto e = r.json().at("error");
+  BOOST_TEST(e.at("code").as_int64() == 404);
+  BOOST_TEST(!e.at("message").as_string().empty());
+  auto bad = c.request("POST", "/api/v1/chat/completions", "{not json", {{"Content-Type", "application/json"}});
+  BOOST_TEST(bad.status == 400u);
+  BOOST_TEST(bad.json().at("error").at("code").as_int64() == 400);
+  // A mid-stream error after content: an error event, no [DONE].
+  auto s = c.post("/api/v1/chat/completions", chat_body("fault/mid_stream_error;after_tokens=3", true));
+  BOOST_TEST(s.status == 200u);
+  BOOST_TEST(s.body.find("\"finish_reason\":\"error\"") != std::string::npos, s.body);
+  BOOST_TEST(s.body.find("[DONE]") == std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(the_upstream_key_is_never_in_a_response_or_a_log_line) {
+  test::cli::temp_dir dir;
+  serve::gateway_options o;
+  o.config.access_log = (dir.path / "access.jsonl").string();
+  mock::server_options mo;
+  mo.api_key = "sk-or-v1-a-different-key";  // the mock refuses the gateway's key: 401 upstream
+  std::string everything;
+  {
+    gateway_fixture f(o, mo);
+    auto c = f.caller();
+    auto r = c.post("/api/v1/chat/completions", chat_body("openai/gpt-4o-mini"));
+    BOOST_TEST(r.status == 502u);
+    BOOST_TEST(r.json().at("error").at("message").as_string() == "upstream refused the gateway's credentials");
+    for (const auto& [k, v] : r.headers) everything += k + ": " + v + "\n";
+    everything += r.body;
+    for (const char* p : {"/api/v1/models", "/metrics", "/healthz"}) {
+      auto x = c.get(p);
+      for (const auto& [k, v] : x.headers) everything += k + ": " + v + "\n";
+      everything += x.body;
+    }
+    auto s = c.post("/api/v1/chat/completions", chat_body("openai/gpt-4o-mini", true));
+    everything += s.body;
+    everything += f.gw->metrics_text();
+  }
+  std::string log = test::read_file(dir.path / "access.jsonl");
+  BOOST_TEST(test::cli::lines(log).size() == 5u, log);
+  for (const auto& line : test::cli::lines(log)) BOOST_TEST(json::parse(line).is_object());
+  BOOST_TEST(everything.find(upstream_key) == std::string::npos);
+  BOOST_TEST(log.find(upstream_key) == std::string::npos);
+  BOOST_TEST(everything.find("0123456789abcdef") == std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(tokens_are_checked_and_a_wrong_token_gets_a_bare_401) {
+  serve::gateway_options o;
+  o.config.tokens = {token("team-a", "tok-a-secret")};
+  gateway_fixture f(o);
+  auto none = f.caller("");
+  for (const std::string& t : {std::string(""), std::string("tok-b"), std::string("tok-a-secreT")}) {
+    auto c = f.caller(t);
+    auto r = c.post("/api/v1/chat/completions", chat_body("openai/gpt-4o-mini"));
+    BOOST_TEST(r.status == 401u);
+    BOOST_TEST(r.body == R"({"error":{"code":401,"message":"unauthorized"}})");
+    BOOST_TEST(c.get("/api/v1/models").status == 401u);
+    BOOST_TEST(c.get("/metrics").status == 401u);
+  }
+  BOOST_TEST(f.mock->stats().chat_requests == 0u);
+  auto ok = f.caller("tok-a-secret");
+  BOOST_TEST(ok.post("/api/v1/chat/completions", chat_body("openai/gpt-4o-mini")).status == 200u);
+  BOOST_TEST(ok.get("/healthz").status == 200u);
+}
+
+BOOST_AUTO_TEST_CASE(each_token_has_its_allowed_models_budget_and_rate_limit) {
+  serve::gateway_options o;
+  auto a = token("team-a", "tok-a");
+  a.allowed_models = {"openai/*"};
+  a.budget_usd = 1e-9;  // spent by its first answer
+  auto b = token("team-b", "tok-b");
+  b.requests_per_minute = 2;
+  o.config.tokens = {a, b};
+  gateway_fixture f(o);
+
+  auto ca = f.caller("tok-a");
+  auto denied = ca.post("/api/v1/chat/completions", chat_body("anthropic/claude-3.5-haiku"));
+  BOOST_TEST(denied.status == 403u);
+  BOOST_TEST(std::string(denied.json().at("error").at("message").as_string()).find("not allowed") != std::string::npos);
+  auto fallback_list = json::object{{"model", "openai/gpt-4o-mini"},
+                                    {"models", json::array{"anthropic/claude-3.5-haiku"}},
+                                    {"messages", json::array{json::object{{"role", "user"}, {"content", "x"}}}}};
+  BOOST_TEST(ca.post("/api/v1/chat/completions", fallback_list).status == 403u);
+  BOOST_TEST(f.mock->stats().chat_requests == 0u);
+  BOOST_TEST(ca.post("/api/v1/chat/completions", chat_body("openai/gpt-4o-mini")).status == 200u);
+  auto broke = ca.post("/api/v1/chat/completions", chat_body("openai/gpt-4o-mini"));
+  BOOST_TEST(broke.status == 402u);
+  BOOST_TEST(f.mock->stats().chat_requests == 1u);
+
+  auto cb = f.caller("tok-b");  // budgets and limits are per token
+  BOOST_TEST(cb.post("/api/v1/chat/completions", chat_body("anthropic/claude-3.5-haiku")).status == 200u);
+  BOOST_TEST(cb.post("/api/v1/chat/completions", chat_body("anthropic/claude-3.5-haiku")).status == 200u);
+  auto limited = cb.post("/api/v1/chat/completions", chat_body("anthropic/claude-3.5-haiku"));
+  BOOST_TEST(limited.status == 429u);
+  BOOST_TEST(!limited.header("retry-after").empty());
+  BOOST_TEST(f.mock->stats().chat_requests == 3u);
+  auto metrics = f.gw->metrics_text();
+  BOOST_TEST(metrics.find("openrouter_gateway_spend_usd_total{caller=\"team-a\"}") != std::string::npos);
+  BOOST_TEST(metrics.find("openrouter_gateway_spend_usd_total{caller=\"team-b\"}") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(cors_origins_are_per_token) {
+  serve::gateway_options o;
+  auto a = token("web", "tok-web");
+  a.cors_origins = {"https://app.example.com"};
+  o.config.tokens = {a};
+  gateway_fixture f(o);
+  auto c = f.caller("tok-web");
+  auto pre = c.request("OPTIONS", "/api/v1/chat/completions", "", {{"Origin", "https://app.example.com"}});
+  BOOST_TEST(pre.status == 204u);
+  BOOST_TEST(pre.header("access-control-allow-origin") == "https://app.example.com");
+  auto other = c.request("OPTIONS", "/api/v1/chat/completions", "", {{"Origin", "https://evil.example.com"}});
+  BOOST_TEST(other.header("access-control-allow-origin").empty());
+  auto r = c.request("GET", "/api/v1/models", "", {{"Origin", "https://app.example.com"}});
+  BOOST_TEST(r.status == 200u);
+  BOOST_TEST(r.header("access-control-allow-origin") == "https://app.example.com");
+}
+
+BOOST_AUTO_TEST_CASE(request_body_and_header_limits) {
+  serve::gateway_options o;
+  o.config.max_body_bytes = 1024;
+  o.config.max_header_bytes = 2048;
+  gateway_fixture f(o);
+  auto c = f.caller();
+  auto big = c.request("POST", "/api/v1/chat/completions", std::string(4096, 'x'), {{"Content-Type", "application/json"}});
+  BOOST_TEST(big.status == 413u);
+  BOOST_TEST(big.json().at("error").at("code").as_int64() == 413);
+  auto c2 = f.caller();
+  auto fat = c2.request("GET", "/healthz", "", {{"X-Fat", std::string(4096, 'y')}});
+  BOOST_TEST(fat.status == 431u);
+  BOOST_TEST(f.mock->stats().chat_requests == 0u);
+  raw_caller junk(f.gw->port());
+  junk.send("NOT AN HTTP REQUEST\r\n\r\n");
+  junk.read_until([](const std::string&) { return false; });  // to EOF
+  BOOST_TEST(junk.received.starts_with("HTTP/1.1 400 "), junk.received);
+  auto c3 = f.caller();
+  BOOST_TEST(c3.get("/healthz").status == 200u);
+}
+
+BOOST_AUTO_TEST_CASE(metrics_after_traffic) {
+  gateway_fixture f;
+  auto c = f.caller();
+  BOOST_TEST(c.post("/api/v1/chat/completions", chat_body("openai/gpt-4o-mini")).status == 200u);
+  BOOST_TEST(c.post("/api/v1/chat/completions", chat_body("pace/itl_ms=1;tokens=5", true)).status == 200u);
+  BOOST_TEST(c.post("/api/v1/chat/completions", chat_body("fault/400")).status == 400u);
+  auto m = c.get("/metrics");
+  BOOST_TEST_REQUIRE(m.status == 200u);
+  BOOST_TEST(m.header("content-type").starts_with("text/plain; version=0.0.4"));
+  const std::string& t = m.body;
+  for (const char* needle :
+       {R"(openrouter_gateway_requests_total{model="openai/gpt-4o-mini",outcome="success",stream="false"} 1)",
+        R"(openrouter_gateway_requests_total{model="pace/itl_ms=1;tokens=5",outcome="success",stream="true"} 1)",
+        R"(openrouter_gateway_requests_total{model="fault/400",outcome="bad_request",stream="false"} 1)",
+        R"(openrouter_gateway_attempts_total{model="openai/gpt-4o-mini",class="success"} 1)",
+        R"(openrouter_gateway_attempts_total{model="fault/400",class="bad_request"} 1)",
+        "openrouter_gateway_in_flight 0\n",
+        R"(openrouter_gateway_e2e_seconds_count{stream="false"} 2)",
+        R"(openrouter_gateway_e2e_seconds_count{stream="true"} 1)", "openrouter_gateway_ttft_seconds_count 1\n",
+        R"(openrouter_gateway_ttft_seconds_bucket{le="+Inf"} 1)", R"(openrouter_upstream_pool{stat="connections_opened"})",
+        R"(openrouter_gateway_breaker_state{model="openai/gpt-4o-mini",state="closed"} 1)",
+        R"(openrouter_gateway_spend_usd_total{caller="loopback"} )"})
+    BOOST_TEST(t.find(needle) != std::string::npos, "missing " << needle << " in\n" << t);
+}
+
+BOOST_AUTO_TEST_CASE(drain_lets_a_stream_finish_and_refuses_new_connections) {
+  gateway_fixture f;
+  raw_caller c(f.gw->port());
+  c.post("/api/v1/chat/completions", json::serialize(chat_body("pace/itl_ms=50;tokens=20", true)));
+  c.read_until([](const std::string& s) { return count(s, "data: {") >= 2; });
+  std::atomic<bool> drained{false};
+  f.gw->drain([&] { drained = true; });
+  BOOST_TEST(eventually([&] {
+    boost::system::error_code ec;
+    asio::io_context io;
+    tcp::socket s(io);
+    s.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), f.gw->port()), ec);
+    return ec.failed();
+  }));
+  c.read_until([](const std::string& s) { return s.find("0\r\n\r\n") != std::string::npos; });
+  BOOST_TEST(count(c.received, "data: [DONE]") == 1u);
+  c.read_until([](const std::string&) { return false; });  // then the gateway hangs up: EOF
+  BOOST_TEST(c.eof);
+  BOOST_TEST(eventually([&] { return drained.load(); }));
+  BOOST_TEST(!f.mock->generations().at(0).cancelled);
+}
+
+BOOST_AUTO_TEST_CASE(config_validation_names_the_field) {
+  auto error_of = [](const std::string& text) -> std::string {
+    try {
+      serve::parse_config(json::parse(text));
+    } catch (const serve::config_error& e) {
+      return e.what();
+    }
+    return "no error";
+  };
+  const std::string h(64, 'a');
+  BOOST_TEST(error_of(("{\"tokens\":[{\"name\":\"a\",\"sha256\":\"" + h + "\"},{\"name\":\"b\",\"sha256\":\"" +
+                       std::string(64, 'b') + "\",\"budget_usd\":-1}]}")) ==
+             "tokens[1].budget_usd: must be a non-negative number");
+  BOOST_TEST(error_of(R"({"tokens":[{"name":"a","token":"plain"}]})").starts_with("tokens[0].token: plain tokens are not accepted"));
+  BOOST_TEST(error_of(R"({"tokens":[{"name":"a","sha256":"abc"}]})").starts_with("tokens[0].sha256: must be the SHA-256"));
+  BOOST_TEST(error_of(R"({"tokens":[{"sha256":"0000000000000000000000000000000000000000000000000000000000000000"}]})") ==
+             "tokens[0].name: is required");
+  BOOST_TEST(error_of(R"({"port":70000})") == "port: must be a whole number from 0 to 65535");
+  BOOST_TEST(error_of(R"({"threads":0})") == "threads: must be a whole number from 1 to 256");
+  BOOST_TEST(error_of(R"({"colour":"blue"})") == "colour: unknown key");
+  BOOST_TEST(error_of(R"({"tokens":[{"name":"a","sha256":")" + h + R"(","allowed_models":"x"}]})") ==
+             "tokens[0].allowed_models: must be an array of strings");
+  BOOST_TEST(error_of(R"({"tokens":[{"name":"a","sha256":")" + h + R"(","cors_origins":["example.com"]}]})")
+                 .starts_with("tokens[0].cors_origins[0]: must be"));
+  BOOST_TEST(error_of(R"({"tokens":[{"name":"a","sha256":")" + h + R"("},{"name":"a","sha256":")" +
+                      std::string(64, 'c') + R"("}]})") == "tokens[1].name: is used by another token");
+  auto ok = serve::parse_config(json::parse(R"({"listen":"0.0.0.0","port":0,"threads":4,"tokens":[{"name":"a","sha256":")" +
+                                             h + R"(","budget_usd":2.5,"requests_per_minute":60}]})"));
+  BOOST_TEST(ok.threads == 4u);
+  BOOST_TEST(ok.tokens.at(0).budget_usd.value() == 2.5);
+  BOOST_TEST(serve::sha256_hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
+BOOST_AUTO_TEST_CASE(the_binary_prints_its_listening_line_serves_and_drains_on_sigterm) {
+  mock::background_server upstream;
+  test::cli::temp_dir dir;
+  auto ca = dir.write("ca.pem", upstream->ca_pem());
+  auto config = dir.write("gw.json", R"({"port": 0, "threads": 2, "tokens": [{"name": "ci", "sha256": ")" +
+                                          serve::sha256_hex("ci-token") + R"("}]})");
+  test::cli_process p(dir.path,
+                      {"serve", "--config", config.string(), "--base-url", upstream->base_url(), "--ca-file",
+                       ca.string(), "--access-log", (dir.path / "access.jsonl").string()},
+                      {{"OPENROUTER_API_KEY", upstream_key}});
+  BOOST_TEST_REQUIRE(eventually([&] { return p.out().find('\n') != std::string::npos || !p.running(); }),
+                     p.err());
+  std::string line = p.out();
+  BOOST_TEST_REQUIRE(line.starts_with("listening http://127.0.0.1:"), line << p.err());
+  BOOST_TEST(test::cli::lines(line).size() == 1u);
+  auto port = static_cast<std::uint16_t>(std::stoi(line.substr(line.rfind(':') + 1)));
+  test::http_client c("127.0.0.1", port, "", "localhost", "ci-token");
+  auto r = c.post("/api/v1/chat/completions", chat_body("openai/gpt-4o-mini"));
+  BOOST_TEST(r.status == 200u, r.body);
+  c.set_api_key("wrong");
+  BOOST_TEST(c.post("/api/v1/chat/completions", chat_body("openai/gpt-4o-mini")).status == 401u);
+  ::kill(p.pid(), SIGTERM);
+  BOOST_TEST(p.wait(30s) == 0, p.err());
+  std::string log = test::read_file(dir.path / "access.jsonl");
+  BOOST_TEST(test::cli::lines(log).size() == 2u, log);
+  BOOST_TEST(log.find("ci-token") == std::string::npos);
+  BOOST_TEST(log.find(upstream_key) == std::string::npos);
+  BOOST_TEST(p.err().find(upstream_key) == std::string::npos);
+
+  // A bad config: exit 2, the field named.
+  auto bad = dir.write("bad.json", R"({"tokens": [{"name": "x", "sha256": ")" + std::string(64, '0') +
+                                       R"(", "budget_usd": "lots"}]})");
+  auto res = test::cli::run(OPENROUTER_BINARY_DIR "/openrouter", dir, {"serve", "--config", bad.string()},
+                            {{"OPENROUTER_API_KEY", upstream_key}});
+  BOOST_TEST(res.code == 2);
+  BOOST_TEST(res.err.find("tokens[0].budget_usd: must be a non-negative number") != std::string::npos, res.err);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
