@@ -14,7 +14,8 @@
 #    once (1 token/s, 120 tokens, connections opened RAMP per second), client peak RSS above its
 #    baseline divided by the streams open at once.
 # Loopback only; the mock is stopped on exit. Knobs: TOKENS (200), RAMP (125), SKIP_RSS (0),
-# RSS_STREAMS ("1000 10000"), MODES ("coalesced per_event"; empty: memory pass only).
+# RSS_STREAMS ("1000 10000"), MODES ("coalesced per_event"; empty: memory pass only),
+# PULL ("next": async_next per chunk; "batch": async_next_batch; "next batch": both rows).
 set -euo pipefail
 build=${1:-build/release}
 requests=${2:-4000}
@@ -41,14 +42,20 @@ for mode in ${MODES-coalesced per_event}; do
     n=$(( requests > c ? requests : c ))
     floor=$("$build/benchmarks/floor_loop" --url "$url" --ca-file "$work/ca.pem" --mode stream \
             --concurrency "$c" --requests "$n" --max-tokens "$tokens" --connect-rate "$ramp" || true)
-    lib=$("$build/benchmarks/client_bench" --url "$url/api/v1" --ca-file "$work/ca.pem" --mode stream \
-          --concurrency "$c" --requests "$n" --max-tokens "$tokens" --ramp-per-s "$ramp" || true)
     echo "$floor" >>"$work/raw"
-    echo "$lib" >>"$work/raw"
-    python3 - "$mode" "$c" "$floor" "$lib" <<'PY'
+    rows=("floor" "$floor")
+    for pull in ${PULL:-next}; do
+      lib=$("$build/benchmarks/client_bench" --url "$url/api/v1" --ca-file "$work/ca.pem" --mode stream \
+            --concurrency "$c" --requests "$n" --max-tokens "$tokens" --ramp-per-s "$ramp" --pull "$pull" || true)
+      echo "$lib" >>"$work/raw"
+      rows+=("$pull" "$lib")
+    done
+    python3 - "$mode" "$c" "${rows[@]}" <<'PY'
 import json, sys
-mode, c, floor, lib = sys.argv[1], sys.argv[2], json.loads(sys.argv[3]), json.loads(sys.argv[4])
-for who, r in (("floor", floor), ("client", lib)):
+mode, c, rest = sys.argv[1], sys.argv[2], sys.argv[3:]
+floor = json.loads(rest[1])
+for who, raw in zip(rest[0::2], rest[1::2]):
+    r = json.loads(raw)
     ratio = r["cpu_us_per_req"] / floor["cpu_us_per_req"]
     print(f"{mode:<10} {c:<6} {who:<7} {r['cpu_us_per_req']:12.1f} {r['rps']:10.0f} {ratio:8.2f} {r['errors']:8d}")
 PY
