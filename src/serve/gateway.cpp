@@ -58,27 +58,19 @@ constexpr std::string_view chat_route = "/api/v1/chat/completions";
 constexpr std::string_view models_route = "/api/v1/models";
 constexpr std::size_t max_routers = 4096;  // distinct candidate lists (one router each)
 
+// Counts a request being served (chat, models) for the in-flight gauge while it lives.
+struct in_flight_guard {
+  metrics& m;
+  explicit in_flight_guard(metrics& mm) : m(mm) { ++m.in_flight; }
+  ~in_flight_guard() { --m.in_flight; }
+  in_flight_guard(const in_flight_guard&) = delete;
+  in_flight_guard& operator=(const in_flight_guard&) = delete;
+};
+
+// The reason phrase of a status line (Beast's table; codes it does not know get "Status").
 std::string_view reason(unsigned status) {
-  switch (status) {
-    case 200: return "OK";
-    case 204: return "No Content";
-    case 400: return "Bad Request";
-    case 401: return "Unauthorized";
-    case 402: return "Payment Required";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 408: return "Request Timeout";
-    case 413: return "Payload Too Large";
-    case 422: return "Unprocessable Entity";
-    case 429: return "Too Many Requests";
-    case 431: return "Request Header Fields Too Large";
-    case 500: return "Internal Server Error";
-    case 502: return "Bad Gateway";
-    case 503: return "Service Unavailable";
-    case 504: return "Gateway Timeout";
-    default: return "Status";
-  }
+  auto r = http::obsolete_reason(static_cast<http::status>(status));
+  return r == "<unknown-status>" ? std::string_view("Status") : std::string_view(r.data(), r.size());
 }
 
 /// An OpenRouter-style error body: {"error":{"code":N,"message":"..."}}.
@@ -577,11 +569,7 @@ asio::awaitable<bool> gateway::impl::serve_one(std::shared_ptr<connection> c, ht
 asio::awaitable<bool> gateway::impl::models(std::shared_ptr<connection> c, exchange& x,
                                             const std::vector<std::pair<std::string, std::string>>& cors,
                                             bool keep_alive) {
-  ++m.in_flight;
-  struct guard {
-    metrics& m;
-    ~guard() { --m.in_flight; }
-  } g{m};
+  in_flight_guard g{m};
   diagnostics diag;
   auto [ec, page] = co_await upstream.async_catalog(opts.catalog_max_age, diag, asio::as_tuple(asio::use_awaitable));
   std::string body;
@@ -647,11 +635,7 @@ asio::awaitable<bool> gateway::impl::chat(std::shared_ptr<connection> c, http::r
   router* r = router_for(candidates);
   if (!r) co_return co_await fail(503, "too many distinct models in use", "overloaded");
 
-  ++m.in_flight;
-  struct guard {
-    metrics& m;
-    ~guard() { --m.in_flight; }
-  } g{m};
+  in_flight_guard g{m};
   diagnostics diag;
   request_record rec;
   auto finish = [&](std::string outcome) {
