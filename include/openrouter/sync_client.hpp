@@ -18,11 +18,14 @@
 // calls run concurrently on the client's thread and share one connection pool). A chat_stream
 // callback runs on the calling thread, not on the client's, so it may call the same sync_client.
 //
-// Destruction cancels every call still pending (on other threads: they throw api_error with
-// asio::error::operation_aborted, "sync_client shut down" in diagnostics().detail), waits for
-// them to unwind and joins the thread. A call that starts after destruction began is refused the
-// same way. (Calling a member of an object being destroyed is still the caller's race; what is
-// guaranteed is that calls already inside are released.)
+// Destruction cancels every call still pending on other threads (a request, an open stream,
+// a pull: the connection is closed; each throws api_error with asio::error::operation_aborted),
+// waits for them to complete and joins the thread. A call that reaches the client after
+// destruction began throws the same error with "sync_client shut down" in
+// diagnostics().detail. (Starting a call on an object that is being destroyed is still the
+// caller's race; what is guaranteed is that calls already inside are released.) Calling from
+// the client's own thread, which this API never hands out, throws std::logic_error instead of
+// waiting for itself.
 
 #include <openrouter/client.hpp>
 #include <openrouter/config.hpp>
