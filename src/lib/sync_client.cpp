@@ -1,15 +1,15 @@
 // openrouter::sync_client: the blocking facade (include/openrouter/sync_client.hpp).
 //
 // One io_context, one thread running it (kept alive by a work guard until destruction). A call
-// posts its operation to that thread and waits on a promise. Everything below marked "io
+// posts its operation to that thread and waits for its result_slot. Everything below marked "io
 // thread" is touched only there, so it needs no lock; `m` only orders "posted" against "closed".
 //
 // Shutdown: `closed` is set under `m` (no call posts after it, so every call posted before it is
 // queued ahead of the shutdown handler, io_context queues being FIFO); the shutdown handler then
 // cancels every registered operation (terminal cancellation; streams: chat_stream::cancel) and
 // drops the work guard, so run() returns once the cancelled operations have completed, which
-// fulfils their promises. The destructor joins. Callers hold the impl through a shared_ptr, so
-// whatever they touch after waking (the promise, the stream box) outlives the sync_client.
+// fills their result slots. The destructor joins. Callers hold the impl through a shared_ptr, so
+// whatever they touch after waking (the result slot, the stream box) outlives the sync_client.
 
 #include <openrouter/sync_client.hpp>
 
@@ -23,7 +23,7 @@
 
 #include <cstdint>
 #include <exception>
-#include <future>
+#include <condition_variable>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -37,6 +37,51 @@ namespace openrouter {
 namespace asio = boost::asio;
 
 namespace {
+
+// One call's result, handed from the io thread to the caller under a mutex. (Not std::promise:
+// the promise's shared state keeps a reference to the exception it carries, so the exception
+// could be freed on the io thread while the caller still reads it, synchronised only by
+// libstdc++'s uninstrumented reference count, which TSan reports as a race. Here the io thread
+// moves the exception into the slot and keeps nothing: the caller is its only owner.)
+template <class T>
+class result_slot {
+ public:
+  void set_value(T v) {
+    {
+      std::lock_guard lock(m_);
+      value_.emplace(std::move(v));
+      ready_ = true;
+    }
+    cv_.notify_one();
+  }
+  void set_exception(std::exception_ptr e) {
+    {
+      std::lock_guard lock(m_);
+      error_ = std::move(e);
+      ready_ = true;
+    }
+    cv_.notify_one();
+  }
+  /// Waits for the result; rethrows the exception.
+  T get() {
+    std::unique_lock lock(m_);
+    cv_.wait(lock, [this] { return ready_; });
+    if (error_) {
+      std::exception_ptr e = std::move(error_);
+      error_ = nullptr;
+      lock.unlock();
+      std::rethrow_exception(e);
+    }
+    return std::move(*value_);
+  }
+
+ private:
+  std::mutex m_;
+  std::condition_variable cv_;
+  bool ready_ = false;
+  std::optional<T> value_;
+  std::exception_ptr error_;
+};
 
 std::exception_ptr shut_down() {
   diagnostics d;
@@ -102,8 +147,7 @@ struct sync_client::impl {
   /// throws api_error on failure.
   template <class T, class Start>
   T call(Start start) {
-    auto p = std::make_shared<std::promise<T>>();
-    auto f = p->get_future();
+    auto p = std::make_shared<result_slot<T>>();
     bool posted = submit([this, p, start = std::move(start)]() mutable {
       if (closing) {
         p->set_exception(shut_down());
@@ -123,7 +167,7 @@ struct sync_client::impl {
             }));
     });
     if (!posted) std::rethrow_exception(shut_down());
-    return f.get();
+    return p->get();
   }
 };
 
@@ -180,7 +224,7 @@ struct stream_box {
   std::uint64_t id = 0;        // its canceller
   bool registered = false;
   bool pulling = false;        // a pull is pending
-  wire::chat_response final;   // set on the io thread before the last promise is fulfilled
+  wire::chat_response final;   // set on the io thread before the last result is handed over
 };
 }  // namespace
 
@@ -226,8 +270,7 @@ wire::chat_response sync_client::chat_stream(wire::chat_request req, const chunk
   });
 
   auto pull = [&] {
-    auto p = std::make_shared<std::promise<std::optional<wire::chat_chunk>>>();
-    auto f = p->get_future();
+    auto p = std::make_shared<result_slot<std::optional<wire::chat_chunk>>>();
     bool posted = st.submit([&st, box, p, end] {
       if (!box->registered) {  // ended by a shutdown
         p->set_exception(shut_down());
@@ -244,21 +287,20 @@ wire::chat_response sync_client::chat_stream(wire::chat_request req, const chunk
       });
     });
     if (!posted) std::rethrow_exception(shut_down());
-    return f.get();
+    return p->get();
   };
 
   auto stop = [&] {
-    auto p = std::make_shared<std::promise<void>>();
-    auto f = p->get_future();
+    auto p = std::make_shared<result_slot<bool>>();
     bool posted = st.submit([box, p, end] {
       if (box->registered) {
         box->s.cancel();
         end();
       }
-      p->set_value();
+      p->set_value(true);
     });
     if (!posted) std::rethrow_exception(shut_down());
-    f.get();
+    p->get();
     return std::move(box->final);
   };
 
