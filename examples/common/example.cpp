@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <exception>
 #include <iostream>
+#include <memory>
 #include <optional>
 
 namespace example {
@@ -26,32 +27,46 @@ std::string name_of(boost::system::error_code ec) {
 }
 }  // namespace
 
-struct session::mock_holder {
-  openrouter::mock::background_server server;
-};
+namespace {
+// The mock of this process, when there is one (started by the first config() without a key).
+openrouter::mock::background_server* mock() {
+  static std::unique_ptr<openrouter::mock::background_server> server = std::make_unique<openrouter::mock::background_server>();
+  return server.get();
+}
+}  // namespace
 
-session::session() {
+bool real() {
   const char* key = std::getenv("OPENROUTER_API_KEY");
-  real_ = key && *key;
-  if (real_) {
-    client_ = std::make_unique<openrouter::client>(context().get_executor(), openrouter::client_config::from_env());
-    return;
-  }
-  mock_ = std::make_unique<mock_holder>();
-  openrouter::client_config cfg;
-  cfg.base_url = mock_->server->base_url();
-  cfg.api_key = "sk-or-v1-example-mock-key";  // the mock accepts any key
-  cfg.tls.ca_pem = mock_->server->ca_pem();
-  cfg.tls.use_system_store = false;
-  client_ = std::make_unique<openrouter::client>(context().get_executor(), std::move(cfg));
+  return key && *key;
 }
 
-session::~session() = default;
+openrouter::client_config config() {
+  if (real()) return openrouter::client_config::from_env();
+  openrouter::client_config cfg;
+  cfg.base_url = mock()->get().base_url();
+  cfg.api_key = "sk-or-v1-example-mock-key";  // the mock accepts any key
+  cfg.tls.ca_pem = mock()->get().ca_pem();
+  cfg.tls.use_system_store = false;
+  return cfg;
+}
 
-std::string session::model(std::string fallback) const {
+std::string model(std::string fallback) {
   const char* m = std::getenv("OPENROUTER_EXAMPLE_MODEL");
   return m && *m ? std::string(m) : fallback;
 }
+
+int report(boost::system::error_code ec, const std::string& summary) {
+  std::cerr << "error: " << name_of(ec) << ": " << summary << std::endl;
+  return 1;
+}
+
+int report(const openrouter::api_error& e) { return report(e.code(), e.what()); }
+
+session::session() : client_(std::make_unique<openrouter::client>(context().get_executor(), config())), real_(example::real()) {}
+
+session::~session() = default;
+
+std::string session::model(std::string fallback) const { return example::model(std::move(fallback)); }
 
 void check(boost::system::error_code ec, const openrouter::diagnostics& diag) {
   if (ec) throw failure{ec, diag.summary(ec)};
@@ -73,7 +88,9 @@ int run(std::function<boost::asio::awaitable<void>(session&)> body, int limit_se
     try {
       std::rethrow_exception(e);
     } catch (const failure& f) {
-      std::cerr << "error: " << name_of(f.ec) << ": " << f.what << '\n';
+      report(f.ec, f.what);
+    } catch (const openrouter::api_error& x) {
+      report(x);
     } catch (const std::exception& x) {
       std::cerr << "error: exception: " << x.what() << '\n';
     }

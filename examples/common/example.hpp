@@ -39,11 +39,21 @@ class session {
   std::string model(std::string fallback = "openai/gpt-4o-mini") const;
 
  private:
-  struct mock_holder;
-  std::unique_ptr<mock_holder> mock_;
   std::unique_ptr<openrouter::client> client_;
   bool real_ = false;
 };
+
+/// The "mock or real" configuration alone, for examples that make their own io_context or
+/// client (use_future, callbacks, sync_client): the real API's from the environment with
+/// OPENROUTER_API_KEY, else an in-process mock's (started on first use, kept until exit).
+openrouter::client_config config();
+/// True against the real API (OPENROUTER_API_KEY set).
+bool real();
+/// OPENROUTER_EXAMPLE_MODEL, else `fallback`.
+std::string model(std::string fallback = "openai/gpt-4o-mini");
+/// Prints the one error line ("error: <errc name>: <summary>") and returns 1, the exit code.
+int report(boost::system::error_code ec, const std::string& summary);
+int report(const openrouter::api_error& e);
 
 /// A failure that ends the example: printed as "error: <errc name>: <summary>".
 struct failure {
@@ -54,7 +64,7 @@ struct failure {
 /// Throws a failure when `ec` is set (with the diagnostics' one-line summary).
 void check(boost::system::error_code ec, const openrouter::diagnostics& diag);
 
-/// Runs `body` on a fresh session, at most `limit` seconds. Returns the process exit code: 0 on
+/// Runs `body` on a fresh session (an api_error or a failure escaping it is reported), at most `limit` seconds. Returns the process exit code: 0 on
 /// success, 1 after printing one "error: ..." line on stderr.
 int run(std::function<boost::asio::awaitable<void>(session&)> body, int limit_seconds = 120);
 

@@ -66,24 +66,28 @@ template <class T>
 ec_handler<T> keeping(ec_handler<T> h, std::shared_ptr<diagnostics> owned);
 
 /// Starts `start(diagnostics&, ec_handler<T>)` for `token`, with the caller's diagnostics or,
-/// when `diag` is null, diagnostics of the operation's own.
+/// when `diag` is null, diagnostics of the operation's own. The initiation carries `start` and
+/// `diag` as captures rather than as initiation arguments: GCC 12 reports an initiation object
+/// without state (an empty lambda) as "may be used uninitialized" wherever it is wrapped by
+/// asio::bind_cancellation_slot (bind_cancellation_slot.hpp:545), in the caller's own code.
 template <class T, class Token, class Start>
 auto initiate(Token&& token, diagnostics* diag, Start start) {
   if constexpr (throwing_token<std::decay_t<Token>>::value) {
     return boost::asio::async_initiate<Token, void(std::exception_ptr, T)>(
-        [](auto h, Start s, diagnostics* d) {
+        [s = std::move(start), d = diag](auto h) mutable {
           std::shared_ptr<diagnostics> owned;
-          if (!d) {
+          diagnostics* dp = d;
+          if (!dp) {
             owned = std::make_shared<diagnostics>();
-            d = owned.get();
+            dp = owned.get();
           }
-          diagnostics& ref = *d;
-          s(ref, rethrowing<T>(ex_handler<T>(std::move(h)), d, std::move(owned)));
+          diagnostics& ref = *dp;
+          s(ref, rethrowing<T>(ex_handler<T>(std::move(h)), dp, std::move(owned)));
         },
-        token, std::move(start), diag);
+        token);
   } else {
     return boost::asio::async_initiate<Token, void(boost::system::error_code, T)>(
-        [](auto h, Start s, diagnostics* d) {
+        [s = std::move(start), d = diag](auto h) mutable {
           if (d) {
             s(*d, ec_handler<T>(std::move(h)));
             return;
@@ -92,7 +96,7 @@ auto initiate(Token&& token, diagnostics* diag, Start start) {
           diagnostics& ref = *owned;
           s(ref, keeping<T>(ec_handler<T>(std::move(h)), std::move(owned)));
         },
-        token, std::move(start), diag);
+        token);
   }
 }
 

@@ -20,6 +20,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <new>
 
 namespace openrouter::fuzz::policy {
@@ -37,7 +38,7 @@ inline std::string ranges(const routing::policy& p) {
     if (!ms_ok(d)) return "a duration out of range: " + std::to_string(d.count()) + " ms";
   for (double d : {p.max_cost_usd, p.max_request_cost_usd, p.limits.requests_per_minute, p.limits.burst,
                    p.backoff.multiplier, p.breaker.failure_ratio, p.retry_budget.ratio})
-    if (!(d >= 0 && d <= 1.8e308)) return "a number out of range: " + std::to_string(d);
+    if (!(std::isfinite(d) && d >= 0)) return "a number out of range: " + std::to_string(d);
   if (!(p.hedge.quantile > 0 && p.hedge.quantile <= 1)) return "hedge.quantile out of (0, 1]";
   for (std::uint64_t n : {std::uint64_t{p.max_attempts}, std::uint64_t{p.max_attempts_per_model},
                           std::uint64_t{p.limits.max_in_flight}, std::uint64_t{p.limits.max_in_flight_per_model},

@@ -218,8 +218,9 @@ BOOST_AUTO_TEST_CASE(fetch_addresses_are_screened) {
 }
 
 BOOST_AUTO_TEST_CASE(image_requests_use_modalities_and_image_config) {
-  wire::chat_request req;
-  req.model = "google/gemini-2.5-flash-image";
+  // Initialised, not assigned: GCC 12 at -O1 reports assigning to the empty optional `model` as
+  // "may be used uninitialized" (a false positive, the assignment constructs the string).
+  wire::chat_request req{.model = "google/gemini-2.5-flash-image"};
   req.messages.push_back(wire::message::user("A glass teacup"));
   req.image_config["style"] = "photo";  // provider-specific keys survive
   media::request_images(req, {.aspect_ratio = "16:9", .image_size = "2K"});
