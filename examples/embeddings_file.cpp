@@ -5,14 +5,13 @@
 //   embeddings_file [FILE]     (without FILE: 1000 generated lines)
 #include "common/example.hpp"
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 
 #include <cmath>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <optional>
 #include <string>
@@ -43,40 +42,44 @@ int main(int argc, char** argv) {
     double cost = 0;
     std::optional<example::failure> failed;
 
-    // `in_flight` workers, each taking the next batch until none is left (one thread: no locks).
+    // `in_flight` requests at a time: each completion starts the next batch (one thread, no locks).
     auto ex = co_await asio::this_coro::executor;
     asio::steady_timer all_done(ex, asio::steady_timer::time_point::max());
-    auto worker = [&]() -> asio::awaitable<void> {
-      while (next < batches && !failed) {
-        const std::size_t b = next++;
-        openrouter::wire::embeddings_request req;
-        req.model = s.model("openai/text-embedding-3-small");
-        req.dimensions = 256;
-        req.encoding_format = "base64";
-        const std::size_t first = b * batch, last = std::min(lines.size(), first + batch);
-        req.input = std::vector<std::string>(lines.begin() + static_cast<std::ptrdiff_t>(first),
-                                             lines.begin() + static_cast<std::ptrdiff_t>(last));
-        openrouter::diagnostics diag;
-        auto [ec, res] = co_await s.client().async_embeddings(std::move(req), diag, example::tuple);
-        ++requests;
-        if (ec) {
-          failed = example::failure{ec, diag.summary(ec)};
-          break;
-        }
-        // The client checked the answer: one vector per input, sorted by index.
-        for (std::size_t i = 0; i < res.data.size(); ++i) vectors[first + i] = std::move(res.data[i].embedding);
-        if (res.usage) {
-          tokens += res.usage->prompt_tokens;
-          cost += res.usage->cost.value_or(0);
-        }
+    std::vector<openrouter::diagnostics> diags(batches);
+    std::function<void()> start_next = [&] {
+      if (next >= batches || failed) {
+        if (running == 0) all_done.cancel();
+        return;
       }
-      if (--running == 0) all_done.cancel();
-    };
-    for (std::size_t w = 0; w < std::min(in_flight, batches); ++w) {
+      const std::size_t b = next++;
       ++running;
-      asio::co_spawn(ex, worker(), asio::detached);
-    }
-    if (running > 0) {
+      openrouter::wire::embeddings_request req;
+      req.model = s.model("openai/text-embedding-3-small");
+      req.dimensions = 256;
+      req.encoding_format = "base64";
+      const std::size_t first = b * batch, last = std::min(lines.size(), first + batch);
+      req.input = std::vector<std::string>(lines.begin() + static_cast<std::ptrdiff_t>(first),
+                                           lines.begin() + static_cast<std::ptrdiff_t>(last));
+      s.client().async_embeddings(std::move(req), diags[b],
+                                  [&, b, first](boost::system::error_code ec, openrouter::wire::embeddings_response res) {
+                                    --running;
+                                    ++requests;
+                                    if (ec) {
+                                      failed = example::failure{ec, diags[b].summary(ec)};
+                                    } else {
+                                      // Checked by the client: one vector per input, in index order.
+                                      for (std::size_t i = 0; i < res.data.size(); ++i)
+                                        vectors[first + i] = std::move(res.data[i].embedding);
+                                      if (res.usage) {
+                                        tokens += res.usage->prompt_tokens;
+                                        cost += res.usage->cost.value_or(0);
+                                      }
+                                    }
+                                    start_next();
+                                  });
+    };
+    for (std::size_t w = 0; w < std::min(in_flight, batches); ++w) start_next();
+    if (batches > 0) {
       boost::system::error_code ignored;
       co_await all_done.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
     }

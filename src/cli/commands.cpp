@@ -302,7 +302,7 @@ const command policy_command{
 
 // --- the command table -------------------------------------------------------------------------
 
-const std::array<command, 6> chat_and_lookups{{
+const std::array<command, 8> chat_and_lookups{{
     {"models", "[--free] [--input-modality M]... [--output-modality M]... [--param P]... [--search TEXT] [--json]",
      "List catalog models, filtered",
      "Lists the models of GET /models that meet every filter: id, context length, prompt and\n"

@@ -140,13 +140,16 @@ BOOST_AUTO_TEST_CASE(embeddings_awaitable_throws_api_error) {
   client_fixture f;
   std::optional<std::string> caught;
   std::size_t got = 0;
+  // Built outside the coroutine: GCC 12 rejects a braced list of string literals inside one.
+  auto good = embed(std::vector<std::string>{"a", "b"}, 4);
+  auto bad = embed(std::string("x"), 0);
   asio::co_spawn(
       f.ioc,
       [&]() -> asio::awaitable<void> {
-        auto ok = co_await f.cli.async_embeddings(embed(std::vector<std::string>{"a", "b"}, 4));
+        auto ok = co_await f.cli.async_embeddings(good);
         got = ok.data.size();
         try {
-          co_await f.cli.async_embeddings(embed(std::string("x"), 0));
+          co_await f.cli.async_embeddings(bad);
         } catch (const openrouter::api_error& e) {
           caught = e.what();
         }

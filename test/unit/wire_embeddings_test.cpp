@@ -145,13 +145,13 @@ BOOST_AUTO_TEST_CASE(bad_base64_is_a_typed_error) {
       {"AAA=AAAA", decode_errc::invalid_base64},                // padding in the middle
       {"A", decode_errc::invalid_base64},                       // a lone character is no byte
       {"AAA===", decode_errc::invalid_base64},                  // too much padding
-      {"AAAAAA==", decode_errc::bad_vector_length},             // 5 bytes
+      {"AAAAAAA=", decode_errc::bad_vector_length},             // 5 bytes
       {"AAAA", decode_errc::bad_vector_length},                 // 3 bytes
       {"AAAAAAAA", decode_errc::bad_vector_length},             // 6 bytes
       {good.substr(0, good.size() - 4), decode_errc::bad_vector_length},  // truncated answer
       {"AAAAAB==", decode_errc::invalid_base64},                // non-zero bits after the last byte
       {std::string("AAAA\0AAA", 8), decode_errc::invalid_base64},
-      {"AA\xc3\xa9AAAA", decode_errc::invalid_base64},
+      {"AA\xc3\xa9" "AAAA", decode_errc::invalid_base64},
   };
   for (const auto& c : cases) {
     std::vector<float> out{42.0f};
@@ -165,7 +165,7 @@ BOOST_AUTO_TEST_CASE(bad_base64_is_a_typed_error) {
     auto r = parse_response(json::serialize(doc), err);
     BOOST_TEST((err.code == make_error_code(c.want)), c.text << ": " << err.message());
     BOOST_TEST(err.field == "data[0].embedding");
-    BOOST_TEST(r.data.empty());
+    BOOST_TEST((r.data.empty() || r.data[0].embedding.empty()));  // no partial vector
   }
 }
 

@@ -25,7 +25,7 @@ struct input_codec {
         return;
       }
     }
-    m.emplace<json::value>(jv);
+    m.emplace<json::value>(jv, json::storage_ptr());  // a copy of its own: jv lives in the parse arena
   }
   static json::value encode(const embeddings_input& m) {
     if (const auto* s = std::get_if<std::string>(&m)) return json::value(*s);
