@@ -196,7 +196,8 @@ class client {
 
   /// POST /embeddings: one request for a text or a batch of texts (req.input). The answer's
   /// vectors are floats whatever encoding_format was asked ("base64" is decoded; it is the
-  /// smaller, faster wire form). The answer is checked against the request: one vector per
+  /// smaller, faster wire form, and what is sent when encoding_format is unset, as the OpenAI
+  /// SDKs do; set "float" to have JSON floats on the wire). The answer is checked against the request: one vector per
   /// input, indices unique and in range, `data` sorted by index; otherwise errc::bad_json (so
   /// is undecodable base64). No batching beyond what the request holds: the server takes at most
   /// 2048 inputs; split larger sets and run the requests concurrently (see the CLI's `embed`).

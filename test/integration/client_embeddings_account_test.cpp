@@ -2,6 +2,7 @@
 // HTTPS (POST /embeddings, GET /embeddings/models, /credits, /activity, /models/count,
 // /model/{author}/{slug}, /endpoints/zdr, /generation/content), and against canned answers
 // that a server may send but the mock will not (a vector short, a bad base64 vector).
+#include "support/byte_proxy.hpp"
 #include "support/canned_server.hpp"
 #include "support/client_fixture.hpp"
 
@@ -116,6 +117,45 @@ BOOST_AUTO_TEST_CASE(base64_answers_decode_to_the_float_answer) {
     BOOST_TEST_REQUIRE(b64.data[i].embedding.size() == 64u);
     BOOST_TEST(std::memcmp(b64.data[i].embedding.data(), floats.data[i].embedding.data(), 64 * 4) == 0);
   }
+}
+
+// Unset encoding_format: the client asks for base64 (the answer's bytes are those of an explicit
+// base64 request, far fewer than a float answer's) and hands out the same floats.
+BOOST_AUTO_TEST_CASE(base64_is_asked_when_the_format_is_unset) {
+  openrouter::mock::server_options o;
+  o.tls = false;
+  openrouter::mock::background_server srv(o);
+  byte_proxy proxy(srv->port());
+  proxy.configure(1u << 20, std::nullopt);
+  const std::vector<std::string> inputs{"one", "two", "three"};
+  auto answer_bytes = [&](std::optional<std::string> format, std::vector<float>& first) {
+    asio::io_context ioc;
+    openrouter::client_config c;
+    c.base_url = "http://127.0.0.1:" + std::to_string(proxy.port()) + "/api/v1";
+    c.api_key = "sk-or-v1-test-0123456789abcdef";
+    {
+      openrouter::client cli(ioc.get_executor(), c);  // one connection, closed with the client
+      openrouter::diagnostics diag;
+      outcome<wire::embeddings_response> out;
+      cli.async_embeddings(embed(inputs, 256, format), diag, out.handler());
+      auto [ec, r] = wait(ioc, out);
+      BOOST_TEST_REQUIRE(!ec, diag.summary(ec));
+      BOOST_TEST_REQUIRE(r.data.size() == 3u);
+      first = r.data[0].embedding;
+    }
+    BOOST_TEST_REQUIRE(proxy.wait_idle());
+    return proxy.last_forwarded();
+  };
+  std::vector<float> unset, b64, flt;
+  const std::size_t unset_bytes = answer_bytes(std::nullopt, unset);
+  const std::size_t b64_bytes = answer_bytes(std::string("base64"), b64);
+  const std::size_t float_bytes = answer_bytes(std::string("float"), flt);
+  BOOST_TEST_MESSAGE("answer bytes: unset " << unset_bytes << ", base64 " << b64_bytes << ", float " << float_bytes);
+  BOOST_TEST(unset_bytes == b64_bytes);
+  BOOST_TEST(float_bytes > 2 * b64_bytes);
+  BOOST_TEST_REQUIRE(unset.size() == 256u);
+  BOOST_TEST(std::memcmp(unset.data(), flt.data(), 256 * 4) == 0);
+  BOOST_TEST(std::memcmp(b64.data(), flt.data(), 256 * 4) == 0);
 }
 
 BOOST_AUTO_TEST_CASE(embeddings_errors_are_typed) {

@@ -26,7 +26,7 @@ using embeddings_input = std::variant<std::string, std::vector<std::string>, boo
 struct embeddings_request {
   std::string model{};
   embeddings_input input{std::vector<std::string>{}};
-  std::optional<std::string> encoding_format{};  ///< "float" (server default) or "base64"
+  std::optional<std::string> encoding_format{};  ///< "float" or "base64" (async_embeddings' default)
   std::optional<std::int64_t> dimensions{};      ///< models with Matryoshka embeddings
   std::optional<std::string> input_type{};       ///< e.g. "search_query" (provider-specific)
   std::optional<provider_preferences> provider{};
