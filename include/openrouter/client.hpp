@@ -19,8 +19,10 @@
 #include <openrouter/config.hpp>
 #include <openrouter/error.hpp>
 #include <openrouter/pool_stats.hpp>
+#include <openrouter/wire/activity.hpp>
 #include <openrouter/wire/chat_request.hpp>
 #include <openrouter/wire/chat_response.hpp>
+#include <openrouter/wire/embeddings.hpp>
 #include <openrouter/wire/generation.hpp>
 #include <openrouter/wire/key.hpp>
 #include <openrouter/wire/models.hpp>
@@ -58,6 +60,15 @@ struct generation_poll {
   double multiplier = 2.0;
   std::chrono::milliseconds max_delay{2000};
   std::chrono::milliseconds max_wait{std::chrono::seconds(10)};
+};
+
+/// Query of GET /activity (management key); unset members are not sent.
+struct activity_query {
+  std::optional<std::string> date;  ///< one UTC day of the last 30, "YYYY-MM-DD"
+  std::optional<std::string> api_key_hash;
+  std::optional<std::string> user_id;
+  std::optional<std::string> group_by;  ///< "workspace"
+  std::optional<std::string> workspace_id;
 };
 
 class client {
@@ -183,6 +194,103 @@ class client {
     return start<wire::key_info>(std::forward<Token>(token), &client::do_key, std::monostate{}, nullptr);
   }
 
+  /// POST /embeddings: one request for a text or a batch of texts (req.input). The answer's
+  /// vectors are floats whatever encoding_format was asked ("base64" is decoded; it is the
+  /// smaller, faster wire form, and what is sent when encoding_format is unset, as the OpenAI
+  /// SDKs do; set "float" to have JSON floats on the wire). The answer is checked against the request: one vector per
+  /// input, indices unique and in range, `data` sorted by index; otherwise errc::bad_json (so
+  /// is undecodable base64). No batching beyond what the request holds: the server takes at most
+  /// 2048 inputs; split larger sets and run the requests concurrently (see the CLI's `embed`).
+  template <class Token = boost::asio::use_awaitable_t<>>
+  auto async_embeddings(wire::embeddings_request req, diagnostics& diag, Token&& token = {}) {
+    return start<wire::embeddings_response>(std::forward<Token>(token), &client::do_embeddings, std::move(req), &diag);
+  }
+  template <class Token = boost::asio::use_awaitable_t<>>
+    requires(!std::is_same_v<std::decay_t<Token>, diagnostics>)
+  auto async_embeddings(wire::embeddings_request req, Token&& token = {}) {
+    return start<wire::embeddings_response>(std::forward<Token>(token), &client::do_embeddings, std::move(req), nullptr);
+  }
+
+  /// GET /embeddings/models (the embedding models; offset/limit of the query page it).
+  template <class Token = boost::asio::use_awaitable_t<>>
+  auto async_embedding_models(models_query q, diagnostics& diag, Token&& token = {}) {
+    return start<wire::models_page>(std::forward<Token>(token), &client::do_embedding_models, std::move(q), &diag);
+  }
+  template <class Token = boost::asio::use_awaitable_t<>>
+    requires(!std::is_same_v<std::decay_t<Token>, diagnostics>)
+  auto async_embedding_models(models_query q, Token&& token = {}) {
+    return start<wire::models_page>(std::forward<Token>(token), &client::do_embedding_models, std::move(q), nullptr);
+  }
+
+  /// GET /models/count (the number of models /models lists for q's output_modalities).
+  template <class Token = boost::asio::use_awaitable_t<>>
+  auto async_models_count(models_query q, diagnostics& diag, Token&& token = {}) {
+    return start<wire::models_count>(std::forward<Token>(token), &client::do_models_count, std::move(q), &diag);
+  }
+  template <class Token = boost::asio::use_awaitable_t<>>
+    requires(!std::is_same_v<std::decay_t<Token>, diagnostics>)
+  auto async_models_count(models_query q, Token&& token = {}) {
+    return start<wire::models_count>(std::forward<Token>(token), &client::do_models_count, std::move(q), nullptr);
+  }
+
+  /// GET /model/{author}/{slug} for "author/slug" (errc::invalid_argument for another shape).
+  template <class Token = boost::asio::use_awaitable_t<>>
+  auto async_model(std::string model_id, diagnostics& diag, Token&& token = {}) {
+    return start<wire::model>(std::forward<Token>(token), &client::do_model, std::move(model_id), &diag);
+  }
+  template <class Token = boost::asio::use_awaitable_t<>>
+    requires(!std::is_same_v<std::decay_t<Token>, diagnostics>)
+  auto async_model(std::string model_id, Token&& token = {}) {
+    return start<wire::model>(std::forward<Token>(token), &client::do_model, std::move(model_id), nullptr);
+  }
+
+  /// GET /endpoints/zdr: the endpoints with zero data retention.
+  template <class Token = boost::asio::use_awaitable_t<>>
+  auto async_zdr_endpoints(diagnostics& diag, Token&& token = {}) {
+    return start<wire::zdr_endpoints>(std::forward<Token>(token), &client::do_zdr_endpoints, std::monostate{}, &diag);
+  }
+  template <class Token = boost::asio::use_awaitable_t<>>
+    requires(!std::is_same_v<std::decay_t<Token>, diagnostics>)
+  auto async_zdr_endpoints(Token&& token = {}) {
+    return start<wire::zdr_endpoints>(std::forward<Token>(token), &client::do_zdr_endpoints, std::monostate{}, nullptr);
+  }
+
+  /// GET /generation/content?id=: the stored prompt and output of a generation (404 while the
+  /// record is not written, or when the account does not keep prompts).
+  template <class Token = boost::asio::use_awaitable_t<>>
+  auto async_generation_content(std::string id, diagnostics& diag, Token&& token = {}) {
+    return start<wire::generation_content>(std::forward<Token>(token), &client::do_generation_content, std::move(id), &diag);
+  }
+  template <class Token = boost::asio::use_awaitable_t<>>
+    requires(!std::is_same_v<std::decay_t<Token>, diagnostics>)
+  auto async_generation_content(std::string id, Token&& token = {}) {
+    return start<wire::generation_content>(std::forward<Token>(token), &client::do_generation_content, std::move(id), nullptr);
+  }
+
+  /// GET /credits: total credits bought and used. Needs a management key: sent with
+  /// config().management_key when set (else api_key; another key gets 403, errc::forbidden).
+  template <class Token = boost::asio::use_awaitable_t<>>
+  auto async_credits(diagnostics& diag, Token&& token = {}) {
+    return start<wire::credits>(std::forward<Token>(token), &client::do_credits, std::monostate{}, &diag);
+  }
+  template <class Token = boost::asio::use_awaitable_t<>>
+    requires(!std::is_same_v<std::decay_t<Token>, diagnostics>)
+  auto async_credits(Token&& token = {}) {
+    return start<wire::credits>(std::forward<Token>(token), &client::do_credits, std::monostate{}, nullptr);
+  }
+
+  /// GET /activity: usage per day, model and endpoint over the last 30 days (management key,
+  /// as async_credits).
+  template <class Token = boost::asio::use_awaitable_t<>>
+  auto async_activity(activity_query q, diagnostics& diag, Token&& token = {}) {
+    return start<wire::activity>(std::forward<Token>(token), &client::do_activity, std::move(q), &diag);
+  }
+  template <class Token = boost::asio::use_awaitable_t<>>
+    requires(!std::is_same_v<std::decay_t<Token>, diagnostics>)
+  auto async_activity(activity_query q, Token&& token = {}) {
+    return start<wire::activity>(std::forward<Token>(token), &client::do_activity, std::move(q), nullptr);
+  }
+
   /// The catalog (GET /models?output_modalities=all), cached for `max_age`; concurrent callers
   /// share one request (single flight).
   template <class Token = boost::asio::use_awaitable_t<>>
@@ -245,6 +353,14 @@ class client {
   void do_generation(std::string id, diagnostics& diag, handler<wire::generation> h);
   void do_wait_generation(std::pair<std::string, generation_poll> a, diagnostics& diag, handler<wire::generation> h);
   void do_key(std::monostate, diagnostics& diag, handler<wire::key_info> h);
+  void do_embeddings(wire::embeddings_request req, diagnostics& diag, handler<wire::embeddings_response> h);
+  void do_embedding_models(models_query q, diagnostics& diag, handler<wire::models_page> h);
+  void do_models_count(models_query q, diagnostics& diag, handler<wire::models_count> h);
+  void do_model(std::string model_id, diagnostics& diag, handler<wire::model> h);
+  void do_zdr_endpoints(std::monostate, diagnostics& diag, handler<wire::zdr_endpoints> h);
+  void do_generation_content(std::string id, diagnostics& diag, handler<wire::generation_content> h);
+  void do_credits(std::monostate, diagnostics& diag, handler<wire::credits> h);
+  void do_activity(activity_query q, diagnostics& diag, handler<wire::activity> h);
   void do_fetch_asset(std::string url, diagnostics& diag, handler<std::string> h);
   void do_warmup(std::size_t n, diagnostics& diag, handler<std::size_t> h);
   void do_catalog(std::chrono::milliseconds max_age, diagnostics& diag,
@@ -255,5 +371,7 @@ class client {
 
 /// "?a=1&b=x%20y" for a models_query ("" when empty).
 std::string encode_query(const models_query& q);
+/// The same for an activity_query.
+std::string encode_query(const activity_query& q);
 
 }  // namespace openrouter

@@ -102,6 +102,10 @@ struct client_config {
   /// Send api_key over plain http:// to a host that is not loopback (a trusted local network
   /// server). Off: a typo in OPENROUTER_BASE_URL must not leak the key. CLI: --allow-plaintext-key.
   bool allow_plaintext_key = false;
+  /// The management (provisioning) key, sent instead of api_key on the account operations
+  /// that need one (GET /credits, GET /activity). Empty: those send api_key too. Same rules as
+  /// api_key: never logged, never in clear text to a host that is not loopback.
+  std::string management_key;
   std::string site_url;  ///< HTTP-Referer (app attribution), sent only when set
   std::string app_name;  ///< X-OpenRouter-Title, sent only when set
   bool send_legacy_title = false;  ///< also send the legacy X-Title
@@ -128,7 +132,7 @@ struct client_config {
   remote_asset_options remote_assets;
   proxy_options proxy;
 
-  /// Defaults overridden by OPENROUTER_API_KEY, OPENROUTER_BASE_URL, OPENROUTER_SITE_URL,
+  /// Defaults overridden by OPENROUTER_API_KEY, OPENROUTER_MANAGEMENT_KEY, OPENROUTER_BASE_URL, OPENROUTER_SITE_URL,
   /// OPENROUTER_APP_NAME and OPENROUTER_CA_FILE when they are set and non-empty, and
   /// remote_assets.allowed_hosts by OPENROUTER_ALLOWED_REMOTE_ASSET_HOSTS (comma-separated).
   static client_config from_env();

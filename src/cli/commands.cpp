@@ -135,6 +135,33 @@ int run_key(context& ctx) {
   return exit_ok;
 }
 
+// credits and activity need a management key: OPENROUTER_MANAGEMENT_KEY, else OPENROUTER_API_KEY.
+void need_management_key(const context& ctx, std::string_view cmd) {
+  if (ctx.cfg.management_key.empty() && ctx.cfg.api_key.empty())
+    throw usage_error("neither OPENROUTER_MANAGEMENT_KEY nor OPENROUTER_API_KEY is set (" + std::string(cmd) +
+                      " needs a management key)");
+}
+
+int run_credits(context& ctx) {
+  need_management_key(ctx, "credits");
+  auto c = ctx.call<wire::credits>([](client& cl, diagnostics& d, auto h) { cl.async_credits(d, std::move(h)); });
+  if (!c) return exit_failure;
+  if (ctx.json_output()) print_json_of(*c);
+  else print_credits(std::cout, *c);
+  return exit_ok;
+}
+
+int run_activity(context& ctx) {
+  need_management_key(ctx, "activity");
+  activity_query q;
+  if (ctx.vm.count("date")) q.date = ctx.vm["date"].as<std::string>();
+  auto a = ctx.call<wire::activity>([&](client& cl, diagnostics& d, auto h) { cl.async_activity(q, d, std::move(h)); });
+  if (!a) return exit_failure;
+  if (ctx.json_output()) print_json_of(*a);
+  else print_activity(std::cout, *a);
+  return exit_ok;
+}
+
 // chat --stream: content is printed (and flushed) as each chunk arrives; a stream that fails or
 // ends incomplete prints its one error line after the partial text and exits 1.
 template <class Stream>
@@ -275,7 +302,7 @@ const command policy_command{
 
 // --- the command table -------------------------------------------------------------------------
 
-const std::array<command, 6> chat_and_lookups{{
+const std::array<command, 8> chat_and_lookups{{
     {"models", "[--free] [--input-modality M]... [--output-modality M]... [--param P]... [--search TEXT] [--json]",
      "List catalog models, filtered",
      "Lists the models of GET /models that meet every filter: id, context length, prompt and\n"
@@ -329,6 +356,24 @@ const std::array<command, 6> chat_and_lookups{{
        json_option(o, "print the key information as JSON");
      },
      run_key},
+    {"credits", "[--json]", "Show the credits bought and used",
+     "Shows GET /credits: total credits, total usage and what remains (USD). Needs a management\n"
+     "key: OPENROUTER_MANAGEMENT_KEY, else OPENROUTER_API_KEY (which the API then refuses with 403\n"
+     "unless it is one).",
+     false,
+     [](po::options_description& o, po::options_description&, po::positional_options_description&) {
+       json_option(o, "print the response's data as JSON");
+     },
+     run_credits},
+    {"activity", "[--date YYYY-MM-DD] [--json]", "Show usage per day, model and provider",
+     "Shows GET /activity: requests, tokens and cost per UTC day, model and provider endpoint over\n"
+     "the last 30 days (--date: one day), then the totals. Needs a management key, as `credits`.",
+     false,
+     [](po::options_description& o, po::options_description&, po::positional_options_description&) {
+       o.add_options()("date", po::value<std::string>()->value_name("YYYY-MM-DD"), "one UTC day of the last 30");
+       json_option(o, "print the response as JSON");
+     },
+     run_activity},
     {"chat", "--model M [--fallback M2,M3] [--policy FILE] [--system TEXT] [--max-tokens N] [--temperature T] [--stream] [--json] PROMPT...",
      "Send a prompt, print the reply",
      "Sends one chat completion and prints the assistant's text; with --stream the text is printed\n"
@@ -363,6 +408,7 @@ const std::vector<const command*>& commands() {
   static const std::vector<const command*> all = [] {
     std::vector<const command*> v;
     for (const auto& c : chat_and_lookups) v.push_back(&c);
+    v.push_back(&embed_command);
     v.push_back(&batch_command);
     v.push_back(&policy_command);
     v.push_back(&bench_command);
@@ -415,9 +461,11 @@ void top_help(std::ostream& os) {
   }
   os << '\n' << common_options() << '\n';
   os << "Environment:\n"
-        "  OPENROUTER_API_KEY   the API key (needed by chat, generation and key). It is read from\n"
-        "                       the environment only: flags would leak into process listings and\n"
-        "                       shell history.\n"
+        "  OPENROUTER_API_KEY   the API key (needed by chat, embed, generation and key). It is read\n"
+        "                       from the environment only: flags would leak into process listings\n"
+        "                       and shell history.\n"
+        "  OPENROUTER_MANAGEMENT_KEY\n"
+        "                       the management key of credits and activity (else OPENROUTER_API_KEY)\n"
         "  OPENROUTER_BASE_URL, OPENROUTER_CA_FILE, OPENROUTER_APP_NAME, OPENROUTER_SITE_URL\n"
         "                       defaults of the matching flags\n\n"
         "Exit status: 0 on success, 1 when a request fails, 2 for usage or configuration errors.\n"
@@ -523,6 +571,7 @@ class terminal_guard {
 
 int run(int argc, char** argv) {
   if (const char* k = std::getenv("OPENROUTER_API_KEY")) api_key_for_redaction() = k;
+  if (const char* k = std::getenv("OPENROUTER_MANAGEMENT_KEY")) management_key_for_redaction() = k;
   terminal_guard guard;
   std::vector<std::string> args(argv + 1, argv + argc);
   try {

@@ -23,10 +23,17 @@ std::string& api_key_for_redaction() {
   return key;
 }
 
+std::string& management_key_for_redaction() {
+  static std::string key;
+  return key;
+}
+
 std::string redact(std::string s) {
-  const std::string& key = api_key_for_redaction();
-  if (key.size() >= 4)
-    for (std::size_t pos; (pos = s.find(key)) != std::string::npos;) s.replace(pos, key.size(), "[redacted]");
+  for (const std::string* k : {&api_key_for_redaction(), &management_key_for_redaction()}) {
+    const std::string& key = *k;
+    if (key.size() >= 4)
+      for (std::size_t pos; (pos = s.find(key)) != std::string::npos;) s.replace(pos, key.size(), "[redacted]");
+  }
   for (char& c : s)
     if (c == '\n' || c == '\r') c = ' ';  // one line
   return s;

@@ -38,6 +38,8 @@ struct usage_error : std::runtime_error {
 
 /// The key from the environment (set once at start-up), so that no message we print can carry it.
 std::string& api_key_for_redaction();
+/// The management key from the environment (OPENROUTER_MANAGEMENT_KEY), redacted the same way.
+std::string& management_key_for_redaction();
 /// `s` with the API key replaced by "[redacted]" and line breaks by spaces.
 std::string redact(std::string s);
 /// One line on stderr: "openrouter: MSG", redacted.
@@ -136,6 +138,7 @@ void json_option(po::options_description& o, const char* what);
 // Commands defined in files of their own (commands.cpp lists them in its table).
 extern const command batch_command;
 extern const command bench_command;
+extern const command embed_command;
 extern const command spec_check_command;
 extern const command serve_command;
 

@@ -262,4 +262,25 @@ void print_key(std::ostream& os, const wire::key_info& k) {
                     {"expires_at", opt(k.expires_at)}});
 }
 
+void print_credits(std::ostream& os, const wire::credits& c) {
+  print_fields(os, {{"total_credits", usd(c.total_credits)},
+                    {"total_usage", usd(c.total_usage)},
+                    {"remaining", usd(c.remaining())}});
+}
+
+void print_activity(std::ostream& os, const wire::activity& a) {
+  table t({{"date"}, {"model"}, {"provider"}, {"requests", table::align::right}, {"prompt", table::align::right},
+           {"completion", table::align::right}, {"usage_usd", table::align::right}});
+  std::int64_t prompt = 0, completion = 0;
+  for (const auto& r : a.data) {
+    t.add({r.date, r.model, r.provider_name, std::to_string(r.requests), std::to_string(r.prompt_tokens),
+           std::to_string(r.completion_tokens), decimal(r.usage)});
+    prompt += r.prompt_tokens;
+    completion += r.completion_tokens;
+  }
+  t.add({"total", "", "", std::to_string(a.total_requests()), std::to_string(prompt), std::to_string(completion),
+         decimal(a.total_usage())});
+  t.print(os);
+}
+
 }  // namespace openrouter::cli

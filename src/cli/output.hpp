@@ -49,5 +49,7 @@ void print_providers(std::ostream& os, const wire::provider_list& providers);
 void print_endpoints(std::ostream& os, const wire::model_endpoints& eps);
 void print_generation(std::ostream& os, const wire::generation& g);
 void print_key(std::ostream& os, const wire::key_info& k);
+void print_credits(std::ostream& os, const wire::credits& c);
+void print_activity(std::ostream& os, const wire::activity& a);
 
 }  // namespace openrouter::cli

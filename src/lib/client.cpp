@@ -32,59 +32,16 @@ using detail::result;
 
 namespace {
 
-using detail::complete;
-using detail::excerpt;
-using detail::launch_on;
-using detail::launch;
 using detail::api_failure;
-
-bool is_json(const std::string& content_type) {
-  return content_type.find("json") != std::string::npos;
-}
-
-// One request whose 2xx body decodes into T.
-template <class T, class Decode>
-asio::awaitable<result<T>> call_json(std::shared_ptr<client::impl> im, http_request req, diagnostics& diag,
-                                     Decode decode) {
-  diag.clear();
-  error_code ec;
-  auto& t = im->transport;
-  http_response res = co_await t.execute(req, detail::deadlines::start(t.config().timeout), diag, ec);
-  if (ec) co_return result<T>{ec, T{}};
-  if (res.status < 200 || res.status > 299) co_return result<T>{api_failure(res, diag, t.config().api_key), T{}};
-  if (!is_json(res.content_type)) {
-    diag.body_excerpt = excerpt(res.body, t.config().api_key);
-    diag.detail = "content-type: " + res.content_type;
-    co_return result<T>{make_error_code(errc::unexpected_content_type), T{}};
-  }
-  T value{};
-  wire::decode_error err;
-  decode(res.body, value, err);
-  if (err) {
-    diag.detail = err.message();
-    diag.body_excerpt = excerpt(res.body, t.config().api_key);
-    co_return result<T>{make_error_code(errc::bad_json), T{}};
-  }
-  co_return result<T>{error_code{}, std::move(value)};
-}
-
-template <class T>
-auto parse_body() {
-  return [](std::string_view body, T& out, wire::decode_error& err) { wire::parse(body, out, err); };
-}
-
-template <class T>
-auto parse_data_body() {
-  return [](std::string_view body, T& out, wire::decode_error& err) { wire::parse_data(body, out, err); };
-}
-
-std::string encode(std::string_view s) { return boost::urls::encode(s, boost::urls::unreserved_chars); }
-
-std::string join(const std::vector<std::string>& v) {
-  std::string out;
-  for (const auto& s : v) out += (out.empty() ? "" : ",") + s;
-  return out;
-}
+using detail::call_json;
+using detail::complete;
+using detail::encode;
+using detail::excerpt;
+using detail::join;
+using detail::launch;
+using detail::launch_on;
+using detail::parse_body;
+using detail::parse_data_body;
 
 asio::awaitable<result<wire::chat_response>> chat_op(std::shared_ptr<client::impl> im, wire::chat_request req,
                                                      diagnostics& diag) {
@@ -281,18 +238,4 @@ void client::do_fetch_asset(std::string url, diagnostics& diag, handler<std::str
   launch(impl_, fetch_asset_op(impl_, std::move(url), diag), std::move(h));
 }
 
-namespace detail {
-
-error_code api_failure(const http_response& res, diagnostics& diag, const std::string& key) {
-  wire::error_body b = wire::parse_error_body(res.body);
-  diag.error = std::move(b.error);
-  if (diag.error.message.empty()) diag.body_excerpt = excerpt(res.body, key);
-  if (!diag.retry_after && diag.error.availability && diag.error.availability->retry_after)
-    diag.retry_after = detail::clamp_wait_seconds(*diag.error.availability->retry_after);  // NaN/negative: none
-  if (diag.provider.empty()) diag.provider = std::string(diag.error.provider_name());
-  bool moderation = res.status == 403 && diag.error.moderation().has_value();
-  return make_error_code(errc_from_status(res.status, moderation));
-}
-
-}  // namespace detail
 }  // namespace openrouter

@@ -1,20 +1,24 @@
 #pragma once
-// The client's shared state (client::impl) and what every operation of the client uses to run
-// and to read a failed response. Private to src/lib: client.cpp (requests and look-ups) and
-// chat_stream.cpp (streams).
+// The client's shared state and the one-request helpers every operation file uses
+// (client.cpp, chat_stream.cpp, embeddings.cpp, account.cpp). Private to src/lib.
 
 #include <openrouter/client.hpp>
 
+#include "detail/excerpt.hpp"
 #include "detail/launch.hpp"
+#include "http/header_values.hpp"
 #include "http/transport.hpp"
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/strand.hpp>
+#include <boost/url/encode.hpp>
+#include <boost/url/rfc/unreserved_chars.hpp>
 
 #include <chrono>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace openrouter {
@@ -37,14 +41,77 @@ struct client::impl {
 
 namespace detail {
 
-/// Runs `op` on a strand of its own (detail::launch_on), delivering to `h`.
+/// Runs `op` on a strand of its own and completes `h` with its result.
 template <class T>
 void launch(const std::shared_ptr<client::impl>& im, boost::asio::awaitable<result<T>> op, client::handler<T> h) {
   launch_on<T>(boost::asio::make_strand(im->transport.executor()), std::move(op), std::move(h));
 }
 
+/// The key a request sent (what an excerpt of its answer must not show).
+inline const std::string& key_sent(const client_config& cfg, const http_request& req) {
+  return req.management && !cfg.management_key.empty() ? cfg.management_key : cfg.api_key;
+}
+
 /// The typed error of a non-2xx response; fills diag from OpenRouter's error envelope.
-boost::system::error_code api_failure(const http_response& res, diagnostics& diag, const std::string& key);
+inline boost::system::error_code api_failure(const http_response& res, diagnostics& diag, const std::string& key) {
+  wire::error_body b = wire::parse_error_body(res.body);
+  diag.error = std::move(b.error);
+  if (diag.error.message.empty()) diag.body_excerpt = excerpt(res.body, key);
+  if (!diag.retry_after && diag.error.availability && diag.error.availability->retry_after)
+    diag.retry_after = clamp_wait_seconds(*diag.error.availability->retry_after);  // NaN/negative: none
+  if (diag.provider.empty()) diag.provider = std::string(diag.error.provider_name());
+  bool moderation = res.status == 403 && diag.error.moderation().has_value();
+  return make_error_code(errc_from_status(res.status, moderation));
+}
+
+inline bool is_json(const std::string& content_type) { return content_type.find("json") != std::string::npos; }
+
+/// One request whose 2xx JSON body decodes into T with `decode(body, T&, decode_error&)`.
+/// A decoder may also refuse a well-formed document (decode_error set): errc::bad_json.
+template <class T, class Decode>
+boost::asio::awaitable<result<T>> call_json(std::shared_ptr<client::impl> im, http_request req, diagnostics& diag,
+                                            Decode decode) {
+  using boost::system::error_code;
+  diag.clear();
+  error_code ec;
+  auto& t = im->transport;
+  const std::string& key = key_sent(t.config(), req);
+  http_response res = co_await t.execute(req, deadlines::start(t.config().timeout), diag, ec);
+  if (ec) co_return result<T>{ec, T{}};
+  if (res.status < 200 || res.status > 299) co_return result<T>{api_failure(res, diag, key), T{}};
+  if (!is_json(res.content_type)) {
+    diag.body_excerpt = excerpt(res.body, key);
+    diag.detail = "content-type: " + res.content_type;
+    co_return result<T>{make_error_code(errc::unexpected_content_type), T{}};
+  }
+  T value{};
+  wire::decode_error err;
+  decode(res.body, value, err);
+  if (err) {
+    diag.detail = err.message();
+    diag.body_excerpt = excerpt(res.body, key);
+    co_return result<T>{make_error_code(errc::bad_json), T{}};
+  }
+  co_return result<T>{error_code{}, std::move(value)};
+}
+
+template <class T>
+auto parse_body() {
+  return [](std::string_view body, T& out, wire::decode_error& err) { wire::parse(body, out, err); };
+}
+
+template <class T>
+auto parse_data_body() {
+  return [](std::string_view body, T& out, wire::decode_error& err) { wire::parse_data(body, out, err); };
+}
+
+inline std::string encode(std::string_view s) { return boost::urls::encode(s, boost::urls::unreserved_chars); }
+
+inline std::string join(const std::vector<std::string>& v) {
+  std::string out;
+  for (const auto& s : v) out += (out.empty() ? "" : ",") + s;
+  return out;
+}
 
 }  // namespace detail
 }  // namespace openrouter

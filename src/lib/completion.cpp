@@ -90,6 +90,13 @@ OPENROUTER_COMPLETION_FOR(wire::key_info)
 OPENROUTER_COMPLETION_FOR(std::shared_ptr<const wire::models_page>)
 OPENROUTER_COMPLETION_FOR(std::string)
 OPENROUTER_COMPLETION_FOR(std::size_t)
+OPENROUTER_COMPLETION_FOR(wire::embeddings_response)
+OPENROUTER_COMPLETION_FOR(wire::credits)
+OPENROUTER_COMPLETION_FOR(wire::models_count)
+OPENROUTER_COMPLETION_FOR(wire::activity)
+OPENROUTER_COMPLETION_FOR(wire::zdr_endpoints)
+OPENROUTER_COMPLETION_FOR(wire::model)
+OPENROUTER_COMPLETION_FOR(wire::generation_content)
 
 #undef OPENROUTER_COMPLETION_FOR
 

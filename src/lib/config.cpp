@@ -13,6 +13,7 @@ client_config client_config::from_env() {
     if (const char* v = std::getenv(name); v && *v) out = v;
   };
   env("OPENROUTER_API_KEY", c.api_key);
+  env("OPENROUTER_MANAGEMENT_KEY", c.management_key);
   env("OPENROUTER_BASE_URL", c.base_url);
   env("OPENROUTER_SITE_URL", c.site_url);
   env("OPENROUTER_APP_NAME", c.app_name);

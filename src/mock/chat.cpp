@@ -933,6 +933,7 @@ http_reply handle_chat(mock_state& state, std::string_view body, const header_ma
     rec.completion_tokens = c.usage.at("completion_tokens").as_int64();
     rec.cost = c.cost;
     rec.file_parses = parses;
+    rec.completion_text = c.content(c.content_pieces());
     for (const char* h : {"http-referer", "x-openrouter-title", "x-title", "user-agent", "x-openrouter-categories"})
       if (auto it = headers.find(h); it != headers.end()) rec.headers[h] = it->second;
     rec.request = parsed;

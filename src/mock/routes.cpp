@@ -228,6 +228,15 @@ http_reply handle_request(mock_state& state, const request_view& req) {
     if (auto e = check_auth(state, req.headers)) return std::move(*e);
     return handle_credits(state, std::string_view(req.headers.find("authorization")->second).substr(7));
   }
+  if (path == "/activity") {
+    if (auto e = check_auth(state, req.headers)) return std::move(*e);
+    return handle_activity(state, std::string_view(req.headers.find("authorization")->second).substr(7), url);
+  }
+  if (path == "/endpoints/zdr") return handle_zdr_endpoints(state);
+  if (path == "/generation/content") {
+    if (auto e = check_auth(state, req.headers)) return std::move(*e);
+    return handle_generation_content(state, url);
+  }
   if (path == "/generation") {
     if (auto e = check_auth(state, req.headers)) return std::move(*e);
     return handle_generation(state, url);
@@ -239,6 +248,7 @@ http_reply handle_request(mock_state& state, const request_view& req) {
   // /models/{author}/{slug}/endpoints
   auto segs = url.segments();
   std::vector<std::string> parts(segs.begin(), segs.end());
+  if (parts.size() == 5 && parts[2] == "model") return handle_model(state, parts[3], parts[4]);
   if (parts.size() == 6 && parts[2] == "models" && parts[5] == "endpoints") {
     if (auto body = state.models().endpoints(parts[3], parts[4])) return ok_json(*body);
     return error_reply(404, "Model " + parts[3] + "/" + parts[4] + " not found", "not_found");

@@ -38,6 +38,10 @@ const std::vector<std::string> k_covered = {
     "POST /chat/completions (chat.send)",
     "POST /chat/completions stream (chat.send)",
     "GET /generation (generations.getGeneration)",
+    "GET /activity (analytics.getUserActivity)",
+    "GET /endpoints/zdr (endpoints.listZdrEndpoints)",
+    "GET /model/{author}/{slug} (models.get)",
+    "GET /generation/content (generations.listGenerationContent)",
 };
 
 std::string find_node() {

@@ -53,6 +53,7 @@ const std::map<std::string_view, std::set<std::string>> k_sdk_extras = {
     {"/models/{author}/{slug}/endpoints", {"$.data.endpoints[*].supports_tool_choice"}},  // PublicEndpoint
     {"/key", {"$.data.allowed_data_regions", "$.data.free_model_daily_requests",       // GetCurrentKeyData
               "$.data.organization_id", "$.data.workspace_id"}},
+    {"/endpoints/zdr", {"$.data[*].supports_tool_choice"}},  // PublicEndpoint, as above
 };
 
 std::set<std::string> sdk_extras(std::string_view path) {
@@ -387,6 +388,42 @@ BOOST_AUTO_TEST_CASE(embeddings) {
     BOOST_TEST(json::serialize(m.at("architecture").at("output_modalities")).find("embeddings") != std::string::npos);
   f.client.set_api_key("");
   embed({{"model", model}, {"input", "x"}}, 401, "unauthenticated");
+}
+
+// GET /activity (management key; rows after completions, a date filter, a bad date),
+// GET /endpoints/zdr, GET /model/{author}/{slug} and GET /generation/content.
+BOOST_AUTO_TEST_CASE(activity_zdr_model_and_generation_content) {
+  auto* spec = spec_or_skip();
+  if (!spec) return;
+  openrouter::mock::server_options opts;
+  opts.management_key = "sk-or-v1-mgmt-contract";
+  mock_fixture f(opts);
+  get_conforming(f, *spec, "/activity", "/activity", 403);
+  auto r = f.chat(chat_body("openai/gpt-4o-mini"));
+  BOOST_TEST_REQUIRE(r.status == 200u);
+  const std::string id = r.header("x-generation-id");
+  f.chat(chat_body("openai/gpt-4o-mini", "stream me", true));
+  f.client.set_api_key("sk-or-v1-mgmt-contract");
+  auto activity = get_conforming(f, *spec, "/activity", "/activity");
+  BOOST_TEST_REQUIRE(activity.at("data").as_array().size() == 1u);
+  BOOST_TEST(activity.at("data").at(0).at("requests").as_int64() == 2);
+  auto none = get_conforming(f, *spec, "/activity?date=2000-01-01", "/activity");
+  BOOST_TEST(none.at("data").as_array().empty());
+  get_conforming(f, *spec, "/activity?date=soon", "/activity", 400);
+
+  auto zdr = get_conforming(f, *spec, "/endpoints/zdr", "/endpoints/zdr");
+  BOOST_TEST(!zdr.at("data").as_array().empty());
+  auto model = get_conforming(f, *spec, "/model/openai/gpt-4o-mini", "/model/{author}/{slug}");
+  BOOST_TEST(model.at("data").at("id").as_string() == "openai/gpt-4o-mini");
+  get_conforming(f, *spec, "/model/mistralai/mistral-7b-instruct:free", "/model/{author}/{slug}");
+  get_conforming(f, *spec, "/model/nobody/nothing", "/model/{author}/{slug}", 404);
+
+  auto content = get_conforming(f, *spec, "/generation/content?id=" + id, "/generation/content");
+  BOOST_TEST(content.at("data").at("output").at("completion").is_string());
+  get_conforming(f, *spec, "/generation/content?id=gen-unknown", "/generation/content", 404);
+  f.client.set_api_key("");
+  get_conforming(f, *spec, "/activity", "/activity", 401);
+  get_conforming(f, *spec, "/generation/content?id=" + id, "/generation/content", 401);
 }
 
 BOOST_AUTO_TEST_CASE(generation) {

@@ -130,6 +130,40 @@ const checks = {
     must(r.data.length > 0 && r.data.every((m) => m.architecture.outputModalities.includes("embeddings")),
          "not only embedding models");
   },
+  "GET /activity (analytics.getUserActivity)": async () => {
+    await sdk.chat.send(chatRequest());
+    const r = await mgmt.analytics.getUserActivity();
+    must(r.data.length > 0 && r.data.every((row) => row.requests > 0), "no activity rows after a completion");
+    const none = await mgmt.analytics.getUserActivity({ date: "2000-01-01" });
+    must(none.data.length === 0, "rows for a date with no completion");
+    await expectError(() => mgmt.analytics.getUserActivity({ date: "soon" }), errors.BadRequestResponseError, 400);
+    if (args["management-key"])
+      await expectError(() => sdk.analytics.getUserActivity(), errors.ForbiddenResponseError, 403);
+  },
+  "GET /endpoints/zdr (endpoints.listZdrEndpoints)": async () => {
+    const r = await sdk.endpoints.listZdrEndpoints();
+    must(r.data.length > 0, "no ZDR endpoint");
+  },
+  "GET /model/{author}/{slug} (models.get)": async () => {
+    const r = await sdk.models.get({ author: "openai", slug: "gpt-4o-mini" });
+    must(r.data.id === "openai/gpt-4o-mini", `got ${r.data.id}`);
+    await expectError(() => sdk.models.get({ author: "nobody", slug: "nothing" }), errors.NotFoundResponseError, 404);
+  },
+  "GET /generation/content (generations.listGenerationContent)": async () => {
+    const r = await sdk.chat.send(chatRequest());
+    let g;
+    for (let i = 0; i < 100; ++i) {  // the record may lag, as for /generation
+      try {
+        g = await sdk.generations.listGenerationContent({ id: r.id });
+        break;
+      } catch (e) {
+        if (!(e instanceof errors.NotFoundResponseError)) throw e;
+        await new Promise((ok) => setTimeout(ok, 50));
+      }
+    }
+    must(g && g.data.output.completion === r.choices[0].message.content, "stored completion differs");
+    await expectError(() => sdk.generations.listGenerationContent({ id: "gen-unknown" }), errors.NotFoundResponseError, 404);
+  },
   "POST /chat/completions (chat.send)": async () => {
     const r = await sdk.chat.send(chatRequest());
     must(r.choices.length === 1, "no choice");

@@ -82,6 +82,7 @@ struct generation_record {
   std::int64_t prompt_tokens = 0, completion_tokens = 0;
   double cost = 0;
   int file_parses = 0;  ///< PDFs parsed for this request (0 when annotations were reused)
+  std::string completion_text;  ///< the generated content (GET /generation/content)
   std::map<std::string, std::string> headers;  ///< attribution headers, lower-case names
   boost::json::value request;                  ///< the request body as received
   std::chrono::system_clock::time_point created;

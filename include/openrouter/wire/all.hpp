@@ -1,8 +1,10 @@
 #pragma once
 // Every wire type: requests, responses, stream chunks, errors, catalog, generation and key.
+#include <openrouter/wire/activity.hpp>
 #include <openrouter/wire/chat_chunk.hpp>
 #include <openrouter/wire/chat_request.hpp>
 #include <openrouter/wire/chat_response.hpp>
+#include <openrouter/wire/embeddings.hpp>
 #include <openrouter/wire/error_body.hpp>
 #include <openrouter/wire/generation.hpp>
 #include <openrouter/wire/json.hpp>

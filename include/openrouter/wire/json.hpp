@@ -35,6 +35,8 @@ enum class decode_errc {
   expected_bool,     ///< the value must be true or false
   unexpected_kind,   ///< none of the shapes the field accepts (e.g. "string or array")
   out_of_range,      ///< an integer that does not fit std::int64_t
+  invalid_base64,    ///< a base64 member that is not valid base64
+  bad_vector_length, ///< base64 vector data that is not a whole number of float32 values
 };
 
 const boost::system::error_category& decode_category() noexcept;

@@ -39,6 +39,8 @@ constexpr std::string_view chat_result_schema = "/components/schemas/ChatResult"
 constexpr std::string_view chunk_schema = "/components/schemas/ChatStreamChunk";
 constexpr std::string_view usage_schema = "/components/schemas/ChatUsage";
 constexpr std::string_view model_schema = "/components/schemas/Model";
+constexpr std::string_view k_embeddings_200 =
+    "/paths/~1embeddings/post/responses/200/content/application~1json/schema";
 
 const std::vector<wire_contract>& contracts_table() {
   static const std::vector<wire_contract> all = {
@@ -119,6 +121,26 @@ const std::vector<wire_contract>& contracts_table() {
       entry<key_info>("key_info", "/paths/~1key/get/responses/200/content/application~1json/schema", {"data"}, {}),
       entry<credits>("credits", "/paths/~1credits/get/responses/200/content/application~1json/schema",
        {"data"}, {}),
+
+      // embeddings
+      entry<embeddings_request>("embeddings_request",
+       "/paths/~1embeddings/post/requestBody/content/application~1json/schema", {}, {}),
+      entry<embeddings_response>("embeddings_response", k_embeddings_200, {}, {}),
+      entry<embedding>("embedding", k_embeddings_200, {"data"}, {}),
+      entry<embeddings_usage>("embeddings_usage", k_embeddings_200, {"usage"}, {}),
+      entry<embeddings_token_details>("embeddings_token_details", k_embeddings_200,
+       {"usage", "prompt_tokens_details"}, {}),
+      entry<cost_breakdown>("cost_breakdown (embeddings)", k_embeddings_200, {"usage", "cost_details"}, {}),
+
+      // activity, counts, ZDR endpoints, generation content
+      entry<activity>("activity", "/components/schemas/ActivityResponse", {}, {}),
+      entry<activity_item>("activity_item", "/components/schemas/ActivityResponse", {"data"}, {}),
+      entry<models_count>("models_count", "/components/schemas/ModelsCountResponse", {"data"}, {}),
+      entry<zdr_endpoints>("zdr_endpoints",
+       "/paths/~1endpoints~1zdr/get/responses/200/content/application~1json/schema", {}, {}),
+      entry<generation_content>("generation_content", "/components/schemas/GenerationContentResponse", {"data"}, {}),
+      entry<generation_output>("generation_output", "/components/schemas/GenerationContentResponse",
+       {"data", "output"}, {}),
   };
   return all;
 }
@@ -150,6 +172,9 @@ const std::vector<wire_endpoint>& wire_endpoints() {
       {"post", "/chat/completions"}, {"get", "/models"},     {"get", "/models/user"},
       {"get", "/models/{author}/{slug}/endpoints"},          {"get", "/providers"},
       {"get", "/generation"},        {"get", "/key"},
+      {"post", "/embeddings"},       {"get", "/embeddings/models"}, {"get", "/credits"},
+      {"get", "/activity"},          {"get", "/models/count"},      {"get", "/model/{author}/{slug}"},
+      {"get", "/endpoints/zdr"},     {"get", "/generation/content"},
   };
   return all;
 }

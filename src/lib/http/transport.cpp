@@ -98,10 +98,10 @@ transport::transport(const asio::any_io_executor& ex, const client_config& cfg)
   if (ec) throw std::invalid_argument("openrouter: unusable base URL (expected http(s)://host[:port]/path)");
   for (const auto& [k, v] : cfg_.extra_headers)
     if (has_crlf(k) || has_crlf(v) || k.empty()) throw std::invalid_argument("openrouter: invalid extra header");
-  if (has_crlf(cfg_.api_key) || has_crlf(cfg_.site_url) || has_crlf(cfg_.app_name) || has_crlf(cfg_.user_agent))
+  if (has_crlf(cfg_.api_key) || has_crlf(cfg_.management_key) || has_crlf(cfg_.site_url) || has_crlf(cfg_.app_name) || has_crlf(cfg_.user_agent))
     throw std::invalid_argument("openrouter: header values must not contain CR or LF");
 
-  if (!origin_.tls && !cfg_.api_key.empty() && !cfg_.allow_plaintext_key && !is_loopback_host(origin_.host))
+  if (!origin_.tls && (!cfg_.api_key.empty() || !cfg_.management_key.empty()) && !cfg_.allow_plaintext_key && !is_loopback_host(origin_.host))
     throw std::invalid_argument("openrouter: refusing to send the API key in clear text to http://" + origin_.host +
                                 " (not a loopback host); use https://, or opt in with "
                                 "client_config::allow_plaintext_key (CLI: --allow-plaintext-key)");
@@ -113,16 +113,20 @@ transport::transport(const asio::any_io_executor& ex, const client_config& cfg)
     if (cfg_.tls.session_resumption) sessions_.install(ssl_->native_handle());
   }
 
-  std::string& h = fixed_headers_;
-  h = "Host: " + origin_.host_header + "\r\n";
-  if (!cfg_.api_key.empty()) h += "Authorization: Bearer " + cfg_.api_key + "\r\n";
-  h += "User-Agent: " + (cfg_.user_agent.empty() ? std::string(user_agent()) : cfg_.user_agent) + "\r\n";
-  if (!cfg_.site_url.empty()) h += "HTTP-Referer: " + cfg_.site_url + "\r\n";
-  if (!cfg_.app_name.empty()) {
-    h += "X-OpenRouter-Title: " + cfg_.app_name + "\r\n";
-    if (cfg_.send_legacy_title) h += "X-Title: " + cfg_.app_name + "\r\n";
-  }
-  for (const auto& [k, v] : cfg_.extra_headers) h += k + ": " + v + "\r\n";
+  auto headers = [&](const std::string& key) {
+    std::string h = "Host: " + origin_.host_header + "\r\n";
+    if (!key.empty()) h += "Authorization: Bearer " + key + "\r\n";
+    h += "User-Agent: " + (cfg_.user_agent.empty() ? std::string(user_agent()) : cfg_.user_agent) + "\r\n";
+    if (!cfg_.site_url.empty()) h += "HTTP-Referer: " + cfg_.site_url + "\r\n";
+    if (!cfg_.app_name.empty()) {
+      h += "X-OpenRouter-Title: " + cfg_.app_name + "\r\n";
+      if (cfg_.send_legacy_title) h += "X-Title: " + cfg_.app_name + "\r\n";
+    }
+    for (const auto& [k, v] : cfg_.extra_headers) h += k + ": " + v + "\r\n";
+    return h;
+  };
+  fixed_headers_ = headers(cfg_.api_key);
+  management_headers_ = cfg_.management_key.empty() ? fixed_headers_ : headers(cfg_.management_key);
 }
 
 void transport::log(logger::level lvl, const std::string& msg) const {
@@ -132,13 +136,14 @@ void transport::log(logger::level lvl, const std::string& msg) const {
 
 std::string transport::head(const http_request& req) const {
   std::string out;
-  out.reserve(256 + fixed_headers_.size());
+  const std::string& fixed = req.management ? management_headers_ : fixed_headers_;
+  out.reserve(256 + fixed.size());
   out += http::to_string(req.method);
   out += ' ';
   out += origin_.base_path;
   out += req.target;
   out += " HTTP/1.1\r\n";
-  out += fixed_headers_;
+  out += fixed;
   out += req.event_stream ? "Accept: text/event-stream\r\n" : "Accept: application/json\r\n";
   if (req.accept_gzip) out += "Accept-Encoding: gzip\r\n";
   if (!req.body.empty() || req.method == http::verb::post) {

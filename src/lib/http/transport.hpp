@@ -38,6 +38,8 @@ struct http_request {
   /// Accept-Encoding: gzip. Worth it for the large look-ups (the catalog shrinks about 10x);
   /// not for chat completions, whose small bodies would pay CPU on the hot path.
   bool accept_gzip = false;
+  /// Authorization with client_config::management_key (when set) instead of api_key.
+  bool management = false;
 };
 
 struct http_response {
@@ -143,6 +145,7 @@ class transport {
   std::optional<boost::asio::ssl::context> ssl_;
   pool pool_;
   std::string fixed_headers_;  ///< Host, Authorization, User-Agent, attribution, extras
+  std::string management_headers_;  ///< the same with the management key (when one is set)
 };
 
 /// Whether `host` (as in a base URL, IPv6 without brackets) is loopback: "localhost", an

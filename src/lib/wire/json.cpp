@@ -21,6 +21,8 @@ class decode_category_impl final : public boost::system::error_category {
       case decode_errc::expected_bool: return "expected true or false";
       case decode_errc::unexpected_kind: return "unexpected JSON kind for this field";
       case decode_errc::out_of_range: return "integer out of range";
+      case decode_errc::invalid_base64: return "invalid base64";
+      case decode_errc::bad_vector_length: return "base64 vector data is not a whole number of float32 values";
     }
     return "unknown wire decode error";
   }
