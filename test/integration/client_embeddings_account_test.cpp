@@ -2,6 +2,7 @@
 // HTTPS (POST /embeddings, GET /embeddings/models, /credits, /activity, /models/count,
 // /model/{author}/{slug}, /endpoints/zdr, /generation/content), and against canned answers
 // that a server may send but the mock will not (a vector short, a bad base64 vector).
+#include <openrouter/media/data_url.hpp>
 #include "support/byte_proxy.hpp"
 #include "support/canned_server.hpp"
 #include "support/client_fixture.hpp"
@@ -55,20 +56,9 @@ struct canned_client {
 };
 
 std::string b64_of(const std::vector<float>& v) {
-  static constexpr char abc[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
   std::string bytes(v.size() * 4, '\0');
   std::memcpy(bytes.data(), v.data(), bytes.size());  // the test host is little-endian (x86-64)
-  std::string out;
-  for (std::size_t i = 0; i < bytes.size(); i += 3) {
-    std::uint32_t n = static_cast<unsigned char>(bytes[i]) << 16;
-    if (i + 1 < bytes.size()) n |= static_cast<unsigned char>(bytes[i + 1]) << 8;
-    if (i + 2 < bytes.size()) n |= static_cast<unsigned char>(bytes[i + 2]);
-    out += abc[(n >> 18) & 63];
-    out += abc[(n >> 12) & 63];
-    out += i + 1 < bytes.size() ? abc[(n >> 6) & 63] : '=';
-    out += i + 2 < bytes.size() ? abc[n & 63] : '=';
-  }
-  return out;
+  return openrouter::media::base64_encode(bytes);  // standard base64, tested in media_test
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 // wire types: spec-shaped documents decode to the right values, unknown members are kept, and
 // base64 vectors decode to the same floats as the float form; bad base64 is a typed decode
 // error, never a crash or a partial vector.
+#include <openrouter/media/data_url.hpp>
 #include <openrouter/wire/activity.hpp>
 #include <openrouter/wire/embeddings.hpp>
 
@@ -22,24 +23,13 @@ namespace {
 
 // Standard base64 of little-endian float32 values (what OpenAI-compatible servers send).
 std::string b64_of(const std::vector<float>& v) {
-  static constexpr char abc[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
   std::string bytes(v.size() * 4, '\0');
   for (std::size_t i = 0; i < v.size(); ++i) {
     std::uint32_t u;
     std::memcpy(&u, &v[i], 4);
     for (int b = 0; b < 4; ++b) bytes[i * 4 + b] = static_cast<char>((u >> (8 * b)) & 0xff);
   }
-  std::string out;
-  for (std::size_t i = 0; i < bytes.size(); i += 3) {
-    std::uint32_t n = static_cast<unsigned char>(bytes[i]) << 16;
-    if (i + 1 < bytes.size()) n |= static_cast<unsigned char>(bytes[i + 1]) << 8;
-    if (i + 2 < bytes.size()) n |= static_cast<unsigned char>(bytes[i + 2]);
-    out += abc[(n >> 18) & 63];
-    out += abc[(n >> 12) & 63];
-    out += i + 1 < bytes.size() ? abc[(n >> 6) & 63] : '=';
-    out += i + 2 < bytes.size() ? abc[n & 63] : '=';
-  }
-  return out;
+  return openrouter::media::base64_encode(bytes);  // standard base64, tested in media_test
 }
 
 embeddings_response parse_response(std::string_view text, decode_error& err) {
