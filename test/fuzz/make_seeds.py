@@ -135,7 +135,7 @@ write("data_url_fuzz", [
 ])
 
 write("origin_fuzz", [
-    "https://openrouter.ai/api/v1", "http://127.0.0.1:8080/api/v1/", "https://[::1]:8443", "https://[fe80::1%25eth0]/x",
+    "https://api.example.com/api/v1", "http://127.0.0.1:8080/api/v1/", "https://[::1]:8443", "https://[fe80::1%25eth0]/x",
     "https://user@host/", "https://host/?q", "https://host/#f", "https://host:0/", "https://host:65536/", "ftp://host/",
     "https://HOST.example:443//a//", "http://h:80", "https://%41.example/", "https://[v1.x]/", "data:image/png;base64,AAAA",
     "https:///path", "https://h/a%20b", " https://h/",
