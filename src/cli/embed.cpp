@@ -1,6 +1,7 @@
 // `openrouter embed`: embeddings of texts (arguments, or the lines of --input), in batches sent
 // concurrently; one JSON line per input, {"index": I, "embedding": [...]}, resumable with
 // --output FILE (a rerun skips the indices the file holds).
+#include "batch/files.hpp"
 #include "commands.hpp"
 #include "context.hpp"
 
@@ -10,9 +11,9 @@
 
 #include <charconv>
 #include <cstdio>
-#include <filesystem>
 #include <functional>
 #include <fstream>
+#include <memory>
 #include <iostream>
 #include <set>
 #include <string>
@@ -37,16 +38,14 @@ std::string jsonl_line(std::size_t index, const std::vector<float>& v) {
   return out;
 }
 
-// The indices a previous run wrote to `path`; a last line cut by a crash is cut off the file.
-std::set<std::size_t> done_indices(const std::string& path) {
+// The indices a previous run wrote (read through the locked output file), and how many bytes
+// of it are whole lines (a last line cut by a crash is cut off).
+std::set<std::size_t> done_indices(std::istream& in, std::uint64_t& keep_bytes) {
   std::set<std::size_t> done;
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return done;
   std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  in.close();
   std::size_t complete = text.rfind('\n');
   complete = complete == std::string::npos ? 0 : complete + 1;
-  if (complete != text.size()) std::filesystem::resize_file(path, complete);
+  keep_bytes = complete;
   std::size_t start = 0;
   for (std::size_t nl; start < complete && (nl = text.find('\n', start)) != std::string::npos; start = nl + 1) {
     boost::system::error_code ec;
@@ -87,15 +86,27 @@ int run_embed(context& ctx) {
   if (*proto.encoding_format != "base64" && *proto.encoding_format != "float")
     throw usage_error("--encoding-format must be float or base64, given '" + *proto.encoding_format + "'");
 
+  // The output file is batch's (batch/files.hpp): locked, never the input under any name, only
+  // ever holding whole lines.
   std::set<std::size_t> done;
-  std::ofstream file;
-  std::ostream* out = &std::cout;
+  std::unique_ptr<batch::output_file> file;
   if (vm.count("output")) {
-    const std::string path = vm["output"].as<std::string>();
-    done = done_indices(path);
-    file.open(path, std::ios::binary | std::ios::app);
-    if (!file) throw usage_error("cannot write the output file " + path);
-    out = &file;
+    batch::file_identity input_id{};  // texts given as arguments: no input file to protect
+    if (vm.count("input")) {
+      auto id = batch::identity_of(vm["input"].as<std::string>());
+      if (!id) throw usage_error("cannot read the input file " + vm["input"].as<std::string>());
+      input_id = *id;
+    }
+    try {
+      file = std::make_unique<batch::output_file>(vm["output"].as<std::string>(), input_id);
+      std::uint64_t keep = 0;
+      done = done_indices(*file->read(), keep);
+      file->truncate_to(keep);
+    } catch (const batch::file_error& e) {
+      if (e.usage) throw usage_error(e.what());
+      error_line(e.what());
+      return exit_failure;
+    }
   }
 
   // Batches of the indices still to do.
@@ -132,9 +143,14 @@ int run_embed(context& ctx) {
         } else {
           std::string lines;
           for (std::size_t k = 0; k < idx.size(); ++k) lines += jsonl_line(idx[k], res.data[k].embedding);
-          out->write(lines.data(), static_cast<std::streamsize>(lines.size()));
-          out->flush();
-          if (!*out) st.write_failed = true;
+          if (file) {
+            int err = 0;
+            if (!file->append(lines, err)) st.write_failed = true;
+          } else {
+            std::cout.write(lines.data(), static_cast<std::streamsize>(lines.size()));
+            std::cout.flush();
+            if (!std::cout) st.write_failed = true;
+          }
           st.written += idx.size();
           if (res.usage) {
             st.cost += res.usage->cost.value_or(0);

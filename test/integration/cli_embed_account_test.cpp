@@ -140,6 +140,24 @@ BOOST_AUTO_TEST_CASE(embed_failures) {
   BOOST_TEST(f.cli({"embed", "--model", model, "--encoding-format", "int8", "x"}).code == 2);
 }
 
+BOOST_AUTO_TEST_CASE(embed_never_writes_into_its_input) {
+  // --output naming the input (the same path, a symlink, a hard link) is refused before any
+  // request, and the input is left byte for byte as it was (batch's rule, batch/files.hpp).
+  fixture f;
+  const std::string text = "alpha\nbeta\ngamma\n";
+  auto in = f.dir.write("in.txt", text);
+  fs::create_symlink(in, f.dir.path / "link.txt");
+  fs::create_hard_link(in, f.dir.path / "hard.txt");
+  const auto before = f.server->stats().requests;
+  for (const char* name : {"in.txt", "link.txt", "hard.txt"}) {
+    auto r = f.cli({"embed", "--model", model, "--input", in.string(), "--output", (f.dir.path / name).string()});
+    BOOST_TEST(r.code == 2, name << ": " << r);
+    BOOST_TEST(r.err.find("same file as --input") != std::string::npos, name << ": " << r);
+    BOOST_TEST(slurp(in) == text, name);
+  }
+  BOOST_TEST(f.server->stats().requests == before);
+}
+
 BOOST_AUTO_TEST_CASE(credits_and_activity) {
   fixture f;
   const std::map<std::string, std::string> both{{"OPENROUTER_API_KEY", test_key}, {"OPENROUTER_MANAGEMENT_KEY", mgmt_key}};
