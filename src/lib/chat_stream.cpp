@@ -17,12 +17,9 @@
 #include <boost/asio/bind_executor.hpp>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/redirect_error.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/system_executor.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <boost/beast/http/error.hpp>
-#include <boost/beast/http/read.hpp>
 
 #include <atomic>
 
@@ -91,10 +88,8 @@ struct chat_stream::state {
   std::atomic<bool> busy{false};  // an async_next is running (one at a time)
   std::string generation_id, model, provider;
   std::size_t chunks = 0, comments = 0;
-  std::size_t body_bytes = 0;  // of the stream's body so far, bounded by max_body_bytes
-  std::size_t max_body_bytes = im->transport.config().max_stream_bytes;
   std::chrono::steady_clock::time_point last_activity{};
-  // Body bytes between the HTTP parser and the SSE parser. Small on purpose (memory per open
+  // Body bytes between the HTTP exchange and the SSE parser. Small on purpose (memory per open
   // stream); left uninitialised so that only the bytes used are ever touched.
   char buf[4096];
 
@@ -104,7 +99,7 @@ struct chat_stream::state {
     if (lease.conn) im->transport.release(std::move(lease.conn), false);
   }
   void give_back() {
-    bool reusable = body_done && lease.keep_alive && lease.parser && lease.parser->is_done();
+    bool reusable = body_done && lease.x && lease.x->reusable();
     if (lease.conn) im->transport.release(std::move(lease.conn), reusable);
   }
 
@@ -137,77 +132,38 @@ struct chat_stream::state {
     acc.feed(chunk);
   }
 
-  // Feeds the connection's buffered bytes to the HTTP parser until the body buffer is full, the
-  // body ends or more input is needed. True when some body arrived (or the body ended).
-  template <class Parser>
-  static bool parse_buffered(Parser& p, boost::beast::flat_buffer& fb, error_code& ec) {
-    const std::size_t room = p.get().body().size;
-    while (fb.size() > 0 && p.get().body().size > 0 && !p.is_done()) {
-      error_code e;
-      std::size_t used = p.put(fb.data(), e);
-      fb.consume(used);
-      if (e == http::error::need_more || e == http::error::need_buffer) break;
-      if (e) {
-        ec = e;
-        return true;
-      }
-      if (used == 0) break;
-    }
-    return p.is_done() || p.get().body().size != room;
-  }
-
-  // Reads one piece of the body and feeds it through the SSE parser.
-  template <class Stream>
-  asio::awaitable<void> read_piece(Stream& s, error_code& ec) {
-    auto& p = *lease.parser;
-    auto& c = *lease.conn;
-    bool total_binds = false;
-    error_code e;
-    p.get().body().data = buf;
-    p.get().body().size = sizeof buf;
-    // Bytes already received (one TLS read brings many HTTP chunks) are parsed without I/O;
-    // the socket is read only when they do not complete a piece of body.
-    if (!parse_buffered(p, c.buffer(), e)) {
-      if (co_await detail::cancel_requested(ec)) co_return;
-      c.tcp().expires_at(dl.phase(im->transport.config().timeout.read_idle, total_binds));
-      c.prepare_read();
-      co_await http::async_read_some(s, c.buffer(), p, asio::redirect_error(asio::use_awaitable, e));
-      c.tcp().expires_never();
-      if (e == http::error::need_buffer) e = {};
-      if (e) {
-        ec = e == asio::error::operation_aborted ? e : detail::map_io_error(e, total_binds, errc::read_timeout);
-        co_return;
-      }
-      parse_buffered(p, c.buffer(), e);
-    }
-    if (e) {
-      ec = make_error_code(errc::bad_response);
-      co_return;
-    }
-    std::size_t n = sizeof buf - p.get().body().size;
-    if (n > 0) last_activity = std::chrono::steady_clock::now();
-    // A stream's whole body is bounded too (a server that never ends one): nothing past the
-    // limit is parsed, the chunks before it are still delivered.
-    body_bytes += n;
-    if (body_bytes > max_body_bytes) {
-      if (!pending) {
-        diag->detail = "the stream exceeded max_stream_bytes (" + std::to_string(max_body_bytes) + " bytes)";
-        pending = make_error_code(errc::response_too_large);
+  // Reads one piece of the body (the exchange parses what is buffered first) and feeds it
+  // through the SSE parser; `ec` is a failure of the read.
+  asio::awaitable<void> read_piece(error_code& ec) {
+    auto& x = *lease.x;
+    const auto& cfg = im->transport.config();
+    const detail::phase_timeouts phases{cfg.timeout.read_idle, cfg.timeout.response_headers, cfg.timeout.read_idle};
+    auto a = co_await detail::drive(*lease.conn, x, dl, phases, *diag);
+    if (a == detail::exchange::action::failed) {
+      ec = x.error();
+      if (ec == errc::response_too_large && !pending) {  // a bound: the chunks before it are delivered
+        pending = ec;
+        ec = {};
       }
       co_return;
     }
+    if (a == detail::exchange::action::done) {
+      body_done = true;
+      co_return;
+    }
+    std::string_view piece = x.piece();
+    last_activity = std::chrono::steady_clock::now();
     struct handler {
       state* self;
       void on_event(const sse::event& ev) { self->on_event(ev); }
       void on_comment(std::string_view) { ++self->comments; }
     } h{this};
     error_code pe;
-    sse.parse(std::string_view(buf, n), h, pe);
+    sse.parse(piece, h, pe);
     if (pe && !pending) {
       diag->detail = sse::to_string(sse.failed());
       pending = make_error_code(errc::bad_sse);
     }
-    if (p.is_done()) body_done = true;
   }
 };
 
@@ -249,9 +205,8 @@ asio::awaitable<result<T>> next_op(std::shared_ptr<chat_stream::state> st, Take 
       continue;
     }
     error_code ec;
-    auto& conn = *s.lease.conn;
     // Named, not a temporary inside the co_await expression (GCC 12).
-    asio::awaitable<void> read = conn.visit([&](auto& stream) { return s.read_piece(stream, ec); });
+    asio::awaitable<void> read = s.read_piece(ec);
     co_await std::move(read);
     if (ec) {
       s.close();
@@ -290,6 +245,7 @@ asio::awaitable<result<chat_stream>> chat_stream_op(std::shared_ptr<client::impl
     diag.detail = "content-type: " + res.content_type;
     co_return result<chat_stream>{make_error_code(errc::unexpected_content_type), chat_stream{}};
   }
+  st->lease.x->read_pieces(st->buf, sizeof st->buf);
   st->generation_id = diag.generation_id;
   st->last_activity = std::chrono::steady_clock::now();
   co_return result<chat_stream>{error_code{}, chat_stream(std::move(st))};

@@ -1,27 +1,12 @@
 #include "transport.hpp"
 
-#include "gzip.hpp"
-#include "header_values.hpp"
-
 #include "../detail/cancel.hpp"
 
 #include <openrouter/version.hpp>
 
 #include <boost/asio/ip/address.hpp>
-#include <boost/asio/redirect_error.hpp>
-#include <boost/asio/ssl/error.hpp>
-
-#include <boost/asio/use_awaitable.hpp>
-#include <boost/asio/write.hpp>
-#include <boost/beast/core/error.hpp>
 #include <boost/beast/core/string.hpp>
-#include <boost/beast/http/error.hpp>
-#include <boost/beast/http/parser.hpp>
-#include <boost/beast/http/read.hpp>
-#include <boost/beast/http/string_body.hpp>
-#include <boost/beast/http/buffer_body.hpp>
 
-#include <array>
 #include <stdexcept>
 
 namespace openrouter::detail {
@@ -30,31 +15,6 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 using boost::system::error_code;
 using clock = std::chrono::steady_clock;
-
-deadlines deadlines::start(const timeouts& t) {
-  return {t.total.count() > 0 ? clock::now() + t.total : clock::time_point::max()};
-}
-
-clock::time_point deadlines::phase(std::chrono::milliseconds p, bool& total_binds) const {
-  auto now = clock::now();
-  auto limit = total - now > p ? now + p : total;
-  total_binds = limit == total;
-  return limit;
-}
-
-error_code map_io_error(const error_code& ec, bool total_binds, errc phase_timeout) {
-  if (!ec || ec.category() == category()) return ec;
-  if (ec == asio::error::operation_aborted) return ec;  // the caller cancelled
-  if (ec == beast::error::timeout) return make_error_code(total_binds ? errc::total_timeout : phase_timeout);
-  if (ec == http::error::body_limit || ec == http::error::header_limit || ec == http::error::buffer_overflow)
-    return make_error_code(errc::response_too_large);
-  if (ec == asio::error::connection_reset || ec == asio::error::broken_pipe) return make_error_code(errc::connection_reset);
-  if (ec == http::error::end_of_stream || ec == http::error::partial_message || ec == asio::error::eof ||
-      ec == asio::ssl::error::stream_truncated)
-    return make_error_code(errc::connection_closed);
-  if (ec.category() == make_error_code(http::error::bad_version).category()) return make_error_code(errc::bad_response);
-  return make_error_code(errc::connection_reset);
-}
 
 namespace {
 
@@ -70,26 +30,6 @@ bool is_loopback_host(std::string_view host) {
   if (a.is_v6() && a.to_v6().is_v4_mapped()) a = asio::ip::make_address_v4(asio::ip::v4_mapped, a.to_v6());
   return a.is_loopback();  // 127.0.0.0/8, ::1
 }
-
-namespace {
-
-// Every value goes through header_values: strict, range-checked, waits clamped.
-template <class Fields>
-void read_diagnostic_headers(const Fields& f, diagnostics& diag) {
-  if (auto it = f.find("X-Generation-Id"); it != f.end()) diag.generation_id = std::string(it->value());
-  const auto now = std::chrono::system_clock::now();
-  if (auto it = f.find(http::field::retry_after); it != f.end()) diag.retry_after = parse_retry_after(it->value(), now);
-  auto value = [&](const char* name) -> std::optional<std::string_view> {
-    auto it = f.find(name);
-    if (it == f.end()) return std::nullopt;
-    return std::string_view(it->value());
-  };
-  if (auto v = value("X-RateLimit-Limit")) diag.rate_limit_limit = parse_header_integer(*v);
-  if (auto v = value("X-RateLimit-Remaining")) diag.rate_limit_remaining = parse_header_integer(*v);
-  if (auto v = value("X-RateLimit-Reset")) diag.rate_limit_reset = parse_rate_limit_reset(*v, now);
-}
-
-}  // namespace
 
 transport::transport(const asio::any_io_executor& ex, const client_config& cfg)
     : executor_(ex), cfg_(cfg), pool_(cfg.pool) {
@@ -155,96 +95,16 @@ std::string transport::head(const http_request& req) const {
   return out;
 }
 
-template <class Stream>
-asio::awaitable<void> transport::write_request(Stream& s, connection& c, const http_request& req, const deadlines& dl,
-                                               diagnostics& diag, error_code& ec) {
-  ec = {};
-  bool total_binds = false;
-  error_code e;
-  if (co_await cancel_requested(ec)) co_return;
-  std::string h = head(req);
-  std::array<asio::const_buffer, 2> bufs{asio::buffer(h), asio::buffer(req.body)};
-  c.tcp().expires_at(dl.phase(cfg_.timeout.read_idle, total_binds));
-  co_await asio::async_write(s, bufs, asio::redirect_error(asio::use_awaitable, e));
-  if (e) ec = map_io_error(e, total_binds, errc::read_timeout);
-  if (e && ec.category() == category()) io_detail("write to ", c, e, ec, false, diag);
+exchange::limits transport::limits_for(const http_request& req) const noexcept {
+  exchange::limits l;
+  l.whole_body = cfg_.max_response_bytes;
+  l.streamed_body = cfg_.max_stream_bytes;
+  l.accept_gzip = req.accept_gzip;
+  return l;
 }
 
-void transport::io_detail(const char* phase, connection& c, const error_code& e, const error_code& ec, bool headers,
-                          diagnostics& diag) const {
-  if (ec == errc::response_too_large) return;
-  std::string d = phase + c.peer() + ": ";
-  if (ec == errc::headers_timeout || ec == errc::read_timeout || ec == errc::total_timeout)
-    d += ec.message();
-  else if (ec == errc::connection_closed)
-    d += "the server closed the connection";
-  else
-    d += system_reason(e);
-  // http:// aimed at a TLS port: the server answers the request with a TLS alert or hangs up.
-  if (headers && !origin_.tls &&
-      (ec == errc::connection_closed || ec == errc::connection_reset || ec == errc::bad_response)) {
-    auto data = c.buffer().data();
-    const auto* first = static_cast<const unsigned char*>(data.data());
-    bool tls_record = data.size() >= 2 && (first[0] == 0x15 || first[0] == 0x16) && first[1] == 0x03;
-    if (tls_record || data.size() == 0)
-      d += std::string(tls_record ? "; the answer is a TLS record" : "") +
-           "; hint: the server may speak TLS on this port (an https:// base URL?)";
-  }
-  diag.detail = std::move(d);
-}
-
-template <class Stream>
-asio::awaitable<void> transport::exchange(Stream& s, connection& c, const http_request& req, const deadlines& dl,
-                                          http_response& out, diagnostics& diag, error_code& ec, bool& write_failed,
-                                          bool& keep_alive) {
-  co_await write_request(s, c, req, dl, diag, ec);
-  write_failed = static_cast<bool>(ec);
-  diag.request_sent = !ec;
-  if (ec) co_return;
-  bool total_binds = false;
-  error_code e;
-
-  http::response_parser<http::string_body> parser;
-  parser.body_limit(cfg_.max_response_bytes);
-  parser.header_limit(64 * 1024);
-  if (co_await cancel_requested(ec)) co_return;
-  c.tcp().expires_at(dl.phase(cfg_.timeout.response_headers, total_binds));
-  co_await http::async_read_header(s, c.buffer(), parser, asio::redirect_error(asio::use_awaitable, e));
-  if (e) {
-    ec = map_io_error(e, total_binds, errc::headers_timeout);
-    if (ec.category() == category()) io_detail("read from ", c, e, ec, true, diag);
-    co_return;
-  }
-  while (!parser.is_done()) {
-    if (co_await cancel_requested(ec)) co_return;
-    c.tcp().expires_at(dl.phase(cfg_.timeout.read_idle, total_binds));
-    c.prepare_read();
-    co_await http::async_read_some(s, c.buffer(), parser, asio::redirect_error(asio::use_awaitable, e));
-    if (e) {
-      ec = map_io_error(e, total_binds, errc::read_timeout);
-      if (ec.category() == category()) io_detail("read from ", c, e, ec, false, diag);
-      co_return;
-    }
-  }
-  c.tcp().expires_never();
-  auto& res = parser.get();
-  out.status = res.result_int();
-  diag.http_status = out.status;
-  if (auto it = res.find(http::field::content_type); it != res.end()) out.content_type = std::string(it->value());
-  read_diagnostic_headers(res, diag);
-  keep_alive = res.keep_alive();
-  out.body = std::move(res.body());
-  if (auto it = res.find(http::field::content_encoding); it != res.end()) {
-    if (!req.accept_gzip || !beast::iequals(it->value(), "gzip")) {
-      ec = make_error_code(errc::bad_response);  // an encoding we did not ask for
-      diag.detail = "unexpected content-encoding";
-      co_return;
-    }
-    std::string plain;
-    gunzip(out.body, cfg_.max_response_bytes, plain, ec);
-    if (ec) co_return;
-    out.body = std::move(plain);
-  }
+phase_timeouts transport::phases() const noexcept {
+  return {cfg_.timeout.read_idle, cfg_.timeout.response_headers, cfg_.timeout.read_idle};
 }
 
 asio::awaitable<std::size_t> transport::warmup(std::size_t n, const deadlines& dl, diagnostics& diag,
@@ -322,106 +182,58 @@ bool transport::resend_after(const error_code& ec, bool reused, bool write_faile
 
 asio::awaitable<http_response> transport::execute(const http_request& req, const deadlines& dl, diagnostics& diag,
                                                   error_code& ec) {
-  http_response out;
   bool fresh = false;
-  for (int attempt = 0; attempt < 2; ++attempt) {
+  for (int attempt = 0;; ++attempt) {
     auto got = co_await acquire(dl, fresh, diag, ec);
-    if (ec) co_return out;
-    bool write_failed = false, keep_alive = false;
-    co_await got.conn->visit(
-        [&](auto& s) { return exchange(s, *got.conn, req, dl, out, diag, ec, write_failed, keep_alive); });
-    if (attempt == 0 && resend_after(ec, got.reused, write_failed, got.conn)) {
+    if (ec) co_return http_response{};
+    exchange x(head(req), req.body, got.conn->buffer(), limits_for(req));
+    auto a = co_await drive(*got.conn, x, dl, phases(), diag);
+    if (a == exchange::action::headers) {
+      x.read_diagnostics(diag);
+      a = co_await drive(*got.conn, x, dl, phases(), diag);  // the body, whole
+    }
+    diag.request_sent = x.request_written();
+    ec = x.error();
+    if (attempt == 0 && resend_after(ec, got.reused, !x.request_written(), got.conn)) {
       fresh = true;
       continue;
     }
-    pool_.release(origin_, std::move(got.conn), !ec && keep_alive);
-    co_return out;
+    pool_.release(origin_, std::move(got.conn), a == exchange::action::done && x.reusable());
+    co_return std::move(x.response());
   }
-  co_return out;
-}
-
-template <class Stream>
-asio::awaitable<void> transport::stream_exchange(Stream& s, connection& c, const http_request& req, const deadlines& dl,
-                                                 http_response& out, stream_lease& lease, diagnostics& diag,
-                                                 error_code& ec, bool& write_failed) {
-  co_await write_request(s, c, req, dl, diag, ec);
-  write_failed = static_cast<bool>(ec);
-  diag.request_sent = !ec;
-  if (ec) co_return;
-  bool total_binds = false;
-  error_code e;
-  auto parser = std::make_unique<http::response_parser<http::buffer_body>>();
-  parser->body_limit(boost::none);  // the stream reader bounds a stream (max_stream_bytes)
-  parser->header_limit(64 * 1024);
-  if (co_await cancel_requested(ec)) co_return;
-  c.tcp().expires_at(dl.phase(cfg_.timeout.response_headers, total_binds));
-  co_await http::async_read_header(s, c.buffer(), *parser, asio::redirect_error(asio::use_awaitable, e));
-  if (e) {
-    ec = map_io_error(e, total_binds, errc::headers_timeout);
-    if (ec.category() == category()) io_detail("read from ", c, e, ec, true, diag);
-    co_return;
-  }
-  auto& res = parser->get();
-  out.status = res.result_int();
-  diag.http_status = out.status;
-  if (auto it = res.find(http::field::content_type); it != res.end()) out.content_type = std::string(it->value());
-  read_diagnostic_headers(res, diag);
-  lease.keep_alive = res.keep_alive();
-  bool ok = out.status >= 200 && out.status <= 299;
-  bool sse = out.content_type.find("text/event-stream") != std::string::npos;
-  if (res.find(http::field::content_encoding) != res.end()) {
-    ec = make_error_code(errc::bad_response);  // we never ask for an encoding here
-    diag.detail = "unexpected content-encoding";
-    co_return;
-  }
-  if (ok && sse) {
-    c.tcp().expires_never();
-    lease.parser = std::move(parser);
-    co_return;
-  }
-  // Not a stream: read the (error) body whole, bounded.
-  std::array<char, 8192> buf;
-  while (!parser->is_done()) {
-    parser->get().body().data = buf.data();
-    parser->get().body().size = buf.size();
-    if (co_await cancel_requested(ec)) co_return;
-    c.tcp().expires_at(dl.phase(cfg_.timeout.read_idle, total_binds));
-    c.prepare_read();
-    co_await http::async_read_some(s, c.buffer(), *parser, asio::redirect_error(asio::use_awaitable, e));
-    if (e == http::error::need_buffer) e = {};
-    if (e) {
-      ec = map_io_error(e, total_binds, errc::read_timeout);
-      if (ec.category() == category()) io_detail("read from ", c, e, ec, false, diag);
-      co_return;
-    }
-    out.body.append(buf.data(), buf.size() - parser->get().body().size);
-    if (out.body.size() > cfg_.max_response_bytes) {
-      ec = make_error_code(errc::response_too_large);
-      co_return;
-    }
-  }
-  c.tcp().expires_never();
 }
 
 asio::awaitable<void> transport::open_stream(const http_request& req, const deadlines& dl, diagnostics& diag,
                                              error_code& ec, http_response& out, stream_lease& lease) {
   bool fresh = false;
-  for (int attempt = 0; attempt < 2; ++attempt) {
+  for (int attempt = 0;; ++attempt) {
     out = {};
     auto got = co_await acquire(dl, fresh, diag, ec);
     if (ec) co_return;
-    bool write_failed = false;
-    co_await got.conn->visit(
-        [&](auto& s) { return stream_exchange(s, *got.conn, req, dl, out, lease, diag, ec, write_failed); });
-    if (attempt == 0 && resend_after(ec, got.reused, write_failed, got.conn)) {
+    auto x = std::make_unique<exchange>(head(req), req.body, got.conn->buffer(), limits_for(req));
+    auto a = co_await drive(*got.conn, *x, dl, phases(), diag);
+    diag.request_sent = x->request_written();
+    ec = x->error();
+    if (attempt == 0 && resend_after(ec, got.reused, !x->request_written(), got.conn)) {
       fresh = true;
       continue;
     }
-    if (!ec && lease.parser) {
-      lease.conn = std::move(got.conn);
-      co_return;
+    if (a == exchange::action::headers) {
+      x->read_diagnostics(diag);
+      out.status = x->response().status;
+      out.content_type = x->response().content_type;
+      bool ok = out.status >= 200 && out.status <= 299;
+      if (ok && out.content_type.find("text/event-stream") != std::string::npos) {
+        lease.conn = std::move(got.conn);
+        lease.x = std::move(x);
+        co_return;
+      }
+      // Not a stream: read the (error) body whole, bounded.
+      a = co_await drive(*got.conn, *x, dl, phases(), diag);
+      ec = x->error();
+      out.body = std::move(x->response().body);
     }
-    pool_.release(origin_, std::move(got.conn), !ec && lease.keep_alive);
+    pool_.release(origin_, std::move(got.conn), a == exchange::action::done && x->reusable());
     co_return;
   }
 }

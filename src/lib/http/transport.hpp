@@ -9,6 +9,8 @@
 // Everything else about retrying belongs to the router.
 
 #include "connection.hpp"
+#include "exchange.hpp"
+#include "exchange_runner.hpp"
 #include "origin.hpp"
 #include "pool.hpp"
 #include "tls_session.hpp"
@@ -19,8 +21,6 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ssl/context.hpp>
-#include <boost/beast/http/buffer_body.hpp>
-#include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/verb.hpp>
 
 #include <memory>
@@ -42,26 +42,12 @@ struct http_request {
   bool management = false;
 };
 
-struct http_response {
-  unsigned status = 0;
-  std::string content_type;
-  std::string body;
-};
-
-/// Deadlines of one operation, fixed when it starts.
-struct deadlines {
-  std::chrono::steady_clock::time_point total;  ///< max() when there is none
-  static deadlines start(const timeouts& t);
-  /// The earlier of now + `phase` and the total deadline; `total_binds` says which one it is.
-  std::chrono::steady_clock::time_point phase(std::chrono::milliseconds phase, bool& total_binds) const;
-};
-
 /// A response whose body is read incrementally by the caller (streaming): the connection and
-/// the parser positioned after the headers.
+/// the exchange positioned after the headers (the caller calls x->read_pieces(), then drives it
+/// with drive()).
 struct stream_lease {
   std::unique_ptr<connection> conn;
-  std::unique_ptr<boost::beast::http::response_parser<boost::beast::http::buffer_body>> parser;
-  bool keep_alive = false;
+  std::unique_ptr<exchange> x;
 };
 
 class transport {
@@ -78,7 +64,7 @@ class transport {
 
   /// Sends `req` and reads the response headers (within timeouts.response_headers). When the
   /// status is 2xx and the content type is text/event-stream, `lease` holds the connection and
-  /// the parser for the caller to read the body and give back with release(); otherwise the
+  /// the exchange for the caller to read the body and give back with release(); otherwise the
   /// whole body is read into `res.body` and the connection is already back in the pool. Same
   /// re-send rule as execute().
   boost::asio::awaitable<void> open_stream(const http_request& req, const deadlines& dl, diagnostics& diag,
@@ -100,10 +86,6 @@ class transport {
   const boost::asio::any_io_executor& executor() const noexcept { return executor_; }
 
  private:
-  template <class Stream>
-  boost::asio::awaitable<void> exchange(Stream& s, connection& c, const http_request& req, const deadlines& dl,
-                                        http_response& out, diagnostics& diag, boost::system::error_code& ec,
-                                        bool& write_failed, bool& keep_alive);
   /// A pooled connection (reused), or a new one connected within the deadlines; on failure
   /// `ec` is set (pool_timeout, connect errors; total_timeout when the total deadline binds).
   struct acquired {
@@ -118,18 +100,9 @@ class transport {
   bool resend_after(const boost::system::error_code& ec, bool reused, bool write_failed,
                     std::unique_ptr<connection>& conn);
 
-  template <class Stream>
-  boost::asio::awaitable<void> stream_exchange(Stream& s, connection& c, const http_request& req, const deadlines& dl,
-                                               http_response& out, stream_lease& lease, diagnostics& diag,
-                                               boost::system::error_code& ec, bool& write_failed);
-  /// Writes the request (head and body) within the idle deadline; sets `ec` on failure.
-  template <class Stream>
-  boost::asio::awaitable<void> write_request(Stream& s, connection& c, const http_request& req, const deadlines& dl,
-                                             diagnostics& diag, boost::system::error_code& ec);
-  /// diag.detail of a failed write or read on `c`: the phase, the peer, the system's reason
-  /// (`e`), and for the response head of an http:// origin a hint when the server speaks TLS.
-  void io_detail(const char* phase, connection& c, const boost::system::error_code& e,
-                 const boost::system::error_code& ec, bool headers, diagnostics& diag) const;
+  /// The configured limits of an exchange of `req`.
+  exchange::limits limits_for(const http_request& req) const noexcept;
+  phase_timeouts phases() const noexcept;
   /// Connects `c` to the origin (through the proxy when there is one); a failure's detail
   /// notes the default base URL when it is the one in use.
   boost::asio::awaitable<void> connect(connection& c, std::chrono::steady_clock::time_point deadline,
@@ -151,9 +124,5 @@ class transport {
 /// Whether `host` (as in a base URL, IPv6 without brackets) is loopback: "localhost", an
 /// address in 127.0.0.0/8 (also IPv4-mapped) or ::1. Only those may get the key over http://.
 bool is_loopback_host(std::string_view host);
-
-/// Maps a lower-level failure (Asio, Beast, OpenSSL) to openrouter::errc; `total_binds` turns a
-/// timeout into errc::total_timeout, else into `phase_timeout`.
-boost::system::error_code map_io_error(const boost::system::error_code& ec, bool total_binds, errc phase_timeout);
 
 }  // namespace openrouter::detail

@@ -1,22 +1,13 @@
 #include "fetch.hpp"
 
-#include "../detail/cancel.hpp"
 #include "../http/connection.hpp"
-#include "../http/transport.hpp"
+#include "../http/exchange_runner.hpp"
 
 #include <openrouter/media/data_url.hpp>
 #include <openrouter/media/remote_assets.hpp>
 #include <openrouter/version.hpp>
 
-#include <boost/asio/redirect_error.hpp>
 #include <boost/asio/this_coro.hpp>
-#include <boost/asio/use_awaitable.hpp>
-#include <boost/beast/http/empty_body.hpp>
-#include <boost/beast/http/error.hpp>
-#include <boost/beast/http/parser.hpp>
-#include <boost/beast/http/read.hpp>
-#include <boost/beast/http/string_body.hpp>
-#include <boost/beast/http/write.hpp>
 #include <boost/url/parse.hpp>
 #include <boost/url/url.hpp>
 
@@ -25,8 +16,6 @@
 
 namespace openrouter::detail {
 namespace asio = boost::asio;
-namespace beast = boost::beast;
-namespace http = beast::http;
 using boost::system::error_code;
 
 namespace {
@@ -41,12 +30,6 @@ std::string media_type(std::string_view content_type) {
   return t;
 }
 
-// The fetch has one deadline, so a timeout is the total one.
-error_code failure(const error_code& e) {
-  if (e == http::error::body_limit) return make_error_code(errc::asset_too_large);
-  return map_io_error(e, true, errc::read_timeout);
-}
-
 struct hop_result {
   unsigned status = 0;
   std::string location;      // 3xx
@@ -54,45 +37,51 @@ struct hop_result {
   std::string body;          // 2xx
 };
 
-// One GET on `c`: the headers, then (2xx) the body within the size cap.
-template <class Stream>
-asio::awaitable<void> exchange(Stream& s, connection& c, const origin& o, std::string target,
-                               const remote_asset_options& opts, hop_result& out, error_code& ec) {
-  http::request<http::empty_body> req{http::verb::get, target, 11};
-  req.set(http::field::host, o.host_header);
-  req.set(http::field::user_agent, user_agent());
-  req.set(http::field::accept, "image/png, image/jpeg, image/webp, image/gif, application/pdf");
-  req.set(http::field::connection, "close");
-  error_code e;
-  if (co_await cancel_requested(ec)) co_return;
-  co_await http::async_write(s, req, asio::redirect_error(asio::use_awaitable, e));
-  http::response_parser<http::string_body> p;
-  p.body_limit(opts.max_bytes);
-  if (!e && !co_await cancel_requested(ec))
-    co_await http::async_read_header(s, c.buffer(), p, asio::redirect_error(asio::use_awaitable, e));
-  if (ec) co_return;
-  if (e) {
-    ec = failure(e);  // a declared Content-Length over the cap already fails here
+// One GET on `c` through the one exchange and runner: the headers, then (2xx of an accepted
+// type) the body within the size cap. The fetch has one deadline, so a timeout is the total one.
+asio::awaitable<void> get(connection& c, const origin& o, const std::string& target, const remote_asset_options& opts,
+                          std::chrono::steady_clock::time_point deadline, hop_result& out, diagnostics& diag,
+                          error_code& ec) {
+  std::string head = "GET ";  // appended piece by piece: GCC 12 warns (-Wrestrict) on a + chain
+  head += target;
+  head += " HTTP/1.1\r\nHost: ";
+  head += o.host_header;
+  head += "\r\nUser-Agent: ";
+  head += user_agent();
+  head += "\r\nAccept: image/png, image/jpeg, image/webp, image/gif, application/pdf\r\nConnection: close\r\n\r\n";
+  exchange::limits l;
+  l.whole_body = opts.max_bytes;
+  exchange x(std::move(head), {}, c.buffer(), l);
+  const deadlines dl{deadline};
+  // Every phase may take the whole deadline (which binds first).
+  const auto all = std::chrono::duration_cast<std::chrono::milliseconds>(opts.timeout);
+  const phase_timeouts phases{all, all, all, true};
+  auto a = co_await drive(c, x, dl, phases, diag);
+  if (a == exchange::action::headers) {
+    out.status = x.response().status;
+    if (out.status >= 300 && out.status < 400) {
+      out.location = std::string(x.header("Location"));
+      co_return;
+    }
+    if (out.status < 200 || out.status > 299) co_return;
+    out.content_type = media_type(x.response().content_type);
+    bool accepted = false;
+    for (auto t : accepted_types) accepted = accepted || t == out.content_type;
+    if (!accepted) {
+      ec = make_error_code(errc::asset_bad_content_type);
+      co_return;
+    }
+    c.buffer().reserve(connection::read_buffer_size);  // a whole body: read it in large pieces
+    a = co_await drive(c, x, dl, phases, diag);
+  }
+  if (a == exchange::action::failed) {
+    ec = x.error();
+    // A declared Content-Length over the cap fails before the body is read.
+    if (ec == errc::response_too_large && x.current_phase() == exchange::phase::body)
+      ec = make_error_code(errc::asset_too_large);
     co_return;
   }
-  out.status = p.get().result_int();
-  if (out.status >= 300 && out.status < 400) {
-    out.location = std::string(p.get()[http::field::location]);
-    co_return;
-  }
-  if (out.status < 200 || out.status > 299) co_return;
-  out.content_type = media_type(p.get()[http::field::content_type]);
-  bool accepted = false;
-  for (auto t : accepted_types) accepted = accepted || t == out.content_type;
-  if (!accepted) {
-    ec = make_error_code(errc::asset_bad_content_type);
-    co_return;
-  }
-  if (co_await cancel_requested(ec)) co_return;
-  c.buffer().reserve(connection::read_buffer_size);  // a whole body: read it in large pieces
-  co_await http::async_read(s, c.buffer(), p, asio::redirect_error(asio::use_awaitable, e));
-  if (e) ec = failure(e);
-  else out.body = std::move(p.get().body());
+  out.body = std::move(x.response().body);
 }
 
 bool is_redirect(unsigned status) {
@@ -130,7 +119,10 @@ asio::awaitable<result<std::string>> fetch_asset(const client_config& cfg, std::
     o.host_header = std::string(u->encoded_host_and_port());
     if (o.port == 0) co_return fail(refused, url + ": bad port");
     std::string target = u->encoded_path().empty() ? "/" : std::string(u->encoded_path());
-    if (u->has_query()) target += "?" + std::string(u->encoded_query());
+    if (u->has_query()) {
+      target += '?';
+      target += u->encoded_query();
+    }
     if (https && !tls) tls.emplace(make_tls_context(cfg.tls));
 
     // Through a proxy, the proxy resolves the name: the address screening cannot happen.
@@ -149,10 +141,8 @@ asio::awaitable<result<std::string>> fetch_asset(const client_config& cfg, std::
     connection& c = *conn;
     co_await c.connect(o, deadline, diag, ec, proxy ? nullptr : &screen, proxy ? &*proxy : nullptr);
     if (ec) co_return result<std::string>{ec, {}};
-    c.tcp().expires_at(deadline);  // one deadline for the whole fetch, every hop included
     hop_result r;
-    auto op = c.visit([&](auto& s) { return exchange(s, c, o, target, opts, r, ec); });
-    co_await std::move(op);
+    co_await get(c, o, target, opts, deadline, r, diag, ec);
     c.close();
     if (ec) {
       if (ec == errc::asset_bad_content_type) diag.detail = "content-type: " + r.content_type;
