@@ -42,7 +42,11 @@ int run_serve(context& ctx) {
   if (vm.count("threads")) o.config.threads = static_cast<unsigned>(integer_option(vm, "threads", 1, 256));
   if (vm.count("access-log")) o.config.access_log = vm["access-log"].as<std::string>();
   if (vm.count("cert")) o.config.cert_file = vm["cert"].as<std::string>();
-  if (vm.count("key")) o.config.key_file = vm["key"].as<std::string>();
+  if (vm.count("key")) {
+    o.config.key_file = vm["key"].as<std::string>();
+    if (o.config.key_file.starts_with("sk-"))  // not echoed: it may be a real key
+      throw usage_error("--key is the TLS private key's PEM file; the API key is read from OPENROUTER_API_KEY only");
+  }
   if (o.config.cert_file.empty() != o.config.key_file.empty())
     throw usage_error("--cert and --key go together (TLS needs the certificate and its private key)");
   if (auto p = routing_policy(vm)) o.policy = std::move(*p);

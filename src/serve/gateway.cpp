@@ -507,7 +507,8 @@ asio::awaitable<void> gateway::impl::run_connection(std::shared_ptr<impl> self, 
   ++self->m.connections;
   const auto& cfg = self->opts.config;
   try {
-    const bool ready = !c->stream.is_tls() || co_await self->handshake(*c);
+    bool ready = true;
+    if (c->stream.is_tls()) ready = co_await self->handshake(*c);
     for (std::size_t served = 0; ready; ++served) {
       c->idle = true;
       if (self->draining || self->stopped) break;
@@ -837,7 +838,8 @@ asio::awaitable<bool> gateway::impl::chat(std::shared_ptr<connection> c, http::r
     x.outcome = std::string(outcome);
     std::vector<std::pair<std::string, std::string>> h = cors;
     if (!retry_after.empty()) h.emplace_back("Retry-After", std::string(retry_after));
-    bool w = co_await respond(*c, status, "application/json", error_body(status, scrub(std::string(msg))), keep_alive, h);
+    const std::string body = error_body(status, scrub(std::string(msg)));
+    bool w = co_await respond(*c, status, "application/json", body, keep_alive, h);
     log_exchange(*c, x);
     m.request(x.model.empty() ? "none" : x.model, x.outcome, x.stream, seconds(clock_type::now() - x.started),
               std::nullopt);
@@ -895,13 +897,14 @@ asio::awaitable<bool> gateway::impl::chat(std::shared_ptr<connection> c, http::r
                      std::to_string(std::max<long long>(1, std::chrono::ceil<std::chrono::seconds>(*diag.retry_after).count())));
     if (rec.spent > 0) x.cost = rec.spent;
     finish(rec.cls == routing::error_class::none ? "error" : std::string(routing::to_string(rec.cls)));
-    co_return co_await respond(*c, status, "application/json",
-                               skill ? skill::error_body(scrub(msg))
-                                     : error_json(status, scrub(msg), ec.category() == category()
-                                                                          ? name(static_cast<errc>(ec.value()))
-                                                                          : std::string_view{}),
-                               keep_alive, h) &&
-        keep_alive;
+    // (Named: GCC 12 destroys the temporaries of a conditional inside a co_await expression twice.)
+    std::string body;
+    if (skill)
+      body = skill::error_body(scrub(msg));
+    else
+      body = error_json(status, scrub(msg),
+                        ec.category() == category() ? name(static_cast<errc>(ec.value())) : std::string_view{});
+    co_return co_await respond(*c, status, "application/json", body, keep_alive, h) && keep_alive;
   };
 
   if (!x.stream) {
@@ -911,9 +914,12 @@ asio::awaitable<bool> gateway::impl::chat(std::shared_ptr<connection> c, http::r
     if (rec.spent > 0) x.cost = rec.spent;
     else if (res.usage && res.usage->cost) x.cost = res.usage->cost;
     finish("success");
-    co_return co_await respond(*c, 200, "application/json", scrub(skill ? skill::chat_body(res) : wire::serialize(res)),
-                               keep_alive, cors) &&
-        keep_alive;
+    std::string body;  // named: see fail_routed
+    if (skill)
+      body = scrub(skill::chat_body(res));
+    else
+      body = scrub(wire::serialize(res));
+    co_return co_await respond(*c, 200, "application/json", body, keep_alive, cors) && keep_alive;
   }
 
   auto [ec, s] = co_await r->async_chat_stream(std::move(creq), diag, rec, asio::as_tuple(asio::use_awaitable));

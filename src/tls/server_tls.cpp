@@ -144,9 +144,18 @@ void configure_server(boost::asio::ssl::context& ctx, const tls_material& m, std
   boost::system::error_code ec;
   ctx.use_certificate_chain(boost::asio::buffer(m.cert_pem), ec);
   if (ec) throw bad(part::certificate, cert_name, "not a usable PEM certificate (" + reason(ec) + ")");
-  ctx.use_private_key(boost::asio::buffer(m.key_pem), ssl::context::pem, ec);
-  if (ec) throw bad(part::key, key_name, "not a usable PEM private key (" + reason(ec) + ")");
-  if (SSL_CTX_check_private_key(ctx.native_handle()) != 1) {
+  // The key is parsed first, so that a key of another certificate is told apart from no key.
+  bio_ptr bio(BIO_new_mem_buf(m.key_pem.data(), static_cast<int>(m.key_pem.size())));
+  // No passphrase prompt (OpenSSL's default would read the terminal): an encrypted key is refused.
+  pem_password_cb* no_passphrase = [](char*, int, int, void*) { return 0; };
+  pkey_ptr key(bio ? PEM_read_bio_PrivateKey(bio.get(), nullptr, no_passphrase, nullptr) : nullptr);
+  if (!key) {
+    char buf[256] = {};
+    ERR_error_string_n(ERR_get_error(), buf, sizeof buf);
+    ERR_clear_error();
+    throw bad(part::key, key_name, std::string("not a usable PEM private key (") + buf + ")");
+  }
+  if (SSL_CTX_use_PrivateKey(ctx.native_handle(), key.get()) != 1 || SSL_CTX_check_private_key(ctx.native_handle()) != 1) {
     ERR_clear_error();
     throw bad(part::key, key_name, "the private key does not match the certificate");
   }
