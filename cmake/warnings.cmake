@@ -4,7 +4,8 @@ function(openrouter_warnings target)
 endfunction()
 
 # GCC 12 false positive, for targets that co_await with asio::use_awaitable in optimised code
-# (the test executables and the examples, compiled at -O1): Asio allocates each awaitable frame
+# (the test executables and the examples, compiled at -O1, and the gateway, src/serve, whose
+# route coroutines are inlined into the one that dispatches them): Asio allocates each awaitable frame
 # with its own operator new, which on glibc is std::aligned_alloc (asio/detail/memory.hpp:120),
 # and frees it with the matching class operator delete, which calls std::free. Once the
 # allocation is inlined into the coroutine (boost/asio/impl/use_awaitable.hpp:293, or the

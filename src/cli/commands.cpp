@@ -575,9 +575,14 @@ int run(int argc, char** argv) {
   terminal_guard guard;
   std::vector<std::string> args(argv + 1, argv + argc);
   try {
+    // `serve --key FILE` names the TLS private key's file (serve.cpp refuses a value that looks
+    // like an API key); every other --key* or --api-key* flag is refused.
+    const std::optional<std::size_t> command = command_position(args);
+    const bool serving = command && args[*command] == "serve";
     for (const auto& a : args) {
       if (a == "--") break;
-      if (a.starts_with("--api-key") || a.starts_with("--key"))
+      const bool tls_key = serving && (a == "--key" || a.starts_with("--key="));
+      if (a.starts_with("--api-key") || (a.starts_with("--key") && !tls_key))
         throw usage_error("the API key is read from OPENROUTER_API_KEY only, never from a flag");
     }
     std::optional<std::size_t> at = command_position(args);

@@ -41,6 +41,14 @@ int run_serve(context& ctx) {
   if (vm.count("port")) o.config.port = static_cast<std::uint16_t>(integer_option(vm, "port", 0, 65535));
   if (vm.count("threads")) o.config.threads = static_cast<unsigned>(integer_option(vm, "threads", 1, 256));
   if (vm.count("access-log")) o.config.access_log = vm["access-log"].as<std::string>();
+  if (vm.count("cert")) o.config.cert_file = vm["cert"].as<std::string>();
+  if (vm.count("key")) {
+    o.config.key_file = vm["key"].as<std::string>();
+    if (o.config.key_file.starts_with("sk-"))  // not echoed: it may be a real key
+      throw usage_error("--key is the TLS private key's PEM file; the API key is read from OPENROUTER_API_KEY only");
+  }
+  if (o.config.cert_file.empty() != o.config.key_file.empty())
+    throw usage_error("--cert and --key go together (TLS needs the certificate and its private key)");
   if (auto p = routing_policy(vm)) o.policy = std::move(*p);
   {
     boost::system::error_code ec;
@@ -52,8 +60,8 @@ int run_serve(context& ctx) {
   try {
     gw = std::make_unique<serve::gateway>(ctx.ioc.get_executor(), *ctx.cli, o);
     gw->start();
-  } catch (const serve::config_error& e) {
-    throw usage_error(std::string("config ") + e.what());
+  } catch (const serve::config_error& e) {  // e.g. "cert_file: cert.pem: not a usable PEM certificate (...)"
+    throw usage_error(std::string("cannot start: ") + e.what());
   } catch (const std::invalid_argument& e) {
     throw usage_error(e.what());
   } catch (const boost::system::system_error& e) {
@@ -105,14 +113,16 @@ int run_serve(context& ctx) {
 
 const command serve_command{
     "serve",
-    "[--config FILE] [--listen ADDR] [--port N] [--threads N] [--policy FILE] [--access-log FILE]",
+    "[--config FILE] [--listen ADDR] [--port N] [--threads N] [--policy FILE] [--access-log FILE] [--cert FILE --key FILE]",
     "Run an OpenAI-compatible gateway in front of OpenRouter",
     "Serves POST /api/v1/chat/completions (JSON and SSE, routed through --policy: fallbacks,\n"
-    "retries, breakers...), GET /api/v1/models (cached catalog), GET /healthz and GET /metrics\n"
-    "(Prometheus). The OpenRouter key (OPENROUTER_API_KEY) stays in the gateway; callers present\n"
+    "retries, breakers...), GET /api/v1/models (cached catalog), the reference skill's routes\n"
+    "(/api/openrouter/models, free-models, providers, generation/:id, chat), GET /healthz and\n"
+    "GET /metrics (Prometheus). With --cert and --key it serves HTTPS only. The OpenRouter key (OPENROUTER_API_KEY) stays in the gateway; callers present\n"
     "gateway tokens from --config (stored as SHA-256 hashes: `openrouter serve --hash-token` reads\n"
     "a token on standard input and prints its hash). Without tokens, only loopback callers are\n"
-    "served. Prints `listening http://ADDR:PORT` once ready (--port 0 picks a free port).\n"
+    "served. Prints `listening http://ADDR:PORT` (https:// with TLS) once ready (--port 0: a free\n"
+    "port).\n"
     "SIGTERM drains: no new connections, requests in flight finish (up to drain_timeout_ms), exit 0.",
     false,
     [](po::options_description& o, po::options_description&, po::positional_options_description&) {
@@ -124,6 +134,8 @@ const command serve_command{
           ("policy", po::value<std::string>()->value_name("FILE"),
            "routing policy file (JSON; its models are fallbacks after the requested model)")
           ("access-log", po::value<std::string>()->value_name("FILE"), "append one JSON line per request")
+          ("cert", po::value<std::string>()->value_name("FILE"), "TLS certificate chain (PEM): serve HTTPS only")
+          ("key", po::value<std::string>()->value_name("FILE"), "TLS private key (PEM) of --cert")
           ("hash-token", po::bool_switch(), "print the SHA-256 of the token read from standard input, then exit");
     },
     run_serve};

@@ -6,7 +6,8 @@
 #include "routes.hpp"
 #include "state.hpp"
 #include "test_hooks.hpp"
-#include "tls.hpp"
+
+#include <tls/server_tls.hpp>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -124,15 +125,9 @@ struct server::impl : std::enable_shared_from_this<impl> {
       : executor(ex), state(std::move(opts)), acceptor(ex), ssl_ctx(ssl::context::tls_server) {
     const auto& o = state.options();
     if (o.tls) {
-      tls = o.cert_file.empty() ? generate_tls_material() : load_tls_material(o.cert_file, o.key_file);
-      ssl_ctx.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
-                          ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
-      ssl_ctx.use_certificate_chain(asio::buffer(tls.cert_pem));
-      ssl_ctx.use_private_key(asio::buffer(tls.key_pem), ssl::context::pem);
-      // Idle keep-alive connections give their buffers back: 10,000 open streams must fit.
-      SSL_CTX_set_mode(ssl_ctx.native_handle(), SSL_MODE_RELEASE_BUFFERS);
-      static const unsigned char sid[] = "openrouter-mock";
-      SSL_CTX_set_session_id_context(ssl_ctx.native_handle(), sid, sizeof sid - 1);
+      tls = o.cert_file.empty() ? openrouter::tls::generate_tls_material()
+                                : openrouter::tls::load_tls_material(o.cert_file, o.key_file);
+      openrouter::tls::configure_server(ssl_ctx, tls, "openrouter-mock", o.cert_file, o.key_file);
     }
   }
 
@@ -191,7 +186,7 @@ struct server::impl : std::enable_shared_from_this<impl> {
 
   asio::any_io_executor executor;
   mock_state state;
-  tls_material tls;
+  openrouter::tls::tls_material tls;
   tcp::acceptor acceptor;
   ssl::context ssl_ctx;
   std::atomic<std::uint16_t> port{0};

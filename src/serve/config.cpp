@@ -114,6 +114,10 @@ gateway_config parse_config(const json::value& v) {
     else if (key == "write_timeout_ms") c.write_timeout = ms(integer_at(value, f, 1, day_ms));
     else if (key == "drain_timeout_ms") c.drain_timeout = ms(integer_at(value, f, 0, day_ms));
     else if (key == "access_log") c.access_log = string_at(value, f);
+    else if (key == "cert_file") c.cert_file = string_at(value, f);
+    else if (key == "key_file") c.key_file = string_at(value, f);
+    else if (key == "handshake_timeout_ms") c.handshake_timeout = ms(integer_at(value, f, 1, day_ms));
+    else if (key == "generation_wait_ms") c.generation_wait = ms(integer_at(value, f, 0, 600'000));
     else if (key == "tokens") {
       if (!value.is_array()) bad(f, "must be an array");
       std::size_t i = 0;
@@ -126,7 +130,13 @@ gateway_config parse_config(const json::value& v) {
       }
     } else bad(f, "unknown key");
   }
+  check_tls_files(c);
   return c;
+}
+
+void check_tls_files(const gateway_config& c) {
+  if (!c.cert_file.empty() && c.key_file.empty()) bad("key_file", "is required with cert_file (TLS needs both)");
+  if (c.cert_file.empty() && !c.key_file.empty()) bad("cert_file", "is required with key_file (TLS needs both)");
 }
 
 gateway_config load_config_file(const std::string& path) {

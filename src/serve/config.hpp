@@ -39,6 +39,15 @@ struct gateway_config {
   std::chrono::milliseconds write_timeout{std::chrono::seconds(30)};  ///< each write to the caller
   std::chrono::milliseconds drain_timeout{std::chrono::seconds(30)};  ///< SIGTERM: in-flight deadline
   std::string access_log;  ///< JSONL file; empty: none
+  /// TLS termination: PEM certificate chain and private key. Both set: the gateway serves HTTPS
+  /// only; both empty: plain HTTP.
+  std::string cert_file, key_file;
+  /// A new TLS connection must complete its handshake within this (a caller that connects and
+  /// sends nothing is dropped).
+  std::chrono::milliseconds handshake_timeout{std::chrono::seconds(10)};
+  /// GET /api/openrouter/generation/:id polls upstream while it answers 404 (a fresh generation's
+  /// record lags its completion) for at most this long, then answers 404.
+  std::chrono::milliseconds generation_wait{std::chrono::seconds(10)};
   std::vector<token_config> tokens;
 };
 
@@ -52,12 +61,15 @@ struct config_error : std::invalid_argument {
 ///   {"listen": "127.0.0.1", "port": 8080, "threads": 1, "max_body_bytes": 4194304,
 ///    "max_header_bytes": 16384, "max_connections": 10000, "idle_timeout_ms": 60000,
 ///    "read_timeout_ms": 30000, "write_timeout_ms": 30000, "drain_timeout_ms": 30000,
-///    "access_log": "access.jsonl",
+///    "access_log": "access.jsonl", "cert_file": "cert.pem", "key_file": "key.pem",
+///    "handshake_timeout_ms": 10000, "generation_wait_ms": 10000,
 ///    "tokens": [{"name": "team-a", "sha256": "<64 hex>", "budget_usd": 5,
 ///                "requests_per_minute": 60, "allowed_models": ["openai/*"],
 ///                "cors_origins": ["https://app.example.com"]}]}
-/// Throws config_error.
+/// cert_file and key_file go together. Throws config_error.
 gateway_config parse_config(const boost::json::value& v);
+/// Throws config_error when only one of cert_file and key_file is set.
+void check_tls_files(const gateway_config& c);
 /// Reads and parses a file (config_error naming the file when it cannot be read or parsed).
 gateway_config load_config_file(const std::string& path);
 

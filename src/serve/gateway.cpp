@@ -4,6 +4,9 @@
 
 #include "access_log.hpp"
 #include "metrics.hpp"
+#include "skill_routes.hpp"
+
+#include <tls/server_tls.hpp>
 
 #include <openrouter/router.hpp>
 #include <openrouter/routing/breaker.hpp>
@@ -21,10 +24,12 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/redirect_error.hpp>
+#include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
+#include <boost/beast/core/detect_ssl.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/parser.hpp>
@@ -47,6 +52,7 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
 namespace json = boost::json;
+namespace ssl = asio::ssl;
 using tcp = asio::ip::tcp;
 using boost::system::error_code;
 using clock_type = std::chrono::steady_clock;
@@ -135,10 +141,54 @@ struct caller_state {
   }
 };
 
+/// A caller's byte stream: plain TCP, or TLS over it (Asio's ssl::stream, as the mock serves
+/// it). Deadlines are the TCP layer's (expires_after bounds the TLS layer's reads and writes
+/// too). Asio's TLS stream takes one read beside one write: the disconnect watch of a TLS caller
+/// reads while a response is written.
+class caller_stream {
+ public:
+  using executor_type = beast::tcp_stream::executor_type;
+  caller_stream(tcp::socket s, ssl::context* tls) {
+    if (tls) tls_.emplace(beast::tcp_stream(std::move(s)), *tls);
+    else plain_.emplace(std::move(s));
+  }
+  executor_type get_executor() { return lowest().get_executor(); }
+  bool is_tls() const noexcept { return tls_.has_value(); }
+  ssl::stream<beast::tcp_stream>& tls() { return *tls_; }
+  beast::tcp_stream& lowest() { return tls_ ? tls_->next_layer() : *plain_; }
+  tcp::socket& socket() { return lowest().socket(); }
+  template <class Duration>
+  void expires_after(Duration d) { lowest().expires_after(d); }
+  void expires_never() { lowest().expires_never(); }
+
+  template <class MutableBuffers, class Token>
+  auto async_read_some(const MutableBuffers& b, Token&& token) {
+    return asio::async_initiate<Token, void(error_code, std::size_t)>(
+        [this](auto handler, const MutableBuffers& bufs) {
+          if (tls_) tls_->async_read_some(bufs, std::move(handler));
+          else plain_->async_read_some(bufs, std::move(handler));
+        },
+        token, b);
+  }
+  template <class ConstBuffers, class Token>
+  auto async_write_some(const ConstBuffers& b, Token&& token) {
+    return asio::async_initiate<Token, void(error_code, std::size_t)>(
+        [this](auto handler, const ConstBuffers& bufs) {
+          if (tls_) tls_->async_write_some(bufs, std::move(handler));
+          else plain_->async_write_some(bufs, std::move(handler));
+        },
+        token, b);
+  }
+
+ private:
+  std::optional<beast::tcp_stream> plain_;
+  std::optional<ssl::stream<beast::tcp_stream>> tls_;
+};
+
 /// One caller connection: its stream (on its strand) and whether it waits for a request.
 struct connection {
-  explicit connection(tcp::socket s) : stream(std::move(s)) {}
-  beast::tcp_stream stream;
+  connection(tcp::socket s, ssl::context* tls) : stream(std::move(s), tls) {}
+  caller_stream stream;
   beast::flat_buffer buffer;
   bool idle = true;  // on the strand only
   bool loopback = false;
@@ -201,6 +251,18 @@ struct gateway::impl : std::enable_shared_from_this<impl> {
     }
     loopback_caller.name = "loopback";
     key = upstream.config().api_key;
+    check_tls_files(opts.config);
+    if (!opts.config.cert_file.empty()) {
+      // Unusable files fail here, at start-up, naming the field and the file.
+      tls_ctx.emplace(ssl::context::tls_server);
+      try {
+        auto material = tls::load_tls_material(opts.config.cert_file, opts.config.key_file);
+        tls::configure_server(*tls_ctx, material, "openrouter-serve", opts.config.cert_file, opts.config.key_file);
+      } catch (const tls::material_error& e) {
+        throw config_error(std::string(e.which == tls::material_error::part::key ? "key_file: " : "cert_file: ") +
+                           e.what());
+      }
+    }
     // A policy the router refuses is refused now, not at the first request.
     routing::policy probe = opts.policy;
     probe.models = {"probe"};
@@ -210,6 +272,7 @@ struct gateway::impl : std::enable_shared_from_this<impl> {
   asio::any_io_executor ex;
   client& upstream;
   gateway_options opts;
+  std::optional<ssl::context> tls_ctx;  // set: HTTPS only
   tcp::acceptor acceptor;
   metrics m;
   std::unique_ptr<access_log> log;
@@ -224,6 +287,9 @@ struct gateway::impl : std::enable_shared_from_this<impl> {
   std::mutex catalog_mu;
   std::shared_ptr<const wire::models_page> catalog;
   std::string catalog_json;
+  std::shared_ptr<const wire::models_page> skill_catalog;  // the page the skill's routes last served
+  std::shared_ptr<const wire::provider_list> providers;    // the skill's /providers answer, cached
+  clock_type::time_point providers_at{};
 
   std::atomic<bool> draining{false}, stopped{false};
   std::mutex conns_mu;
@@ -291,7 +357,7 @@ struct gateway::impl : std::enable_shared_from_this<impl> {
     if (x.caller) o["caller"] = x.caller->name;
     if (!x.model.empty()) o["model"] = x.model;
     if (!x.served_by.empty()) o["served_by"] = x.served_by;
-    if (x.route == chat_route) o["stream"] = x.stream;
+    if (x.route == chat_route || x.route == skill::chat_route) o["stream"] = x.stream;
     if (x.attempts) o["attempts"] = x.attempts;
     if (!x.outcome.empty()) o["outcome"] = x.outcome;
     if (x.cost) o["cost_usd"] = *x.cost;
@@ -302,9 +368,16 @@ struct gateway::impl : std::enable_shared_from_this<impl> {
   static asio::awaitable<void> accept_loop(std::shared_ptr<impl> self);
   static asio::awaitable<void> run_connection(std::shared_ptr<impl> self, std::shared_ptr<connection> c,
                                               std::uint64_t id);
+  /// A TLS caller's handshake (or the 400 for plain HTTP); false: the connection closes.
+  asio::awaitable<bool> handshake(connection& c);
   asio::awaitable<bool> serve_one(std::shared_ptr<connection> c, http::request<http::string_body>& req);
+  /// POST /api/v1/chat/completions, and the skill's /api/openrouter/chat (`skill`: its request
+  /// defaults, JSON answer and error shape; the same policy path).
   asio::awaitable<bool> chat(std::shared_ptr<connection> c, http::request<http::string_body>& req, exchange& x,
-                             const std::vector<std::pair<std::string, std::string>>& cors);
+                             const std::vector<std::pair<std::string, std::string>>& cors, bool skill);
+  /// The skill's GET routes: models, free-models, providers, generation/:id.
+  asio::awaitable<bool> skill_get(std::shared_ptr<connection> c, http::request<http::string_body>& req, exchange& x,
+                                  const std::vector<std::pair<std::string, std::string>>& cors, bool keep_alive);
   asio::awaitable<bool> models(std::shared_ptr<connection> c, exchange& x,
                                const std::vector<std::pair<std::string, std::string>>& cors, bool keep_alive);
   asio::awaitable<bool> write(connection& c, std::string_view bytes);
@@ -339,6 +412,63 @@ asio::awaitable<bool> gateway::impl::respond(connection& c, unsigned status, std
 
 // --- connections -------------------------------------------------------------------------------
 
+namespace {
+
+/// Before closing after an error answer: reads and drops what the caller still sends (at most
+/// 1 MiB for 1 s), so that closing with unread bytes does not reset the connection before the
+/// caller has read the answer. `S`: the caller_stream, or its TCP layer under TLS.
+template <class S>
+asio::awaitable<void> linger(S& s) {
+  error_code ec;
+  beast::get_lowest_layer(s).socket().shutdown(tcp::socket::shutdown_send, ec);
+  beast::get_lowest_layer(s).expires_after(1s);
+  std::array<char, 16384> sink;
+  for (std::size_t drained = 0; drained < (1u << 20);) {
+    auto [rec, n] = co_await s.async_read_some(asio::buffer(sink), asio::as_tuple(asio::use_awaitable));
+    if (rec) break;
+    drained += n;
+  }
+}
+
+}  // namespace
+
+asio::awaitable<bool> gateway::impl::handshake(connection& c) {
+  // One deadline from accept covers the first bytes and the whole handshake: a caller that
+  // connects and sends nothing, or stops halfway, is dropped at handshake_timeout.
+  c.stream.expires_after(opts.config.handshake_timeout);
+  error_code ec;
+  bool hello = co_await beast::async_detect_ssl(c.stream.lowest(), c.buffer, asio::redirect_error(asio::use_awaitable, ec));
+  if (ec) {
+    ++m.tls_handshake_failures;
+    co_return false;
+  }
+  if (!hello) {
+    // Plain text on the HTTPS port (an http:// URL): a 400 in clear text that says so, then close.
+    ++m.tls_handshake_failures;
+    exchange x;
+    x.method = "?";
+    x.route = "plain_http_on_tls";
+    x.status = 400;
+    const std::string body = error_json(400, "this port serves HTTPS only: use an https:// URL");
+    std::string out = "HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nContent-Length: " +
+                      std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body;
+    c.stream.expires_after(opts.config.write_timeout);
+    co_await asio::async_write(c.stream.lowest(), asio::buffer(out), asio::redirect_error(asio::use_awaitable, ec));
+    log_exchange(c, x);
+    if (!ec) co_await linger(c.stream.lowest());
+    co_return false;
+  }
+  std::size_t used = co_await c.stream.tls().async_handshake(ssl::stream_base::server, c.buffer.data(),
+                                                             asio::redirect_error(asio::use_awaitable, ec));
+  if (ec) {
+    ++m.tls_handshake_failures;
+    co_return false;
+  }
+  c.buffer.consume(used);
+  c.stream.expires_never();
+  co_return true;
+}
+
 asio::awaitable<void> gateway::impl::accept_loop(std::shared_ptr<impl> self) {
   while (!self->stopped && !self->draining) {
     error_code ec;
@@ -356,7 +486,7 @@ asio::awaitable<void> gateway::impl::accept_loop(std::shared_ptr<impl> self) {
       continue;
     }
     s.set_option(tcp::no_delay(true), ec);
-    auto c = std::make_shared<connection>(std::move(s));
+    auto c = std::make_shared<connection>(std::move(s), self->tls_ctx ? &*self->tls_ctx : nullptr);
     auto ep = c->stream.socket().remote_endpoint(ec);
     if (ec) continue;
     c->loopback = is_loopback(ep);
@@ -377,7 +507,9 @@ asio::awaitable<void> gateway::impl::run_connection(std::shared_ptr<impl> self, 
   ++self->m.connections;
   const auto& cfg = self->opts.config;
   try {
-    for (std::size_t served = 0;; ++served) {
+    bool ready = true;
+    if (c->stream.is_tls()) ready = co_await self->handshake(*c);
+    for (std::size_t served = 0; ready; ++served) {
       c->idle = true;
       if (self->draining || self->stopped) break;
       http::request_parser<http::string_body> parser;
@@ -407,18 +539,7 @@ asio::awaitable<void> gateway::impl::run_connection(std::shared_ptr<impl> self, 
                                            error_json(x.status, body ? "request body too large" : "request header too large"),
                                            false);
         self->log_exchange(*c, x);
-        if (sent) {
-          // Read and drop what the caller still sends (at most 1 MiB for 1 s) so that closing
-          // with unread bytes does not reset the connection before it has read our answer.
-          c->stream.socket().shutdown(tcp::socket::shutdown_send, ec);
-          c->stream.expires_after(1s);
-          std::array<char, 16384> sink;
-          for (std::size_t drained = 0; drained < (1u << 20);) {
-            auto [rec, n] = co_await c->stream.async_read_some(asio::buffer(sink), asio::as_tuple(asio::use_awaitable));
-            if (rec) break;
-            drained += n;
-          }
-        }
+        if (sent) co_await linger(c->stream);
         break;
       }
       if (ec) {
@@ -440,10 +561,21 @@ asio::awaitable<void> gateway::impl::run_connection(std::shared_ptr<impl> self, 
       // The caller's disconnect (EOF while we work) cancels the request, and so its upstream.
       auto watch = [](std::shared_ptr<connection> conn) -> asio::awaitable<void> {
         error_code wec;
-        co_await conn->stream.socket().async_wait(tcp::socket::wait_read, asio::redirect_error(asio::use_awaitable, wec));
-        if (wec) co_return;
-        char b;
-        ssize_t n = ::recv(conn->stream.socket().native_handle(), &b, 1, MSG_PEEK | MSG_DONTWAIT);
+        ssize_t n = 0;
+        if (conn->stream.is_tls()) {
+          // Only the TLS layer tells a pipelined request from a close_notify: read through it
+          // (beside the response's writes); what it reads is kept for the next request.
+          std::size_t got = co_await conn->stream.tls().async_read_some(conn->buffer.prepare(4096),
+                                                                         asio::redirect_error(asio::use_awaitable, wec));
+          if (wec) co_return;
+          conn->buffer.commit(got);
+          n = static_cast<ssize_t>(got);
+        } else {
+          co_await conn->stream.socket().async_wait(tcp::socket::wait_read, asio::redirect_error(asio::use_awaitable, wec));
+          if (wec) co_return;
+          char b;
+          n = ::recv(conn->stream.socket().native_handle(), &b, 1, MSG_PEEK | MSG_DONTWAIT);
+        }
         if (n > 0) {  // a pipelined request, not a hang-up: wait until the response is done
           asio::steady_timer t(co_await asio::this_coro::executor, clock_type::time_point::max());
           co_await t.async_wait(asio::redirect_error(asio::use_awaitable, wec));
@@ -520,7 +652,12 @@ asio::awaitable<bool> gateway::impl::serve_one(std::shared_ptr<connection> c, ht
   // initializer list or a string literal converted to std::string inside one.)
   const header_list none, allow_get{{"Allow", "GET"}}, allow_post{{"Allow", "POST"}},
       www_auth{{"WWW-Authenticate", "Bearer"}};
-  const std::string json_type = "application/json", not_allowed = error_json(405, "method not allowed");
+  // The reference skill's routes answer errors in its templates' shape ({"error":"message"}).
+  const bool skill_path = path.starts_with(skill::prefix);
+  auto error_body = [skill_path](unsigned status, std::string_view msg) {
+    return skill_path ? skill::error_body(msg) : error_json(status, msg);
+  };
+  const std::string json_type = "application/json", not_allowed = error_body(405, "method not allowed");
   auto simple = [&](unsigned status, std::string body, std::string_view ct,
                     header_list h) -> asio::awaitable<bool> {
     x.status = status;
@@ -537,17 +674,25 @@ asio::awaitable<bool> gateway::impl::serve_one(std::shared_ptr<connection> c, ht
     const std::string body = draining ? R"({"status":"draining"})" : R"({"status":"ok"})";
     co_return co_await simple(draining ? 503 : 200, body, json_type, none);
   }
-  const bool known = path == "/metrics" || path == models_route || path == chat_route;
+  const bool generation_path = path.starts_with(skill::generation_prefix);
+  const bool known = path == "/metrics" || path == models_route || path == chat_route || path == skill::models_route ||
+                     path == skill::free_models_route || path == skill::providers_route || generation_path ||
+                     path == skill::chat_route;
   if (!known) {
     x.route = "unmatched";
-    const std::string body = error_json(404, "no such route");
+    const std::string body = error_body(404, "no such route");
     co_return co_await simple(404, body, json_type, none);
   }
-  x.route = std::string(path);
+  x.route = generation_path ? std::string(skill::generation_route) : std::string(path);  // never a caller's id
   if (!caller) {
     x.outcome = "unauthorized";
-    const std::string body = error_json(401, "unauthorized");
+    const std::string body = error_body(401, "unauthorized");
     co_return co_await simple(401, body, json_type, www_auth);
+  }
+  if (skill_path && path != skill::chat_route) {
+    if (req.method() != http::verb::get)
+      co_return co_await simple(405, not_allowed, json_type, allow_get);
+    co_return co_await skill_get(c, req, x, cors, keep_alive);
   }
   if (path == "/metrics") {
     if (req.method() != http::verb::get)
@@ -563,7 +708,94 @@ asio::awaitable<bool> gateway::impl::serve_one(std::shared_ptr<connection> c, ht
   }
   if (req.method() != http::verb::post)
     co_return co_await simple(405, not_allowed, json_type, allow_post);
-  co_return co_await chat(c, req, x, cors);
+  co_return co_await chat(c, req, x, cors, skill_path);
+}
+
+asio::awaitable<bool> gateway::impl::skill_get(std::shared_ptr<connection> c, http::request<http::string_body>& req,
+                                               exchange& x,
+                                               const std::vector<std::pair<std::string, std::string>>& cors,
+                                               bool keep_alive) {
+  in_flight_guard g{m};
+  const std::string_view target = req.target();
+  const std::string_view path = target.substr(0, target.find('?'));
+  diagnostics diag;
+  error_code ec;
+  unsigned status = 200;
+  std::string body;
+  if (path == skill::models_route || path == skill::free_models_route) {
+    const bool free_only = path == skill::free_models_route;
+    const bool vision_only = !free_only && skill::query_param(target, "visionOnly") == std::optional<std::string>("true");
+    if (!free_only && skill::query_param(target, "scope") == std::optional<std::string>("user")) {
+      // The models the gateway's key may use (its provider preferences and guardrails): not cached.
+      models_query everything;  // named: GCC 12 and temporaries inside co_await expressions
+      auto [uec, page] = co_await upstream.async_user_models(everything, diag, asio::as_tuple(asio::use_awaitable));
+      ec = uec;
+      if (!ec) body = skill::models_body(page.data, vision_only, false, false);
+    } else {
+      auto [cec, page] = co_await upstream.async_catalog(opts.catalog_max_age, diag, asio::as_tuple(asio::use_awaitable));
+      ec = cec;
+      if (!ec && !page) ec = make_error_code(errc::bad_response);
+      if (!ec) {
+        bool cached;
+        {
+          std::lock_guard lk(catalog_mu);
+          cached = skill_catalog == page;
+          skill_catalog = page;
+        }
+        body = skill::models_body(page->data, vision_only, free_only, cached);
+      }
+    }
+  } else if (path == skill::providers_route) {
+    std::shared_ptr<const wire::provider_list> hit;
+    {
+      std::lock_guard lk(catalog_mu);
+      if (providers && clock_type::now() - providers_at < opts.catalog_max_age) hit = providers;
+    }
+    if (hit) {
+      body = skill::providers_body(hit->data, true);
+    } else {
+      auto [pec, list] = co_await upstream.async_providers(diag, asio::as_tuple(asio::use_awaitable));
+      ec = pec;
+      if (!ec) {
+        body = skill::providers_body(list.data, false);
+        std::lock_guard lk(catalog_mu);
+        providers = std::make_shared<const wire::provider_list>(std::move(list));
+        providers_at = clock_type::now();
+      }
+    }
+  } else {  // generation/:id
+    auto id = skill::generation_id(path);
+    if (!id) {
+      status = 400;
+      body = skill::error_body("generation id is required (GET /api/openrouter/generation/<id>)");
+    } else {
+      // A fresh generation's record lags its completion: upstream answers 404 for a while. Poll
+      // with backoff (the client's wait_generation) up to generation_wait, then a clear 404.
+      generation_poll poll;
+      poll.max_wait = opts.config.generation_wait;
+      const std::string gid = *id;
+      auto [gec, gen] = co_await upstream.async_wait_generation(gid, poll, diag, asio::as_tuple(asio::use_awaitable));
+      ec = gec;
+      if (ec == make_error_code(errc::generation_pending)) {
+        status = 404;
+        body = skill::error_body("generation " + *id + " not found: OpenRouter still had no record of it after " +
+                                 std::to_string(opts.config.generation_wait.count()) +
+                                 " ms (records appear shortly after a generation ends; an id it never issued stays unknown)");
+        ec = {};
+      } else if (!ec) {
+        body = skill::generation_body(gen);
+      }
+    }
+  }
+  if (ec) {
+    auto [s, msg] = upstream_error(ec, diag);
+    status = s;
+    body = skill::error_body(scrub(msg));
+  }
+  x.status = status;
+  bool w = co_await respond(*c, status, "application/json", body, keep_alive, cors);
+  log_exchange(*c, x);
+  co_return w && keep_alive && !draining;
 }
 
 asio::awaitable<bool> gateway::impl::models(std::shared_ptr<connection> c, exchange& x,
@@ -593,7 +825,11 @@ asio::awaitable<bool> gateway::impl::models(std::shared_ptr<connection> c, excha
 }
 
 asio::awaitable<bool> gateway::impl::chat(std::shared_ptr<connection> c, http::request<http::string_body>& req,
-                                          exchange& x, const std::vector<std::pair<std::string, std::string>>& cors) {
+                                          exchange& x, const std::vector<std::pair<std::string, std::string>>& cors,
+                                          bool skill) {
+  auto error_body = [skill](unsigned status, std::string_view msg) {
+    return skill ? skill::error_body(msg) : error_json(status, msg);
+  };
   const bool keep_alive = req.keep_alive() && !draining;
   // (string_view parameters: see serve_one about GCC 12 and co_await expressions)
   auto fail = [&](unsigned status, std::string_view msg, std::string_view outcome,
@@ -602,7 +838,8 @@ asio::awaitable<bool> gateway::impl::chat(std::shared_ptr<connection> c, http::r
     x.outcome = std::string(outcome);
     std::vector<std::pair<std::string, std::string>> h = cors;
     if (!retry_after.empty()) h.emplace_back("Retry-After", std::string(retry_after));
-    bool w = co_await respond(*c, status, "application/json", error_json(status, scrub(std::string(msg))), keep_alive, h);
+    const std::string body = error_body(status, scrub(std::string(msg)));
+    bool w = co_await respond(*c, status, "application/json", body, keep_alive, h);
     log_exchange(*c, x);
     m.request(x.model.empty() ? "none" : x.model, x.outcome, x.stream, seconds(clock_type::now() - x.started),
               std::nullopt);
@@ -613,6 +850,8 @@ asio::awaitable<bool> gateway::impl::chat(std::shared_ptr<connection> c, http::r
   wire::decode_error derr;
   wire::parse(req.body(), creq, derr);
   if (derr) co_return co_await fail(400, "invalid request body: " + derr.message(), "bad_request");
+  if (skill)
+    if (auto wrong = skill::prepare_chat(creq); !wrong.empty()) co_return co_await fail(400, wrong, "bad_request");
   x.stream = creq.stream.value_or(false);
   if (!creq.model || creq.model->empty()) co_return co_await fail(400, "\"model\" is required", "bad_request");
   x.model = *creq.model;
@@ -658,12 +897,14 @@ asio::awaitable<bool> gateway::impl::chat(std::shared_ptr<connection> c, http::r
                      std::to_string(std::max<long long>(1, std::chrono::ceil<std::chrono::seconds>(*diag.retry_after).count())));
     if (rec.spent > 0) x.cost = rec.spent;
     finish(rec.cls == routing::error_class::none ? "error" : std::string(routing::to_string(rec.cls)));
-    co_return co_await respond(*c, status, "application/json",
-                               error_json(status, scrub(msg), ec.category() == category()
-                                                                  ? name(static_cast<errc>(ec.value()))
-                                                                  : std::string_view{}),
-                               keep_alive, h) &&
-        keep_alive;
+    // (Named: GCC 12 destroys the temporaries of a conditional inside a co_await expression twice.)
+    std::string body;
+    if (skill)
+      body = skill::error_body(scrub(msg));
+    else
+      body = error_json(status, scrub(msg),
+                        ec.category() == category() ? name(static_cast<errc>(ec.value())) : std::string_view{});
+    co_return co_await respond(*c, status, "application/json", body, keep_alive, h) && keep_alive;
   };
 
   if (!x.stream) {
@@ -673,8 +914,12 @@ asio::awaitable<bool> gateway::impl::chat(std::shared_ptr<connection> c, http::r
     if (rec.spent > 0) x.cost = rec.spent;
     else if (res.usage && res.usage->cost) x.cost = res.usage->cost;
     finish("success");
-    co_return co_await respond(*c, 200, "application/json", scrub(wire::serialize(res)), keep_alive, cors) &&
-        keep_alive;
+    std::string body;  // named: see fail_routed
+    if (skill)
+      body = scrub(skill::chat_body(res));
+    else
+      body = scrub(wire::serialize(res));
+    co_return co_await respond(*c, 200, "application/json", body, keep_alive, cors) && keep_alive;
   }
 
   auto [ec, s] = co_await r->async_chat_stream(std::move(creq), diag, rec, asio::as_tuple(asio::use_awaitable));
@@ -757,7 +1002,7 @@ std::uint16_t gateway::port() const { return impl_->bound_port; }
 
 std::string gateway::url() const {
   const std::string& a = impl_->opts.config.listen;
-  return "http://" + (a.find(':') != std::string::npos ? "[" + a + "]" : a) + ":" + std::to_string(port());
+  return std::string(impl_->tls_ctx ? "https://" : "http://") + (a.find(':') != std::string::npos ? "[" + a + "]" : a) + ":" + std::to_string(port());
 }
 
 std::int64_t gateway::in_flight() const { return impl_->m.in_flight.load(); }

@@ -92,6 +92,10 @@ std::string metrics::render(const pool_stats& pool, const std::string& extra) co
         "# TYPE openrouter_gateway_connections gauge\n"
         "openrouter_gateway_connections "
      << connections.load() << '\n';
+  os << "# HELP openrouter_gateway_tls_handshake_failures_total TLS connections closed before a completed handshake.\n"
+        "# TYPE openrouter_gateway_tls_handshake_failures_total counter\n"
+        "openrouter_gateway_tls_handshake_failures_total "
+     << tls_handshake_failures.load() << '\n';
   auto hist = [&](const char* name, const char* help, const histogram& h, const std::string& labels) {
     std::string sep = labels.empty() ? "" : ",";
     for (std::size_t i = 0; i < buckets.size(); ++i)

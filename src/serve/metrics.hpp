@@ -39,6 +39,9 @@ class metrics {
   std::atomic<std::int64_t> in_flight{0};    ///< requests being served (chat, models)
   std::atomic<std::int64_t> connections{0};  ///< open caller connections
   std::atomic<std::uint64_t> access_log_dropped{0};
+  /// TLS connections that never completed a handshake (silent past handshake_timeout, plain
+  /// HTTP on the HTTPS port, a failed handshake).
+  std::atomic<std::uint64_t> tls_handshake_failures{0};
 
   /// The whole exposition. `extra` is appended as is (pool statistics, breakers: the gateway's).
   std::string render(const pool_stats& pool, const std::string& extra) const;

@@ -1,16 +1,20 @@
 // `openrouter serve` (src/serve): the gateway started in-process on port 0 in front of an
 // in-process openrouter-mock (verified HTTPS), driven by plain HTTP callers: JSON and streamed
-// chat, disconnects, fallbacks, tokens, budgets, limits, metrics, the access log, drain; and the
-// built binary printing its `listening` line and draining on SIGTERM.
+// chat, disconnects, fallbacks, tokens, budgets, limits, metrics, the access log, drain; the
+// reference skill's /api/openrouter/* routes; TLS termination (the library's own client over
+// HTTPS, plain HTTP and silent callers on the TLS port, unusable certificates); and the built
+// binary printing its `listening` line and draining on SIGTERM.
 #include "support/cli_process.hpp"
 #include "support/client_fixture.hpp"
 #include "support/http_client.hpp"
 
 #include <serve/config.hpp>
 #include <serve/gateway.hpp>
+#include <tls/server_tls.hpp>
 
 #include <openrouter/client.hpp>
 #include <openrouter/mock/server.hpp>
+#include <openrouter/sync_client.hpp>
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/executor_work_guard.hpp>
@@ -74,8 +78,10 @@ struct gateway_fixture {
     for (auto& t : threads) t.join();
   }
   test::http_client caller(std::string token = "") {
-    return test::http_client("127.0.0.1", gw->port(), "", "localhost", std::move(token));
+    return test::http_client("127.0.0.1", gw->port(), ca_pem, "localhost", std::move(token));
   }
+
+  std::string ca_pem;  // set: the gateway serves TLS with a certificate this CA signed
 
   mock::background_server mock;
   asio::io_context ioc;
@@ -536,6 +542,324 @@ BOOST_AUTO_TEST_CASE(the_binary_prints_its_listening_line_serves_and_drains_on_s
                             {{"OPENROUTER_API_KEY", upstream_key}});
   BOOST_TEST(res.code == 2);
   BOOST_TEST(res.err.find("tokens[0].budget_usd: must be a non-negative number") != std::string::npos, res.err);
+}
+
+// --- TLS termination ---------------------------------------------------------------------------
+
+namespace {
+
+/// A CA and a localhost certificate (the mock's generator, src/tls), as PEM files in `dir`.
+struct tls_files {
+  explicit tls_files(const test::cli::temp_dir& dir) : m(openrouter::tls::generate_tls_material()) {
+    ca = dir.write("ca.pem", m.ca_pem);
+    cert = dir.write("cert.pem", m.cert_pem);
+    key = dir.write("key.pem", m.key_pem);
+  }
+  openrouter::tls::tls_material m;
+  std::filesystem::path ca, cert, key;
+};
+
+serve::gateway_options tls_options(const tls_files& t) {
+  serve::gateway_options o;
+  o.config.cert_file = t.cert.string();
+  o.config.key_file = t.key.string();
+  return o;
+}
+
+/// The library's own blocking client aimed at the gateway over HTTPS, trusting `ca_file` only.
+openrouter::client_config gateway_client_config(const serve::gateway& gw, const std::filesystem::path& ca_file,
+                                                std::string token) {
+  openrouter::client_config cfg;
+  cfg.base_url = gw.url() + "/api/v1";
+  cfg.api_key = std::move(token);  // the gateway token: the library sends it as Bearer
+  cfg.tls.ca_file = ca_file.string();
+  cfg.tls.use_system_store = false;
+  return cfg;
+}
+
+std::string config_error_of(serve::gateway_options o) {
+  asio::io_context io;
+  mock::background_server upstream;
+  openrouter::client cli(io.get_executor(), test::config_for(upstream.get()));
+  try {
+    serve::gateway gw(io.get_executor(), cli, std::move(o));
+  } catch (const serve::config_error& e) {
+    return e.what();
+  }
+  return "no error";
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(tls_the_librarys_client_chats_and_streams_through_the_gateway) {
+  test::cli::temp_dir dir;
+  tls_files t(dir);
+  auto o = tls_options(t);
+  o.config.tokens = {token("app", "tok-app")};
+  gateway_fixture f(o);
+  BOOST_TEST_REQUIRE(f.gw->url().starts_with("https://127.0.0.1:"), f.gw->url());
+
+  openrouter::sync_client cli(gateway_client_config(*f.gw, t.ca, "tok-app"));
+  auto answer = cli.chat(test::chat_request("openai/gpt-4o-mini"));
+  BOOST_TEST(!answer.text().empty());
+  std::string streamed;
+  std::size_t chunks = 0;
+  auto all = cli.chat_stream(test::chat_request("pace/itl_ms=5;tokens=20"), [&](const openrouter::wire::chat_chunk& c) {
+    streamed += c.text();
+    ++chunks;
+    return true;
+  });
+  BOOST_TEST(chunks >= 20u);
+  BOOST_TEST(!streamed.empty());
+  BOOST_TEST(all.text() == streamed);
+  auto gens = f.mock->generations();
+  BOOST_TEST_REQUIRE(gens.size() == 2u);
+  BOOST_TEST(gens[1].completion_text == streamed);  // what upstream generated, whole, over TLS
+  BOOST_TEST(gens[1].streamed);
+  // A wrong token over TLS: the library's typed 401.
+  openrouter::sync_client stranger(gateway_client_config(*f.gw, t.ca, "tok-wrong"));
+  BOOST_CHECK_THROW(stranger.chat(test::chat_request()), openrouter::api_error);
+  BOOST_TEST(f.mock->stats().chat_requests == 2u);
+}
+
+BOOST_AUTO_TEST_CASE(tls_plain_http_gets_a_clear_400_and_a_silent_caller_is_dropped_at_the_handshake_deadline) {
+  test::cli::temp_dir dir;
+  tls_files t(dir);
+  auto o = tls_options(t);
+  o.config.handshake_timeout = 300ms;
+  o.config.read_timeout = 10min;  // only the handshake deadline can close the silent caller
+  o.config.idle_timeout = 10min;
+  gateway_fixture f(o);
+
+  raw_caller plain(f.gw->port());
+  plain.send("GET /healthz HTTP/1.1\r\nHost: gw\r\n\r\n");
+  plain.read_until([](const std::string&) { return false; });  // to EOF
+  BOOST_TEST(plain.received.starts_with("HTTP/1.1 400 "), plain.received);
+  BOOST_TEST(plain.received.find("this port serves HTTPS only") != std::string::npos, plain.received);
+
+  raw_caller silent(f.gw->port());  // connects, sends nothing
+  silent.read_until([](const std::string&) { return false; });
+  BOOST_TEST(silent.eof);
+  BOOST_TEST(silent.received.empty());
+  BOOST_TEST(eventually([&] {
+    return f.gw->metrics_text().find("openrouter_gateway_tls_handshake_failures_total 2\n") != std::string::npos;
+  }));
+  // Neither hurt the gateway: a TLS caller is served.
+  f.ca_pem = t.m.ca_pem;
+  auto c = f.caller();
+  auto h = c.get("/healthz");
+  BOOST_TEST(h.status == 200u);
+  BOOST_TEST(!h.error.failed());
+}
+
+BOOST_AUTO_TEST_CASE(tls_unusable_certificate_or_key_fails_at_start_up_naming_it) {
+  test::cli::temp_dir dir;
+  tls_files t(dir);
+  tls_files other(dir);  // (overwrites the files of t: take other's PEM, then write t's again)
+  auto cert = dir.write("cert.pem", t.m.cert_pem), key = dir.write("key.pem", t.m.key_pem);
+  auto other_key = dir.write("other-key.pem", other.m.key_pem);
+  auto junk = dir.write("junk.pem", "not a certificate\n");
+  auto missing = (dir.path / "missing.pem").string();
+  auto with = [&](const std::string& c, const std::string& k) {
+    serve::gateway_options o;
+    o.config.cert_file = c;
+    o.config.key_file = k;
+    return config_error_of(o);
+  };
+  BOOST_TEST(with(missing, key.string()) == "cert_file: " + missing + ": cannot read the file");
+  BOOST_TEST(with(junk.string(), key.string()).starts_with("cert_file: " + junk.string() + ": not a usable PEM certificate"));
+  BOOST_TEST(with(cert.string(), junk.string()).starts_with("key_file: " + junk.string() + ": not a usable PEM private key"));
+  BOOST_TEST(with(cert.string(), other_key.string()) ==
+             "key_file: " + other_key.string() + ": the private key does not match the certificate");
+  BOOST_TEST(with(cert.string(), "") == "key_file: is required with cert_file (TLS needs both)");
+  BOOST_TEST(with(cert.string(), key.string()) == "no error");
+
+  // The same through the JSON config and the command line (exit 2, the reason on stderr).
+  BOOST_CHECK_THROW(serve::parse_config(json::parse(R"({"cert_file":"c.pem"})")), serve::config_error);
+  auto res = test::cli::run(OPENROUTER_BINARY_DIR "/openrouter", dir,
+                            {"serve", "--port", "0", "--cert", cert.string(), "--key", other_key.string()},
+                            {{"OPENROUTER_API_KEY", upstream_key}});
+  BOOST_TEST(res.code == 2);
+  BOOST_TEST(res.err.find("the private key does not match the certificate") != std::string::npos, res.err);
+  BOOST_TEST(res.out.empty(), res.out);  // no `listening` line
+}
+
+// --- the reference skill's routes ---------------------------------------------------------------
+
+namespace {
+
+bool free_pricing(const json::object& pricing) {
+  for (const char* k : {"prompt", "completion", "request", "image"})
+    if (auto* p = pricing.if_contains(k); p && p->as_string() != "0") return false;
+  return true;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(skill_models_free_models_and_providers) {
+  gateway_fixture f;
+  auto c = f.caller();
+  auto all = c.get("/api/openrouter/models");
+  BOOST_TEST_REQUIRE(all.status == 200u, all.body);
+  auto v = all.json().as_object();
+  BOOST_TEST(v.at("cached").as_bool() == false);
+  const auto& models = v.at("models").as_array();
+  auto upstream = c.get("/api/v1/models").json().at("data").as_array();
+  BOOST_TEST(models.size() == upstream.size());
+  std::string last;
+  for (const auto& mv : models) {
+    const auto& m = mv.as_object();
+    for (const char* k : {"id", "name", "provider", "description", "contextLength", "inputModalities",
+                          "outputModalities", "supportedParameters", "pricing"})
+      BOOST_TEST(m.contains(k), k << " missing in " << json::serialize(m));
+    std::string id(m.at("id").as_string());
+    BOOST_TEST(m.at("provider").as_string() == id.substr(0, id.find('/')));
+    std::string key = std::string(m.at("provider").as_string()) + "\n" + std::string(m.at("name").as_string());
+    BOOST_TEST((last <= key), last << " before " << key);  // sorted by provider, then name
+    last = key;
+  }
+  BOOST_TEST(c.get("/api/openrouter/models").json().at("cached").as_bool() == true);
+
+  auto vision = c.get("/api/openrouter/models?visionOnly=true").json().at("models").as_array();
+  BOOST_TEST(!vision.empty());
+  BOOST_TEST(vision.size() < models.size());
+  for (const auto& m : vision) {
+    const auto& in = m.at("inputModalities").as_array();
+    BOOST_TEST((std::find(in.begin(), in.end(), json::value("image")) != in.end()));
+  }
+
+  auto free = c.get("/api/openrouter/free-models");
+  BOOST_TEST_REQUIRE(free.status == 200u, free.body);
+  std::size_t expected = 0;
+  for (const auto& m : upstream)
+    if (free_pricing(m.at("pricing").as_object())) ++expected;
+  const auto free_models = free.json().at("models").as_array();
+  BOOST_TEST(expected > 0u);
+  BOOST_TEST(free_models.size() == expected);
+  for (const auto& m : free_models) BOOST_TEST(free_pricing(m.at("pricing").as_object()));
+
+  auto p = c.get("/api/openrouter/providers");
+  BOOST_TEST_REQUIRE(p.status == 200u, p.body);
+  const auto providers = p.json().at("providers").as_array();
+  BOOST_TEST(providers.size() > 3u);
+  for (std::size_t i = 1; i < providers.size(); ++i)
+    BOOST_TEST((providers[i - 1].at("name").as_string() <= providers[i].at("name").as_string()));
+  BOOST_TEST(p.json().at("cached").as_bool() == false);
+  BOOST_TEST(c.get("/api/openrouter/providers").json().at("cached").as_bool() == true);
+  BOOST_TEST(c.request("POST", "/api/openrouter/models", "{}").status == 405u);
+}
+
+BOOST_AUTO_TEST_CASE(skill_chat_json_and_sse_take_the_policy_path) {
+  serve::gateway_options o;
+  o.policy.models = {"openai/gpt-4o-mini"};
+  o.policy.max_attempts_per_model = 1;
+  gateway_fixture f(o);
+  auto c = f.caller();
+  auto messages = json::array{json::object{{"role", "user"}, {"content", "hello"}}};
+  // fault/503 fails; the policy's fallback serves it, as on /api/v1/chat/completions.
+  auto r = c.post("/api/openrouter/chat", json::object{{"model", "fault/503"}, {"messages", messages}});
+  BOOST_TEST_REQUIRE(r.status == 200u, r.body);
+  auto v = r.json().as_object();
+  BOOST_TEST(v.size() == 4u, r.body);  // id, model, choices, usage
+  BOOST_TEST(v.at("model").as_string() == "openai/gpt-4o-mini");
+  BOOST_TEST(v.at("id").as_string().starts_with("gen-"));
+  BOOST_TEST(!v.at("choices").at(0).at("message").at("content").as_string().empty());
+  BOOST_TEST(v.at("usage").at("cost").as_double() > 0);
+  BOOST_TEST(f.mock->stats().chat_requests == 2u);
+
+  auto s = c.post("/api/openrouter/chat",
+                  json::object{{"model", "pace/itl_ms=1;tokens=12"}, {"stream", true}, {"messages", messages}});
+  BOOST_TEST_REQUIRE(s.status == 200u, s.body);
+  BOOST_TEST(s.header("content-type") == "text/event-stream");
+  BOOST_TEST(count(s.body, "data: [DONE]") == 1u);
+  BOOST_TEST(!sse_text(s.body).empty());
+
+  // The templates' defaults: model openai/gpt-4o-mini, temperature 0.
+  auto d = c.post("/api/openrouter/chat", json::object{{"messages", messages}});
+  BOOST_TEST_REQUIRE(d.status == 200u, d.body);
+  auto gens = f.mock->generations();
+  BOOST_TEST_REQUIRE(gens.size() == 3u);
+  BOOST_TEST(gens.back().requested_model == "openai/gpt-4o-mini");
+  BOOST_TEST(gens.back().request.at("temperature").to_number<double>() == 0.0);
+
+  auto bad = c.post("/api/openrouter/chat", json::object{{"model", "openai/gpt-4o-mini"}});
+  BOOST_TEST(bad.status == 400u);
+  BOOST_TEST(bad.body == R"({"error":"messages is required"})");
+  auto metrics = f.gw->metrics_text();
+  BOOST_TEST(metrics.find(R"(openrouter_gateway_responses_total{route="/api/openrouter/chat",status="200"} 3)") !=
+             std::string::npos, metrics);
+}
+
+BOOST_AUTO_TEST_CASE(skill_generation_waits_out_the_lag_and_an_unknown_id_is_a_clear_404) {
+  serve::gateway_options o;
+  o.config.generation_wait = 3s;
+  mock::server_options mo;
+  mo.generation_delay = 500ms;  // /generation?id= answers 404 this long after the completion
+  gateway_fixture f(o, mo);
+  auto c = f.caller();
+  auto r = c.post("/api/openrouter/chat", chat_body("openai/gpt-4o-mini"));
+  BOOST_TEST_REQUIRE(r.status == 200u, r.body);
+  std::string id(r.json().at("id").as_string());
+  auto before = f.mock->stats().requests;
+  auto g = c.get("/api/openrouter/generation/" + id);  // at once: upstream still answers 404
+  BOOST_TEST_REQUIRE(g.status == 200u, g.body);
+  auto gen = g.json().at("generation");
+  BOOST_TEST(gen.at("id").as_string() == id);
+  BOOST_TEST(gen.at("model").as_string() == "openai/gpt-4o-mini");
+  BOOST_TEST(gen.at("total_cost").to_number<double>() > 0);
+  BOOST_TEST(f.mock->stats().requests - before >= 2u);  // a 404 first, then the record
+
+  before = f.mock->stats().requests;
+  auto unknown = c.get("/api/openrouter/generation/gen-never-issued");
+  BOOST_TEST(unknown.status == 404u);
+  std::string msg(unknown.json().at("error").as_string());
+  BOOST_TEST(msg.find("gen-never-issued not found") != std::string::npos, msg);
+  BOOST_TEST(msg.find("3000 ms") != std::string::npos, msg);
+  BOOST_TEST(f.mock->stats().requests - before >= 2u);  // it kept asking until the deadline
+  BOOST_TEST(c.get("/api/openrouter/generation/").status == 400u);  // no id
+  BOOST_TEST(c.get("/api/openrouter/generation/a%2").status == 400u);
+  // An upstream error keeps its status, in the templates' error shape.
+  auto upstream_error = c.post("/api/openrouter/chat", chat_body("fault/404"));
+  BOOST_TEST(upstream_error.status == 404u);
+  BOOST_TEST(upstream_error.json().at("error").is_string(), upstream_error.body);
+  std::string log_route = f.gw->metrics_text();
+  BOOST_TEST(log_route.find(R"(route="/api/openrouter/generation/:id",status="404")") != std::string::npos);
+  BOOST_TEST(log_route.find("gen-never-issued") == std::string::npos);  // ids are not metric labels
+}
+
+BOOST_AUTO_TEST_CASE(skill_routes_need_a_token_with_access) {
+  serve::gateway_options o;
+  auto a = token("web", "tok-web");
+  a.allowed_models = {"anthropic/*"};
+  a.cors_origins = {"https://app.example.com"};
+  o.config.tokens = {a};
+  gateway_fixture f(o);
+  auto messages = json::array{json::object{{"role", "user"}, {"content", "hello"}}};
+  for (const std::string& t : {std::string(""), std::string("tok-other")}) {
+    auto c = f.caller(t);
+    for (const char* p : {"/api/openrouter/models", "/api/openrouter/free-models", "/api/openrouter/providers",
+                          "/api/openrouter/generation/gen-1"}) {
+      auto r = c.get(p);
+      BOOST_TEST(r.status == 401u, p);
+      BOOST_TEST(r.body == R"({"error":"unauthorized"})", p);
+    }
+    auto r = c.post("/api/openrouter/chat", json::object{{"model", "anthropic/claude-3.5-haiku"}, {"messages", messages}});
+    BOOST_TEST(r.status == 401u);
+    BOOST_TEST(r.body == R"({"error":"unauthorized"})");
+  }
+  BOOST_TEST(f.mock->stats().requests == 0u);  // nothing reached upstream
+  auto ok = f.caller("tok-web");
+  // The token's model list applies to /chat (its default model included).
+  auto denied = ok.post("/api/openrouter/chat", json::object{{"messages", messages}});
+  BOOST_TEST(denied.status == 403u);
+  BOOST_TEST(denied.json().at("error").as_string() == "model openai/gpt-4o-mini is not allowed for this token");
+  auto allowed = ok.request("POST", "/api/openrouter/chat",
+                            json::serialize(json::object{{"model", "anthropic/claude-3.5-haiku"}, {"messages", messages}}),
+                            {{"Content-Type", "application/json"}, {"Origin", "https://app.example.com"}});
+  BOOST_TEST(allowed.status == 200u, allowed.body);
+  BOOST_TEST(allowed.header("access-control-allow-origin") == "https://app.example.com");
+  BOOST_TEST(ok.get("/api/openrouter/providers").status == 200u);
+  BOOST_TEST(f.mock->stats().chat_requests == 1u);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -8,7 +8,7 @@
 #include "http/transport.hpp"
 #include "support/test_stream.hpp"
 
-#include "../../src/mock/tls.hpp"
+#include "../../src/tls/server_tls.hpp"
 
 #include <openrouter/config.hpp>
 #include <openrouter/error.hpp>
@@ -57,8 +57,8 @@ using namespace std::chrono_literals;
 
 namespace {
 
-const openrouter::mock::tls_material& material() {
-  static const auto m = openrouter::mock::generate_tls_material();
+const openrouter::tls::tls_material& material() {
+  static const auto m = openrouter::tls::generate_tls_material();
   return m;
 }
 

@@ -2,7 +2,7 @@
 // bad options, and a clean exit on SIGTERM / SIGINT.
 #include "support/http_client.hpp"
 
-#include "../../src/mock/tls.hpp"
+#include "../../src/tls/server_tls.hpp"
 
 #include <boost/test/unit_test.hpp>
 
@@ -187,7 +187,7 @@ BOOST_AUTO_TEST_CASE(plain_with_scenario_and_sigint) {
 
 BOOST_AUTO_TEST_CASE(given_certificate_and_key) {
   // Material from the same generator, handed over as PEM files: the mock serves that chain.
-  auto tls = openrouter::mock::generate_tls_material();
+  auto tls = openrouter::tls::generate_tls_material();
   std::string cert = temp_path("cert.pem"), key = temp_path("key.pem");
   std::ofstream(cert) << tls.cert_pem;
   std::ofstream(key) << tls.key_pem;
@@ -196,7 +196,7 @@ BOOST_AUTO_TEST_CASE(given_certificate_and_key) {
   BOOST_TEST(line.rfind("listening https://127.0.0.1:", 0) == 0);
   http_client trusting("127.0.0.1", port_of(line), tls.ca_pem);
   BOOST_TEST(trusting.get(api("/providers")).status == 200);
-  http_client other("127.0.0.1", port_of(line), openrouter::mock::generate_tls_material().ca_pem);
+  http_client other("127.0.0.1", port_of(line), openrouter::tls::generate_tls_material().ca_pem);
   BOOST_TEST(other.get(api("/providers")).error.failed());
   BOOST_TEST(c.stop(SIGTERM) == 0);
   // --ca-out makes no sense with given certificates: a clear error.

@@ -1,4 +1,7 @@
-#include "tls.hpp"
+#include "server_tls.hpp"
+
+#include <boost/asio/buffer.hpp>
+#include <openssl/ssl.h>
 
 #include <openssl/bio.h>
 #include <openssl/bn.h>
@@ -10,12 +13,13 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
+#include <algorithm>
 #include <fstream>
 #include <memory>
 #include <sstream>
 #include <stdexcept>
 
-namespace openrouter::mock {
+namespace openrouter::tls {
 namespace {
 
 template <auto Free>
@@ -30,7 +34,7 @@ using bio_ptr = std::unique_ptr<BIO, deleter<BIO_free_all>>;
 [[noreturn]] void fail(const char* what) {
   char buf[256] = {};
   ERR_error_string_n(ERR_get_error(), buf, sizeof buf);
-  throw std::runtime_error(std::string("openrouter-mock TLS: ") + what + ": " + buf);
+  throw std::runtime_error(std::string("TLS: ") + what + ": " + buf);
 }
 
 void check(int ok, const char* what) {
@@ -101,9 +105,9 @@ std::string to_pem(EVP_PKEY* key) {
   return std::string(data, static_cast<std::size_t>(len));
 }
 
-std::string read_file(const std::string& path) {
+std::string read_file(const std::string& path, material_error::part part) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error("openrouter-mock: cannot read " + path);
+  if (!in) throw material_error(part, path + ": cannot read the file");
   std::ostringstream ss;
   ss << in.rdbuf();
   return ss.str();
@@ -120,7 +124,47 @@ tls_material generate_tls_material() {
 }
 
 tls_material load_tls_material(const std::string& cert_file, const std::string& key_file) {
-  return {{}, read_file(cert_file), read_file(key_file)};
+  return {{}, read_file(cert_file, material_error::part::certificate), read_file(key_file, material_error::part::key)};
 }
 
-}  // namespace openrouter::mock
+void configure_server(boost::asio::ssl::context& ctx, const tls_material& m, std::string_view session_id_context,
+                      const std::string& cert_name, const std::string& key_name) {
+  namespace ssl = boost::asio::ssl;
+  using part = material_error::part;
+  auto bad = [](part p, const std::string& name, const std::string& why) {
+    return material_error(p, (name.empty() ? std::string() : name + ": ") + why);
+  };
+  auto reason = [](const boost::system::error_code& ec) {
+    std::string r = ec.message();
+    return r.empty() ? std::string("unknown OpenSSL error") : r;
+  };
+  ERR_clear_error();
+  ctx.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
+                  ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
+  boost::system::error_code ec;
+  ctx.use_certificate_chain(boost::asio::buffer(m.cert_pem), ec);
+  if (ec) throw bad(part::certificate, cert_name, "not a usable PEM certificate (" + reason(ec) + ")");
+  // The key is parsed first, so that a key of another certificate is told apart from no key.
+  bio_ptr bio(BIO_new_mem_buf(m.key_pem.data(), static_cast<int>(m.key_pem.size())));
+  // No passphrase prompt (OpenSSL's default would read the terminal): an encrypted key is refused.
+  pem_password_cb* no_passphrase = [](char*, int, int, void*) { return 0; };
+  pkey_ptr key(bio ? PEM_read_bio_PrivateKey(bio.get(), nullptr, no_passphrase, nullptr) : nullptr);
+  if (!key) {
+    char buf[256] = {};
+    ERR_error_string_n(ERR_get_error(), buf, sizeof buf);
+    ERR_clear_error();
+    throw bad(part::key, key_name, std::string("not a usable PEM private key (") + buf + ")");
+  }
+  if (SSL_CTX_use_PrivateKey(ctx.native_handle(), key.get()) != 1 || SSL_CTX_check_private_key(ctx.native_handle()) != 1) {
+    ERR_clear_error();
+    throw bad(part::key, key_name, "the private key does not match the certificate");
+  }
+  // Idle keep-alive connections give their buffers back: thousands of open streams must fit.
+  SSL_CTX_set_mode(ctx.native_handle(), SSL_MODE_RELEASE_BUFFERS);
+  SSL_CTX_set_session_id_context(ctx.native_handle(),
+                                 reinterpret_cast<const unsigned char*>(session_id_context.data()),
+                                 static_cast<unsigned>(std::min<std::size_t>(session_id_context.size(),
+                                                                             SSL_MAX_SID_CTX_LENGTH)));
+}
+
+}  // namespace openrouter::tls
