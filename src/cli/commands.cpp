@@ -577,8 +577,8 @@ int run(int argc, char** argv) {
   try {
     // `serve --key FILE` names the TLS private key's file (serve.cpp refuses a value that looks
     // like an API key); every other --key* or --api-key* flag is refused.
-    const std::optional<std::size_t> command = command_position(args);
-    const bool serving = command && args[*command] == "serve";
+    const std::optional<std::size_t> word = command_position(args);
+    const bool serving = word && args[*word] == "serve";
     for (const auto& a : args) {
       if (a == "--") break;
       const bool tls_key = serving && (a == "--key" || a.starts_with("--key="));
