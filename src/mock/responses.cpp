@@ -431,8 +431,9 @@ class responses_sse final : public sse_script {
         out.bytes = "event: response.output_text.delta\ndata: {\"type\":\"response.output_text.delta\",\n\"delta\":\"x\"}\n\n";
         return true;
       case fault_kind::no_done:
-        // The body just ends: no response.completed, no [DONE].
+        // The body just ends: no more deltas, no response.completed, no [DONE].
         truncated_ = true;
+        phase_ = phase::finish;
         return true;
       default:
         return true;

@@ -8,6 +8,7 @@
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
+#include <boost/json/value_from.hpp>
 #include <boost/test/unit_test.hpp>
 
 using namespace test;
@@ -131,8 +132,8 @@ BOOST_AUTO_TEST_CASE(stream_events_fold_into_the_json_answer) {
   auto d = drain(f, s);
   BOOST_TEST_REQUIRE(!d.ec, f.diag.summary(d.ec));
   BOOST_TEST_REQUIRE(d.events.size() >= 6u);
-  BOOST_TEST(d.events.front().kind() == kind::created);
-  BOOST_TEST(d.events.back().kind() == kind::completed);
+  BOOST_TEST((d.events.front().kind() == kind::created));
+  BOOST_TEST((d.events.back().kind() == kind::completed));
   BOOST_TEST(d.text == "one two three four five six");
   std::size_t deltas = 0;
   for (std::size_t i = 0; i < d.events.size(); ++i) {
@@ -165,7 +166,7 @@ BOOST_AUTO_TEST_CASE(error_event_is_delivered_then_stream_error) {
   auto d = drain(f, s);
   BOOST_TEST(d.ec == errc::stream_error, d.ec.message());
   BOOST_TEST_REQUIRE(!d.events.empty());
-  BOOST_TEST(d.events.back().kind() == kind::error);  // the event itself is delivered
+  BOOST_TEST((d.events.back().kind() == kind::error));  // the event itself is delivered
   BOOST_TEST(d.text == "one two three");
   BOOST_TEST(!f.diag.error.message.empty());
   BOOST_TEST(s.result().text() == "one two three");  // partial output kept
@@ -181,7 +182,7 @@ BOOST_AUTO_TEST_CASE(response_failed_is_a_stream_error_with_its_error) {
   BOOST_TEST_REQUIRE(!ec, f.diag.summary(ec));
   auto d = drain(f, s);
   BOOST_TEST(d.ec == errc::stream_error, d.ec.message());
-  BOOST_TEST(d.events.back().kind() == kind::failed);
+  BOOST_TEST((d.events.back().kind() == kind::failed));
   BOOST_TEST(f.diag.error.code_text() == "server_error");
   BOOST_TEST(s.result().status == "failed");
   BOOST_TEST(s.result().text() == "one two");
@@ -262,7 +263,7 @@ BOOST_AUTO_TEST_CASE(unknown_members_and_events_are_kept) {
   BOOST_TEST_REQUIRE(!d.ec, f.diag.summary(d.ec));
   BOOST_TEST_REQUIRE(d.events.size() == 4u);
   BOOST_TEST(d.events[0].response->extra.at("future_member").at("a") == 1);
-  BOOST_TEST(d.events[1].kind() == kind::other);
+  BOOST_TEST((d.events[1].kind() == kind::other));
   BOOST_TEST(d.events[1].extra.at("glitter") == true);
   BOOST_TEST(d.events[1].extra.at("delta").is_object());  // a member of another kind: kept raw
   BOOST_TEST(d.events[2].extra.at("obfuscation") == "xyz");
