@@ -19,6 +19,7 @@
 #include <openrouter/config.hpp>
 #include <openrouter/error.hpp>
 #include <openrouter/pool_stats.hpp>
+#include <openrouter/responses_stream.hpp>
 #include <openrouter/wire/activity.hpp>
 #include <openrouter/wire/chat_request.hpp>
 #include <openrouter/wire/chat_response.hpp>
@@ -26,6 +27,7 @@
 #include <openrouter/wire/generation.hpp>
 #include <openrouter/wire/key.hpp>
 #include <openrouter/wire/models.hpp>
+#include <openrouter/wire/responses.hpp>
 
 #include <boost/asio/any_completion_handler.hpp>
 #include <boost/asio/any_io_executor.hpp>
@@ -114,6 +116,32 @@ class client {
     requires(!std::is_same_v<std::decay_t<Token>, diagnostics>)
   auto async_chat_stream(wire::chat_request req, Token&& token = {}) {
     return start<chat_stream>(std::forward<Token>(token), &client::do_chat_stream, std::move(req), nullptr);
+  }
+
+  /// POST /responses (the Responses API), non-streaming (`stream` is forced off). A 200 whose
+  /// response has status "failed" completes with errc::provider_error and the response
+  /// (diagnostics::error holds its error). usage.cost is what the call was charged.
+  template <class Token = boost::asio::use_awaitable_t<>>
+  auto async_responses(wire::responses_request req, diagnostics& diag, Token&& token = {}) {
+    return start<wire::responses_response>(std::forward<Token>(token), &client::do_responses, std::move(req), &diag);
+  }
+  template <class Token = boost::asio::use_awaitable_t<>>
+    requires(!std::is_same_v<std::decay_t<Token>, diagnostics>)
+  auto async_responses(wire::responses_request req, Token&& token = {}) {
+    return start<wire::responses_response>(std::forward<Token>(token), &client::do_responses, std::move(req), nullptr);
+  }
+
+  /// POST /responses with stream:true (forced on). Completes once the response headers arrived,
+  /// as async_chat_stream does, with an open responses_stream of typed events
+  /// (responses_stream.hpp). `diag` must outlive the stream.
+  template <class Token = boost::asio::use_awaitable_t<>>
+  auto async_responses_stream(wire::responses_request req, diagnostics& diag, Token&& token = {}) {
+    return start<responses_stream>(std::forward<Token>(token), &client::do_responses_stream, std::move(req), &diag);
+  }
+  template <class Token = boost::asio::use_awaitable_t<>>
+    requires(!std::is_same_v<std::decay_t<Token>, diagnostics>)
+  auto async_responses_stream(wire::responses_request req, Token&& token = {}) {
+    return start<responses_stream>(std::forward<Token>(token), &client::do_responses_stream, std::move(req), nullptr);
   }
 
   /// GET /models with the query's filters.
@@ -346,6 +374,8 @@ class client {
 
   void do_chat(wire::chat_request req, diagnostics& diag, handler<wire::chat_response> h);
   void do_chat_stream(wire::chat_request req, diagnostics& diag, handler<chat_stream> h);
+  void do_responses(wire::responses_request req, diagnostics& diag, handler<wire::responses_response> h);
+  void do_responses_stream(wire::responses_request req, diagnostics& diag, handler<responses_stream> h);
   void do_models(models_query q, diagnostics& diag, handler<wire::models_page> h);
   void do_user_models(models_query q, diagnostics& diag, handler<wire::models_page> h);
   void do_endpoints(std::string id, diagnostics& diag, handler<wire::model_endpoints> h);

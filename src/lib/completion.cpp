@@ -3,6 +3,7 @@
 
 #include <openrouter/chat_stream.hpp>
 #include <openrouter/client.hpp>
+#include <openrouter/responses_stream.hpp>
 #include <openrouter/router.hpp>
 
 #include <boost/asio/associated_executor.hpp>
@@ -15,6 +16,9 @@ namespace {
 template <class T>
 void hand_over(T&, const std::shared_ptr<diagnostics>&) {}
 void hand_over(chat_stream& s, const std::shared_ptr<diagnostics>& owned) {
+  if (owned) s.keep_diagnostics(owned);
+}
+void hand_over(responses_stream& s, const std::shared_ptr<diagnostics>& owned) {
   if (owned) s.keep_diagnostics(owned);
 }
 void hand_over(routed_stream& s, const std::shared_ptr<diagnostics>& owned) {
@@ -97,6 +101,10 @@ OPENROUTER_COMPLETION_FOR(wire::activity)
 OPENROUTER_COMPLETION_FOR(wire::zdr_endpoints)
 OPENROUTER_COMPLETION_FOR(wire::model)
 OPENROUTER_COMPLETION_FOR(wire::generation_content)
+OPENROUTER_COMPLETION_FOR(wire::responses_response)
+OPENROUTER_COMPLETION_FOR(responses_stream)
+OPENROUTER_COMPLETION_FOR(std::optional<wire::responses_event>)
+OPENROUTER_COMPLETION_FOR(responses_stream::event_batch)
 
 #undef OPENROUTER_COMPLETION_FOR
 

@@ -355,27 +355,6 @@ std::variant<const endpoint_info*, http_reply> pick_endpoint(const model_info& m
 // The completion: one plan feeds both the JSON body and the SSE script, so a stream and a
 // non-streamed call for the same request carry the same final content.
 
-struct completion {
-  std::string id, model, provider, finish_reason = "stop", native_finish_reason = "stop";
-  std::int64_t created = 0;
-  std::uint64_t seed = 0;
-  std::size_t text_tokens = 0;          ///< generated words (when `fixed` is empty)
-  std::vector<std::string> fixed;       ///< explicit content pieces (echo, JSON output)
-  std::size_t reasoning_tokens = 0;
-  json::array tool_calls, images, annotations;
-  json::object usage;
-  double cost = 0;
-  std::optional<fault> inband;  ///< mid-stream / in-body fault
-  pacing pace;
-
-  std::size_t content_pieces() const { return fixed.empty() ? text_tokens : fixed.size(); }
-  std::string piece(std::size_t i) const { return fixed.empty() ? token_text(seed, i) : fixed[i]; }
-  std::string content(std::size_t n) const {
-    std::string s;
-    for (std::size_t i = 0; i < n; ++i) s += piece(i);
-    return s;
-  }
-};
 
 // Splits text into pieces of about `n` bytes without cutting a UTF-8 sequence.
 std::vector<std::string> split(std::string_view s, std::size_t n) {
@@ -865,10 +844,9 @@ std::variant<served, http_reply> route(mock_state& state, const scenario& scen, 
 
 }  // namespace
 
-http_reply handle_chat(mock_state& state, std::string_view body, const header_map& headers) {
-  json::error_code ec;
-  json::value parsed = json::parse(body, ec);
-  if (ec || !parsed.is_object()) return error_reply(400, "Invalid JSON in request body", "invalid_request");
+std::variant<planned_completion, http_reply> plan_completion(mock_state& state, const json::value& parsed,
+                                                            const header_map& headers) {
+  if (!parsed.is_object()) return error_reply(400, "Invalid JSON in request body", "invalid_request");
   const json::object& req = parsed.get_object();
   request_facts f;
   if (auto err = inspect(req, f)) return std::move(*err);
@@ -895,17 +873,19 @@ http_reply handle_chat(mock_state& state, std::string_view body, const header_ma
       last_error = fault_reply(*hit, s.id, s.endpoint->provider_name, f.prompt);
       continue;
     }
-    http_reply pre;  // delivery faults before any byte
+    planned_completion out;
+    out.stream = f.stream;
     if (hit && hit->after_tokens < 0 && (hit->kind == fault_kind::stall || hit->kind == fault_kind::reset)) {
       if (hit->kind == fault_kind::reset) {
+        http_reply pre;  // a delivery fault before any byte
         pre.reset_before = true;
         return pre;
       }
-      pre.stall_before = std::chrono::milliseconds(static_cast<long>(hit->seconds * 1000));
+      out.stall_before = std::chrono::milliseconds(static_cast<long>(hit->seconds * 1000));
       hit.reset();
     }
 
-    completion c;
+    completion& c = out.c;
     c.created = unix_now();
     c.id = state.new_generation_id(c.created);
     c.model = s.id;
@@ -939,21 +919,34 @@ http_reply handle_chat(mock_state& state, std::string_view body, const header_ma
     rec.request = parsed;
     rec.created = std::chrono::system_clock::now();
     state.record(std::move(rec));
-
-    http_reply r;
-    if (f.stream) {
-      r.content_type = "text/event-stream";
-      r.headers.emplace_back("Cache-Control", "no-cache");
-      r.generation_id = c.id;
-      r.stream = std::make_unique<chat_stream>(std::move(c));
-    } else {
-      r = json_reply(c);
-    }
-    r.headers.emplace_back("X-Generation-Id", r.generation_id);
-    r.stall_before = std::max(r.stall_before, pre.stall_before);
-    return r;
+    return out;
   }
   return last_error;
+}
+
+std::string reasoning_text(const completion& c, std::size_t i) { return reasoning_piece(c, i); }
+
+json::object error_object(const fault& f) { return error_object(f, true); }
+
+http_reply handle_chat(mock_state& state, std::string_view body, const header_map& headers) {
+  json::error_code ec;
+  json::value parsed = json::parse(body, ec);
+  if (ec || !parsed.is_object()) return error_reply(400, "Invalid JSON in request body", "invalid_request");
+  auto planned = plan_completion(state, parsed, headers);
+  if (auto* err = std::get_if<http_reply>(&planned)) return std::move(*err);
+  planned_completion& p = std::get<planned_completion>(planned);
+  http_reply r;
+  if (p.stream) {
+    r.content_type = "text/event-stream";
+    r.headers.emplace_back("Cache-Control", "no-cache");
+    r.generation_id = p.c.id;
+    r.stream = std::make_unique<chat_stream>(std::move(p.c));
+  } else {
+    r = json_reply(p.c);
+  }
+  r.headers.emplace_back("X-Generation-Id", r.generation_id);
+  r.stall_before = std::max(r.stall_before, p.stall_before);
+  return r;
 }
 
 }  // namespace openrouter::mock

@@ -518,4 +518,75 @@ BOOST_AUTO_TEST_CASE(payload_too_large) {
   chat_conforming(f, *spec, chat_body("openai/gpt-4o-mini", std::string(4096, 'x')), "oversized request", 413);
 }
 
+// POST /responses: JSON answers (text, function calls, reasoning, a failed response, errors)
+// and every event of the streams against the spec's StreamEvents.
+BOOST_AUTO_TEST_CASE(responses) {
+  auto* spec = spec_or_skip();
+  if (!spec) return;
+  mock_fixture f;
+  auto post = [&](json::object body, unsigned status, const std::string& what) {
+    auto r = f.client.post(api("/responses"), body);
+    BOOST_TEST_REQUIRE(r.status == status, what << " answered " << r.status << ": " << r.body);
+    return r;
+  };
+  auto conforming = [&](json::object body, const std::string& what, unsigned status = 200) {
+    auto v = post(std::move(body), status, what).json();
+    expect_conforms(*spec, v, schema_of(*spec, "/responses", "post", status), what,
+                    closed(status == 200 ? std::set<std::string>{} : k_error_extras));
+    return v;
+  };
+  json::array fn_tools;
+  for (const auto& t : weather_tools()) {
+    const auto& fn = t.at("function").as_object();
+    fn_tools.push_back(json::object{{"type", "function"}, {"name", fn.at("name")}, {"description", fn.at("description")},
+                                    {"parameters", fn.at("parameters")}});
+  }
+  const json::object text{{"model", "openai/gpt-4o-mini"}, {"input", "Hello"}};
+  json::object tools{{"model", "openai/gpt-4o-mini"},
+                     {"input", json::array{json::object{{"type", "message"}, {"role", "user"}, {"content", "Weather in Paris?"}}}},
+                     {"tools", fn_tools}};
+  const json::object reasoning{{"model", "anthropic/claude-sonnet-4.5"}, {"input", "Think first"},
+                               {"reasoning", json::object{{"effort", "high"}}}};
+  auto plain = conforming(text, "plain");
+  BOOST_TEST(plain.at("status").as_string() == "completed");
+  auto calls = conforming(tools, "function call");
+  BOOST_TEST(calls.at("output").at(0).at("type").as_string() == "function_call");
+  conforming(reasoning, "reasoning");
+  json::object failed = text;
+  failed["model"] = "fault/error_in_body;after_tokens=2";
+  BOOST_TEST(conforming(failed, "failed response").at("status").as_string() == "failed");
+  conforming({{"model", "openai/gpt-4o-mini"}}, "no input", 400);
+  conforming({{"model", "nobody/nothing"}, {"input", "x"}}, "unknown model", 400);
+  conforming({{"model", "fault/429"}, {"input", "x"}}, "rate limited", 429);
+
+  const auto& event = spec->deref(schema_of(*spec, "/responses", "post", 200, "text/event-stream"));
+  const json::value* data = event.as_object().if_contains("properties");
+  data = data ? data->as_object().if_contains("data") : nullptr;
+  BOOST_REQUIRE_MESSAGE(data, "the text/event-stream schema of /responses has no `data` property");
+  auto stream = [&](json::object body, const std::string& what) {
+    body["stream"] = true;
+    auto r = post(std::move(body), 200, what);
+    BOOST_TEST(r.header("content-type") == "text/event-stream");
+    std::vector<json::value> events;
+    for (const auto& d : sse_data(r.body)) {
+      if (d == "[DONE]") continue;
+      events.push_back(json::parse(d));
+      expect_conforms(*spec, events.back(), *data, what + " event #" + std::to_string(events.size() - 1) + " (" +
+                                                       json::serialize(events.back().at("type")) + ")",
+                      closed());
+    }
+    BOOST_TEST_REQUIRE(!events.empty(), what << " streamed no event");
+    return events;
+  };
+  auto s = stream(text, "text stream");
+  BOOST_TEST(s.front().at("type").as_string() == "response.created");
+  BOOST_TEST(s.back().at("type").as_string() == "response.completed");
+  stream(tools, "function-call stream");
+  stream(reasoning, "reasoning stream");
+  json::object error = text;
+  error["model"] = "fault/mid_stream_error;after_tokens=2";
+  BOOST_TEST(stream(error, "error event").back().at("type").as_string() == "error");
+  BOOST_TEST(stream(failed, "failed stream").back().at("type").as_string() == "response.failed");
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -182,6 +182,34 @@ const checks = {
     must(events.length > 1, `${events.length} events`);
     must(events.some((e) => e.usage), "no usage chunk");
   },
+  "POST /responses (responses.send)": async () => {
+    const base = { model: "openai/gpt-4o-mini", input: "Say hello" };
+    const r = await sdk.responses.send({ responsesRequest: base });
+    must(r.status === "completed" && r.output.length === 1, `status ${r.status}, ${r.output?.length} items`);
+    const tools = await sdk.responses.send({ responsesRequest: { ...base, input: "Weather in Paris?",
+      tools: [{ type: "function", name: "get_weather", parameters: { type: "object",
+               properties: { city: { type: "string" } }, required: ["city"] } }] } });
+    must(tools.output[0].type === "function_call", `first item ${tools.output[0].type}`);
+    await sdk.responses.send({ responsesRequest: { ...base, model: "anthropic/claude-sonnet-4.5", reasoning: { effort: "high" } } });
+    await expectError(() => sdk.responses.send({ responsesRequest: { ...base, model: "fault/429" } }),
+                      errors.TooManyRequestsResponseError, 429);
+    await expectError(() => anonymous.responses.send({ responsesRequest: base }), errors.UnauthorizedResponseError, 401);
+  },
+  "POST /responses stream (responses.send)": async () => {
+    const events = await drain(await sdk.responses.send({ responsesRequest: { model: "openai/gpt-4o-mini",
+                                                                               input: "Say hello", stream: true } }));
+    must(events.length > 4, `${events.length} events`);
+    must(events[0].type === "response.created", `first ${events[0].type}`);
+    must(events.at(-1).type === "response.completed", `last ${events.at(-1).type}`);
+    must(events.some((e) => e.type === "response.output_text.delta"), "no text delta");
+    const tools = await drain(await sdk.responses.send({ responsesRequest: { model: "openai/gpt-4o-mini",
+      input: "Weather in Paris?", stream: true,
+      tools: [{ type: "function", name: "get_weather", parameters: { type: "object", properties: { city: { type: "string" } } } }] } }));
+    must(tools.some((e) => e.type === "response.function_call_arguments.delta"), "no arguments delta");
+    const failed = await drain(await sdk.responses.send({ responsesRequest: { model: "fault/mid_stream_error;after_tokens=2",
+                                                                               input: "Say hello", stream: true } }));
+    must(failed.at(-1).type === "error", `last ${failed.at(-1).type}`);
+  },
   "GET /generation (generations.getGeneration)": async () => {
     const r = await sdk.chat.send(chatRequest());
     let g;

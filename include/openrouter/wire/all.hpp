@@ -1,5 +1,6 @@
 #pragma once
-// Every wire type: requests, responses, stream chunks, errors, catalog, generation and key.
+// Every wire type: requests, responses, stream chunks, errors, catalog, generation and key,
+// embeddings, account, the Responses API.
 #include <openrouter/wire/activity.hpp>
 #include <openrouter/wire/chat_chunk.hpp>
 #include <openrouter/wire/chat_request.hpp>
@@ -12,4 +13,5 @@
 #include <openrouter/wire/message.hpp>
 #include <openrouter/wire/models.hpp>
 #include <openrouter/wire/percentiles.hpp>
+#include <openrouter/wire/responses.hpp>
 #include <openrouter/wire/usage.hpp>

@@ -42,6 +42,11 @@ constexpr std::string_view model_schema = "/components/schemas/Model";
 constexpr std::string_view k_embeddings_200 =
     "/paths/~1embeddings/post/responses/200/content/application~1json/schema";
 
+constexpr std::string_view k_responses_request = "/components/schemas/ResponsesRequest";
+constexpr std::string_view k_responses_result = "/components/schemas/OpenResponsesResult";
+constexpr std::string_view k_responses_usage = "/components/schemas/Usage";
+constexpr std::string_view k_stream_events = "/components/schemas/StreamEvents";
+
 const std::vector<wire_contract>& contracts_table() {
   static const std::vector<wire_contract> all = {
       // request (§2). Docs-only request fields: reference §2.1 (verbosity, web_search_options,
@@ -141,6 +146,20 @@ const std::vector<wire_contract>& contracts_table() {
       entry<generation_content>("generation_content", "/components/schemas/GenerationContentResponse", {"data"}, {}),
       entry<generation_output>("generation_output", "/components/schemas/GenerationContentResponse",
        {"data", "output"}, {}),
+
+      // the Responses API (POST /responses): request, result, output items, usage, stream events
+      entry<responses_request>("responses_request", k_responses_request, {}, {}),
+      entry<responses_response>("responses_response", k_responses_result, {}, {}),
+      entry<response_output_item>("response_output_item", k_responses_result, {"output"}, {}),
+      entry<response_content>("response_content", k_responses_result, {"output", "content"}, {}),
+      entry<responses_error>("responses_error", "/components/schemas/ResponsesErrorField", {}, {}),
+      entry<responses_usage>("responses_usage", k_responses_usage, {}, {}),
+      entry<responses_input_tokens_details>("responses_input_tokens_details", k_responses_usage,
+       {"input_tokens_details"}, {}),
+      entry<responses_output_tokens_details>("responses_output_tokens_details", k_responses_usage,
+       {"output_tokens_details"}, {}),
+      entry<responses_cost_details>("responses_cost_details", k_responses_usage, {"cost_details"}, {}),
+      entry<responses_event>("responses_event", k_stream_events, {}, {}),
   };
   return all;
 }

@@ -86,6 +86,17 @@ OPENROUTER_WIRE_DECLARE_CODEC(models_count);
 OPENROUTER_WIRE_DECLARE_CODEC(zdr_endpoints);
 OPENROUTER_WIRE_DECLARE_CODEC(generation_output);
 OPENROUTER_WIRE_DECLARE_CODEC(generation_content);
+// responses.hpp
+OPENROUTER_WIRE_DECLARE_CODEC(responses_request);
+OPENROUTER_WIRE_DECLARE_CODEC(response_content);
+OPENROUTER_WIRE_DECLARE_CODEC(response_output_item);
+OPENROUTER_WIRE_DECLARE_CODEC(responses_input_tokens_details);
+OPENROUTER_WIRE_DECLARE_CODEC(responses_output_tokens_details);
+OPENROUTER_WIRE_DECLARE_CODEC(responses_cost_details);
+OPENROUTER_WIRE_DECLARE_CODEC(responses_usage);
+OPENROUTER_WIRE_DECLARE_CODEC(responses_error);
+OPENROUTER_WIRE_DECLARE_CODEC(responses_response);
+OPENROUTER_WIRE_DECLARE_CODEC(responses_event);
 
 #undef OPENROUTER_WIRE_DECLARE_CODEC
 

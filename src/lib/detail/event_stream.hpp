@@ -1,0 +1,251 @@
+#pragma once
+// What every streamed operation shares (chat_stream, responses_stream): the body of an open
+// text/event-stream response read piece by piece through the HTTP exchange (http/exchange.hpp,
+// driven by its one runner) and the SSE parser, the queue of decoded events, the pull that reads until one is ready, and the
+// stream's terminal outcome. Private to src/lib.
+//
+// A stream's state derives from event_stream_state<Event> and provides:
+//   void on_event(const sse::event&);        decode one SSE event: emplace into `ready`, or set `pending`
+//   bool done_seen() const;                   the [DONE] sentinel arrived
+//   error_code outcome_code() const;          how the stream ended when its body ended
+#include "../client_impl.hpp"
+#include "cancel.hpp"
+
+#include <openrouter/sse/parser.hpp>
+
+#include <boost/asio/append.hpp>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/system_executor.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace openrouter::detail {
+
+template <class Event>
+struct event_stream_state {
+  using error_code = boost::system::error_code;
+
+  explicit event_stream_state(std::shared_ptr<client::impl> i)
+      : im(std::move(i)),
+        strand(boost::asio::make_strand(im->transport.executor())),
+        sse(sse_options(im->transport.config())) {}
+  static sse::parser_options sse_options(const client_config& cfg) {
+    sse::parser_options o;
+    o.max_event_size = cfg.max_stream_event_bytes;
+    return o;
+  }
+  std::shared_ptr<client::impl> im;
+  boost::asio::strand<boost::asio::any_io_executor> strand;  // every pull of this stream runs here
+  stream_lease lease;
+  deadlines dl;
+  diagnostics* diag = nullptr;
+  std::shared_ptr<diagnostics> owned_diag;  // a stream opened without caller diagnostics
+  std::atomic<bool> cancelled{false};       // cancel() was called
+  sse::parser sse;
+  // Decoded events not yet handed out: [ready_head, end). A vector, not a deque: an event is
+  // larger than a deque block, so a deque would allocate a node per event.
+  std::vector<Event> ready;
+  std::size_t ready_head = 0;
+  bool has_ready() const noexcept { return ready_head < ready.size(); }
+  Event take_ready() {
+    Event c = std::move(ready[ready_head++]);
+    if (ready_head == ready.size()) {  // drained: keep the capacity
+      ready.clear();
+      ready_head = 0;
+    }
+    return c;
+  }
+  // Every ready event, left in place (the batch is a view): they go at the next call's
+  // release_handed_out().
+  std::span<const Event> take_all() noexcept {
+    std::span<const Event> b(ready.data() + ready_head, ready.size() - ready_head);
+    ready_head = ready.size();
+    return b;
+  }
+  // At the start of every pull (holding `busy`): the events of the last batch are no longer
+  // the caller's.
+  void release_handed_out() noexcept {
+    if (ready_head == ready.size() && ready_head > 0) {
+      ready.clear();
+      ready_head = 0;
+    }
+  }
+  std::optional<error_code> pending;   // terminal outcome, delivered once `ready` is empty
+  std::optional<error_code> terminal;  // delivered: every later call gets it again
+  bool body_done = false;
+  std::atomic<bool> busy{false};  // a pull is running (one at a time)
+  std::size_t comments = 0;
+  std::chrono::steady_clock::time_point last_activity{};
+  // Body bytes between the HTTP exchange and the SSE parser. Small on purpose (memory per open
+  // stream); left uninitialised so that only the bytes used are ever touched.
+  char buf[4096];
+
+  ~event_stream_state() { close(); }
+  // Not read to the end: the connection may hold unread bytes; close it (stops generation).
+  void close() noexcept {
+    if (lease.conn) im->transport.release(std::move(lease.conn), false);
+  }
+  void give_back() {
+    bool reusable = body_done && lease.x && lease.x->reusable();
+    if (lease.conn) im->transport.release(std::move(lease.conn), reusable);
+  }
+
+  // Reads one piece of the body (the exchange parses what is buffered first) and feeds it
+  // through the SSE parser to `self` (the derived state: on_event); `ec` is a failure of the
+  // read. The exchange bounds the whole body (max_stream_bytes): the events before the bound
+  // are still delivered.
+  template <class Derived>
+  boost::asio::awaitable<void> read_piece(Derived& self, error_code& ec) {
+    auto& x = *lease.x;
+    x.read_pieces(buf, sizeof buf);  // the first time only
+    const auto& cfg = im->transport.config();
+    const phase_timeouts phases{cfg.timeout.read_idle, cfg.timeout.response_headers, cfg.timeout.read_idle};
+    const exchange::action a = co_await drive(*lease.conn, x, dl, phases, *diag);
+    if (a == exchange::action::failed) {
+      ec = x.error();
+      if (ec == errc::response_too_large && !pending) {
+        pending = ec;
+        ec = {};
+      }
+      co_return;
+    }
+    if (a == exchange::action::done) {
+      body_done = true;
+      co_return;
+    }
+    last_activity = std::chrono::steady_clock::now();
+    struct handler {
+      Derived* self;
+      void on_event(const sse::event& ev) { self->on_event(ev); }
+      void on_comment(std::string_view) { ++self->comments; }
+    } h{&self};
+    error_code pe;
+    sse.parse(x.piece(), h, pe);
+    if (pe && !pending) {
+      diag->detail = sse::to_string(sse.failed());
+      pending = make_error_code(errc::bad_sse);
+    }
+  }
+
+  // The state closes an unfinished connection when it goes away. A pull still running keeps it
+  // alive, so stop that read now (on the stream's strand): the pull completes with
+  // operation_aborted and closes the connection.
+  static void abandon(std::shared_ptr<event_stream_state> st) noexcept {
+    if (st && st->busy.load()) {
+      try {
+        boost::asio::post(st->strand, [s = st] {
+          if (s->lease.conn) s->lease.conn->close();
+        });
+      } catch (...) {
+      }
+    }
+  }
+  // The flag stops the fast path of a pull and the next step of a running one at once; closing
+  // the connection (on the strand, where every pull runs) ends a read in progress with
+  // operation_aborted. A stream already at its end keeps its outcome.
+  static void cancel(const std::shared_ptr<event_stream_state>& st) noexcept {
+    if (!st || st->cancelled.exchange(true)) return;
+    try {
+      boost::asio::post(st->strand, [s = st] {
+        if (!s->terminal && s->lease.conn) s->lease.conn->close();
+      });
+    } catch (...) {
+    }
+  }
+};
+
+// One pull: reads until an event is ready (handed out by `take`: one event, or all of them) or
+// the stream reaches a terminal outcome.
+template <class T, class State, class Take>
+boost::asio::awaitable<result<T>> stream_next_op(std::shared_ptr<State> st, Take take) {
+  namespace asio = boost::asio;
+  using boost::system::error_code;
+  using R = result<T>;
+  if (!st) co_return R{make_error_code(errc::invalid_argument), T{}};
+  auto& s = *st;
+  struct unbusy {  // taken by stream_pull
+    std::atomic<bool>& b;
+    ~unbusy() { b.store(false); }
+  } guard{s.busy};
+  while (true) {
+    if (s.terminal) co_return R{*s.terminal, T{}};
+    if (s.cancelled.load()) {  // cancel(): nothing more is handed out
+      s.close();
+      s.terminal = error_code(asio::error::operation_aborted);
+      continue;
+    }
+    if (s.has_ready()) co_return R{error_code{}, take(s)};
+    if (s.pending) {  // an error outcome: the connection may hold unread bytes
+      s.close();
+      s.terminal = *s.pending;
+      continue;
+    }
+    if (s.body_done) {
+      [[maybe_unused]] bool finished = s.sse.finish();  // an unfinished last event is dropped
+      s.give_back();
+      s.terminal = s.outcome_code();
+      continue;
+    }
+    if (!s.lease.conn) {
+      s.terminal = make_error_code(errc::connection_closed);
+      continue;
+    }
+    error_code ec;
+    // Named, not a temporary inside the co_await expression (GCC 12).
+    asio::awaitable<void> read = s.read_piece(s, ec);
+    co_await std::move(read);
+    if (ec) {
+      s.close();
+      // EOF mid-body: the stream's own outcome (complete after its end event, else
+      // incomplete). Any failure after [DONE] only costs the connection's reuse.
+      if (s.cancelled.load())
+        s.terminal = error_code(asio::error::operation_aborted);  // the close was cancel()'s
+      else if (ec == make_error_code(errc::connection_closed) || s.done_seen())
+        s.terminal = s.outcome_code();
+      else
+        s.terminal = ec;
+      continue;
+    }
+    // After [DONE] keep reading to the end of the body, so the connection can be reused.
+  }
+}
+
+// What the pull forms share: a pull takes `busy` at the call (so that a call made while another
+// is pending fails whatever the timing of the first one); events already decoded (one read
+// usually brings many) are handed out without a coroutine and without the strand: holding
+// `busy` is exclusive access to the state (the reading coroutine holds it too, and releases it
+// with release semantics). Delivered after a post (never from inside the call) on the handler's
+// executor.
+template <class T, class State, class Handler, class Take>
+void stream_pull(const std::shared_ptr<State>& sp, Handler h, Take take) {
+  namespace asio = boost::asio;
+  using boost::system::error_code;
+  if (!sp) {
+    auto ex = asio::get_associated_executor(h, asio::system_executor());
+    asio::dispatch(ex, [h = std::move(h)]() mutable { std::move(h)(make_error_code(errc::invalid_argument), T{}); });
+    return;
+  }
+  State& st = *sp;
+  if (st.busy.exchange(true)) {
+    asio::post(st.strand.get_inner_executor(), asio::append(std::move(h), make_error_code(errc::invalid_argument), T{}));
+    return;
+  }
+  st.release_handed_out();
+  if (st.has_ready() && !st.terminal && !st.cancelled.load()) {
+    T v = take(st);
+    st.busy.store(false);
+    asio::post(st.strand.get_inner_executor(), asio::append(std::move(h), error_code{}, std::move(v)));
+    return;
+  }
+  launch_on<T>(st.strand, stream_next_op<T>(sp, take), std::move(h));  // releases `busy`
+}
+
+}  // namespace openrouter::detail

@@ -1,0 +1,190 @@
+// POST /responses (the Responses API): client::async_responses, client::async_responses_stream
+// and openrouter::responses_stream (include/openrouter/responses_stream.hpp). The stream's body
+// reader and pull are detail/event_stream.hpp, shared with chat_stream.
+#include <openrouter/responses_stream.hpp>
+
+#include "client_impl.hpp"
+#include "detail/event_stream.hpp"
+#include "detail/excerpt.hpp"
+
+#include <openrouter/stream/responses_accumulator.hpp>
+
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/bind_executor.hpp>
+
+namespace openrouter {
+namespace asio = boost::asio;
+namespace http = boost::beast::http;
+using boost::system::error_code;
+using detail::excerpt;
+using detail::http_request;
+using detail::http_response;
+using detail::result;
+
+namespace {
+
+// A Responses error ({code: "rate_limit_exceeded", message}) in the diagnostics' error shape.
+wire::api_error to_api_error(const wire::responses_error& e) {
+  wire::api_error out;
+  if (!e.code.empty()) out.code = wire::api_code(e.code);
+  out.message = e.message;
+  if (!e.extra.empty()) out.metadata = e.extra;
+  return out;
+}
+
+}  // namespace
+
+struct responses_stream::state : detail::event_stream_state<wire::responses_event> {
+  explicit state(std::shared_ptr<client::impl> i) : event_stream_state(std::move(i)) {}
+  stream::responses_accumulator acc;
+  std::string generation_id;
+  std::size_t events = 0;
+
+  // The stream's end: response.completed / incomplete / failed (or an error event). [DONE]
+  // after it is the sentinel some servers add; before it, the body is still incomplete.
+  bool done_seen() const noexcept { return acc.finished() || acc.error_seen() || acc.done_seen(); }
+  error_code outcome_code() const noexcept { return acc.outcome_code(); }
+
+  void on_event(const sse::event& ev) {
+    if (pending || acc.finished() || acc.done_seen()) return;  // nothing counts after the end
+    if (ev.data == "[DONE]") {
+      acc.done();
+      return;
+    }
+    wire::responses_event& e = ready.emplace_back();
+    wire::decode_error err;
+    wire::parse_responses_event(ev.data, ev.type, e, err);
+    if (err) {
+      ready.pop_back();
+      diag->detail = err.message();
+      diag->body_excerpt = excerpt(ev.data, im->transport.config().api_key);
+      pending = make_error_code(errc::bad_json);
+      return;
+    }
+    ++events;
+    acc.feed(e);
+    if (generation_id.empty() && !acc.id().empty()) generation_id = std::string(acc.id());
+    if (acc.error_seen()) {  // an error event or response.failed: delivered, then the stream ends
+      if (auto re = acc.error()) diag->error = to_api_error(*re);
+      pending = make_error_code(errc::stream_error);
+    }
+  }
+};
+
+namespace {
+
+asio::awaitable<result<wire::responses_response>> responses_op(std::shared_ptr<client::impl> im,
+                                                                wire::responses_request req, diagnostics& diag) {
+  using R = result<wire::responses_response>;
+  req.stream.reset();  // non-streaming: omit the field (false is the default)
+  diag.clear();
+  http_request hr{http::verb::post, "/responses", wire::serialize(req)};
+  auto r = co_await detail::call_json<wire::responses_response>(im, std::move(hr), diag,
+                                                                 detail::parse_body<wire::responses_response>());
+  if (r.first) co_return r;
+  if (diag.generation_id.empty()) diag.generation_id = r.second.id;
+  // A 200 can carry a failed response (the provider failed after the request was accepted).
+  if (r.second.status == "failed" || r.second.error) {
+    if (r.second.error) diag.error = to_api_error(*r.second.error);
+    co_return R{make_error_code(errc::provider_error), std::move(r.second)};
+  }
+  co_return r;
+}
+
+asio::awaitable<result<responses_stream>> responses_stream_op(std::shared_ptr<client::impl> im,
+                                                              wire::responses_request req, diagnostics& diag) {
+  using R = result<responses_stream>;
+  diag.clear();
+  req.stream = true;
+  auto& t = im->transport;
+  http_request hr{http::verb::post, "/responses", wire::serialize(req), true, false};
+  auto st = std::make_shared<responses_stream::state>(im);
+  st->diag = &diag;
+  st->dl = detail::deadlines::start(t.config().timeout);
+  error_code ec;
+  http_response res;
+  co_await t.open_stream(hr, st->dl, diag, ec, res, st->lease);
+  if (ec) co_return R{ec, responses_stream{}};
+  if (res.status < 200 || res.status > 299) co_return R{detail::api_failure(res, diag, t.config().api_key), responses_stream{}};
+  if (!st->lease.conn) {
+    diag.body_excerpt = excerpt(res.body, t.config().api_key);
+    diag.detail = "content-type: " + res.content_type;
+    co_return R{make_error_code(errc::unexpected_content_type), responses_stream{}};
+  }
+  st->generation_id = diag.generation_id;
+  st->last_activity = std::chrono::steady_clock::now();
+  co_return R{error_code{}, responses_stream(std::move(st))};
+}
+
+}  // namespace
+
+responses_stream::responses_stream() noexcept = default;
+responses_stream::responses_stream(std::shared_ptr<state> s) noexcept : st_(std::move(s)) {}
+responses_stream::~responses_stream() { abandon(); }
+responses_stream::responses_stream(responses_stream&&) noexcept = default;
+responses_stream& responses_stream::operator=(responses_stream&& o) noexcept {
+  if (this != &o) {
+    abandon();
+    st_ = std::move(o.st_);
+  }
+  return *this;
+}
+
+void responses_stream::abandon() noexcept {
+  state::abandon(st_);
+  st_.reset();
+}
+
+void responses_stream::do_next(next_handler h) {
+  detail::stream_pull<std::optional<wire::responses_event>>(
+      st_, std::move(h), [](state& s) { return std::optional<wire::responses_event>(s.take_ready()); });
+}
+
+void responses_stream::do_next_batch(batch_handler h) {
+  auto take = [](state& s) { return s.take_all(); };
+  if (!st_) return detail::stream_pull<event_batch>(st_, std::move(h), take);
+  // The batch points into the state: the handler keeps it alive until it has run (a new
+  // handler, never an assignment to `h`).
+  auto ex = asio::get_associated_executor(h, st_->strand.get_inner_executor());
+  auto slot = asio::get_associated_cancellation_slot(h);
+  batch_handler keeping(asio::bind_cancellation_slot(
+      slot, asio::bind_executor(ex, [inner = std::move(h), keep = st_](error_code ec, event_batch b) mutable {
+        std::move(inner)(ec, b);
+      })));
+  detail::stream_pull<event_batch>(st_, std::move(keeping), take);
+}
+
+void responses_stream::cancel() noexcept { state::cancel(st_); }
+bool responses_stream::is_open() const noexcept { return st_ && !st_->terminal; }
+wire::responses_response responses_stream::result() const {
+  return st_ ? st_->acc.result() : wire::responses_response{};
+}
+std::string responses_stream::text() const { return st_ ? st_->acc.text() : std::string(); }
+std::optional<wire::responses_usage> responses_stream::usage() const {
+  return st_ ? st_->acc.usage() : std::nullopt;
+}
+std::string responses_stream::generation_id() const { return st_ ? st_->generation_id : std::string(); }
+std::size_t responses_stream::events_seen() const noexcept { return st_ ? st_->events : 0; }
+std::size_t responses_stream::comments_seen() const noexcept { return st_ ? st_->comments : 0; }
+void responses_stream::rebind_diagnostics(diagnostics& d) noexcept {
+  if (st_) st_->diag = &d;
+}
+std::chrono::steady_clock::time_point responses_stream::last_activity() const noexcept {
+  return st_ ? st_->last_activity : std::chrono::steady_clock::time_point{};
+}
+diagnostics* responses_stream::diagnostics_ptr() const noexcept { return st_ ? st_->diag : nullptr; }
+void responses_stream::keep_diagnostics(std::shared_ptr<diagnostics> d) noexcept {
+  if (!st_ || !d) return;
+  st_->diag = d.get();
+  st_->owned_diag = std::move(d);
+}
+
+void client::do_responses(wire::responses_request req, diagnostics& diag, handler<wire::responses_response> h) {
+  detail::launch(impl_, responses_op(impl_, std::move(req), diag), std::move(h));
+}
+
+void client::do_responses_stream(wire::responses_request req, diagnostics& diag, handler<responses_stream> h) {
+  detail::launch(impl_, responses_stream_op(impl_, std::move(req), diag), std::move(h));
+}
+
+}  // namespace openrouter
