@@ -194,10 +194,6 @@ asio::awaitable<result<typename Answer::type>> route(std::shared_ptr<router::imp
       candidates = std::move(f.kept);
     }
   }
-  if (im->policy.require_parameters && (!req.tools.empty() || req.response_format)) {
-    if (!req.provider) req.provider.emplace();
-    if (!req.provider->require_parameters) req.provider->require_parameters = true;
-  }
   routing::planner plan(im->policy, candidates, im->health, started, im->seed.fetch_add(0x9E3779B97F4A7C15ull));
   auto ex = co_await asio::this_coro::executor;  // a strand: the attempts complete on it too
   // Expires when the plan wants; cancelled by completions and by a slot freeing for this request.
@@ -236,7 +232,6 @@ asio::awaitable<result<typename Answer::type>> route(std::shared_ptr<router::imp
   error_code final_ec;
   std::string reason;
   bool decided = false;  // the outcome is known; running attempts are being wound down
-  double request_spent = 0;
   while (!decided || !flights.empty()) {
     // Attempts that completed, in the order they are found (all on this strand).
     for (auto it = flights.begin(); it != flights.end();) {
@@ -245,25 +240,17 @@ asio::awaitable<result<typename Answer::type>> route(std::shared_ptr<router::imp
         ++it;
         continue;
       }
-      auto [ec, r] = std::move(*f.done);
-      if (f.timed_out && ec == asio::error::operation_aborted)
-        ec = make_error_code(f.until >= plan.deadline() ? errc::total_timeout : errc::attempt_timeout);
+      auto [done_ec, r] = std::move(*f.done);
       const auto cost = Answer::cost(r);
-      if (cost && *cost > 0) {
-        request_spent += *cost;
-        im->spend(*cost);
-      }
+      if (cost && *cost > 0) im->spend(*cost);
       const bool open = !plan.finished();
-      // Cancelled (by the caller, its deadline, or as a hedge's loser) before its usage arrived,
-      // or a stream that lost and is dropped unread: billed perhaps, for an unknown amount.
-      const bool cancelled = f.dropped || f.timed_out || ec == asio::error::operation_aborted;
-      const bool dropped_unread = Answer::unread_costs && !ec && !open;
-      // Failed after the whole request was written, with no error status to say the work was
-      // refused (the connection died, or a 200's body broke off): perhaps done and billed.
-      const bool failed_after_send =
-          ec && f.diag.request_sent && f.diag.http_status < 300;
-      plan.note_cost(f.index, cost, !cost && (cancelled || dropped_unread || failed_after_send));
-      plan.on_outcome(f.index, clock_type::now(), ec, f.diag);
+      routing::planner::attempt_end end;
+      end.ec = done_ec;
+      end.cost = cost;
+      end.timed_out = f.timed_out;
+      end.dropped = f.dropped;
+      end.answer_unread = Answer::unread_costs && !done_ec && !open;  // a stream that lost, dropped unread
+      const error_code ec = plan.on_end(f.index, clock_type::now(), end, f.diag);
       if (im->hooks.on_attempt) im->hooks.on_attempt(plan.attempts()[f.index]);
       if (open && !ec) {
         res = std::move(r);
@@ -287,26 +274,9 @@ asio::awaitable<result<typename Answer::type>> route(std::shared_ptr<router::imp
       stop_all();
       continue;
     } else {
-      // Spend caps: checked before every new attempt, hedges included (an answer already
-      // received is never dropped; attempts in flight run to their end).
-      const bool answered = plan.finished() && have_answer;
-      const bool spent_out = !answered && (!im->budget_left() || (im->policy.max_request_cost_usd > 0 &&
-                                                                  request_spent >= im->policy.max_request_cost_usd));
-      if (spent_out && flights.empty()) {
-        decided = true;
-        final_ec = make_error_code(errc::budget_exhausted);
-        reason = im->budget_left() ? "request budget spent" : "router budget spent";
-        plan.stopped(clock_type::now(), reason);
-        continue;
-      }
       waker->woken = false;  // next() sees every slot freed until now
-      routing::planner::decision d;
-      if (spent_out) {  // no hedge: wait for the attempts in flight
-        d.what = kind::wait;
-        d.until = clock_type::time_point::max();
-      } else {
-        d = plan.next(clock_type::now());
-      }
+      // The spend caps are the planner's: no new attempt once spent, those running run out.
+      routing::planner::decision d = plan.next(clock_type::now(), im->budget_left());
       if (d.what == kind::give_up) {
         decided = true;
         final_ec = d.ec;
@@ -314,13 +284,7 @@ asio::awaitable<result<typename Answer::type>> route(std::shared_ptr<router::imp
         continue;
       }
       if (d.what == kind::attempt) {
-        wire::chat_request r = req;
-        if (!d.model.empty()) r.model = d.model;
-        if (im->policy.server_side_fallback) {
-          r.models.clear();
-          auto it = std::find(candidates.begin(), candidates.end(), d.model);
-          if (it != candidates.end()) r.models.assign(std::next(it), candidates.end());
-        }
+        wire::chat_request r = routing::attempt_request(im->policy, candidates, d.model, req);
         auto& f = *flights.emplace_back(std::make_unique<flight>());
         f.index = d.attempt;
         f.until = d.until;
@@ -376,7 +340,7 @@ asio::awaitable<result<typename Answer::type>> route(std::shared_ptr<router::imp
     rec.latency = clock_type::now() - started;
     rec.fallback = plan.fell_back();
     rec.hedged = plan.hedged();
-    rec.spent = request_spent;
+    rec.spent = plan.request_spent();
     rec.cost_unknown = static_cast<std::size_t>(
         std::count_if(rec.attempts.begin(), rec.attempts.end(), [](const auto& a) { return a.cost_unknown; }));
     if (im->hooks.on_request) im->hooks.on_request(rec);

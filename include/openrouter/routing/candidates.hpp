@@ -39,4 +39,13 @@ struct filtered_candidates {
 filtered_candidates filter_candidates(const std::vector<std::string>& candidates, const requirements& need,
                                       const wire::models_page& catalog);
 
+struct policy;
+
+/// The request one attempt sends: `base` for `model` (empty: base's own); with
+/// policy.server_side_fallback, the candidates after it as `models` (OpenRouter falls back
+/// itself); with policy.require_parameters and tools or a response format,
+/// provider.require_parameters unless the caller set it (only providers that honour them).
+wire::chat_request attempt_request(const policy& p, const std::vector<std::string>& candidates,
+                                   const std::string& model, const wire::chat_request& base);
+
 }  // namespace openrouter::routing

@@ -113,7 +113,30 @@ class planner {
 
   /// What to do now. While attempts are running: a hedge attempt when one is due, else a wait
   /// (until the next hedge is due, or the deadline) for their outcomes.
-  decision next(time_point now);
+  ///
+  /// The spend caps are checked before every new attempt, hedges included: when the router-wide
+  /// budget is spent (`budget_left` false) or the request's own (policy.max_request_cost_usd,
+  /// against request_spent()), no attempt starts; the attempts running go on to their end (an
+  /// answer already received is never dropped), then the request gives up with
+  /// errc::budget_exhausted ("router budget spent", "request budget spent").
+  decision next(time_point now, bool budget_left = true);
+
+  /// How an attempt ended, as the I/O layer saw it (on_end()).
+  struct attempt_end {
+    boost::system::error_code ec;  ///< its outcome; operation_aborted when it was cancelled
+    std::optional<double> cost;    ///< the usage.cost it reported, if any
+    bool timed_out = false;        ///< cancelled at its deadline (decision::until)
+    bool dropped = false;          ///< cancelled because the request was decided or the caller gave up
+    bool answer_unread = false;    ///< a success nobody reads (a stream that lost): billed perhaps
+  };
+  /// The end of attempt `attempt`: a cancellation at its deadline becomes errc::attempt_timeout
+  /// (errc::total_timeout when that deadline was the request's); the cost counts against the
+  /// request; `cost_unknown` is set when it may have been billed for an amount nobody reported
+  /// (cancelled, an answer left unread, or a failure after its request was sent with no error
+  /// status to say the work was refused); then on_outcome(). Returns the outcome as mapped.
+  boost::system::error_code on_end(std::size_t attempt, time_point now, const attempt_end& e, const diagnostics& d);
+  /// What the attempts of this request reported they cost (USD).
+  double request_spent() const noexcept { return spent_; }
   /// The outcome of attempt `attempt` (ec empty: success). After a success, or a failure that
   /// stops the request, the attempts still running are to be cancelled and reported too.
   void on_outcome(std::size_t attempt, time_point now, boost::system::error_code ec, const diagnostics& d);
@@ -199,6 +222,8 @@ class planner {
   std::vector<attempt_record> attempts_;
   std::vector<std::size_t> candidate_of_;  // per attempt: its index in candidates_
   std::vector<bool> running_;              // per attempt
+  std::vector<time_point> until_;          // per attempt: its deadline
+  double spent_ = 0;                       // request_spent()
 };
 
 }  // namespace openrouter::routing

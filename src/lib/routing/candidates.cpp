@@ -1,4 +1,5 @@
 #include <openrouter/routing/candidates.hpp>
+#include <openrouter/routing/policy.hpp>
 
 #include <openrouter/catalog.hpp>
 
@@ -64,6 +65,22 @@ filtered_candidates filter_candidates(const std::vector<std::string>& candidates
     else out.dropped.push_back({id, std::move(why)});
   }
   return out;
+}
+
+wire::chat_request attempt_request(const policy& p, const std::vector<std::string>& candidates,
+                                   const std::string& model, const wire::chat_request& base) {
+  wire::chat_request r = base;
+  if (!model.empty()) r.model = model;
+  if (p.server_side_fallback) {
+    r.models.clear();
+    auto it = std::find(candidates.begin(), candidates.end(), model);
+    if (it != candidates.end()) r.models.assign(std::next(it), candidates.end());
+  }
+  if (p.require_parameters && (!r.tools.empty() || r.response_format)) {
+    if (!r.provider) r.provider.emplace();
+    if (!r.provider->require_parameters) r.provider->require_parameters = true;
+  }
+  return r;
 }
 
 }  // namespace openrouter::routing

@@ -2,6 +2,8 @@
 
 #include "saturate.hpp"
 
+#include <boost/asio/error.hpp>
+
 #include <algorithm>
 #include <cmath>
 
@@ -187,6 +189,7 @@ planner::decision planner::start(std::size_t candidate, time_point now, bool hed
   d.what = decision::kind::attempt;
   d.model = model;
   d.until = p_.attempt_timeout.count() > 0 ? std::min(deadline_, detail::sat_add(now, p_.attempt_timeout)) : deadline_;
+  until_.push_back(d.until);
   d.attempt = attempts_.size() - 1;
   d.hedge = hedge;
   return d;
@@ -231,10 +234,22 @@ std::optional<planner::decision> planner::try_hedge(time_point now) {
   return start(i, now, true);
 }
 
-planner::decision planner::next(time_point now) {
+planner::decision planner::next(time_point now, bool budget_left) {
   end_wait(now);
   const auto deadline_error = [&] { return last_ec_ ? last_ec_ : make_error_code(errc::total_timeout); };
   if (finished_) return give_up(succeeded_ ? boost::system::error_code{} : last_ec_, succeeded_ ? "success" : "finished");
+  const bool request_spent_out = p_.max_request_cost_usd > 0 && spent_ >= p_.max_request_cost_usd;
+  if (!budget_left || request_spent_out) {
+    if (in_flight_ == 0) {
+      const std::string reason = budget_left ? "request budget spent" : "router budget spent";
+      stop_reason_ = reason;
+      return give_up(make_error_code(errc::budget_exhausted), reason);
+    }
+    decision d;  // no hedge: wait for the attempts in flight
+    d.what = decision::kind::wait;
+    d.until = deadline_;
+    return d;
+  }
   if (in_flight_ > 0) {
     if (auto h = try_hedge(now)) return *h;
     decision d;
@@ -325,6 +340,20 @@ planner::decision planner::next(time_point now) {
   retry_granted_ = false;
   ++on_current_;
   return start(cur_, now, false);
+}
+
+boost::system::error_code planner::on_end(std::size_t attempt, time_point now, const attempt_end& e,
+                                          const diagnostics& d) {
+  if (attempt >= attempts_.size() || !running_[attempt]) return e.ec;
+  boost::system::error_code ec = e.ec;
+  if (e.timed_out && ec == boost::asio::error::operation_aborted)
+    ec = make_error_code(until_[attempt] >= deadline_ ? errc::total_timeout : errc::attempt_timeout);
+  if (e.cost && *e.cost > 0) spent_ += *e.cost;
+  const bool cancelled = e.dropped || e.timed_out || e.ec == boost::asio::error::operation_aborted;
+  const bool failed_after_send = e.ec && d.request_sent && d.http_status < 300;
+  note_cost(attempt, e.cost, !e.cost && (cancelled || e.answer_unread || failed_after_send));
+  on_outcome(attempt, now, ec, d);
+  return ec;
 }
 
 void planner::on_outcome(std::size_t attempt, time_point now, boost::system::error_code ec, const diagnostics& d) {
