@@ -39,6 +39,26 @@ BOOST_AUTO_TEST_CASE(same_json_compares_numbers_by_value) {
   BOOST_TEST(same_json(json::value(std::uint64_t{7}), json::value(std::int64_t{7})));
 }
 
+BOOST_AUTO_TEST_CASE(same_json_is_exact_bounded_and_the_one_equality) {
+  // 2^53 + 1 has no double: comparing through double would call these equal.
+  BOOST_TEST(!same_json(json::value(std::int64_t{9007199254740993}), json::value(9007199254740992.0)));
+  BOOST_TEST(same_json(json::value(std::int64_t{9007199254740992}), json::value(9007199254740992.0)));
+  BOOST_TEST(!same_json(json::value(std::uint64_t{18446744073709551615u}), json::value(18446744073709551616.0)));
+  BOOST_TEST(!same_json(json::value(std::int64_t{-1}), json::value(std::uint64_t{18446744073709551615u})));
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  BOOST_TEST(!same_json(json::value(nan), json::value(nan)));
+  BOOST_TEST(!same_json(json::value(std::int64_t{0}), json::value(nan)));
+  BOOST_TEST(compare_numbers(json::value(std::int64_t{-3}), json::value(2.5)) < 0);
+  BOOST_TEST(compare_numbers(json::value(std::uint64_t{3}), json::value(2.5)) > 0);
+  // Bounded: a nesting deeper than the bound is reported, not walked.
+  const json::value deep = json::parse("[[[[1]]]]");
+  bool too_deep = false;
+  BOOST_TEST(same_json(deep, deep, 5, too_deep));
+  BOOST_TEST(!too_deep);
+  BOOST_TEST(!same_json(deep, deep, 4, too_deep));
+  BOOST_TEST(too_deep);
+}
+
 BOOST_AUTO_TEST_CASE(doubles_are_written_as_integers_when_integral) {
   const percentiles p{.p50 = 3.0, .p75 = 0.25, .p90 = -2.0, .p99 = std::numeric_limits<double>::quiet_NaN()};
   const json::value v = json::value_from(p);

@@ -55,9 +55,18 @@ struct decode_error {
   std::string message() const;
 };
 
-/// JSON equality as JSON defines numbers: 1, 1.0 and 1u compare equal; objects compare
-/// regardless of key order. (boost::json::value's operator== treats 1 and 1.0 as different.)
+/// JSON equality as JSON defines numbers: 1, 1.0 and 1u compare equal, exactly (2^53 + 1 and
+/// 2^53.0 do not); objects compare regardless of key order. (boost::json::value's operator==
+/// treats 1 and 1.0 as different.) The one JSON equality of the library: the schema validator's
+/// `enum`, `const` and `uniqueItems` use it too.
 bool same_json(const boost::json::value& a, const boost::json::value& b) noexcept;
+/// The same, looking no deeper than `max_depth` levels: deeper, `too_deep` is set and the
+/// result is false.
+bool same_json(const boost::json::value& a, const boost::json::value& b, std::size_t max_depth,
+               bool& too_deep) noexcept;
+/// The exact order of two JSON numbers (int64, uint64, double, mixed; an integer is never
+/// converted to double): -1, 0 or 1. NaN (which no parsed document holds) compares unequal.
+int compare_numbers(const boost::json::value& a, const boost::json::value& b) noexcept;
 
 /// Whether every number in `v` is finite. Boost.JSON reads a number beyond the range of double
 /// (1e400) as infinity, which it would write back as `Infinity`, not JSON: every decoder of this

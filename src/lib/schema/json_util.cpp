@@ -1,5 +1,7 @@
 #include "json_util.hpp"
 
+#include <openrouter/wire/json.hpp>
+
 #include "program.hpp"
 
 #include <boost/json/serialize.hpp>
@@ -13,40 +15,7 @@ namespace {
 
 namespace json = boost::json;
 
-constexpr double two_63 = 9223372036854775808.0;
 constexpr double two_64 = 18446744073709551616.0;
-
-int sign(double x) noexcept { return x > 0 ? 1 : (x < 0 ? -1 : 0); }
-
-// i <=> d without converting i to double (which rounds above 2^53).
-int cmp_int_double(std::int64_t i, double d) noexcept {
-  if (d >= two_63) return -1;
-  if (d < -two_63) return 1;
-  double t = std::trunc(d);
-  auto ti = static_cast<std::int64_t>(t);
-  if (i != ti) return i < ti ? -1 : 1;
-  return -sign(d - t);
-}
-
-int cmp_uint_double(std::uint64_t u, double d) noexcept {
-  if (d < 0) return 1;
-  if (d >= two_64) return -1;
-  double t = std::trunc(d);
-  auto tu = static_cast<std::uint64_t>(t);
-  if (u != tu) return u < tu ? -1 : 1;
-  return -sign(d - t);
-}
-
-int cmp_int_uint(std::int64_t i, std::uint64_t u) noexcept {
-  if (i < 0) return -1;
-  auto iu = static_cast<std::uint64_t>(i);
-  return iu < u ? -1 : (iu > u ? 1 : 0);
-}
-
-template <class T>
-int cmp3(T a, T b) noexcept {
-  return a < b ? -1 : (a > b ? 1 : 0);
-}
 
 // |v| as an exact integer, when v is integral and |v| < 2^64.
 bool magnitude(const json::value& v, std::uint64_t& out) noexcept {
@@ -87,30 +56,6 @@ double to_double(const json::value& v) noexcept {
 
 }  // namespace
 
-int compare_numbers(const json::value& a, const json::value& b) noexcept {
-  using json::kind;
-  switch (a.kind()) {
-    case kind::int64:
-      switch (b.kind()) {
-        case kind::int64: return cmp3(a.get_int64(), b.get_int64());
-        case kind::uint64: return cmp_int_uint(a.get_int64(), b.get_uint64());
-        default: return cmp_int_double(a.get_int64(), b.get_double());
-      }
-    case kind::uint64:
-      switch (b.kind()) {
-        case kind::int64: return -cmp_int_uint(b.get_int64(), a.get_uint64());
-        case kind::uint64: return cmp3(a.get_uint64(), b.get_uint64());
-        default: return cmp_uint_double(a.get_uint64(), b.get_double());
-      }
-    default:
-      switch (b.kind()) {
-        case kind::int64: return -cmp_int_double(b.get_int64(), a.get_double());
-        case kind::uint64: return -cmp_uint_double(b.get_uint64(), a.get_double());
-        default: return cmp3(a.get_double(), b.get_double());
-      }
-  }
-}
-
 bool is_integral(const json::value& v) noexcept {
   if (v.is_int64() || v.is_uint64()) return true;
   if (!v.is_double()) return false;
@@ -130,33 +75,10 @@ bool is_multiple_of(const json::value& a, const json::value& divisor) noexcept {
 }
 
 bool json_equal(const json::value& a, const json::value& b, std::size_t max_depth) {
-  if (max_depth == 0) too_deep();
-  if (a.is_number() && b.is_number()) return compare_numbers(a, b) == 0;
-  if (a.kind() != b.kind()) return false;
-  switch (a.kind()) {
-    case json::kind::null: return true;
-    case json::kind::bool_: return a.get_bool() == b.get_bool();
-    case json::kind::string: return a.get_string() == b.get_string();
-    case json::kind::array: {
-      const auto& x = a.get_array();
-      const auto& y = b.get_array();
-      if (x.size() != y.size()) return false;
-      for (std::size_t i = 0; i < x.size(); ++i)
-        if (!json_equal(x[i], y[i], max_depth - 1)) return false;
-      return true;
-    }
-    case json::kind::object: {
-      const auto& x = a.get_object();
-      const auto& y = b.get_object();
-      if (x.size() != y.size()) return false;
-      for (const auto& kv : x) {
-        auto it = y.find(kv.key());
-        if (it == y.end() || !json_equal(kv.value(), it->value(), max_depth - 1)) return false;
-      }
-      return true;
-    }
-    default: return false;
-  }
+  bool deep = false;
+  const bool same = wire::same_json(a, b, max_depth, deep);
+  if (deep) too_deep();
+  return same;
 }
 
 std::size_t json_hash(const json::value& v, std::size_t max_depth) {

@@ -3,6 +3,8 @@
 // uint64 and double (1 == 1.0), strings have a length in code points, and every recursive
 // walk over a value has a depth budget (a value nested deeper raises detail::eval_failure).
 
+#include <openrouter/wire/json.hpp>
+
 #include <boost/json/value.hpp>
 
 #include <cstddef>
@@ -12,9 +14,7 @@
 
 namespace openrouter::schema::detail {
 
-/// -1, 0, 1 for numbers a < b, a == b, a > b, exactly (no rounding of large integers).
-/// Both must be numbers; NaN never occurs in parsed JSON.
-int compare_numbers(const boost::json::value& a, const boost::json::value& b) noexcept;
+using wire::compare_numbers;  // exact: int64, uint64 and double mixed
 
 /// Whether a number is integral (1.0 is; 1e300 is too).
 bool is_integral(const boost::json::value& v) noexcept;

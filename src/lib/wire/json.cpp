@@ -28,15 +28,45 @@ class decode_category_impl final : public boost::system::error_category {
   }
 };
 
-bool same_number(const boost::json::value& a, const boost::json::value& b) noexcept {
-  using boost::json::kind;
-  if (a.kind() == kind::double_ || b.kind() == kind::double_)
-    return a.to_number<double>() == b.to_number<double>();
-  return a == b;  // int64/uint64 mixes are handled by Boost.JSON
-}
-
 bool is_number(const boost::json::value& v) noexcept {
   return v.is_int64() || v.is_uint64() || v.is_double();
+}
+
+constexpr double two_63 = 9223372036854775808.0;
+constexpr double two_64 = 18446744073709551616.0;
+
+int sign(double x) noexcept { return x > 0 ? 1 : (x < 0 ? -1 : 0); }
+
+// i <=> d without converting i to double (which rounds above 2^53).
+int cmp_int_double(std::int64_t i, double d) noexcept {
+  if (std::isnan(d)) return 1;  // unordered: never equal
+  if (d >= two_63) return -1;
+  if (d < -two_63) return 1;
+  double t = std::trunc(d);
+  auto ti = static_cast<std::int64_t>(t);
+  if (i != ti) return i < ti ? -1 : 1;
+  return -sign(d - t);
+}
+
+int cmp_uint_double(std::uint64_t u, double d) noexcept {
+  if (std::isnan(d)) return 1;
+  if (d < 0) return 1;
+  if (d >= two_64) return -1;
+  double t = std::trunc(d);
+  auto tu = static_cast<std::uint64_t>(t);
+  if (u != tu) return u < tu ? -1 : 1;
+  return -sign(d - t);
+}
+
+int cmp_int_uint(std::int64_t i, std::uint64_t u) noexcept {
+  if (i < 0) return -1;
+  auto iu = static_cast<std::uint64_t>(i);
+  return iu < u ? -1 : (iu > u ? 1 : 0);
+}
+
+template <class T>
+int cmp3(T a, T b) noexcept {
+  return a < b ? -1 : (a > b ? 1 : 0);
 }
 
 }  // namespace
@@ -56,15 +86,48 @@ std::string decode_error::message() const {
   return m;
 }
 
-bool same_json(const boost::json::value& a, const boost::json::value& b) noexcept {
-  if (is_number(a) && is_number(b)) return same_number(a, b);
+int compare_numbers(const boost::json::value& a, const boost::json::value& b) noexcept {
+  using boost::json::kind;
+  switch (a.kind()) {
+    case kind::int64:
+      switch (b.kind()) {
+        case kind::int64: return cmp3(a.get_int64(), b.get_int64());
+        case kind::uint64: return cmp_int_uint(a.get_int64(), b.get_uint64());
+        default: return cmp_int_double(a.get_int64(), b.get_double());
+      }
+    case kind::uint64:
+      switch (b.kind()) {
+        case kind::int64: return -cmp_int_uint(b.get_int64(), a.get_uint64());
+        case kind::uint64: return cmp3(a.get_uint64(), b.get_uint64());
+        default: return cmp_uint_double(a.get_uint64(), b.get_double());
+      }
+    default:
+      switch (b.kind()) {
+        case kind::int64: return -cmp_int_double(b.get_int64(), a.get_double());
+        case kind::uint64: return -cmp_uint_double(b.get_uint64(), a.get_double());
+        default: {
+          const double x = a.get_double(), y = b.get_double();
+          if (std::isnan(x) || std::isnan(y)) return 1;  // unordered: never equal
+          return cmp3(x, y);
+        }
+      }
+  }
+}
+
+bool same_json(const boost::json::value& a, const boost::json::value& b, std::size_t max_depth,
+               bool& too_deep) noexcept {
+  if (max_depth == 0) {
+    too_deep = true;
+    return false;
+  }
+  if (is_number(a) && is_number(b)) return compare_numbers(a, b) == 0;
   if (a.kind() != b.kind()) return false;
   if (const auto* oa = a.if_object()) {
     const auto& ob = b.get_object();
     if (oa->size() != ob.size()) return false;
     for (const auto& kv : *oa) {
       const auto* other = ob.if_contains(kv.key());
-      if (other == nullptr || !same_json(kv.value(), *other)) return false;
+      if (other == nullptr || !same_json(kv.value(), *other, max_depth - 1, too_deep)) return false;
     }
     return true;
   }
@@ -72,10 +135,15 @@ bool same_json(const boost::json::value& a, const boost::json::value& b) noexcep
     const auto& ab = b.get_array();
     if (aa->size() != ab.size()) return false;
     for (std::size_t i = 0; i < aa->size(); ++i)
-      if (!same_json((*aa)[i], ab[i])) return false;
+      if (!same_json((*aa)[i], ab[i], max_depth - 1, too_deep)) return false;
     return true;
   }
   return a == b;
+}
+
+bool same_json(const boost::json::value& a, const boost::json::value& b) noexcept {
+  bool deep = false;
+  return same_json(a, b, static_cast<std::size_t>(-1), deep);
 }
 
 bool all_finite(const boost::json::value& v) noexcept {
