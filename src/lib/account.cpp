@@ -8,10 +8,11 @@ using detail::http_request;
 
 namespace {
 
-http_request get(std::string target, bool management = false) {
-  http_request r{http::verb::get, std::move(target), {}};
-  r.management = management;
-  return r;
+http_request get(std::string target) { return {.method = http::verb::get, .target = std::move(target)}; }
+
+// With the management key (client_config::management_key).
+http_request get_managed(std::string target) {
+  return {.method = http::verb::get, .target = std::move(target), .management = true};
 }
 
 }  // namespace
@@ -34,13 +35,13 @@ std::string encode_query(const activity_query& q) {
 }
 
 void client::do_credits(std::monostate, diagnostics& diag, handler<wire::credits> h) {
-  detail::launch(impl_, detail::call_json<wire::credits>(impl_, get("/credits", true), diag, detail::parse_data_body<wire::credits>()),
+  detail::launch(impl_, detail::call_json<wire::credits>(impl_, get_managed("/credits"), diag, detail::parse_data_body<wire::credits>()),
                  std::move(h));
 }
 
 void client::do_activity(activity_query q, diagnostics& diag, handler<wire::activity> h) {
   detail::launch(impl_,
-                 detail::call_json<wire::activity>(impl_, get("/activity" + encode_query(q), true), diag,
+                 detail::call_json<wire::activity>(impl_, get_managed("/activity" + encode_query(q)), diag,
                                                    detail::parse_body<wire::activity>()),
                  std::move(h));
 }

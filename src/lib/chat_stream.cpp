@@ -83,7 +83,7 @@ asio::awaitable<result<chat_stream>> chat_stream_op(std::shared_ptr<client::impl
   auto& t = im->transport;
   if (auto refused = media::check_assets(req.messages, t.config().remote_assets, diag))
     co_return result<chat_stream>{refused, chat_stream{}};
-  http_request hr{http::verb::post, "/chat/completions", wire::serialize(req), true, false};
+  http_request hr{.method = http::verb::post, .target = "/chat/completions", .body = wire::serialize(req), .event_stream = true};
   auto st = std::make_shared<chat_stream::state>(im);
   st->diag = &diag;
   st->dl = detail::deadlines::start(t.config().timeout);

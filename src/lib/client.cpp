@@ -49,7 +49,7 @@ asio::awaitable<result<wire::chat_response>> chat_op(std::shared_ptr<client::imp
   diag.clear();
   if (auto refused = media::check_assets(req.messages, im->transport.config().remote_assets, diag))
     co_return result<wire::chat_response>{refused, {}};
-  http_request hr{http::verb::post, "/chat/completions", wire::serialize(req)};
+  http_request hr{.method = http::verb::post, .target = "/chat/completions", .body = wire::serialize(req)};
   auto r = co_await call_json<wire::chat_response>(im, std::move(hr), diag, parse_body<wire::chat_response>());
   if (r.first) co_return r;
   wire::chat_response& res = r.second;
@@ -79,7 +79,7 @@ asio::awaitable<result<wire::generation>> wait_generation_op(std::shared_ptr<cli
   for (unsigned retry = 1;; ++retry) {
     const auto delay = routing::backoff_delay(schedule, retry, 0);
     // Named, not a temporary inside the co_await expression: GCC 12 mis-destroys those.
-    http_request look_up{http::verb::get, "/generation?id=" + encode(id), {}};
+    http_request look_up{.method = http::verb::get, .target = "/generation?id=" + encode(id)};
     auto r = co_await call_json<wire::generation>(im, std::move(look_up), diag, parse_data_body<wire::generation>());
     if (r.first != make_error_code(errc::not_found)) co_return r;
     const auto waited = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
@@ -211,7 +211,7 @@ void client::do_catalog(std::chrono::milliseconds max_age, diagnostics& diag,
     diagnostics d;
     models_query q;
     q.output_modalities = {"all"};
-    http_request list{http::verb::get, "/models" + encode_query(q), {}, false, true};  // named: see wait_generation_op
+    http_request list{.method = http::verb::get, .target = "/models" + encode_query(q), .accept_gzip = true};  // named: see wait_generation_op
     auto r = co_await call_json<wire::models_page>(im, std::move(list), d, parse_body<wire::models_page>());
     std::vector<impl::waiter> waiters;
     page_ptr page;

@@ -47,7 +47,7 @@ asio::awaitable<result<wire::embeddings_response>> embeddings_op(std::shared_ptr
   // Unset: ask for base64 (a third of the bytes of JSON floats and about a quarter of the
   // client's CPU to decode); the caller gets floats either way. "float" is sent when asked.
   if (!req.encoding_format) req.encoding_format = "base64";
-  http_request hr{http::verb::post, "/embeddings", wire::serialize(req)};
+  http_request hr{.method = http::verb::post, .target = "/embeddings", .body = wire::serialize(req)};
   auto r = co_await detail::call_json<wire::embeddings_response>(im, std::move(hr), diag,
                                                                  detail::parse_body<wire::embeddings_response>());
   if (r.first) co_return r;

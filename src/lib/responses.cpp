@@ -78,7 +78,7 @@ asio::awaitable<result<wire::responses_response>> responses_op(std::shared_ptr<c
   using R = result<wire::responses_response>;
   req.stream.reset();  // non-streaming: omit the field (false is the default)
   diag.clear();
-  http_request hr{http::verb::post, "/responses", wire::serialize(req)};
+  http_request hr{.method = http::verb::post, .target = "/responses", .body = wire::serialize(req)};
   auto r = co_await detail::call_json<wire::responses_response>(im, std::move(hr), diag,
                                                                  detail::parse_body<wire::responses_response>());
   if (r.first) co_return r;
@@ -97,7 +97,7 @@ asio::awaitable<result<responses_stream>> responses_stream_op(std::shared_ptr<cl
   diag.clear();
   req.stream = true;
   auto& t = im->transport;
-  http_request hr{http::verb::post, "/responses", wire::serialize(req), true, false};
+  http_request hr{.method = http::verb::post, .target = "/responses", .body = wire::serialize(req), .event_stream = true};
   auto st = std::make_shared<responses_stream::state>(im);
   st->diag = &diag;
   st->dl = detail::deadlines::start(t.config().timeout);

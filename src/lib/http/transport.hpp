@@ -30,10 +30,12 @@
 
 namespace openrouter::detail {
 
+/// One request, described by named fields: http_request{.method = post, .target = "/x",
+/// .body = json, .event_stream = true}.
 struct http_request {
   boost::beast::http::verb method = boost::beast::http::verb::get;
-  std::string target;  ///< relative to the base path, e.g. "/models?category=programming"
-  std::string body;    ///< JSON; empty for GET
+  std::string target{};  ///< relative to the base path, e.g. "/models?category=programming"
+  std::string body{};    ///< JSON; empty for GET
   bool event_stream = false;  ///< Accept: text/event-stream
   /// Accept-Encoding: gzip. Worth it for the large look-ups (the catalog shrinks about 10x);
   /// not for chat completions, whose small bodies would pay CPU on the hot path.
