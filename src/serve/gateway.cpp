@@ -39,6 +39,7 @@
 
 #include <sys/socket.h>
 
+#include <cerrno>
 #include <array>
 #include <atomic>
 #include <ctime>
@@ -571,10 +572,17 @@ asio::awaitable<void> gateway::impl::run_connection(std::shared_ptr<impl> self, 
           conn->buffer.commit(got);
           n = static_cast<ssize_t>(got);
         } else {
-          co_await conn->stream.socket().async_wait(tcp::socket::wait_read, asio::redirect_error(asio::use_awaitable, wec));
-          if (wec) co_return;
-          char b;
-          n = ::recv(conn->stream.socket().native_handle(), &b, 1, MSG_PEEK | MSG_DONTWAIT);
+          for (;;) {
+            co_await conn->stream.socket().async_wait(tcp::socket::wait_read,
+                                                      asio::redirect_error(asio::use_awaitable, wec));
+            if (wec) co_return;
+            char b;
+            n = ::recv(conn->stream.socket().native_handle(), &b, 1, MSG_PEEK | MSG_DONTWAIT);
+            // The reactor may report a readiness already used up (by the request's own read):
+            // nothing to read is not a hang-up. Only EOF (0) or a real error is.
+            if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) continue;
+            break;
+          }
         }
         if (n > 0) {  // a pipelined request, not a hang-up: wait until the response is done
           asio::steady_timer t(co_await asio::this_coro::executor, clock_type::time_point::max());

@@ -2,6 +2,7 @@
 
 #include <openrouter/catalog.hpp>
 
+#include <boost/url/pct_string_view.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/value_from.hpp>
 
@@ -25,29 +26,13 @@ json::array strings(const std::vector<std::string>& v) {
   return a;
 }
 
+// Percent-decoding by Boost.URL: a malformed escape is refused, not passed through.
 std::optional<std::string> pct_decode(std::string_view s, bool plus_is_space) {
-  std::string out;
-  out.reserve(s.size());
-  auto hex = [](char c) -> int {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-  };
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%') {
-      if (i + 2 >= s.size()) return std::nullopt;
-      int hi = hex(s[i + 1]), lo = hex(s[i + 2]);
-      if (hi < 0 || lo < 0) return std::nullopt;
-      out.push_back(static_cast<char>(hi * 16 + lo));
-      i += 2;
-    } else if (plus_is_space && s[i] == '+') {
-      out.push_back(' ');
-    } else {
-      out.push_back(s[i]);
-    }
-  }
-  return out;
+  auto pv = boost::urls::make_pct_string_view(s);
+  if (!pv) return std::nullopt;
+  boost::urls::encoding_opts opt;
+  opt.space_as_plus = plus_is_space;
+  return pv->decode(opt);
 }
 
 }  // namespace
