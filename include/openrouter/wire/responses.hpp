@@ -201,7 +201,7 @@ struct responses_event {
   std::optional<std::string> text{};           ///< output_text.done, reasoning_*.done
   std::optional<std::string> refusal{};        ///< refusal.done
   std::optional<std::string> arguments{};      ///< function_call_arguments.done
-  std::optional<std::string> name{};           ///< function_call_arguments.done (some providers)
+  std::optional<std::string> name{};           ///< function_call_arguments.done: the function's name
   // the error event
   boost::json::value code{};  ///< a string ("rate_limit_exceeded") or a number
   std::optional<std::string> message{};
