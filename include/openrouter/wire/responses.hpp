@@ -74,7 +74,7 @@ OPENROUTER_WIRE_JSON_CONVERSIONS(response_content);
 
 /// One output item: a message (role, content), a reasoning item (content, summary, encrypted
 /// content in extra), a function call (call_id, name, arguments), a server tool's call (its
-/// members in extra).
+/// members in extra; a web fetch's `content` is the fetched text, a string, kept in extra).
 struct response_output_item {
   std::string type{};
   std::string id{};
