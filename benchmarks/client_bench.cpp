@@ -1,6 +1,6 @@
 // client_bench: openrouter-cpp's client under load, for comparison with floor_loop.
 //
-//   client_bench --url https://127.0.0.1:PORT/api/v1 --ca-file ca.pem [--mode chat|stream]
+//   client_bench --url https://127.0.0.1:PORT/api/v1 --ca-file ca.pem [--mode chat|stream|responses]
 //                [--concurrency N] [--requests R] [--max-tokens T] [--model M] [--ramp-per-s C]
 //                [--resume 0|1] [--pull next|batch]
 //
@@ -8,7 +8,10 @@
 // classification) with N requests in flight until R are done. --mode chat: async_chat.
 // --mode stream: async_chat_stream, then every chunk pulled with async_next (typed decode and
 // accumulation of each chunk; --pull batch: async_next_batch, every chunk already decoded
-// handed out at once); a request is good when the stream ended cleanly.
+// handed out at once); a request is good when the stream ended cleanly. --mode responses: the
+// same through the Responses API (async_responses_stream, POST /responses with stream:true,
+// max_output_tokens = --max-tokens), every named event pulled with async_next or
+// async_next_batch (typed decode, accumulation); "chunks" counts the events.
 // --ramp-per-s C starts the first N requests C per second instead of all at once (thousands of
 // TLS handshakes at once overrun a 2-core box). One thread, one io_context. Prints one JSON line:
 //   {"bench":"client","mode","concurrency","requests","ok","errors","wall_s","rps",
@@ -18,6 +21,7 @@
 // by the most requests in flight at once (max_open). --resume 0 turns TLS session resumption
 // off (to measure what it saves when connections are not kept alive).
 #include <openrouter/client.hpp>
+#include <openrouter/responses_stream.hpp>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -74,8 +78,10 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
-  if (url.empty() || (mode != "chat" && mode != "stream") || (pull_mode != "next" && pull_mode != "batch")) {
-    std::fprintf(stderr, "client_bench: --url is required; --mode is chat or stream; --pull is next or batch\n");
+  if (url.empty() || (mode != "chat" && mode != "stream" && mode != "responses") ||
+      (pull_mode != "next" && pull_mode != "batch")) {
+    std::fprintf(stderr,
+                 "client_bench: --url is required; --mode is chat, stream or responses; --pull is next or batch\n");
     return 2;
   }
   rlimit lim{};
@@ -98,11 +104,16 @@ int main(int argc, char** argv) {
   req.model = model;
   if (max_tokens > 0) req.max_tokens = max_tokens;  // 0: the server decides
   req.messages.push_back(openrouter::wire::message::user("Summarise the benefits of connection pooling."));
+  openrouter::wire::responses_request rreq;
+  rreq.model = model;
+  if (max_tokens > 0) rreq.max_output_tokens = max_tokens;
+  rreq.input = "Summarise the benefits of connection pooling.";
 
   int started = 0, done = 0, errors = 0, open_now = 0, max_open = 0;
   std::size_t chunks = 0;
   std::vector<openrouter::diagnostics> diags(static_cast<std::size_t>(concurrency));
   std::vector<openrouter::chat_stream> streams(static_cast<std::size_t>(concurrency));
+  std::vector<openrouter::responses_stream> rstreams(mode == "responses" ? static_cast<std::size_t>(concurrency) : 0);
   std::vector<boost::system::error_code> last_ec(static_cast<std::size_t>(concurrency));
   std::function<void(std::size_t)> next;
   std::map<std::string, int> error_kinds;  // reported on stderr: what went wrong, how often
@@ -114,6 +125,28 @@ int main(int argc, char** argv) {
     ++done;
     --open_now;
     next(slot);
+  };
+  // Pulls the slot's Responses stream to its end.
+  std::function<void(std::size_t)> pull_responses = [&](std::size_t slot) {
+    if (pull_mode == "batch") {
+      rstreams[slot].async_next_batch(
+          [&, slot](boost::system::error_code ec, openrouter::responses_stream::event_batch b) {
+            last_ec[slot] = ec;
+            if (ec) return finish(slot, false);
+            if (b.empty()) return finish(slot, true);
+            chunks += b.size();
+            pull_responses(slot);
+          });
+      return;
+    }
+    rstreams[slot].async_next(
+        [&, slot](boost::system::error_code ec, std::optional<openrouter::wire::responses_event> ev) {
+          last_ec[slot] = ec;
+          if (ec) return finish(slot, false);
+          if (!ev) return finish(slot, true);
+          ++chunks;
+          pull_responses(slot);
+        });
   };
   // Pulls the slot's stream to its end.
   std::function<void(std::size_t)> pull = [&](std::size_t slot) {
@@ -145,6 +178,16 @@ int main(int argc, char** argv) {
         last_ec[slot] = ec;
         finish(slot, !ec && !res.choices.empty());
       });
+      return;
+    }
+    if (mode == "responses") {
+      cli.async_responses_stream(rreq, diags[slot],
+                                 [&, slot](boost::system::error_code ec, openrouter::responses_stream s) {
+                                   last_ec[slot] = ec;
+                                   if (ec) return finish(slot, false);
+                                   rstreams[slot] = std::move(s);
+                                   pull_responses(slot);
+                                 });
       return;
     }
     cli.async_chat_stream(req, diags[slot], [&, slot](boost::system::error_code ec, openrouter::chat_stream s) {

@@ -15,7 +15,10 @@
 #    baseline divided by the streams open at once.
 # Loopback only; the mock is stopped on exit. Knobs: TOKENS (200), RAMP (125), SKIP_RSS (0),
 # RSS_STREAMS ("1000 10000"), MODES ("coalesced per_event"; empty: memory pass only),
-# PULL ("next": async_next per chunk; "batch": async_next_batch; "next batch": both rows).
+# PULL ("next": async_next per chunk; "batch": async_next_batch; "next batch": both rows),
+# ENDPOINTS ("chat"; "chat responses" adds rows "r:next"/"r:batch": the same streams through the
+# Responses API, client_bench --mode responses, ~TOKENS+8 named events each; the floor and the
+# ratio column stay chat's hand-written loop).
 set -euo pipefail
 build=${1:-build/release}
 requests=${2:-4000}
@@ -44,11 +47,14 @@ for mode in ${MODES-coalesced per_event}; do
             --concurrency "$c" --requests "$n" --max-tokens "$tokens" --connect-rate "$ramp" || true)
     echo "$floor" >>"$work/raw"
     rows=("floor" "$floor")
-    for pull in ${PULL:-next}; do
-      lib=$("$build/benchmarks/client_bench" --url "$url/api/v1" --ca-file "$work/ca.pem" --mode stream \
-            --concurrency "$c" --requests "$n" --max-tokens "$tokens" --ramp-per-s "$ramp" --pull "$pull" || true)
-      echo "$lib" >>"$work/raw"
-      rows+=("$pull" "$lib")
+    for endpoint in ${ENDPOINTS:-chat}; do
+      for pull in ${PULL:-next}; do
+        if [ "$endpoint" = responses ]; then bench_mode=responses who="r:$pull"; else bench_mode=stream who=$pull; fi
+        lib=$("$build/benchmarks/client_bench" --url "$url/api/v1" --ca-file "$work/ca.pem" --mode "$bench_mode" \
+              --concurrency "$c" --requests "$n" --max-tokens "$tokens" --ramp-per-s "$ramp" --pull "$pull" || true)
+        echo "$lib" >>"$work/raw"
+        rows+=("$who" "$lib")
+      done
     done
     python3 - "$mode" "$c" "${rows[@]}" <<'PY'
 import json, sys

@@ -246,9 +246,13 @@ struct rendering {
     if (with_usage) r["usage"] = usage();
     return r;
   }
+  // The Responses API's error codes are strings (spec ResponsesErrorField and BaseErrorEvent,
+  // the SDK's ErrorEvent): a rate limit is "rate_limit_exceeded", any other provider failure
+  // "server_error".
+  static std::string_view responses_code(const fault& f) { return f.status == 429 ? "rate_limit_exceeded" : "server_error"; }
   json::object responses_error(const fault& f) const {
     json::object e = error_object(f);
-    return {{"code", "server_error"}, {"message", e.at("message")}};
+    return {{"code", responses_code(f)}, {"message", e.at("message")}};
   }
 };
 
@@ -349,7 +353,8 @@ class responses_sse final : public sse_script {
                    json::object{{"output_index", index}, {"item_id", id}, {"delta", args.substr(at, third)}},
                    std::chrono::milliseconds(pace.itl_ms));
             push("response.function_call_arguments.done",
-                 json::object{{"output_index", index}, {"item_id", id}, {"arguments", args}});
+                 json::object{{"output_index", index}, {"item_id", id}, {"name", r_.c.tool_calls[i].at("function").at("name")},
+                              {"arguments", args}});
             push("response.output_item.done", json::object{{"output_index", index}, {"item", r_.call_item(i, args, "completed")}});
           }
           phase_ = phase::finish;
@@ -401,9 +406,8 @@ class responses_sse final : public sse_script {
     out.delay = std::chrono::milliseconds(r_.c.pace.itl_ms);
     switch (f.kind) {
       case fault_kind::mid_stream_error: {
-        json::object e = error_object(f);
-        out.bytes = event("error", json::object{{"code", f.string_code ? json::value("server_error") : json::value(f.status)},
-                                                {"message", e.at("message")}, {"param", nullptr}});
+        json::object e = r_.responses_error(f);
+        out.bytes = event("error", json::object{{"code", e.at("code")}, {"message", e.at("message")}, {"param", nullptr}});
         phase_ = phase::end;
         closing_ = true;
         return true;

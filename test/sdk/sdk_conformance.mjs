@@ -54,6 +54,16 @@ async function drain(stream) {
   return events;
 }
 
+/// The SDK's union of Responses stream events is lenient: an event its schema for that `type`
+/// rejects arrives as {type: "UNKNOWN", isUnknown: true, raw} instead of throwing. Every event
+/// the mock sends must pass: none may come out unknown.
+function allKnown(events, what) {
+  const unknown = events.filter((e) => e.isUnknown);
+  must(unknown.length === 0, `${what}: the SDK rejected ${unknown.length} event(s), the first ` +
+                             JSON.stringify(unknown[0]?.raw ?? null).slice(0, 300));
+  return events;
+}
+
 async function pages(result) {
   // Paginated methods return an iterator of pages; the first page is the result itself.
   const out = [];
@@ -196,19 +206,31 @@ const checks = {
     await expectError(() => anonymous.responses.send({ responsesRequest: base }), errors.UnauthorizedResponseError, 401);
   },
   "POST /responses stream (responses.send)": async () => {
-    const events = await drain(await sdk.responses.send({ responsesRequest: { model: "openai/gpt-4o-mini",
-                                                                               input: "Say hello", stream: true } }));
+    const events = allKnown(await drain(await sdk.responses.send({ responsesRequest: { model: "openai/gpt-4o-mini",
+                                                                                        input: "Say hello", stream: true } })),
+                            "text stream");
     must(events.length > 4, `${events.length} events`);
     must(events[0].type === "response.created", `first ${events[0].type}`);
     must(events.at(-1).type === "response.completed", `last ${events.at(-1).type}`);
     must(events.some((e) => e.type === "response.output_text.delta"), "no text delta");
-    const tools = await drain(await sdk.responses.send({ responsesRequest: { model: "openai/gpt-4o-mini",
+    const tools = allKnown(await drain(await sdk.responses.send({ responsesRequest: { model: "openai/gpt-4o-mini",
       input: "Weather in Paris?", stream: true,
-      tools: [{ type: "function", name: "get_weather", parameters: { type: "object", properties: { city: { type: "string" } } } }] } }));
+      tools: [{ type: "function", name: "get_weather", parameters: { type: "object", properties: { city: { type: "string" } } } }] } })),
+      "function-call stream");
     must(tools.some((e) => e.type === "response.function_call_arguments.delta"), "no arguments delta");
-    const failed = await drain(await sdk.responses.send({ responsesRequest: { model: "fault/mid_stream_error;after_tokens=2",
-                                                                               input: "Say hello", stream: true } }));
+    must(tools.some((e) => e.type === "response.function_call_arguments.done" && e.name === "get_weather"),
+         "no arguments done naming the function");
+    allKnown(await drain(await sdk.responses.send({ responsesRequest: { model: "anthropic/claude-sonnet-4.5",
+      input: "Think first", reasoning: { effort: "high" }, stream: true } })), "reasoning stream");
+    const failed = allKnown(await drain(await sdk.responses.send({ responsesRequest: {
+      model: "fault/mid_stream_error;after_tokens=2", input: "Say hello", stream: true } })), "error stream");
     must(failed.at(-1).type === "error", `last ${failed.at(-1).type}`);
+    const limited = allKnown(await drain(await sdk.responses.send({ responsesRequest: {
+      model: "fault/mid_stream_error;after_tokens=2;status=429", input: "Say hello", stream: true } })), "rate-limit error stream");
+    must(limited.at(-1).code === "rate_limit_exceeded", `code ${limited.at(-1).code}`);
+    const failedResponse = allKnown(await drain(await sdk.responses.send({ responsesRequest: {
+      model: "fault/error_in_body;after_tokens=2", input: "Say hello", stream: true } })), "failed stream");
+    must(failedResponse.at(-1).type === "response.failed", `last ${failedResponse.at(-1).type}`);
   },
   "GET /generation (generations.getGeneration)": async () => {
     const r = await sdk.chat.send(chatRequest());

@@ -16,6 +16,7 @@
 #include <boost/json/serialize.hpp>
 
 #include <optional>
+#include <string_view>
 
 namespace test {
 namespace asio = boost::asio;
@@ -38,16 +39,35 @@ std::vector<sse_event> split_sse(const std::string& body) {
   while (pos < body.size()) {
     std::size_t end = body.find("\n\n", pos);
     if (end == std::string::npos) end = body.size();
-    std::string block = body.substr(pos, end - pos);
+    std::string_view block(body.data() + pos, end - pos);
     pos = end + 2;
-    if (block.empty()) continue;
-    if (block[0] == ':') {
-      out.push_back({block.substr(1), true});
-    } else if (block.rfind("data: ", 0) == 0) {
-      out.push_back({block.substr(6), false});
-    } else {
-      out.push_back({block, false});
+    sse_event e, comment{{}, true, {}};
+    bool fields = false, comments = false, first_data = true;
+    while (!block.empty()) {
+      std::size_t eol = block.find('\n');
+      std::string_view line = block.substr(0, eol);
+      block = eol == std::string_view::npos ? std::string_view{} : block.substr(eol + 1);
+      if (line.starts_with(':')) {
+        comment.data += (comments ? "\n" : "") + std::string(line.substr(1));
+        comments = true;
+        continue;
+      }
+      std::size_t colon = line.find(':');
+      std::string_view name = line.substr(0, colon), value;
+      if (colon != std::string_view::npos) {
+        value = line.substr(colon + 1);
+        if (value.starts_with(' ')) value.remove_prefix(1);
+      }
+      if (name == "data") {
+        e.data += (first_data ? "" : "\n") + std::string(value);
+        first_data = false;
+      } else if (name == "event") {
+        e.event = std::string(value);
+      }
+      fields = fields || !line.empty();
     }
+    if (fields) out.push_back(std::move(e));
+    else if (comments) out.push_back(std::move(comment));
   }
   return out;
 }

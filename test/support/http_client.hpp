@@ -28,11 +28,16 @@ struct raw_response {
 };
 
 struct sse_event {
-  std::string data;
+  std::string data;   ///< the data lines joined by "\n"; for a comment, its text after the ':'
   bool comment = false;
+  std::string event;  ///< the `event:` field ("" when the event has none)
 };
 
-/// Splits an SSE body into events and comments (test-side, simplistic: LF only).
+/// Splits an SSE body into events and comments (test-side; LF line ends only). Fields are read
+/// as the SSE spec reads them: `event:` and `data:` lines of one block form one event (several
+/// data lines joined by "\n", one space after the colon dropped), other fields are ignored. A
+/// block of comment lines only is a comment; a block with fields but no data line is an event
+/// with empty data (kept, so that a JSON consumer of the data notices it).
 std::vector<sse_event> split_sse(const std::string& body);
 
 class http_client {

@@ -10,6 +10,8 @@
 #include <filesystem>
 #include <fstream>
 #include <initializer_list>
+#include <map>
+#include <optional>
 #include <sstream>
 #include <stdexcept>
 #include <utility>
@@ -87,9 +89,7 @@ class checker {
 
   std::vector<std::string> violations;
 
-  /// `part`: `schema` is one part of a composition (the target of a $ref, a branch of allOf), so
-  /// the closed-object check belongs to the composing schema, which sees every part's members.
-  void check(const json::value& v, const json::value& schema, const std::string& path, bool part = false) {
+  void check(const json::value& v, const json::value& schema, const std::string& path) {
     if (schema.is_bool()) {
       if (!schema.get_bool()) fail(path, "no value is allowed here (schema false)");
       return;
@@ -101,20 +101,64 @@ class checker {
       fail(path, "value " + short_json(v) + " not in enum " + list(e->get_array()));
     if (auto* c = s.if_contains("const"); c && *c != v)
       fail(path, "expected const " + short_json(*c) + ", got " + short_json(v));
-    if (auto* ref = s.if_contains("$ref")) check(v, spec_.resolve(ref->as_string()), path, true);
-    for (const auto& sub : array_or_empty(s, "allOf")) check(v, sub, path, true);
+    if (auto* ref = s.if_contains("$ref")) check(v, spec_.resolve(ref->as_string()), path);
+    for (const auto& sub : array_or_empty(s, "allOf")) check(v, sub, path);
     for (std::string_view key : {"anyOf", "oneOf"})
       if (auto* alts = s.if_contains(key); alts && alts->is_array()) at_least_one(v, alts->get_array(), path, key);
-    if (v.is_object()) check_members(v.get_object(), s, path, part);
+    if (v.is_object()) check_members(v.get_object(), s, path);
     if (auto* items = s.if_contains("items"); items && v.is_array())
       for (std::size_t i = 0; i < v.get_array().size(); ++i) check(v.get_array()[i], *items, index_path(path, i));
   }
 
+  /// The closed-object check, once every schema has been applied: an object may hold the
+  /// members that any schema applied at its location declares. Those schemas are the ones
+  /// reached through $ref and allOf, the branches of anyOf/oneOf that hold, and, when a parent
+  /// object's allOf parts each declare the member, every one of those declarations (the spec's
+  /// OpenResponsesResult declares `usage` in two parts: OpenAIResponsesUsage and Usage, which
+  /// adds cost). An object none of whose schemas declares members, or one that some schema
+  /// leaves open (additionalProperties other than false), is not checked.
+  void check_closed_objects() {
+    if (!opts_.closed_objects) return;
+    for (const auto& [path, seen] : seen_) {
+      if (seen.open || seen.declared.empty()) continue;
+      for (const auto& [name, value] : *seen.instance) {
+        std::string at = member_path(path, name);
+        if (!seen.declared.contains(std::string(name)) && !opts_.allowed_extras.contains(wildcard(at)))
+          fail(at, "member not in the spec's schema (closed-object check)");
+      }
+    }
+  }
+
  private:
+  /// What the schemas applied at one instance location declare of its members.
+  struct members_seen {
+    const json::object* instance = nullptr;
+    std::set<std::string> declared;
+    bool open = false;
+  };
+
   const spec& spec_;
   const check_options& opts_;
+  /// By instance path, in the order first seen (the order of the report), and its index.
+  std::vector<std::pair<std::string, members_seen>> seen_;
+  std::map<std::string, std::size_t, std::less<>> seen_index_;
 
   void fail(const std::string& path, const std::string& what) { violations.push_back(path + ": " + what); }
+
+  members_seen& seen_at(const std::string& path, const json::object& instance) {
+    auto [it, added] = seen_index_.try_emplace(path, seen_.size());
+    if (added) seen_.emplace_back(path, members_seen{&instance, {}, false});
+    return seen_[it->second].second;
+  }
+
+  /// Takes in what a branch of anyOf/oneOf saw (the branch is part of this location's schema).
+  void merge_seen(const checker& branch) {
+    for (const auto& [path, m] : branch.seen_) {
+      members_seen& mine = seen_at(path, *m.instance);
+      mine.declared.insert(m.declared.begin(), m.declared.end());
+      mine.open = mine.open || m.open;
+    }
+  }
 
   static bool contains(const json::array& values, const json::value& v) {
     for (const auto& x : values)
@@ -135,30 +179,40 @@ class checker {
     return false;
   }
 
-  /// anyOf and oneOf alike: some branch must hold (a oneOf's exclusivity is not checked).
+  /// anyOf and oneOf alike: some branch must hold (a oneOf's exclusivity is not checked). The
+  /// members declared by every branch that holds count as declared here; when none holds, the
+  /// closest branch's (its violations are reported).
   void at_least_one(const json::value& v, const json::array& alts, const std::string& path, std::string_view key) {
-    std::vector<std::string> closest;
+    std::optional<checker> closest;
     std::string closest_name;
-    bool closest_type_fits = false;
+    bool closest_type_fits = false, held = false;
     for (std::size_t i = 0; i < alts.size(); ++i) {
       checker branch(spec_, opts_);
       branch.check(v, alts[i], path);
-      if (branch.violations.empty()) return;
+      if (branch.violations.empty()) {
+        held = true;
+        merge_seen(branch);
+        continue;
+      }
+      if (held) continue;
       // Closest: a branch whose type at least fits, then the fewest violations.
       bool type_fits = !branch.violations.front().starts_with(path + ": expected ");
-      if (closest_name.empty() ||
-          std::pair(!type_fits, branch.violations.size()) < std::pair(!closest_type_fits, closest.size())) {
+      if (!closest || std::pair(!type_fits, branch.violations.size()) <
+                          std::pair(!closest_type_fits, closest->violations.size())) {
         closest_type_fits = type_fits;
-        closest = std::move(branch.violations);
         auto* ref = find(&alts[i], {"$ref"});
         closest_name = ref && ref->is_string() ? std::string(ref->get_string()) : "#" + std::to_string(i);
+        closest.emplace(std::move(branch));
       }
     }
+    if (held) return;
     fail(path, "matches no branch of " + std::string(key) + "; the closest, " + closest_name + ", fails with:");
-    for (auto& c : closest) violations.push_back("  " + c);
+    for (auto& c : closest->violations) violations.push_back("  " + c);
+    merge_seen(*closest);
   }
 
-  void check_members(const json::object& o, const json::object& s, const std::string& path, bool part) {
+  void check_members(const json::object& o, const json::object& s, const std::string& path) {
+    if (opts_.closed_objects) seen_at(path, o);  // an object is reported before its members
     for (const auto& name : array_or_empty(s, "required"))
       if (name.is_string() && !o.contains(name.get_string()))
         fail(member_path(path, name.get_string()), "required member missing");
@@ -170,32 +224,14 @@ class checker {
       else if (extra && *extra == false) fail(member_path(path, name), "unknown member (additionalProperties: false)");
       else if (extra) check(value, *extra, member_path(path, name));
     }
-    if (!opts_.closed_objects || part) return;
-    std::set<std::string> known;
-    if (!collect_declared(s, known) || known.empty()) return;  // open, or says nothing about members
-    for (const auto& [name, value] : o) {
-      std::string at = member_path(path, name);
-      if (!known.contains(std::string(name)) && !opts_.allowed_extras.contains(wildcard(at)))
-        fail(at, "member not in the spec's schema (closed-object check)");
-    }
-  }
-
-  /// Adds the member names `s` declares (properties, required), through $ref and composition,
-  /// to `known`. False when some part lets any member in (additionalProperties other than false).
-  bool collect_declared(const json::object& s, std::set<std::string>& known) const {
-    if (auto* extra = s.if_contains("additionalProperties"); extra && *extra != false) return false;
-    if (auto* props = s.if_contains("properties"); props && props->is_object())
-      for (const auto& p : props->get_object()) known.insert(std::string(p.key()));
+    if (!opts_.closed_objects) return;
+    // What this schema (not its parts: check() visits those at the same path) declares.
+    members_seen& seen = seen_at(path, o);
+    if (extra && *extra != false) seen.open = true;
+    if (props && props->is_object())
+      for (const auto& p : props->get_object()) seen.declared.insert(std::string(p.key()));
     for (const auto& name : array_or_empty(s, "required"))
-      if (name.is_string()) known.insert(std::string(name.get_string()));
-    bool closed = true;
-    auto visit = [&](const json::value& sub) {
-      if (sub.is_object()) closed = collect_declared(sub.get_object(), known) && closed;
-    };
-    if (auto* ref = s.if_contains("$ref")) visit(spec_.resolve(ref->as_string()));
-    for (std::string_view key : {"allOf", "anyOf", "oneOf"})
-      for (const auto& sub : array_or_empty(s, key)) visit(sub);
-    return closed;
+      if (name.is_string()) seen.declared.insert(std::string(name.get_string()));
   }
 };
 
@@ -241,6 +277,7 @@ std::vector<std::string> spec::validate(const json::value& instance, const json:
                                         const check_options& options, const std::string& root) const {
   checker c(*this, options);
   c.check(instance, schema, root);
+  c.check_closed_objects();
   return std::move(c.violations);
 }
 

@@ -17,10 +17,12 @@ namespace test::openapi {
 
 struct check_options {
   /// JSON Schema leaves an object open when its schema does not mention additionalProperties.
-  /// With closed_objects, such an object (one whose schema declares properties) may only hold
-  /// the members its schema declares (in properties or required, across allOf/anyOf/oneOf):
-  /// this catches a server that invents or misspells fields. Schemas that do say
-  /// additionalProperties are honored either way.
+  /// With closed_objects, such an object (one whose schemas declare properties) may only hold
+  /// the members declared (in properties or required) by some schema applied at its location:
+  /// through $ref and allOf, the anyOf/oneOf branches that hold (the closest one when none
+  /// does), and every declaration of the member in its parent's schemas. This catches a server
+  /// that invents or misspells fields. Schemas that do say additionalProperties are honored
+  /// either way (one other than false leaves the object open).
   bool closed_objects = false;
   /// Members accepted anyway in closed mode, as instance paths with array indices written
   /// [*], e.g. "$.choices[*].native_finish_reason".

@@ -8,7 +8,8 @@
 //
 // Merge rules:
 // - response.created / in_progress: their `response` is the snapshot the output is built on.
-// - output_item.added puts the item at its output_index; content_part.added the part at its
+// - output_item.added puts the item at its output_index (keeping the content, summary or
+//   arguments that deltas arriving before it built); content_part.added the part at its
 //   content_index; *.delta events append to the text (output_text, refusal, reasoning_text,
 //   reasoning_summary_text) or the arguments (function_call_arguments) of the item at their
 //   output_index (an item or part announced by no *.added event is created); *.done events and

@@ -74,7 +74,7 @@ OPENROUTER_WIRE_JSON_CONVERSIONS(response_content);
 
 /// One output item: a message (role, content), a reasoning item (content, summary, encrypted
 /// content in extra), a function call (call_id, name, arguments), a server tool's call (its
-/// members in extra).
+/// members in extra; a web fetch's `content` is the fetched text, a string, kept in extra).
 struct response_output_item {
   std::string type{};
   std::string id{};
@@ -201,7 +201,7 @@ struct responses_event {
   std::optional<std::string> text{};           ///< output_text.done, reasoning_*.done
   std::optional<std::string> refusal{};        ///< refusal.done
   std::optional<std::string> arguments{};      ///< function_call_arguments.done
-  std::optional<std::string> name{};           ///< function_call_arguments.done (some providers)
+  std::optional<std::string> name{};           ///< function_call_arguments.done: the function's name
   // the error event
   boost::json::value code{};  ///< a string ("rate_limit_exceeded") or a number
   std::optional<std::string> message{};

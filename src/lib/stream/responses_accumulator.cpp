@@ -43,12 +43,18 @@ void responses_accumulator::feed(const wire::responses_event& ev) {
       if (ev.response) snapshot_ = *ev.response;
       break;
     case kind::output_item_added:
-    case kind::output_item_done:
       if (ev.item) {
+        // The item as announced (usually empty), keeping what deltas that came before it built.
         auto& item = item_at(ev.output_index, ev.item->id, ev.item->type);
-        // added: the item as announced (usually empty); done: the server's final item.
-        if (ev.kind() == kind::output_item_done || item.content.empty()) item = *ev.item;
+        wire::response_output_item announced = *ev.item;
+        if (!item.content.empty()) announced.content = std::move(item.content);
+        if (!item.summary.empty()) announced.summary = std::move(item.summary);
+        if (item.arguments && !item.arguments->empty()) announced.arguments = std::move(item.arguments);
+        item = std::move(announced);
       }
+      break;
+    case kind::output_item_done:
+      if (ev.item) item_at(ev.output_index, ev.item->id, ev.item->type) = *ev.item;  // the server's final item
       break;
     case kind::content_part_added:
     case kind::content_part_done:

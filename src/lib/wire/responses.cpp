@@ -28,6 +28,16 @@ struct input_codec {
   }
 };
 
+// An output item's `content`: the parts of a message or a reasoning item, or, for a web fetch
+// server tool's item (spec OutputWebFetchServerToolItem), the fetched text, a string: that one
+// leaves `content` empty and stays in `extra` (where the item's other tool members are).
+struct content_codec : default_codec {
+  static void decode(const json::value& jv, std::vector<response_content>& m, decode_ctx& c) {
+    if (jv.is_string()) return;
+    read(jv, m, c);
+  }
+};
+
 constexpr auto responses_request_fields = std::tuple{
     req("model", &responses_request::model),
     opt("models", &responses_request::models),
@@ -66,7 +76,7 @@ constexpr auto response_output_item_fields = std::tuple{
     opt("id", &response_output_item::id),
     opt("status", &response_output_item::status),
     opt("role", &response_output_item::role),
-    opt("content", &response_output_item::content),
+    with<content_codec>("content", &response_output_item::content),
     opt("summary", &response_output_item::summary),
     opt("call_id", &response_output_item::call_id),
     opt("name", &response_output_item::name),
