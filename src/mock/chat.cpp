@@ -7,6 +7,7 @@
 #include <boost/json/parser.hpp>
 #include <boost/json/serialize.hpp>
 
+#include <utility>
 #include <algorithm>
 #include <cmath>
 #include <set>
@@ -619,7 +620,7 @@ class chat_stream final : public sse_script {
         case phase::role:  // folded into the comments phase (see advance)
         case phase::reasoning:
           if (step_ < c_.reasoning_tokens) {
-            out.delay = itl();
+            out.delay = token_delay();
             out.bytes = delta("{\"role\":\"assistant\",\"content\":\"\",\"reasoning\":" +
                               quote(reasoning_piece(c_, step_++)) + "}");
             return true;
@@ -629,7 +630,7 @@ class chat_stream final : public sse_script {
         case phase::content:
           if (step_ < c_.content_pieces()) {
             if (fault_due()) return fire(out);
-            out.delay = itl();
+            out.delay = pending_comment_ ? itl() : token_delay();
             if (pending_comment_) {
               pending_comment_ = false;
               out.bytes = ": OPENROUTER PROCESSING\n\n";
@@ -691,6 +692,10 @@ class chat_stream final : public sse_script {
   }
 
   std::chrono::milliseconds itl() const { return std::chrono::milliseconds(c_.pace.itl_ms); }
+  // The first token (reasoning or content) comes with the role chunk, at ttft_ms; each later
+  // one itl_ms after the one before.
+  std::chrono::milliseconds token_delay() { return std::exchange(first_token_, false) ? std::chrono::milliseconds(0) : itl(); }
+  bool first_token_ = true;
 
   static std::string quote(std::string_view s) { return json::serialize(json::value(json::string(s))); }
 
