@@ -61,10 +61,13 @@ void exchange::fail(error_code ec, std::string detail) {
 
 void exchange::eof() {
   eof_ = true;
-  const bool nothing = !parser_.got_some();  // a keep-alive connection the server had closed
+  if (!parser_.got_some()) {  // not a byte: a keep-alive connection the server had closed
+    fail(make_error_code(errc::connection_closed));  // (Beast's put_eof requires a byte)
+    return;
+  }
   error_code e;
   parser_.put_eof(e);  // completes a body delimited by the close; anything else is partial
-  if (e || nothing) fail(make_error_code(errc::connection_closed));
+  if (e) fail(make_error_code(errc::connection_closed));
 }
 
 void exchange::read_whole() {
