@@ -43,6 +43,8 @@ std::array<boost::asio::const_buffer, 2> exchange::request() const noexcept {
 void exchange::written() noexcept {
   written_ = true;
   phase_ = phase::head;
+  std::string().swap(head_);  // not needed again (a re-send is a new exchange): an open stream holds less
+  body_ = {};
 }
 
 exchange::action exchange::failed(errc e, std::string detail) {

@@ -71,7 +71,7 @@ class exchange {
   phase current_phase() const noexcept { return phase_; }
 
   // The runner's side.
-  /// The request's bytes (write action).
+  /// The request's bytes (write action; empty after written()).
   std::array<boost::asio::const_buffer, 2> request() const noexcept;
   /// The request was written in full.
   void written() noexcept;
