@@ -96,7 +96,7 @@ asio::awaitable<result<wire::generation>> wait_generation_op(std::shared_ptr<cli
 // Holds the client's state alive for the fetch, like every other operation.
 asio::awaitable<result<std::string>> fetch_asset_op(std::shared_ptr<client::impl> im, std::string url,
                                                     diagnostics& diag) {
-  auto op = detail::fetch_asset(im->transport.config(), std::move(url), diag);
+  auto op = detail::fetch_asset(im->transport.config(), std::move(url), diag, im->asset_tls);
   co_return co_await std::move(op);
 }
 

@@ -8,6 +8,7 @@
 #include "detail/launch.hpp"
 #include "http/header_values.hpp"
 #include "http/transport.hpp"
+#include "media/fetch.hpp"
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/strand.hpp>
@@ -24,8 +25,9 @@
 namespace openrouter {
 
 struct client::impl {
-  impl(const executor_type& ex, const client_config& cfg) : transport(ex, cfg) {}
+  impl(const executor_type& ex, const client_config& cfg) : transport(ex, cfg), asset_tls(cfg.tls) {}
   detail::transport transport;
+  detail::asset_tls asset_tls;  // async_fetch_asset's TLS context, made once
 
   // Catalog cache with single flight.
   struct waiter {

@@ -12,6 +12,8 @@
 #include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/json/serialize.hpp>
+#include "media/fetch.hpp"
+
 #include <boost/test/unit_test.hpp>
 
 #include <filesystem>
@@ -207,6 +209,26 @@ BOOST_AUTO_TEST_CASE(https_fetch_verifies_the_peer) {
   std::tie(ec, url) = untrusting.run<std::string>(
       [&](auto t) { return untrusting.cli.async_fetch_asset(f.server->base_url() + "/providers", untrusting.diag, t); });
   BOOST_TEST(ec == errc::tls_verify_failed);
+}
+
+BOOST_AUTO_TEST_CASE(a_clients_https_fetches_share_one_tls_context) {
+  // Making a context loads the system CA store; every https fetch of a client uses the one it
+  // made at the first. One that cannot be made fails that fetch and is tried again next time.
+  openrouter::tls_options o;
+  openrouter::detail::asset_tls shared(o);
+  auto* first = &shared.get();
+  BOOST_TEST(first == &shared.get());
+  openrouter::tls_options bad;
+  bad.ca_file = "/nonexistent/ca.pem";
+  openrouter::detail::asset_tls unusable(bad);
+  BOOST_CHECK_THROW(unusable.get(), std::invalid_argument);
+  BOOST_CHECK_THROW(unusable.get(), std::invalid_argument);
+  // Through the client: two fetches (the second one's TLS path still verifies the peer).
+  fetch_fixture f;
+  auto [ec, url] = f.fetch(f.server->base_url() + "/providers");
+  BOOST_TEST(ec == errc::asset_bad_content_type, f.diag.summary(ec));
+  std::tie(ec, url) = f.fetch(f.server->base_url() + "/providers");
+  BOOST_TEST(ec == errc::asset_bad_content_type, f.diag.summary(ec));
 }
 
 BOOST_AUTO_TEST_CASE(chats_with_unlisted_remote_assets_are_refused_before_sending) {

@@ -90,12 +90,19 @@ bool is_redirect(unsigned status) {
 
 }  // namespace
 
-asio::awaitable<result<std::string>> fetch_asset(const client_config& cfg, std::string url, diagnostics& diag) {
+asio::ssl::context& asset_tls::get() {
+  std::lock_guard lock(mutex_);
+  if (!ctx_) ctx_ = std::make_unique<asio::ssl::context>(make_tls_context(opts_));
+  return *ctx_;
+}
+
+asio::awaitable<result<std::string>> fetch_asset(const client_config& cfg, std::string url, diagnostics& diag,
+                                                 asset_tls& shared_tls) {
   diag.clear();
   const remote_asset_options& opts = cfg.remote_assets;
   auto deadline = std::chrono::steady_clock::now() + opts.timeout;
   auto ex = co_await asio::this_coro::executor;
-  std::optional<asio::ssl::context> tls;
+  asio::ssl::context* tls = nullptr;
   address_screen screen = [&opts](const asio::ip::address& a) { return media::address_refusal(a.to_string(), opts); };
   auto fail = [&diag](errc e, std::string detail) {
     diag.detail = std::move(detail);
@@ -123,7 +130,7 @@ asio::awaitable<result<std::string>> fetch_asset(const client_config& cfg, std::
       target += '?';
       target += u->encoded_query();
     }
-    if (https && !tls) tls.emplace(make_tls_context(cfg.tls));
+    if (https && !tls) tls = &shared_tls.get();
 
     // Through a proxy, the proxy resolves the name: the address screening cannot happen.
     std::string proxy_error;
@@ -136,7 +143,7 @@ asio::awaitable<result<std::string>> fetch_asset(const client_config& cfg, std::
                          "remote_assets.allow_proxy, or exempt the host with NO_PROXY / proxy.no_proxy");
 
     error_code ec;
-    auto conn = connection::create(ex, o, https ? &*tls : nullptr, diag, ec);
+    auto conn = connection::create(ex, o, https ? tls : nullptr, diag, ec);
     if (!conn) co_return result<std::string>{ec, {}};
     connection& c = *conn;
     co_await c.connect(o, deadline, diag, ec, proxy ? nullptr : &screen, proxy ? &*proxy : nullptr);
