@@ -71,7 +71,8 @@ connection::connection(const asio::any_io_executor& ex, const origin& o, asio::s
 }
 
 void connection::prepare_read() noexcept {
-  if (buffer_.size() != 0) return;  // bytes not parsed yet: the buffer stays as it is
+  // Unparsed bytes (a stream's chunk ends in a CRLF the parser takes with the next chunk's
+  // size line) are kept either way; only the free capacity is decided here.
   bool waiting = tls_ && tls_->has_buffered_input();
   if (!waiting) {
     int n = 0;

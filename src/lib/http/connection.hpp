@@ -106,7 +106,8 @@ class connection {
   /// Call before reading a body. Beast reads at most the buffer's free capacity (at least 512
   /// bytes), and a body parsed out of the buffer never lets it grow: when bytes are already
   /// waiting (a burst), this gives the next read read_buffer_size; when the read will wait (a
-  /// stream between tokens), it frees the buffer, so a waiting stream holds no 16 KiB of it.
+  /// stream between tokens), it gives back all but the unparsed bytes (a chunk's trailing CRLF
+  /// waits for the next size line), so a waiting stream holds no 16 KiB of it.
   void prepare_read() noexcept;
   /// Frees the read buffer if it holds nothing (a connection parked in the pool).
   void release_buffer() noexcept;
