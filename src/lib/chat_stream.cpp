@@ -26,10 +26,8 @@ namespace openrouter {
 namespace asio = boost::asio;
 namespace http = boost::beast::http;
 using boost::system::error_code;
-using detail::api_failure;
 using detail::excerpt;
 using detail::http_request;
-using detail::http_response;
 using detail::launch;
 using detail::launch_on;
 using detail::result;
@@ -37,7 +35,7 @@ using detail::result;
 struct chat_stream::state : detail::event_stream_state<wire::chat_chunk> {
   explicit state(std::shared_ptr<client::impl> i) : event_stream_state(std::move(i)) {}
   stream::accumulator acc;
-  std::string generation_id, model, provider;
+  std::string model, provider;
   std::size_t chunks = 0;
 
   bool done_seen() const noexcept { return acc.done_seen(); }
@@ -85,20 +83,8 @@ asio::awaitable<result<chat_stream>> chat_stream_op(std::shared_ptr<client::impl
     co_return result<chat_stream>{refused, chat_stream{}};
   http_request hr{.method = http::verb::post, .target = "/chat/completions", .body = wire::serialize(req), .event_stream = true};
   auto st = std::make_shared<chat_stream::state>(im);
-  st->diag = &diag;
-  st->dl = detail::deadlines::start(t.config().timeout);
-  error_code ec;
-  http_response res;
-  co_await t.open_stream(hr, st->dl, diag, ec, res, st->lease);
-  if (ec) co_return result<chat_stream>{ec, chat_stream{}};
-  if (res.status < 200 || res.status > 299) co_return result<chat_stream>{api_failure(res, diag, t.config().api_key), chat_stream{}};
-  if (!st->lease.conn) {
-    diag.body_excerpt = excerpt(res.body, t.config().api_key);
-    diag.detail = "content-type: " + res.content_type;
-    co_return result<chat_stream>{make_error_code(errc::unexpected_content_type), chat_stream{}};
-  }
-  st->generation_id = diag.generation_id;
-  st->last_activity = std::chrono::steady_clock::now();
+  asio::awaitable<error_code> opening = st->open(hr, diag);  // named: GCC 12 and co_await temporaries
+  if (error_code ec = co_await std::move(opening)) co_return result<chat_stream>{ec, chat_stream{}};
   co_return result<chat_stream>{error_code{}, chat_stream(std::move(st))};
 }
 

@@ -18,7 +18,6 @@ namespace http = boost::beast::http;
 using boost::system::error_code;
 using detail::excerpt;
 using detail::http_request;
-using detail::http_response;
 using detail::result;
 
 namespace {
@@ -37,7 +36,6 @@ wire::api_error to_api_error(const wire::responses_error& e) {
 struct responses_stream::state : detail::event_stream_state<wire::responses_event> {
   explicit state(std::shared_ptr<client::impl> i) : event_stream_state(std::move(i)) {}
   stream::responses_accumulator acc;
-  std::string generation_id;
   std::size_t events = 0;
 
   // The stream's end: response.completed / incomplete / failed (or an error event). [DONE]
@@ -96,23 +94,10 @@ asio::awaitable<result<responses_stream>> responses_stream_op(std::shared_ptr<cl
   using R = result<responses_stream>;
   diag.clear();
   req.stream = true;
-  auto& t = im->transport;
   http_request hr{.method = http::verb::post, .target = "/responses", .body = wire::serialize(req), .event_stream = true};
   auto st = std::make_shared<responses_stream::state>(im);
-  st->diag = &diag;
-  st->dl = detail::deadlines::start(t.config().timeout);
-  error_code ec;
-  http_response res;
-  co_await t.open_stream(hr, st->dl, diag, ec, res, st->lease);
-  if (ec) co_return R{ec, responses_stream{}};
-  if (res.status < 200 || res.status > 299) co_return R{detail::api_failure(res, diag, t.config().api_key), responses_stream{}};
-  if (!st->lease.conn) {
-    diag.body_excerpt = excerpt(res.body, t.config().api_key);
-    diag.detail = "content-type: " + res.content_type;
-    co_return R{make_error_code(errc::unexpected_content_type), responses_stream{}};
-  }
-  st->generation_id = diag.generation_id;
-  st->last_activity = std::chrono::steady_clock::now();
+  asio::awaitable<error_code> opening = st->open(hr, diag);  // named: GCC 12 and co_await temporaries
+  if (error_code ec = co_await std::move(opening)) co_return R{ec, responses_stream{}};
   co_return R{error_code{}, responses_stream(std::move(st))};
 }
 

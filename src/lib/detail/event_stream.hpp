@@ -10,6 +10,7 @@
 //   error_code outcome_code() const;          how the stream ended when its body ended
 #include "../client_impl.hpp"
 #include "cancel.hpp"
+#include "excerpt.hpp"
 
 #include <openrouter/sse/parser.hpp>
 
@@ -83,6 +84,7 @@ struct event_stream_state {
   bool body_done = false;
   std::atomic<bool> busy{false};  // a pull is running (one at a time)
   std::size_t comments = 0;
+  std::string generation_id;  // X-Generation-Id, else the first event's id
   std::chrono::steady_clock::time_point last_activity{};
   // Body bytes between the HTTP exchange and the SSE parser. Small on purpose (memory per open
   // stream); left uninitialised so that only the bytes used are ever touched.
@@ -98,6 +100,27 @@ struct event_stream_state {
     if (lease.conn) im->transport.release(std::move(lease.conn), reusable);
   }
 
+  // Sends `hr` and reads the head of its answer: a 2xx text/event-stream leaves the stream open
+  // on `lease`; an error status or another content type is the typed failure of any request.
+  boost::asio::awaitable<error_code> open(const http_request& hr, diagnostics& d) {
+    auto& t = im->transport;
+    diag = &d;
+    dl = deadlines::start(t.config().timeout);
+    error_code ec;
+    http_response res;
+    co_await t.open_stream(hr, dl, d, ec, res, lease);
+    if (ec) co_return ec;
+    if (res.status < 200 || res.status > 299) co_return api_failure(res, d, t.config().api_key);
+    if (!lease.conn) {
+      d.body_excerpt = excerpt(res.body, t.config().api_key);
+      d.detail = "content-type: " + res.content_type;
+      co_return make_error_code(errc::unexpected_content_type);
+    }
+    generation_id = d.generation_id;
+    last_activity = std::chrono::steady_clock::now();
+    co_return error_code{};
+  }
+
   // Reads one piece of the body (the exchange parses what is buffered first) and feeds it
   // through the SSE parser to `self` (the derived state: on_event); `ec` is a failure of the
   // read. The exchange bounds the whole body (max_stream_bytes): the events before the bound
@@ -106,9 +129,7 @@ struct event_stream_state {
   boost::asio::awaitable<void> read_piece(Derived& self, error_code& ec) {
     auto& x = *lease.x;
     x.read_pieces(buf, sizeof buf);  // the first time only
-    const auto& cfg = im->transport.config();
-    const phase_timeouts phases{cfg.timeout.read_idle, cfg.timeout.response_headers, cfg.timeout.read_idle};
-    const exchange::action a = co_await drive(*lease.conn, x, dl, phases, *diag);
+    const exchange::action a = co_await drive(*lease.conn, x, dl, im->transport.phases(), *diag);
     if (a == exchange::action::failed) {
       ec = x.error();
       if (ec == errc::response_too_large && !pending) {

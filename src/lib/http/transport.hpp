@@ -80,6 +80,9 @@ class transport {
   boost::asio::awaitable<std::size_t> warmup(std::size_t n, const deadlines& dl, diagnostics& diag,
                                              boost::system::error_code& ec);
 
+  /// The configured waits of an exchange's phases (a stream's reader drives its body with them).
+  phase_timeouts phases() const noexcept;
+
   pool_stats stats() const { return pool_.stats(); }
   const origin& target() const noexcept { return origin_; }
   /// The proxy connections go through (select_proxy() at construction), null when direct.
@@ -104,7 +107,6 @@ class transport {
 
   /// The configured limits of an exchange of `req`.
   exchange::limits limits_for(const http_request& req) const noexcept;
-  phase_timeouts phases() const noexcept;
   /// Connects `c` to the origin (through the proxy when there is one); a failure's detail
   /// notes the default base URL when it is the one in use.
   boost::asio::awaitable<void> connect(connection& c, std::chrono::steady_clock::time_point deadline,
