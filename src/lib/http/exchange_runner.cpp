@@ -131,21 +131,12 @@ asio::awaitable<exchange::action> drive(connection& c, exchange& x, const deadli
     asio::awaitable<std::size_t> op =
         c.visit([&](auto& s) { return s.async_read_some(space, asio::redirect_error(asio::use_awaitable, e)); });
     in.commit(co_await std::move(op));
-    if (e == asio::error::eof) {
-      x.eof();
-      if (x.error()) {
-        diag.detail = io_detail("read from ", c, e, x.error());
-        if (ph == exchange::phase::head) tls_port_hint(c, x.error(), diag);
-      }
-      continue;
-    }
-    if (e) {
-      ec = map_io_error(e, total_binds, timeout);
-      x.fail(ec);
-      if (ec.category() == category()) {
-        diag.detail = io_detail("read from ", c, e, ec);
-        if (ph == exchange::phase::head) tls_port_hint(c, ec, diag);
-      }
+    if (!e) continue;
+    if (e == asio::error::eof) x.eof();  // ends a body delimited by the close; else incomplete
+    else x.fail(map_io_error(e, total_binds, timeout));
+    if (x.error() && x.error().category() == category()) {
+      diag.detail = io_detail("read from ", c, e, x.error());
+      if (ph == exchange::phase::head) tls_port_hint(c, x.error(), diag);
     }
   }
 }

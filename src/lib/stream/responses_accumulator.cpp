@@ -84,7 +84,8 @@ void responses_accumulator::feed(const wire::responses_event& ev) {
       break;
     case kind::function_call_arguments_delta: {
       auto& item = item_at(ev.output_index, ev.item_id, "function_call");
-      item.arguments = item.arguments.value_or("") + ev.delta;
+      if (!item.arguments) item.arguments.emplace();
+      *item.arguments += ev.delta;  // appended in place: no copy of the arguments so far per delta
       break;
     }
     case kind::function_call_arguments_done: {
