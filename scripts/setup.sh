@@ -14,6 +14,8 @@ packages=(
   json-schema-test-suite python3-jsonschema
   nftables
   tinyproxy squid
+  # HTTP/2 (issue 14): nghttp2's C library; nghttpd, h2load and nginx for the interop tests
+  libnghttp2-dev nghttp2-client nghttp2-server nginx-light
 )
 
 # Node.js runs the reference benchmarks (eventsource-parser); any recent node will do, so

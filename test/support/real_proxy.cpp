@@ -14,6 +14,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <functional>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -23,29 +24,31 @@
 namespace test {
 namespace fs = std::filesystem;
 
-namespace {
-
 std::string find_binary(const char* name, const char* package) {
   for (const char* dir : {"/usr/sbin", "/usr/bin", "/usr/local/sbin", "/usr/local/bin", "/usr/lib/squid"}) {
     std::string p = std::string(dir) + "/" + name;
     if (::access(p.c_str(), X_OK) == 0) return p;
   }
-  throw std::runtime_error(std::string(name) + " is not installed: the proxy tests need the Debian package '" +
+  throw std::runtime_error(std::string(name) + " is not installed: the tests need the Debian package '" +
                            package + "' (scripts/setup.sh installs it: apt-get install " + package + ")");
 }
 
+namespace {
 std::string slurp(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
   std::ostringstream ss;
   ss << in.rdbuf();
   return ss.str();
 }
+}  // namespace
 
 void write_file(const fs::path& p, const std::string& text) {
   std::ofstream out(p, std::ios::binary);
   out << text;
   if (!out) throw std::runtime_error("cannot write " + p.string());
 }
+
+namespace {
 
 bool accepts(std::uint16_t port) {
   int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -124,12 +127,27 @@ real_proxy::real_proxy(kind k, real_proxy_options opts) : kind_(k), opts_(std::m
     write_file(d / "squid.conf", conf);
     argv = {binary, "-N", "-f", (d / "squid.conf").string()};
   }
-  const std::string out_path = (d / "stdout.log").string();
-  pid_ = ::fork();
-  if (pid_ < 0) throw std::runtime_error("fork failed");
-  if (pid_ == 0) {
+  pid_ = start_listening_process(std::move(argv), port_, (d / "stdout.log").string(), name(), [this] { return log(); });
+}
+
+real_proxy::~real_proxy() {
+  stop();
+  std::error_code ec;
+  fs::remove_all(dir_, ec);
+}
+
+void real_proxy::stop() noexcept {
+  stop_process(pid_);
+  pid_ = -1;
+}
+
+pid_t start_listening_process(std::vector<std::string> argv, std::uint16_t port, const std::string& out_path,
+                              const std::string& name, const std::function<std::string()>& log) {
+  pid_t pid = ::fork();
+  if (pid < 0) throw std::runtime_error("fork failed");
+  if (pid == 0) {
     ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-    ::setpgid(0, 0);  // its own process group: stop() ends helpers (squid's authenticator) too
+    ::setpgid(0, 0);  // its own process group: stop_process() ends helpers (squid's authenticator) too
     int fd = ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     if (fd >= 0) {
       ::dup2(fd, 1);
@@ -141,36 +159,27 @@ real_proxy::real_proxy(kind k, real_proxy_options opts) : kind_(k), opts_(std::m
     ::execv(args[0], args.data());
     ::_exit(127);
   }
-  ::setpgid(pid_, pid_);
+  ::setpgid(pid, pid);
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  while (!accepts(port_)) {
+  while (!accepts(port)) {
     int status = 0;
-    if (::waitpid(pid_, &status, WNOHANG) == pid_) {
-      pid_ = -1;
-      throw std::runtime_error(std::string(name()) + " exited at start: " + log());
-    }
+    if (::waitpid(pid, &status, WNOHANG) == pid) throw std::runtime_error(name + " exited at start: " + log());
     if (std::chrono::steady_clock::now() > deadline) {
       std::string l = log();
-      stop();
-      throw std::runtime_error(std::string(name()) + " did not listen on 127.0.0.1:" + port + " within 60 s: " + l);
+      stop_process(pid);
+      throw std::runtime_error(name + " did not listen on 127.0.0.1:" + std::to_string(port) + " within 60 s: " + l);
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
+  return pid;
 }
 
-real_proxy::~real_proxy() {
-  stop();
-  std::error_code ec;
-  fs::remove_all(dir_, ec);
-}
-
-void real_proxy::stop() noexcept {
-  if (pid_ <= 0) return;
-  ::kill(-pid_, SIGKILL);  // the group: the proxy and its helpers
-  ::kill(pid_, SIGKILL);
+void stop_process(pid_t pid) noexcept {
+  if (pid <= 0) return;
+  ::kill(-pid, SIGKILL);  // the group: the process and its helpers
+  ::kill(pid, SIGKILL);
   int status = 0;
-  ::waitpid(pid_, &status, 0);
-  pid_ = -1;
+  ::waitpid(pid, &status, 0);
 }
 
 std::string real_proxy::url(bool with_credentials) const {

@@ -1,0 +1,359 @@
+// HTTP/2 (issue 14) against the in-process mock serving h2: the same typed results over a
+// multiplexed connection (JSON, streams), many streams on few connections, every HTTP/2 fault
+// with its typed outcome (REFUSED_STREAM re-sent once and only once, GOAWAY, RST_STREAM
+// mid-stream with the partial output kept, cancellation leaving siblings alone), the fallback to
+// HTTP/1.1 and h2c; interop with servers nobody here wrote (nginx in front of the mock, h2load
+// against it), started on loopback and stopped by the test.
+#include "support/client_fixture.hpp"
+#include "support/real_proxy.hpp"
+
+#include <tls/server_tls.hpp>
+
+#include <boost/test/unit_test.hpp>
+
+#include <atomic>
+#include <filesystem>
+#include <regex>
+
+using namespace test;
+namespace wire = openrouter::wire;
+namespace mock = openrouter::mock;
+using openrouter::chat_stream;
+using openrouter::errc;
+using boost::system::error_code;
+using namespace std::chrono_literals;
+
+BOOST_AUTO_TEST_SUITE(client_h2_test)
+
+namespace {
+
+mock::server_options h2_server(std::function<void(mock::server_options&)> tweak = {}) {
+  mock::server_options o;
+  o.http2 = true;
+  if (tweak) tweak(o);
+  return o;
+}
+
+using next_t = std::optional<wire::chat_chunk>;
+
+std::pair<error_code, chat_stream> open(client_fixture& f, wire::chat_request req, openrouter::diagnostics& d) {
+  auto slot = std::make_shared<std::optional<std::pair<error_code, chat_stream>>>();
+  f.cli.async_chat_stream(std::move(req), d, [slot](error_code ec, chat_stream s) { slot->emplace(ec, std::move(s)); });
+  f.run_until([&] { return slot->has_value(); });
+  return std::move(**slot);
+}
+
+struct drained {
+  error_code ec;
+  std::string text;
+  int chunks = 0;
+};
+
+drained drain(client_fixture& f, chat_stream& s) {
+  drained d;
+  while (true) {
+    auto [ec, c] = f.run<next_t>([&](auto t) { return s.async_next(t); });
+    if (ec) {
+      d.ec = ec;
+      return d;
+    }
+    if (!c) return d;
+    ++d.chunks;
+    for (const auto& ch : c->choices)
+      if (ch.delta.content) d.text += *ch.delta.content;
+  }
+}
+
+wire::chat_response chat(client_fixture& f, const wire::chat_request& req, error_code& ec) {
+  auto [e, res] = f.run<wire::chat_response>([&](auto t) { return f.cli.async_chat(req, f.diag, t); });
+  ec = e;
+  return res;
+}
+
+// Runs `n` streams at once to the end; returns how many failed.
+int concurrent_streams(client_fixture& f, int n, const std::string& model) {
+  std::atomic<int> done{0}, failed{0};
+  std::vector<openrouter::diagnostics> diags(static_cast<std::size_t>(n));
+  std::vector<std::shared_ptr<chat_stream>> streams(static_cast<std::size_t>(n));
+  std::function<void(std::size_t)> pull = [&](std::size_t i) {
+    streams[i]->async_next([&, i](error_code ec, next_t c) {
+      if (ec || !c) {
+        if (ec) ++failed;
+        ++done;
+        return;
+      }
+      pull(i);
+    });
+  };
+  for (std::size_t i = 0; i < streams.size(); ++i)
+    f.cli.async_chat_stream(chat_request(model, "stream " + std::to_string(i)), diags[i],
+                            [&, i](error_code ec, chat_stream s) {
+                              if (ec) {
+                                ++failed;
+                                ++done;
+                                return;
+                              }
+                              streams[i] = std::make_shared<chat_stream>(std::move(s));
+                              pull(i);
+                            });
+  f.run_until([&] { return done == n; }, std::chrono::seconds(120));
+  return failed;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(json_and_streams_over_h2_match_http1) {
+  client_fixture f(h2_server());
+  auto req = chat_request("openai/gpt-4o-mini", "echo: the quick brown fox");
+  error_code ec;
+  auto res = chat(f, req, ec);
+  BOOST_REQUIRE_MESSAGE(!ec, f.diag.summary(ec));
+  BOOST_TEST(res.text() == "the quick brown fox");
+  auto [oec, s] = open(f, req, f.diag);
+  BOOST_REQUIRE_MESSAGE(!oec, f.diag.summary(oec));
+  auto d = drain(f, s);
+  BOOST_TEST(!d.ec, d.ec.message());
+  BOOST_TEST(d.text == res.text());
+  // A look-up (a large body, gzip-encoded) over the same connection.
+  auto [lec, models] = f.run<wire::models_page>([&](auto t) { return f.cli.async_models({}, f.diag, t); });
+  BOOST_REQUIRE_MESSAGE(!lec, f.diag.summary(lec));
+  BOOST_TEST(models.data.size() > 100u);
+  auto st = f.cli.pool_statistics();
+  BOOST_TEST(st.h2_connections_opened == 1u);
+  BOOST_TEST(st.connections_opened == 1u);
+  BOOST_TEST(st.h2_streams_opened == 3u);
+  BOOST_TEST(f.server.get().stats().h2_connections == 1u);
+  BOOST_TEST(f.server.get().stats().connections_accepted == 1u);
+  BOOST_TEST(f.server.get().stats().h2_streams == 3u);
+}
+
+BOOST_AUTO_TEST_CASE(two_hundred_streams_share_two_connections) {
+  client_fixture f(h2_server());
+  BOOST_TEST(concurrent_streams(f, 200, "pace/itl_ms=20;tokens=10") == 0);
+  auto st = f.cli.pool_statistics();
+  BOOST_TEST(f.server.get().stats().connections_accepted == 2u);
+  BOOST_TEST(st.h2_connections_opened == 2u);
+  BOOST_TEST(st.tls_handshakes == 2u);
+  BOOST_TEST(st.h2_max_streams_per_connection == 100u);
+  BOOST_TEST(st.h2_streams == 0u);  // every stream given back
+}
+
+BOOST_AUTO_TEST_CASE(a_small_max_concurrent_streams_opens_more_connections) {
+  client_fixture f(h2_server([](auto& o) { o.h2.max_concurrent_streams = 4; }));
+  BOOST_TEST(concurrent_streams(f, 12, "pace/itl_ms=20;tokens=10") == 0);
+  auto st = f.cli.pool_statistics();
+  BOOST_TEST(st.h2_max_streams_per_connection <= 4u);
+  BOOST_TEST(f.server.get().stats().connections_accepted == 3u);
+}
+
+BOOST_AUTO_TEST_CASE(a_refused_stream_is_sent_once_more) {
+  client_fixture f(h2_server([](auto& o) { o.h2.refuse_first_streams = 1; }));
+  error_code ec;
+  auto res = chat(f, chat_request("openai/gpt-4o-mini", "echo: again"), ec);
+  BOOST_REQUIRE_MESSAGE(!ec, f.diag.summary(ec));
+  BOOST_TEST(res.text() == "again");
+  BOOST_TEST(f.cli.pool_statistics().h2_refused_resends == 1u);
+  BOOST_TEST(f.server.get().stats().h2_refused_streams == 1u);
+  BOOST_TEST(f.server.get().stats().chat_requests == 1u);  // processed once
+}
+
+BOOST_AUTO_TEST_CASE(a_stream_refused_twice_is_a_typed_error_and_not_sent_a_third_time) {
+  client_fixture f(h2_server([](auto& o) { o.h2.refuse_first_streams = 5; }));
+  error_code ec;
+  chat(f, chat_request(), ec);
+  BOOST_TEST(ec == errc::stream_refused, f.diag.summary(ec));
+  BOOST_TEST(!f.diag.request_sent);  // provably unprocessed
+  BOOST_TEST(f.cli.pool_statistics().h2_refused_resends == 1u);
+  BOOST_TEST(f.server.get().stats().h2_refused_streams == 2u);
+  BOOST_TEST(f.server.get().stats().chat_requests == 0u);
+}
+
+// Three streams on a connection that says GOAWAY after two: the third (above the last stream
+// id) is refused unprocessed and re-sent on a new connection; all three are processed once.
+BOOST_AUTO_TEST_CASE(goaway_resends_the_streams_above_its_last_id_on_a_new_connection) {
+  client_fixture f(h2_server([](auto& o) { o.h2.goaway_after_streams = 2; }));
+  BOOST_TEST(concurrent_streams(f, 3, "pace/itl_ms=30;tokens=5") == 0);
+  auto srv = f.server.get().stats();
+  BOOST_TEST(srv.chat_requests == 3u);  // each processed once
+  BOOST_TEST(srv.connections_accepted == 2u);
+  BOOST_TEST(f.cli.pool_statistics().h2_refused_resends == 1u);
+  // Sequential requests after a GOAWAY go to a new connection.
+  error_code ec;
+  chat(f, chat_request(), ec);
+  BOOST_TEST(!ec, f.diag.summary(ec));
+}
+
+BOOST_AUTO_TEST_CASE(rst_stream_mid_stream_is_typed_and_keeps_the_partial_output) {
+  client_fixture f(h2_server());
+  auto [ec, s] = open(f, chat_request("fault/reset;after_tokens=3", "hello there my friend"), f.diag);
+  BOOST_REQUIRE_MESSAGE(!ec, f.diag.summary(ec));
+  auto d = drain(f, s);
+  BOOST_TEST(d.ec == errc::stream_reset, d.ec.message());
+  BOOST_TEST(!d.text.empty());
+  BOOST_TEST(f.diag.detail.find("INTERNAL_ERROR") != std::string::npos, f.diag.detail);
+  // The connection carries on for the next request.
+  error_code cec;
+  chat(f, chat_request(), cec);
+  BOOST_TEST(!cec, f.diag.summary(cec));
+  BOOST_TEST(f.server.get().stats().connections_accepted == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(cancelling_a_stream_leaves_the_connection_and_its_siblings) {
+  client_fixture f(h2_server());
+  openrouter::diagnostics da, db;
+  auto [ea, a] = open(f, chat_request("pace/itl_ms=20;tokens=40", "a"), da);
+  auto [eb, b] = open(f, chat_request("pace/itl_ms=20;tokens=20", "b"), db);
+  BOOST_REQUIRE(!ea);
+  BOOST_REQUIRE(!eb);
+  auto [e1, c1] = f.run<next_t>([&](auto t) { return a.async_next(t); });
+  BOOST_REQUIRE(!e1);
+  a.cancel();
+  auto [e2, c2] = f.run<next_t>([&](auto t) { return a.async_next(t); });
+  BOOST_TEST(e2 == boost::asio::error::operation_aborted);
+  auto d = drain(f, b);
+  BOOST_TEST(!d.ec, d.ec.message());
+  BOOST_TEST(d.chunks > 0);
+  BOOST_TEST(f.server.get().stats().connections_accepted == 1u);
+  // The server saw the cancellation (RST_STREAM(CANCEL)) and stopped generating.
+  f.run_until([&] {
+    for (const auto& g : f.server.get().generations())
+      if (g.cancelled) return true;
+    return false;
+  }, std::chrono::seconds(10));
+  int cancelled = 0;
+  for (const auto& g : f.server.get().generations()) cancelled += g.cancelled ? 1 : 0;
+  BOOST_TEST(cancelled == 1);
+}
+
+BOOST_AUTO_TEST_CASE(a_server_without_h2_gets_http1) {
+  client_fixture f;  // the mock's default: HTTP/1.1 only
+  error_code ec;
+  chat(f, chat_request(), ec);
+  BOOST_TEST(!ec, f.diag.summary(ec));
+  auto st = f.cli.pool_statistics();
+  BOOST_TEST(st.h2_connections_opened == 0u);
+  BOOST_TEST(st.connections_opened == 1u);
+  BOOST_TEST(f.server.get().stats().h2_connections == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(http1_asked_for_is_http1_even_when_the_server_offers_h2) {
+  client_fixture f(h2_server(), [](auto& c) { c.http_version = openrouter::http_version::http1; });
+  error_code ec;
+  chat(f, chat_request(), ec);
+  BOOST_TEST(!ec, f.diag.summary(ec));
+  BOOST_TEST(f.cli.pool_statistics().h2_connections_opened == 0u);
+  BOOST_TEST(f.server.get().stats().h2_connections == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(h2c_with_prior_knowledge) {
+  client_fixture f(h2_server([](auto& o) { o.tls = false; }),
+                   [](auto& c) { c.http_version = openrouter::http_version::http2; });
+  error_code ec;
+  auto res = chat(f, chat_request("openai/gpt-4o-mini", "echo: clear"), ec);
+  BOOST_TEST(!ec, f.diag.summary(ec));
+  BOOST_TEST(res.text() == "clear");
+  BOOST_TEST(f.cli.pool_statistics().h2_connections_opened == 1u);
+  BOOST_TEST(f.server.get().stats().h2_connections == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(a_tiny_flow_control_window_still_carries_a_large_request) {
+  client_fixture f(h2_server([](auto& o) { o.h2.initial_window_size = 16; }));
+  std::string prompt = "echo: ";
+  for (int i = 0; i < 2000; ++i) prompt += "word ";
+  error_code ec;
+  auto res = chat(f, chat_request("openai/gpt-4o-mini", prompt), ec);
+  BOOST_REQUIRE_MESSAGE(!ec, f.diag.summary(ec));
+  BOOST_TEST(res.text().size() > 9000u);
+  BOOST_TEST(f.server.get().stats().h2_streams == 1u);
+}
+
+// ---- interop ----------------------------------------------------------------------------------
+
+namespace {
+
+std::string temp_dir() {
+  char tmpl[] = "/tmp/openrouter-h2-XXXXXX";
+  if (!::mkdtemp(tmpl)) throw std::runtime_error("mkdtemp failed");
+  return tmpl;
+}
+
+// nginx (nginx-light) with `http2 on` over TLS, proxying to an HTTP/1.1 upstream.
+struct nginx_front {
+  nginx_front(std::uint16_t upstream_port, const openrouter::tls::tls_material& tls) : dir(temp_dir()) {
+    namespace fs = std::filesystem;
+    const std::string bin = find_binary("nginx", "nginx-light");
+    port = free_loopback_port();
+    const fs::path d(dir);
+    write_file(d / "cert.pem", tls.cert_pem);
+    write_file(d / "key.pem", tls.key_pem);
+    std::string conf = "daemon off;\nmaster_process off;\nworker_processes 1;\nerror_log " + dir +
+                       "/error.log info;\npid " + dir + "/nginx.pid;\nevents { worker_connections 256; }\n"
+                       "http {\n  access_log off;\n  client_body_temp_path " + dir + ";\n  proxy_temp_path " + dir +
+                       ";\n  fastcgi_temp_path " + dir + ";\n  uwsgi_temp_path " + dir + ";\n  scgi_temp_path " + dir +
+                       ";\n  server {\n    listen 127.0.0.1:" + std::to_string(port) + " ssl http2;\n"
+                       "    ssl_certificate " + dir + "/cert.pem;\n    ssl_certificate_key " + dir + "/key.pem;\n"
+                       "    location / {\n      proxy_pass http://127.0.0.1:" + std::to_string(upstream_port) + ";\n"
+                       "      proxy_http_version 1.1;\n      proxy_buffering off;\n      proxy_set_header Connection \"\";\n    }\n  }\n}\n";
+    write_file(d / "nginx.conf", conf);
+    pid = start_listening_process({bin, "-p", dir, "-c", dir + "/nginx.conf"}, port, dir + "/stdout.log", "nginx",
+                                  [this] { return dir; });
+  }
+  ~nginx_front() {
+    stop_process(pid);
+    std::error_code ec;
+    std::filesystem::remove_all(dir, ec);
+  }
+  std::string dir;
+  std::uint16_t port = 0;
+  pid_t pid = -1;
+};
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(interop_nginx_http2_in_front_of_the_mock) {
+  mock::server_options upstream;
+  upstream.tls = false;
+  auto tls = openrouter::tls::generate_tls_material();
+  client_fixture f(upstream);
+  nginx_front nginx(f.server.get().port(), tls);
+  openrouter::client_config cfg = config_for(f.server.get());
+  cfg.base_url = "https://localhost:" + std::to_string(nginx.port) + "/api/v1";
+  cfg.tls.ca_pem = tls.ca_pem;
+  openrouter::client cli(f.ioc.get_executor(), cfg);
+  auto [ec, res] =
+      f.run<wire::chat_response>([&](auto t) { return cli.async_chat(chat_request("openai/gpt-4o-mini", "echo: via nginx"), f.diag, t); });
+  BOOST_REQUIRE_MESSAGE(!ec, f.diag.summary(ec));
+  BOOST_TEST(res.text() == "via nginx");
+  auto slot = std::make_shared<std::optional<std::pair<error_code, chat_stream>>>();
+  cli.async_chat_stream(chat_request("pace/itl_ms=5;tokens=20", "hi"), f.diag,
+                        [slot](error_code e, chat_stream s) { slot->emplace(e, std::move(s)); });
+  f.run_until([&] { return slot->has_value(); });
+  BOOST_REQUIRE_MESSAGE(!slot->value().first, f.diag.summary(slot->value().first));
+  auto d = drain(f, slot->value().second);
+  BOOST_TEST(!d.ec, d.ec.message());
+  BOOST_TEST(d.chunks > 10);
+  auto st = cli.pool_statistics();
+  BOOST_TEST(st.h2_connections_opened == 1u);
+  BOOST_TEST(st.connections_opened == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(interop_h2load_against_the_mock) {
+  mock::background_server srv(h2_server());
+  const std::string bin = find_binary("h2load", "nghttp2-client");
+  const std::string url = "https://127.0.0.1:" + std::to_string(srv.get().port()) + "/api/v1/models";
+  const std::string cmd = bin + " -n 200 -c 2 -m 20 -H 'authorization: Bearer test-key' " + url + " 2>&1";
+  std::string out;
+  FILE* p = ::popen(cmd.c_str(), "r");
+  BOOST_REQUIRE(p);
+  char buf[512];
+  while (std::size_t n = std::fread(buf, 1, sizeof buf, p)) out.append(buf, n);
+  ::pclose(p);
+  std::smatch m;
+  BOOST_REQUIRE_MESSAGE(std::regex_search(out, m, std::regex(R"(requests: 200 total, 200 started, 200 done, (\d+) succeeded, (\d+) failed)")), out);
+  BOOST_TEST(m[1].str() == "200", out);
+  BOOST_TEST(out.find("Application protocol: h2") != std::string::npos, out);
+  BOOST_TEST(srv.get().stats().h2_streams == 200u);
+  BOOST_TEST(srv.get().stats().connections_accepted == 2u);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
