@@ -1,6 +1,7 @@
 // The gateway's I/O: accept loop, HTTP/1.1 keep-alive connections (one coroutine each, on a
 // strand), the routes, and the forwarding of routed answers and streams to the caller.
 #include "gateway.hpp"
+#include <openrouter/wire/output.hpp>
 
 #include "access_log.hpp"
 #include "metrics.hpp"
@@ -976,9 +977,7 @@ asio::awaitable<bool> gateway::impl::chat(std::shared_ptr<connection> c, http::r
       ending = ok ? "success" : "caller_gone";
       break;
     }
-    if (!x.ttft_s)
-      for (const auto& ch : chunk->choices)
-        if (ch.delta.content && !ch.delta.content->empty()) x.ttft_s = seconds(clock_type::now() - x.started);
+    if (!x.ttft_s && wire::has_output(*chunk)) x.ttft_s = seconds(clock_type::now() - x.started);
     ok = co_await write(*c, event(scrub(wire::serialize(*chunk))));
     if (!ok) ending = "caller_gone";
   }
