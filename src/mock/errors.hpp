@@ -26,6 +26,14 @@ boost::json::object availability(std::string_view code, bool retryable, std::str
 http_reply fault_reply(const fault& f, std::string_view model, std::string_view provider,
                        std::string_view prompt);
 
+class mock_state;
+
+/// For the endpoints answered in one piece (embeddings and the like): the error the scenario's
+/// rules for `model` (and a "fault/..." name's own) draw for this request, if any: an HTTP
+/// error, a wrapped transient or a 429, as chat's pre-stream faults; a 400 for a malformed
+/// "fault/..." name. `provider` names the one that "failed".
+std::optional<http_reply> drawn_error(mock_state& state, std::string_view model, std::string_view provider);
+
 /// The default error_type of an HTTP status (§5.2).
 std::string_view default_error_type(unsigned status) noexcept;
 
