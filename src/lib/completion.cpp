@@ -21,7 +21,8 @@ void hand_over(chat_stream& s, const std::shared_ptr<diagnostics>& owned) {
 void hand_over(responses_stream& s, const std::shared_ptr<diagnostics>& owned) {
   if (owned) s.keep_diagnostics(owned);
 }
-void hand_over(routed_stream& s, const std::shared_ptr<diagnostics>& owned) {
+template <class Stream>
+void hand_over(basic_routed_stream<Stream>& s, const std::shared_ptr<diagnostics>& owned) {
   if (owned) s.keep_diagnostics(owned);
 }
 
@@ -84,6 +85,7 @@ namespace openrouter::detail {
 OPENROUTER_COMPLETION_FOR(wire::chat_response)
 OPENROUTER_COMPLETION_FOR(chat_stream)
 OPENROUTER_COMPLETION_FOR(routed_stream)
+OPENROUTER_COMPLETION_FOR(routed_responses_stream)
 OPENROUTER_COMPLETION_FOR(std::optional<wire::chat_chunk>)
 OPENROUTER_COMPLETION_FOR(chat_stream::chunk_batch)
 OPENROUTER_COMPLETION_FOR(wire::models_page)

@@ -1,4 +1,5 @@
 #include <openrouter/router.hpp>
+#include <openrouter/wire/output.hpp>
 
 #include "detail/cancel.hpp"
 #include "detail/launch.hpp"
@@ -30,7 +31,7 @@ using clock_type = std::chrono::steady_clock;
 using detail::result;
 
 // The router's spend account. Thread-safe: streams report from their own strands.
-struct routed_stream::tally {
+struct detail::spend_tally {
   void spend(double usd) {
     std::lock_guard lock(m);
     total += usd;
@@ -52,7 +53,7 @@ struct router::impl {
   routing::health health;
   std::atomic<std::uint64_t> seed;
   // The spend account, shared with the streams the router hands out (their cost comes later).
-  std::shared_ptr<routed_stream::tally> ledger = std::make_shared<routed_stream::tally>();
+  std::shared_ptr<detail::spend_tally> ledger = std::make_shared<detail::spend_tally>();
 
   // Slot waits are event-driven: each routed request registers its wake timer under its
   // planner's waiter id; when the health says a slot is free for a waiter, its timer is
@@ -92,18 +93,32 @@ struct router::impl {
 
 namespace {
 
-// What the routing loop needs to know of an answer type: the chat response, or a stream
-// handed over at its first content chunk.
-struct chat_answer {
-  using type = wire::chat_response;
-  static asio::awaitable<std::pair<error_code, type>> attempt(client& cli, wire::chat_request req, diagnostics& diag,
-                                                              const std::shared_ptr<routed_stream::tally>&) {
-    auto [ec, res] = co_await cli.async_chat(std::move(req), diag, asio::as_tuple(asio::use_awaitable));
+using tally_ptr = std::shared_ptr<detail::spend_tally>;
+
+// What the routing loop needs to know of an answer type: how one attempt gets it, the cost it
+// reports, and what goes into the request's record. JSON answers carry their usage in hand.
+template <class Derived, class Request, class Response>
+struct json_answer {
+  using request = Request;
+  using type = Response;
+  static constexpr bool catalog_filter = true;  // the chat catalog lists these endpoints' models
+  static asio::awaitable<std::pair<error_code, type>> attempt(client& cli, request req, diagnostics& diag,
+                                                              const tally_ptr&) {
+    auto op = Derived::call(cli, std::move(req), diag);
+    auto [ec, res] = co_await std::move(op);
     co_return std::pair<error_code, type>{ec, std::move(res)};
   }
-  static std::optional<double> cost(const type& t) { return t.usage ? t.usage->cost : std::nullopt; }
   static constexpr bool unread_costs = false;  // an answer in hand carries its usage
   static void rebind(type&, diagnostics&) {}
+};
+
+constexpr auto tuple_awaitable = asio::as_tuple(asio::use_awaitable);
+
+struct chat_answer : json_answer<chat_answer, wire::chat_request, wire::chat_response> {
+  static auto call(client& cli, request req, diagnostics& diag) {
+    return cli.async_chat(std::move(req), diag, tuple_awaitable);
+  }
+  static std::optional<double> cost(const type& t) { return t.usage ? t.usage->cost : std::nullopt; }
   static void describe(const type& t, request_record& rec) {
     rec.resolved_model = t.model;
     rec.provider = t.provider;
@@ -116,83 +131,153 @@ struct chat_answer {
   }
 };
 
-// A chunk that starts the answer: anything the caller would show or act on.
-bool has_content(const wire::chat_chunk& c) {
-  for (const auto& ch : c.choices) {
-    const auto& d = ch.delta;
-    if ((d.content && !d.content->empty()) || (d.reasoning && !d.reasoning->empty()) || !d.tool_calls.empty() ||
-        !d.images.empty() || (d.refusal && !d.refusal->empty()))
-      return true;
+struct responses_answer : json_answer<responses_answer, wire::responses_request, wire::responses_response> {
+  static auto call(client& cli, request req, diagnostics& diag) {
+    return cli.async_responses(std::move(req), diag, tuple_awaitable);
   }
-  return false;
+  static std::optional<double> cost(const type& t) { return t.usage ? t.usage->cost : std::nullopt; }
+  static void describe(const type& t, request_record& rec) {
+    rec.resolved_model = t.model;
+    rec.generation_id = t.id;
+    if (t.usage) {
+      rec.prompt_tokens = t.usage->input_tokens;
+      rec.completion_tokens = t.usage->output_tokens;
+      rec.cost = t.usage->cost;
+    }
+  }
+};
+
+struct embeddings_answer : json_answer<embeddings_answer, wire::embeddings_request, wire::embeddings_response> {
+  static auto call(client& cli, request req, diagnostics& diag) {
+    return cli.async_embeddings(std::move(req), diag, tuple_awaitable);
+  }
+  static constexpr bool catalog_filter = false;  // embedding models are not in the chat catalog
+  static std::optional<double> cost(const type& t) { return t.usage ? t.usage->cost : std::nullopt; }
+  static void describe(const type& t, request_record& rec) {
+    rec.resolved_model = t.model;
+    rec.generation_id = t.id;
+    if (t.usage) {
+      rec.prompt_tokens = t.usage->prompt_tokens;
+      rec.cost = t.usage->cost;
+    }
+  }
+};
+
+// What the router needs to know of a stream's events beyond wire::has_output (the first one
+// with output ends failover): which one reports the cost.
+std::optional<double> cost_of(const wire::chat_chunk& c) { return c.usage ? c.usage->cost : std::nullopt; }
+
+std::optional<double> cost_of(const wire::responses_event& e) {
+  return e.response && e.response->usage ? e.response->usage->cost : std::nullopt;
 }
 
+// Opens the stream a request asks for.
+auto open_stream(client& cli, wire::chat_request req, diagnostics& diag) {
+  return cli.async_chat_stream(std::move(req), diag, tuple_awaitable);
+}
+auto open_stream(client& cli, wire::responses_request req, diagnostics& diag) {
+  return cli.async_responses_stream(std::move(req), diag, tuple_awaitable);
+}
+
+template <class Stream, class Request>
 struct stream_answer {
-  using type = routed_stream;
-  static asio::awaitable<std::pair<error_code, type>> attempt(client& cli, wire::chat_request req, diagnostics& diag,
-                                                              std::shared_ptr<routed_stream::tally> ledger) {
-    auto [ec, s] = co_await cli.async_chat_stream(std::move(req), diag, asio::as_tuple(asio::use_awaitable));
+  using request = Request;
+  using type = basic_routed_stream<Stream>;
+  static constexpr bool catalog_filter = true;
+  static asio::awaitable<std::pair<error_code, type>> attempt(client& cli, request req, diagnostics& diag,
+                                                              tally_ptr ledger) {
+    auto open = open_stream(cli, std::move(req), diag);
+    auto [ec, s] = co_await std::move(open);
     if (ec) co_return std::pair<error_code, type>{ec, type{}};
-    // Until the first content chunk the request can still go elsewhere: pull up to it.
-    std::vector<wire::chat_chunk> first;
+    // Until the first content event the request can still go elsewhere: pull up to it.
+    std::vector<typename stream_event<Stream>::type> first;
     while (true) {
-      auto [e, c] = co_await s.async_next(asio::as_tuple(asio::use_awaitable));
+      auto next = s.async_next(asio::as_tuple(asio::use_awaitable));
+      auto [e, c] = co_await std::move(next);
       if (e) co_return std::pair<error_code, type>{e, type{}};  // s goes away: its connection closes
       if (!c) break;                                              // a clean end without content
-      const bool content = has_content(*c);
+      const bool content = wire::has_output(*c);
       first.push_back(std::move(*c));
       if (content) break;
     }
     co_return std::pair<error_code, type>{error_code{},
                                           type(std::move(first), std::move(s), cli.get_executor(), std::move(ledger))};
   }
-  // Known once the usage chunk arrived: here only when the whole stream was in the held chunks
-  // (then the router counts it; later chunks are counted by the stream itself).
+  // Known once the usage arrived: here only when the whole stream was in the held events (then
+  // the router counts it; later events are counted by the stream itself).
   static std::optional<double> cost(const type& t) { return t.cost(); }
   static constexpr bool unread_costs = true;  // a stream dropped unread was billed, perhaps
   // The winner's stream writes into its attempt's diagnostics: from now on, the caller's.
   static void rebind(type& t, diagnostics& d) { t.rebind_diagnostics(d); }
   static void describe(const type& t, request_record& rec) {
-    rec.resolved_model = t.model();
-    rec.provider = t.provider();
+    if constexpr (std::is_same_v<Stream, chat_stream>) {
+      rec.resolved_model = t.model();
+      rec.provider = t.provider();
+    } else {
+      rec.resolved_model = t.result().model;
+    }
     rec.generation_id = t.generation_id();
   }
 };
 
+using chat_stream_answer = stream_answer<chat_stream, wire::chat_request>;
+using responses_stream_answer = stream_answer<responses_stream, wire::responses_request>;
+
+// The first candidate when the policy names none: the request's own model ("": the account's default).
+std::string model_of(const wire::chat_request& r) { return r.model.value_or(""); }
+template <class Request>
+std::string model_of(const Request& r) {
+  return r.model;
+}
+
+// Drops the candidates the catalog (GET /models, cached) says cannot serve a request with
+// `need`; without a catalog all are kept (the server will say).
+asio::awaitable<void> screen_candidates(router::impl& im, routing::requirements need,
+                                        std::vector<std::string>& candidates,
+                                        std::vector<routing::dropped_candidate>& dropped) {
+  diagnostics cd;
+  auto [cec, catalog] = co_await im.cli.async_catalog(im.policy.catalog_max_age, cd, asio::as_tuple(asio::use_awaitable));
+  if (cec || !catalog) co_return;
+  auto f = routing::filter_candidates(candidates, need, *catalog);
+  dropped = std::move(f.dropped);
+  candidates = std::move(f.kept);
+}
+
+// The request's record goes to the hook and to the caller's record.
+void emit(router::impl& im, request_record* out, request_record rec) {
+  if (im.hooks.on_request) im.hooks.on_request(rec);
+  if (out) *out = std::move(rec);
+}
+
 template <class Answer>
-asio::awaitable<result<typename Answer::type>> route(std::shared_ptr<router::impl> im, wire::chat_request req,
+asio::awaitable<result<typename Answer::type>> route(std::shared_ptr<router::impl> im, typename Answer::request req,
                                                      diagnostics& diag, request_record* out) {
   using kind = routing::planner::decision::kind;
   using T = typename Answer::type;
   const auto started = clock_type::now();
   std::vector<std::string> candidates = im->policy.models;
-  if (candidates.empty()) candidates.push_back(req.model.value_or(""));
+  if (candidates.empty()) candidates.push_back(model_of(req));
   std::vector<routing::dropped_candidate> dropped;
-  if (im->policy.filter_by_catalog) {
-    diagnostics cd;
-    auto [cec, catalog] =
-        co_await im->cli.async_catalog(im->policy.catalog_max_age, cd, asio::as_tuple(asio::use_awaitable));
-    if (!cec && catalog) {  // else: no catalog, keep them all
-      auto f = routing::filter_candidates(candidates, routing::requirements_of(req), *catalog);
-      dropped = std::move(f.dropped);
-      if (f.kept.empty()) {
-        diag.clear();
-        diag.detail = "no candidate can serve this request:";
-        for (const auto& d : dropped) diag.detail += " " + d.model + " (" + d.why + ")";
-        if (im->hooks.on_request || out) {
-          request_record rec;
-          rec.requested_model = candidates.front();
-          rec.dropped = dropped;
-          rec.ec = make_error_code(errc::invalid_argument);
-          rec.cls = routing::error_class::bad_request;
-          rec.reason = "no candidate";
-          if (im->hooks.on_request) im->hooks.on_request(rec);
-          if (out) *out = std::move(rec);
-        }
-        co_return result<T>{make_error_code(errc::invalid_argument), T{}};
-      }
-      candidates = std::move(f.kept);
+  if constexpr (Answer::catalog_filter) {
+    if (im->policy.filter_by_catalog) {
+      auto screen = screen_candidates(*im, routing::requirements_of(req), candidates, dropped);
+      co_await std::move(screen);
     }
+  }
+  if (candidates.empty()) {
+    diag.clear();
+    diag.detail = "no candidate can serve this request:";
+    for (const auto& d : dropped) diag.detail += " " + d.model + " (" + d.why + ")";
+    if (im->hooks.on_request || out) {
+      request_record rec;
+      if (!dropped.empty()) rec.requested_model = dropped.front().model;
+      rec.dropped = dropped;
+      rec.ec = make_error_code(errc::invalid_argument);
+      rec.cls = routing::error_class::bad_request;
+      rec.reason = "no candidate";
+      emit(*im, out, std::move(rec));
+    }
+    co_return result<T>{make_error_code(errc::invalid_argument), T{}};
   }
   routing::planner plan(im->policy, candidates, im->health, started, im->seed.fetch_add(0x9E3779B97F4A7C15ull));
   auto ex = co_await asio::this_coro::executor;  // a strand: the attempts complete on it too
@@ -284,7 +369,7 @@ asio::awaitable<result<typename Answer::type>> route(std::shared_ptr<router::imp
         continue;
       }
       if (d.what == kind::attempt) {
-        wire::chat_request r = routing::attempt_request(im->policy, candidates, d.model, req);
+        auto r = routing::attempt_request(im->policy, candidates, d.model, req);
         auto& f = *flights.emplace_back(std::make_unique<flight>());
         f.index = d.attempt;
         f.until = d.until;
@@ -343,8 +428,7 @@ asio::awaitable<result<typename Answer::type>> route(std::shared_ptr<router::imp
     rec.spent = plan.request_spent();
     rec.cost_unknown = static_cast<std::size_t>(
         std::count_if(rec.attempts.begin(), rec.attempts.end(), [](const auto& a) { return a.cost_unknown; }));
-    if (im->hooks.on_request) im->hooks.on_request(rec);
-    if (out) *out = std::move(rec);
+    emit(*im, out, std::move(rec));
   }
   co_return result<T>{final_ec, std::move(res)};
 }
@@ -368,34 +452,49 @@ client& router::get_client() const noexcept { return impl_->cli; }
 
 double router::spent() const noexcept { return impl_->ledger->spent(); }
 
-void router::do_chat(wire::chat_request req, diagnostics& diag, request_record* out, handler<wire::chat_response> h) {
-  detail::launch_on<wire::chat_response>(asio::make_strand(impl_->cli.get_executor()),
-                                         route<chat_answer>(impl_, std::move(req), diag, out), std::move(h));
-}
-
-void router::do_chat_stream(wire::chat_request req, diagnostics& diag, request_record* out,
-                            handler<routed_stream> h) {
-  detail::launch_on<routed_stream>(asio::make_strand(impl_->cli.get_executor()),
-                                   route<stream_answer>(impl_, std::move(req), diag, out), std::move(h));
-}
-
-// --- routed_stream -----------------------------------------------------------------------------
-
 namespace {
 
-std::optional<double> cost_of(const wire::chat_chunk& c) { return c.usage ? c.usage->cost : std::nullopt; }
+template <class Answer, class Handler>
+void run_route(const std::shared_ptr<router::impl>& im, typename Answer::request req, diagnostics& diag,
+               request_record* out, Handler h) {
+  detail::launch_on<typename Answer::type>(asio::make_strand(im->cli.get_executor()),
+                                           route<Answer>(im, std::move(req), diag, out), std::move(h));
+}
 
 }  // namespace
 
-// The stream's own cost: its usage chunk's. A usage among the held chunks was counted by the
-// router already (with the attempt); one among the later chunks is counted here as it arrives.
-struct routed_stream::cost_state {
-  std::shared_ptr<tally> ledger;
+void router::do_route(wire::chat_request req, diagnostics& diag, request_record* out, handler<wire::chat_response> h) {
+  run_route<chat_answer>(impl_, std::move(req), diag, out, std::move(h));
+}
+void router::do_route(wire::chat_request req, diagnostics& diag, request_record* out, handler<routed_stream> h) {
+  run_route<chat_stream_answer>(impl_, std::move(req), diag, out, std::move(h));
+}
+void router::do_route(wire::responses_request req, diagnostics& diag, request_record* out,
+                      handler<wire::responses_response> h) {
+  run_route<responses_answer>(impl_, std::move(req), diag, out, std::move(h));
+}
+void router::do_route(wire::responses_request req, diagnostics& diag, request_record* out,
+                      handler<routed_responses_stream> h) {
+  run_route<responses_stream_answer>(impl_, std::move(req), diag, out, std::move(h));
+}
+void router::do_route(wire::embeddings_request req, diagnostics& diag, request_record* out,
+                      handler<wire::embeddings_response> h) {
+  run_route<embeddings_answer>(impl_, std::move(req), diag, out, std::move(h));
+}
+
+// --- routed streams ---------------------------------------------------------------------------
+
+// The stream's own cost: its usage's. A usage among the held events was counted by the router
+// already (with the attempt); one among the later events is counted here as it arrives.
+template <class Stream>
+struct basic_routed_stream<Stream>::cost_state {
+  std::shared_ptr<detail::spend_tally> ledger;
   std::optional<double> cost;
 };
 
-routed_stream::routed_stream(std::vector<wire::chat_chunk> first, chat_stream rest, asio::any_io_executor ex,
-                             std::shared_ptr<tally> t) noexcept
+template <class Stream>
+basic_routed_stream<Stream>::basic_routed_stream(std::vector<event_type> first, Stream rest, asio::any_io_executor ex,
+                                                 std::shared_ptr<detail::spend_tally> t) noexcept
     : first_(std::move(first)), rest_(std::move(rest)), ex_(std::move(ex)) {
   try {
     cost_ = std::make_shared<cost_state>();
@@ -407,25 +506,29 @@ routed_stream::routed_stream(std::vector<wire::chat_chunk> first, chat_stream re
   }
 }
 
-std::optional<double> routed_stream::cost() const noexcept { return cost_ ? cost_->cost : std::nullopt; }
+template <class Stream>
+std::optional<double> basic_routed_stream<Stream>::cost() const noexcept {
+  return cost_ ? cost_->cost : std::nullopt;
+}
 
-void routed_stream::do_next(chat_stream::next_handler h) {
+template <class Stream>
+void basic_routed_stream<Stream>::do_next(typename Stream::next_handler h) {
+  using event = std::optional<event_type>;
   if (head_ < first_.size()) {
     // Never complete inside the initiating call: go through the handler's executor.
-    std::optional<wire::chat_chunk> c(std::move(first_[head_++]));
+    event c(std::move(first_[head_++]));
     asio::post(ex_, [h = std::move(h), c = std::move(c), ex = ex_]() mutable {
-      detail::complete<std::optional<wire::chat_chunk>>(std::move(h), ex, error_code{}, std::move(c));
+      detail::complete<event>(std::move(h), ex, error_code{}, std::move(c));
     });
     return;
   }
   if (!cost_) return rest_.async_next(std::move(h));
-  // Sees each later chunk on its way to the caller: the usage chunk's cost goes to the router's
+  // Sees each later event on its way to the caller: the usage's cost goes to the router's
   // account before the caller hears of it. The caller's executor and cancellation slot are kept.
   auto slot = h.get_cancellation_slot();
   auto hex = asio::get_associated_executor(h, ex_);
   rest_.async_next(asio::bind_cancellation_slot(
-      slot, asio::bind_executor(hex, [st = cost_, h = std::move(h)](error_code ec,
-                                                                      std::optional<wire::chat_chunk> c) mutable {
+      slot, asio::bind_executor(hex, [st = cost_, h = std::move(h)](error_code ec, event c) mutable {
         if (!ec && c)
           if (auto v = cost_of(*c); v && !st->cost) {
             st->cost = v;
@@ -434,5 +537,8 @@ void routed_stream::do_next(chat_stream::next_handler h) {
         std::move(h)(ec, std::move(c));
       })));
 }
+
+template class basic_routed_stream<chat_stream>;
+template class basic_routed_stream<responses_stream>;
 
 }  // namespace openrouter

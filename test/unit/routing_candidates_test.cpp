@@ -144,4 +144,35 @@ BOOST_AUTO_TEST_CASE(legacy_modality_strings_count_and_silence_keeps_the_model) 
   BOOST_TEST(matches(p.data[1], catalog_filter{.input_modalities = {"image"}}));
 }
 
+// A Responses API request is judged by the same predicate: the parts of its input items, its
+// function tools, a json_schema text format, reasoning, and its text's size.
+BOOST_AUTO_TEST_CASE(responses_requests_have_requirements_too) {
+  wire::responses_request plain;
+  plain.input = std::string(40000, 'x');  // ~10000 tokens: more than text/small's 4096
+  auto need = requirements_of(plain);
+  BOOST_TEST(need.input_modalities.empty());
+  BOOST_TEST(need.parameters.empty());
+  BOOST_TEST(need.prompt_tokens_estimate == 10000);
+  auto f = filter_candidates({"text/small", "vision/tools"}, need, catalog());
+  BOOST_TEST(f.kept == (std::vector<std::string>{"vision/tools"}), boost::test_tools::per_element());
+
+  wire::responses_request rich;
+  rich.input = boost::json::parse(R"([
+    {"type":"message","role":"user","content":[
+      {"type":"input_text","text":"what is in it?"},
+      {"type":"input_image","image_url":"data:image/png;base64,AAAA"}]},
+    {"type":"function_call_output","call_id":"c1","output":"sunny"}])").as_array();
+  rich.tools = boost::json::parse(R"([{"type":"function","name":"get_weather","parameters":{"type":"object"}}])");
+  rich.text = boost::json::parse(R"({"format":{"type":"json_schema","name":"x","schema":{"type":"object"}}})");
+  rich.max_output_tokens = 100;
+  need = requirements_of(rich);
+  BOOST_TEST(need.input_modalities == (std::vector<std::string>{"image"}), boost::test_tools::per_element());
+  BOOST_TEST(need.parameters == (std::vector<std::string>{"tools", "response_format", "structured_outputs"}),
+             boost::test_tools::per_element());
+  BOOST_TEST(need.prompt_tokens_estimate == (14 + 5) / 4 + 100);
+  f = filter_candidates({"text/small", "image/gen", "vision/tools"}, need, catalog());
+  BOOST_TEST(f.kept == (std::vector<std::string>{"vision/tools"}), boost::test_tools::per_element());
+  BOOST_TEST(f.dropped.size() == 2u);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
