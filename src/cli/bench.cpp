@@ -1,7 +1,9 @@
 // `openrouter bench`: a throughput/latency benchmark of a chat-completions endpoint (OpenRouter
-// or any OpenAI-compatible server) over the library's streaming client. The load driver lives
+// or any OpenAI-compatible server), or of the Responses API (--endpoint responses), over the
+// library's streaming client. The load driver lives
 // here; metrics, arrivals, prompts and reports are sans-I/O pieces in bench/.
 #include "bench/metrics.hpp"
+#include <openrouter/wire/output.hpp>
 #include "bench/report.hpp"
 #include "bench/workload.hpp"
 #include "commands.hpp"
@@ -9,6 +11,7 @@
 #include "context.hpp"
 
 #include <openrouter/chat_stream.hpp>
+#include <openrouter/responses_stream.hpp>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/bind_cancellation_slot.hpp>
@@ -32,6 +35,7 @@
 #include <functional>
 #include <limits>
 #include <list>
+#include <tuple>
 
 namespace openrouter::cli {
 namespace {
@@ -45,8 +49,11 @@ constexpr std::int64_t max_len = 1'000'000;        // words in, max_tokens out
 constexpr std::size_t max_prompts = 100'000;       // distinct synthetic prompts; requests cycle through them
 constexpr double max_prompt_words = 2e8;           // all synthetic prompts together (~1.4 GB)
 
+enum class bench_endpoint { chat, responses };
+
 struct bench_options {
   std::string model;
+  bench_endpoint endpoint = bench_endpoint::chat;
   std::vector<std::size_t> concurrencies;
   double rate = 0;  // 0: closed loop
   double burstiness = 1;
@@ -86,11 +93,38 @@ std::string error_class(error_code ec) {
   return std::string(ec.category().name()) + "_" + std::to_string(ec.value());
 }
 
-bool has_content(const wire::chat_chunk& c) {
-  for (const auto& ch : c.choices)
-    if ((ch.delta.content && !ch.delta.content->empty()) || (ch.delta.reasoning && !ch.delta.reasoning->empty()))
-      return true;
-  return false;
+// The usage (prompt and output tokens) a stream's event reports, per endpoint; which events
+// carry output (a token for TTFT and ITL) is wire::has_output's.
+std::optional<std::pair<std::int64_t, std::int64_t>> usage_of(const wire::chat_chunk& c) {
+  if (!c.usage) return std::nullopt;
+  return std::pair{c.usage->prompt_tokens, c.usage->completion_tokens};
+}
+std::optional<std::pair<std::int64_t, std::int64_t>> usage_of(const wire::responses_event& e) {
+  if (!e.response || !e.response->usage) return std::nullopt;
+  return std::pair{e.response->usage->input_tokens, e.response->usage->output_tokens};
+}
+
+// A bench prompt for the Responses API: its messages as input messages (their text parts),
+// max_tokens as max_output_tokens.
+wire::responses_request as_responses(const wire::chat_request& c) {
+  wire::responses_request r;
+  if (c.model) r.model = *c.model;
+  json::array items;
+  for (const auto& m : c.messages) {
+    std::string text;
+    if (m.content) {
+      if (const auto* t = std::get_if<std::string>(&*m.content)) text = *t;
+      else
+        for (const auto& part : std::get<std::vector<wire::content_part>>(*m.content))
+          if (part.text) text += *part.text;
+    }
+    items.push_back(wire::responses_message(m.role, text));
+  }
+  r.input = std::move(items);
+  if (c.max_completion_tokens) r.max_output_tokens = c.max_completion_tokens;
+  else if (c.max_tokens) r.max_output_tokens = c.max_tokens;
+  r.temperature = c.temperature;
+  return r;
 }
 
 /// One load level (or the warm-up): runs `total` requests, closed loop or open loop, until done
@@ -203,31 +237,39 @@ class level_runner {
     s.scheduled = scheduled;
     diagnostics diag;
     s.sent = elapsed();
-    auto [ec, stream] = co_await ctx_.cli->async_chat_stream(std::move(req), diag, as_awaitable);
-    std::optional<wire::chat_usage> usage;
-    while (!ec) {
-      auto [next_ec, chunk] = co_await stream.async_next(as_awaitable);
-      ec = next_ec;
-      if (ec || !chunk) break;
+    error_code ec;
+    if (o_.endpoint == bench_endpoint::responses) {
+      auto [open_ec, stream] = co_await ctx_.cli->async_responses_stream(as_responses(req), diag, as_awaitable);
+      ec = open_ec;
+      if (!ec) ec = co_await read_stream(stream, s);
+    } else {
+      auto [open_ec, stream] = co_await ctx_.cli->async_chat_stream(std::move(req), diag, as_awaitable);
+      ec = open_ec;
+      if (!ec) ec = co_await read_stream(stream, s);
+    }
+    s.ended = elapsed();
+    if (ec) s.error = error_class(ec);
+    else if (!s.first_token) s.error = "no_content";
+    if (s.output_tokens == 0) s.output_tokens = s.content_chunks;  // no usage: one token per chunk
+    ++finished;
+    if (!s.ok()) ++failed;
+    samples.push_back(std::move(s));
+  }
+
+  // Pulls a stream to its end, timing its content events; the error that ended it, if any.
+  template <class Stream>
+  asio::awaitable<error_code> read_stream(Stream& stream, b::request_sample& s) {
+    while (true) {
+      auto [ec, event] = co_await stream.async_next(as_awaitable);
+      if (ec || !event) co_return ec;
       double t = elapsed();
-      if (chunk->usage) usage = chunk->usage;
-      if (!has_content(*chunk)) continue;
+      if (auto u = usage_of(*event)) std::tie(s.prompt_tokens, s.output_tokens) = *u;
+      if (!wire::has_output(*event)) continue;
       ++s.content_chunks;
       if (!s.first_token) s.first_token = t;
       else s.itl.push_back(t - s.last_token);
       s.last_token = t;
     }
-    s.ended = elapsed();
-    if (ec) s.error = error_class(ec);
-    else if (!s.first_token) s.error = "no_content";
-    if (usage) {
-      s.prompt_tokens = usage->prompt_tokens;
-      s.output_tokens = usage->completion_tokens;
-    }
-    if (s.output_tokens == 0) s.output_tokens = s.content_chunks;  // no usage: one token per chunk
-    ++finished;
-    if (!s.ok()) ++failed;
-    samples.push_back(std::move(s));
   }
 };
 
@@ -289,6 +331,8 @@ bench_options parse_options(const po::variables_map& vm) {
   bench_options o;
   if (!vm.count("model")) throw usage_error("bench needs --model");
   o.model = vm["model"].as<std::string>();
+  if (const auto e = vm["endpoint"].as<std::string>(); e == "responses") o.endpoint = bench_endpoint::responses;
+  else if (e != "chat") throw usage_error("--endpoint must be chat or responses, got '" + e + "'");
   o.concurrencies = concurrency_list(vm);
   // Each count is bounded: the samples and prompts of a level are held in memory.
   o.requests = static_cast<std::size_t>(integer_option(vm, "requests", 1, max_requests));
@@ -456,12 +500,13 @@ int run_bench(context& ctx) {
 
 extern const command bench_command{
     "bench",
-    "--model M [--concurrency 1,8,64] [--request-rate R [--burstiness B]] [--requests N] [--warmup N] "
+    "--model M [--endpoint chat|responses] [--concurrency 1,8,64] [--request-rate R [--burstiness B]] [--requests N] [--warmup N] "
     "[--prompts FILE | --input-len N --output-len N --range-ratio R] [--goodput ttft:MS tpot:MS e2el:MS] "
     "[--seed S] [--output-dir DIR]",
     "Benchmark throughput and latency (TTFT, ITL, TPOT, E2E)",
     "Streams chat completions to measure a chat endpoint (OpenRouter or any OpenAI-compatible\n"
-    "server), with the metric definitions of vLLM's serving benchmark: TTFT, inter-token latency\n"
+    "server; --endpoint responses: the Responses API, timed by its output_text deltas and\n"
+    "counted by its response.completed usage), with the metric definitions of vLLM's serving benchmark: TTFT, inter-token latency\n"
     "per chunk, TPOT = (E2E - TTFT) / (output tokens - 1), end-to-end latency, request and output\n"
     "token throughput, goodput against SLOs, and client queue time (scheduled arrival to send).\n"
     "Closed loop: --concurrency N requests in flight (a list sweeps levels). Open loop:\n"
@@ -475,6 +520,8 @@ extern const command bench_command{
     [](po::options_description& o, po::options_description&, po::positional_options_description&) {
       o.add_options()
           ("model", po::value<std::string>()->value_name("M"), "model id (required)")
+          ("endpoint", po::value<std::string>()->default_value("chat")->value_name("E"),
+           "chat (/chat/completions) or responses (/responses), streamed")
           ("concurrency", po::value<std::vector<std::string>>()->composing()->value_name("N,..."),
            "requests in flight (closed loop) or the cap (open loop); a list sweeps (default 1)")
           ("request-rate", po::value<std::string>()->value_name("R"), "open loop: arrivals per second (inf: all at once)")

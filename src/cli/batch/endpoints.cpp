@@ -1,0 +1,168 @@
+#include "endpoints.hpp"
+
+#include <boost/json/value_from.hpp>
+
+#include <algorithm>
+
+namespace openrouter::cli::batch {
+namespace json = boost::json;
+
+std::optional<endpoint> parse_endpoint(std::string_view n) {
+  if (n == "chat") return endpoint::chat;
+  if (n == "responses") return endpoint::responses;
+  if (n == "embeddings") return endpoint::embeddings;
+  return std::nullopt;
+}
+
+std::string_view name(endpoint e) noexcept {
+  switch (e) {
+    case endpoint::chat: return "chat";
+    case endpoint::responses: return "responses";
+    case endpoint::embeddings: return "embeddings";
+  }
+  return "chat";
+}
+
+bool streams(endpoint e) noexcept { return e != endpoint::embeddings; }
+
+namespace {
+
+template <class Request>
+std::string decode_as(json::object body, std::size_t line, Request& out, std::string_view what) {
+  body.erase("stream");  // per --stream
+  wire::decode_error err;
+  wire::from_json(json::value(std::move(body)), out, err);
+  if (!err) return {};
+  std::string why = "line " + std::to_string(line) + ": not " + std::string(what) + " (";
+  why += err.message();
+  why += ")";
+  return why;
+}
+
+std::string missing(std::size_t line, std::string_view member) {
+  std::string why = "line " + std::to_string(line) + ": \"";
+  why += member;
+  why += "\" is missing or empty";
+  return why;
+}
+
+void put_usage_cost(json::object& f, outcome& o, std::optional<double> cost) {
+  if (!cost) return;
+  f["cost"] = *cost;
+  o.cost = *cost;
+}
+
+}  // namespace
+
+std::string decode(json::object body, std::size_t line, wire::chat_request& out) {
+  auto why = decode_as(std::move(body), line, out, "a chat request");
+  if (why.empty() && out.messages.empty()) why = missing(line, "messages");
+  return why;
+}
+
+std::string decode(json::object body, std::size_t line, wire::responses_request& out) {
+  const bool has_input = body.contains("input");
+  auto why = decode_as(std::move(body), line, out, "a Responses API request");
+  if (!why.empty()) return why;
+  const auto* text = std::get_if<std::string>(&out.input);
+  const auto* items = std::get_if<json::array>(&out.input);
+  if (!has_input || (text && text->empty()) || (items && items->empty())) return missing(line, "input");
+  return {};
+}
+
+std::string decode(json::object body, std::size_t line, wire::embeddings_request& out) {
+  const bool has_input = body.contains("input");
+  auto why = decode_as(std::move(body), line, out, "an embeddings request");
+  if (!why.empty()) return why;
+  const auto* list = std::get_if<std::vector<std::string>>(&out.input);
+  if (!has_input || (list && list->empty())) return missing(line, "input");
+  return {};
+}
+
+std::string model_of(const wire::chat_request& r) { return r.model.value_or(""); }
+std::string model_of(const wire::responses_request& r) { return r.model; }
+std::string model_of(const wire::embeddings_request& r) { return r.model; }
+
+answer_line summarize(const wire::chat_response& res) {
+  answer_line a;
+  auto& f = a.fields;
+  f["model"] = res.model;
+  if (!res.provider.empty()) f["provider"] = res.provider;
+  f["content"] = res.text();
+  if (!res.choices.empty()) {
+    const auto& c = res.choices.front();
+    if (!c.message.tool_calls.empty()) f["tool_calls"] = json::value_from(c.message.tool_calls);
+    if (c.finish_reason) f["finish_reason"] = *c.finish_reason;
+  }
+  a.o.model = res.model;
+  if (res.usage) {
+    f["usage"] = json::value_from(*res.usage);
+    a.o.prompt_tokens = res.usage->prompt_tokens;
+    a.o.completion_tokens = res.usage->completion_tokens;
+    put_usage_cost(f, a.o, res.usage->cost);
+  }
+  if (!res.id.empty()) f["generation_id"] = res.id;
+  return a;
+}
+
+answer_line summarize(const wire::responses_response& res) {
+  answer_line a;
+  auto& f = a.fields;
+  f["model"] = res.model;
+  f["content"] = res.text();
+  json::array calls;
+  for (const auto& item : res.output)
+    if (item.type == "function_call") {
+      json::object c;
+      c["call_id"] = item.call_id.value_or("");
+      c["name"] = item.name.value_or("");
+      c["arguments"] = item.arguments.value_or("");
+      calls.push_back(std::move(c));
+    }
+  if (!calls.empty()) f["function_calls"] = std::move(calls);
+  if (!res.status.empty()) f["status"] = res.status;
+  a.o.model = res.model;
+  if (res.usage) {
+    f["usage"] = json::value_from(*res.usage);
+    a.o.prompt_tokens = res.usage->input_tokens;
+    a.o.completion_tokens = res.usage->output_tokens;
+    put_usage_cost(f, a.o, res.usage->cost);
+  }
+  if (!res.id.empty()) f["generation_id"] = res.id;
+  return a;
+}
+
+answer_line summarize(const wire::embeddings_response& res) {
+  answer_line a;
+  auto& f = a.fields;
+  f["model"] = res.model;
+  // In input order: the server may answer out of order, each item says its index.
+  std::vector<const wire::embedding*> order;
+  order.reserve(res.data.size());
+  for (const auto& e : res.data) order.push_back(&e);
+  std::stable_sort(order.begin(), order.end(),
+                   [](const auto* x, const auto* y) { return x->index.value_or(0) < y->index.value_or(0); });
+  json::array vectors;
+  vectors.reserve(order.size());
+  for (const auto* e : order) {
+    json::array v;
+    v.reserve(e->embedding.size());
+    for (float x : e->embedding) v.push_back(static_cast<double>(x));
+    vectors.push_back(std::move(v));
+  }
+  f["embeddings"] = std::move(vectors);
+  a.o.model = res.model;
+  if (res.usage) {
+    f["usage"] = json::value_from(*res.usage);
+    a.o.prompt_tokens = res.usage->prompt_tokens;
+    put_usage_cost(f, a.o, res.usage->cost);
+  }
+  if (!res.id.empty()) f["generation_id"] = res.id;
+  return a;
+}
+
+std::string partial_output(const wire::chat_response& r) { return r.text(); }
+std::string partial_output(const wire::responses_response& r) { return r.text(); }
+std::string partial_output(const wire::embeddings_response&) { return {}; }
+
+}  // namespace openrouter::cli::batch
