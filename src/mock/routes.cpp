@@ -221,6 +221,18 @@ http_reply handle_request(mock_state& state, const request_view& req) {
     if (auto e = check_auth(state, req.headers)) return std::move(*e);
     return handle_embeddings(state, req.body);
   }
+  // API key management: the management key only (401 for a missing or unknown key, 403 for
+  // another key, as the API answers).
+  if (path == "/keys" || path.starts_with("/keys/")) {
+    if (auto e = check_auth(state, req.headers)) return std::move(*e);
+    const auto& mk = state.options().management_key;
+    if (mk.empty() || std::string_view(req.headers.find("authorization")->second).substr(7) != mk)
+      return error_reply(403, "Only management keys can perform this operation");
+    std::string_view hash = std::string_view(path).substr(std::string_view("/keys").size());
+    if (hash.starts_with('/')) hash.remove_prefix(1);
+    if (hash.find('/') != std::string_view::npos) return error_reply(404, "Not Found", "not_found");
+    return state.keys().handle(req.method, hash, url, req.body);
+  }
   if (!need("GET")) return method_not_allowed();
   if (path == "/embeddings/models") return handle_embedding_models(state);
   if (path == "/models") return handle_models(state, url);
