@@ -209,7 +209,18 @@ http_reply handle_request(mock_state& state, const request_view& req) {
     if (!need("POST")) return method_not_allowed();
     ++state.chat_requests;
     if (auto e = check_auth(state, req.headers)) return std::move(*e);
-    return handle_chat(state, req.body, req.headers);
+    std::optional<http_reply> preset_error;  // model "@preset/SLUG": the preset's model and parameters
+    auto with_preset = state.presets().resolve(req.body, preset_error);
+    if (preset_error) return std::move(*preset_error);
+    return handle_chat(state, with_preset ? std::string_view(*with_preset) : req.body, req.headers);
+  }
+  // POST /presets/{slug}/chat/completions: a preset (or its next version) from a chat body.
+  if (path.starts_with("/presets/") && path.ends_with("/chat/completions")) {
+    std::string_view slug = std::string_view(path).substr(9, path.size() - 9 - 17);
+    if (slug.empty() || slug.find('/') != std::string_view::npos) return error_reply(404, "Not Found", "not_found");
+    if (!need("POST")) return method_not_allowed();
+    if (auto e = check_auth(state, req.headers)) return std::move(*e);
+    return state.presets().create_from_chat(slug, req.body);
   }
   if (path == "/responses") {
     if (!need("POST")) return method_not_allowed();

@@ -5,6 +5,7 @@
 
 #include "catalog.hpp"
 #include "keys.hpp"
+#include "presets.hpp"
 #include "scenario.hpp"
 
 #include <atomic>
@@ -23,6 +24,7 @@ class mock_state {
   const catalog& models() const noexcept { return catalog_; }
   fault_engine& faults() noexcept { return faults_; }
   key_store& keys() noexcept { return keys_; }  ///< /keys (its own lock)
+  preset_store& presets() noexcept { return presets_; }  ///< @preset/ models, /presets (its own lock)
   std::uint64_t faults_tracked() const { return faults_.tracked(); }
 
   std::shared_ptr<const scenario> current_scenario() const;
@@ -47,6 +49,7 @@ class mock_state {
   catalog catalog_;
   fault_engine faults_;
   key_store keys_{opts_.seed};
+  preset_store presets_{opts_.presets};
   mutable std::mutex mutex_;
   std::shared_ptr<const scenario> scenario_;
   std::unordered_map<std::string, generation_record> generations_;

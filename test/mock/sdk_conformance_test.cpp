@@ -47,6 +47,7 @@ const std::vector<std::string> k_covered = {
     "GET /keys/{hash} (apiKeys.get)",
     "PATCH /keys/{hash} (apiKeys.update)",
     "DELETE /keys/{hash} (apiKeys.delete)",
+    "POST /presets/{slug}/chat/completions (presets.createPresetsChatCompletions)",
 };
 
 std::string find_node() {

@@ -424,6 +424,27 @@ BOOST_AUTO_TEST_CASE(api_keys) {
   call("DELETE", "/keys/" + hash, "/keys/{hash}", "", 401);
 }
 
+// POST /presets/{slug}/chat/completions: a preset from a chat body (200, and 400 for a body
+// that is no chat request).
+BOOST_AUTO_TEST_CASE(presets_from_chat_bodies) {
+  auto* spec = spec_or_skip();
+  if (!spec) return;
+  mock_fixture f;
+  auto post = [&](const json::object& body, unsigned status) {
+    auto r = f.client.post(api("/presets/contract/chat/completions"), body);
+    BOOST_TEST_REQUIRE(r.status == status, "answered " << r.status << ": " << r.body);
+    auto v = r.json();
+    expect_conforms(*spec, v, schema_of(*spec, "/presets/{slug}/chat/completions", "post", status),
+                    "POST /presets/contract/chat/completions", closed(status == 200 ? std::set<std::string>{} : k_error_extras));
+    return v;
+  };
+  auto v = post({{"model", "openai/gpt-4o-mini"}, {"temperature", 0.7},
+                 {"messages", json::array{json::object{{"role", "system"}, {"content", "Be kind."}},
+                                          json::object{{"role", "user"}, {"content", "Hello"}}}}}, 200);
+  BOOST_TEST(v.at("data").at("designated_version").at("config").at("model") == "openai/gpt-4o-mini");
+  post({{"model", "openai/gpt-4o-mini"}}, 400);
+}
+
 // POST /embeddings (one input, a batch, base64, token ids, multimodal; error answers) and
 // GET /embeddings/models.
 BOOST_AUTO_TEST_CASE(embeddings) {

@@ -154,6 +154,16 @@ const checks = {
     must(r.deleted === true, "deleted");
     await expectError(() => mgmt.apiKeys.delete({ hash: made.data.hash }), errors.NotFoundResponseError, 404);
   },
+  "POST /presets/{slug}/chat/completions (presets.createPresetsChatCompletions)": async () => {
+    const r = await sdk.presets.createPresetsChatCompletions({
+      slug: "sdk-conformance",
+      chatRequest: { model: "openai/gpt-4o-mini", temperature: 0.3,
+                     messages: [{ role: "system", content: "Be brief." }, { role: "user", content: "Hi" }] },
+    });
+    must(r.data.slug === "sdk-conformance" && r.data.designatedVersion.version === 1, "version 1 of the preset");
+    const chat = await sdk.chat.send(chatRequest({ model: "@preset/sdk-conformance" }));
+    must(chat.model === "openai/gpt-4o-mini", "@preset/ resolved to the preset's model");
+  },
   "POST /embeddings (embeddings.generate)": async () => {
     const model = "openai/text-embedding-3-small";
     const one = await sdk.embeddings.generate({ requestBody: { model, input: "The quick brown fox" } });
