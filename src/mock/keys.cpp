@@ -1,6 +1,7 @@
 #include "keys.hpp"
 
 #include "errors.hpp"
+#include "utc_time.hpp"
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
@@ -9,7 +10,6 @@
 #include <charconv>
 #include <chrono>
 #include <cstdio>
-#include <ctime>
 
 namespace openrouter::mock {
 namespace json = boost::json;
@@ -26,15 +26,6 @@ http_reply ok_json(const json::value& body, unsigned status = 200) {
   r.status = status;
   r.body = json::serialize(body);
   return r;
-}
-
-std::string now_iso() {
-  std::time_t secs = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[64];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
 }
 
 // 64 hex digits from a counter (splitmix64 steps): the shape of the API's hashes and secrets.
@@ -167,7 +158,7 @@ http_reply key_store::create(std::string_view text) {
                    {"byok_usage_daily", 0},
                    {"byok_usage_weekly", 0},
                    {"byok_usage_monthly", 0},
-                   {"created_at", now_iso()},
+                   {"created_at", utc_now_seconds()},
                    {"updated_at", nullptr},
                    {"expires_at", nullptr},
                    {"creator_user_id", "user_mock0000000000000000000"},
@@ -208,7 +199,7 @@ http_reply key_store::update(std::string_view hash, std::string_view text) {
     if (!v->is_bool()) return error_reply(400, "disabled: expected a boolean", "invalid_request");
     changed["disabled"] = *v;
   }
-  changed["updated_at"] = now_iso();
+  changed["updated_at"] = utc_now_seconds();
   *find(hash) = changed;
   return ok_json(json::object{{"data", std::move(changed)}});
 }

@@ -1,12 +1,12 @@
 #include "presets.hpp"
 
 #include "errors.hpp"
+#include "utc_time.hpp"
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
 #include <cstdio>
-#include <ctime>
 
 namespace openrouter::mock {
 namespace json = boost::json;
@@ -15,15 +15,6 @@ namespace {
 
 constexpr std::string_view preset_prefix = "@preset/";
 constexpr std::string_view creator = "user_mock0000000000000000000";
-
-std::string now_utc() {
-  std::time_t secs = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[64];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
 
 // A stable UUID-shaped id for `what` (FNV-1a of it).
 std::string uuid_of(std::string_view what) {
@@ -39,7 +30,7 @@ std::string uuid_of(std::string_view what) {
 }  // namespace
 
 preset_store::preset_store(const std::map<std::string, json::object>& initial) {
-  const std::string now = now_utc();
+  const std::string now = utc_now_seconds();
   for (const auto& [slug, config] : initial) {
     preset p{.config = config, .system_prompt = std::nullopt, .version = 1, .created_at = now, .updated_at = now};
     if (auto it = p.config.find("system_prompt"); it != p.config.end()) {
@@ -96,7 +87,7 @@ http_reply preset_store::create_from_chat(std::string_view slug, std::string_vie
     }
   }
   std::lock_guard lock(mutex_);
-  const std::string now = now_utc();
+  const std::string now = utc_now_seconds();
   auto it = presets_.find(slug);
   next.created_at = it == presets_.end() ? now : it->second.created_at;
   next.version = it == presets_.end() ? 1 : it->second.version + 1;
