@@ -10,22 +10,24 @@ using detail::result;
 
 namespace {
 
-// Refuses, before any request, an operation the configuration or its arguments cannot serve:
-// no management key (api_key is never sent in its place: the API would answer 403 and a user
-// key would have gone to an admin endpoint), or an empty hash. False when it completed `h`.
-template <class T>
-bool usable(const client::impl& im, std::string_view hash_or_name, std::string_view what, diagnostics& diag,
-            client::handler<T>& h, const client::executor_type& ex) {
-  std::string detail;
+// Why an operation cannot be sent ("" when it can): no management key (api_key is never sent in
+// its place: a user key would go to an admin endpoint, and the API would answer 403 anyway), or
+// an empty required argument (`what`).
+std::string refusal(const client::impl& im, std::optional<std::string_view> arg, std::string_view what) {
   if (im.transport.config().management_key.empty())
-    detail = "key management needs a management key: client_config::management_key (OPENROUTER_MANAGEMENT_KEY)";
-  else if (hash_or_name.empty())
-    detail = std::string(what) + " is empty";
-  if (detail.empty()) return true;
+    return "key management needs a management key: client_config::management_key (OPENROUTER_MANAGEMENT_KEY)";
+  if (arg && arg->empty()) return std::string(what) + " is empty";
+  return {};
+}
+
+// Completes `h` with errc::invalid_argument when there is a refusal; true when it did.
+template <class T>
+bool refused(std::string why, diagnostics& diag, client::handler<T>& h, const client::executor_type& ex) {
+  if (why.empty()) return false;
   diag.clear();
-  diag.detail = std::move(detail);
+  diag.detail = std::move(why);
   detail::complete<T>(std::move(h), ex, make_error_code(errc::invalid_argument), T{});
-  return false;
+  return true;
 }
 
 http_request managed(http::verb method, std::string target, std::string body = {}) {
@@ -68,13 +70,9 @@ std::string encode_query(const key_list_query& q) {
 }
 
 void client::do_list_keys(key_list_query q, diagnostics& diag, handler<wire::api_key_list> h) {
-  if (!usable(*impl_, "-", "", diag, h, get_executor())) return;
-  if (q.offset && *q.offset < 0) {
-    diag.clear();
-    diag.detail = "offset is negative";
-    detail::complete<wire::api_key_list>(std::move(h), get_executor(), make_error_code(errc::invalid_argument), {});
-    return;
-  }
+  std::string why = refusal(*impl_, std::nullopt, "");
+  if (why.empty() && q.offset && *q.offset < 0) why = "offset is negative";
+  if (refused(std::move(why), diag, h, get_executor())) return;
   detail::launch(impl_,
                  detail::call_json<wire::api_key_list>(impl_, managed(http::verb::get, "/keys" + encode_query(q)), diag,
                                                        detail::parse_body<wire::api_key_list>()),
@@ -82,12 +80,12 @@ void client::do_list_keys(key_list_query q, diagnostics& diag, handler<wire::api
 }
 
 void client::do_create_key(wire::api_key_create req, diagnostics& diag, handler<wire::created_api_key> h) {
-  if (!usable(*impl_, req.name, "the key's name", diag, h, get_executor())) return;
+  if (refused(refusal(*impl_, req.name, "the key's name"), diag, h, get_executor())) return;
   detail::launch(impl_, create_key_op(impl_, std::move(req), diag), std::move(h));
 }
 
 void client::do_get_key(std::string hash, diagnostics& diag, handler<wire::api_key> h) {
-  if (!usable(*impl_, hash, "the key's hash", diag, h, get_executor())) return;
+  if (refused(refusal(*impl_, hash, "the key's hash"), diag, h, get_executor())) return;
   detail::launch(impl_,
                  detail::call_json<wire::api_key>(impl_, managed(http::verb::get, key_target(hash)), diag,
                                                   detail::parse_data_body<wire::api_key>()),
@@ -95,7 +93,7 @@ void client::do_get_key(std::string hash, diagnostics& diag, handler<wire::api_k
 }
 
 void client::do_update_key(std::pair<std::string, wire::api_key_update> a, diagnostics& diag, handler<wire::api_key> h) {
-  if (!usable(*impl_, a.first, "the key's hash", diag, h, get_executor())) return;
+  if (refused(refusal(*impl_, a.first, "the key's hash"), diag, h, get_executor())) return;
   detail::launch(impl_,
                  detail::call_json<wire::api_key>(impl_, managed(http::verb::patch, key_target(a.first), wire::serialize(a.second)),
                                                   diag, detail::parse_data_body<wire::api_key>()),
@@ -103,7 +101,7 @@ void client::do_update_key(std::pair<std::string, wire::api_key_update> a, diagn
 }
 
 void client::do_delete_key(std::string hash, diagnostics& diag, handler<wire::api_key_deleted> h) {
-  if (!usable(*impl_, hash, "the key's hash", diag, h, get_executor())) return;
+  if (refused(refusal(*impl_, hash, "the key's hash"), diag, h, get_executor())) return;
   detail::launch(impl_,
                  detail::call_json<wire::api_key_deleted>(
                      impl_, managed(http::verb::delete_, key_target(hash)), diag,
