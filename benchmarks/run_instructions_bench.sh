@@ -5,11 +5,13 @@
 # store, ~240M Ir) cancels out. Instructions count user space only: syscalls and the kernel's
 # TCP/TLS work are not in them (per_event streams look dearer here than in CPU time).
 #
-#   benchmarks/run_instructions_bench.sh [BUILD_DIR] [chat|stream|responses]...
+#   benchmarks/run_instructions_bench.sh [BUILD_DIR] [chat|stream|responses|embeddings]...
 #   e.g. benchmarks/run_instructions_bench.sh build/release chat stream
 #
 # chat: c=1, 16 tokens, N 500/1500. stream, responses: c=1, 200 tokens, coalesced and
-# per_event writes, N 100/300, pulled with next and with next_batch. Needs valgrind.
+# per_event writes, N 100/300, pulled with next and with next_batch. embeddings: embeddings_bench,
+# c=1, batches of 16 inputs of 256 dimensions, base64 and float, N 100/300 requests; the figure
+# is per request and per input (no floor: no raw-socket loop speaks /embeddings). Needs valgrind.
 set -euo pipefail
 build=${1:-build/release}
 shift || true
@@ -60,6 +62,14 @@ for w in "${what[@]}"; do
         done
       done
       ;;
-    *) echo "$(basename "$0"): unknown: $w (chat, stream, responses)" >&2; exit 2 ;;
+    embeddings)
+      start_mock
+      for format in base64 float; do
+        lib=$(per 100 300 "$build/benchmarks/embeddings_bench" --url "$url/api/v1" --ca-file "$work/ca.pem" \
+              --concurrency 1 --batch 16 --dimensions 256 --encoding-format "$format")
+        printf '%-10s %-10s %-8s %14d %8s  (%d per input)\n' embeddings "$format" client "$lib" - $(( lib / 16 ))
+      done
+      ;;
+    *) echo "$(basename "$0"): unknown: $w (chat, stream, responses, embeddings)" >&2; exit 2 ;;
   esac
 done

@@ -21,6 +21,7 @@
 #include <openrouter/pool_stats.hpp>
 #include <openrouter/responses_stream.hpp>
 #include <openrouter/wire/activity.hpp>
+#include <openrouter/wire/api_keys.hpp>
 #include <openrouter/wire/chat_request.hpp>
 #include <openrouter/wire/chat_response.hpp>
 #include <openrouter/wire/embeddings.hpp>
@@ -71,6 +72,13 @@ struct activity_query {
   std::optional<std::string> user_id;
   std::optional<std::string> group_by;  ///< "workspace"
   std::optional<std::string> workspace_id;
+};
+
+/// Query of GET /keys (management key); unset members are not sent.
+struct key_list_query {
+  std::optional<std::int64_t> offset;       ///< keys to skip (pagination)
+  std::optional<bool> include_disabled;     ///< the API lists enabled keys only by default
+  std::optional<std::string> workspace_id;  ///< default: the default workspace
 };
 
 class client {
@@ -319,6 +327,70 @@ class client {
     return start<wire::activity>(std::forward<Token>(token), &client::do_activity, std::move(q), nullptr);
   }
 
+  // --- API key management (GET/POST /keys, GET/PATCH/DELETE /keys/{hash}) -------------------
+  // Each needs config().management_key (OPENROUTER_MANAGEMENT_KEY), sent instead of api_key;
+  // without one they complete with errc::invalid_argument before any request. A key that is
+  // not a management key gets 403 (errc::forbidden), an unknown one 401, an unknown hash 404.
+
+  /// GET /keys: one page of the account's keys (q.offset pages on).
+  template <class Token = boost::asio::use_awaitable_t<>>
+  auto async_list_keys(key_list_query q, diagnostics& diag, Token&& token = {}) {
+    return start<wire::api_key_list>(std::forward<Token>(token), &client::do_list_keys, std::move(q), &diag);
+  }
+  template <class Token = boost::asio::use_awaitable_t<>>
+    requires(!std::is_same_v<std::decay_t<Token>, diagnostics>)
+  auto async_list_keys(key_list_query q, Token&& token = {}) {
+    return start<wire::api_key_list>(std::forward<Token>(token), &client::do_list_keys, std::move(q), nullptr);
+  }
+
+  /// POST /keys: a new key. The answer carries its secret (created_api_key::key), which the API
+  /// returns this once; diagnostics never hold it (a malformed answer's body is not excerpted).
+  template <class Token = boost::asio::use_awaitable_t<>>
+  auto async_create_key(wire::api_key_create req, diagnostics& diag, Token&& token = {}) {
+    return start<wire::created_api_key>(std::forward<Token>(token), &client::do_create_key, std::move(req), &diag);
+  }
+  template <class Token = boost::asio::use_awaitable_t<>>
+    requires(!std::is_same_v<std::decay_t<Token>, diagnostics>)
+  auto async_create_key(wire::api_key_create req, Token&& token = {}) {
+    return start<wire::created_api_key>(std::forward<Token>(token), &client::do_create_key, std::move(req), nullptr);
+  }
+
+  /// GET /keys/{hash}.
+  template <class Token = boost::asio::use_awaitable_t<>>
+  auto async_get_key(std::string hash, diagnostics& diag, Token&& token = {}) {
+    return start<wire::api_key>(std::forward<Token>(token), &client::do_get_key, std::move(hash), &diag);
+  }
+  template <class Token = boost::asio::use_awaitable_t<>>
+    requires(!std::is_same_v<std::decay_t<Token>, diagnostics>)
+  auto async_get_key(std::string hash, Token&& token = {}) {
+    return start<wire::api_key>(std::forward<Token>(token), &client::do_get_key, std::move(hash), nullptr);
+  }
+
+  /// PATCH /keys/{hash}: changes what `update` sets; completes with the key as it now is.
+  template <class Token = boost::asio::use_awaitable_t<>>
+  auto async_update_key(std::string hash, wire::api_key_update update, diagnostics& diag, Token&& token = {}) {
+    return start<wire::api_key>(std::forward<Token>(token), &client::do_update_key,
+                                std::make_pair(std::move(hash), std::move(update)), &diag);
+  }
+  template <class Token = boost::asio::use_awaitable_t<>>
+    requires(!std::is_same_v<std::decay_t<Token>, diagnostics>)
+  auto async_update_key(std::string hash, wire::api_key_update update, Token&& token = {}) {
+    return start<wire::api_key>(std::forward<Token>(token), &client::do_update_key,
+                                std::make_pair(std::move(hash), std::move(update)), nullptr);
+  }
+
+  /// DELETE /keys/{hash}.
+  template <class Token = boost::asio::use_awaitable_t<>>
+  auto async_delete_key(std::string hash, diagnostics& diag, Token&& token = {}) {
+    return start<wire::api_key_deleted>(std::forward<Token>(token), &client::do_delete_key, std::move(hash), &diag);
+  }
+  template <class Token = boost::asio::use_awaitable_t<>>
+    requires(!std::is_same_v<std::decay_t<Token>, diagnostics>)
+  auto async_delete_key(std::string hash, Token&& token = {}) {
+    return start<wire::api_key_deleted>(std::forward<Token>(token), &client::do_delete_key, std::move(hash), nullptr);
+  }
+  // --- end of API key management ------------------------------------------------------------
+
   /// The catalog (GET /models?output_modalities=all), cached for `max_age`; concurrent callers
   /// share one request (single flight).
   template <class Token = boost::asio::use_awaitable_t<>>
@@ -391,6 +463,11 @@ class client {
   void do_generation_content(std::string id, diagnostics& diag, handler<wire::generation_content> h);
   void do_credits(std::monostate, diagnostics& diag, handler<wire::credits> h);
   void do_activity(activity_query q, diagnostics& diag, handler<wire::activity> h);
+  void do_list_keys(key_list_query q, diagnostics& diag, handler<wire::api_key_list> h);
+  void do_create_key(wire::api_key_create req, diagnostics& diag, handler<wire::created_api_key> h);
+  void do_get_key(std::string hash, diagnostics& diag, handler<wire::api_key> h);
+  void do_update_key(std::pair<std::string, wire::api_key_update> a, diagnostics& diag, handler<wire::api_key> h);
+  void do_delete_key(std::string hash, diagnostics& diag, handler<wire::api_key_deleted> h);
   void do_fetch_asset(std::string url, diagnostics& diag, handler<std::string> h);
   void do_warmup(std::size_t n, diagnostics& diag, handler<std::size_t> h);
   void do_catalog(std::chrono::milliseconds max_age, diagnostics& diag,
@@ -403,5 +480,7 @@ class client {
 std::string encode_query(const models_query& q);
 /// The same for an activity_query.
 std::string encode_query(const activity_query& q);
+/// The same for a key_list_query.
+std::string encode_query(const key_list_query& q);
 
 }  // namespace openrouter

@@ -409,6 +409,7 @@ const std::vector<const command*>& commands() {
     std::vector<const command*> v;
     for (const auto& c : chat_and_lookups) v.push_back(&c);
     v.push_back(&embed_command);
+    v.push_back(&keys_command);
     v.push_back(&batch_command);
     v.push_back(&policy_command);
     v.push_back(&bench_command);
@@ -466,6 +467,7 @@ void top_help(std::ostream& os) {
         "                       and shell history.\n"
         "  OPENROUTER_MANAGEMENT_KEY\n"
         "                       the management key of credits and activity (else OPENROUTER_API_KEY)\n"
+        "                       and of keys (required there)\n"
         "  OPENROUTER_BASE_URL, OPENROUTER_CA_FILE, OPENROUTER_APP_NAME, OPENROUTER_SITE_URL\n"
         "                       defaults of the matching flags\n\n"
         "Exit status: 0 on success, 1 when a request fails, 2 for usage or configuration errors.\n"

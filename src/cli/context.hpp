@@ -139,6 +139,7 @@ void json_option(po::options_description& o, const char* what);
 extern const command batch_command;
 extern const command bench_command;
 extern const command embed_command;
+extern const command keys_command;
 extern const command spec_check_command;
 extern const command serve_command;
 

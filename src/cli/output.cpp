@@ -283,4 +283,29 @@ void print_activity(std::ostream& os, const wire::activity& a) {
   t.print(os);
 }
 
+// --- API key management (keys.cpp) --------------------------------------------------------------
+
+void print_api_key(std::ostream& os, const wire::api_key& k) {
+  std::string limit = k.limit ? usd(k.limit) : "unlimited";
+  if (k.limit && k.limit_reset) limit += " (resets " + *k.limit_reset + ")";
+  print_fields(os, {{"hash", k.hash},
+                    {"name", k.name},
+                    {"label", k.label},
+                    {"disabled", opt(k.disabled)},
+                    {"limit", limit},
+                    {"limit_remaining", usd(k.limit_remaining)},
+                    {"usage", usd(k.usage)},
+                    {"created_at", opt(k.created_at)},
+                    {"expires_at", k.expires_at.value_or("never")}});
+}
+
+void print_api_keys(std::ostream& os, const wire::api_key_list& l) {
+  table t({{"hash"}, {"name"}, {"label"}, {"disabled"}, {"limit_usd", table::align::right},
+           {"usage_usd", table::align::right}, {"created_at"}});
+  for (const auto& k : l.data)
+    t.add({k.hash, k.name, k.label, k.disabled.value_or(false) ? "yes" : "no", k.limit ? decimal(k.limit) : "unlimited",
+           decimal(k.usage), k.created_at.value_or("")});
+  t.print(os);
+}
+
 }  // namespace openrouter::cli

@@ -107,6 +107,11 @@ OPENROUTER_COMPLETION_FOR(wire::responses_response)
 OPENROUTER_COMPLETION_FOR(responses_stream)
 OPENROUTER_COMPLETION_FOR(std::optional<wire::responses_event>)
 OPENROUTER_COMPLETION_FOR(responses_stream::event_batch)
+// API key management
+OPENROUTER_COMPLETION_FOR(wire::api_key_list)
+OPENROUTER_COMPLETION_FOR(wire::created_api_key)
+OPENROUTER_COMPLETION_FOR(wire::api_key)
+OPENROUTER_COMPLETION_FOR(wire::api_key_deleted)
 
 #undef OPENROUTER_COMPLETION_FOR
 

@@ -209,7 +209,18 @@ http_reply handle_request(mock_state& state, const request_view& req) {
     if (!need("POST")) return method_not_allowed();
     ++state.chat_requests;
     if (auto e = check_auth(state, req.headers)) return std::move(*e);
-    return handle_chat(state, req.body, req.headers);
+    std::optional<http_reply> preset_error;  // model "@preset/SLUG": the preset's model and parameters
+    auto with_preset = state.presets().resolve(req.body, preset_error);
+    if (preset_error) return std::move(*preset_error);
+    return handle_chat(state, with_preset ? std::string_view(*with_preset) : req.body, req.headers);
+  }
+  // POST /presets/{slug}/chat/completions: a preset (or its next version) from a chat body.
+  if (path.starts_with("/presets/") && path.ends_with("/chat/completions")) {
+    std::string_view slug = std::string_view(path).substr(9, path.size() - 9 - 17);
+    if (slug.empty() || slug.find('/') != std::string_view::npos) return error_reply(404, "Not Found", "not_found");
+    if (!need("POST")) return method_not_allowed();
+    if (auto e = check_auth(state, req.headers)) return std::move(*e);
+    return state.presets().create_from_chat(slug, req.body);
   }
   if (path == "/responses") {
     if (!need("POST")) return method_not_allowed();
@@ -220,6 +231,18 @@ http_reply handle_request(mock_state& state, const request_view& req) {
     if (!need("POST")) return method_not_allowed();
     if (auto e = check_auth(state, req.headers)) return std::move(*e);
     return handle_embeddings(state, req.body);
+  }
+  // API key management: the management key only (401 for a missing or unknown key, 403 for
+  // another key, as the API answers).
+  if (path == "/keys" || path.starts_with("/keys/")) {
+    if (auto e = check_auth(state, req.headers)) return std::move(*e);
+    const auto& mk = state.options().management_key;
+    if (mk.empty() || std::string_view(req.headers.find("authorization")->second).substr(7) != mk)
+      return error_reply(403, "Only management keys can perform this operation");
+    std::string_view hash = std::string_view(path).substr(std::string_view("/keys").size());
+    if (hash.starts_with('/')) hash.remove_prefix(1);
+    if (hash.find('/') != std::string_view::npos) return error_reply(404, "Not Found", "not_found");
+    return state.keys().handle(req.method, hash, url, req.body);
   }
   if (!need("GET")) return method_not_allowed();
   if (path == "/embeddings/models") return handle_embedding_models(state);

@@ -4,6 +4,8 @@
 #include <openrouter/mock/server.hpp>
 
 #include "catalog.hpp"
+#include "keys.hpp"
+#include "presets.hpp"
 #include "scenario.hpp"
 
 #include <atomic>
@@ -21,6 +23,8 @@ class mock_state {
   const server_options& options() const noexcept { return opts_; }
   const catalog& models() const noexcept { return catalog_; }
   fault_engine& faults() noexcept { return faults_; }
+  key_store& keys() noexcept { return keys_; }  ///< /keys (its own lock)
+  preset_store& presets() noexcept { return presets_; }  ///< @preset/ models, /presets (its own lock)
   std::uint64_t faults_tracked() const { return faults_.tracked(); }
 
   std::shared_ptr<const scenario> current_scenario() const;
@@ -44,6 +48,8 @@ class mock_state {
   server_options opts_;
   catalog catalog_;
   fault_engine faults_;
+  key_store keys_{opts_.seed};
+  preset_store presets_{opts_.presets};
   mutable std::mutex mutex_;
   std::shared_ptr<const scenario> scenario_;
   std::unordered_map<std::string, generation_record> generations_;

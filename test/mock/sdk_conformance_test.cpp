@@ -42,6 +42,12 @@ const std::vector<std::string> k_covered = {
     "GET /endpoints/zdr (endpoints.listZdrEndpoints)",
     "GET /model/{author}/{slug} (models.get)",
     "GET /generation/content (generations.listGenerationContent)",
+    "POST /keys (apiKeys.create)",
+    "GET /keys (apiKeys.list)",
+    "GET /keys/{hash} (apiKeys.get)",
+    "PATCH /keys/{hash} (apiKeys.update)",
+    "DELETE /keys/{hash} (apiKeys.delete)",
+    "POST /presets/{slug}/chat/completions (presets.createPresetsChatCompletions)",
 };
 
 std::string find_node() {

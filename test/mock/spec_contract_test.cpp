@@ -13,6 +13,7 @@
 #include <boost/json/serialize.hpp>
 #include <boost/test/unit_test.hpp>
 
+#include <cctype>
 #include <map>
 #include <sstream>
 
@@ -54,6 +55,8 @@ const std::map<std::string_view, std::set<std::string>> k_sdk_extras = {
     {"/key", {"$.data.allowed_data_regions", "$.data.free_model_daily_requests",       // GetCurrentKeyData
               "$.data.organization_id", "$.data.workspace_id"}},
     {"/endpoints/zdr", {"$.data[*].supports_tool_choice"}},  // PublicEndpoint, as above
+    {"/keys", {"$.data[*].external_user", "$.data.external_user"}},  // ListData, CreateKeysData
+    {"/keys/{hash}", {"$.data.external_user"}},                       // GetKeyData, UpdateKeysData
 };
 
 std::set<std::string> sdk_extras(std::string_view path) {
@@ -369,6 +372,77 @@ BOOST_AUTO_TEST_CASE(credits_and_model_count) {
   BOOST_TEST(credits.at("data").at("total_credits").as_double() == 100.0);
   f.client.set_api_key("");
   get_conforming(f, *spec, "/credits", "/credits", 401);
+}
+
+// API key management: every answer of /keys and /keys/{hash} against the spec, with the
+// management key; 403 for a user key where the spec lists it (POST), 401 without a key, 404 for
+// an unknown hash, 400 for a bad body.
+BOOST_AUTO_TEST_CASE(api_keys) {
+  auto* spec = spec_or_skip();
+  if (!spec) return;
+  openrouter::mock::server_options opts;
+  opts.management_key = "sk-or-v1-mgmt-contract";
+  mock_fixture f(opts);
+  auto call = [&](const std::string& method, const std::string& target, std::string_view path, const std::string& body,
+                  unsigned status) {
+    auto r = f.client.request(method, api(target), body, body.empty() ? std::map<std::string, std::string>{}
+                                                                       : std::map<std::string, std::string>{{"Content-Type", "application/json"}});
+    BOOST_TEST_REQUIRE(r.status == status, method << " " << target << " answered " << r.status << ": " << r.body);
+    std::string lower = method;
+    for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    auto v = r.json();
+    expect_conforms(*spec, v, schema_of(*spec, path, lower, status), method + " " + target,
+                    closed(status < 300 ? sdk_extras(path) : k_error_extras));
+    return v;
+  };
+  call("POST", "/keys", "/keys", R"({"name":"x"})", 403);  // a user key
+  f.client.set_api_key("sk-or-v1-mgmt-contract");
+  auto made = call("POST", "/keys", "/keys", R"({"name":"contract","limit":12.5,"limit_reset":"weekly",
+                   "expires_at":"2030-01-01T00:00:00Z","include_byok_in_limit":true})", 201);
+  const std::string hash(made.at("data").at("hash").as_string());
+  BOOST_TEST(made.at("key").as_string().starts_with("sk-or-v1-"));
+  call("POST", "/keys", "/keys", R"({"limit":1})", 400);
+  call("POST", "/keys", "/keys", R"({"name":"x","limit_reset":"hourly"})", 400);
+  auto list = call("GET", "/keys", "/keys", "", 200);
+  BOOST_TEST(list.at("data").as_array().size() == 1u);
+  call("GET", "/keys?offset=-1", "/keys", "", 400);
+  auto got = call("GET", "/keys/" + hash, "/keys/{hash}", "", 200);
+  BOOST_TEST(got.at("data").at("name") == "contract");
+  auto patched = call("PATCH", "/keys/" + hash, "/keys/{hash}", R"({"disabled":true,"limit":null,"limit_reset":null})", 200);
+  BOOST_TEST(patched.at("data").at("limit").is_null());
+  BOOST_TEST(patched.at("data").at("disabled").as_bool());
+  call("PATCH", "/keys/" + hash, "/keys/{hash}", R"({"disabled":"yes"})", 400);
+  BOOST_TEST(call("GET", "/keys", "/keys", "", 200).at("data").as_array().empty());  // disabled
+  BOOST_TEST(call("GET", "/keys?include_disabled=true", "/keys", "", 200).at("data").as_array().size() == 1u);
+  auto deleted = call("DELETE", "/keys/" + hash, "/keys/{hash}", "", 200);
+  BOOST_TEST(deleted.at("deleted").as_bool());
+  call("GET", "/keys/" + hash, "/keys/{hash}", "", 404);
+  call("PATCH", "/keys/" + hash, "/keys/{hash}", R"({"name":"y"})", 404);
+  call("DELETE", "/keys/" + hash, "/keys/{hash}", "", 404);
+  f.client.set_api_key("");
+  call("GET", "/keys", "/keys", "", 401);
+  call("DELETE", "/keys/" + hash, "/keys/{hash}", "", 401);
+}
+
+// POST /presets/{slug}/chat/completions: a preset from a chat body (200, and 400 for a body
+// that is no chat request).
+BOOST_AUTO_TEST_CASE(presets_from_chat_bodies) {
+  auto* spec = spec_or_skip();
+  if (!spec) return;
+  mock_fixture f;
+  auto post = [&](const json::object& body, unsigned status) {
+    auto r = f.client.post(api("/presets/contract/chat/completions"), body);
+    BOOST_TEST_REQUIRE(r.status == status, "answered " << r.status << ": " << r.body);
+    auto v = r.json();
+    expect_conforms(*spec, v, schema_of(*spec, "/presets/{slug}/chat/completions", "post", status),
+                    "POST /presets/contract/chat/completions", closed(status == 200 ? std::set<std::string>{} : k_error_extras));
+    return v;
+  };
+  auto v = post({{"model", "openai/gpt-4o-mini"}, {"temperature", 0.7},
+                 {"messages", json::array{json::object{{"role", "system"}, {"content", "Be kind."}},
+                                          json::object{{"role", "user"}, {"content", "Hello"}}}}}, 200);
+  BOOST_TEST(v.at("data").at("designated_version").at("config").at("model") == "openai/gpt-4o-mini");
+  post({{"model", "openai/gpt-4o-mini"}}, 400);
 }
 
 // POST /embeddings (one input, a batch, base64, token ids, multimodal; error answers) and

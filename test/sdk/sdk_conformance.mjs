@@ -120,6 +120,50 @@ const checks = {
     if (args["management-key"])
       await expectError(() => sdk.credits.getCredits(), errors.ForbiddenResponseError, 403);
   },
+  // API key management: the management key only (a user key 403, no key 401, an unknown hash 404).
+  "POST /keys (apiKeys.create)": async () => {
+    const r = await mgmt.apiKeys.create({ requestBody: { name: "sdk conformance", limit: 10, limitReset: "monthly" } });
+    must(r.key.startsWith("sk-or-v1-") && r.data.hash.length === 64, "a secret and a hash");
+    must(r.data.name === "sdk conformance" && r.data.limit === 10 && r.data.limitReset === "monthly", "the asked fields");
+    await expectError(() => sdk.apiKeys.create({ requestBody: { name: "x" } }), errors.ForbiddenResponseError, 403);
+    await expectError(() => anonymous.apiKeys.create({ requestBody: { name: "x" } }), errors.UnauthorizedResponseError, 401);
+  },
+  "GET /keys (apiKeys.list)": async () => {
+    const made = await mgmt.apiKeys.create({ requestBody: { name: "listed" } });
+    const r = await mgmt.apiKeys.list();
+    must(r.data.some((k) => k.hash === made.data.hash), "the created key is listed");
+    const skipped = await mgmt.apiKeys.list({ offset: r.data.length, includeDisabled: true });
+    must(skipped.data.length === 0, "offset past the end lists nothing");
+  },
+  "GET /keys/{hash} (apiKeys.get)": async () => {
+    const made = await mgmt.apiKeys.create({ requestBody: { name: "got" } });
+    const r = await mgmt.apiKeys.get({ hash: made.data.hash });
+    must(r.data.hash === made.data.hash && r.data.name === "got", "the same key");
+    await expectError(() => mgmt.apiKeys.get({ hash: "f".repeat(64) }), errors.NotFoundResponseError, 404);
+  },
+  "PATCH /keys/{hash} (apiKeys.update)": async () => {
+    const made = await mgmt.apiKeys.create({ requestBody: { name: "patched", limit: 5 } });
+    const r = await mgmt.apiKeys.update({ hash: made.data.hash, requestBody: { disabled: true, limit: null } });
+    must(r.data.disabled === true && r.data.limit === null, "disabled, limit cleared");
+    await expectError(() => mgmt.apiKeys.update({ hash: "f".repeat(64), requestBody: { name: "x" } }),
+                      errors.NotFoundResponseError, 404);
+  },
+  "DELETE /keys/{hash} (apiKeys.delete)": async () => {
+    const made = await mgmt.apiKeys.create({ requestBody: { name: "deleted" } });
+    const r = await mgmt.apiKeys.delete({ hash: made.data.hash });
+    must(r.deleted === true, "deleted");
+    await expectError(() => mgmt.apiKeys.delete({ hash: made.data.hash }), errors.NotFoundResponseError, 404);
+  },
+  "POST /presets/{slug}/chat/completions (presets.createPresetsChatCompletions)": async () => {
+    const r = await sdk.presets.createPresetsChatCompletions({
+      slug: "sdk-conformance",
+      chatRequest: { model: "openai/gpt-4o-mini", temperature: 0.3,
+                     messages: [{ role: "system", content: "Be brief." }, { role: "user", content: "Hi" }] },
+    });
+    must(r.data.slug === "sdk-conformance" && r.data.designatedVersion.version === 1, "version 1 of the preset");
+    const chat = await sdk.chat.send(chatRequest({ model: "@preset/sdk-conformance" }));
+    must(chat.model === "openai/gpt-4o-mini", "@preset/ resolved to the preset's model");
+  },
   "POST /embeddings (embeddings.generate)": async () => {
     const model = "openai/text-embedding-3-small";
     const one = await sdk.embeddings.generate({ requestBody: { model, input: "The quick brown fox" } });

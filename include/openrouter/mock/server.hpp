@@ -7,6 +7,7 @@
 // (`background_server`). Every public member is safe to call from any thread.
 
 #include <boost/asio/any_io_executor.hpp>
+#include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 
 #include <chrono>
@@ -39,6 +40,11 @@ struct server_options {
   /// The management key: the only key the key-management routes (/keys) accept, and the one
   /// GET /key reports as is_management_key. Empty: no key is a management key.
   std::string management_key;
+
+  /// Presets, by slug: each a config {"model": ..., parameters..., "system_prompt": ...} that a
+  /// chat request naming model "@preset/SLUG" resolves to (its own parameters win). POST
+  /// /presets/{slug}/chat/completions adds or re-versions presets at run time.
+  std::map<std::string, boost::json::object> presets;
 
   /// Fault and pacing scenario (see README "Scenario format"); null means none.
   boost::json::value scenario;

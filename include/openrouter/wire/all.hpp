@@ -1,7 +1,8 @@
 #pragma once
 // Every wire type: requests, responses, stream chunks, errors, catalog, generation and key,
-// embeddings, account, the Responses API.
+// embeddings, account, the Responses API, key management.
 #include <openrouter/wire/activity.hpp>
+#include <openrouter/wire/api_keys.hpp>
 #include <openrouter/wire/chat_chunk.hpp>
 #include <openrouter/wire/chat_request.hpp>
 #include <openrouter/wire/chat_response.hpp>

@@ -147,6 +147,19 @@ const std::vector<wire_contract>& contracts_table() {
       entry<generation_output>("generation_output", "/components/schemas/GenerationContentResponse",
        {"data", "output"}, {}),
 
+      // API key management (/keys): external_user and external are the official SDK's (newer)
+      entry<api_key_list>("api_key_list", "/paths/~1keys/get/responses/200/content/application~1json/schema", {}, {}),
+      entry<api_key>("api_key", "/paths/~1keys~1{hash}/get/responses/200/content/application~1json/schema", {"data"},
+       {"external_user"}),
+      entry<api_key_create>("api_key_create", "/paths/~1keys/post/requestBody/content/application~1json/schema", {},
+       {"external"}),
+      entry<created_api_key>("created_api_key", "/paths/~1keys/post/responses/201/content/application~1json/schema",
+       {}, {}),
+      entry<api_key_update>("api_key_update",
+       "/paths/~1keys~1{hash}/patch/requestBody/content/application~1json/schema", {}, {}),
+      entry<api_key_deleted>("api_key_deleted",
+       "/paths/~1keys~1{hash}/delete/responses/200/content/application~1json/schema", {}, {}),
+
       // the Responses API (POST /responses): request, result, output items, usage, stream events
       entry<responses_request>("responses_request", k_responses_request, {}, {}),
       entry<responses_response>("responses_response", k_responses_result, {}, {}),
@@ -194,6 +207,8 @@ const std::vector<wire_endpoint>& wire_endpoints() {
       {"post", "/embeddings"},       {"get", "/embeddings/models"}, {"get", "/credits"},
       {"get", "/activity"},          {"get", "/models/count"},      {"get", "/model/{author}/{slug}"},
       {"get", "/endpoints/zdr"},     {"get", "/generation/content"},
+      {"get", "/keys"},              {"post", "/keys"},             {"get", "/keys/{hash}"},
+      {"patch", "/keys/{hash}"},     {"delete", "/keys/{hash}"},
   };
   return all;
 }
