@@ -98,6 +98,24 @@ OPENROUTER_WIRE_DECLARE_CODEC(responses_error);
 OPENROUTER_WIRE_DECLARE_CODEC(responses_response);
 OPENROUTER_WIRE_DECLARE_CODEC(responses_event);
 
+// rerank.hpp, images.hpp, audio.hpp
+OPENROUTER_WIRE_DECLARE_CODEC(rerank_document);
+OPENROUTER_WIRE_DECLARE_CODEC(rerank_request);
+OPENROUTER_WIRE_DECLARE_CODEC(rerank_result);
+OPENROUTER_WIRE_DECLARE_CODEC(rerank_usage);
+OPENROUTER_WIRE_DECLARE_CODEC(rerank_response);
+OPENROUTER_WIRE_DECLARE_CODEC(image_generation_request);
+OPENROUTER_WIRE_DECLARE_CODEC(generated_image);
+OPENROUTER_WIRE_DECLARE_CODEC(image_generation_usage);
+OPENROUTER_WIRE_DECLARE_CODEC(image_generation_response);
+OPENROUTER_WIRE_DECLARE_CODEC(image_model);
+OPENROUTER_WIRE_DECLARE_CODEC(image_models);
+OPENROUTER_WIRE_DECLARE_CODEC(speech_request);
+OPENROUTER_WIRE_DECLARE_CODEC(transcription_segment);
+OPENROUTER_WIRE_DECLARE_CODEC(transcription_word);
+OPENROUTER_WIRE_DECLARE_CODEC(transcription_usage);
+OPENROUTER_WIRE_DECLARE_CODEC(transcription);
+
 #undef OPENROUTER_WIRE_DECLARE_CODEC
 
 }  // namespace openrouter::wire::detail
