@@ -42,6 +42,12 @@ const std::vector<std::string> k_covered = {
     "GET /endpoints/zdr (endpoints.listZdrEndpoints)",
     "GET /model/{author}/{slug} (models.get)",
     "GET /generation/content (generations.listGenerationContent)",
+    "POST /rerank (rerank.rerank)",
+    "POST /images (images.generate)",
+    "GET /images/models (images.listModels)",
+    "POST /audio/speech (tts.createSpeech)",
+    "POST /audio/transcriptions (stt.createTranscriptionMultipart)",
+    "POST /audio/transcriptions JSON (stt.createTranscription)",
 };
 
 std::string find_node() {
