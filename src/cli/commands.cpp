@@ -409,6 +409,7 @@ const std::vector<const command*>& commands() {
     std::vector<const command*> v;
     for (const auto& c : chat_and_lookups) v.push_back(&c);
     v.push_back(&embed_command);
+    for (const command* c : {&rerank_command, &image_command, &speak_command, &transcribe_command}) v.push_back(c);
     v.push_back(&batch_command);
     v.push_back(&policy_command);
     v.push_back(&bench_command);
