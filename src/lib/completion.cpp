@@ -105,6 +105,12 @@ OPENROUTER_COMPLETION_FOR(wire::responses_response)
 OPENROUTER_COMPLETION_FOR(responses_stream)
 OPENROUTER_COMPLETION_FOR(std::optional<wire::responses_event>)
 OPENROUTER_COMPLETION_FOR(responses_stream::event_batch)
+// rerank, images, audio
+OPENROUTER_COMPLETION_FOR(wire::rerank_response)
+OPENROUTER_COMPLETION_FOR(wire::image_generation_response)
+OPENROUTER_COMPLETION_FOR(wire::image_models)
+OPENROUTER_COMPLETION_FOR(wire::speech_audio)
+OPENROUTER_COMPLETION_FOR(wire::transcription)
 
 #undef OPENROUTER_COMPLETION_FOR
 

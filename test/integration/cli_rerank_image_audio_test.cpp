@@ -100,7 +100,7 @@ BOOST_AUTO_TEST_CASE(speak_then_transcribe) {
   auto v = f.cli({"transcribe", "--model", "openai/whisper-large-v3", "--json", "--verbose", wav});
   BOOST_TEST_REQUIRE(v.code == 0, v);
   auto j = json::parse(v.out);
-  BOOST_TEST(j.at("text").as_string() + "\n" == t.out);
+  BOOST_TEST(std::string(j.at("text").as_string()) + "\n" == t.out);
   BOOST_TEST(j.at("duration").as_double() == 0.66);  // 11 characters, 60 ms each
   BOOST_TEST(f.cli({"speak", "--model", "openai/gpt-4o-mini-tts", "hi"}).code == 2);  // no --output
   BOOST_TEST(f.cli({"transcribe", "--model", "openai/whisper-large-v3", (f.dir.path / "none.wav").string()}).code == 2);

@@ -115,18 +115,19 @@ BOOST_AUTO_TEST_CASE(rerank_errors_are_typed) {
 BOOST_AUTO_TEST_CASE(a_rerank_answer_that_does_not_match_the_request_is_bad_json) {
   struct canned_case {
     std::string body, detail;
+    std::optional<std::int64_t> top_n;
   };
   const std::vector<canned_case> cases = {
-      {R"({"model":"m","results":[{"index":5,"relevance_score":0.5,"document":{"text":"x"}}]})", "out of range"},
-      {R"({"model":"m","results":[{"index":0,"relevance_score":0.5,"document":{}},{"index":0,"relevance_score":0.4,"document":{}}]})", "repeated"},
-      {R"({"model":"m","results":[{"index":0,"relevance_score":0.5,"document":{}},{"index":1,"relevance_score":0.4,"document":{}}]})", "top_n 1"},
-      {R"({"model":"m","results":[{"index":"zero","relevance_score":0.5,"document":{}}]})", "results[0].index"},
+      {R"({"model":"m","results":[{"index":5,"relevance_score":0.5,"document":{"text":"x"}}]})", "out of range", {}},
+      {R"({"model":"m","results":[{"index":0,"relevance_score":0.5,"document":{}},{"index":0,"relevance_score":0.4,"document":{}}]})", "repeated", {}},
+      {R"({"model":"m","results":[{"index":0,"relevance_score":0.5,"document":{}},{"index":1,"relevance_score":0.4,"document":{}}]})", "top_n 1", 1},
+      {R"({"model":"m","results":[{"index":"zero","relevance_score":0.5,"document":{}}]})", "results[0].index", {}},
   };
   for (const auto& c : cases) {
     canned_server s(http_response(200, "application/json", c.body));
     canned_client cc(s);
     outcome<wire::rerank_response> o;
-    cc.cli.async_rerank(rerank({std::string("a"), std::string("b")}, 1), cc.diag, o.handler());
+    cc.cli.async_rerank(rerank({std::string("a"), std::string("b")}, c.top_n), cc.diag, o.handler());
     auto [ec, r] = wait(cc.ioc, o);
     BOOST_TEST((ec == errc::bad_json), c.body << ": " << ec.message());
     BOOST_TEST(cc.diag.detail.find(c.detail) != std::string::npos, cc.diag.detail);
@@ -178,8 +179,8 @@ BOOST_AUTO_TEST_CASE(image_models_and_image_errors) {
   bool flux = false;
   for (const auto& m : models.data) {
     flux = flux || m.id == "black-forest-labs/flux-1-schnell";
-    BOOST_TEST(std::find(m.architecture.output_modalities.begin(), m.architecture.output_modalities.end(), "image") !=
-               m.architecture.output_modalities.end());
+    BOOST_TEST((std::find(m.architecture.output_modalities.begin(), m.architecture.output_modalities.end(), "image") !=
+                m.architecture.output_modalities.end()));
     BOOST_TEST(m.supported_parameters.contains("aspect_ratio"));
   }
   BOOST_TEST(flux);

@@ -2,6 +2,7 @@
 // (POST /audio/speech request, POST /audio/transcriptions answer) wire types: the spec's
 // examples decode to the right values, unknown members are kept through a round trip, the
 // request shapes encode as the spec names them, and wrong kinds are typed decode errors.
+#include <openrouter/error.hpp>
 #include <openrouter/media/data_url.hpp>
 #include <openrouter/media/images.hpp>
 #include <openrouter/wire/audio.hpp>
