@@ -22,12 +22,15 @@
 #include <openrouter/responses_stream.hpp>
 #include <openrouter/wire/activity.hpp>
 #include <openrouter/wire/api_keys.hpp>
+#include <openrouter/wire/audio.hpp>
 #include <openrouter/wire/chat_request.hpp>
 #include <openrouter/wire/chat_response.hpp>
 #include <openrouter/wire/embeddings.hpp>
 #include <openrouter/wire/generation.hpp>
+#include <openrouter/wire/images.hpp>
 #include <openrouter/wire/key.hpp>
 #include <openrouter/wire/models.hpp>
+#include <openrouter/wire/rerank.hpp>
 #include <openrouter/wire/responses.hpp>
 
 #include <boost/asio/any_completion_handler.hpp>
@@ -258,6 +261,73 @@ class client {
     return start<wire::models_page>(std::forward<Token>(token), &client::do_embedding_models, std::move(q), nullptr);
   }
 
+  // --- rerank, image generation, speech and transcription ---------------------------------
+
+  /// POST /rerank: req.documents ranked by relevance to req.query. The answer is checked
+  /// against the request (each result's index in range and unique, no more results than
+  /// documents or top_n); otherwise errc::bad_json.
+  template <class Token = boost::asio::use_awaitable_t<>>
+  auto async_rerank(wire::rerank_request req, diagnostics& diag, Token&& token = {}) {
+    return start<wire::rerank_response>(std::forward<Token>(token), &client::do_rerank, std::move(req), &diag);
+  }
+  template <class Token = boost::asio::use_awaitable_t<>>
+    requires(!std::is_same_v<std::decay_t<Token>, diagnostics>)
+  auto async_rerank(wire::rerank_request req, Token&& token = {}) {
+    return start<wire::rerank_response>(std::forward<Token>(token), &client::do_rerank, std::move(req), nullptr);
+  }
+
+  /// POST /images: generates images from req.prompt (one JSON answer; not streamed). An answer
+  /// without an image is errc::no_image; an image with neither b64_json nor url errc::bad_json.
+  /// media::save_generated_images writes them to files.
+  template <class Token = boost::asio::use_awaitable_t<>>
+  auto async_images(wire::image_generation_request req, diagnostics& diag, Token&& token = {}) {
+    return start<wire::image_generation_response>(std::forward<Token>(token), &client::do_images, std::move(req), &diag);
+  }
+  template <class Token = boost::asio::use_awaitable_t<>>
+    requires(!std::is_same_v<std::decay_t<Token>, diagnostics>)
+  auto async_images(wire::image_generation_request req, Token&& token = {}) {
+    return start<wire::image_generation_response>(std::forward<Token>(token), &client::do_images, std::move(req), nullptr);
+  }
+
+  /// GET /images/models (the image generation models and their supported parameters).
+  template <class Token = boost::asio::use_awaitable_t<>>
+  auto async_image_models(diagnostics& diag, Token&& token = {}) {
+    return start<wire::image_models>(std::forward<Token>(token), &client::do_image_models, std::monostate{}, &diag);
+  }
+  template <class Token = boost::asio::use_awaitable_t<>>
+    requires(!std::is_same_v<std::decay_t<Token>, diagnostics>)
+  auto async_image_models(Token&& token = {}) {
+    return start<wire::image_models>(std::forward<Token>(token), &client::do_image_models, std::monostate{}, nullptr);
+  }
+
+  /// POST /audio/speech: the audio of req.input, whole (at most max_response_bytes, else
+  /// errc::response_too_large). A 2xx answer that is not audio/* (or application/octet-stream)
+  /// is errc::unexpected_content_type, an empty one errc::no_content; error statuses are
+  /// typed as for every operation.
+  template <class Token = boost::asio::use_awaitable_t<>>
+  auto async_speech(wire::speech_request req, diagnostics& diag, Token&& token = {}) {
+    return start<wire::speech_audio>(std::forward<Token>(token), &client::do_speech, std::move(req), &diag);
+  }
+  template <class Token = boost::asio::use_awaitable_t<>>
+    requires(!std::is_same_v<std::decay_t<Token>, diagnostics>)
+  auto async_speech(wire::speech_request req, Token&& token = {}) {
+    return start<wire::speech_audio>(std::forward<Token>(token), &client::do_speech, std::move(req), nullptr);
+  }
+
+  /// POST /audio/transcriptions: uploads req.file_bytes as multipart/form-data with the model
+  /// and the other fields; the answer's text (segments and words with verbose_json). No model
+  /// or no file bytes: errc::invalid_argument before anything is sent.
+  template <class Token = boost::asio::use_awaitable_t<>>
+  auto async_transcription(wire::transcription_request req, diagnostics& diag, Token&& token = {}) {
+    return start<wire::transcription>(std::forward<Token>(token), &client::do_transcription, std::move(req), &diag);
+  }
+  template <class Token = boost::asio::use_awaitable_t<>>
+    requires(!std::is_same_v<std::decay_t<Token>, diagnostics>)
+  auto async_transcription(wire::transcription_request req, Token&& token = {}) {
+    return start<wire::transcription>(std::forward<Token>(token), &client::do_transcription, std::move(req), nullptr);
+  }
+  // --- end of rerank, image generation, speech and transcription ---------------------------
+
   /// GET /models/count (the number of models /models lists for q's output_modalities).
   template <class Token = boost::asio::use_awaitable_t<>>
   auto async_models_count(models_query q, diagnostics& diag, Token&& token = {}) {
@@ -457,6 +527,12 @@ class client {
   void do_key(std::monostate, diagnostics& diag, handler<wire::key_info> h);
   void do_embeddings(wire::embeddings_request req, diagnostics& diag, handler<wire::embeddings_response> h);
   void do_embedding_models(models_query q, diagnostics& diag, handler<wire::models_page> h);
+  // rerank, image generation, speech and transcription (rerank.cpp, image_generation.cpp, audio.cpp)
+  void do_rerank(wire::rerank_request req, diagnostics& diag, handler<wire::rerank_response> h);
+  void do_images(wire::image_generation_request req, diagnostics& diag, handler<wire::image_generation_response> h);
+  void do_image_models(std::monostate, diagnostics& diag, handler<wire::image_models> h);
+  void do_speech(wire::speech_request req, diagnostics& diag, handler<wire::speech_audio> h);
+  void do_transcription(wire::transcription_request req, diagnostics& diag, handler<wire::transcription> h);
   void do_models_count(models_query q, diagnostics& diag, handler<wire::models_count> h);
   void do_model(std::string model_id, diagnostics& diag, handler<wire::model> h);
   void do_zdr_endpoints(std::monostate, diagnostics& diag, handler<wire::zdr_endpoints> h);

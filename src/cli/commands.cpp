@@ -410,6 +410,7 @@ const std::vector<const command*>& commands() {
     for (const auto& c : chat_and_lookups) v.push_back(&c);
     v.push_back(&embed_command);
     v.push_back(&keys_command);
+    for (const command* c : {&rerank_command, &image_command, &speak_command, &transcribe_command}) v.push_back(c);
     v.push_back(&batch_command);
     v.push_back(&policy_command);
     v.push_back(&bench_command);

@@ -141,6 +141,11 @@ extern const command bench_command;
 extern const command embed_command;
 extern const command keys_command;
 extern const command spec_check_command;
+// rerank, image, speak, transcribe (media_endpoints.cpp)
+extern const command rerank_command;
+extern const command image_command;
+extern const command speak_command;
+extern const command transcribe_command;
 extern const command serve_command;
 
 }  // namespace openrouter::cli

@@ -112,6 +112,12 @@ OPENROUTER_COMPLETION_FOR(wire::api_key_list)
 OPENROUTER_COMPLETION_FOR(wire::created_api_key)
 OPENROUTER_COMPLETION_FOR(wire::api_key)
 OPENROUTER_COMPLETION_FOR(wire::api_key_deleted)
+// rerank, images, audio
+OPENROUTER_COMPLETION_FOR(wire::rerank_response)
+OPENROUTER_COMPLETION_FOR(wire::image_generation_response)
+OPENROUTER_COMPLETION_FOR(wire::image_models)
+OPENROUTER_COMPLETION_FOR(wire::speech_audio)
+OPENROUTER_COMPLETION_FOR(wire::transcription)
 
 #undef OPENROUTER_COMPLETION_FOR
 

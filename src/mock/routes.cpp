@@ -1,8 +1,11 @@
 #include "routes.hpp"
 
 #include "account.hpp"
+#include "audio.hpp"
 #include "embeddings.hpp"
 #include "errors.hpp"
+#include "images.hpp"
+#include "rerank.hpp"
 #include "responses.hpp"
 
 #include <boost/json/serialize.hpp>
@@ -244,6 +247,18 @@ http_reply handle_request(mock_state& state, const request_view& req) {
     if (hash.find('/') != std::string_view::npos) return error_reply(404, "Not Found", "not_found");
     return state.keys().handle(req.method, hash, url, req.body);
   }
+  // --- rerank, images, audio (rerank.cpp, images.cpp, audio.cpp) ---
+  if (path == "/rerank" || path == "/images" || path == "/audio/speech" || path == "/audio/transcriptions") {
+    if (!need("POST")) return method_not_allowed();
+    if (auto e = check_auth(state, req.headers)) return std::move(*e);
+    if (path == "/rerank") return handle_rerank(state, req.body);
+    if (path == "/images") return handle_images(state, req.body);
+    if (path == "/audio/speech") return handle_speech(state, req.body);
+    auto type = req.headers.find("content-type");
+    return handle_transcription(state, type == req.headers.end() ? std::string_view{} : std::string_view(type->second), req.body);
+  }
+  if (path == "/images/models" && need("GET")) return handle_image_models(state);
+  // --- end of rerank, images, audio ---
   if (!need("GET")) return method_not_allowed();
   if (path == "/embeddings/models") return handle_embedding_models(state);
   if (path == "/models") return handle_models(state, url);

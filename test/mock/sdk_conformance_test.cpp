@@ -48,6 +48,12 @@ const std::vector<std::string> k_covered = {
     "PATCH /keys/{hash} (apiKeys.update)",
     "DELETE /keys/{hash} (apiKeys.delete)",
     "POST /presets/{slug}/chat/completions (presets.createPresetsChatCompletions)",
+    "POST /rerank (rerank.rerank)",
+    "POST /images (images.generate)",
+    "GET /images/models (images.listModels)",
+    "POST /audio/speech (tts.createSpeech)",
+    "POST /audio/transcriptions (stt.createTranscriptionMultipart)",
+    "POST /audio/transcriptions JSON (stt.createTranscription)",
 };
 
 std::string find_node() {

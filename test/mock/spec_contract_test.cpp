@@ -8,6 +8,7 @@
 // section that documents it.
 #include "support/fixtures.hpp"
 #include "support/openapi_check.hpp"
+#include "detail/multipart.hpp"
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
@@ -689,6 +690,71 @@ BOOST_AUTO_TEST_CASE(responses) {
   error["model"] = "fault/mid_stream_error;after_tokens=2";
   BOOST_TEST(stream(error, "error event").back().at("type").as_string() == "error");
   BOOST_TEST(stream(failed, "failed stream").back().at("type").as_string() == "response.failed");
+}
+
+// POST /rerank, POST /images, GET /images/models, POST /audio/speech (audio/* body) and
+// POST /audio/transcriptions (multipart upload and the JSON form): answers and error answers.
+BOOST_AUTO_TEST_CASE(rerank_images_and_audio) {
+  auto* spec = spec_or_skip();
+  if (!spec) return;
+  mock_fixture f;
+  auto post = [&](const std::string& path, const std::string& body, const std::string& type, unsigned status,
+                  const std::string& what) {
+    auto r = f.client.request("POST", api(path), body, {{"content-type", type}});
+    BOOST_TEST_REQUIRE(r.status == status, what << " answered " << r.status << ": " << r.body);
+    if (status != 200 || path != "/audio/speech") {
+      BOOST_TEST(r.header("content-type") == "application/json", what);
+      expect_conforms(*spec, r.json(), schema_of(*spec, path, "post", status), what,
+                      closed(status == 200 ? std::set<std::string>{} : k_error_extras));
+    }
+    return r;
+  };
+  auto post_json = [&](const std::string& path, const json::object& body, unsigned status, const std::string& what) {
+    return post(path, json::serialize(body), "application/json", status, what);
+  };
+
+  json::array docs{"Paris is the capital of France.", json::object{{"text", "Berlin"}, {"image", "https://x/b.png"}}};
+  auto rr = post_json("/rerank", {{"model", "cohere/rerank-v3.5"}, {"query", "capital of France"}, {"documents", docs}, {"top_n", 2}},
+                      200, "rerank").json();
+  BOOST_TEST(rr.at("results").as_array().size() == 2u);
+  BOOST_TEST(rr.at("usage").at("cost").as_double() > 0);
+  post_json("/rerank", {{"model", "cohere/rerank-v3.5"}, {"query", "q"}, {"documents", json::array{}}}, 400, "rerank without documents");
+  post_json("/rerank", {{"model", "nobody/nothing"}, {"query", "q"}, {"documents", docs}}, 404, "rerank, unknown model");
+  post_json("/rerank", {{"model", "fault/502"}, {"query", "q"}, {"documents", docs}}, 502, "rerank, provider error");
+
+  auto img = post_json("/images", {{"model", "black-forest-labs/flux-1-schnell"}, {"prompt", "a fox"}, {"n", 2}}, 200, "images").json();
+  BOOST_TEST(img.at("data").as_array().size() == 2u);
+  BOOST_TEST(img.at("usage").at("cost").as_double() > 0);
+  post_json("/images", {{"model", "black-forest-labs/flux-1-schnell"}, {"prompt", ""}}, 400, "images without prompt");
+  post_json("/images", {{"model", "openai/gpt-4o-mini"}, {"prompt", "x"}}, 404, "images from a text model");
+  post_json("/images", {{"model", "fault/402"}, {"prompt", "x"}}, 402, "images, out of credits");
+  auto models = get_conforming(f, *spec, "/images/models", "/images/models");
+  BOOST_TEST(!models.at("data").as_array().empty());
+
+  auto speech = post_json("/audio/speech", {{"model", "openai/gpt-4o-mini-tts"}, {"input", "Hello"}}, 200, "speech");
+  BOOST_TEST(speech.header("content-type") == "audio/pcm");  // the spec's default format
+  BOOST_TEST(speech.body.size() == 5u * 60 * 24 * 2);
+  post_json("/audio/speech", {{"model", "openai/gpt-4o-mini-tts"}, {"input", "x"}, {"response_format", "ogg"}}, 400, "speech, unknown format");
+  post_json("/audio/speech", {{"model", "fault/429"}, {"input", "x"}}, 429, "speech, rate limited");
+
+  openrouter::detail::multipart_form form;
+  form.add_file("file", "hello.wav", "audio/wav", std::string(64000, '\0'));
+  form.add_field("model", "openai/whisper-large-v3");
+  form.add_field("response_format", "verbose_json");
+  form.add_field("timestamp_granularities[]", "word");
+  auto upload = form.encode();
+  auto tr = post("/audio/transcriptions", upload.body, upload.content_type, 200, "transcription").json();
+  BOOST_TEST(tr.at("duration").as_double() == 2.0);  // 64,000 bytes without a WAV header
+  BOOST_TEST(tr.at("words").as_array().size() == 4u);
+  BOOST_TEST(tr.at("usage").at("cost").as_double() > 0);
+  json::object stt{{"model", "openai/whisper-large-v3"}, {"input_audio", json::object{{"data", "AAAAAA=="}, {"format", "wav"}}}};
+  BOOST_TEST(!post_json("/audio/transcriptions", stt, 200, "transcription, JSON form").json().at("text").as_string().empty());
+  std::string cut = upload.body.substr(0, upload.body.size() - 8);  // no closing boundary
+  post("/audio/transcriptions", cut, upload.content_type, 400, "transcription, truncated multipart");
+  post("/audio/transcriptions", upload.body, "multipart/form-data", 400, "transcription without a boundary");
+  post("/audio/transcriptions", "hello", "text/plain", 400, "transcription, wrong content type");
+  f.client.set_api_key("");
+  post_json("/rerank", {{"model", "cohere/rerank-v3.5"}, {"query", "q"}, {"documents", docs}}, 401, "rerank, unauthenticated");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -184,6 +184,61 @@ const checks = {
     must(r.data.length > 0 && r.data.every((m) => m.architecture.outputModalities.includes("embeddings")),
          "not only embedding models");
   },
+  // --- rerank, images, audio ---
+  "POST /rerank (rerank.rerank)": async () => {
+    const documents = ["Berlin is the capital of Germany.", "Paris is the capital of France.",
+                       { text: "Bananas", image: "https://x/banana.png" }];
+    const r = await sdk.rerank.rerank({ requestBody: { model: "cohere/rerank-v3.5", query: "capital of France",
+                                                       documents, topN: 2 } });
+    must(r.results.length === 2 && r.results[0].index === 1, `ranking ${JSON.stringify(r.results)}`);
+    must(r.usage.cost > 0, "usage.cost");
+    await expectError(() => sdk.rerank.rerank({ requestBody: { model: "nobody/nothing", query: "q", documents } }),
+                      errors.NotFoundResponseError, 404);
+    await expectError(() => sdk.rerank.rerank({ requestBody: { model: "fault/429", query: "q", documents } }),
+                      errors.TooManyRequestsResponseError, 429);
+  },
+  "POST /images (images.generate)": async () => {
+    const r = await sdk.images.generate({ imageGenerationRequest: { model: "black-forest-labs/flux-1-schnell",
+                                                                    prompt: "a red panda", n: 2, aspectRatio: "16:9" } });
+    must(r.data.length === 2, `${r.data.length} images`);
+    const png = Buffer.from(r.data[0].b64Json, "base64");
+    must(png.subarray(1, 4).toString() === "PNG", "not a PNG");
+    must(r.usage.cost > 0, "usage.cost");
+    await expectError(() => sdk.images.generate({ imageGenerationRequest: { model: "openai/gpt-4o-mini", prompt: "x" } }),
+                      errors.NotFoundResponseError, 404);
+    await expectError(() => sdk.images.generate({ imageGenerationRequest: { model: "fault/402", prompt: "x" } }),
+                      errors.PaymentRequiredResponseError, 402);
+  },
+  "GET /images/models (images.listModels)": async () => {
+    const r = await sdk.images.listModels();
+    must(r.data.length > 0 && r.data.every((m) => m.architecture.outputModalities.includes("image")), "not only image models");
+  },
+  "POST /audio/speech (tts.createSpeech)": async () => {
+    const stream = await sdk.tts.createSpeech({ speechRequest: { model: "openai/gpt-4o-mini-tts", input: "Hello",
+                                                                  responseFormat: "mp3" } });
+    const bytes = Buffer.from(await new Response(stream).arrayBuffer());
+    must(bytes.length > 0 && bytes[0] === 0xff, `${bytes.length} bytes, not MPEG frames`);
+    await expectError(() => sdk.tts.createSpeech({ speechRequest: { model: "fault/503", input: "x" } }),
+                      errors.ServiceUnavailableResponseError, 503);
+  },
+  "POST /audio/transcriptions (stt.createTranscriptionMultipart)": async () => {
+    const wav = Buffer.alloc(44 + 96000);  // a WAV header and 1 s of 48 kHz 16-bit silence
+    wav.write("RIFF", 0); wav.writeUInt32LE(36 + 96000, 4); wav.write("WAVEfmt ", 8); wav.writeUInt32LE(16, 16);
+    wav.writeUInt16LE(1, 20); wav.writeUInt16LE(1, 22); wav.writeUInt32LE(48000, 24); wav.writeUInt32LE(96000, 28);
+    wav.writeUInt16LE(2, 32); wav.writeUInt16LE(16, 34); wav.write("data", 36); wav.writeUInt32LE(96000, 40);
+    const r = await sdk.stt.createTranscriptionMultipart({ requestBody: {
+      file: { fileName: "hello \"there\".wav", content: wav }, model: "openai/whisper-large-v3",
+      responseFormat: "verbose_json", timestampGranularities: ["word", "segment"] } });
+    must(r.text.length > 0 && r.duration === 1 && r.words.length === 2, `answer ${JSON.stringify(r).slice(0, 200)}`);
+    must(r.usage.cost > 0 && r.usage.seconds === 1, "usage");
+    await expectError(() => sdk.stt.createTranscriptionMultipart({ requestBody: {
+      file: { fileName: "a.wav", content: wav }, model: "nobody/nothing" } }), errors.NotFoundResponseError, 404);
+  },
+  "POST /audio/transcriptions JSON (stt.createTranscription)": async () => {
+    const r = await sdk.stt.createTranscription({ sttRequest: { model: "openai/whisper-large-v3",
+      inputAudio: { data: Buffer.alloc(64000).toString("base64"), format: "wav" } } });
+    must(r.text.length > 0 && r.usage.seconds === 2, `answer ${JSON.stringify(r).slice(0, 200)}`);
+  },
   "GET /activity (analytics.getUserActivity)": async () => {
     await sdk.chat.send(chatRequest());
     const r = await mgmt.analytics.getUserActivity();

@@ -42,6 +42,10 @@ constexpr std::string_view model_schema = "/components/schemas/Model";
 constexpr std::string_view k_embeddings_200 =
     "/paths/~1embeddings/post/responses/200/content/application~1json/schema";
 
+constexpr std::string_view k_rerank_200 = "/paths/~1rerank/post/responses/200/content/application~1json/schema";
+constexpr std::string_view k_images_usage = "/components/schemas/ImageGenerationUsage";
+constexpr std::string_view k_stt_response = "/components/schemas/STTResponse";
+
 constexpr std::string_view k_responses_request = "/components/schemas/ResponsesRequest";
 constexpr std::string_view k_responses_result = "/components/schemas/OpenResponsesResult";
 constexpr std::string_view k_responses_usage = "/components/schemas/Usage";
@@ -173,6 +177,28 @@ const std::vector<wire_contract>& contracts_table() {
        {"output_tokens_details"}, {}),
       entry<responses_cost_details>("responses_cost_details", k_responses_usage, {"cost_details"}, {}),
       entry<responses_event>("responses_event", k_stream_events, {}, {}),
+
+      // rerank, images, audio. user and session_id: members of the official SDK's requests (newer
+      // than the spec); an image `url`: OpenAI-style answers.
+      entry<rerank_request>("rerank_request", "/paths/~1rerank/post/requestBody/content/application~1json/schema", {},
+       {"user", "session_id"}),
+      entry<rerank_response>("rerank_response", k_rerank_200, {}, {}),
+      entry<rerank_result>("rerank_result", k_rerank_200, {"results"}, {}),
+      entry<rerank_document>("rerank_document", k_rerank_200, {"results", "document"}, {}),
+      entry<rerank_usage>("rerank_usage", k_rerank_200, {"usage"}, {}),
+      entry<image_generation_request>("image_generation_request", "/components/schemas/ImageGenerationRequest", {},
+       {"user", "session_id"}),
+      entry<image_generation_response>("image_generation_response", "/components/schemas/ImageGenerationResponse", {}, {}),
+      entry<generated_image>("generated_image", "/components/schemas/ImageGenerationResponse", {"data"}, {"url"}),
+      entry<image_generation_usage>("image_generation_usage", k_images_usage, {}, {}),
+      entry<cost_breakdown>("cost_breakdown (images)", k_images_usage, {"cost_details"}, {}),
+      entry<image_models>("image_models", "/components/schemas/ImageModelsListResponse", {}, {}),
+      entry<image_model>("image_model", "/components/schemas/ImageModelListItem", {}, {}),
+      entry<speech_request>("speech_request", "/components/schemas/SpeechRequest", {}, {"user", "session_id"}),
+      entry<transcription>("transcription", k_stt_response, {}, {}),
+      entry<transcription_segment>("transcription_segment", k_stt_response, {"segments"}, {}),
+      entry<transcription_word>("transcription_word", k_stt_response, {"words"}, {}),
+      entry<transcription_usage>("transcription_usage", k_stt_response, {"usage"}, {}),
   };
   return all;
 }
@@ -209,6 +235,8 @@ const std::vector<wire_endpoint>& wire_endpoints() {
       {"get", "/endpoints/zdr"},     {"get", "/generation/content"},
       {"get", "/keys"},              {"post", "/keys"},             {"get", "/keys/{hash}"},
       {"patch", "/keys/{hash}"},     {"delete", "/keys/{hash}"},
+      {"post", "/rerank"},           {"post", "/images"},           {"get", "/images/models"},
+      {"post", "/audio/speech"},     {"post", "/audio/transcriptions"},
   };
   return all;
 }

@@ -106,6 +106,24 @@ OPENROUTER_WIRE_DECLARE_CODEC(created_api_key);
 OPENROUTER_WIRE_DECLARE_CODEC(api_key_update);
 OPENROUTER_WIRE_DECLARE_CODEC(api_key_deleted);
 
+// rerank.hpp, images.hpp, audio.hpp
+OPENROUTER_WIRE_DECLARE_CODEC(rerank_document);
+OPENROUTER_WIRE_DECLARE_CODEC(rerank_request);
+OPENROUTER_WIRE_DECLARE_CODEC(rerank_result);
+OPENROUTER_WIRE_DECLARE_CODEC(rerank_usage);
+OPENROUTER_WIRE_DECLARE_CODEC(rerank_response);
+OPENROUTER_WIRE_DECLARE_CODEC(image_generation_request);
+OPENROUTER_WIRE_DECLARE_CODEC(generated_image);
+OPENROUTER_WIRE_DECLARE_CODEC(image_generation_usage);
+OPENROUTER_WIRE_DECLARE_CODEC(image_generation_response);
+OPENROUTER_WIRE_DECLARE_CODEC(image_model);
+OPENROUTER_WIRE_DECLARE_CODEC(image_models);
+OPENROUTER_WIRE_DECLARE_CODEC(speech_request);
+OPENROUTER_WIRE_DECLARE_CODEC(transcription_segment);
+OPENROUTER_WIRE_DECLARE_CODEC(transcription_word);
+OPENROUTER_WIRE_DECLARE_CODEC(transcription_usage);
+OPENROUTER_WIRE_DECLARE_CODEC(transcription);
+
 #undef OPENROUTER_WIRE_DECLARE_CODEC
 
 }  // namespace openrouter::wire::detail
