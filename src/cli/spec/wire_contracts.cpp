@@ -47,6 +47,10 @@ constexpr std::string_view k_responses_result = "/components/schemas/OpenRespons
 constexpr std::string_view k_responses_usage = "/components/schemas/Usage";
 constexpr std::string_view k_stream_events = "/components/schemas/StreamEvents";
 
+constexpr std::string_view k_messages_request = "/components/schemas/MessagesRequest";
+constexpr std::string_view k_messages_result = "/components/schemas/MessagesResult";
+constexpr std::string_view k_messages_events = "/components/schemas/MessagesStreamEvents";
+
 const std::vector<wire_contract>& contracts_table() {
   static const std::vector<wire_contract> all = {
       // request (§2). Docs-only request fields: reference §2.1 (verbosity, web_search_options,
@@ -160,6 +164,16 @@ const std::vector<wire_contract>& contracts_table() {
        {"output_tokens_details"}, {}),
       entry<responses_cost_details>("responses_cost_details", k_responses_usage, {"cost_details"}, {}),
       entry<responses_event>("responses_event", k_stream_events, {}, {}),
+
+      // the Messages API (POST /messages): request, message, content blocks, usage, stream events
+      entry<messages_request>("messages_request", k_messages_request, {}, {}),
+      entry<messages_message>("messages_message", k_messages_request, {"messages"}, {}),
+      entry<messages_content_block>("messages_content_block", k_messages_request, {"messages", "content"}, {}),
+      entry<messages_response>("messages_response", k_messages_result, {}, {}),
+      entry<messages_usage>("messages_usage", k_messages_result, {"usage"}, {}),
+      entry<messages_event>("messages_event", k_messages_events, {}, {}),
+      entry<messages_delta>("messages_delta", k_messages_events, {"delta"}, {}),
+      entry<messages_error>("messages_error", k_messages_events, {"error"}, {}),
   };
   return all;
 }
@@ -194,6 +208,7 @@ const std::vector<wire_endpoint>& wire_endpoints() {
       {"post", "/embeddings"},       {"get", "/embeddings/models"}, {"get", "/credits"},
       {"get", "/activity"},          {"get", "/models/count"},      {"get", "/model/{author}/{slug}"},
       {"get", "/endpoints/zdr"},     {"get", "/generation/content"},
+      {"post", "/responses"},        {"post", "/messages"},
   };
   return all;
 }
