@@ -3,6 +3,7 @@
 
 #include <openrouter/chat_stream.hpp>
 #include <openrouter/client.hpp>
+#include <openrouter/messages_stream.hpp>
 #include <openrouter/responses_stream.hpp>
 #include <openrouter/router.hpp>
 
@@ -105,6 +106,10 @@ OPENROUTER_COMPLETION_FOR(wire::responses_response)
 OPENROUTER_COMPLETION_FOR(responses_stream)
 OPENROUTER_COMPLETION_FOR(std::optional<wire::responses_event>)
 OPENROUTER_COMPLETION_FOR(responses_stream::event_batch)
+OPENROUTER_COMPLETION_FOR(wire::messages_response)
+OPENROUTER_COMPLETION_FOR(messages_stream)
+OPENROUTER_COMPLETION_FOR(std::optional<wire::messages_event>)
+OPENROUTER_COMPLETION_FOR(messages_stream::event_batch)
 
 #undef OPENROUTER_COMPLETION_FOR
 
