@@ -5,10 +5,10 @@
 # store, ~240M Ir) cancels out. Instructions count user space only: syscalls and the kernel's
 # TCP/TLS work are not in them (per_event streams look dearer here than in CPU time).
 #
-#   benchmarks/run_instructions_bench.sh [BUILD_DIR] [chat|stream|responses]...
+#   benchmarks/run_instructions_bench.sh [BUILD_DIR] [chat|stream|responses|messages]...
 #   e.g. benchmarks/run_instructions_bench.sh build/release chat stream
 #
-# chat: c=1, 16 tokens, N 500/1500. stream, responses: c=1, 200 tokens, coalesced and
+# chat: c=1, 16 tokens, N 500/1500. stream, responses, messages: c=1, 200 tokens, coalesced and
 # per_event writes, N 100/300, pulled with next and with next_batch. Needs valgrind.
 set -euo pipefail
 build=${1:-build/release}
@@ -46,7 +46,7 @@ for w in "${what[@]}"; do
       printf '%-10s %-10s %-8s %14d %8s\n' chat - floor "$floor" 1.00
       printf '%-10s %-10s %-8s %14d %8.2f\n' chat - client "$lib" "$(python3 -c "print($lib / $floor)")"
       ;;
-    stream|responses)
+    stream|responses|messages)
       for mode in coalesced per_event; do
         echo "{\"defaults\":{\"ttft_ms\":0,\"itl_ms\":0,\"tokens\":200,\"write_mode\":\"$mode\"}}" >"$work/scenario.json"
         start_mock --scenario "$work/scenario.json"
@@ -60,6 +60,6 @@ for w in "${what[@]}"; do
         done
       done
       ;;
-    *) echo "$(basename "$0"): unknown: $w (chat, stream, responses)" >&2; exit 2 ;;
+    *) echo "$(basename "$0"): unknown: $w (chat, stream, responses, messages)" >&2; exit 2 ;;
   esac
 done
