@@ -9,7 +9,8 @@
 #   e.g. benchmarks/run_instructions_bench.sh build/release chat stream
 #
 # chat: c=1, 16 tokens, N 500/1500. stream, responses, messages: c=1, 200 tokens, coalesced and
-# per_event writes, N 100/300, pulled with next and with next_batch. Needs valgrind.
+# per_event writes, N 100/300, pulled with next and with next_batch. Knobs: MODES ("coalesced
+# per_event"), PULL ("next batch"). Needs valgrind.
 set -euo pipefail
 build=${1:-build/release}
 shift || true
@@ -47,13 +48,13 @@ for w in "${what[@]}"; do
       printf '%-10s %-10s %-8s %14d %8.2f\n' chat - client "$lib" "$(python3 -c "print($lib / $floor)")"
       ;;
     stream|responses|messages)
-      for mode in coalesced per_event; do
+      for mode in ${MODES-coalesced per_event}; do
         echo "{\"defaults\":{\"ttft_ms\":0,\"itl_ms\":0,\"tokens\":200,\"write_mode\":\"$mode\"}}" >"$work/scenario.json"
         start_mock --scenario "$work/scenario.json"
         floor=$(per 100 300 "$build/benchmarks/floor_loop" --url "$url" --ca-file "$work/ca.pem" --mode stream \
                 --concurrency 1 --max-tokens 200)
         printf '%-10s %-10s %-8s %14d %8s\n' "$w" "$mode" floor "$floor" 1.00
-        for pull in next batch; do
+        for pull in ${PULL-next batch}; do
           lib=$(per 100 300 "$build/benchmarks/client_bench" --url "$url/api/v1" --ca-file "$work/ca.pem" \
                 --mode "$w" --pull "$pull" --concurrency 1 --max-tokens 200)
           printf '%-10s %-10s %-8s %14d %8.2f\n' "$w" "$mode" "$pull" "$lib" "$(python3 -c "print($lib / $floor)")"
