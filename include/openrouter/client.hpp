@@ -18,6 +18,7 @@
 #include <openrouter/completion.hpp>
 #include <openrouter/config.hpp>
 #include <openrouter/error.hpp>
+#include <openrouter/messages_stream.hpp>
 #include <openrouter/pool_stats.hpp>
 #include <openrouter/responses_stream.hpp>
 #include <openrouter/wire/activity.hpp>
@@ -29,6 +30,7 @@
 #include <openrouter/wire/generation.hpp>
 #include <openrouter/wire/images.hpp>
 #include <openrouter/wire/key.hpp>
+#include <openrouter/wire/messages.hpp>
 #include <openrouter/wire/models.hpp>
 #include <openrouter/wire/rerank.hpp>
 #include <openrouter/wire/responses.hpp>
@@ -153,6 +155,35 @@ class client {
     requires(!std::is_same_v<std::decay_t<Token>, diagnostics>)
   auto async_responses_stream(wire::responses_request req, Token&& token = {}) {
     return start<responses_stream>(std::forward<Token>(token), &client::do_responses_stream, std::move(req), nullptr);
+  }
+
+  /// POST /messages (the Anthropic Messages API), non-streaming (`stream` is forced off).
+  /// usage.cost is what the call was charged. Error bodies ({type:"error", error:{type,
+  /// message}}) fill diagnostics::error as OpenRouter's do. Like async_chat, it first applies
+  /// the remote-asset policy (config().remote_assets) to every image/document source.url:
+  /// errc::remote_asset_not_allowed, nothing sent.
+  template <class Token = boost::asio::use_awaitable_t<>>
+  auto async_messages(wire::messages_request req, diagnostics& diag, Token&& token = {}) {
+    return start<wire::messages_response>(std::forward<Token>(token), &client::do_messages, std::move(req), &diag);
+  }
+  template <class Token = boost::asio::use_awaitable_t<>>
+    requires(!std::is_same_v<std::decay_t<Token>, diagnostics>)
+  auto async_messages(wire::messages_request req, Token&& token = {}) {
+    return start<wire::messages_response>(std::forward<Token>(token), &client::do_messages, std::move(req), nullptr);
+  }
+
+  /// POST /messages with stream:true (forced on). Completes once the response headers arrived,
+  /// as async_chat_stream does, with an open messages_stream of typed events
+  /// (messages_stream.hpp). The remote-asset policy as async_messages. `diag` must outlive the
+  /// stream.
+  template <class Token = boost::asio::use_awaitable_t<>>
+  auto async_messages_stream(wire::messages_request req, diagnostics& diag, Token&& token = {}) {
+    return start<messages_stream>(std::forward<Token>(token), &client::do_messages_stream, std::move(req), &diag);
+  }
+  template <class Token = boost::asio::use_awaitable_t<>>
+    requires(!std::is_same_v<std::decay_t<Token>, diagnostics>)
+  auto async_messages_stream(wire::messages_request req, Token&& token = {}) {
+    return start<messages_stream>(std::forward<Token>(token), &client::do_messages_stream, std::move(req), nullptr);
   }
 
   /// GET /models with the query's filters.
@@ -518,6 +549,8 @@ class client {
   void do_chat_stream(wire::chat_request req, diagnostics& diag, handler<chat_stream> h);
   void do_responses(wire::responses_request req, diagnostics& diag, handler<wire::responses_response> h);
   void do_responses_stream(wire::responses_request req, diagnostics& diag, handler<responses_stream> h);
+  void do_messages(wire::messages_request req, diagnostics& diag, handler<wire::messages_response> h);
+  void do_messages_stream(wire::messages_request req, diagnostics& diag, handler<messages_stream> h);
   void do_models(models_query q, diagnostics& diag, handler<wire::models_page> h);
   void do_user_models(models_query q, diagnostics& diag, handler<wire::models_page> h);
   void do_endpoints(std::string id, diagnostics& diag, handler<wire::model_endpoints> h);

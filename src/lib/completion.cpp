@@ -3,6 +3,7 @@
 
 #include <openrouter/chat_stream.hpp>
 #include <openrouter/client.hpp>
+#include <openrouter/messages_stream.hpp>
 #include <openrouter/responses_stream.hpp>
 #include <openrouter/router.hpp>
 
@@ -118,6 +119,10 @@ OPENROUTER_COMPLETION_FOR(wire::image_generation_response)
 OPENROUTER_COMPLETION_FOR(wire::image_models)
 OPENROUTER_COMPLETION_FOR(wire::speech_audio)
 OPENROUTER_COMPLETION_FOR(wire::transcription)
+OPENROUTER_COMPLETION_FOR(wire::messages_response)
+OPENROUTER_COMPLETION_FOR(messages_stream)
+OPENROUTER_COMPLETION_FOR(std::optional<wire::messages_event>)
+OPENROUTER_COMPLETION_FOR(messages_stream::event_batch)
 
 #undef OPENROUTER_COMPLETION_FOR
 

@@ -6,6 +6,7 @@
 #include "errors.hpp"
 #include "images.hpp"
 #include "rerank.hpp"
+#include "messages.hpp"
 #include "responses.hpp"
 
 #include <boost/json/serialize.hpp>
@@ -178,7 +179,7 @@ http_reply handle_models(const mock_state& state, const urls::url_view& url) {
 // the usual mistake, and must not go unnoticed locally.
 http_reply outside_api(std::string_view path) {
   std::string msg = "Not Found: " + std::string(path) + " is outside " + std::string(api_prefix);
-  static constexpr std::string_view tails[] = {"/chat/completions", "/responses", "/models/user", "/models", "/providers",
+  static constexpr std::string_view tails[] = {"/chat/completions", "/responses", "/messages", "/models/user", "/models", "/providers",
                                                "/generation", "/key"};
   std::string_view p = path;
   if (!p.empty() && p.back() == '/') p.remove_suffix(1);
@@ -229,6 +230,11 @@ http_reply handle_request(mock_state& state, const request_view& req) {
     if (!need("POST")) return method_not_allowed();
     if (auto e = check_auth(state, req.headers)) return std::move(*e);
     return handle_responses(state, req.body, req.headers);
+  }
+  if (path == "/messages") {  // the Anthropic Messages API: its errors in the Anthropic shape
+    if (!need("POST")) return as_messages_error(method_not_allowed());
+    if (auto e = check_auth(state, req.headers)) return as_messages_error(std::move(*e));
+    return handle_messages(state, req.body, req.headers);
   }
   if (path == "/embeddings") {
     if (!need("POST")) return method_not_allowed();

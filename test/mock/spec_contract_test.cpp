@@ -755,6 +755,88 @@ BOOST_AUTO_TEST_CASE(rerank_images_and_audio) {
   post("/audio/transcriptions", "hello", "text/plain", 400, "transcription, wrong content type");
   f.client.set_api_key("");
   post_json("/rerank", {{"model", "cohere/rerank-v3.5"}, {"query", "q"}, {"documents", docs}}, 401, "rerank, unauthenticated");
+
+// POST /messages: JSON answers (text, tool use, thinking, errors in the Anthropic shape) and
+// every event of the streams (text, tool use with input_json_delta, thinking, a mid-stream
+// error event) against the spec's MessagesResult, AnthropicMessagesErrorResponse and
+// MessagesStreamEvents. OpenRouter's `cost`, `is_byok` and `cost_details` in message_delta's
+// usage (where a stream's final usage is) are the one extension the event schema lacks (the
+// message's usage schema has them).
+BOOST_AUTO_TEST_CASE(messages) {
+  auto* spec = spec_or_skip();
+  if (!spec) return;
+  mock_fixture f;
+  auto conforming = [&](json::object body, const std::string& what, unsigned status = 200) {
+    auto r = f.client.post(api("/messages"), body);
+    BOOST_TEST_REQUIRE(r.status == status, what << " answered " << r.status << ": " << r.body);
+    auto v = r.json();
+    expect_conforms(*spec, v, schema_of(*spec, "/messages", "post", status), what, closed());
+    return v;
+  };
+  json::array tools;
+  for (const auto& t : weather_tools()) {
+    const auto& fn = t.at("function").as_object();
+    tools.push_back(json::object{{"name", fn.at("name")}, {"description", fn.at("description")},
+                                 {"input_schema", fn.at("parameters")}});
+  }
+  auto user = [](std::string_view text) {
+    return json::array{json::object{{"role", "user"}, {"content", text}}};
+  };
+  const json::object text{{"model", "anthropic/claude-3.5-haiku"}, {"max_tokens", 64}, {"messages", user("Hello")}};
+  json::object tool_use = text;
+  tool_use["messages"] = user("Weather in Paris?");
+  tool_use["tools"] = tools;
+  const json::object thinking{{"model", "anthropic/claude-sonnet-4.5"}, {"max_tokens", 256}, {"messages", user("Think first")},
+                              {"thinking", json::object{{"type", "enabled"}, {"budget_tokens", 128}}}};
+  auto plain = conforming(text, "plain");
+  BOOST_TEST(plain.at("stop_reason").as_string() == "end_turn");
+  BOOST_TEST(plain.at("usage").at("cost").is_number());
+  auto calls = conforming(tool_use, "tool use");
+  BOOST_TEST(calls.at("content").at(0).at("type").as_string() == "tool_use");
+  BOOST_TEST(calls.at("stop_reason").as_string() == "tool_use");
+  BOOST_TEST(conforming(thinking, "thinking").at("content").at(0).at("type").as_string() == "thinking");
+  conforming({{"model", "anthropic/claude-3.5-haiku"}}, "no messages", 400);
+  auto unknown = conforming({{"model", "nobody/nothing"}, {"messages", user("x")}}, "unknown model", 400);
+  BOOST_TEST(unknown.at("error").at("type").as_string() == "invalid_request_error");
+  BOOST_TEST(conforming({{"model", "fault/429"}, {"messages", user("x")}}, "rate limited", 429)
+                 .at("error").at("type").as_string() == "rate_limit_error");
+  BOOST_TEST(conforming({{"model", "fault/error_in_body;status=529"}, {"messages", user("x")}}, "provider overloaded", 529)
+                 .at("error").at("type").as_string() == "overloaded_error");
+
+  const auto& event = spec->deref(schema_of(*spec, "/messages", "post", 200, "text/event-stream"));
+  const json::value* data = event.as_object().if_contains("properties");
+  data = data ? data->as_object().if_contains("data") : nullptr;
+  BOOST_REQUIRE_MESSAGE(data, "the text/event-stream schema of /messages has no `data` property");
+  auto stream = [&](json::object body, const std::string& what) {
+    body["stream"] = true;
+    test::http_client client(f.server.get());  // a connection of its own (see responses)
+    auto r = client.post(api("/messages"), body);
+    BOOST_TEST_REQUIRE(r.status == 200u, what << " answered " << r.status << ": " << r.body);
+    BOOST_TEST(r.header("content-type") == "text/event-stream");
+    std::vector<json::value> events;
+    for (const auto& e : split_sse(r.body)) {
+      if (e.comment || e.data == "[DONE]") continue;
+      events.push_back(json::parse(e.data));
+      std::string type(events.back().at("type").as_string());
+      BOOST_TEST(e.event == type, what);  // the SSE event name is the data's type
+      std::set<std::string> extras;
+      if (type == "message_delta") extras = {"$.usage.cost", "$.usage.is_byok", "$.usage.cost_details"};
+      expect_conforms(*spec, events.back(), *data, what + " event #" + std::to_string(events.size() - 1) + " (" + type + ")",
+                      closed(extras));
+    }
+    BOOST_TEST_REQUIRE(!events.empty(), what << " streamed no event");
+    return events;
+  };
+  auto s = stream(text, "text stream");
+  BOOST_TEST(s.front().at("type").as_string() == "message_start");
+  BOOST_TEST(s.back().at("type").as_string() == "message_stop");
+  stream(tool_use, "tool-use stream");
+  stream(thinking, "thinking stream");
+  json::object error = text;
+  error["model"] = "fault/mid_stream_error;after_tokens=2";
+  auto e = stream(error, "error event");
+  BOOST_TEST(e.back().at("type").as_string() == "error");
+  BOOST_TEST(!e.back().at("error").at("message").as_string().empty());
 }
 
 BOOST_AUTO_TEST_SUITE_END()

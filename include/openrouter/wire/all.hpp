@@ -14,6 +14,7 @@
 #include <openrouter/wire/json.hpp>
 #include <openrouter/wire/key.hpp>
 #include <openrouter/wire/message.hpp>
+#include <openrouter/wire/messages.hpp>
 #include <openrouter/wire/models.hpp>
 #include <openrouter/wire/percentiles.hpp>
 #include <openrouter/wire/rerank.hpp>

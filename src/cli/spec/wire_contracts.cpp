@@ -51,6 +51,10 @@ constexpr std::string_view k_responses_result = "/components/schemas/OpenRespons
 constexpr std::string_view k_responses_usage = "/components/schemas/Usage";
 constexpr std::string_view k_stream_events = "/components/schemas/StreamEvents";
 
+constexpr std::string_view k_messages_request = "/components/schemas/MessagesRequest";
+constexpr std::string_view k_messages_result = "/components/schemas/MessagesResult";
+constexpr std::string_view k_messages_events = "/components/schemas/MessagesStreamEvents";
+
 const std::vector<wire_contract>& contracts_table() {
   static const std::vector<wire_contract> all = {
       // request (§2). Docs-only request fields: reference §2.1 (verbosity, web_search_options,
@@ -199,6 +203,15 @@ const std::vector<wire_contract>& contracts_table() {
       entry<transcription_segment>("transcription_segment", k_stt_response, {"segments"}, {}),
       entry<transcription_word>("transcription_word", k_stt_response, {"words"}, {}),
       entry<transcription_usage>("transcription_usage", k_stt_response, {"usage"}, {}),
+      // the Messages API (POST /messages): request, message, content blocks, usage, stream events
+      entry<messages_request>("messages_request", k_messages_request, {}, {}),
+      entry<messages_message>("messages_message", k_messages_request, {"messages"}, {}),
+      entry<messages_content_block>("messages_content_block", k_messages_request, {"messages", "content"}, {}),
+      entry<messages_response>("messages_response", k_messages_result, {}, {}),
+      entry<messages_usage>("messages_usage", k_messages_result, {"usage"}, {}),
+      entry<messages_event>("messages_event", k_messages_events, {}, {}),
+      entry<messages_delta>("messages_delta", k_messages_events, {"delta"}, {}),
+      entry<messages_error>("messages_error", k_messages_events, {"error"}, {}),
   };
   return all;
 }
@@ -237,6 +250,7 @@ const std::vector<wire_endpoint>& wire_endpoints() {
       {"patch", "/keys/{hash}"},     {"delete", "/keys/{hash}"},
       {"post", "/rerank"},           {"post", "/images"},           {"get", "/images/models"},
       {"post", "/audio/speech"},     {"post", "/audio/transcriptions"},
+      {"post", "/responses"},        {"post", "/messages"},
   };
   return all;
 }
