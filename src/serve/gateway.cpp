@@ -885,7 +885,9 @@ asio::awaitable<bool> gateway::impl::chat(std::shared_ptr<connection> c, http::r
   in_flight_guard g{m};
   diagnostics diag;
   request_record rec;
+  bool finished = false;
   auto finish = [&](std::string outcome) {
+    finished = true;
     x.outcome = std::move(outcome);
     x.attempts = rec.attempts.size();
     x.served_by = rec.resolved_model;
@@ -896,6 +898,22 @@ asio::awaitable<bool> gateway::impl::chat(std::shared_ptr<connection> c, http::r
     m.request(x.model, x.outcome, x.stream, seconds(clock_type::now() - x.started), x.ttft_s);
     log_exchange(*c, x);
   };
+  // A caller that hangs up cancels this coroutine (its next co_await throws): the request is
+  // still counted, logged and shown in the metrics, as caller_gone (status 499 when no answer
+  // had started).
+  struct on_unwind {
+    std::function<void()> run;
+    ~on_unwind() {
+      try {
+        run();
+      } catch (...) {
+      }
+    }
+  } count_the_hang_up{[&] {
+    if (finished) return;
+    if (!x.status) x.status = 499;
+    finish("caller_gone");
+  }};
   auto fail_routed = [&](error_code ec) -> asio::awaitable<bool> {
     auto [status, msg] = upstream_error(ec, diag);
     x.status = status;

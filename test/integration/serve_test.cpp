@@ -229,6 +229,10 @@ BOOST_AUTO_TEST_CASE(the_callers_disconnect_cancels_the_upstream_stream) {
     return g.size() == 1 && g[0].cancelled;
   }));
   BOOST_TEST(eventually([&] { return f.gw->in_flight() == 0; }));
+  BOOST_TEST(eventually([&] {
+    return f.gw->metrics_text().find(R"(model="pace/itl_ms=200;tokens=200",outcome="caller_gone",stream="true"} 1)") !=
+           std::string::npos;
+  }), f.gw->metrics_text());
 }
 
 BOOST_AUTO_TEST_CASE(a_caller_that_stops_reading_is_cut_off_and_the_answer_is_not_buffered) {
@@ -261,6 +265,12 @@ BOOST_AUTO_TEST_CASE(the_callers_disconnect_cancels_a_stalled_json_request) {
   BOOST_TEST(eventually([&] { return f.mock->stats().peer_closed_during_stall == 1; }));
   BOOST_TEST(eventually([&] { return f.gw->in_flight() == 0; }));
   BOOST_TEST(f.mock->stats().chat_requests == 1u);  // cancelled, not retried
+  // Still counted: the metrics (and the console's ops view) show the hang-up.
+  BOOST_TEST(eventually([&] {
+    return f.gw->metrics_text().find(R"(model="fault/stall;seconds=60",outcome="caller_gone",stream="false"} 1)") !=
+           std::string::npos;
+  }), f.gw->metrics_text());
+  BOOST_TEST(f.gw->metrics_text().find(R"(route="/api/v1/chat/completions",status="499"} 1)") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(a_failing_first_model_falls_back_to_the_policys_next) {
