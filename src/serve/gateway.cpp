@@ -376,7 +376,7 @@ struct gateway::impl : std::enable_shared_from_this<impl> {
   /// defaults, JSON answer and error shape; the same policy path).
   asio::awaitable<bool> chat(std::shared_ptr<connection> c, http::request<http::string_body>& req, exchange& x,
                              const std::vector<std::pair<std::string, std::string>>& cors, bool skill);
-  /// The skill's GET routes: models, free-models, providers, generation/:id.
+  /// The skill's GET routes: models, free-models, providers, model-endpoints, generation/:id.
   asio::awaitable<bool> skill_get(std::shared_ptr<connection> c, http::request<http::string_body>& req, exchange& x,
                                   const std::vector<std::pair<std::string, std::string>>& cors, bool keep_alive);
   asio::awaitable<bool> models(std::shared_ptr<connection> c, exchange& x,
@@ -685,7 +685,7 @@ asio::awaitable<bool> gateway::impl::serve_one(std::shared_ptr<connection> c, ht
   const bool generation_path = path.starts_with(skill::generation_prefix);
   const bool known = path == "/metrics" || path == models_route || path == chat_route || path == skill::models_route ||
                      path == skill::free_models_route || path == skill::providers_route || generation_path ||
-                     path == skill::chat_route;
+                     path == skill::chat_route || path == skill::model_endpoints_route;
   if (!known) {
     x.route = "unmatched";
     const std::string body = error_body(404, "no such route");
@@ -770,6 +770,17 @@ asio::awaitable<bool> gateway::impl::skill_get(std::shared_ptr<connection> c, ht
         providers = std::make_shared<const wire::provider_list>(std::move(list));
         providers_at = clock_type::now();
       }
+    }
+  } else if (path == skill::model_endpoints_route) {
+    auto model = skill::model_param(target);
+    if (!model) {
+      status = 400;
+      body = skill::error_body("model is required (GET /api/openrouter/model-endpoints?model=author/slug)");
+    } else {
+      const std::string id = *model;  // named: GCC 12 and temporaries inside co_await expressions
+      auto [eec, eps] = co_await upstream.async_model_endpoints(id, diag, asio::as_tuple(asio::use_awaitable));
+      ec = eec;
+      if (!ec) body = skill::model_endpoints_body(eps);
     }
   } else {  // generation/:id
     auto id = skill::generation_id(path);

@@ -848,7 +848,7 @@ BOOST_AUTO_TEST_CASE(skill_routes_need_a_token_with_access) {
   for (const std::string& t : {std::string(""), std::string("tok-other")}) {
     auto c = f.caller(t);
     for (const char* p : {"/api/openrouter/models", "/api/openrouter/free-models", "/api/openrouter/providers",
-                          "/api/openrouter/generation/gen-1"}) {
+                          "/api/openrouter/generation/gen-1", "/api/openrouter/model-endpoints?model=openai/gpt-4o-mini"}) {
       auto r = c.get(p);
       BOOST_TEST(r.status == 401u, p);
       BOOST_TEST(r.body == R"({"error":"unauthorized"})", p);
@@ -870,6 +870,37 @@ BOOST_AUTO_TEST_CASE(skill_routes_need_a_token_with_access) {
   BOOST_TEST(allowed.header("access-control-allow-origin") == "https://app.example.com");
   BOOST_TEST(ok.get("/api/openrouter/providers").status == 200u);
   BOOST_TEST(f.mock->stats().chat_requests == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(skill_model_endpoints) {
+  gateway_fixture f;
+  auto c = f.caller();
+  auto r = c.get("/api/openrouter/model-endpoints?model=meta-llama/llama-3.3-70b-instruct");
+  BOOST_TEST_REQUIRE(r.status == 200u, r.body);
+  auto v = r.json().as_object();
+  BOOST_TEST(v.at("id").as_string() == "meta-llama/llama-3.3-70b-instruct");
+  const auto& eps = v.at("endpoints").as_array();
+  BOOST_TEST(eps.size() == 6u);  // the mock's catalog: six endpoints for this model
+  for (const auto& e : eps) {
+    BOOST_TEST(e.as_object().contains("provider_name"));
+    BOOST_TEST(e.as_object().contains("pricing"));
+  }
+  // %-encoded query values are decoded; the same answer.
+  auto enc = c.get("/api/openrouter/model-endpoints?model=meta-llama%2Fllama-3.3-70b-instruct");
+  BOOST_TEST(enc.status == 200u);
+  BOOST_TEST(enc.json().at("endpoints").as_array().size() == 6u);
+
+  auto missing = c.get("/api/openrouter/model-endpoints");
+  BOOST_TEST(missing.status == 400u);
+  BOOST_TEST(missing.json().at("error").as_string().find("model is required") != std::string::npos);
+  BOOST_TEST(c.get("/api/openrouter/model-endpoints?model=%00x/y").status == 400u);
+  auto no_slash = c.get("/api/openrouter/model-endpoints?model=gpt");
+  BOOST_TEST(no_slash.status == 400u);
+  BOOST_TEST(no_slash.json().at("error").as_string().find("author/slug") != std::string::npos, no_slash.body);
+  auto unknown = c.get("/api/openrouter/model-endpoints?model=nobody/nothing");
+  BOOST_TEST(unknown.status == 404u, unknown.body);
+  BOOST_TEST(unknown.json().at("error").is_string());
+  BOOST_TEST(c.request("POST", "/api/openrouter/model-endpoints?model=a/b", "{}").status == 405u);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
