@@ -903,4 +903,81 @@ BOOST_AUTO_TEST_CASE(skill_model_endpoints) {
   BOOST_TEST(c.request("POST", "/api/openrouter/model-endpoints?model=a/b", "{}").status == 405u);
 }
 
+// --- the web console ----------------------------------------------------------------------------
+
+BOOST_AUTO_TEST_CASE(console_is_served_without_a_token_with_security_and_caching_headers) {
+  serve::gateway_options o;
+  o.config.tokens = {token("web", "tok-web")};
+  gateway_fixture f(o);
+  auto c = f.caller();  // no token: the page holds no secret
+  auto page = c.get("/");
+  BOOST_TEST_REQUIRE(page.status == 200u, page.body);
+  BOOST_TEST(page.header("content-type") == "text/html; charset=utf-8");
+  const std::string csp = page.header("content-security-policy");
+  BOOST_TEST(csp.find("default-src 'none'") != std::string::npos, csp);
+  BOOST_TEST(csp.find("script-src 'self'") != std::string::npos, csp);
+  BOOST_TEST(csp.find("connect-src 'self'") != std::string::npos, csp);
+  BOOST_TEST(csp.find("frame-ancestors 'none'") != std::string::npos, csp);
+  BOOST_TEST(csp.find("unsafe-inline") == std::string::npos, csp);
+  BOOST_TEST(page.header("x-content-type-options") == "nosniff");
+  BOOST_TEST(page.header("referrer-policy") == "no-referrer");
+  BOOST_TEST(page.header("x-frame-options") == "DENY");
+  BOOST_TEST(page.header("cache-control") == "no-cache");
+  const std::string etag = page.header("etag");
+  BOOST_TEST((etag.size() == 34 && etag.front() == '"' && etag.back() == '"'), etag);
+  BOOST_TEST(page.body.find("<!doctype html>") == 0u);
+  BOOST_TEST(page.body.find(upstream_key) == std::string::npos);
+
+  // Every file the page names is served with its type (and nothing from another origin).
+  const std::pair<std::string, std::string> refs[] = {{"/console/console.js", "text/javascript; charset=utf-8"},
+                                                      {"/console/console.css", "text/css; charset=utf-8"},
+                                                      {"/console/icon.svg", "image/svg+xml"}};
+  for (const auto& [path, type] : refs) {
+    BOOST_TEST(page.body.find("\"" + path + "\"") != std::string::npos, path);
+    auto r = c.get(path);
+    BOOST_TEST(r.status == 200u, path);
+    BOOST_TEST(r.header("content-type") == type, path);
+    BOOST_TEST(!r.header("content-security-policy").empty(), path);
+    BOOST_TEST(r.header("etag") != etag, path);
+    BOOST_TEST(r.body.find(upstream_key) == std::string::npos);
+  }
+  BOOST_TEST(page.body.find("http://") == std::string::npos);
+  BOOST_TEST(page.body.find("https://") == std::string::npos);
+  BOOST_TEST(page.body.find("<script>") == std::string::npos);  // no inline script: the CSP would block it
+
+  // Revalidation: the same ETag is a 304 without a body; another one the file again.
+  auto same = c.request("GET", "/", "", {{"If-None-Match", "W/\"x\", " + etag}});
+  BOOST_TEST(same.status == 304u);
+  BOOST_TEST(same.body.empty());
+  BOOST_TEST(same.header("etag") == etag);
+  BOOST_TEST(same.header("content-length").empty());
+  auto other = c.request("GET", "/", "", {{"If-None-Match", "\"stale\""}});
+  BOOST_TEST(other.status == 200u);
+  BOOST_TEST(other.body == page.body);
+
+  auto missing = c.get("/console/nothing.js");
+  BOOST_TEST(missing.status == 404u);
+  BOOST_TEST(!missing.header("content-security-policy").empty());
+  BOOST_TEST(c.get("/console/index.html").status == 404u);  // one URL per file
+  auto post = c.request("POST", "/", "x");
+  BOOST_TEST(post.status == 405u);
+  BOOST_TEST(post.header("allow") == "GET");
+  // The API itself still needs the token.
+  BOOST_TEST(c.get("/api/openrouter/models").status == 401u);
+  BOOST_TEST(c.get("/metrics").status == 401u);
+  BOOST_TEST(f.gw->metrics_text().find(R"(route="console",status="200")") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(console_can_be_turned_off) {
+  serve::gateway_options o;
+  o.config.console = false;
+  gateway_fixture f(o);
+  auto c = f.caller();
+  BOOST_TEST(c.get("/").status == 404u);
+  BOOST_TEST(c.get("/console/console.js").status == 404u);
+  BOOST_TEST(serve::parse_config(json::parse(R"({"console": false})")).console == false);
+  BOOST_CHECK_EXCEPTION(serve::parse_config(json::parse(R"({"console": "no"})")), serve::config_error,
+                        [](const serve::config_error& e) { return std::string(e.what()) == "console: must be true or false"; });
+}
+
 BOOST_AUTO_TEST_SUITE_END()
