@@ -14,6 +14,7 @@ packages=(
   json-schema-test-suite python3-jsonschema
   nftables
   tinyproxy squid
+  chromium  # the web console's browser test (test/browser)
 )
 
 # Node.js runs the reference benchmarks (eventsource-parser); any recent node will do, so
@@ -33,11 +34,12 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-# The benchmark peers (benchmarks/js) and the official @openrouter/sdk that
-# test/mock/sdk_conformance_test runs against the mock (test/sdk), each pinned by its
+# The benchmark peers (benchmarks/js), the official @openrouter/sdk that
+# test/mock/sdk_conformance_test runs against the mock (test/sdk), and playwright-core, which
+# drives the system chromium through the gateway's web console (test/browser), each pinned by its
 # package-lock.json.
 root=$(cd "$(dirname "$0")/.." && pwd)
-for dir in benchmarks/js test/sdk; do
+for dir in benchmarks/js test/sdk test/browser; do
   if [ ! -d "$root/$dir/node_modules" ]; then
     echo "setup: npm ci in $dir"
     (cd "$root/$dir" && npm ci --no-audit --no-fund --loglevel=error)

@@ -117,8 +117,9 @@ const command serve_command{
     "Run an OpenAI-compatible gateway in front of OpenRouter",
     "Serves POST /api/v1/chat/completions (JSON and SSE, routed through --policy: fallbacks,\n"
     "retries, breakers...), GET /api/v1/models (cached catalog), the reference skill's routes\n"
-    "(/api/openrouter/models, free-models, providers, generation/:id, chat), GET /healthz and\n"
-    "GET /metrics (Prometheus). With --cert and --key it serves HTTPS only. The OpenRouter key (OPENROUTER_API_KEY) stays in the gateway; callers present\n"
+    "(/api/openrouter/models, free-models, providers, model-endpoints, generation/:id, chat),\n"
+    "GET /healthz, GET /metrics (Prometheus) and a web console at / (model picker, streaming chat,\n"
+    "image lab, live metrics). With --cert and --key it serves HTTPS only. The OpenRouter key (OPENROUTER_API_KEY) stays in the gateway; callers present\n"
     "gateway tokens from --config (stored as SHA-256 hashes: `openrouter serve --hash-token` reads\n"
     "a token on standard input and prints its hash). Without tokens, only loopback callers are\n"
     "served. Prints `listening http://ADDR:PORT` (https:// with TLS) once ready (--port 0: a free\n"

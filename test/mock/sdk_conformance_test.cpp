@@ -56,22 +56,12 @@ const std::vector<std::string> k_covered = {
     "POST /audio/transcriptions JSON (stt.createTranscription)",
 };
 
-std::string find_node() {
-  const char* path = std::getenv("PATH");
-  std::istringstream dirs(path ? path : "/usr/bin:/bin");
-  for (std::string dir; std::getline(dirs, dir, ':');) {
-    fs::path p = fs::path(dir.empty() ? "." : dir) / "node";
-    if (::access(p.c_str(), X_OK) == 0) return p.string();
-  }
-  return {};
-}
-
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(sdk_conformance_test)
 
 BOOST_AUTO_TEST_CASE(every_route_passes_the_sdk_validation) {
-  std::string node = find_node();
+  std::string node = find_on_path("node");
   if (node.empty() || !fs::exists(k_sdk_dir / "node_modules" / "@openrouter" / "sdk" / "package.json")) {
     BOOST_TEST_MESSAGE("SKIPPED: node or test/sdk/node_modules missing (scripts/setup.sh runs npm ci in test/sdk)");
     return;
