@@ -4,8 +4,9 @@
 // backoff and jitter, honours Retry-After up to a cap, skips models whose circuit breaker is
 // open, spends retries only within the retry budget, and keeps one deadline over everything.
 // The decisions are routing::planner's (sans-I/O); this facade only runs them. The same policy
-// routes the other inference endpoints: the Responses API (JSON and streamed) and embeddings,
-// each counting its own usage.cost against the spend caps.
+// routes the other inference endpoints: the Responses and Messages APIs (JSON and streamed),
+// embeddings, rerank and image generation, each counting its own usage.cost against the spend
+// caps.
 //
 //   openrouter::routing::policy p;
 //   p.models = {"openai/gpt-4o-mini", "anthropic/claude-haiku-4.5"};
@@ -17,6 +18,7 @@
 
 #include <openrouter/client.hpp>
 #include <openrouter/completion.hpp>
+#include <openrouter/messages_stream.hpp>
 #include <openrouter/responses_stream.hpp>
 #include <openrouter/error.hpp>
 #include <openrouter/routing/candidates.hpp>
@@ -25,6 +27,9 @@
 #include <openrouter/wire/chat_request.hpp>
 #include <openrouter/wire/chat_response.hpp>
 #include <openrouter/wire/embeddings.hpp>
+#include <openrouter/wire/images.hpp>
+#include <openrouter/wire/messages.hpp>
+#include <openrouter/wire/rerank.hpp>
 #include <openrouter/wire/responses.hpp>
 
 #include <boost/asio/any_completion_handler.hpp>
@@ -84,7 +89,8 @@ struct spend_tally;
 /// which it holds together with the events before it; after that it is the one upstream stream,
 /// whose failures are final and typed (errc::stream_error, errc::stream_incomplete...) with the
 /// partial output in result(): never silently truncated, never silently re-sent.
-/// `Stream` is chat_stream (routed_stream) or responses_stream (routed_responses_stream).
+/// `Stream` is chat_stream (routed_stream), responses_stream (routed_responses_stream) or
+/// messages_stream (routed_messages_stream).
 /// What async_next of a stream hands out.
 template <class Stream>
 struct stream_event;
@@ -95,6 +101,10 @@ struct stream_event<chat_stream> {
 template <>
 struct stream_event<responses_stream> {
   using type = wire::responses_event;
+};
+template <>
+struct stream_event<messages_stream> {
+  using type = wire::messages_event;
 };
 
 template <class Stream>
@@ -137,7 +147,7 @@ class basic_routed_stream {
   /// See chat_stream::rebind_diagnostics.
   void rebind_diagnostics(diagnostics& d) noexcept { rest_.rebind_diagnostics(d); }
   /// usage.cost (USD) once the usage arrived (chat: the final usage chunk; Responses: the
-  /// response.completed, .incomplete or .failed event). The router counts it against its spend
+  /// response.completed, .incomplete or .failed event; Messages: message_delta's usage). The router counts it against its spend
   /// caps (router::spent, policy::max_cost_usd) as it arrives: requests admitted after it see it.
   std::optional<double> cost() const noexcept;
   /// Read after the stream ended (or when giving it up): no usage arrived, so what the upstream
@@ -156,10 +166,13 @@ class basic_routed_stream {
 
 extern template class basic_routed_stream<chat_stream>;
 extern template class basic_routed_stream<responses_stream>;
+extern template class basic_routed_stream<messages_stream>;
 /// A routed chat stream (router::async_chat_stream).
 using routed_stream = basic_routed_stream<chat_stream>;
 /// A routed Responses API stream (router::async_responses_stream).
 using routed_responses_stream = basic_routed_stream<responses_stream>;
+/// A routed Messages API stream (router::async_messages_stream).
+using routed_messages_stream = basic_routed_stream<messages_stream>;
 
 class router {
  public:
@@ -267,6 +280,57 @@ class router {
     return start<wire::embeddings_response>(std::forward<Token>(token), &diag, &record, std::move(req));
   }
 
+  /// POST /messages (the Anthropic Messages API) through the policy, as async_responses; the
+  /// record's tokens are the usage's input and output tokens.
+  template <class Token = boost::asio::use_awaitable_t<>>
+  auto async_messages(wire::messages_request req, diagnostics& diag, Token&& token = {}) {
+    return start<wire::messages_response>(std::forward<Token>(token), &diag, nullptr, std::move(req));
+  }
+  template <class Token = boost::asio::use_awaitable_t<>>
+    requires(!std::is_same_v<std::decay_t<Token>, diagnostics>)
+  auto async_messages(wire::messages_request req, Token&& token = {}) {
+    return start<wire::messages_response>(std::forward<Token>(token), nullptr, nullptr, std::move(req));
+  }
+  template <class Token = boost::asio::use_awaitable_t<>>
+  auto async_messages(wire::messages_request req, diagnostics& diag, request_record& record, Token&& token = {}) {
+    return start<wire::messages_response>(std::forward<Token>(token), &diag, &record, std::move(req));
+  }
+  /// POST /messages with stream:true, as async_responses_stream (its cost: message_delta's usage).
+  template <class Token = boost::asio::use_awaitable_t<>>
+  auto async_messages_stream(wire::messages_request req, diagnostics& diag, Token&& token = {}) {
+    return start<routed_messages_stream>(std::forward<Token>(token), &diag, nullptr, std::move(req));
+  }
+  template <class Token = boost::asio::use_awaitable_t<>>
+    requires(!std::is_same_v<std::decay_t<Token>, diagnostics>)
+  auto async_messages_stream(wire::messages_request req, Token&& token = {}) {
+    return start<routed_messages_stream>(std::forward<Token>(token), nullptr, nullptr, std::move(req));
+  }
+  template <class Token = boost::asio::use_awaitable_t<>>
+  auto async_messages_stream(wire::messages_request req, diagnostics& diag, request_record& record,
+                             Token&& token = {}) {
+    return start<routed_messages_stream>(std::forward<Token>(token), &diag, &record, std::move(req));
+  }
+
+  /// POST /rerank and POST /images through the policy, as async_embeddings (not filtered by
+  /// the chat catalog; each answer's usage.cost counts against the spend caps).
+  template <class Token = boost::asio::use_awaitable_t<>>
+  auto async_rerank(wire::rerank_request req, diagnostics& diag, Token&& token = {}) {
+    return start<wire::rerank_response>(std::forward<Token>(token), &diag, nullptr, std::move(req));
+  }
+  template <class Token = boost::asio::use_awaitable_t<>>
+  auto async_rerank(wire::rerank_request req, diagnostics& diag, request_record& record, Token&& token = {}) {
+    return start<wire::rerank_response>(std::forward<Token>(token), &diag, &record, std::move(req));
+  }
+  template <class Token = boost::asio::use_awaitable_t<>>
+  auto async_images(wire::image_generation_request req, diagnostics& diag, Token&& token = {}) {
+    return start<wire::image_generation_response>(std::forward<Token>(token), &diag, nullptr, std::move(req));
+  }
+  template <class Token = boost::asio::use_awaitable_t<>>
+  auto async_images(wire::image_generation_request req, diagnostics& diag, request_record& record,
+                    Token&& token = {}) {
+    return start<wire::image_generation_response>(std::forward<Token>(token), &diag, &record, std::move(req));
+  }
+
   const routing::policy& policy() const noexcept;
   routing::health& health() noexcept;
   /// The client the router sends through (helpers layered on a router use its executor and catalog).
@@ -297,6 +361,13 @@ class router {
                 handler<routed_responses_stream> h);
   void do_route(wire::embeddings_request req, diagnostics& diag, request_record* out,
                 handler<wire::embeddings_response> h);
+  void do_route(wire::messages_request req, diagnostics& diag, request_record* out,
+                handler<wire::messages_response> h);
+  void do_route(wire::messages_request req, diagnostics& diag, request_record* out,
+                handler<routed_messages_stream> h);
+  void do_route(wire::rerank_request req, diagnostics& diag, request_record* out, handler<wire::rerank_response> h);
+  void do_route(wire::image_generation_request req, diagnostics& diag, request_record* out,
+                handler<wire::image_generation_response> h);
   std::shared_ptr<impl> impl_;
 };
 

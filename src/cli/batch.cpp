@@ -117,7 +117,7 @@ class runner {
     diagnostics diag;
     asio::cancellation_signal cancel;
     clock_type::time_point start;
-    std::variant<std::monostate, routed_stream, routed_responses_stream> stream;
+    std::variant<std::monostate, routed_stream, routed_responses_stream, routed_messages_stream> stream;
     request_record record;  // filled by the router before it completes
     bool cancelled = false;
   };
@@ -158,7 +158,9 @@ class runner {
     switch (opts_.endpoint) {
       case batch::endpoint::chat: return start_as<wire::chat_request>(std::move(item));
       case batch::endpoint::responses: return start_as<wire::responses_request>(std::move(item));
+      case batch::endpoint::messages: return start_as<wire::messages_request>(std::move(item));
       case batch::endpoint::embeddings: return start_as<wire::embeddings_request>(std::move(item));
+      case batch::endpoint::rerank: return start_as<wire::rerank_request>(std::move(item));
     }
   }
 
@@ -211,8 +213,16 @@ class runner {
       router_.async_responses_stream(std::move(req), j->diag, j->record, opener<routed_responses_stream>(j));
     else router_.async_responses(std::move(req), j->diag, j->record, finisher<wire::responses_response>(j));
   }
+  void send(job_it j, wire::messages_request req) {
+    if (opts_.stream)
+      router_.async_messages_stream(std::move(req), j->diag, j->record, opener<routed_messages_stream>(j));
+    else router_.async_messages(std::move(req), j->diag, j->record, finisher<wire::messages_response>(j));
+  }
   void send(job_it j, wire::embeddings_request req) {
     router_.async_embeddings(std::move(req), j->diag, j->record, finisher<wire::embeddings_response>(j));
+  }
+  void send(job_it j, wire::rerank_request req) {
+    router_.async_rerank(std::move(req), j->diag, j->record, finisher<wire::rerank_response>(j));
   }
 
   // --- completion ------------------------------------------------------------------------------
@@ -471,7 +481,7 @@ int run_batch(context& ctx) {
   o.stream = vm["stream"].as<bool>();
   if (vm.count("endpoint")) {
     auto e = batch::parse_endpoint(vm["endpoint"].as<std::string>());
-    if (!e) throw usage_error("--endpoint must be chat, responses or embeddings");
+    if (!e) throw usage_error("--endpoint must be chat, responses, messages, embeddings or rerank");
     o.endpoint = *e;
   }
   if (o.stream && !batch::streams(o.endpoint))
@@ -558,16 +568,17 @@ int run_batch(context& ctx) {
 
 const command batch_command{
     "batch",
-    "--input FILE --output FILE [--endpoint chat|responses|embeddings] [--concurrency N] [--model M] [--fallback M2,M3] [--policy FILE] [--stream] "
+    "--input FILE --output FILE [--endpoint chat|responses|messages|embeddings|rerank] [--concurrency N] [--model M] [--fallback M2,M3] [--policy FILE] [--stream] "
     "[--max-cost USD] [--rpm N] [--shard K/N] [--drain-timeout SECONDS] [--retry-errors] [--records] [--no-progress]",
-    "Run a JSONL file of chat, Responses API or embeddings requests, resumably",
+    "Run a JSONL file of chat, Responses, Messages, embeddings or rerank requests, resumably",
     "Sends every line of --input (a request body of --endpoint as JSON: /chat/completions by\n"
-    "default, /responses or /embeddings; with an optional string \"id\"; without one the 1-based\n"
+    "default, /responses, /messages, /embeddings or /rerank; with an optional string \"id\"; without one the 1-based\n"
     "line number is the id; blank lines are skipped) through the router, --concurrency at a time,\n"
     "and appends one JSON line per id to --output as each completes: {\"id\", \"line\", \"model\",\n"
     "\"provider\", \"content\", \"tool_calls\", \"usage\", \"cost\", \"generation_id\", \"latency_ms\",\n"
     "\"attempts\"} (responses: \"content\" is the output text, with \"function_calls\" and \"status\";\n"
-    "embeddings: \"embeddings\", one array of numbers per input, in input order) or {\"id\",\n"
+    "messages: the text blocks as \"content\", with \"tool_uses\" and \"stop_reason\"; embeddings:\n"
+    "\"embeddings\", one array of numbers per input, in input order; rerank: \"results\") or {\"id\",\n"
     "\"line\", \"error\": {\"class\", \"code\", \"status\", \"message\"}}. Malformed lines and repeated ids get an error line (a repeated id's\n"
     "under its line number); they never stop the run.\n"
     "Rerunning with the same --output skips the ids it holds (a line cut by a crash is redone), so\n"
@@ -593,7 +604,7 @@ const command batch_command{
       o.add_options()
           ("input", po::value<std::string>()->value_name("FILE"), "JSONL of request bodies (required)")
           ("endpoint", po::value<std::string>()->default_value("chat")->value_name("E"),
-           "what the lines are: chat, responses (the Responses API) or embeddings")
+           "what the lines are: chat, responses (the Responses API), messages (Anthropic Messages), embeddings or rerank")
           ("output", po::value<std::string>()->value_name("FILE"), "JSONL of results, appended to (required)")
           ("concurrency", po::value<std::string>()->default_value("16")->value_name("N"), "requests in flight (1 to 100000)")
           ("model", po::value<std::string>()->value_name("M"), "model of lines without one; first candidate with --fallback")
@@ -601,7 +612,7 @@ const command batch_command{
            "models to fall back to, in order, after --model")
           ("policy", po::value<std::string>()->value_name("FILE"), "routing policy file (JSON; every key: `openrouter policy --example`)")
           ("records", po::bool_switch(), "add each line's \"route\": attempts, the step after each, waits")
-          ("stream", po::bool_switch(), "stream each reply (server-sent events; chat and responses)")
+          ("stream", po::bool_switch(), "stream each reply (server-sent events; chat, responses, messages)")
           ("max-cost", po::value<std::string>()->value_name("USD"), "stop spending after USD (usage.cost)")
           ("rpm", po::value<std::string>()->value_name("N"), "at most N attempts started per minute")
           ("shard", po::value<std::string>()->value_name("K/N"), "do shard K of N (1 <= K <= N)")

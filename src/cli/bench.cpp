@@ -11,6 +11,7 @@
 #include "context.hpp"
 
 #include <openrouter/chat_stream.hpp>
+#include <openrouter/messages_stream.hpp>
 #include <openrouter/responses_stream.hpp>
 
 #include <boost/asio/as_tuple.hpp>
@@ -49,7 +50,7 @@ constexpr std::int64_t max_len = 1'000'000;        // words in, max_tokens out
 constexpr std::size_t max_prompts = 100'000;       // distinct synthetic prompts; requests cycle through them
 constexpr double max_prompt_words = 2e8;           // all synthetic prompts together (~1.4 GB)
 
-enum class bench_endpoint { chat, responses };
+enum class bench_endpoint { chat, responses, messages };
 
 struct bench_options {
   std::string model;
@@ -103,6 +104,22 @@ std::optional<std::pair<std::int64_t, std::int64_t>> usage_of(const wire::respon
   if (!e.response || !e.response->usage) return std::nullopt;
   return std::pair{e.response->usage->input_tokens, e.response->usage->output_tokens};
 }
+// message_start has the input tokens, message_delta the output (its input may be absent: 0).
+std::optional<std::pair<std::int64_t, std::int64_t>> usage_of(const wire::messages_event& e) {
+  if (e.message && e.message->usage) return std::pair{e.message->usage->input_tokens, std::int64_t{0}};
+  if (e.usage) return std::pair{e.usage->input_tokens, e.usage->output_tokens};
+  return std::nullopt;
+}
+
+// The text of a chat message (its text parts).
+std::string text_of(const wire::message& m) {
+  std::string text;
+  if (!m.content) return text;
+  if (const auto* t = std::get_if<std::string>(&*m.content)) return *t;
+  for (const auto& part : std::get<std::vector<wire::content_part>>(*m.content))
+    if (part.text) text += *part.text;
+  return text;
+}
 
 // A bench prompt for the Responses API: its messages as input messages (their text parts),
 // max_tokens as max_output_tokens.
@@ -110,19 +127,33 @@ wire::responses_request as_responses(const wire::chat_request& c) {
   wire::responses_request r;
   if (c.model) r.model = *c.model;
   json::array items;
-  for (const auto& m : c.messages) {
-    std::string text;
-    if (m.content) {
-      if (const auto* t = std::get_if<std::string>(&*m.content)) text = *t;
-      else
-        for (const auto& part : std::get<std::vector<wire::content_part>>(*m.content))
-          if (part.text) text += *part.text;
-    }
-    items.push_back(wire::responses_message(m.role, text));
-  }
+  for (const auto& m : c.messages) items.push_back(wire::responses_message(m.role, text_of(m)));
   r.input = std::move(items);
   if (c.max_completion_tokens) r.max_output_tokens = c.max_completion_tokens;
   else if (c.max_tokens) r.max_output_tokens = c.max_tokens;
+  r.temperature = c.temperature;
+  return r;
+}
+
+// A bench prompt for the Messages API: system messages as the system prompt, the others as
+// turns, max_tokens (which the API requires) from the prompt.
+wire::messages_request as_messages(const wire::chat_request& c) {
+  wire::messages_request r;
+  if (c.model) r.model = *c.model;
+  std::string system;
+  for (const auto& m : c.messages) {
+    if (m.role == "system" || m.role == "developer") {
+      system += text_of(m);
+      continue;
+    }
+    wire::messages_message t;
+    t.role = m.role;
+    t.content = text_of(m);
+    r.messages.push_back(std::move(t));
+  }
+  if (!system.empty()) r.system = std::move(system);
+  r.max_tokens = c.max_completion_tokens ? c.max_completion_tokens : c.max_tokens;
+  if (!r.max_tokens) r.max_tokens = 1024;
   r.temperature = c.temperature;
   return r;
 }
@@ -242,6 +273,10 @@ class level_runner {
       auto [open_ec, stream] = co_await ctx_.cli->async_responses_stream(as_responses(req), diag, as_awaitable);
       ec = open_ec;
       if (!ec) ec = co_await read_stream(stream, s);
+    } else if (o_.endpoint == bench_endpoint::messages) {
+      auto [open_ec, stream] = co_await ctx_.cli->async_messages_stream(as_messages(req), diag, as_awaitable);
+      ec = open_ec;
+      if (!ec) ec = co_await read_stream(stream, s);
     } else {
       auto [open_ec, stream] = co_await ctx_.cli->async_chat_stream(std::move(req), diag, as_awaitable);
       ec = open_ec;
@@ -263,7 +298,10 @@ class level_runner {
       auto [ec, event] = co_await stream.async_next(as_awaitable);
       if (ec || !event) co_return ec;
       double t = elapsed();
-      if (auto u = usage_of(*event)) std::tie(s.prompt_tokens, s.output_tokens) = *u;
+      if (auto u = usage_of(*event)) {
+        if (u->first) s.prompt_tokens = u->first;
+        if (u->second) s.output_tokens = u->second;
+      }
       if (!wire::has_output(*event)) continue;
       ++s.content_chunks;
       if (!s.first_token) s.first_token = t;
@@ -332,7 +370,8 @@ bench_options parse_options(const po::variables_map& vm) {
   if (!vm.count("model")) throw usage_error("bench needs --model");
   o.model = vm["model"].as<std::string>();
   if (const auto e = vm["endpoint"].as<std::string>(); e == "responses") o.endpoint = bench_endpoint::responses;
-  else if (e != "chat") throw usage_error("--endpoint must be chat or responses, got '" + e + "'");
+  else if (e == "messages") o.endpoint = bench_endpoint::messages;
+  else if (e != "chat") throw usage_error("--endpoint must be chat, responses or messages, got '" + e + "'");
   o.concurrencies = concurrency_list(vm);
   // Each count is bounded: the samples and prompts of a level are held in memory.
   o.requests = static_cast<std::size_t>(integer_option(vm, "requests", 1, max_requests));
@@ -500,13 +539,14 @@ int run_bench(context& ctx) {
 
 extern const command bench_command{
     "bench",
-    "--model M [--endpoint chat|responses] [--concurrency 1,8,64] [--request-rate R [--burstiness B]] [--requests N] [--warmup N] "
+    "--model M [--endpoint chat|responses|messages] [--concurrency 1,8,64] [--request-rate R [--burstiness B]] [--requests N] [--warmup N] "
     "[--prompts FILE | --input-len N --output-len N --range-ratio R] [--goodput ttft:MS tpot:MS e2el:MS] "
     "[--seed S] [--output-dir DIR]",
     "Benchmark throughput and latency (TTFT, ITL, TPOT, E2E)",
     "Streams chat completions to measure a chat endpoint (OpenRouter or any OpenAI-compatible\n"
     "server; --endpoint responses: the Responses API, timed by its output_text deltas and\n"
-    "counted by its response.completed usage), with the metric definitions of vLLM's serving benchmark: TTFT, inter-token latency\n"
+    "counted by its response.completed usage; --endpoint messages: the Anthropic Messages API,\n"
+    "timed by its content_block_delta events), with the metric definitions of vLLM's serving benchmark: TTFT, inter-token latency\n"
     "per chunk, TPOT = (E2E - TTFT) / (output tokens - 1), end-to-end latency, request and output\n"
     "token throughput, goodput against SLOs, and client queue time (scheduled arrival to send).\n"
     "Closed loop: --concurrency N requests in flight (a list sweeps levels). Open loop:\n"
@@ -521,7 +561,7 @@ extern const command bench_command{
       o.add_options()
           ("model", po::value<std::string>()->value_name("M"), "model id (required)")
           ("endpoint", po::value<std::string>()->default_value("chat")->value_name("E"),
-           "chat (/chat/completions) or responses (/responses), streamed")
+           "chat (/chat/completions), responses (/responses) or messages (/messages), streamed")
           ("concurrency", po::value<std::vector<std::string>>()->composing()->value_name("N,..."),
            "requests in flight (closed loop) or the cap (open loop); a list sweeps (default 1)")
           ("request-rate", po::value<std::string>()->value_name("R"), "open loop: arrivals per second (inf: all at once)")

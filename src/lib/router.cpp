@@ -163,12 +163,65 @@ struct embeddings_answer : json_answer<embeddings_answer, wire::embeddings_reque
   }
 };
 
+struct messages_answer : json_answer<messages_answer, wire::messages_request, wire::messages_response> {
+  static auto call(client& cli, request req, diagnostics& diag) {
+    return cli.async_messages(std::move(req), diag, tuple_awaitable);
+  }
+  static std::optional<double> cost(const type& t) { return t.usage ? t.usage->cost : std::nullopt; }
+  static void describe(const type& t, request_record& rec) {
+    rec.resolved_model = t.model;
+    rec.provider = t.provider.value_or("");
+    rec.generation_id = t.id;
+    if (t.usage) {
+      rec.prompt_tokens = t.usage->input_tokens;
+      rec.completion_tokens = t.usage->output_tokens;
+      rec.cost = t.usage->cost;
+    }
+  }
+};
+
+struct rerank_answer : json_answer<rerank_answer, wire::rerank_request, wire::rerank_response> {
+  static constexpr bool catalog_filter = false;  // rerank models are not in the chat catalog
+  static auto call(client& cli, request req, diagnostics& diag) {
+    return cli.async_rerank(std::move(req), diag, tuple_awaitable);
+  }
+  static std::optional<double> cost(const type& t) { return t.usage ? t.usage->cost : std::nullopt; }
+  static void describe(const type& t, request_record& rec) {
+    rec.resolved_model = t.model;
+    rec.provider = t.provider;
+    rec.generation_id = t.id;
+    if (t.usage) {
+      rec.prompt_tokens = t.usage->total_tokens;
+      rec.cost = t.usage->cost;
+    }
+  }
+};
+
+struct images_answer : json_answer<images_answer, wire::image_generation_request, wire::image_generation_response> {
+  static constexpr bool catalog_filter = false;  // /images models are listed by GET /images/models
+  static auto call(client& cli, request req, diagnostics& diag) {
+    return cli.async_images(std::move(req), diag, tuple_awaitable);
+  }
+  static std::optional<double> cost(const type& t) { return t.usage ? t.usage->cost : std::nullopt; }
+  static void describe(const type& t, request_record& rec) {
+    if (t.usage) {
+      rec.prompt_tokens = t.usage->prompt_tokens;
+      rec.completion_tokens = t.usage->completion_tokens;
+      rec.cost = t.usage->cost;
+    }
+  }
+};
+
 // What the router needs to know of a stream's events beyond wire::has_output (the first one
 // with output ends failover): which one reports the cost.
 std::optional<double> cost_of(const wire::chat_chunk& c) { return c.usage ? c.usage->cost : std::nullopt; }
 
 std::optional<double> cost_of(const wire::responses_event& e) {
   return e.response && e.response->usage ? e.response->usage->cost : std::nullopt;
+}
+std::optional<double> cost_of(const wire::messages_event& e) {
+  if (e.kind() != wire::messages_event_kind::message_delta || !e.usage) return std::nullopt;
+  return e.usage->cost;
 }
 
 // Opens the stream a request asks for.
@@ -177,6 +230,9 @@ auto open_stream(client& cli, wire::chat_request req, diagnostics& diag) {
 }
 auto open_stream(client& cli, wire::responses_request req, diagnostics& diag) {
   return cli.async_responses_stream(std::move(req), diag, tuple_awaitable);
+}
+auto open_stream(client& cli, wire::messages_request req, diagnostics& diag) {
+  return cli.async_messages_stream(std::move(req), diag, tuple_awaitable);
 }
 
 template <class Stream, class Request>
@@ -214,7 +270,7 @@ struct stream_answer {
       rec.resolved_model = t.model();
       rec.provider = t.provider();
     } else {
-      rec.resolved_model = t.result().model;
+      rec.resolved_model = t.result().model;  // Responses, Messages: the model of the first event
     }
     rec.generation_id = t.generation_id();
   }
@@ -222,6 +278,7 @@ struct stream_answer {
 
 using chat_stream_answer = stream_answer<chat_stream, wire::chat_request>;
 using responses_stream_answer = stream_answer<responses_stream, wire::responses_request>;
+using messages_stream_answer = stream_answer<messages_stream, wire::messages_request>;
 
 // The first candidate when the policy names none: the request's own model ("": the account's default).
 std::string model_of(const wire::chat_request& r) { return r.model.value_or(""); }
@@ -481,6 +538,22 @@ void router::do_route(wire::embeddings_request req, diagnostics& diag, request_r
                       handler<wire::embeddings_response> h) {
   run_route<embeddings_answer>(impl_, std::move(req), diag, out, std::move(h));
 }
+void router::do_route(wire::messages_request req, diagnostics& diag, request_record* out,
+                      handler<wire::messages_response> h) {
+  run_route<messages_answer>(impl_, std::move(req), diag, out, std::move(h));
+}
+void router::do_route(wire::messages_request req, diagnostics& diag, request_record* out,
+                      handler<routed_messages_stream> h) {
+  run_route<messages_stream_answer>(impl_, std::move(req), diag, out, std::move(h));
+}
+void router::do_route(wire::rerank_request req, diagnostics& diag, request_record* out,
+                      handler<wire::rerank_response> h) {
+  run_route<rerank_answer>(impl_, std::move(req), diag, out, std::move(h));
+}
+void router::do_route(wire::image_generation_request req, diagnostics& diag, request_record* out,
+                      handler<wire::image_generation_response> h) {
+  run_route<images_answer>(impl_, std::move(req), diag, out, std::move(h));
+}
 
 // --- routed streams ---------------------------------------------------------------------------
 
@@ -540,5 +613,6 @@ void basic_routed_stream<Stream>::do_next(typename Stream::next_handler h) {
 
 template class basic_routed_stream<chat_stream>;
 template class basic_routed_stream<responses_stream>;
+template class basic_routed_stream<messages_stream>;
 
 }  // namespace openrouter

@@ -884,6 +884,35 @@ BOOST_AUTO_TEST_CASE(responses_and_embeddings_endpoints) {
     // An unknown endpoint is a usage error.
     BOOST_TEST(f.batch({"--endpoint", "images", "--input", in.string(), "--output", out.string()}, &err) == 2);
   }
+  {
+    // Messages (streamed) and rerank lines.
+    json::array turns{json::object{{"role", "user"}, {"content", "echo: a message"}}};
+    auto in = f.write("messages.jsonl", line("m1", "openai/gpt-4o-mini", json::object{{"messages", turns}, {"max_tokens", 16}}));
+    auto out = f.dir / "messages.out.jsonl";
+    std::string err;
+    BOOST_TEST(f.batch({"--endpoint", "messages", "--stream", "--input", in.string(), "--output", out.string(),
+                        "--no-progress"},
+                       &err) == 0,
+               err);
+    auto m = by_id(output_lines(out));
+    BOOST_TEST_REQUIRE(m.size() == 1u);
+    BOOST_TEST(m["m1"].at("content").as_string() == "a message");
+    BOOST_TEST(m["m1"].at("stop_reason").as_string() == "end_turn");
+    BOOST_TEST(m["m1"].at("cost").to_number<double>() > 0);
+
+    json::array docs{"Paris is the capital of France.", "Berlin is in Germany."};
+    auto rin = f.write("rerank.jsonl", line("k1", "cohere/rerank-v3.5", json::object{{"query", "France"}, {"documents", docs}}) +
+                                           line("k2", "cohere/rerank-v3.5", json::object{{"query", "France"}}));
+    auto rout = f.dir / "rerank.out.jsonl";
+    BOOST_TEST(f.batch({"--endpoint", "rerank", "--input", rin.string(), "--output", rout.string(), "--no-progress"},
+                       &err) == 1,
+               err);
+    auto r = by_id(output_lines(rout));
+    BOOST_TEST_REQUIRE(r.size() == 2u);
+    BOOST_TEST(r["k1"].at("results").as_array().size() == 2u);
+    BOOST_TEST(r["k1"].at("cost").to_number<double>() > 0);
+    BOOST_TEST(error_class(r["k2"]) == "invalid_input");  // no documents
+  }
 }
 
 BOOST_AUTO_TEST_SUITE_END()

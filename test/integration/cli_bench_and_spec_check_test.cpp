@@ -118,6 +118,18 @@ BOOST_FIXTURE_TEST_CASE(responses_endpoint_is_timed_by_its_own_events, bench_fix
   // Every request went to /responses, none to /chat/completions.
   BOOST_TEST(server->stats().chat_requests == 0u);
   BOOST_TEST(server->generations().size() == 6u);
+
+  // The Messages API alike, timed by its content_block_delta events.
+  const auto mout = (dir.path / "messages").string();
+  auto m = bench({"--endpoint", "messages", "--model", "openai/gpt-4o-mini", "--requests", "4", "--input-len", "16",
+                  "--output-len", "6", "--seed", "3", "--output-dir", mout});
+  BOOST_TEST_REQUIRE(m.code == 0, m);
+  const json::value mdoc = results("messages");
+  const auto& ml = mdoc.at("levels").at(0).as_object();
+  BOOST_TEST(as_int(ml.at("completed")) == 4);
+  BOOST_TEST(as_int(ml.at("total_output_tokens")) == 4 * 6);
+  BOOST_TEST(ml.at("itls").at(0).as_array().size() == 5u);
+  BOOST_TEST(server->stats().chat_requests == 0u);
 }
 
 BOOST_FIXTURE_TEST_CASE(open_loop_counts_errors_by_class_and_goes_on, bench_fixture) {

@@ -60,6 +60,17 @@ std::pair<error_code, openrouter::routed_responses_stream> open(client_fixture& 
   return std::move(**slot);
 }
 
+wire::messages_request messages(std::string text) {
+  wire::messages_request r;
+  r.model = "ignored/by-policy";
+  r.max_tokens = 64;
+  wire::messages_message m;
+  m.role = "user";
+  m.content = std::move(text);
+  r.messages.push_back(std::move(m));
+  return r;
+}
+
 // Pulls to the end: (the error that ended it, the output_text deltas).
 std::pair<error_code, std::string> drain(client_fixture& f, openrouter::routed_responses_stream& s) {
   std::string text;
@@ -198,6 +209,70 @@ BOOST_AUTO_TEST_CASE(a_responses_streams_cost_counts_against_the_spend_cap) {
   auto [ec2, s2] = open(f, r, responses("echo: over the cap"));
   BOOST_TEST((ec2 == errc::budget_exhausted), ec2.message());
   BOOST_TEST(f.server->stats().requests == 1u);
+}
+
+// The Messages API through the router: a JSON call that falls back, and a stream that fails
+// over before its first text and counts its cost when message_delta brings the usage.
+BOOST_AUTO_TEST_CASE(messages_fall_back_and_streams_count_their_cost) {
+  client_fixture f;
+  recorded rec;
+  openrouter::router r(f.cli, policy_of({"fault/503", "openai/gpt-4o-mini"}), rec.hooks(), 7);
+  auto [ec, res] =
+      f.run<wire::messages_response>([&](auto t) { return r.async_messages(messages("echo: routed message"), f.diag, t); });
+  BOOST_TEST_REQUIRE(!ec, ec.message());
+  BOOST_TEST(res.text() == "routed message");
+  BOOST_TEST_REQUIRE(rec.requests.size() == 1u);
+  BOOST_TEST(rec.requests[0].fallback);
+  BOOST_REQUIRE(res.usage && res.usage->cost);
+  BOOST_TEST(rec.requests[0].completion_tokens.value_or(-1) == res.usage->output_tokens);
+  BOOST_TEST(r.spent() == *res.usage->cost);
+
+  auto slot = std::make_shared<std::optional<std::pair<error_code, openrouter::routed_messages_stream>>>();
+  r.async_messages_stream(messages("echo: streamed message"), f.diag,
+                          [slot](error_code e, openrouter::routed_messages_stream st) { slot->emplace(e, std::move(st)); });
+  f.run_until([&] { return slot->has_value(); });
+  auto& [sec, s] = **slot;
+  BOOST_TEST_REQUIRE(!sec, sec.message());
+  std::string text;
+  while (true) {
+    auto [e, ev] = f.run<std::optional<wire::messages_event>>([&](auto t) { return s.async_next(t); });
+    BOOST_TEST_REQUIRE(!e, e.message());
+    if (!ev) break;
+    if (ev->delta) text += ev->delta->text;
+  }
+  BOOST_TEST(text == "streamed message");
+  BOOST_REQUIRE(s.cost().has_value());
+  BOOST_TEST(r.spent() == *res.usage->cost + *s.cost());
+}
+
+// Rerank and image generation: fallbacks, and the spend cap that refuses what follows.
+BOOST_AUTO_TEST_CASE(rerank_and_images_are_routed_and_capped) {
+  client_fixture f;
+  recorded rec;
+  auto p = policy_of({"fault/503", "cohere/rerank-v3.5"});
+  p.max_cost_usd = 1e-9;
+  openrouter::router r(f.cli, p, rec.hooks(), 7);
+  wire::rerank_request rr;
+  rr.query = "capital of France";
+  rr.documents = {std::string("Paris is the capital of France."), std::string("Berlin is in Germany.")};
+  auto [ec, res] = f.run<wire::rerank_response>([&](auto t) { return r.async_rerank(rr, f.diag, t); });
+  BOOST_TEST_REQUIRE(!ec, ec.message());
+  BOOST_TEST(res.results.size() == 2u);
+  BOOST_TEST(rec.requests.back().fallback);
+  BOOST_REQUIRE(res.usage && res.usage->cost);
+  BOOST_TEST(r.spent() == *res.usage->cost);
+  wire::image_generation_request img;
+  img.prompt = "a fox";
+  auto [ec2, res2] = f.run<wire::image_generation_response>([&](auto t) { return r.async_images(img, f.diag, t); });
+  BOOST_TEST((ec2 == errc::budget_exhausted), ec2.message());
+
+  openrouter::router r2(f.cli, policy_of({"fault/503", "black-forest-labs/flux-1-schnell"}), rec.hooks(), 7);
+  auto [ec3, res3] = f.run<wire::image_generation_response>([&](auto t) { return r2.async_images(img, f.diag, t); });
+  BOOST_TEST_REQUIRE(!ec3, ec3.message());
+  BOOST_TEST(!res3.data.empty());
+  BOOST_TEST(rec.requests.back().fallback);
+  BOOST_REQUIRE(res3.usage && res3.usage->cost);
+  BOOST_TEST(r2.spent() == *res3.usage->cost);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

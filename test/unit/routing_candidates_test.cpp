@@ -175,4 +175,29 @@ BOOST_AUTO_TEST_CASE(responses_requests_have_requirements_too) {
   BOOST_TEST(f.dropped.size() == 2u);
 }
 
+// The Messages API's: image and document blocks, tools, enabled thinking.
+BOOST_AUTO_TEST_CASE(messages_requests_have_requirements_too) {
+  wire::messages_request req;
+  req.max_tokens = 100;
+  req.system = std::string(40, 's');
+  wire::messages_message m;
+  m.role = "user";
+  wire::messages_content_block text;
+  text.type = "text";
+  text.text = std::string(20, 't');
+  wire::messages_content_block image;
+  image.type = "image";
+  m.content = std::vector<wire::messages_content_block>{text, image};
+  req.messages.push_back(m);
+  req.tools = boost::json::parse(R"([{"name":"f","input_schema":{"type":"object"}}])");
+  req.thinking = boost::json::parse(R"({"type":"enabled","budget_tokens":1024})");
+  auto need = requirements_of(req);
+  BOOST_TEST(need.input_modalities == (std::vector<std::string>{"image"}), boost::test_tools::per_element());
+  BOOST_TEST(need.parameters == (std::vector<std::string>{"tools", "reasoning"}), boost::test_tools::per_element());
+  BOOST_TEST(need.prompt_tokens_estimate == 60 / 4 + 100);
+  auto f = filter_candidates({"text/small", "vision/tools"}, need, catalog());
+  BOOST_TEST(f.kept.empty());  // vision/tools lacks reasoning
+  BOOST_TEST(f.dropped.size() == 2u);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

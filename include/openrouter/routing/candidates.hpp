@@ -8,6 +8,9 @@
 
 #include <openrouter/wire/chat_request.hpp>
 #include <openrouter/wire/embeddings.hpp>
+#include <openrouter/wire/images.hpp>
+#include <openrouter/wire/messages.hpp>
+#include <openrouter/wire/rerank.hpp>
 #include <openrouter/wire/responses.hpp>
 #include <openrouter/wire/models.hpp>
 
@@ -29,6 +32,9 @@ requirements requirements_of(const wire::chat_request& req);
 /// A Responses API request's: input parts (input_image, input_file, input_audio), function
 /// tools, a json_schema text format, reasoning, and the text of its input and instructions.
 requirements requirements_of(const wire::responses_request& req);
+/// An Anthropic Messages request's: image and document blocks, tools, thinking (reasoning),
+/// the text of its messages and system prompt plus max_tokens.
+requirements requirements_of(const wire::messages_request& req);
 
 struct dropped_candidate {
   std::string model;
@@ -56,9 +62,16 @@ wire::chat_request attempt_request(const policy& p, const std::vector<std::strin
 /// text format count as parameters the provider must honour).
 wire::responses_request attempt_request(const policy& p, const std::vector<std::string>& candidates,
                                         const std::string& model, const wire::responses_request& base);
-/// The same for embeddings: the model only (the endpoint has no `models` list, and nothing
-/// for require_parameters to protect).
+/// The same for the Messages API (tools count as parameters the provider must honour).
+wire::messages_request attempt_request(const policy& p, const std::vector<std::string>& candidates,
+                                       const std::string& model, const wire::messages_request& base);
+/// The same for embeddings, rerank and image generation: the model only (these endpoints have
+/// no `models` list, and nothing for require_parameters to protect).
 wire::embeddings_request attempt_request(const policy& p, const std::vector<std::string>& candidates,
                                          const std::string& model, const wire::embeddings_request& base);
+wire::rerank_request attempt_request(const policy& p, const std::vector<std::string>& candidates,
+                                     const std::string& model, const wire::rerank_request& base);
+wire::image_generation_request attempt_request(const policy& p, const std::vector<std::string>& candidates,
+                                               const std::string& model, const wire::image_generation_request& base);
 
 }  // namespace openrouter::routing

@@ -10,7 +10,9 @@ namespace json = boost::json;
 std::optional<endpoint> parse_endpoint(std::string_view n) {
   if (n == "chat") return endpoint::chat;
   if (n == "responses") return endpoint::responses;
+  if (n == "messages") return endpoint::messages;
   if (n == "embeddings") return endpoint::embeddings;
+  if (n == "rerank") return endpoint::rerank;
   return std::nullopt;
 }
 
@@ -18,12 +20,14 @@ std::string_view name(endpoint e) noexcept {
   switch (e) {
     case endpoint::chat: return "chat";
     case endpoint::responses: return "responses";
+    case endpoint::messages: return "messages";
     case endpoint::embeddings: return "embeddings";
+    case endpoint::rerank: return "rerank";
   }
   return "chat";
 }
 
-bool streams(endpoint e) noexcept { return e != endpoint::embeddings; }
+bool streams(endpoint e) noexcept { return e == endpoint::chat || e == endpoint::responses || e == endpoint::messages; }
 
 namespace {
 
@@ -70,6 +74,20 @@ std::string decode(json::object body, std::size_t line, wire::responses_request&
   return {};
 }
 
+std::string decode(json::object body, std::size_t line, wire::messages_request& out) {
+  auto why = decode_as(std::move(body), line, out, "a Messages API request");
+  if (why.empty() && out.messages.empty()) why = missing(line, "messages");
+  return why;
+}
+
+std::string decode(json::object body, std::size_t line, wire::rerank_request& out) {
+  auto why = decode_as(std::move(body), line, out, "a rerank request");
+  if (!why.empty()) return why;
+  if (out.query.empty()) return missing(line, "query");
+  if (out.documents.empty()) return missing(line, "documents");
+  return {};
+}
+
 std::string decode(json::object body, std::size_t line, wire::embeddings_request& out) {
   const bool has_input = body.contains("input");
   auto why = decode_as(std::move(body), line, out, "an embeddings request");
@@ -81,7 +99,9 @@ std::string decode(json::object body, std::size_t line, wire::embeddings_request
 
 std::string model_of(const wire::chat_request& r) { return r.model.value_or(""); }
 std::string model_of(const wire::responses_request& r) { return r.model; }
+std::string model_of(const wire::messages_request& r) { return r.model; }
 std::string model_of(const wire::embeddings_request& r) { return r.model; }
+std::string model_of(const wire::rerank_request& r) { return r.model; }
 
 answer_line summarize(const wire::chat_response& res) {
   answer_line a;
@@ -132,6 +152,47 @@ answer_line summarize(const wire::responses_response& res) {
   return a;
 }
 
+answer_line summarize(const wire::messages_response& res) {
+  answer_line a;
+  auto& f = a.fields;
+  f["model"] = res.model;
+  if (res.provider) f["provider"] = *res.provider;
+  f["content"] = res.text();
+  json::array tools;
+  for (const auto& b : res.content)
+    if (b.type == "tool_use")
+      tools.push_back(json::object{{"id", b.id.value_or("")}, {"name", b.name.value_or("")}, {"input", b.input}});
+  if (!tools.empty()) f["tool_uses"] = std::move(tools);
+  if (res.stop_reason) f["stop_reason"] = *res.stop_reason;
+  a.o.model = res.model;
+  if (res.usage) {
+    f["usage"] = json::value_from(*res.usage);
+    a.o.prompt_tokens = res.usage->input_tokens;
+    a.o.completion_tokens = res.usage->output_tokens;
+    put_usage_cost(f, a.o, res.usage->cost);
+  }
+  if (!res.id.empty()) f["generation_id"] = res.id;
+  return a;
+}
+
+answer_line summarize(const wire::rerank_response& res) {
+  answer_line a;
+  auto& f = a.fields;
+  f["model"] = res.model;
+  if (!res.provider.empty()) f["provider"] = res.provider;
+  json::array results;
+  for (const auto& r : res.results) results.push_back(json::object{{"index", r.index}, {"relevance_score", r.relevance_score}});
+  f["results"] = std::move(results);
+  a.o.model = res.model;
+  if (res.usage) {
+    f["usage"] = json::value_from(*res.usage);
+    a.o.prompt_tokens = res.usage->total_tokens.value_or(0);
+    put_usage_cost(f, a.o, res.usage->cost);
+  }
+  if (!res.id.empty()) f["generation_id"] = res.id;
+  return a;
+}
+
 answer_line summarize(const wire::embeddings_response& res) {
   answer_line a;
   auto& f = a.fields;
@@ -163,6 +224,8 @@ answer_line summarize(const wire::embeddings_response& res) {
 
 std::string partial_output(const wire::chat_response& r) { return r.text(); }
 std::string partial_output(const wire::responses_response& r) { return r.text(); }
+std::string partial_output(const wire::messages_response& r) { return r.text(); }
 std::string partial_output(const wire::embeddings_response&) { return {}; }
+std::string partial_output(const wire::rerank_response&) { return {}; }
 
 }  // namespace openrouter::cli::batch

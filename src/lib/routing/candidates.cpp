@@ -93,6 +93,30 @@ requirements requirements_of(const wire::responses_request& req) {
   return r;
 }
 
+requirements requirements_of(const wire::messages_request& req) {
+  requirements r;
+  std::size_t chars = 0;
+  const auto count = [&](const wire::messages_content& c) {
+    if (const auto* text = std::get_if<std::string>(&c)) {
+      chars += text->size();
+      return;
+    }
+    for (const auto& b : std::get<std::vector<wire::messages_content_block>>(c)) {
+      if (b.text) chars += b.text->size();
+      if (b.type == "image") add(r.input_modalities, "image");
+      else if (b.type == "document") add(r.input_modalities, "file");
+    }
+  };
+  if (req.system) count(*req.system);
+  for (const auto& m : req.messages) count(m.content);
+  if (const auto* tools = req.tools.if_array(); tools && !tools->empty()) add(r.parameters, "tools");
+  if (const auto* t = req.thinking.if_object())
+    if (const auto* type = t->if_contains("type"); type && type->is_string() && type->get_string() == "enabled")
+      add(r.parameters, "reasoning");
+  r.prompt_tokens_estimate = static_cast<std::int64_t>(chars / 4) + req.max_tokens.value_or(0);
+  return r;
+}
+
 filtered_candidates filter_candidates(const std::vector<std::string>& candidates, const requirements& need,
                                       const wire::models_page& catalog) {
   filtered_candidates out;
@@ -150,11 +174,34 @@ wire::responses_request attempt_request(const policy& p, const std::vector<std::
   return for_attempt(p, candidates, model, base, (tools && !tools->empty()) || format);
 }
 
-wire::embeddings_request attempt_request(const policy&, const std::vector<std::string>&, const std::string& model,
-                                         const wire::embeddings_request& base) {
-  wire::embeddings_request r = base;
+wire::messages_request attempt_request(const policy& p, const std::vector<std::string>& candidates,
+                                       const std::string& model, const wire::messages_request& base) {
+  const auto* tools = base.tools.if_array();
+  return for_attempt(p, candidates, model, base, tools && !tools->empty());
+}
+
+namespace {
+
+template <class Request>
+Request with_model(const Request& base, const std::string& model) {
+  Request r = base;
   if (!model.empty()) r.model = model;
   return r;
+}
+
+}  // namespace
+
+wire::embeddings_request attempt_request(const policy&, const std::vector<std::string>&, const std::string& model,
+                                         const wire::embeddings_request& base) {
+  return with_model(base, model);
+}
+wire::rerank_request attempt_request(const policy&, const std::vector<std::string>&, const std::string& model,
+                                     const wire::rerank_request& base) {
+  return with_model(base, model);
+}
+wire::image_generation_request attempt_request(const policy&, const std::vector<std::string>&, const std::string& model,
+                                               const wire::image_generation_request& base) {
+  return with_model(base, model);
 }
 
 }  // namespace openrouter::routing

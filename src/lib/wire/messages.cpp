@@ -172,6 +172,11 @@ std::vector<const messages_content_block*> messages_response::tool_uses() const 
   return out;
 }
 
+bool has_output(const messages_event& e) noexcept {
+  if (e.kind() != messages_event_kind::content_block_delta || !e.delta) return false;
+  return !e.delta->text.empty() || !e.delta->partial_json.empty() || !e.delta->thinking.empty();
+}
+
 messages_event_kind messages_event_kind_of(std::string_view type) noexcept {
   for (const auto& [name, kind] : event_kinds)
     if (name == type) return kind;
