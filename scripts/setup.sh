@@ -14,6 +14,8 @@ packages=(
   json-schema-test-suite python3-jsonschema
   nftables
   tinyproxy squid
+  # fleet: shared limits on Redis (hiredis's async API); the tests start their own redis-server
+  libhiredis-dev redis-server
 )
 
 # Node.js runs the reference benchmarks (eventsource-parser); any recent node will do, so
