@@ -7,6 +7,7 @@
 #include "common/route.hpp"
 #include "commands.hpp"
 #include "context.hpp"
+#include "fleet.hpp"
 
 #include <openrouter/router.hpp>
 #include <openrouter/routing/classify.hpp>
@@ -49,6 +50,7 @@ struct options {
   std::chrono::milliseconds drain{10000};
   bool progress = true;
   std::size_t max_line_bytes = batch::default_max_line_bytes;
+  std::shared_ptr<routing::shared_state> fleet;  // --redis: limits shared with the fleet (fleet.hpp)
 };
 
 std::string error_class_of(error_code ec, const diagnostics& diag, const request_record* rec) {
@@ -75,7 +77,9 @@ class runner {
         tty_(::isatty(STDERR_FILENO) == 1),
         progress_timer_(ctx.ioc),
         drain_timer_(ctx.ioc),
-        signals_(ctx.ioc, SIGINT, SIGTERM) {}
+        signals_(ctx.ioc, SIGINT, SIGTERM) {
+    router_.share(opts_.fleet);  // --redis
+  }
 
   /// Runs to the end of the input, or until a signal stops it; returns the exit code.
   int run() {
@@ -516,6 +520,7 @@ int run_batch(context& ctx) {
   ctx.cfg.pool.max_connections = std::max(ctx.cfg.pool.max_connections, o.concurrency);
   ctx.cfg.pool.max_per_origin = std::max(ctx.cfg.pool.max_per_origin, o.concurrency);
   ctx.cli = std::make_unique<client>(ctx.ioc.get_executor(), ctx.cfg);
+  o.fleet = fleet_state(ctx, p, "batch");  // --redis, --fleet-size, --fleet-id
 
   const std::size_t earlier_errors = scan.error_lines;
   const std::string output = o.output;
@@ -535,7 +540,7 @@ int run_batch(context& ctx) {
 const command batch_command{
     "batch",
     "--input FILE --output FILE [--concurrency N] [--model M] [--fallback M2,M3] [--policy FILE] [--stream] "
-    "[--max-cost USD] [--rpm N] [--shard K/N] [--drain-timeout SECONDS] [--retry-errors] [--records] [--no-progress]",
+    "[--max-cost USD] [--rpm N] [--shard K/N] [--redis URL [--fleet-size N] [--fleet-id NAME]] [--drain-timeout SECONDS] [--retry-errors] [--records] [--no-progress]",
     "Run a JSONL file of chat requests, resumably",
     "Sends every line of --input (a /chat/completions request body as JSON, with an optional\n"
     "string \"id\"; without one the 1-based line number is the id; blank lines are skipped) through\n"
@@ -583,6 +588,7 @@ const command batch_command{
           ("no-progress", po::bool_switch(), "no progress lines (the summary is still printed)")
           ("max-line-bytes", po::value<std::string>()->default_value(std::to_string(batch::default_max_line_bytes))->value_name("N"),
            "input lines longer than N bytes get an invalid_input error line (they are never held whole)");
+      add_fleet_options(o);  // --redis, --fleet-size, --fleet-id (fleet.hpp)
     },
     run_batch};
 
