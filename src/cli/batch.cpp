@@ -272,6 +272,7 @@ class runner {
       f["latency_ms"] = std::llround(latency_ms);
       f["attempts"] = attempts;
       if (rec && rec->fallback) f["fallback"] = true;
+      if (rec && rec->fleet_fallback) f["fleet_fallback"] = true;  // --redis: served on the local fallback's limits
       if (rec && opts_.records) f["route"] = route::to_json(*rec);
       if (write(batch::result_line_json(j->id, j->line, std::move(f)), j->id, "result", o.cost)) after_outcome(o);
     }
