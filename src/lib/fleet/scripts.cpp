@@ -37,6 +37,7 @@ for _, d in ipairs(dead) do
   local amt = redis.call('HGET', KEYS[7], d)
   if amt then
     redis.call('INCRBYFLOAT', KEYS[6], amt)
+    redis.call('HINCRBYFLOAT', KEYS[8], 'reserved', '-' .. amt)
     redis.call('HDEL', KEYS[7], d)
   end
 end
@@ -49,7 +50,8 @@ if cool > 0 then return {'cooling', cool} end
 local spent = tonumber(redis.call('GET', KEYS[6]) or '0')
 local reserved = 0
 if budget > 0 then
-  for _, v in ipairs(redis.call('HVALS', KEYS[7])) do reserved = reserved + tonumber(v) end
+  -- the running total of the reservations (O(1)); none left: exactly zero, whatever the float drift
+  if redis.call('HLEN', KEYS[7]) > 0 then reserved = tonumber(redis.call('HGET', KEYS[8], 'reserved') or '0') end
   if spent + reserved >= budget then return {'spent', 0, tostring(spent)} end
 end
 
@@ -95,6 +97,7 @@ if n > 0 then
   if mean > estimate then estimate = mean end
 end
 redis.call('HSET', KEYS[7], id, tostring(estimate))
+redis.call('HINCRBYFLOAT', KEYS[8], 'reserved', tostring(estimate))
 return {'go', 0, tostring(estimate), tostring(spent)}
 )lua";
 
@@ -103,7 +106,10 @@ local id, mode, cost = ARGV[1], ARGV[2], tonumber(ARGV[3])
 redis.call('ZREM', KEYS[1], id)
 redis.call('ZREM', KEYS[2], id)
 local amt = redis.call('HGET', KEYS[4], id)
-redis.call('HDEL', KEYS[4], id)
+if amt then
+  redis.call('HDEL', KEYS[4], id)
+  redis.call('HINCRBYFLOAT', KEYS[5], 'reserved', '-' .. amt)
+end
 if mode == 'cost' then
   redis.call('INCRBYFLOAT', KEYS[3], tostring(cost))
   redis.call('HINCRBYFLOAT', KEYS[5], 'total', tostring(cost))

@@ -14,7 +14,8 @@ struct script {
 };
 
 /// admit: one attempt on a model.
-///   KEYS: leases, model leases, bucket, model bucket, cool-down, spend, reservations, stats
+///   KEYS: leases, model leases, bucket, model bucket, cool-down, spend, reservations (id ->
+///         amount), stats (n and total of settled costs, the reservations' running total)
 ///   ARGV: lease id, lease ttl ms, rpm, burst, model rpm, model burst, max in flight,
 ///         max in flight per model, budget, reservation floor, poll ms
 ///   -> {"go", 0, reserved, spent} | {"wait", ms, why} | {"cooling", ms} | {"spent", 0, spent}
