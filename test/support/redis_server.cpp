@@ -1,38 +1,19 @@
 #include "support/redis_server.hpp"
 
-#include "support/real_proxy.hpp"  // free_loopback_port
+#include "support/real_proxy.hpp"  // free_loopback_port, accepts, spawn_logged
 
-#include <boost/asio/connect.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
-
-#include <sys/prctl.h>
 #include <sys/wait.h>
-#include <fcntl.h>
 #include <signal.h>
-#include <unistd.h>
+#include <stdlib.h>
 
 #include <chrono>
 #include <filesystem>
 #include <stdexcept>
 #include <thread>
-#include <vector>
 
 namespace fs = std::filesystem;
 
 namespace test {
-
-namespace {
-
-bool accepts(std::uint16_t port) {
-  boost::asio::io_context ioc;
-  boost::asio::ip::tcp::socket s(ioc);
-  boost::system::error_code ec;
-  s.connect({boost::asio::ip::make_address("127.0.0.1"), port}, ec);
-  return !ec;
-}
-
-}  // namespace
 
 redis_server::redis_server(std::string password) : password_(std::move(password)) {
   if (!fs::exists("/usr/bin/redis-server"))
@@ -59,21 +40,7 @@ void redis_server::start() {
     argv.push_back(password_);
   }
   const std::string out_path = dir_ + "/redis.log";
-  pid_ = ::fork();
-  if (pid_ < 0) throw std::runtime_error("fork failed");
-  if (pid_ == 0) {
-    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-    int fd = ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-    if (fd >= 0) {
-      ::dup2(fd, 1);
-      ::dup2(fd, 2);
-    }
-    std::vector<char*> args;
-    for (auto& a : argv) args.push_back(a.data());
-    args.push_back(nullptr);
-    ::execv(args[0], args.data());
-    ::_exit(127);
-  }
+  pid_ = spawn_logged(argv, out_path, false);
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
   while (!accepts(port_)) {
     int status = 0;
