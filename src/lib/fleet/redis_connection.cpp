@@ -38,7 +38,8 @@ endpoint parse_redis_url(std::string_view url, error_code& ec, std::string& what
     if (u->port_number() == 0) return bad("--redis: bad port");
     ep.port = u->port_number();
   }
-  std::string_view path = u->path();
+  const std::string decoded = u->path();  // decoded: a string of its own, held here
+  std::string_view path = decoded;
   if (!path.empty() && path.front() == '/') path.remove_prefix(1);
   if (!path.empty()) {
     int db = -1;
