@@ -15,6 +15,8 @@ packages=(
   nftables
   tinyproxy squid
   chromium  # the web console's browser test (test/browser)
+  # fleet: shared limits on Redis (hiredis's async API); the tests start their own redis-server
+  libhiredis-dev redis-server
 )
 
 # Node.js runs the reference benchmarks (eventsource-parser); any recent node will do, so

@@ -24,6 +24,7 @@
 #include <openrouter/routing/candidates.hpp>
 #include <openrouter/routing/planner.hpp>
 #include <openrouter/routing/policy.hpp>
+#include <openrouter/routing/shared_state.hpp>
 #include <openrouter/wire/chat_request.hpp>
 #include <openrouter/wire/chat_response.hpp>
 #include <openrouter/wire/embeddings.hpp>
@@ -73,6 +74,9 @@ struct request_record {
   std::string generation_id;
   bool fallback = false;  ///< an attempt went to another model than the first candidate
   bool hedged = false;    ///< a hedge attempt was started (see routing::policy::hedge)
+  /// The router shares its limits with a fleet (router::share) and its store could not be
+  /// reached when the request ended: the local fallback's limits applied (openrouter/fleet.hpp).
+  bool fleet_fallback = false;
 };
 
 struct router_hooks {
@@ -333,6 +337,10 @@ class router {
 
   const routing::policy& policy() const noexcept;
   routing::health& health() noexcept;
+  /// Shares the policy's limits with a fleet of processes (openrouter/fleet.hpp): each attempt
+  /// is admitted by `s` before it is sent, and a breaker that opens here opens fleet-wide. Call
+  /// before the first request; nullptr: this process's limits alone (the default).
+  void share(std::shared_ptr<routing::shared_state> s);
   /// The client the router sends through (helpers layered on a router use its executor and catalog).
   client& get_client() const noexcept;
   /// USD spent so far through this router (sum of usage.cost of every attempt that reported one,

@@ -9,6 +9,7 @@
 #include "common/route.hpp"
 #include "commands.hpp"
 #include "context.hpp"
+#include "fleet.hpp"
 
 #include <openrouter/router.hpp>
 #include <openrouter/routing/classify.hpp>
@@ -53,6 +54,7 @@ struct options {
   std::chrono::milliseconds drain{10000};
   bool progress = true;
   std::size_t max_line_bytes = batch::default_max_line_bytes;
+  std::shared_ptr<routing::shared_state> fleet;  // --redis: limits shared with the fleet (fleet.hpp)
 };
 
 std::string error_class_of(error_code ec, const diagnostics& diag, const request_record* rec) {
@@ -79,7 +81,9 @@ class runner {
         tty_(::isatty(STDERR_FILENO) == 1),
         progress_timer_(ctx.ioc),
         drain_timer_(ctx.ioc),
-        signals_(ctx.ioc, SIGINT, SIGTERM) {}
+        signals_(ctx.ioc, SIGINT, SIGTERM) {
+    router_.share(opts_.fleet);  // --redis
+  }
 
   /// Runs to the end of the input, or until a signal stops it; returns the exit code.
   int run() {
@@ -295,6 +299,7 @@ class runner {
       f["latency_ms"] = std::llround(latency_ms);
       f["attempts"] = attempts;
       if (rec && rec->fallback) f["fallback"] = true;
+      if (rec && rec->fleet_fallback) f["fleet_fallback"] = true;  // --redis: served on the local fallback's limits
       if (rec && opts_.records) f["route"] = route::to_json(*rec);
       if (write(batch::result_line_json(j->id, j->line, std::move(f)), j->id, "result", o.cost)) after_outcome(o);
     }
@@ -550,6 +555,7 @@ int run_batch(context& ctx) {
   ctx.cfg.pool.max_connections = std::max(ctx.cfg.pool.max_connections, o.concurrency);
   ctx.cfg.pool.max_per_origin = std::max(ctx.cfg.pool.max_per_origin, o.concurrency);
   ctx.cli = std::make_unique<client>(ctx.ioc.get_executor(), ctx.cfg);
+  o.fleet = fleet_state(ctx, p, "batch");  // --redis, --fleet-size, --fleet-id
 
   const std::size_t earlier_errors = scan.error_lines;
   const std::string output = o.output;
@@ -569,7 +575,7 @@ int run_batch(context& ctx) {
 const command batch_command{
     "batch",
     "--input FILE --output FILE [--endpoint chat|responses|messages|embeddings|rerank] [--concurrency N] [--model M] [--fallback M2,M3] [--policy FILE] [--stream] "
-    "[--max-cost USD] [--rpm N] [--shard K/N] [--drain-timeout SECONDS] [--retry-errors] [--records] [--no-progress]",
+    "[--max-cost USD] [--rpm N] [--shard K/N] [--redis URL [--fleet-size N] [--fleet-id NAME]] [--drain-timeout SECONDS] [--retry-errors] [--records] [--no-progress]",
     "Run a JSONL file of chat, Responses, Messages, embeddings or rerank requests, resumably",
     "Sends every line of --input (a request body of --endpoint as JSON: /chat/completions by\n"
     "default, /responses, /messages, /embeddings or /rerank; with an optional string \"id\"; without one the 1-based\n"
@@ -622,6 +628,7 @@ const command batch_command{
           ("no-progress", po::bool_switch(), "no progress lines (the summary is still printed)")
           ("max-line-bytes", po::value<std::string>()->default_value(std::to_string(batch::default_max_line_bytes))->value_name("N"),
            "input lines longer than N bytes get an invalid_input error line (they are never held whole)");
+      add_fleet_options(o);  // --redis, --fleet-size, --fleet-id (fleet.hpp)
     },
     run_batch};
 

@@ -1,6 +1,7 @@
 // `openrouter serve`: the gateway (src/serve) on N threads sharing one io_context.
 #include "commands.hpp"
 #include "context.hpp"
+#include "fleet.hpp"
 
 #include <serve/config.hpp>
 #include <serve/gateway.hpp>
@@ -50,6 +51,7 @@ int run_serve(context& ctx) {
   if (o.config.cert_file.empty() != o.config.key_file.empty())
     throw usage_error("--cert and --key go together (TLS needs the certificate and its private key)");
   if (auto p = routing_policy(vm)) o.policy = std::move(*p);
+  o.shared = fleet_state(ctx, o.policy, "serve");  // --redis, --fleet-size, --fleet-id
   {
     boost::system::error_code ec;
     boost::asio::ip::make_address(o.config.listen, ec);
@@ -138,6 +140,7 @@ const command serve_command{
           ("cert", po::value<std::string>()->value_name("FILE"), "TLS certificate chain (PEM): serve HTTPS only")
           ("key", po::value<std::string>()->value_name("FILE"), "TLS private key (PEM) of --cert")
           ("hash-token", po::bool_switch(), "print the SHA-256 of the token read from standard input, then exit");
+      add_fleet_options(o);  // --redis, --fleet-size, --fleet-id (fleet.hpp)
     },
     run_serve};
 

@@ -3,6 +3,7 @@
 
 #include "detail/cancel.hpp"
 #include "detail/launch.hpp"
+#include "fleet/admit.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/post.hpp>
@@ -86,6 +87,9 @@ struct router::impl {
       }
     });
   }
+
+  // Limits shared with a fleet (router::share); none: this process's alone.
+  std::shared_ptr<routing::shared_state> shared;
 
   bool budget_left() { return policy.max_cost_usd <= 0 || ledger->spent() < policy.max_cost_usd; }
   void spend(double usd) { ledger->spend(usd); }
@@ -306,6 +310,29 @@ void emit(router::impl& im, request_record* out, request_record rec) {
   if (out) *out = std::move(rec);
 }
 
+// One attempt, admitted first by the fleet's shared state when the router has one (a fleet
+// token, lease and reservation; fleet/admit.hpp), its lease and reservation settled after.
+template <class Answer>
+asio::awaitable<std::pair<error_code, typename Answer::type>> fleet_attempt(std::shared_ptr<router::impl> im,
+                                                                          std::string model,
+                                                                          clock_type::time_point until,
+                                                                          typename Answer::request req, diagnostics& diag) {
+  using T = typename Answer::type;
+  std::shared_ptr<routing::shared_state> shared = im->shared;
+  if (!shared) {
+    auto op = Answer::attempt(im->cli, std::move(req), diag, im->ledger);  // named: GCC 12 and co_await temporaries
+    co_return co_await std::move(op);
+  }
+  auto admit = fleet::admit(shared, std::move(model), until, diag);
+  auto [aec, ticket] = co_await std::move(admit);
+  if (aec) co_return std::pair<error_code, T>{aec, T{}};
+  auto op = Answer::attempt(im->cli, std::move(req), diag, im->ledger);
+  auto out = co_await std::move(op);
+  const std::optional<double> cost = Answer::cost(out.second);
+  shared->end(ticket, fleet::settlement_of(out.first, cost, diag), cost.value_or(0));
+  co_return out;
+}
+
 template <class Answer>
 asio::awaitable<result<typename Answer::type>> route(std::shared_ptr<router::impl> im, typename Answer::request req,
                                                      diagnostics& diag, request_record* out) {
@@ -430,7 +457,7 @@ asio::awaitable<result<typename Answer::type>> route(std::shared_ptr<router::imp
         auto& f = *flights.emplace_back(std::make_unique<flight>());
         f.index = d.attempt;
         f.until = d.until;
-        auto op = Answer::attempt(im->cli, std::move(r), f.diag, im->ledger);  // named: GCC 12 and co_await temporaries
+        auto op = fleet_attempt<Answer>(im, d.model, d.until, std::move(r), f.diag);  // named: GCC 12 and co_await temporaries
         asio::co_spawn(ex, std::move(op),
                        asio::bind_cancellation_slot(
                            f.cancel.slot(), [&f, &wake](std::exception_ptr e, std::pair<error_code, T> out) {
@@ -483,6 +510,7 @@ asio::awaitable<result<typename Answer::type>> route(std::shared_ptr<router::imp
     rec.fallback = plan.fell_back();
     rec.hedged = plan.hedged();
     rec.spent = plan.request_spent();
+    rec.fleet_fallback = im->shared && !im->shared->stats().shared;
     rec.cost_unknown = static_cast<std::size_t>(
         std::count_if(rec.attempts.begin(), rec.attempts.end(), [](const auto& a) { return a.cost_unknown; }));
     emit(*im, out, std::move(rec));
@@ -505,6 +533,16 @@ router::~router() = default;
 
 const routing::policy& router::policy() const noexcept { return impl_->policy; }
 routing::health& router::health() noexcept { return impl_->health; }
+
+void router::share(std::shared_ptr<routing::shared_state> s) {
+  impl_->shared = s;
+  if (!s) return impl_->health.set_open_listener(nullptr);
+  // A breaker that opens here (failures, a server's Retry-After) opens fleet-wide.
+  impl_->health.set_open_listener(
+      [w = std::weak_ptr<routing::shared_state>(s)](const std::string& model, std::chrono::milliseconds d) {
+        if (auto sp = w.lock()) sp->cool_down(model, d);
+      });
+}
 client& router::get_client() const noexcept { return impl_->cli; }
 
 double router::spent() const noexcept { return impl_->ledger->spent(); }

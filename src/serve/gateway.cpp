@@ -318,6 +318,7 @@ struct gateway::impl : std::enable_shared_from_this<impl> {
       m.attempt(a.model, a.cls == routing::error_class::none ? "success" : routing::to_string(a.cls));
     };
     auto r = std::make_unique<router>(upstream, std::move(p), std::move(hooks));
+    r->share(opts.shared);  // serve --redis: the replicas' shared limits
     return routers.emplace(std::move(candidates), std::move(r)).first->second.get();
   }
 
@@ -1064,7 +1065,31 @@ std::string gateway::url() const {
 std::int64_t gateway::in_flight() const { return impl_->m.in_flight.load(); }
 
 std::string gateway::metrics_text() const {
-  return impl_->m.render(impl_->upstream.pool_statistics(), impl_->breaker_metrics());
+  std::string out = impl_->m.render(impl_->upstream.pool_statistics(), impl_->breaker_metrics());
+  if (impl_->opts.shared) {  // serve --redis
+    const routing::shared_stats st = impl_->opts.shared->stats();
+    const auto line = [&out](const char* name, const char* type, const char* help, std::uint64_t v) {
+      out += "# HELP ";
+      out += name;
+      out += ' ';
+      out += help;
+      out += "\n# TYPE ";
+      out += name;
+      out += ' ';
+      out += type;
+      out += '\n';
+      out += name;
+      out += ' ';
+      out += std::to_string(v);
+      out += '\n';
+    };
+    line("openrouter_fleet_shared", "gauge", "1 while the fleet's limits are shared on Redis, 0 on the local fallback", st.shared ? 1 : 0);
+    line("openrouter_fleet_admissions_shared_total", "counter", "attempts admitted by the shared limits", st.shared_admissions);
+    line("openrouter_fleet_admissions_local_total", "counter", "attempts admitted by the local fallback", st.local_admissions);
+    line("openrouter_fleet_degradations_total", "counter", "falls back to local limits", st.degradations);
+    line("openrouter_fleet_store_errors_total", "counter", "Redis calls that failed or missed their deadline", st.store_errors);
+  }
+  return out;
 }
 
 namespace {
