@@ -114,6 +114,8 @@ struct json_answer {
   }
   static constexpr bool unread_costs = false;  // an answer in hand carries its usage
   static void rebind(type&, diagnostics&) {}
+  // Every JSON answer reports usage.cost the same way.
+  static std::optional<double> cost(const type& t) { return t.usage ? t.usage->cost : std::nullopt; }
 };
 
 constexpr auto tuple_awaitable = asio::as_tuple(asio::use_awaitable);
@@ -122,7 +124,6 @@ struct chat_answer : json_answer<chat_answer, wire::chat_request, wire::chat_res
   static auto call(client& cli, request req, diagnostics& diag) {
     return cli.async_chat(std::move(req), diag, tuple_awaitable);
   }
-  static std::optional<double> cost(const type& t) { return t.usage ? t.usage->cost : std::nullopt; }
   static void describe(const type& t, request_record& rec) {
     rec.resolved_model = t.model;
     rec.provider = t.provider;
@@ -139,7 +140,6 @@ struct responses_answer : json_answer<responses_answer, wire::responses_request,
   static auto call(client& cli, request req, diagnostics& diag) {
     return cli.async_responses(std::move(req), diag, tuple_awaitable);
   }
-  static std::optional<double> cost(const type& t) { return t.usage ? t.usage->cost : std::nullopt; }
   static void describe(const type& t, request_record& rec) {
     rec.resolved_model = t.model;
     rec.generation_id = t.id;
@@ -156,7 +156,6 @@ struct embeddings_answer : json_answer<embeddings_answer, wire::embeddings_reque
     return cli.async_embeddings(std::move(req), diag, tuple_awaitable);
   }
   static constexpr bool catalog_filter = false;  // embedding models are not in the chat catalog
-  static std::optional<double> cost(const type& t) { return t.usage ? t.usage->cost : std::nullopt; }
   static void describe(const type& t, request_record& rec) {
     rec.resolved_model = t.model;
     rec.generation_id = t.id;
@@ -171,7 +170,6 @@ struct messages_answer : json_answer<messages_answer, wire::messages_request, wi
   static auto call(client& cli, request req, diagnostics& diag) {
     return cli.async_messages(std::move(req), diag, tuple_awaitable);
   }
-  static std::optional<double> cost(const type& t) { return t.usage ? t.usage->cost : std::nullopt; }
   static void describe(const type& t, request_record& rec) {
     rec.resolved_model = t.model;
     rec.provider = t.provider.value_or("");
@@ -189,7 +187,6 @@ struct rerank_answer : json_answer<rerank_answer, wire::rerank_request, wire::re
   static auto call(client& cli, request req, diagnostics& diag) {
     return cli.async_rerank(std::move(req), diag, tuple_awaitable);
   }
-  static std::optional<double> cost(const type& t) { return t.usage ? t.usage->cost : std::nullopt; }
   static void describe(const type& t, request_record& rec) {
     rec.resolved_model = t.model;
     rec.provider = t.provider;
@@ -206,7 +203,6 @@ struct images_answer : json_answer<images_answer, wire::image_generation_request
   static auto call(client& cli, request req, diagnostics& diag) {
     return cli.async_images(std::move(req), diag, tuple_awaitable);
   }
-  static std::optional<double> cost(const type& t) { return t.usage ? t.usage->cost : std::nullopt; }
   static void describe(const type& t, request_record& rec) {
     if (t.usage) {
       rec.prompt_tokens = t.usage->prompt_tokens;

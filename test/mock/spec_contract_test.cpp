@@ -755,6 +755,7 @@ BOOST_AUTO_TEST_CASE(rerank_images_and_audio) {
   post("/audio/transcriptions", "hello", "text/plain", 400, "transcription, wrong content type");
   f.client.set_api_key("");
   post_json("/rerank", {{"model", "cohere/rerank-v3.5"}, {"query", "q"}, {"documents", docs}}, 401, "rerank, unauthenticated");
+}
 
 // POST /messages: JSON answers (text, tool use, thinking, errors in the Anthropic shape) and
 // every event of the streams (text, tool use with input_json_delta, thinking, a mid-stream
