@@ -5,8 +5,8 @@
 // open, spends retries only within the retry budget, and keeps one deadline over everything.
 // The decisions are routing::planner's (sans-I/O); this facade only runs them. The same policy
 // routes the other inference endpoints: the Responses and Messages APIs (JSON and streamed),
-// embeddings, rerank and image generation, each counting its own usage.cost against the spend
-// caps.
+// embeddings, rerank, image generation and audio, each counting its own usage.cost against the
+// spend caps.
 //
 //   openrouter::routing::policy p;
 //   p.models = {"openai/gpt-4o-mini", "anthropic/claude-haiku-4.5"};
@@ -27,6 +27,7 @@
 #include <openrouter/routing/shared_state.hpp>
 #include <openrouter/wire/chat_request.hpp>
 #include <openrouter/wire/chat_response.hpp>
+#include <openrouter/wire/audio.hpp>
 #include <openrouter/wire/embeddings.hpp>
 #include <openrouter/wire/images.hpp>
 #include <openrouter/wire/messages.hpp>
@@ -335,6 +336,28 @@ class router {
     return start<wire::image_generation_response>(std::forward<Token>(token), &diag, &record, std::move(req));
   }
 
+  /// POST /audio/transcriptions and POST /audio/speech through the policy, as async_rerank. A
+  /// transcription's usage.cost counts against the spend caps; speech answers with audio bytes
+  /// and no usage, so each successful speech attempt is recorded as cost unknown
+  /// (attempt_record::cost_unknown) and is not counted.
+  template <class Token = boost::asio::use_awaitable_t<>>
+  auto async_transcription(wire::transcription_request req, diagnostics& diag, Token&& token = {}) {
+    return start<wire::transcription>(std::forward<Token>(token), &diag, nullptr, std::move(req));
+  }
+  template <class Token = boost::asio::use_awaitable_t<>>
+  auto async_transcription(wire::transcription_request req, diagnostics& diag, request_record& record,
+                           Token&& token = {}) {
+    return start<wire::transcription>(std::forward<Token>(token), &diag, &record, std::move(req));
+  }
+  template <class Token = boost::asio::use_awaitable_t<>>
+  auto async_speech(wire::speech_request req, diagnostics& diag, Token&& token = {}) {
+    return start<wire::speech_audio>(std::forward<Token>(token), &diag, nullptr, std::move(req));
+  }
+  template <class Token = boost::asio::use_awaitable_t<>>
+  auto async_speech(wire::speech_request req, diagnostics& diag, request_record& record, Token&& token = {}) {
+    return start<wire::speech_audio>(std::forward<Token>(token), &diag, &record, std::move(req));
+  }
+
   const routing::policy& policy() const noexcept;
   routing::health& health() noexcept;
   /// Shares the policy's limits with a fleet of processes (openrouter/fleet.hpp): each attempt
@@ -376,6 +399,9 @@ class router {
   void do_route(wire::rerank_request req, diagnostics& diag, request_record* out, handler<wire::rerank_response> h);
   void do_route(wire::image_generation_request req, diagnostics& diag, request_record* out,
                 handler<wire::image_generation_response> h);
+  void do_route(wire::transcription_request req, diagnostics& diag, request_record* out,
+                handler<wire::transcription> h);
+  void do_route(wire::speech_request req, diagnostics& diag, request_record* out, handler<wire::speech_audio> h);
   std::shared_ptr<impl> impl_;
 };
 

@@ -113,6 +113,7 @@ struct json_answer {
     co_return std::pair<error_code, type>{ec, std::move(res)};
   }
   static constexpr bool unread_costs = false;  // an answer in hand carries its usage
+  static constexpr bool reports_cost = true;   // ...and its usage its cost
   static void rebind(type&, diagnostics&) {}
   // Every JSON answer reports usage.cost the same way.
   static std::optional<double> cost(const type& t) { return t.usage ? t.usage->cost : std::nullopt; }
@@ -212,6 +213,28 @@ struct images_answer : json_answer<images_answer, wire::image_generation_request
   }
 };
 
+struct transcription_answer : json_answer<transcription_answer, wire::transcription_request, wire::transcription> {
+  static constexpr bool catalog_filter = false;  // speech-to-text models are not in the chat catalog
+  static auto call(client& cli, request req, diagnostics& diag) {
+    return cli.async_transcription(std::move(req), diag, tuple_awaitable);
+  }
+  static void describe(const type& t, request_record& rec) {
+    if (t.usage) rec.cost = t.usage->cost;
+  }
+};
+
+// Speech answers with audio bytes and no usage: what it cost is unknown (every success is
+// recorded as cost_unknown, and not counted against the caps).
+struct speech_answer : json_answer<speech_answer, wire::speech_request, wire::speech_audio> {
+  static constexpr bool catalog_filter = false;
+  static constexpr bool reports_cost = false;
+  static auto call(client& cli, request req, diagnostics& diag) {
+    return cli.async_speech(std::move(req), diag, tuple_awaitable);
+  }
+  static std::optional<double> cost(const type&) { return std::nullopt; }
+  static void describe(const type&, request_record&) {}
+};
+
 // What the router needs to know of a stream's events beyond wire::has_output (the first one
 // with output ends failover): which one reports the cost.
 std::optional<double> cost_of(const wire::chat_chunk& c) { return c.usage ? c.usage->cost : std::nullopt; }
@@ -263,6 +286,7 @@ struct stream_answer {
   // the router counts it; later events are counted by the stream itself).
   static std::optional<double> cost(const type& t) { return t.cost(); }
   static constexpr bool unread_costs = true;  // a stream dropped unread was billed, perhaps
+  static constexpr bool reports_cost = true;  // in its usage event
   // The winner's stream writes into its attempt's diagnostics: from now on, the caller's.
   static void rebind(type& t, diagnostics& d) { t.rebind_diagnostics(d); }
   static void describe(const type& t, request_record& rec) {
@@ -414,7 +438,8 @@ asio::awaitable<result<typename Answer::type>> route(std::shared_ptr<router::imp
       end.cost = cost;
       end.timed_out = f.timed_out;
       end.dropped = f.dropped;
-      end.answer_unread = Answer::unread_costs && !done_ec && !open;  // a stream that lost, dropped unread
+      // A stream that lost, dropped unread; an answer that never says what it cost (speech).
+      end.answer_unread = !done_ec && ((Answer::unread_costs && !open) || !Answer::reports_cost);
       const error_code ec = plan.on_end(f.index, clock_type::now(), end, f.diag);
       if (im->hooks.on_attempt) im->hooks.on_attempt(plan.attempts()[f.index]);
       if (open && !ec) {
@@ -587,6 +612,14 @@ void router::do_route(wire::rerank_request req, diagnostics& diag, request_recor
 void router::do_route(wire::image_generation_request req, diagnostics& diag, request_record* out,
                       handler<wire::image_generation_response> h) {
   run_route<images_answer>(impl_, std::move(req), diag, out, std::move(h));
+}
+void router::do_route(wire::transcription_request req, diagnostics& diag, request_record* out,
+                      handler<wire::transcription> h) {
+  run_route<transcription_answer>(impl_, std::move(req), diag, out, std::move(h));
+}
+void router::do_route(wire::speech_request req, diagnostics& diag, request_record* out,
+                      handler<wire::speech_audio> h) {
+  run_route<speech_answer>(impl_, std::move(req), diag, out, std::move(h));
 }
 
 // --- routed streams ---------------------------------------------------------------------------

@@ -275,4 +275,32 @@ BOOST_AUTO_TEST_CASE(rerank_and_images_are_routed_and_capped) {
   BOOST_TEST(r2.spent() == *res3.usage->cost);
 }
 
+// Audio: a transcription falls back and counts its cost; speech falls back too, and its
+// success is recorded as cost unknown (its answer is audio, with no usage).
+BOOST_AUTO_TEST_CASE(audio_is_routed_and_speech_is_cost_unknown) {
+  client_fixture f;
+  recorded rec;
+  openrouter::router r(f.cli, policy_of({"fault/503", "openai/whisper-large-v3"}), rec.hooks(), 7);
+  wire::transcription_request tr;
+  tr.file_name = "hello.wav";
+  tr.file_bytes = std::string(32000, '\0');
+  auto [ec, res] = f.run<wire::transcription>([&](auto t) { return r.async_transcription(tr, f.diag, t); });
+  BOOST_TEST_REQUIRE(!ec, ec.message());
+  BOOST_TEST(rec.requests.back().fallback);
+  BOOST_REQUIRE(res.usage && res.usage->cost);
+  BOOST_TEST(r.spent() == *res.usage->cost);
+  BOOST_TEST(!rec.attempts.back().cost_unknown);
+
+  openrouter::router s(f.cli, policy_of({"fault/503", "openai/gpt-4o-mini-tts"}), rec.hooks(), 7);
+  wire::speech_request sp;
+  sp.input = "hello there";
+  auto [ec2, audio] = f.run<wire::speech_audio>([&](auto t) { return s.async_speech(sp, f.diag, t); });
+  BOOST_TEST_REQUIRE(!ec2, ec2.message());
+  BOOST_TEST(!audio.bytes.empty());
+  BOOST_TEST(rec.requests.back().fallback);
+  BOOST_TEST(rec.attempts.back().cost_unknown);
+  BOOST_TEST(rec.requests.back().cost_unknown == 1u);
+  BOOST_TEST(s.spent() == 0.0);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

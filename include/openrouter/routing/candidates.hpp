@@ -7,6 +7,7 @@
 // catalog may lag; the server will say). Dropping a fallback here saves a doomed attempt.
 
 #include <openrouter/wire/chat_request.hpp>
+#include <openrouter/wire/audio.hpp>
 #include <openrouter/wire/embeddings.hpp>
 #include <openrouter/wire/images.hpp>
 #include <openrouter/wire/messages.hpp>
@@ -65,7 +66,7 @@ wire::responses_request attempt_request(const policy& p, const std::vector<std::
 /// The same for the Messages API (tools count as parameters the provider must honour).
 wire::messages_request attempt_request(const policy& p, const std::vector<std::string>& candidates,
                                        const std::string& model, const wire::messages_request& base);
-/// The same for embeddings, rerank and image generation: the model only (these endpoints have
+/// The same for embeddings, rerank, image generation and audio: the model only (these endpoints have
 /// no `models` list, and nothing for require_parameters to protect).
 wire::embeddings_request attempt_request(const policy& p, const std::vector<std::string>& candidates,
                                          const std::string& model, const wire::embeddings_request& base);
@@ -73,5 +74,9 @@ wire::rerank_request attempt_request(const policy& p, const std::vector<std::str
                                      const std::string& model, const wire::rerank_request& base);
 wire::image_generation_request attempt_request(const policy& p, const std::vector<std::string>& candidates,
                                                const std::string& model, const wire::image_generation_request& base);
+wire::transcription_request attempt_request(const policy& p, const std::vector<std::string>& candidates,
+                                            const std::string& model, const wire::transcription_request& base);
+wire::speech_request attempt_request(const policy& p, const std::vector<std::string>& candidates,
+                                     const std::string& model, const wire::speech_request& base);
 
 }  // namespace openrouter::routing

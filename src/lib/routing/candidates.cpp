@@ -203,5 +203,13 @@ wire::image_generation_request attempt_request(const policy&, const std::vector<
                                                const wire::image_generation_request& base) {
   return with_model(base, model);
 }
+wire::transcription_request attempt_request(const policy&, const std::vector<std::string>&, const std::string& model,
+                                            const wire::transcription_request& base) {
+  return with_model(base, model);
+}
+wire::speech_request attempt_request(const policy&, const std::vector<std::string>&, const std::string& model,
+                                     const wire::speech_request& base) {
+  return with_model(base, model);
+}
 
 }  // namespace openrouter::routing
