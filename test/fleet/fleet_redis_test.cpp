@@ -9,8 +9,11 @@
 #include <openrouter/fleet.hpp>
 #include <openrouter/router.hpp>
 
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/cancellation_signal.hpp>
 #include <boost/test/unit_test.hpp>
 
+#include <algorithm>
 #include <cstdlib>
 #include <optional>
 
@@ -277,8 +280,9 @@ BOOST_AUTO_TEST_CASE(two_routers_respect_one_fleet_rpm) {
   r1.share(m1->state);
   r2.share(m2->state);
   std::vector<outcome<openrouter::wire::chat_response>> outs(12);
+  std::vector<boost::asio::cancellation_signal> stop(outs.size());
   for (std::size_t i = 0; i < outs.size(); ++i)
-    (i % 2 ? r2 : r1).async_chat(chat_request("x", "hi"), outs[i].handler());
+    (i % 2 ? r2 : r1).async_chat(chat_request("x", "hi"), boost::asio::bind_cancellation_slot(stop[i].slot(), outs[i].handler()));
   const auto before = f.server->stats().chat_requests;
   const auto start = std::chrono::steady_clock::now();
   f.run_until([&] { return std::chrono::steady_clock::now() - start > 2s; }, 10s);
@@ -286,6 +290,10 @@ BOOST_AUTO_TEST_CASE(two_routers_respect_one_fleet_rpm) {
   // burst 2 + 2 a second for 2 s (+1 for a token due at the edge); each router alone would allow 6
   BOOST_TEST(sent >= 4u);
   BOOST_TEST(sent <= 7u);
+  // The routers and the client outlive their operations: the ones still waiting are cancelled
+  // and run to their end before anything is destroyed.
+  for (auto& s : stop) s.emit(boost::asio::cancellation_type::terminal);
+  f.run_until([&] { return std::all_of(outs.begin(), outs.end(), [](const auto& o) { return o.ready(); }); }, 20s);
 }
 
 // One router's 429 with Retry-After: the other skips that model without sending to it.
