@@ -16,7 +16,8 @@
 #               sustained throughput is the highest req/s of a level with p99 < 1 s and < 0.1%
 #               errors. The gateway is pinned to one core (GW_CPU), so that is per core.
 #   streaming   STREAMS concurrent streams of 64 deltas, one every 20 ms (`openrouter bench`):
-#               added TTFT p99 and added inter-token latency p99.
+#               added TTFT p99 and added inter-token latency p99, and the gateway's CPU per delta.
+# SCENARIOS (default "latency throughput streaming") runs a subset; TARGETS one of the targets.
 # Gateways run on core GW_CPU (default 1), the mock and the load generators on LOAD_CPU (0),
 # each gateway with one worker (serve --threads 1, nginx worker_processes 1, Portkey: one node
 # process). Before measuring, waits until the 1-minute load average is below MAX_LOAD (2.5;
@@ -29,7 +30,7 @@ build=$(cd "$build" && pwd)
 root=$(cd "$(dirname "$0")/.." && pwd)
 lat_requests=${LAT_REQUESTS:-5000}
 lat_streams=${LAT_STREAMS:-2000}
-levels=${LEVELS:-"64 128 256 512 1024"}
+levels=${LEVELS:-"16 64 256 512 1024 2048"}
 duration=${DURATION:-8}
 streams=${STREAMS:-512}
 max_load=${MAX_LOAD:-2.5}
@@ -37,6 +38,7 @@ load_wait_s=${LOAD_WAIT_S:-1200}
 gw_cpu=${GW_CPU:-1}
 load_cpu=${LOAD_CPU:-0}
 targets=${TARGETS:-"direct serve nginx portkey"}
+scenarios=${SCENARIOS:-"latency throughput streaming"}
 
 portkey_js=$root/benchmarks/gateway/node_modules/@portkey-ai/gateway/build/start-server.js
 for tool in h2load nginx node taskset python3 curl; do
@@ -201,8 +203,10 @@ results=$work/results
 mkdir -p "$results"
 
 # --- 1. added latency at concurrency 1, instant upstream -------------------------------------
+: >"$results/load"
+if [[ " $scenarios " == *" latency "* ]]; then
 echo "# latency: concurrency 1, instant upstream (load $(loadavg))" >&2
-echo "latency_start $(loadavg)" >"$results/load"
+echo "latency_start $(loadavg)" >>"$results/load"
 for t in $targets; do
   h2 "$t" "$instant" 1 "$results/lat-warm-$t" -n 500
   h2 "$t" "$instant" 1 "$results/lat-$t" -n "$lat_requests"
@@ -210,8 +214,10 @@ for t in $targets; do
     --input-len 32 --output-len 16
 done
 echo "latency_end $(loadavg)" >>"$results/load"
+fi
 
 # --- 2. sustained throughput, upstream waits 20 ms --------------------------------------------
+if [[ " $scenarios " == *" throughput "* ]]; then
 wait_for_quiet
 echo "# throughput: upstream 20 ms, levels $levels connections, ${duration}s each (load $(loadavg))" >&2
 echo "throughput_start $(loadavg)" >>"$results/load"
@@ -226,15 +232,20 @@ for t in $targets; do
   done
 done
 echo "throughput_end $(loadavg)" >>"$results/load"
+fi
 
 # --- 3. streaming: STREAMS concurrent streams, 64 deltas at 20 ms ------------------------------
+if [[ " $scenarios " == *" streaming "* ]]; then
 wait_for_quiet
 echo "# streaming: $streams streams of 64 deltas every 20 ms (load $(loadavg))" >&2
 echo "streaming_start $(loadavg)" >>"$results/load"
 for t in $targets; do
+  before=$(cpu_ticks "${pid[$t]}")
   bench "$t" "$results/stream-$t" --model "$paced" --concurrency "$streams" --requests $((streams * 2)) \
     --warmup "$streams" --input-len 32 --output-len 64
+  echo "$(($(cpu_ticks "${pid[$t]}") - before))" >"$results/stream-$t.cpu"  # warm-up streams included
 done
 echo "streaming_end $(loadavg)" >>"$results/load"
+fi
 
 python3 "$root/benchmarks/gateway/report.py" table "$results" "$duration" "$(getconf CLK_TCK)" "$targets"

@@ -95,7 +95,7 @@ def fmt(v, digits=0):
 def table(results, duration, clk_tck, targets):
     targets = targets.split()
     gws = [t for t in targets if t != "direct"]
-    load = dict(line.split(" ", 1) for line in open(os.path.join(results, "load")).read().splitlines())
+    load = dict(line.split(" ", 1) for line in open(os.path.join(results, "load")).read().splitlines() if " " in line)
     cols = ["direct", "serve", "nginx", "portkey"]
     rows = []  # (label, {target: value}, digits, target text, ratio?)
 
@@ -150,6 +150,9 @@ def table(results, duration, clk_tck, targets):
     add("  at connections", best_c, 0, "", False)
     add("  p99 at that level (ms)", {t: best_r[t]["p99_us"] / 1000 for t in best_r}, 1, "", False)
     add("  gateway CPU per request (us)", {t: best_r[t]["cpu_us"] for t in best_r if t != "direct"}, 1)
+    # What one whole core would carry at that CPU cost: independent of what else shared the core.
+    add("  req/s one core could carry (1e6 / CPU us)",
+        {t: 1e6 / best_r[t]["cpu_us"] for t in best_r if t != "direct" and best_r[t]["cpu_us"] > 0}, 0, ">= 10,000")
 
     # 3. streaming
     rows.append((f"3. streaming, concurrent streams of 64 deltas every 20 ms (load "
@@ -163,6 +166,14 @@ def table(results, duration, clk_tck, targets):
         v = {t: ok[t][f"p99_{key}_ms"] * 1000 for t in ok}
         add(f"  {name} p99 (us)", v, 0, "", False)
         add(f"  added {name} p99 (us)", added(v), 0, "<= 5" if key == "itl" else "")
+    # The gateway's CPU per delta over the whole run: the warm-up (STREAMS streams) and the
+    # measured level (2 x STREAMS), so 1.5 times the measured level's output tokens.
+    per_delta = {}
+    for t in ok:
+        ticks = os.path.join(results, f"stream-{t}.cpu")
+        if t != "direct" and os.path.exists(ticks) and ok[t]["total_output_tokens"]:
+            per_delta[t] = int(open(ticks).read()) / clk_tck * 1e6 / (1.5 * ok[t]["total_output_tokens"])
+    add("  gateway CPU per delta (us, whole stream / deltas)", per_delta, 1)
 
     w = 44
     head = f"{'':<{w}}" + "".join(f"{c:>11}" for c in cols) + f"{'serve/nginx':>13}{'serve/portkey':>15}  target"
