@@ -26,6 +26,8 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cctype>
 #include <csignal>
 #include <cstdlib>
 #include <cstdio>
@@ -36,7 +38,9 @@
 #include <functional>
 #include <limits>
 #include <list>
+#include <string_view>
 #include <tuple>
+#include <utility>
 
 namespace openrouter::cli {
 namespace {
@@ -64,6 +68,7 @@ struct bench_options {
   b::slo objectives;
   std::optional<std::string> output_dir;
   std::vector<wire::chat_request> prompts;  // request i sends prompts[i % size]
+  std::vector<std::pair<std::string, std::string>> headers;  // --header: sent on every request
 };
 
 double cpu_seconds() {
@@ -365,6 +370,28 @@ std::vector<std::size_t> concurrency_list(const po::variables_map& vm) {
   return out;
 }
 
+// --header "Name: value": an extra request header for the server under test (e.g. a gateway's
+// routing headers). The name is an HTTP token; the headers the client writes itself are refused.
+std::pair<std::string, std::string> header_option(const std::string& s) {
+  const auto colon = s.find(':');
+  std::string name = s.substr(0, colon);
+  const bool token = !name.empty() && std::all_of(name.begin(), name.end(), [](unsigned char c) {
+    return std::isalnum(c) || std::string_view("!#$%&'*+-.^_`|~").find(static_cast<char>(c)) != std::string_view::npos;
+  });
+  if (colon == std::string::npos || !token)
+    throw usage_error("--header takes 'Name: value' with a name of letters, digits and -_.!#$%&'*+^`|~ (got '" +
+                      name + "')");
+  std::string value = s.substr(colon + 1);
+  const auto first = value.find_first_not_of(" \t");
+  value.erase(0, first == std::string::npos ? value.size() : first);
+  if (value.find_first_of("\r\n") != std::string::npos) throw usage_error("--header " + name + ": the value holds a line break");
+  std::string lower = name;
+  std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  for (std::string_view own : {"host", "authorization", "content-length", "content-type", "transfer-encoding", "connection"})
+    if (lower == own) throw usage_error("--header " + name + ": bench sets this header itself");
+  return {std::move(name), std::move(value)};
+}
+
 bench_options parse_options(const po::variables_map& vm) {
   bench_options o;
   if (!vm.count("model")) throw usage_error("bench needs --model");
@@ -388,6 +415,8 @@ bench_options parse_options(const po::variables_map& vm) {
     throw usage_error(e.what());
   }
   if (vm.count("output-dir")) o.output_dir = vm["output-dir"].as<std::string>();
+  if (vm.count("header"))
+    for (const auto& h : vm["header"].as<std::vector<std::string>>()) o.headers.push_back(header_option(h));
 
   b::synthetic_options syn;
   syn.input_len = integer_option(vm, "input-len", 1, max_len);
@@ -446,6 +475,7 @@ int run_bench(context& ctx) {
   // one connection per stream in flight (the client was built before the options were known)
   ctx.cfg.pool.max_connections = std::max(ctx.cfg.pool.max_connections, max_c);
   ctx.cfg.pool.max_per_origin = std::max(ctx.cfg.pool.max_per_origin, max_c);
+  ctx.cfg.extra_headers.insert(ctx.cfg.extra_headers.end(), o.headers.begin(), o.headers.end());
   ctx.cli = std::make_unique<client>(ctx.ioc.get_executor(), ctx.cfg);
 
   b::run_info run;
@@ -541,7 +571,7 @@ extern const command bench_command{
     "bench",
     "--model M [--endpoint chat|responses|messages] [--concurrency 1,8,64] [--request-rate R [--burstiness B]] [--requests N] [--warmup N] "
     "[--prompts FILE | --input-len N --output-len N --range-ratio R] [--goodput ttft:MS tpot:MS e2el:MS] "
-    "[--seed S] [--output-dir DIR]",
+    "[--seed S] [--header 'NAME: VALUE']... [--output-dir DIR]",
     "Benchmark throughput and latency (TTFT, ITL, TPOT, E2E)",
     "Streams chat completions to measure a chat endpoint (OpenRouter or any OpenAI-compatible\n"
     "server; --endpoint responses: the Responses API, timed by its output_text deltas and\n"
@@ -581,7 +611,9 @@ extern const command bench_command{
           ("seed", po::value<std::string>()->default_value("0")->value_name("S"), "seed of prompts and arrivals")
           ("ramp-per-s", po::value<std::string>()->default_value("0")->value_name("C"),
            "closed loop: start C workers per second (0: all at once)")
-          ("output-dir", po::value<std::string>()->value_name("DIR"), "write bench.json and bench.html here");
+          ("output-dir", po::value<std::string>()->value_name("DIR"), "write bench.json and bench.html here")
+          ("header", po::value<std::vector<std::string>>()->composing()->value_name("'NAME: VALUE'"),
+           "send this header on every request (repeatable; e.g. a gateway's routing headers)");
     },
     run_bench};
 

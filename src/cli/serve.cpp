@@ -10,6 +10,7 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/system/system_error.hpp>
 
+#include <algorithm>
 #include <csignal>
 #include <iostream>
 #include <string>
@@ -56,6 +57,14 @@ int run_serve(context& ctx) {
     boost::system::error_code ec;
     boost::asio::ip::make_address(o.config.listen, ec);
     if (ec) throw usage_error("--listen must be an IP address (got '" + o.config.listen + "')");
+  }
+
+  // Each request in flight holds one upstream connection: a pool smaller than the callers the
+  // gateway admits (the client's default is 256) would queue the 257th stream behind the others.
+  if (ctx.cfg.pool.max_connections < o.config.max_connections || ctx.cfg.pool.max_per_origin < o.config.max_connections) {
+    ctx.cfg.pool.max_connections = std::max(ctx.cfg.pool.max_connections, o.config.max_connections);
+    ctx.cfg.pool.max_per_origin = std::max(ctx.cfg.pool.max_per_origin, o.config.max_connections);
+    ctx.cli = std::make_unique<client>(ctx.ioc.get_executor(), ctx.cfg);
   }
 
   std::unique_ptr<serve::gateway> gw;

@@ -171,6 +171,19 @@ BOOST_FIXTURE_TEST_CASE(ctrl_c_stops_and_still_writes_results, bench_fixture) {
   BOOST_TEST(l.at("errors").as_array().size() < 50u);
 }
 
+// --header reaches the server on every request (a gateway's routing headers, e.g. Portkey's).
+BOOST_FIXTURE_TEST_CASE(extra_headers_go_with_every_request, bench_fixture) {
+  auto r = bench({"--model", "openai/gpt-4o-mini", "--concurrency", "2", "--requests", "4", "--warmup", "1",
+                  "--output-len", "2", "--header", "X-Title: gateway bench", "--header", "HTTP-Referer:https://b.example"});
+  BOOST_TEST_REQUIRE(r.code == 0, r);
+  const auto gens = server->generations();
+  BOOST_TEST_REQUIRE(gens.size() == 5u);
+  for (const auto& g : gens) {
+    BOOST_TEST(g.headers.at("x-title") == "gateway bench");
+    BOOST_TEST(g.headers.at("http-referer") == "https://b.example");
+  }
+}
+
 BOOST_FIXTURE_TEST_CASE(bench_rejects_bad_options, bench_fixture) {
   for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
            {"--concurrency", "4"},                                              // no model
@@ -181,7 +194,10 @@ BOOST_FIXTURE_TEST_CASE(bench_rejects_bad_options, bench_fixture) {
            {"--model", "m", "--request-rate", "-1"},
            {"--model", "m", "--range-ratio", "1.5"},
            {"--model", "m", "--prompts", (dir.path / "missing.jsonl").string()},
-           {"--model", "m", "--endpoint", "embeddings"}}) {
+           {"--model", "m", "--endpoint", "embeddings"},
+           {"--model", "m", "--header", "no colon"},
+           {"--model", "m", "--header", "Bad Name: x"},
+           {"--model", "m", "--header", "Authorization: Bearer other"}}) {
     auto r = bench(args);
     BOOST_TEST(r.code == 2, r);
     BOOST_TEST(r.err.starts_with("openrouter: "), r);

@@ -554,6 +554,49 @@ BOOST_AUTO_TEST_CASE(the_binary_prints_its_listening_line_serves_and_drains_on_s
   BOOST_TEST(res.err.find("tokens[0].budget_usd: must be a non-negative number") != std::string::npos, res.err);
 }
 
+// The binary sizes its upstream pool to the callers it admits: 300 streams in flight at once each
+// get their own upstream connection at once (the client's default pool, 256, would queue 44 of
+// them until others finish).
+BOOST_AUTO_TEST_CASE(the_binary_gives_every_admitted_stream_its_own_upstream_connection) {
+  mock::background_server upstream;
+  test::cli::temp_dir dir;
+  auto ca = dir.write("ca.pem", upstream->ca_pem());
+  test::cli_process p(dir.path, {"serve", "--port", "0", "--base-url", upstream->base_url(), "--ca-file", ca.string()},
+                      {{"OPENROUTER_API_KEY", upstream_key}});
+  BOOST_TEST_REQUIRE(eventually([&] { return p.out().find('\n') != std::string::npos || !p.running(); }), p.err());
+  const std::string line = p.out();
+  BOOST_TEST_REQUIRE(line.starts_with("listening http://127.0.0.1:"), line << p.err());
+  const auto port = static_cast<std::uint16_t>(std::stoi(line.substr(line.rfind(':') + 1)));
+
+  constexpr int streams = 300;
+  // 30 s before the first token: every stream stays open upstream while we look.
+  const std::string body = json::serialize(chat_body("pace/ttft_ms=30000;tokens=2", true));
+  std::string request = "POST /api/v1/chat/completions HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                        "Content-Length: ";
+  request.append(std::to_string(body.size())).append("\r\n\r\n").append(body);
+  asio::io_context io;
+  std::vector<tcp::socket> callers;
+  for (int i = 0; i < streams; ++i) {
+    callers.emplace_back(io);
+    callers.back().connect({asio::ip::make_address("127.0.0.1"), port});
+    asio::write(callers.back(), asio::buffer(request));
+  }
+  test::http_client c("127.0.0.1", port, "", "localhost", "");
+  auto pool_stat = [&](const std::string& stat) {
+    const std::string text = c.get("/metrics").body;
+    const std::string key = "openrouter_upstream_pool{stat=\"" + stat + "\"} ";
+    const auto at = text.find(key);
+    return at == std::string::npos ? -1 : std::stoi(text.substr(at + key.size()));
+  };
+  BOOST_TEST(eventually([&] { return upstream->stats().streams_open >= static_cast<std::uint64_t>(streams); }, 30s),
+             "streams open upstream: " << upstream->stats().streams_open);
+  BOOST_TEST(pool_stat("in_use") == streams);
+  BOOST_TEST(pool_stat("waits") == 0);
+  for (auto& s : callers) s.close();
+  ::kill(p.pid(), SIGTERM);
+  BOOST_TEST(p.wait(30s) == 0, p.err());
+}
+
 // --- TLS termination ---------------------------------------------------------------------------
 
 namespace {
