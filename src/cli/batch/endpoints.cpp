@@ -3,6 +3,7 @@
 #include <boost/json/value_from.hpp>
 
 #include <algorithm>
+#include <tuple>
 
 namespace openrouter::cli::batch {
 namespace json = boost::json;
@@ -50,10 +51,21 @@ std::string missing(std::size_t line, std::string_view member) {
   return why;
 }
 
-void put_usage_cost(json::object& f, outcome& o, std::optional<double> cost) {
-  if (!cost) return;
-  f["cost"] = *cost;
-  o.cost = *cost;
+using token_counts = std::pair<std::int64_t, std::int64_t>;  // {prompt, completion}
+
+// What every result line ends with: the usage as sent, its cost, the generation id; and the
+// summary's tokens (`tokens` maps the endpoint's usage to {prompt, completion}) and cost.
+template <class Usage, class Tokens>
+void finish(answer_line& a, const std::optional<Usage>& usage, const std::string& id, Tokens tokens) {
+  if (usage) {
+    a.fields["usage"] = json::value_from(*usage);
+    std::tie(a.o.prompt_tokens, a.o.completion_tokens) = tokens(*usage);
+    if (usage->cost) {
+      a.fields["cost"] = *usage->cost;
+      a.o.cost = *usage->cost;
+    }
+  }
+  if (!id.empty()) a.fields["generation_id"] = id;
 }
 
 }  // namespace
@@ -115,13 +127,7 @@ answer_line summarize(const wire::chat_response& res) {
     if (c.finish_reason) f["finish_reason"] = *c.finish_reason;
   }
   a.o.model = res.model;
-  if (res.usage) {
-    f["usage"] = json::value_from(*res.usage);
-    a.o.prompt_tokens = res.usage->prompt_tokens;
-    a.o.completion_tokens = res.usage->completion_tokens;
-    put_usage_cost(f, a.o, res.usage->cost);
-  }
-  if (!res.id.empty()) f["generation_id"] = res.id;
+  finish(a, res.usage, res.id, [](const auto& u) { return token_counts{u.prompt_tokens, u.completion_tokens}; });
   return a;
 }
 
@@ -142,13 +148,7 @@ answer_line summarize(const wire::responses_response& res) {
   if (!calls.empty()) f["function_calls"] = std::move(calls);
   if (!res.status.empty()) f["status"] = res.status;
   a.o.model = res.model;
-  if (res.usage) {
-    f["usage"] = json::value_from(*res.usage);
-    a.o.prompt_tokens = res.usage->input_tokens;
-    a.o.completion_tokens = res.usage->output_tokens;
-    put_usage_cost(f, a.o, res.usage->cost);
-  }
-  if (!res.id.empty()) f["generation_id"] = res.id;
+  finish(a, res.usage, res.id, [](const auto& u) { return token_counts{u.input_tokens, u.output_tokens}; });
   return a;
 }
 
@@ -165,13 +165,7 @@ answer_line summarize(const wire::messages_response& res) {
   if (!tools.empty()) f["tool_uses"] = std::move(tools);
   if (res.stop_reason) f["stop_reason"] = *res.stop_reason;
   a.o.model = res.model;
-  if (res.usage) {
-    f["usage"] = json::value_from(*res.usage);
-    a.o.prompt_tokens = res.usage->input_tokens;
-    a.o.completion_tokens = res.usage->output_tokens;
-    put_usage_cost(f, a.o, res.usage->cost);
-  }
-  if (!res.id.empty()) f["generation_id"] = res.id;
+  finish(a, res.usage, res.id, [](const auto& u) { return token_counts{u.input_tokens, u.output_tokens}; });
   return a;
 }
 
@@ -181,15 +175,11 @@ answer_line summarize(const wire::rerank_response& res) {
   f["model"] = res.model;
   if (!res.provider.empty()) f["provider"] = res.provider;
   json::array results;
-  for (const auto& r : res.results) results.push_back(json::object{{"index", r.index}, {"relevance_score", r.relevance_score}});
+  for (const auto& r : res.results)
+    results.push_back(json::object{{"index", r.index}, {"relevance_score", r.relevance_score}});
   f["results"] = std::move(results);
   a.o.model = res.model;
-  if (res.usage) {
-    f["usage"] = json::value_from(*res.usage);
-    a.o.prompt_tokens = res.usage->total_tokens.value_or(0);
-    put_usage_cost(f, a.o, res.usage->cost);
-  }
-  if (!res.id.empty()) f["generation_id"] = res.id;
+  finish(a, res.usage, res.id, [](const auto& u) { return token_counts{u.total_tokens.value_or(0), 0}; });
   return a;
 }
 
@@ -213,12 +203,7 @@ answer_line summarize(const wire::embeddings_response& res) {
   }
   f["embeddings"] = std::move(vectors);
   a.o.model = res.model;
-  if (res.usage) {
-    f["usage"] = json::value_from(*res.usage);
-    a.o.prompt_tokens = res.usage->prompt_tokens;
-    put_usage_cost(f, a.o, res.usage->cost);
-  }
-  if (!res.id.empty()) f["generation_id"] = res.id;
+  finish(a, res.usage, res.id, [](const auto& u) { return token_counts{u.prompt_tokens, 0}; });
   return a;
 }
 
