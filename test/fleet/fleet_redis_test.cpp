@@ -11,9 +11,13 @@
 
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/cancellation_signal.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/test/unit_test.hpp>
 
 #include <algorithm>
+#include <array>
+#include <functional>
 #include <cstdlib>
 #include <optional>
 
@@ -328,6 +332,51 @@ BOOST_AUTO_TEST_CASE(a_retry_after_seen_by_one_router_makes_the_other_skip_the_m
   BOOST_TEST(!recs[1].attempts[0].cost_unknown);
   BOOST_TEST(recs[1].attempts[1].model == "openai/gpt-4o-mini");
   BOOST_TEST(!recs[1].fleet_fallback);
+}
+
+// A process that ends while a Redis call is in flight (a batch's last settlement, a handshake with a
+// server that does not answer) frees its shared state: no call held by the connection keeps the
+// state, or the connection, alive. The "server" answers the handshake's PING, then nothing.
+BOOST_AUTO_TEST_CASE(a_state_dropped_with_calls_in_flight_is_freed) {
+  for (const bool answer_ping : {false, true}) {
+    std::weak_ptr<routing::shared_state> gone;
+    bool answered = false;
+    {
+      auto ioc = std::make_unique<boost::asio::io_context>();
+      boost::asio::ip::tcp::acceptor acc(*ioc, {boost::asio::ip::make_address("127.0.0.1"), 0});
+      boost::asio::ip::tcp::socket peer(*ioc);
+      std::array<char, 4096> buf{};
+      std::function<void(boost::system::error_code, std::size_t)> on_read =
+          [&](boost::system::error_code ec, std::size_t n) {
+            if (ec) return;
+            if (answer_ping && !answered && std::string_view(buf.data(), n).find("PING") != std::string_view::npos) {
+              answered = true;
+              boost::asio::write(peer, boost::asio::buffer(std::string_view("+PONG\r\n")), ec);
+            }
+            peer.async_read_some(boost::asio::buffer(buf), on_read);  // and never a word more
+          };
+      acc.async_accept(peer, [&](boost::system::error_code ec) {
+        if (!ec) peer.async_read_some(boost::asio::buffer(buf), on_read);
+      });
+      openrouter::fleet_options o;
+      o.redis_url = "redis://127.0.0.1:" + std::to_string(acc.local_endpoint().port());
+      o.key_namespace = fresh_ns();
+      o.call_deadline = 30s;
+      o.connect_deadline = 30s;
+      routing::policy p;
+      p.limits.requests_per_minute = 60;
+      auto m = member(*ioc, p, o);
+      bool admitted = false;
+      m->state->admit("m", [&](routing::admission) { admitted = true; });
+      pump(*ioc, 100ms);  // connected; PING (or the admit's EVALSHA) sent and waiting
+      BOOST_TEST(answered == answer_ping);
+      BOOST_TEST(!admitted);
+      gone = m->state;
+      m.reset();
+      pump(*ioc, 10ms);
+    }  // the io_context goes: its handlers with it
+    BOOST_TEST(gone.expired(), (answer_ping ? "an EVALSHA" : "the handshake") << " in flight kept the state alive");
+  }
 }
 
 BOOST_AUTO_TEST_SUITE_END()

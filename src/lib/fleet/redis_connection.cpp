@@ -266,7 +266,10 @@ struct connection::impl : std::enable_shared_from_this<connection::impl> {
                                           connect_timer->expiry() - std::chrono::steady_clock::now())
                                     : std::chrono::milliseconds(1000);
     const auto budget = std::max(left, std::chrono::milliseconds(1));
-    send(auth, budget, [self = shared_from_this(), budget](error_code ec, reply r) {
+    // Weak: a call held in `calls` must not keep its own impl alive (a cycle when the process ends mid-call).
+    send(auth, budget, [w = weak_from_this(), budget](error_code ec, reply r) {
+      auto self = w.lock();
+      if (!self) return;
       if (ec) return self->finish_connect(ec, "redis: no answer to AUTH/PING");
       if (r.k == reply::kind::error) {
         const bool auth = r.str.rfind("NOAUTH", 0) == 0 || r.str.rfind("WRONGPASS", 0) == 0 ||
@@ -278,7 +281,9 @@ struct connection::impl : std::enable_shared_from_this<connection::impl> {
         self->ready = true;
         return self->finish_connect({}, "");
       }
-      self->send({"SELECT", std::to_string(self->ep.db)}, budget, [self](error_code e2, reply r2) {
+      self->send({"SELECT", std::to_string(self->ep.db)}, budget, [w](error_code e2, reply r2) {
+        auto self = w.lock();
+        if (!self) return;
         if (e2) return self->finish_connect(e2, "redis: no answer to SELECT");
         if (r2.k == reply::kind::error) return self->finish_connect(make_error_code(errc::bad_response), "redis: " + r2.str);
         self->ready = true;

@@ -113,7 +113,9 @@ class redis_state final : public routing::shared_state, public std::enable_share
       if (self->mode_ != mode::shared) return;  // the local health has it already
       std::vector<std::string> keys{self->key("cool:" + model)};
       std::vector<std::string> args{std::to_string(d.count())};
-      self->eval(fleet::cool_script(), keys, args, [self](error_code ec, fleet::reply r) {
+      self->eval(fleet::cool_script(), keys, args, [w = self->weak_from_this()](error_code ec, fleet::reply r) {
+        auto self = w.lock();
+        if (!self) return;
         if (ec || r.k == fleet::reply::kind::error) self->degrade(ec, r);
       });
     });
@@ -150,8 +152,10 @@ class redis_state final : public routing::shared_state, public std::enable_share
     argv.insert(argv.end(), keys.begin(), keys.end());
     argv.insert(argv.end(), args.begin(), args.end());
     conn_->command(argv, o_.call_deadline,
-                   [self = shared_from_this(), argv, body = s.body, done = std::move(done)](error_code ec,
-                                                                                             fleet::reply r) mutable {
+                   [w = weak_from_this(), argv, body = s.body, done = std::move(done)](error_code ec,
+                                                                                          fleet::reply r) mutable {
+                     auto self = w.lock();
+                     if (!self) return;  // the state is gone: nobody waits for this reply
                      if (!ec && r.k == fleet::reply::kind::error && r.str.rfind("NOSCRIPT", 0) == 0) {
                        argv[0] = "EVAL";
                        argv[1] = std::string(body);
@@ -162,7 +166,9 @@ class redis_state final : public routing::shared_state, public std::enable_share
   }
 
   void connect_first() {
-    conn_->connect(o_.connect_deadline, [self = shared_from_this()](error_code ec, std::string why) {
+    conn_->connect(o_.connect_deadline, [w = weak_from_this()](error_code ec, std::string why) {
+      auto self = w.lock();
+      if (!self) return;
       if (ec) return self->degrade_because(why);
       self->mode_ = mode::shared;
       self->flush_queue();
@@ -211,7 +217,9 @@ class redis_state final : public routing::shared_state, public std::enable_share
     reconnect_timer_.async_wait([w = weak_from_this()](error_code ec) {
       auto self = w.lock();
       if (ec || !self || self->mode_ != mode::local) return;
-      self->conn_->connect(self->o_.connect_deadline, [self](error_code e, std::string) {
+      self->conn_->connect(self->o_.connect_deadline, [w](error_code e, std::string) {
+        auto self = w.lock();
+        if (!self) return;
         if (e) return self->schedule_reconnect();
         self->mode_ = mode::shared;
         self->count([](routing::shared_stats& s) {
@@ -269,7 +277,9 @@ class redis_state final : public routing::shared_state, public std::enable_share
                                   num(o_.reserve_usd),
                                   std::to_string(std::max<long long>(1, o_.poll.count()))};
     eval(fleet::admit_script(), keys, args,
-         [self = shared_from_this(), model, ticket, h = std::move(h)](error_code ec, fleet::reply r) mutable {
+         [w = weak_from_this(), model, ticket, h = std::move(h)](error_code ec, fleet::reply r) mutable {
+           auto self = w.lock();
+           if (!self) return;  // only when its router is gone too
            if (ec || r.k != fleet::reply::kind::array || r.elements.size() < 2) {
              self->degrade(ec, r);
              return self->answer_locally(model, h);
@@ -307,7 +317,9 @@ class redis_state final : public routing::shared_state, public std::enable_share
                                   key("cost_stats")};
     const char* how = s == settlement::cost ? "cost" : s == settlement::release ? "release" : "unknown";
     std::vector<std::string> args{lease_id(ticket), how, num(cost)};
-    eval(fleet::end_script(), keys, args, [self = shared_from_this()](error_code ec, fleet::reply r) {
+    eval(fleet::end_script(), keys, args, [w = weak_from_this()](error_code ec, fleet::reply r) {
+      auto self = w.lock();
+      if (!self) return;
       if (ec || r.k == fleet::reply::kind::error) return self->degrade(ec, r);
       self->last_spent_ = to_double(r);
     });
@@ -332,7 +344,9 @@ class redis_state final : public routing::shared_state, public std::enable_share
       keys.push_back(key("leases:" + model));
       args.push_back(lease_id(ticket));
     }
-    eval(fleet::renew_script(), keys, args, [self = shared_from_this()](error_code ec, fleet::reply r) {
+    eval(fleet::renew_script(), keys, args, [w = weak_from_this()](error_code ec, fleet::reply r) {
+      auto self = w.lock();
+      if (!self) return;
       if (ec || r.k == fleet::reply::kind::error) self->degrade(ec, r);
     });
   }
