@@ -3,12 +3,14 @@
 #include "support/cli_process.hpp"
 #include "support/redis_server.hpp"
 
+#include <openrouter/fleet.hpp>
 #include <openrouter/mock/server.hpp>
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/test/unit_test.hpp>
 
+#include <cmath>
 #include <filesystem>
 #include <map>
 #include <thread>
@@ -56,6 +58,7 @@ BOOST_AUTO_TEST_CASE(two_batch_shards_share_one_rpm) {
   BOOST_TEST(in_two_seconds <= 31u);
   BOOST_TEST(in_two_seconds >= 10u);
   std::map<std::string, int> seen;
+  double cost = 0;
   for (int k = 1; k <= 2; ++k) {
     auto& p = *procs[static_cast<std::size_t>(k - 1)];
     BOOST_TEST(p.wait(60s) == 0, p.err());
@@ -64,10 +67,18 @@ BOOST_AUTO_TEST_CASE(two_batch_shards_share_one_rpm) {
       auto v = json::parse(l);
       BOOST_TEST(!v.as_object().contains("error"), l);
       ++seen[std::string(v.at("id").as_string())];
+      if (auto* c = v.as_object().if_contains("cost")) cost += c->to_number<double>();
     }
   }
   BOOST_TEST(seen.size() == 60u);
   for (const auto& [id, n] : seen) BOOST_TEST(n == 1, id);
+  // Both shards settled every attempt before they exited: no lease or reservation left, and the
+  // fleet's spend is what the outputs report.
+  const std::string prefix = "openrouter:{" + openrouter::fleet_namespace(key_env.at("OPENROUTER_API_KEY"), fleet_id) + "}:";
+  BOOST_TEST(rs.command("ZCARD " + prefix + "leases") == "0");
+  BOOST_TEST(std::stod(rs.command("HGET " + prefix + "cost_stats reserved")) < 1e-12);
+  BOOST_TEST(cost > 0);
+  BOOST_TEST(std::abs(std::stod(rs.command("GET " + prefix + "spend")) - cost) < 1e-9);
 }
 
 BOOST_AUTO_TEST_CASE(redis_unreachable_says_so_once_and_the_batch_completes) {

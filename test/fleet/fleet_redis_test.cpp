@@ -379,4 +379,33 @@ BOOST_AUTO_TEST_CASE(a_state_dropped_with_calls_in_flight_is_freed) {
   }
 }
 
+// flush() returns once the settlements sent before it reached Redis: a process that exits right
+// after leaves no lease and no reservation behind, and its spend is the reported cost.
+BOOST_AUTO_TEST_CASE(flush_returns_once_the_last_settlements_reached_redis) {
+  redis_server rs;
+  boost::asio::io_context ioc;
+  routing::policy p;
+  p.max_cost_usd = 10;
+  const auto ns = fresh_ns();
+  auto a = member(ioc, p, options_for(rs, ns));
+  const std::string prefix = "openrouter:{" + ns + "}:";
+  const auto t = admit(ioc, *a->state, "m");
+  BOOST_TEST_REQUIRE((t.what == verdict::go));
+  BOOST_TEST(rs.command("ZCARD " + prefix + "leases") == "1");
+  a->state->end(t.ticket, routing::settlement::cost, 0.25);
+  bool flushed = false;
+  a->state->flush([&] { flushed = true; });
+  BOOST_TEST(!flushed);  // never inside the call
+  const auto deadline = std::chrono::steady_clock::now() + 10s;
+  while (!flushed && std::chrono::steady_clock::now() < deadline) {
+    ioc.restart();
+    ioc.run_one_for(100ms);
+  }
+  BOOST_TEST_REQUIRE(flushed);
+  // Nothing more ran: what Redis holds now is what a process exiting here leaves behind.
+  BOOST_TEST(rs.command("ZCARD " + prefix + "leases") == "0");
+  BOOST_TEST(rs.command("GET " + prefix + "spend") == "0.25");
+  BOOST_TEST(std::stod(rs.command("HGET " + prefix + "cost_stats reserved")) == 0.0);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <stdexcept>
 #include <thread>
@@ -65,5 +66,19 @@ void redis_server::stop() noexcept {
 }
 
 std::string redis_server::url() const { return "redis://127.0.0.1:" + std::to_string(port_); }
+
+std::string redis_server::command(const std::string& args) const {
+  std::string cmd = "redis-cli -p " + std::to_string(port_);
+  if (!password_.empty()) cmd += " --no-auth-warning -a '" + password_ + "'";
+  cmd += " " + args + " 2>&1";
+  FILE* f = ::popen(cmd.c_str(), "r");
+  if (!f) throw std::runtime_error("cannot run redis-cli");
+  std::string out;
+  char buf[512];
+  while (std::size_t n = std::fread(buf, 1, sizeof buf, f)) out.append(buf, n);
+  ::pclose(f);
+  while (!out.empty() && (out.back() == '\n' || out.back() == '\r' || out.back() == ' ')) out.pop_back();
+  return out;
+}
 
 }  // namespace test

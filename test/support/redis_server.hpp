@@ -25,6 +25,9 @@ class redis_server {
   std::uint16_t port() const noexcept { return port_; }
   /// "redis://127.0.0.1:PORT"
   std::string url() const;
+  /// Runs one command with redis-cli (e.g. "ZCARD key") and returns its answer, trimmed: what
+  /// the fleet left in Redis, seen from outside the library.
+  std::string command(const std::string& args) const;
 
  private:
   std::string password_, dir_;

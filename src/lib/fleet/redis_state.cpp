@@ -141,7 +141,8 @@ class redis_state final : public routing::shared_state, public std::enable_share
     f(stats_);
   }
 
-  // EVALSHA, and EVAL when the server does not know the script yet (or any more).
+  // EVALSHA, and EVAL when the server does not know the script yet (or any more). Counted in
+  // pending_ until answered (or failed), for flush().
   void eval(const fleet::script& s, const std::vector<std::string>& keys, const std::vector<std::string>& args,
             fleet::connection::done_fn done) {
     std::vector<std::string> argv;
@@ -151,6 +152,7 @@ class redis_state final : public routing::shared_state, public std::enable_share
     argv.push_back(std::to_string(keys.size()));
     argv.insert(argv.end(), keys.begin(), keys.end());
     argv.insert(argv.end(), args.begin(), args.end());
+    ++pending_;
     conn_->command(argv, o_.call_deadline,
                    [w = weak_from_this(), argv, body = s.body, done = std::move(done)](error_code ec,
                                                                                           fleet::reply r) mutable {
@@ -159,12 +161,36 @@ class redis_state final : public routing::shared_state, public std::enable_share
                      if (!ec && r.k == fleet::reply::kind::error && r.str.rfind("NOSCRIPT", 0) == 0) {
                        argv[0] = "EVAL";
                        argv[1] = std::string(body);
-                       return self->conn_->command(argv, self->o_.call_deadline, std::move(done));
+                       return self->conn_->command(argv, self->o_.call_deadline,
+                                                   [w, done = std::move(done)](error_code e2, fleet::reply r2) mutable {
+                                                     auto again = w.lock();
+                                                     if (!again) return;
+                                                     done(e2, std::move(r2));
+                                                     again->answered();
+                                                   });
                      }
                      done(ec, std::move(r));
+                     self->answered();
                    });
   }
 
+  void answered() {
+    if (--pending_ > 0) return;
+    auto waiting = std::move(flushed_);
+    flushed_.clear();
+    for (auto& f : waiting) f();
+  }
+
+ public:
+  void flush(std::function<void()> done) override {
+    // Posted: after the end() and cool_down() calls made before it (one strand, in order).
+    asio::post(ex_, [self = shared_from_this(), done = std::move(done)]() mutable {
+      if (self->pending_ == 0) return done();
+      self->flushed_.push_back(std::move(done));
+    });
+  }
+
+ private:
   void connect_first() {
     conn_->connect(o_.connect_deadline, [w = weak_from_this()](error_code ec, std::string why) {
       auto self = w.lock();
@@ -370,6 +396,8 @@ class redis_state final : public routing::shared_state, public std::enable_share
   std::vector<std::pair<std::string, std::function<void(admission)>>> queue_;  // admits before the first connect
   std::map<std::uint64_t, std::string> live_;  // shared leases held: ticket -> model
   std::uint64_t next_ticket_ = 1;
+  std::size_t pending_ = 0;                     // evals sent, not yet answered (or failed)
+  std::vector<std::function<void()>> flushed_;  // flush() callers waiting for pending_ == 0
   double last_spent_ = 0;
   mutable std::mutex stats_m_;
   routing::shared_stats stats_;
