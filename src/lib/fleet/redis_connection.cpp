@@ -1,5 +1,7 @@
 #include "redis_connection.hpp"
 
+#include "resp.hpp"
+
 #include <openrouter/error.hpp>
 
 #include <boost/asio/post.hpp>
@@ -224,17 +226,16 @@ struct connection::impl : std::enable_shared_from_this<connection::impl> {
   }
 
   void send(const std::vector<std::string>& argv, std::chrono::milliseconds deadline, done_fn done) {
+    resp_args a;
+    for (const auto& x : argv) a.add(std::string_view(x));
+    send(resp_command(a), deadline, std::move(done));
+  }
+  // `cmd`: one command in RESP (resp.hpp), sent as it is.
+  void send(const std::string& cmd, std::chrono::milliseconds deadline, done_fn done) {
     if (!ac) return complete(std::move(done), make_error_code(errc::connection_closed), reply{});
-    std::vector<const char*> args;
-    std::vector<std::size_t> lens;
-    for (const auto& a : argv) {
-      args.push_back(a.data());
-      lens.push_back(a.size());
-    }
     const std::uint64_t id = next_call++;
     auto* tag = new std::pair<std::weak_ptr<impl>, std::uint64_t>(weak_from_this(), id);
-    if (redisAsyncCommandArgv(ac, &impl::reply_cb, tag, static_cast<int>(args.size()), args.data(), lens.data()) !=
-        REDIS_OK) {
+    if (redisAsyncFormattedCommand(ac, &impl::reply_cb, tag, cmd.data(), cmd.size()) != REDIS_OK) {
       delete tag;
       return complete(std::move(done), make_error_code(errc::connection_closed), reply{});
     }
@@ -281,7 +282,7 @@ struct connection::impl : std::enable_shared_from_this<connection::impl> {
         self->ready = true;
         return self->finish_connect({}, "");
       }
-      self->send({"SELECT", std::to_string(self->ep.db)}, budget, [w](error_code e2, reply r2) {
+      self->send(std::vector<std::string>{"SELECT", std::to_string(self->ep.db)}, budget, [w](error_code e2, reply r2) {
         auto self = w.lock();
         if (!self) return;
         if (e2) return self->finish_connect(e2, "redis: no answer to SELECT");
@@ -344,6 +345,11 @@ void connection::connect(std::chrono::milliseconds deadline, std::function<void(
 void connection::command(const std::vector<std::string>& argv, std::chrono::milliseconds deadline, done_fn done) {
   if (!connected()) return impl_->complete(std::move(done), make_error_code(errc::connection_closed), reply{});
   impl_->send(argv, deadline, std::move(done));
+}
+
+void connection::command(const std::string& resp, std::chrono::milliseconds deadline, done_fn done) {
+  if (!connected()) return impl_->complete(std::move(done), make_error_code(errc::connection_closed), reply{});
+  impl_->send(resp, deadline, std::move(done));
 }
 
 }  // namespace openrouter::fleet

@@ -53,6 +53,8 @@ class connection : public std::enable_shared_from_this<connection> {
   void connect(std::chrono::milliseconds deadline, std::function<void(boost::system::error_code, std::string)> done);
   /// One command; `done` within `deadline`, once.
   void command(const std::vector<std::string>& argv, std::chrono::milliseconds deadline, done_fn done);
+  /// The same with the command already in RESP (resp.hpp: resp_command).
+  void command(const std::string& resp, std::chrono::milliseconds deadline, done_fn done);
   bool connected() const noexcept;
   /// Drops the connection: pending calls complete with errc::connection_closed.
   void close();
