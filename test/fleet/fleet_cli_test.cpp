@@ -112,4 +112,31 @@ BOOST_AUTO_TEST_CASE(redis_unreachable_says_so_once_and_the_batch_completes) {
   for (const auto& l : lines) BOOST_TEST(l.find("\"fleet_fallback\":true") != std::string::npos, l);
 }
 
+// `--redis rediss://... --redis-ca-file CA`: the batch shares its limits over TLS (never falls
+// back), and its spend lands in that Redis.
+BOOST_AUTO_TEST_CASE(a_batch_shares_its_limits_over_rediss) {
+  test::redis_server rs({}, test::redis_server::transport::tls);
+  openrouter::mock::background_server server;
+  test::cli::temp_dir dir;
+  const auto ca = dir.write("ca.pem", server->ca_pem());
+  std::string input;
+  for (int i = 0; i < 5; ++i) {
+    json::object o{{"id", "r" + std::to_string(i)}, {"model", "openai/gpt-4o-mini"}, {"max_tokens", 4}};
+    o["messages"] = json::array{json::object{{"role", "user"}, {"content", "hi"}}};
+    input += json::serialize(o) + "\n";
+  }
+  const auto in = dir.write("in.jsonl", input);
+  const std::string fleet_id = "tls-" + std::to_string(::getpid());
+  test::cli_process p(dir.path,
+                      {"--base-url", server->base_url(), "--ca-file", ca.string(), "batch", "--input", in.string(),
+                       "--output", (dir.path / "out.jsonl").string(), "--rpm", "6000", "--redis", rs.url(),
+                       "--redis-ca-file", rs.ca_file(), "--fleet-id", fleet_id, "--no-progress"},
+                      key_env);
+  BOOST_TEST(p.wait(60s) == 0, p.err());
+  BOOST_TEST(p.err().find("fleet:") == std::string::npos, p.err());  // never fell back
+  BOOST_TEST(test::cli::lines(test::read_file(dir.path / "out.jsonl")).size() == 5u);
+  const std::string prefix = "openrouter:{" + openrouter::fleet_namespace(key_env.at("OPENROUTER_API_KEY"), fleet_id) + "}:";
+  BOOST_TEST(std::stod(rs.command("GET " + prefix + "spend")) > 0);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -408,4 +408,42 @@ BOOST_AUTO_TEST_CASE(flush_returns_once_the_last_settlements_reached_redis) {
   BOOST_TEST(std::stod(rs.command("HGET " + prefix + "cost_stats reserved")) == 0.0);
 }
 
+// rediss://: TLS with the server's certificate verified (a CA of the test's own, given as
+// ca_file); without that CA the handshake fails verification, typed and said, and the process
+// goes on with its local limits.
+BOOST_AUTO_TEST_CASE(rediss_verifies_the_servers_certificate) {
+  redis_server rs({}, redis_server::transport::tls);
+  BOOST_TEST_REQUIRE(rs.url().rfind("rediss://", 0) == 0u);
+  boost::asio::io_context ioc;
+  routing::policy p;
+  p.limits.requests_per_minute = 60;
+  const auto ns = fresh_ns();
+  auto o = options_for(rs, ns);
+  o.connect_deadline = 5s;
+  o.call_deadline = 2s;
+  o.ca_file = rs.ca_file();
+  auto trusted = member(ioc, p, o);
+  const auto a = admit(ioc, *trusted->state, "m");
+  BOOST_TEST((a.what == verdict::go));
+  BOOST_TEST(a.shared);
+  BOOST_TEST(trusted->modes.empty());
+  BOOST_TEST(rs.command("ZCARD openrouter:{" + ns + "}:leases") == "1");  // it is in Redis, over TLS
+
+  o.ca_file.clear();  // the system's CAs only: they never signed the test's certificate
+  auto untrusted = member(ioc, p, o);
+  const auto b = admit(ioc, *untrusted->state, "m");
+  BOOST_TEST(!b.shared);
+  BOOST_TEST_REQUIRE(untrusted->modes.size() == 1u);
+  BOOST_TEST(!untrusted->modes[0].first);
+  BOOST_TEST(untrusted->modes[0].second.find("TLS handshake") != std::string::npos, untrusted->modes[0].second);
+  BOOST_TEST(untrusted->modes[0].second.find("certificate verify failed") != std::string::npos, untrusted->modes[0].second);
+
+  o.ca_file = "/nonexistent/ca.pem";  // a CA file that cannot be read is said, not ignored
+  auto missing = member(ioc, p, o);
+  const auto c = admit(ioc, *missing->state, "m");
+  BOOST_TEST(!c.shared);
+  BOOST_TEST_REQUIRE(missing->modes.size() == 1u);
+  BOOST_TEST(missing->modes[0].second.find("/nonexistent/ca.pem") != std::string::npos, missing->modes[0].second);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

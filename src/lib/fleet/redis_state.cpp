@@ -422,6 +422,7 @@ std::shared_ptr<routing::shared_state> make_redis_state(asio::any_io_executor ex
   fleet::endpoint ep = fleet::parse_redis_url(o.redis_url, ec, what);
   if (ec) return nullptr;
   ep.password = o.password;
+  ep.ca_file = o.ca_file;
   if (o.fleet_size == 0) o.fleet_size = 1;
   auto s = std::make_shared<redis_state>(std::move(ex), p, std::move(o), std::move(ep));
   s->start();
