@@ -296,17 +296,13 @@ struct connection::impl : std::enable_shared_from_this<connection::impl> {
   }
 
   // The oldest call's deadline: a call that misses it completes with total_timeout and the
-  // connection is dropped (a slow store: its late replies are not waited for).
+  // connection is dropped (a slow store: its late replies are not waited for). The timer stays
+  // armed while calls come and go (every call has the same deadline, so the oldest is due
+  // first); when it fires early for a call answered since, it re-arms for the oldest one.
   void watch_deadline() {
-    if (calls.empty()) {
-      if (timer_at != clock::time_point{}) {
-        deadline_timer.cancel();
-        timer_at = {};
-      }
-      return;
-    }
+    if (calls.empty()) return;
     const auto due = calls.front().deadline;
-    if (timer_at == due) return;
+    if (timer_at != clock::time_point{} && timer_at <= due) return;  // it wakes up in time
     timer_at = due;
     deadline_timer.expires_at(due);
     deadline_timer.async_wait([w = weak_from_this(), gen = generation, due](error_code ec) {
