@@ -73,6 +73,32 @@ void pump(boost::asio::io_context& ioc, std::chrono::milliseconds d) {
 
 std::string fresh_ns() { return openrouter::fleet_namespace("sk-or-test-key", "t" + std::to_string(::getpid()) + "-" + std::to_string(++run_id)); }
 
+// A "Redis" that answers the handshake's PING (when asked to) and then never a word more: a
+// store that hangs.
+struct silent_redis {
+  silent_redis(boost::asio::io_context& ioc, bool answer_ping)
+      : acc(ioc, {boost::asio::ip::make_address("127.0.0.1"), 0}), peer(ioc), answer(answer_ping) {
+    acc.async_accept(peer, [this](boost::system::error_code ec) {
+      if (!ec) read();
+    });
+  }
+  void read() {
+    peer.async_read_some(boost::asio::buffer(buf), [this](boost::system::error_code ec, std::size_t n) {
+      if (ec) return;
+      if (answer && !answered && std::string_view(buf.data(), n).find("PING") != std::string_view::npos) {
+        answered = true;
+        boost::asio::write(peer, boost::asio::buffer(std::string_view("+PONG\r\n")), ec);
+      }
+      read();
+    });
+  }
+  std::string url() const { return "redis://127.0.0.1:" + std::to_string(acc.local_endpoint().port()); }
+  boost::asio::ip::tcp::acceptor acc;
+  boost::asio::ip::tcp::socket peer;
+  std::array<char, 4096> buf{};
+  bool answer = false, answered = false;
+};
+
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(fleet_redis_test)
@@ -340,26 +366,11 @@ BOOST_AUTO_TEST_CASE(a_retry_after_seen_by_one_router_makes_the_other_skip_the_m
 BOOST_AUTO_TEST_CASE(a_state_dropped_with_calls_in_flight_is_freed) {
   for (const bool answer_ping : {false, true}) {
     std::weak_ptr<routing::shared_state> gone;
-    bool answered = false;
     {
       auto ioc = std::make_unique<boost::asio::io_context>();
-      boost::asio::ip::tcp::acceptor acc(*ioc, {boost::asio::ip::make_address("127.0.0.1"), 0});
-      boost::asio::ip::tcp::socket peer(*ioc);
-      std::array<char, 4096> buf{};
-      std::function<void(boost::system::error_code, std::size_t)> on_read =
-          [&](boost::system::error_code ec, std::size_t n) {
-            if (ec) return;
-            if (answer_ping && !answered && std::string_view(buf.data(), n).find("PING") != std::string_view::npos) {
-              answered = true;
-              boost::asio::write(peer, boost::asio::buffer(std::string_view("+PONG\r\n")), ec);
-            }
-            peer.async_read_some(boost::asio::buffer(buf), on_read);  // and never a word more
-          };
-      acc.async_accept(peer, [&](boost::system::error_code ec) {
-        if (!ec) peer.async_read_some(boost::asio::buffer(buf), on_read);
-      });
+      silent_redis silent(*ioc, answer_ping);
       openrouter::fleet_options o;
-      o.redis_url = "redis://127.0.0.1:" + std::to_string(acc.local_endpoint().port());
+      o.redis_url = silent.url();
       o.key_namespace = fresh_ns();
       o.call_deadline = 30s;
       o.connect_deadline = 30s;
@@ -369,7 +380,7 @@ BOOST_AUTO_TEST_CASE(a_state_dropped_with_calls_in_flight_is_freed) {
       bool admitted = false;
       m->state->admit("m", [&](routing::admission) { admitted = true; });
       pump(*ioc, 100ms);  // connected; PING (or the admit's EVALSHA) sent and waiting
-      BOOST_TEST(answered == answer_ping);
+      BOOST_TEST(silent.answered == answer_ping);
       BOOST_TEST(!admitted);
       gone = m->state;
       m.reset();
@@ -379,8 +390,37 @@ BOOST_AUTO_TEST_CASE(a_state_dropped_with_calls_in_flight_is_freed) {
   }
 }
 
-// flush() returns once the settlements sent before it reached Redis: a process that exits right
-// after leaves no lease and no reservation behind, and its spend is the reported cost.
+// A store that stops answering never holds a request past the call's deadline: the admit is
+// answered by the local fallback, and the reason is said once.
+BOOST_AUTO_TEST_CASE(a_hung_store_is_waited_for_no_longer_than_the_call_deadline) {
+  boost::asio::io_context ioc;
+  silent_redis silent(ioc, true);
+  openrouter::fleet_options o;
+  o.redis_url = silent.url();
+  o.key_namespace = fresh_ns();
+  o.call_deadline = 200ms;
+  o.reconnect_every = 60s;
+  routing::policy p;
+  p.limits.requests_per_minute = 600;
+  auto m = member(ioc, p, o);
+  const auto start = std::chrono::steady_clock::now();
+  const auto a = admit(ioc, *m->state, "m");
+  const auto took = std::chrono::steady_clock::now() - start;
+  BOOST_TEST(silent.answered);  // connected: it was the EVALSHA that got no answer
+  BOOST_TEST((a.what == verdict::go));
+  BOOST_TEST(!a.shared);
+  BOOST_TEST((took >= 200ms));
+  BOOST_TEST((took < 5s));  // the deadline, not the 60 s before a reconnect
+  BOOST_TEST_REQUIRE(m->modes.size() == 1u);
+  BOOST_TEST(m->modes[0].second.find("no answer within 200 ms") != std::string::npos, m->modes[0].second);
+  BOOST_TEST(m->state->stats().store_errors >= 1u);
+  // later admits are local, without asking the store again (until a reconnect)
+  const auto before = m->state->stats();
+  BOOST_TEST(!admit(ioc, *m->state, "m").shared);
+  BOOST_TEST(m->state->stats().store_errors == before.store_errors);
+  BOOST_TEST(m->state->stats().local_admissions == before.local_admissions + 1);
+}
+
 BOOST_AUTO_TEST_CASE(flush_returns_once_the_last_settlements_reached_redis) {
   redis_server rs;
   boost::asio::io_context ioc;
