@@ -769,15 +769,21 @@ struct recording_fleet final : routing::shared_state {
   std::vector<ending> ends;
 };
 
+// A router on the mock whose attempts a recording_fleet admits.
+struct fleet_routed {
+  client_fixture f;
+  openrouter::router r{f.cli, fast_policy({"openai/gpt-4o-mini"})};
+  std::shared_ptr<recording_fleet> fleet = std::make_shared<recording_fleet>();
+  fleet_routed() { r.share(fleet); }
+};
+
 }  // namespace
 
 // A fleet-admitted stream holds its lease while it is open (it is in flight fleet-wide) and
 // settles it once, with the cost its usage reports, not as an unknown cost when it opens.
 BOOST_AUTO_TEST_CASE(a_fleet_admitted_stream_settles_its_lease_with_its_usage_cost) {
-  client_fixture f;
-  openrouter::router r(f.cli, fast_policy({"openai/gpt-4o-mini"}));
-  auto fleet = std::make_shared<recording_fleet>();
-  r.share(fleet);
+  fleet_routed t;
+  auto& [f, r, fleet] = t;
   auto [ec, s] = open_stream(f, r, "echo: one two three four five six");
   BOOST_TEST_REQUIRE(!ec, ec.message());
   BOOST_TEST(fleet->ended().empty());  // open: its lease is held
@@ -801,10 +807,8 @@ BOOST_AUTO_TEST_CASE(a_fleet_admitted_stream_settles_its_lease_with_its_usage_co
 // A fleet-admitted stream given up before its usage arrived settles once, as unknown (its
 // reservation is charged: the upstream may have billed it).
 BOOST_AUTO_TEST_CASE(a_fleet_admitted_stream_dropped_unread_settles_once_as_unknown) {
-  client_fixture f;
-  openrouter::router r(f.cli, fast_policy({"openai/gpt-4o-mini"}));
-  auto fleet = std::make_shared<recording_fleet>();
-  r.share(fleet);
+  fleet_routed t;
+  auto& [f, r, fleet] = t;
   {
     auto [ec, s] = open_stream(f, r, "echo: one two three four five six");
     BOOST_TEST_REQUIRE(!ec, ec.message());
