@@ -11,11 +11,15 @@
 
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/cancellation_signal.hpp>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/test/unit_test.hpp>
 
 #include <algorithm>
+#include <thread>
+#include <future>
+#include <atomic>
 #include <array>
 #include <functional>
 #include <cstdlib>
@@ -484,6 +488,58 @@ BOOST_AUTO_TEST_CASE(rediss_verifies_the_servers_certificate) {
   BOOST_TEST(!c.shared);
   BOOST_TEST_REQUIRE(missing->modes.size() == 1u);
   BOOST_TEST(missing->modes[0].second.find("/nonexistent/ca.pem") != std::string::npos, missing->modes[0].second);
+}
+
+// `serve --threads N` shares one state between the threads of its io_context: admits and ends
+// from four threads at once (and stats() read meanwhile) leave the fleet exactly settled. Run
+// under TSan by scripts/test.sh.
+BOOST_AUTO_TEST_CASE(a_state_shared_by_threads_settles_every_attempt) {
+  redis_server rs;
+  boost::asio::io_context ioc;
+  auto work = boost::asio::make_work_guard(ioc);
+  routing::policy p;
+  p.limits.requests_per_minute = 1e9;
+  p.max_cost_usd = 1000;
+  const auto ns = fresh_ns();
+  auto o = options_for(rs, ns);
+  o.call_deadline = 5s;
+  o.connect_deadline = 5s;
+  auto m = member(ioc, p, o);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 4; ++i) threads.emplace_back([&] { ioc.run(); });
+  constexpr int per_thread = 50;
+  std::atomic<int> settled{0}, refused{0};
+  std::vector<std::thread> callers;
+  for (int t = 0; t < 4; ++t)
+    callers.emplace_back([&, t] {
+      for (int i = 0; i < per_thread; ++i)
+        m->state->admit(t % 2 ? "a" : "b", [&](routing::admission a) {
+          if (a.what != verdict::go || !a.shared) {
+            ++refused;
+            return;
+          }
+          m->state->end(a.ticket, routing::settlement::cost, 0.25);
+          ++settled;
+        });
+    });
+  for (auto& c : callers) c.join();
+  const auto deadline = std::chrono::steady_clock::now() + 30s;
+  while (settled + refused < 4 * per_thread && std::chrono::steady_clock::now() < deadline) {
+    (void)m->state->stats();
+    std::this_thread::sleep_for(1ms);
+  }
+  std::promise<void> flushed;
+  m->state->flush([&] { flushed.set_value(); });
+  BOOST_TEST((flushed.get_future().wait_for(30s) == std::future_status::ready));
+  work.reset();
+  ioc.stop();
+  for (auto& t : threads) t.join();
+  BOOST_TEST(refused.load() == 0);
+  BOOST_TEST(settled.load() == 4 * per_thread);
+  BOOST_TEST(m->state->stats().shared_admissions == static_cast<std::uint64_t>(4 * per_thread));
+  const std::string prefix = "openrouter:{" + ns + "}:";
+  BOOST_TEST(rs.command("ZCARD " + prefix + "leases") == "0");
+  BOOST_TEST(std::stod(rs.command("GET " + prefix + "spend")) == 4 * per_thread * 0.25);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
