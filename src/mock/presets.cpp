@@ -217,7 +217,7 @@ http_reply preset_store::create(std::string_view slug, source from, std::string_
         return error_reply(400, "Invalid request body: expected a chat request with messages", "invalid_request");
       break;
     case source::messages:
-      if (!messages || !messages->is_array() || !model || !model->is_string())
+      if (!messages || !messages->is_array() || !model || !model->is_string() || model->get_string().empty())
         return error_reply(400, "Invalid request body: expected a Messages request with model and messages",
                            "invalid_request");
       break;
