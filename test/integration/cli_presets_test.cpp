@@ -2,7 +2,7 @@
 // in-process openrouter-mock over verified HTTPS. A preset created from a request file is listed,
 // read (designated version and one version), versioned, and used by `chat --model @preset/SLUG`;
 // bad command lines exit 2 before any request, an unknown preset exits 1 with the 404.
-#include "support/cli_process.hpp"
+#include "support/cli_mock.hpp"
 
 #include <openrouter/mock/server.hpp>
 
@@ -22,26 +22,14 @@ namespace {
 using namespace test::cli;
 
 const std::string test_key = "sk-or-v1-cli-presets-0123456789abcdef";
-const std::string binary = OPENROUTER_BINARY_DIR "/openrouter";
 
-struct fixture {
-  fixture() : server(options()) {
-    BOOST_TEST_REQUIRE(fs::exists(binary), binary << " is missing: build the openrouter-cli target first");
-    ca_file = dir.write("mock-ca.pem", server->ca_pem()).string();
-  }
+struct fixture : mock_cli {
+  fixture() : mock_cli(options(), {{"OPENROUTER_API_KEY", test_key}}) {}
   static openrouter::mock::server_options options() {
     openrouter::mock::server_options o;
     o.api_key = test_key;
     return o;
   }
-  result cli(std::vector<std::string> args) {
-    std::vector<std::string> full{"--base-url", server->base_url(), "--ca-file", ca_file};
-    full.insert(full.end(), args.begin(), args.end());
-    return run(binary, dir, full, {{"OPENROUTER_API_KEY", test_key}});
-  }
-  temp_dir dir;
-  openrouter::mock::background_server server;
-  std::string ca_file;
 };
 
 }  // namespace
