@@ -32,6 +32,7 @@
 #include <openrouter/wire/key.hpp>
 #include <openrouter/wire/messages.hpp>
 #include <openrouter/wire/models.hpp>
+#include <openrouter/wire/presets.hpp>
 #include <openrouter/wire/rerank.hpp>
 #include <openrouter/wire/responses.hpp>
 
@@ -41,6 +42,7 @@
 #include <boost/asio/deferred.hpp>
 
 #include <chrono>
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <optional>
@@ -84,6 +86,12 @@ struct key_list_query {
   std::optional<std::int64_t> offset;       ///< keys to skip (pagination)
   std::optional<bool> include_disabled;     ///< the API lists enabled keys only by default
   std::optional<std::string> workspace_id;  ///< default: the default workspace
+};
+
+/// Query of GET /presets and GET /presets/{slug}/versions; unset members are not sent.
+struct preset_list_query {
+  std::optional<std::int64_t> offset;  ///< records to skip (pagination); not negative
+  std::optional<std::int64_t> limit;   ///< records per page, 1 to 100 (the API's default: 50)
 };
 
 class client {
@@ -492,6 +500,109 @@ class client {
   }
   // --- end of API key management ------------------------------------------------------------
 
+  // --- presets (GET /presets, GET /presets/{slug}, POST /presets/{slug}/chat/completions |
+  // /messages | /responses, GET /presets/{slug}/versions[/{version}]) -----------------------
+  // Sent with api_key, as inference is. A slug is one path segment (percent-encoded when sent):
+  // an empty one, or one with '/', completes with errc::invalid_argument before any request, as
+  // do a negative offset, a limit outside 1..100 and a version below 1. An unknown preset or
+  // version is errc::not_found. A preset is used by naming it as a model: "@preset/SLUG".
+
+  /// GET /presets: one page of the account's presets, most recently updated first (without
+  /// their versions; total_count counts every page).
+  template <class Token = boost::asio::use_awaitable_t<>>
+  auto async_list_presets(preset_list_query q, diagnostics& diag, Token&& token = {}) {
+    return start<wire::preset_list>(std::forward<Token>(token), &client::do_list_presets, std::move(q), &diag);
+  }
+  template <class Token = boost::asio::use_awaitable_t<>>
+    requires(!std::is_same_v<std::decay_t<Token>, diagnostics>)
+  auto async_list_presets(preset_list_query q, Token&& token = {}) {
+    return start<wire::preset_list>(std::forward<Token>(token), &client::do_list_presets, std::move(q), nullptr);
+  }
+
+  /// GET /presets/{slug}: the preset with its designated version.
+  template <class Token = boost::asio::use_awaitable_t<>>
+  auto async_get_preset(std::string slug, diagnostics& diag, Token&& token = {}) {
+    return start<wire::preset>(std::forward<Token>(token), &client::do_get_preset, std::move(slug), &diag);
+  }
+  template <class Token = boost::asio::use_awaitable_t<>>
+    requires(!std::is_same_v<std::decay_t<Token>, diagnostics>)
+  auto async_get_preset(std::string slug, Token&& token = {}) {
+    return start<wire::preset>(std::forward<Token>(token), &client::do_get_preset, std::move(slug), nullptr);
+  }
+
+  /// POST /presets/{slug}/chat/completions: creates the preset, or its next version, from a chat
+  /// request (the API keeps what overlaps with a preset's config: model, parameters, the system
+  /// message as the system prompt; messages and stream are ignored). Completes with the preset
+  /// and its new designated version.
+  template <class Token = boost::asio::use_awaitable_t<>>
+  auto async_create_preset_from_chat(std::string slug, wire::chat_request req, diagnostics& diag, Token&& token = {}) {
+    return start<wire::preset>(std::forward<Token>(token), &client::do_create_preset_from_chat,
+                               std::make_pair(std::move(slug), std::move(req)), &diag);
+  }
+  template <class Token = boost::asio::use_awaitable_t<>>
+    requires(!std::is_same_v<std::decay_t<Token>, diagnostics>)
+  auto async_create_preset_from_chat(std::string slug, wire::chat_request req, Token&& token = {}) {
+    return start<wire::preset>(std::forward<Token>(token), &client::do_create_preset_from_chat,
+                               std::make_pair(std::move(slug), std::move(req)), nullptr);
+  }
+
+  /// POST /presets/{slug}/messages: the same from an Anthropic Messages request (`system` is the
+  /// system prompt).
+  template <class Token = boost::asio::use_awaitable_t<>>
+  auto async_create_preset_from_messages(std::string slug, wire::messages_request req, diagnostics& diag,
+                                         Token&& token = {}) {
+    return start<wire::preset>(std::forward<Token>(token), &client::do_create_preset_from_messages,
+                               std::make_pair(std::move(slug), std::move(req)), &diag);
+  }
+  template <class Token = boost::asio::use_awaitable_t<>>
+    requires(!std::is_same_v<std::decay_t<Token>, diagnostics>)
+  auto async_create_preset_from_messages(std::string slug, wire::messages_request req, Token&& token = {}) {
+    return start<wire::preset>(std::forward<Token>(token), &client::do_create_preset_from_messages,
+                               std::make_pair(std::move(slug), std::move(req)), nullptr);
+  }
+
+  /// POST /presets/{slug}/responses: the same from a Responses API request (`instructions` is the
+  /// system prompt).
+  template <class Token = boost::asio::use_awaitable_t<>>
+  auto async_create_preset_from_responses(std::string slug, wire::responses_request req, diagnostics& diag,
+                                          Token&& token = {}) {
+    return start<wire::preset>(std::forward<Token>(token), &client::do_create_preset_from_responses,
+                               std::make_pair(std::move(slug), std::move(req)), &diag);
+  }
+  template <class Token = boost::asio::use_awaitable_t<>>
+    requires(!std::is_same_v<std::decay_t<Token>, diagnostics>)
+  auto async_create_preset_from_responses(std::string slug, wire::responses_request req, Token&& token = {}) {
+    return start<wire::preset>(std::forward<Token>(token), &client::do_create_preset_from_responses,
+                               std::make_pair(std::move(slug), std::move(req)), nullptr);
+  }
+
+  /// GET /presets/{slug}/versions: one page of the preset's versions, oldest first.
+  template <class Token = boost::asio::use_awaitable_t<>>
+  auto async_list_preset_versions(std::string slug, preset_list_query q, diagnostics& diag, Token&& token = {}) {
+    return start<wire::preset_version_list>(std::forward<Token>(token), &client::do_list_preset_versions,
+                                            std::make_pair(std::move(slug), std::move(q)), &diag);
+  }
+  template <class Token = boost::asio::use_awaitable_t<>>
+    requires(!std::is_same_v<std::decay_t<Token>, diagnostics>)
+  auto async_list_preset_versions(std::string slug, preset_list_query q, Token&& token = {}) {
+    return start<wire::preset_version_list>(std::forward<Token>(token), &client::do_list_preset_versions,
+                                            std::make_pair(std::move(slug), std::move(q)), nullptr);
+  }
+
+  /// GET /presets/{slug}/versions/{version}: one version (1, 2, ...).
+  template <class Token = boost::asio::use_awaitable_t<>>
+  auto async_get_preset_version(std::string slug, std::int64_t version, diagnostics& diag, Token&& token = {}) {
+    return start<wire::preset_version>(std::forward<Token>(token), &client::do_get_preset_version,
+                                       std::make_pair(std::move(slug), version), &diag);
+  }
+  template <class Token = boost::asio::use_awaitable_t<>>
+    requires(!std::is_same_v<std::decay_t<Token>, diagnostics>)
+  auto async_get_preset_version(std::string slug, std::int64_t version, Token&& token = {}) {
+    return start<wire::preset_version>(std::forward<Token>(token), &client::do_get_preset_version,
+                                       std::make_pair(std::move(slug), version), nullptr);
+  }
+  // --- end of presets -------------------------------------------------------------------------
+
   /// The catalog (GET /models?output_modalities=all), cached for `max_age`; concurrent callers
   /// share one request (single flight).
   template <class Token = boost::asio::use_awaitable_t<>>
@@ -577,6 +688,19 @@ class client {
   void do_get_key(std::string hash, diagnostics& diag, handler<wire::api_key> h);
   void do_update_key(std::pair<std::string, wire::api_key_update> a, diagnostics& diag, handler<wire::api_key> h);
   void do_delete_key(std::string hash, diagnostics& diag, handler<wire::api_key_deleted> h);
+  // presets (presets.cpp)
+  void do_list_presets(preset_list_query q, diagnostics& diag, handler<wire::preset_list> h);
+  void do_get_preset(std::string slug, diagnostics& diag, handler<wire::preset> h);
+  void do_create_preset_from_chat(std::pair<std::string, wire::chat_request> a, diagnostics& diag,
+                                  handler<wire::preset> h);
+  void do_create_preset_from_messages(std::pair<std::string, wire::messages_request> a, diagnostics& diag,
+                                      handler<wire::preset> h);
+  void do_create_preset_from_responses(std::pair<std::string, wire::responses_request> a, diagnostics& diag,
+                                       handler<wire::preset> h);
+  void do_list_preset_versions(std::pair<std::string, preset_list_query> a, diagnostics& diag,
+                               handler<wire::preset_version_list> h);
+  void do_get_preset_version(std::pair<std::string, std::int64_t> a, diagnostics& diag,
+                             handler<wire::preset_version> h);
   void do_fetch_asset(std::string url, diagnostics& diag, handler<std::string> h);
   void do_warmup(std::size_t n, diagnostics& diag, handler<std::size_t> h);
   void do_catalog(std::chrono::milliseconds max_age, diagnostics& diag,
@@ -591,5 +715,7 @@ std::string encode_query(const models_query& q);
 std::string encode_query(const activity_query& q);
 /// The same for a key_list_query.
 std::string encode_query(const key_list_query& q);
+/// The same for a preset_list_query.
+std::string encode_query(const preset_list_query& q);
 
 }  // namespace openrouter

@@ -54,5 +54,11 @@ void print_activity(std::ostream& os, const wire::activity& a);
 /// keys get/update/create: one key's fields; keys list: a table of keys (never a secret).
 void print_api_key(std::ostream& os, const wire::api_key& k);
 void print_api_keys(std::ostream& os, const wire::api_key_list& l);
+/// presets get/create: a preset and its designated version (or one version); presets list,
+/// versions: tables.
+void print_preset(std::ostream& os, const wire::preset& p);
+void print_preset_version(std::ostream& os, const wire::preset_version& v);
+void print_presets(std::ostream& os, const wire::preset_list& l);
+void print_preset_versions(std::ostream& os, const wire::preset_version_list& l);
 
 }  // namespace openrouter::cli

@@ -6,6 +6,7 @@ namespace asio = boost::asio;
 namespace http = boost::beast::http;
 using boost::system::error_code;
 using detail::http_request;
+using detail::refused;
 using detail::result;
 
 namespace {
@@ -18,16 +19,6 @@ std::string refusal(const client::impl& im, std::optional<std::string_view> arg,
     return "key management needs a management key: client_config::management_key (OPENROUTER_MANAGEMENT_KEY)";
   if (arg && arg->empty()) return std::string(what) + " is empty";
   return {};
-}
-
-// Completes `h` with errc::invalid_argument when there is a refusal; true when it did.
-template <class T>
-bool refused(std::string why, diagnostics& diag, client::handler<T>& h, const client::executor_type& ex) {
-  if (why.empty()) return false;
-  diag.clear();
-  diag.detail = std::move(why);
-  detail::complete<T>(std::move(h), ex, make_error_code(errc::invalid_argument), T{});
-  return true;
 }
 
 http_request managed(http::verb method, std::string target, std::string body = {}) {

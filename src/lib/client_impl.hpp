@@ -66,6 +66,17 @@ inline boost::system::error_code api_failure(const http_response& res, diagnosti
   return make_error_code(errc_from_status(res.status, moderation));
 }
 
+/// Completes `h` with errc::invalid_argument and `why` in diag.detail when `why` is not empty
+/// (an operation refused before any request); true when it did.
+template <class T>
+bool refused(std::string why, diagnostics& diag, client::handler<T>& h, const client::executor_type& ex) {
+  if (why.empty()) return false;
+  diag.clear();
+  diag.detail = std::move(why);
+  complete<T>(std::move(h), ex, make_error_code(errc::invalid_argument), T{});
+  return true;
+}
+
 inline bool is_json(const std::string& content_type) { return content_type.find("json") != std::string::npos; }
 
 /// One request whose 2xx answer is handed back whole (any content type: the caller checks

@@ -114,6 +114,11 @@ OPENROUTER_COMPLETION_FOR(wire::api_key_list)
 OPENROUTER_COMPLETION_FOR(wire::created_api_key)
 OPENROUTER_COMPLETION_FOR(wire::api_key)
 OPENROUTER_COMPLETION_FOR(wire::api_key_deleted)
+// presets
+OPENROUTER_COMPLETION_FOR(wire::preset_list)
+OPENROUTER_COMPLETION_FOR(wire::preset)
+OPENROUTER_COMPLETION_FOR(wire::preset_version_list)
+OPENROUTER_COMPLETION_FOR(wire::preset_version)
 // rerank, images, audio
 OPENROUTER_COMPLETION_FOR(wire::rerank_response)
 OPENROUTER_COMPLETION_FOR(wire::image_generation_response)

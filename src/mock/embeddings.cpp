@@ -18,12 +18,6 @@ namespace {
 constexpr std::size_t k_max_dimensions = 8192;
 constexpr std::size_t k_max_inputs = 2048;
 
-http_reply ok_json(const json::value& body) {
-  http_reply r;
-  r.body = json::serialize(body);
-  return r;
-}
-
 std::uint64_t fnv1a(std::string_view s) {
   std::uint64_t h = 1469598103934665603ull;
   for (unsigned char c : s) h = (h ^ c) * 1099511628211ull;

@@ -44,6 +44,13 @@ std::string_view default_error_type(unsigned status) noexcept {
   }
 }
 
+http_reply ok_json(const json::value& body, unsigned status) {
+  http_reply r;
+  r.status = status;
+  r.body = json::serialize(body);
+  return r;
+}
+
 http_reply error_reply(unsigned status, std::string_view message, std::string_view error_type,
                        json::object metadata, json::object extra_error) {
   // 401s carry no metadata in the real API; everything else names its error_type.

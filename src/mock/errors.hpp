@@ -1,16 +1,21 @@
 #pragma once
-// OpenRouter's error envelope, exactly as the real API sends it (openrouter-api.md §5).
+// OpenRouter's error envelope, exactly as the real API sends it (openrouter-api.md §5), and the
+// plain JSON answer of a route that succeeded.
 
 #include "reply.hpp"
 #include "scenario.hpp"
 
 #include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
 
 #include <optional>
 #include <string>
 #include <string_view>
 
 namespace openrouter::mock {
+
+/// `body` as JSON with `status` (200 by default).
+http_reply ok_json(const boost::json::value& body, unsigned status = 200);
 
 /// {"error":{"code":status,"message":...,"metadata":{...}}} with the status' usual
 /// error_type; `extra_error` members are merged into the error object.

@@ -21,13 +21,6 @@ constexpr std::size_t page_size = 100;
 // The workspace of keys created without one.
 constexpr std::string_view default_workspace = "00000000-0000-4000-8000-000000000000";
 
-http_reply ok_json(const json::value& body, unsigned status = 200) {
-  http_reply r;
-  r.status = status;
-  r.body = json::serialize(body);
-  return r;
-}
-
 // 64 hex digits from a counter (splitmix64 steps): the shape of the API's hashes and secrets.
 std::string hex64(std::uint64_t& state) {
   std::string out;

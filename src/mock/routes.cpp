@@ -22,12 +22,6 @@ namespace {
 
 constexpr std::string_view api_prefix = "/api/v1";
 
-http_reply ok_json(const json::value& body) {
-  http_reply r;
-  r.body = json::serialize(body);
-  return r;
-}
-
 // nullopt: authorized. Otherwise the 401 the real API sends.
 std::optional<http_reply> check_auth(const mock_state& state, const header_map& headers) {
   auto it = headers.find("authorization");
@@ -218,13 +212,14 @@ http_reply handle_request(mock_state& state, const request_view& req) {
     if (preset_error) return std::move(*preset_error);
     return handle_chat(state, with_preset ? std::string_view(*with_preset) : req.body, req.headers);
   }
-  // POST /presets/{slug}/chat/completions: a preset (or its next version) from a chat body.
-  if (path.starts_with("/presets/") && path.ends_with("/chat/completions")) {
-    std::string_view slug = std::string_view(path).substr(9, path.size() - 9 - 17);
-    if (slug.empty() || slug.find('/') != std::string_view::npos) return error_reply(404, "Not Found", "not_found");
-    if (!need("POST")) return method_not_allowed();
+  // /presets[/{slug}[/...]] (presets.cpp): read by segment, so that a slug's encoded '/' stays in it.
+  if (path == "/presets" || path.starts_with("/presets/")) {
     if (auto e = check_auth(state, req.headers)) return std::move(*e);
-    return state.presets().create_from_chat(slug, req.body);
+    auto segs = url.segments();
+    std::vector<std::string> parts(segs.begin(), segs.end());  // api, v1, presets, ...
+    if (!parts.empty() && parts.back().empty()) parts.pop_back();  // a trailing '/'
+    if (parts.size() < 3 || parts[2] != "presets") return error_reply(404, "Not Found", "not_found");  // "/api%2Fv1"...
+    return state.presets().handle(req.method, std::span<const std::string>(parts).subspan(3), url, req.body);
   }
   if (path == "/responses") {
     if (!need("POST")) return method_not_allowed();

@@ -1,7 +1,7 @@
 // `openrouter keys list|create|get|update|delete` as a user runs them: the built binary against
 // an in-process openrouter-mock over verified HTTPS, keys only in its environment. The new
 // key's secret reaches stdout only with --show-secret, and never stderr.
-#include "support/cli_process.hpp"
+#include "support/cli_mock.hpp"
 
 #include <openrouter/mock/server.hpp>
 
@@ -22,28 +22,15 @@ using namespace test::cli;
 
 const std::string test_key = "sk-or-v1-cli-keys-user-0123456789abcdef";
 const std::string mgmt_key = "sk-or-v1-cli-keys-mgmt-0123456789abcdef";
-const std::string binary = OPENROUTER_BINARY_DIR "/openrouter";
 
-struct fixture {
-  fixture() : server(options()) {
-    BOOST_TEST_REQUIRE(fs::exists(binary), binary << " is missing: build the openrouter-cli target first");
-    ca_file = dir.write("mock-ca.pem", server->ca_pem()).string();
-  }
+struct fixture : mock_cli {
+  fixture() : mock_cli(options(), {{"OPENROUTER_MANAGEMENT_KEY", mgmt_key}}) {}
   static openrouter::mock::server_options options() {
     openrouter::mock::server_options o;
     o.api_key = test_key;
     o.management_key = mgmt_key;
     return o;
   }
-  result cli(std::vector<std::string> args,
-             std::map<std::string, std::string> env = {{"OPENROUTER_MANAGEMENT_KEY", mgmt_key}}) {
-    std::vector<std::string> full{"--base-url", server->base_url(), "--ca-file", ca_file};
-    full.insert(full.end(), args.begin(), args.end());
-    return run(binary, dir, full, env);
-  }
-  temp_dir dir;
-  openrouter::mock::background_server server;
-  std::string ca_file;
 };
 
 }  // namespace

@@ -1,6 +1,6 @@
 // `openrouter rerank`, `image`, `speak` and `transcribe` as a user runs them: the built binary
 // against an in-process openrouter-mock over verified HTTPS, the key only in its environment.
-#include "support/cli_process.hpp"
+#include "support/cli_mock.hpp"
 
 #include <openrouter/mock/server.hpp>
 
@@ -19,21 +19,9 @@ namespace {
 using namespace test::cli;
 
 const std::string test_key = "sk-or-v1-cli-media-test-0123456789abcdef";
-const std::string binary = OPENROUTER_BINARY_DIR "/openrouter";
 
-struct fixture {
-  fixture() {
-    BOOST_TEST_REQUIRE(fs::exists(binary), binary << " is missing: build the openrouter-cli target first");
-    ca_file = dir.write("mock-ca.pem", server->ca_pem()).string();
-  }
-  result cli(std::vector<std::string> args) {
-    std::vector<std::string> full{"--base-url", server->base_url(), "--ca-file", ca_file};
-    full.insert(full.end(), args.begin(), args.end());
-    return run(binary, dir, full, {{"OPENROUTER_API_KEY", test_key}});
-  }
-  temp_dir dir;
-  openrouter::mock::background_server server;
-  std::string ca_file;
+struct fixture : mock_cli {
+  fixture() : mock_cli({}, {{"OPENROUTER_API_KEY", test_key}}) {}
 };
 
 }  // namespace

@@ -108,6 +108,21 @@ json::value get_conforming(mock_fixture& f, const openapi::spec& spec, const std
   return v;
 }
 
+/// Sends `method target` (under /api/v1) with a JSON `body` (none when empty), expects `status`
+/// and a JSON answer conforming to the spec's schema for `path` (templated) at that status.
+json::value call_conforming(mock_fixture& f, const openapi::spec& spec, const std::string& method,
+                            const std::string& target, std::string_view path, const std::string& body, unsigned status) {
+  auto r = f.client.request(method, api(target), body, body.empty() ? std::map<std::string, std::string>{}
+                                                                     : std::map<std::string, std::string>{{"Content-Type", "application/json"}});
+  BOOST_TEST_REQUIRE(r.status == status, method << " " << target << " answered " << r.status << ": " << r.body);
+  std::string lower = method;
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  auto v = r.json();
+  expect_conforms(spec, v, schema_of(spec, path, lower, status), method + " " + target,
+                  closed(status < 300 ? sdk_extras(path) : k_error_extras));
+  return v;
+}
+
 /// POSTs a chat completion, expects a JSON answer (200 or an error status) conforming to the
 /// spec's schema for that status.
 json::value chat_conforming(mock_fixture& f, const openapi::spec& spec, const json::object& body,
@@ -385,17 +400,7 @@ BOOST_AUTO_TEST_CASE(api_keys) {
   opts.management_key = "sk-or-v1-mgmt-contract";
   mock_fixture f(opts);
   auto call = [&](const std::string& method, const std::string& target, std::string_view path, const std::string& body,
-                  unsigned status) {
-    auto r = f.client.request(method, api(target), body, body.empty() ? std::map<std::string, std::string>{}
-                                                                       : std::map<std::string, std::string>{{"Content-Type", "application/json"}});
-    BOOST_TEST_REQUIRE(r.status == status, method << " " << target << " answered " << r.status << ": " << r.body);
-    std::string lower = method;
-    for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    auto v = r.json();
-    expect_conforms(*spec, v, schema_of(*spec, path, lower, status), method + " " + target,
-                    closed(status < 300 ? sdk_extras(path) : k_error_extras));
-    return v;
-  };
+                  unsigned status) { return call_conforming(f, *spec, method, target, path, body, status); };
   call("POST", "/keys", "/keys", R"({"name":"x"})", 403);  // a user key
   f.client.set_api_key("sk-or-v1-mgmt-contract");
   auto made = call("POST", "/keys", "/keys", R"({"name":"contract","limit":12.5,"limit_reset":"weekly",
@@ -425,25 +430,57 @@ BOOST_AUTO_TEST_CASE(api_keys) {
   call("DELETE", "/keys/" + hash, "/keys/{hash}", "", 401);
 }
 
-// POST /presets/{slug}/chat/completions: a preset from a chat body (200, and 400 for a body
-// that is no chat request).
-BOOST_AUTO_TEST_CASE(presets_from_chat_bodies) {
+// Presets: every answer of /presets, /presets/{slug}, the three creations (chat, Messages and
+// Responses bodies), /versions and /versions/{version} against the spec, with their 400s (a body
+// that is no such request, a bad page), 404s (unknown preset or version) and 401 (no key).
+BOOST_AUTO_TEST_CASE(presets) {
   auto* spec = spec_or_skip();
   if (!spec) return;
   mock_fixture f;
-  auto post = [&](const json::object& body, unsigned status) {
-    auto r = f.client.post(api("/presets/contract/chat/completions"), body);
-    BOOST_TEST_REQUIRE(r.status == status, "answered " << r.status << ": " << r.body);
-    auto v = r.json();
-    expect_conforms(*spec, v, schema_of(*spec, "/presets/{slug}/chat/completions", "post", status),
-                    "POST /presets/contract/chat/completions", closed(status == 200 ? std::set<std::string>{} : k_error_extras));
-    return v;
-  };
-  auto v = post({{"model", "openai/gpt-4o-mini"}, {"temperature", 0.7},
-                 {"messages", json::array{json::object{{"role", "system"}, {"content", "Be kind."}},
-                                          json::object{{"role", "user"}, {"content", "Hello"}}}}}, 200);
-  BOOST_TEST(v.at("data").at("designated_version").at("config").at("model") == "openai/gpt-4o-mini");
-  post({{"model", "openai/gpt-4o-mini"}}, 400);
+  auto call = [&](const std::string& method, const std::string& target, std::string_view path, const std::string& body,
+                  unsigned status) { return call_conforming(f, *spec, method, target, path, body, status); };
+  auto made = call("POST", "/presets/contract/chat/completions", "/presets/{slug}/chat/completions",
+                   R"({"model":"openai/gpt-4o-mini","temperature":0.7,"stream":true,
+                       "messages":[{"role":"system","content":"Be kind."},{"role":"user","content":"Hello"}]})", 200);
+  BOOST_TEST(made.at("data").at("designated_version").at("config").at("model") == "openai/gpt-4o-mini");
+  BOOST_TEST(made.at("data").at("designated_version").at("system_prompt") == "Be kind.");
+  BOOST_TEST(!made.at("data").at("designated_version").at("config").as_object().contains("stream"));
+  call("POST", "/presets/contract/chat/completions", "/presets/{slug}/chat/completions", R"({"model":"x"})", 400);
+  auto from_messages = call("POST", "/presets/contract/messages", "/presets/{slug}/messages",
+                            R"({"model":"anthropic/claude-3.5-haiku","max_tokens":64,"system":"Be brief.",
+                                "messages":[{"role":"user","content":"Hi"}]})", 200);
+  BOOST_TEST(from_messages.at("data").at("designated_version").at("version").as_int64() == 2);
+  BOOST_TEST(from_messages.at("data").at("designated_version").at("system_prompt") == "Be brief.");
+  call("POST", "/presets/contract/messages", "/presets/{slug}/messages", R"({"model":"x"})", 400);
+  auto from_responses = call("POST", "/presets/other/responses", "/presets/{slug}/responses",
+                             R"({"model":"openai/gpt-4o-mini","instructions":"Answer in French.","input":"Hi"})", 200);
+  BOOST_TEST(from_responses.at("data").at("designated_version").at("system_prompt") == "Answer in French.");
+  BOOST_TEST(!from_responses.at("data").at("designated_version").at("config").as_object().contains("input"));
+  call("POST", "/presets/other/responses", "/presets/{slug}/responses", "[1]", 400);
+
+  auto list = call("GET", "/presets", "/presets", "", 200);
+  BOOST_TEST(list.at("total_count").as_int64() == 2);
+  BOOST_TEST_REQUIRE(list.at("data").as_array().size() == 2u);
+  BOOST_TEST(list.at("data").at(0).at("slug") == "other");  // most recently updated first
+  BOOST_TEST(call("GET", "/presets?offset=1&limit=1", "/presets", "", 200).at("data").at(0).at("slug") == "contract");
+  call("GET", "/presets?limit=101", "/presets", "", 400);
+  call("GET", "/presets?offset=-1", "/presets", "", 400);
+  auto got = call("GET", "/presets/contract", "/presets/{slug}", "", 200);
+  BOOST_TEST(got.at("data").at("designated_version").at("version").as_int64() == 2);
+  call("GET", "/presets/nope", "/presets/{slug}", "", 404);
+  auto versions = call("GET", "/presets/contract/versions", "/presets/{slug}/versions", "", 200);
+  BOOST_TEST(versions.at("total_count").as_int64() == 2);
+  BOOST_TEST(versions.at("data").at(0).at("version").as_int64() == 1);  // oldest first
+  call("GET", "/presets/contract/versions?limit=0", "/presets/{slug}/versions", "", 400);
+  call("GET", "/presets/nope/versions", "/presets/{slug}/versions", "", 404);
+  auto v1 = call("GET", "/presets/contract/versions/1", "/presets/{slug}/versions/{version}", "", 200);
+  BOOST_TEST(v1.at("data").at("config").at("temperature").as_double() == 0.7);
+  call("GET", "/presets/contract/versions/3", "/presets/{slug}/versions/{version}", "", 404);
+  call("GET", "/presets/contract/versions/x", "/presets/{slug}/versions/{version}", "", 400);
+  call("GET", "/presets/nope/versions/1", "/presets/{slug}/versions/{version}", "", 404);
+  f.client.set_api_key("");
+  call("GET", "/presets", "/presets", "", 401);
+  call("POST", "/presets/contract/messages", "/presets/{slug}/messages", R"({"model":"x","messages":[]})", 401);
 }
 
 // POST /embeddings (one input, a batch, base64, token ids, multimodal; error answers) and

@@ -164,6 +164,52 @@ const checks = {
     const chat = await sdk.chat.send(chatRequest({ model: "@preset/sdk-conformance" }));
     must(chat.model === "openai/gpt-4o-mini", "@preset/ resolved to the preset's model");
   },
+  "POST /presets/{slug}/messages (presets.createPresetsMessages)": async () => {
+    const r = await sdk.presets.createPresetsMessages({
+      slug: "sdk-messages",
+      messagesRequest: { model: "anthropic/claude-3.5-haiku", maxTokens: 64, system: "Be brief.",
+                         messages: [{ role: "user", content: "Hi" }] },
+    });
+    must(r.data.slug === "sdk-messages" && r.data.designatedVersion.systemPrompt === "Be brief.", "system prompt");
+    const again = await sdk.presets.createPresetsMessages({
+      slug: "sdk-messages", messagesRequest: { model: "anthropic/claude-3.5-haiku", messages: [] } });
+    must(again.data.designatedVersion.version === 2, "the next version");
+  },
+  "POST /presets/{slug}/responses (presets.createPresetsResponses)": async () => {
+    const r = await sdk.presets.createPresetsResponses({
+      slug: "sdk-responses",
+      responsesRequest: { model: "openai/gpt-4o-mini", instructions: "Answer in French.", input: "Hi" },
+    });
+    must(r.data.designatedVersion.systemPrompt === "Answer in French.", "instructions as the system prompt");
+    must(r.data.designatedVersion.config.input === undefined, "input is not config");
+  },
+  "GET /presets (presets.list)": async () => {
+    await sdk.presets.createPresetsChatCompletions({ slug: "sdk-listed", chatRequest: chatRequest().chatRequest });
+    const r = (await sdk.presets.list()).result;
+    must(r.totalCount >= 1 && r.data[0].slug === "sdk-listed", "the latest preset first");
+    const paged = (await sdk.presets.list({ offset: 0, limit: 1 })).result;
+    must(paged.data.length === 1 && paged.totalCount === r.totalCount, "a page of one");
+  },
+  "GET /presets/{slug} (presets.get)": async () => {
+    await sdk.presets.createPresetsChatCompletions({ slug: "sdk-got", chatRequest: chatRequest().chatRequest });
+    const r = await sdk.presets.get({ slug: "sdk-got" });
+    must(r.data.slug === "sdk-got" && r.data.designatedVersion.config.model === "openai/gpt-4o-mini", "the preset");
+    await expectError(() => sdk.presets.get({ slug: "sdk-none" }), errors.NotFoundResponseError, 404);
+    await expectError(() => anonymous.presets.get({ slug: "sdk-got" }), errors.UnauthorizedResponseError, 401);
+  },
+  "GET /presets/{slug}/versions (presets.listVersions)": async () => {
+    for (const temperature of [0.1, 0.2])
+      await sdk.presets.createPresetsChatCompletions({ slug: "sdk-versions", chatRequest: chatRequest({ temperature }).chatRequest });
+    const r = (await sdk.presets.listVersions({ slug: "sdk-versions" })).result;
+    must(r.totalCount === 2 && r.data.map((v) => v.version).join() === "1,2", "versions 1 and 2, oldest first");
+    await expectError(() => sdk.presets.listVersions({ slug: "sdk-none" }), errors.NotFoundResponseError, 404);
+  },
+  "GET /presets/{slug}/versions/{version} (presets.getVersion)": async () => {
+    await sdk.presets.createPresetsChatCompletions({ slug: "sdk-version", chatRequest: chatRequest({ temperature: 0.4 }).chatRequest });
+    const r = await sdk.presets.getVersion({ slug: "sdk-version", version: "1" });
+    must(r.data.version === 1 && r.data.config.temperature === 0.4, "version 1");
+    await expectError(() => sdk.presets.getVersion({ slug: "sdk-version", version: "2" }), errors.NotFoundResponseError, 404);
+  },
   "POST /embeddings (embeddings.generate)": async () => {
     const model = "openai/text-embedding-3-small";
     const one = await sdk.embeddings.generate({ requestBody: { model, input: "The quick brown fox" } });

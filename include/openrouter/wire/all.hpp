@@ -1,6 +1,6 @@
 #pragma once
 // Every wire type: requests, responses, stream chunks, errors, catalog, generation and key,
-// embeddings, account, the Responses API, key management, rerank, images, audio.
+// embeddings, account, the Responses API, key management, presets, rerank, images, audio.
 #include <openrouter/wire/activity.hpp>
 #include <openrouter/wire/api_keys.hpp>
 #include <openrouter/wire/audio.hpp>
@@ -17,6 +17,7 @@
 #include <openrouter/wire/messages.hpp>
 #include <openrouter/wire/models.hpp>
 #include <openrouter/wire/percentiles.hpp>
+#include <openrouter/wire/presets.hpp>
 #include <openrouter/wire/rerank.hpp>
 #include <openrouter/wire/responses.hpp>
 #include <openrouter/wire/usage.hpp>

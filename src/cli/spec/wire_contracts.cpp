@@ -168,6 +168,13 @@ const std::vector<wire_contract>& contracts_table() {
       entry<api_key_deleted>("api_key_deleted",
        "/paths/~1keys~1{hash}/delete/responses/200/content/application~1json/schema", {}, {}),
 
+      // presets (/presets, /presets/{slug}, the creations, /versions[/{version}])
+      entry<preset_list>("preset_list", "/components/schemas/ListPresetsResponse", {}, {}),
+      entry<preset>("preset", "/components/schemas/GetPresetResponse", {"data"}, {}),
+      entry<preset>("preset (created)", "/components/schemas/CreatePresetFromInferenceResponse", {"data"}, {}),
+      entry<preset_version_list>("preset_version_list", "/components/schemas/ListPresetVersionsResponse", {}, {}),
+      entry<preset_version>("preset_version", "/components/schemas/GetPresetVersionResponse", {"data"}, {}),
+
       // the Responses API (POST /responses): request, result, output items, usage, stream events
       entry<responses_request>("responses_request", k_responses_request, {}, {}),
       entry<responses_response>("responses_response", k_responses_result, {}, {}),
@@ -251,6 +258,10 @@ const std::vector<wire_endpoint>& wire_endpoints() {
       {"post", "/rerank"},           {"post", "/images"},           {"get", "/images/models"},
       {"post", "/audio/speech"},     {"post", "/audio/transcriptions"},
       {"post", "/responses"},        {"post", "/messages"},
+      {"get", "/presets"},           {"get", "/presets/{slug}"},
+      {"post", "/presets/{slug}/chat/completions"}, {"post", "/presets/{slug}/messages"},
+      {"post", "/presets/{slug}/responses"},        {"get", "/presets/{slug}/versions"},
+      {"get", "/presets/{slug}/versions/{version}"},
   };
   return all;
 }

@@ -105,6 +105,11 @@ OPENROUTER_WIRE_DECLARE_CODEC(api_key_create);
 OPENROUTER_WIRE_DECLARE_CODEC(created_api_key);
 OPENROUTER_WIRE_DECLARE_CODEC(api_key_update);
 OPENROUTER_WIRE_DECLARE_CODEC(api_key_deleted);
+// presets.hpp
+OPENROUTER_WIRE_DECLARE_CODEC(preset_version);
+OPENROUTER_WIRE_DECLARE_CODEC(preset);
+OPENROUTER_WIRE_DECLARE_CODEC(preset_list);
+OPENROUTER_WIRE_DECLARE_CODEC(preset_version_list);
 
 // rerank.hpp, images.hpp, audio.hpp
 OPENROUTER_WIRE_DECLARE_CODEC(rerank_document);
