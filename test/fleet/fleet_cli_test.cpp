@@ -1,12 +1,11 @@
 // `openrouter batch --shard K/2 --redis URL --rpm N`: two processes against one mock and one
 // redis-server (started on loopback) respect N together, and cover every id exactly once.
-#include "support/cli_process.hpp"
+#include "support/fleet_run.hpp"
 #include "support/redis_server.hpp"
 
 #include <openrouter/mock/server.hpp>
 
 #include <boost/json/parse.hpp>
-#include <boost/json/serialize.hpp>
 #include <boost/test/unit_test.hpp>
 
 #include <filesystem>
@@ -17,11 +16,7 @@ namespace fs = std::filesystem;
 namespace json = boost::json;
 using namespace std::chrono_literals;
 
-namespace {
-
-const std::map<std::string, std::string> key_env{{"OPENROUTER_API_KEY", "sk-or-v1-fleet-test-0123456789abcdef"}};
-
-}  // namespace
+using test::fleet::key_env;
 
 BOOST_AUTO_TEST_SUITE(fleet_cli_test)
 
@@ -30,14 +25,8 @@ BOOST_AUTO_TEST_CASE(two_batch_shards_share_one_rpm) {
   openrouter::mock::background_server server;
   test::cli::temp_dir dir;
   const auto ca = dir.write("ca.pem", server->ca_pem());
-  std::string input;
-  for (int i = 0; i < 60; ++i) {
-    json::object o{{"id", "r" + std::to_string(i)}, {"model", "openai/gpt-4o-mini"}, {"max_tokens", 4}};
-    o["messages"] = json::array{json::object{{"role", "user"}, {"content", "hi"}}};
-    input += json::serialize(o) + "\n";
-  }
-  const auto in = dir.write("in.jsonl", input);
-  const std::string fleet_id = "cli-" + std::to_string(::getpid());
+  const auto in = dir.write("in.jsonl", test::fleet::chat_lines(60));
+  const std::string fleet_id = test::fleet::fresh_fleet_id();
   std::vector<std::unique_ptr<test::cli_process>> procs;
   const auto before = server->stats().chat_requests;
   const auto start = std::chrono::steady_clock::now();
@@ -48,7 +37,7 @@ BOOST_AUTO_TEST_CASE(two_batch_shards_share_one_rpm) {
                                  in.string(), "--output", (dir.path / ("out" + std::to_string(k) + ".jsonl")).string(),
                                  "--shard", std::to_string(k) + "/2", "--rpm", "600", "--concurrency", "8",
                                  "--redis", rs.url(), "--fleet-id", fleet_id, "--no-progress"},
-        key_env));
+        key_env()));
   std::this_thread::sleep_until(start + 2s);
   const auto in_two_seconds = server->stats().chat_requests - before;
   // 600/min = 10 a second, burst 10: at most 10 + 2 s x 10 (+1 at the edge) for the fleet; each
@@ -74,13 +63,7 @@ BOOST_AUTO_TEST_CASE(redis_unreachable_says_so_once_and_the_batch_completes) {
   openrouter::mock::background_server server;
   test::cli::temp_dir dir;
   const auto ca = dir.write("ca.pem", server->ca_pem());
-  std::string input;
-  for (int i = 0; i < 10; ++i) {
-    json::object o{{"id", "r" + std::to_string(i)}, {"model", "openai/gpt-4o-mini"}, {"max_tokens", 4}};
-    o["messages"] = json::array{json::object{{"role", "user"}, {"content", "hi"}}};
-    input += json::serialize(o) + "\n";
-  }
-  const auto in = dir.write("in.jsonl", input);
+  const auto in = dir.write("in.jsonl", test::fleet::chat_lines(10));
   // a port nobody listens on
   test::redis_server gone;
   const std::string url = gone.url();
@@ -89,7 +72,7 @@ BOOST_AUTO_TEST_CASE(redis_unreachable_says_so_once_and_the_batch_completes) {
                       {"--base-url", server->base_url(), "--ca-file", ca.string(), "batch", "--input", in.string(),
                        "--output", (dir.path / "out.jsonl").string(), "--rpm", "6000", "--fleet-size", "4", "--redis",
                        url, "--no-progress"},
-                      key_env);
+                      key_env());
   BOOST_TEST(p.wait(60s) == 0, p.err());
   const std::string err = p.err();
   const auto first = err.find("openrouter batch: fleet:");

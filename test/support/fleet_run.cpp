@@ -18,6 +18,11 @@ const std::map<std::string, std::string>& key_env() {
   return env;
 }
 
+std::string fresh_fleet_id() {
+  static std::atomic<int> runs{0};
+  return "run-" + std::to_string(::getpid()) + "-" + std::to_string(++runs);
+}
+
 std::string chat_lines(int n, const std::string& model) {
   std::string out;
   for (int i = 0; i < n; ++i) {
@@ -31,10 +36,10 @@ std::string chat_lines(int n, const std::string& model) {
 }
 
 batch_run::batch_run(const openrouter::mock::server& mock, const std::string& input_jsonl)
-    : ca_(dir_.write("ca.pem", mock.ca_pem())), input_(dir_.write("in.jsonl", input_jsonl)), base_url_(mock.base_url()) {
-  static std::atomic<int> runs{0};
-  fleet_id_ = "run-" + std::to_string(::getpid()) + "-" + std::to_string(++runs);
-}
+    : ca_(dir_.write("ca.pem", mock.ca_pem())),
+      input_(dir_.write("in.jsonl", input_jsonl)),
+      base_url_(mock.base_url()),
+      fleet_id_(fresh_fleet_id()) {}
 
 std::filesystem::path batch_run::output(int k) const { return dir_.path / ("out" + std::to_string(k) + ".jsonl"); }
 
@@ -57,6 +62,11 @@ std::map<std::string, int> id_counts(const std::vector<json::object>& results) {
   std::map<std::string, int> seen;
   for (const auto& r : results) ++seen[std::string(r.at("id").as_string())];
   return seen;
+}
+
+std::size_t bucket_bound(double per_second, double burst, std::chrono::milliseconds window) {
+  const double seconds = std::chrono::duration<double>(window + std::chrono::milliseconds(200)).count();
+  return static_cast<std::size_t>(burst + per_second * seconds) + 1;
 }
 
 std::size_t max_in_window(const std::vector<openrouter::mock::chat_log_entry>& log, std::chrono::milliseconds window,

@@ -21,6 +21,10 @@ namespace test::fleet {
 /// The API key every process of a fleet test uses (one key: one fleet namespace).
 const std::map<std::string, std::string>& key_env();
 
+/// A fleet id no other run of this test process uses (--fleet-id: counters of its own on a
+/// redis-server shared by several tests).
+std::string fresh_fleet_id();
+
 /// JSONL of `n` chat lines with ids "r0".."r<n-1>", `max_tokens` 4, model `model` ("" leaves the
 /// model out: --model decides).
 std::string chat_lines(int n, const std::string& model = "openai/gpt-4o-mini");
@@ -49,6 +53,12 @@ class batch_run {
 
 /// How many times each id was written.
 std::map<std::string, int> id_counts(const std::vector<boost::json::object>& results);
+
+/// The most a token bucket of `per_second` and `burst` lets through in a window of `window`,
+/// seen from the mock: burst + per_second x window, +1 for a token due at the window's edge, plus
+/// 200 ms' worth for arrivals that lag their admission (a new connection's TLS handshake on a
+/// loaded machine).
+std::size_t bucket_bound(double per_second, double burst, std::chrono::milliseconds window);
 
 /// The most requests of `log` (those `model` names; "" for all) received in any window of
 /// length `window`: the token bucket's invariant is max_in_window <= burst + rate x window.
