@@ -117,7 +117,8 @@ BOOST_AUTO_TEST_CASE(a_killed_shards_leases_expire_and_a_rerun_completes_it_once
 // started again (empty) 3 s later. Each shard says once that it fell back to 1/4 of the limits
 // and once that it is back; the lines served meanwhile say "fleet_fallback"; the fleet's pace
 // stays within the bucket's, plus a burst for each change of mode (the local buckets start full,
-// so does the restarted Redis).
+// so does the restarted Redis) and a second of the shared rate while the shards reconnect one by
+// one (each tries every second; those not yet back still spend their local shares).
 BOOST_AUTO_TEST_CASE(redis_stopped_and_restarted_mid_run_degrades_and_recovers) {
   test::redis_server rs;
   mock::server_options mo;
@@ -159,8 +160,9 @@ BOOST_AUTO_TEST_CASE(redis_stopped_and_restarted_mid_run_degrades_and_recovers) 
     if (r.contains("fleet_fallback")) ++on_fallback;
   BOOST_TEST(on_fallback >= 10u);
   BOOST_TEST(on_fallback < static_cast<std::size_t>(lines));
-  // 20 a second: in 5 s at most 20 + 100, and a burst of 20 for each of the two changes
-  BOOST_TEST(test::fleet::max_in_window(server->chat_log(), 5s) <= test::fleet::bucket_bound(20, 20, 5s) + 2u * 20u);
+  // 20 a second: in 5 s at most 20 + 100, a burst of 20 for each of the two changes, 20 more for
+  // the reconnections' second (four unshared buckets would allow 4 x 20 a second)
+  BOOST_TEST(test::fleet::max_in_window(server->chat_log(), 5s) <= test::fleet::bucket_bound(20, 20, 5s) + 3u * 20u);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

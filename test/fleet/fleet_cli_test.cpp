@@ -5,81 +5,53 @@
 
 #include <openrouter/mock/server.hpp>
 
-#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
 #include <boost/test/unit_test.hpp>
 
-#include <filesystem>
-#include <map>
-#include <thread>
-
-namespace fs = std::filesystem;
 namespace json = boost::json;
 using namespace std::chrono_literals;
 
-using test::fleet::key_env;
 
 BOOST_AUTO_TEST_SUITE(fleet_cli_test)
 
 BOOST_AUTO_TEST_CASE(two_batch_shards_share_one_rpm) {
   test::redis_server rs;
-  openrouter::mock::background_server server;
-  test::cli::temp_dir dir;
-  const auto ca = dir.write("ca.pem", server->ca_pem());
-  const auto in = dir.write("in.jsonl", test::fleet::chat_lines(60));
-  const std::string fleet_id = test::fleet::fresh_fleet_id();
+  openrouter::mock::server_options mo;
+  mo.chat_log_size = 1000;
+  openrouter::mock::background_server server(mo);
+  test::fleet::batch_run run(server.get(), test::fleet::chat_lines(60));
   std::vector<std::unique_ptr<test::cli_process>> procs;
-  const auto before = server->stats().chat_requests;
-  const auto start = std::chrono::steady_clock::now();
   for (int k = 1; k <= 2; ++k)
-    procs.push_back(std::make_unique<test::cli_process>(
-        dir.path,
-        std::vector<std::string>{"--base-url", server->base_url(), "--ca-file", ca.string(), "batch", "--input",
-                                 in.string(), "--output", (dir.path / ("out" + std::to_string(k) + ".jsonl")).string(),
-                                 "--shard", std::to_string(k) + "/2", "--rpm", "600", "--concurrency", "8",
-                                 "--redis", rs.url(), "--fleet-id", fleet_id, "--no-progress"},
-        key_env()));
-  std::this_thread::sleep_until(start + 2s);
-  const auto in_two_seconds = server->stats().chat_requests - before;
-  // 600/min = 10 a second, burst 10: at most 10 + 2 s x 10 (+1 at the edge) for the fleet; each
-  // shard alone would be allowed 30 (all 60 lines)
-  BOOST_TEST(in_two_seconds <= 31u);
-  BOOST_TEST(in_two_seconds >= 10u);
-  std::map<std::string, int> seen;
-  for (int k = 1; k <= 2; ++k) {
-    auto& p = *procs[static_cast<std::size_t>(k - 1)];
-    BOOST_TEST(p.wait(60s) == 0, p.err());
-    BOOST_TEST(p.err().find("fleet:") == std::string::npos, p.err());  // never fell back
-    for (const auto& l : test::cli::lines(test::read_file(dir.path / ("out" + std::to_string(k) + ".jsonl")))) {
-      auto v = json::parse(l);
-      BOOST_TEST(!v.as_object().contains("error"), l);
-      ++seen[std::string(v.at("id").as_string())];
-    }
+    procs.push_back(run.start(k, 2, {"--rpm", "600", "--concurrency", "8", "--redis", rs.url(), "--fleet-id", run.fleet_id()}));
+  for (auto& p : procs) {
+    BOOST_TEST(p->wait(60s) == 0, p->err());
+    BOOST_TEST(p->err().find("fleet:") == std::string::npos, p->err());  // never fell back
   }
+  // 600/min = 10 a second, burst 10: in any 2 s at most 10 + 2 s x 10 for the fleet
+  // (test::fleet::bucket_bound); each shard alone would be allowed 30 (all 60 lines)
+  BOOST_TEST(test::fleet::max_in_window(server->chat_log(), 2s) <= test::fleet::bucket_bound(10, 10, 2s));
+  const auto results = run.results(2);
+  for (const auto& r : results) BOOST_TEST(!r.contains("error"), json::serialize(r));
+  const auto seen = test::fleet::id_counts(results);
   BOOST_TEST(seen.size() == 60u);
   for (const auto& [id, n] : seen) BOOST_TEST(n == 1, id);
 }
 
 BOOST_AUTO_TEST_CASE(redis_unreachable_says_so_once_and_the_batch_completes) {
   openrouter::mock::background_server server;
-  test::cli::temp_dir dir;
-  const auto ca = dir.write("ca.pem", server->ca_pem());
-  const auto in = dir.write("in.jsonl", test::fleet::chat_lines(10));
+  test::fleet::batch_run run(server.get(), test::fleet::chat_lines(10));
   // a port nobody listens on
   test::redis_server gone;
   const std::string url = gone.url();
   gone.stop();
-  test::cli_process p(dir.path,
-                      {"--base-url", server->base_url(), "--ca-file", ca.string(), "batch", "--input", in.string(),
-                       "--output", (dir.path / "out.jsonl").string(), "--rpm", "6000", "--fleet-size", "4", "--redis",
-                       url, "--no-progress"},
-                      key_env());
-  BOOST_TEST(p.wait(60s) == 0, p.err());
-  const std::string err = p.err();
+  auto p = run.start(1, 1, {"--rpm", "6000", "--fleet-size", "4", "--redis", url});
+  BOOST_TEST(p->wait(60s) == 0, p->err());
+  const std::string err = p->err();
   const auto first = err.find("openrouter batch: fleet:");
   BOOST_TEST_REQUIRE(first != std::string::npos, err);
   BOOST_TEST(err.find("openrouter batch: fleet:", first + 1) == std::string::npos, err);  // once
   BOOST_TEST(err.find("local limits (1/4") != std::string::npos, err);
-  const auto lines = test::cli::lines(test::read_file(dir.path / "out.jsonl"));
+  const auto lines = test::cli::lines(test::read_file(run.output(1)));
   BOOST_TEST(lines.size() == 10u);
   for (const auto& l : lines) BOOST_TEST(l.find("\"fleet_fallback\":true") != std::string::npos, l);
 }
