@@ -139,18 +139,24 @@ BOOST_AUTO_TEST_CASE(redis_stopped_and_restarted_mid_run_degrades_and_recovers) 
   std::this_thread::sleep_until(start + 9s);
   std::vector<bool> ran_on;
   for (auto& p : procs) ran_on.push_back(p->running());
-  std::size_t back = 0;
+  // Said once per change of mode, not per request. A shard may also fall back on a Redis call
+  // slower than its 100 ms deadline (an overloaded machine): such a fall back is said too and
+  // allowed for below.
+  std::size_t back = 0, extra_fallbacks = 0;
   for (std::size_t i = 0; i < procs.size(); ++i) {
     auto& p = procs[i];
     BOOST_TEST(p->wait(90s) == 0, p->err());
     const std::string err = p->err();
-    BOOST_TEST(count(err, "falling back to local limits (1/4 of the fleet's)") == 1u, err);  // said once
+    const auto fell = count(err, "falling back to local limits (1/4 of the fleet's)");
     const auto said_back = count(err, "back to the fleet's shared limits");
-    BOOST_TEST(said_back <= 1u, err);
-    if (ran_on[i]) BOOST_TEST(said_back == 1u, err);
-    BOOST_TEST(count(err, "openrouter batch: fleet:") == 1u + said_back, err);  // nothing else
+    BOOST_TEST(fell >= 1u, err);
+    BOOST_TEST(fell <= 3u, err);
+    BOOST_TEST((said_back == fell || said_back + 1 == fell), err);  // each fall back, then its return
+    if (ran_on[i]) BOOST_TEST(said_back >= 1u, err);
+    BOOST_TEST(count(err, "openrouter batch: fleet:") == fell + said_back, err);  // nothing else
     if (said_back) BOOST_TEST(err.find("falling back") < err.find("back to the fleet's"), err);
     back += said_back;
+    extra_fallbacks += fell - 1;
   }
   BOOST_TEST(back >= 2u);  // the fleet did come back to Redis
   BOOST_TEST(server->stats().chat_requests == static_cast<std::uint64_t>(lines));  // nothing sent twice
@@ -162,7 +168,8 @@ BOOST_AUTO_TEST_CASE(redis_stopped_and_restarted_mid_run_degrades_and_recovers) 
   BOOST_TEST(on_fallback < static_cast<std::size_t>(lines));
   // 20 a second: in 5 s at most 20 + 100, a burst of 20 for each of the two changes, 20 more for
   // the reconnections' second (four unshared buckets would allow 4 x 20 a second)
-  BOOST_TEST(test::fleet::max_in_window(server->chat_log(), 5s) <= test::fleet::bucket_bound(20, 20, 5s) + 3u * 20u);
+  BOOST_TEST(test::fleet::max_in_window(server->chat_log(), 5s) <=
+             test::fleet::bucket_bound(20, 20, 5s, extra_fallbacks, shards) + 3u * 20u);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -49,14 +49,15 @@ BOOST_AUTO_TEST_CASE(four_shards_hold_one_rpm_in_every_sliding_window) {
   constexpr int lines = 160;  // ~15 s for the fleet at 10 a second; ~4 s for four unshared buckets
   test::fleet::batch_run run(server.get(), test::fleet::chat_lines(lines));
   auto procs = start_fleet(run, {"--rpm", "600", "--concurrency", "8", "--redis", rs.url(), "--fleet-id", run.fleet_id()});
+  std::size_t fell = 0;  // Redis slower than 100 ms (an overloaded machine): local limits meanwhile
   for (auto& p : procs) {
     BOOST_TEST(p->wait(90s) == 0, p->err());
-    BOOST_TEST(p->err().find("fleet:") == std::string::npos, p->err());  // never fell back
+    fell += test::fleet::fallbacks(p->err());
   }
   const auto log = server->chat_log();
   BOOST_TEST(log.size() == static_cast<std::size_t>(lines));
-  BOOST_TEST(test::fleet::max_in_window(log, 10s) <= test::fleet::bucket_bound(10, 10, 10s));
-  BOOST_TEST(test::fleet::max_in_window(log, 1s) <= test::fleet::bucket_bound(10, 10, 1s));
+  BOOST_TEST(test::fleet::max_in_window(log, 10s) <= test::fleet::bucket_bound(10, 10, 10s, fell, shards));
+  BOOST_TEST(test::fleet::max_in_window(log, 1s) <= test::fleet::bucket_bound(10, 10, 1s, fell, shards));
   const auto results = run.results(shards);
   for (const auto& r : results) BOOST_TEST(!r.contains("error"), json::serialize(r));
   const auto seen = test::fleet::id_counts(results);
@@ -129,7 +130,12 @@ BOOST_AUTO_TEST_CASE(a_retry_after_served_to_one_shard_keeps_all_off_the_model) 
   test::fleet::batch_run run(server.get(), test::fleet::chat_lines(lines, ""));
   auto procs = start_fleet(run, {"--model", limited, "--fallback", fallback, "--rpm", "1200", "--concurrency", "4",
                                  "--redis", rs.url(), "--fleet-id", run.fleet_id()});
-  for (auto& p : procs) BOOST_TEST(p->wait(90s) == 0, p->err());
+  for (auto& p : procs) {
+    BOOST_TEST(p->wait(90s) == 0, p->err());
+    // On local limits (Redis slower than 100 ms: an overloaded machine) a shard would not see
+    // the fleet's cool-down: the premise of what follows.
+    BOOST_TEST(test::fleet::fallbacks(p->err()) == 0u, p->err());
+  }
   const auto log = server->chat_log();
   std::vector<mock::chat_log_entry> limited_429;
   for (const auto& e : log)

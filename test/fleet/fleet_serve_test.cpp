@@ -72,17 +72,18 @@ BOOST_AUTO_TEST_CASE(two_serve_replicas_hold_their_callers_to_one_rpm) {
     BOOST_TEST(failed[r] == 0);
     BOOST_TEST(ok[r] >= 5, "replica " << r << " served " << ok[r]);
   }
+  std::size_t fell = 0;  // Redis slower than 100 ms (an overloaded machine): local limits meanwhile
+  for (auto& p : replicas) {
+    ::kill(p->pid(), SIGTERM);
+    BOOST_TEST(p->wait(30s) == 0, p->err());
+    fell += test::fleet::fallbacks(p->err());
+  }
   const auto log = server->chat_log();
   BOOST_TEST_MESSAGE("served " << ok[0] << " + " << ok[1] << "; at most " << test::fleet::max_in_window(log, 1s)
                                << " in a second, " << test::fleet::max_in_window(log, 3s) << " in 3 s");
   BOOST_TEST(log.size() == static_cast<std::size_t>(ok[0] + ok[1]));
-  BOOST_TEST(test::fleet::max_in_window(log, 1s) <= test::fleet::bucket_bound(10, 10, 1s));
-  BOOST_TEST(test::fleet::max_in_window(log, 3s) <= test::fleet::bucket_bound(10, 10, 3s));
-  for (auto& p : replicas) {
-    ::kill(p->pid(), SIGTERM);
-    BOOST_TEST(p->wait(30s) == 0, p->err());
-    BOOST_TEST(p->err().find("fleet:") == std::string::npos, p->err());  // never fell back
-  }
+  BOOST_TEST(test::fleet::max_in_window(log, 1s) <= test::fleet::bucket_bound(10, 10, 1s, fell, 2));
+  BOOST_TEST(test::fleet::max_in_window(log, 3s) <= test::fleet::bucket_bound(10, 10, 3s, fell, 2));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

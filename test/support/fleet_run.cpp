@@ -64,9 +64,17 @@ std::map<std::string, int> id_counts(const std::vector<json::object>& results) {
   return seen;
 }
 
-std::size_t bucket_bound(double per_second, double burst, std::chrono::milliseconds window) {
+std::size_t bucket_bound(double per_second, double burst, std::chrono::milliseconds window, std::size_t fallbacks,
+                         std::size_t fleet_size) {
   const double seconds = std::chrono::duration<double>(window + std::chrono::milliseconds(200)).count();
-  return static_cast<std::size_t>(burst + per_second * seconds) + 1;
+  const double one = burst + per_second * seconds;
+  return static_cast<std::size_t>(one + static_cast<double>(fallbacks) * one / static_cast<double>(fleet_size)) + 1;
+}
+
+std::size_t fallbacks(const std::string& err) {
+  std::size_t n = 0;
+  for (auto at = err.find("local limits (1/"); at != std::string::npos; at = err.find("local limits (1/", at + 1)) ++n;
+  return n;
 }
 
 std::size_t max_in_window(const std::vector<openrouter::mock::chat_log_entry>& log, std::chrono::milliseconds window,

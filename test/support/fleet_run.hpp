@@ -54,11 +54,17 @@ class batch_run {
 /// How many times each id was written.
 std::map<std::string, int> id_counts(const std::vector<boost::json::object>& results);
 
-/// The most a token bucket of `per_second` and `burst` lets through in a window of `window`,
-/// seen from the mock: burst + per_second x window, +1 for a token due at the window's edge, plus
-/// 200 ms' worth for arrivals that lag their admission (a new connection's TLS handshake on a
-/// loaded machine).
-std::size_t bucket_bound(double per_second, double burst, std::chrono::milliseconds window);
+/// The most a fleet's token bucket of `per_second` and `burst` lets through in a window of
+/// `window`, seen from the mock: burst + per_second x window, +1 for a token due at the window's
+/// edge, plus 200 ms' worth for arrivals that lag their admission (a new connection's TLS
+/// handshake on a loaded machine). Each of `fallbacks` falls back of a member to local limits
+/// (Redis slower than its call deadline: an overloaded machine) adds that member's local bucket,
+/// 1/fleet_size of the fleet's, starting full.
+std::size_t bucket_bound(double per_second, double burst, std::chrono::milliseconds window, std::size_t fallbacks = 0,
+                         std::size_t fleet_size = 1);
+
+/// How many times a process's stderr says it fell back to local limits.
+std::size_t fallbacks(const std::string& err);
 
 /// The most requests of `log` (those `model` names; "" for all) received in any window of
 /// length `window`: the token bucket's invariant is max_in_window <= burst + rate x window.
