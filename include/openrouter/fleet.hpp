@@ -34,8 +34,10 @@
 namespace openrouter {
 
 struct fleet_options {
-  /// redis://[user@]host[:port][/db] (rediss:// needs a TLS-capable hiredis, >= 1.0).
+  /// redis://[user@]host[:port][/db], or rediss://... for TLS (the server's certificate and host
+  /// name verified against the system's CAs and ca_file).
   std::string redis_url;
+  std::string ca_file;  ///< an extra CA (PEM file) for rediss://, e.g. a private or managed Redis's
   std::string password;       ///< AUTH; from the environment (REDIS_PASSWORD), never a flag
   std::string key_namespace;  ///< fleet_namespace(): the keys' prefix, never the API key itself
   std::size_t fleet_size = 1;  ///< processes sharing the limits: the fallback's divisor

@@ -96,6 +96,11 @@ class runner {
     pump();
     ctx_.drive([this] { return finished_; });
     if (!finished_) error_line("internal error: the batch stopped with work pending");
+    if (opts_.fleet) {  // --redis: the last settlements reach the fleet before the process ends
+      bool flushed = false;
+      opts_.fleet->flush([&flushed] { flushed = true; });
+      ctx_.drive([&flushed] { return flushed; });
+    }
     ctx_.ioc.poll();  // the cancelled timers' and signal wait's handlers, while this runner lives
     if (opts_.progress && tty_) std::cerr << "\r\033[K";
     std::cerr << st_.report(total_, seconds_since_start()) << std::flush;

@@ -93,7 +93,10 @@ int run_serve(context& ctx) {
       return;
     }
     draining = true;
-    gw->drain([&] { ctx.ioc.stop(); });
+    gw->drain([&] {
+      if (!o.shared) return ctx.ioc.stop();
+      o.shared->flush([&] { ctx.ioc.stop(); });  // --redis: the last settlements reach the fleet
+    });
     signals.async_wait(on_signal);
   };
   signals.async_wait(on_signal);

@@ -32,8 +32,27 @@ using clock_type = std::chrono::steady_clock;
 using detail::result;
 
 // The router's spend account. Thread-safe: streams report from their own strands.
+// A fleet-admitted stream gets an account of its own (attempt_account below): its cost goes to
+// the router's account and settles its fleet lease and reservation when the usage arrives; a
+// stream that ends, fails or is dropped without one settles as `unknown` (the reservation is
+// charged), once, and its lease is held as long as the stream is open.
 struct detail::spend_tally {
+  spend_tally() = default;
+  spend_tally(std::shared_ptr<spend_tally> router_account, std::shared_ptr<routing::shared_state> fleet,
+              std::uint64_t ticket) noexcept
+      : parent(std::move(router_account)), fleet(std::move(fleet)), ticket(ticket) {}
+  spend_tally(const spend_tally&) = delete;
+  spend_tally& operator=(const spend_tally&) = delete;
+  ~spend_tally() { settle(routing::settlement::unknown, 0); }
+
+  // The stream's (or the request's) usage.cost, once.
   void spend(double usd) {
+    if (parent) {
+      if (usd > 0) parent->spend(usd);
+      settle(routing::settlement::cost, usd);
+      return;
+    }
+    if (usd <= 0) return;
     std::lock_guard lock(m);
     total += usd;
   }
@@ -41,8 +60,21 @@ struct detail::spend_tally {
     std::lock_guard lock(m);
     return total;
   }
+  // Ends the fleet attempt this account belongs to (nothing for the router's own account).
+  void settle(routing::settlement s, double usd) noexcept {
+    if (!fleet || settled.exchange(true)) return;
+    try {
+      fleet->end(ticket, s, usd);
+    } catch (...) {  // out of memory posting it: the lease expires by itself, its reservation charged
+    }
+  }
+
   mutable std::mutex m;
   double total = 0;
+  const std::shared_ptr<spend_tally> parent;  // an attempt's account: the router's
+  const std::shared_ptr<routing::shared_state> fleet;
+  const std::uint64_t ticket = 0;
+  std::atomic<bool> settled{false};
 };
 
 struct router::impl {
@@ -346,10 +378,16 @@ asio::awaitable<std::pair<error_code, typename Answer::type>> fleet_attempt(std:
   auto admit = fleet::admit(shared, std::move(model), until, diag);
   auto [aec, ticket] = co_await std::move(admit);
   if (aec) co_return std::pair<error_code, T>{aec, T{}};
-  auto op = Answer::attempt(im->cli, std::move(req), diag, im->ledger);
+  // A stream's usage comes after the attempt: its own account settles the lease then.
+  auto account = Answer::unread_costs ? std::make_shared<detail::spend_tally>(im->ledger, shared, ticket) : im->ledger;
+  auto op = Answer::attempt(im->cli, std::move(req), diag, account);
   auto out = co_await std::move(op);
   const std::optional<double> cost = Answer::cost(out.second);
-  shared->end(ticket, fleet::settlement_of(out.first, cost, diag), cost.value_or(0));
+  if (!Answer::unread_costs || out.first || cost) {
+    const auto how = fleet::settlement_of(out.first, cost, diag);
+    if (account != im->ledger) account->settle(how, cost.value_or(0));
+    else shared->end(ticket, how, cost.value_or(0));
+  }
   co_return out;
 }
 
@@ -669,11 +707,14 @@ void basic_routed_stream<Stream>::do_next(typename Stream::next_handler h) {
   auto hex = asio::get_associated_executor(h, ex_);
   rest_.async_next(asio::bind_cancellation_slot(
       slot, asio::bind_executor(hex, [st = cost_, h = std::move(h)](error_code ec, event c) mutable {
-        if (!ec && c)
+        if (!ec && c) {
           if (auto v = cost_of(*c); v && !st->cost) {
             st->cost = v;
-            if (st->ledger && *v > 0) st->ledger->spend(*v);
+            if (st->ledger) st->ledger->spend(*v);
           }
+        } else if (st->ledger) {
+          st->ledger->settle(routing::settlement::unknown, 0);  // ended or failed with no usage (a fleet lease)
+        }
         std::move(h)(ec, std::move(c));
       })));
 }

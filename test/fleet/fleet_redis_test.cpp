@@ -73,6 +73,32 @@ void pump(boost::asio::io_context& ioc, std::chrono::milliseconds d) {
 
 std::string fresh_ns() { return openrouter::fleet_namespace("sk-or-test-key", "t" + std::to_string(::getpid()) + "-" + std::to_string(++run_id)); }
 
+// A "Redis" that answers the handshake's PING (when asked to) and then never a word more: a
+// store that hangs.
+struct silent_redis {
+  silent_redis(boost::asio::io_context& ioc, bool answer_ping)
+      : acc(ioc, {boost::asio::ip::make_address("127.0.0.1"), 0}), peer(ioc), answer(answer_ping) {
+    acc.async_accept(peer, [this](boost::system::error_code ec) {
+      if (!ec) read();
+    });
+  }
+  void read() {
+    peer.async_read_some(boost::asio::buffer(buf), [this](boost::system::error_code ec, std::size_t n) {
+      if (ec) return;
+      if (answer && !answered && std::string_view(buf.data(), n).find("PING") != std::string_view::npos) {
+        answered = true;
+        boost::asio::write(peer, boost::asio::buffer(std::string_view("+PONG\r\n")), ec);
+      }
+      read();
+    });
+  }
+  std::string url() const { return "redis://127.0.0.1:" + std::to_string(acc.local_endpoint().port()); }
+  boost::asio::ip::tcp::acceptor acc;
+  boost::asio::ip::tcp::socket peer;
+  std::array<char, 4096> buf{};
+  bool answer = false, answered = false;
+};
+
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(fleet_redis_test)
@@ -340,26 +366,11 @@ BOOST_AUTO_TEST_CASE(a_retry_after_seen_by_one_router_makes_the_other_skip_the_m
 BOOST_AUTO_TEST_CASE(a_state_dropped_with_calls_in_flight_is_freed) {
   for (const bool answer_ping : {false, true}) {
     std::weak_ptr<routing::shared_state> gone;
-    bool answered = false;
     {
       auto ioc = std::make_unique<boost::asio::io_context>();
-      boost::asio::ip::tcp::acceptor acc(*ioc, {boost::asio::ip::make_address("127.0.0.1"), 0});
-      boost::asio::ip::tcp::socket peer(*ioc);
-      std::array<char, 4096> buf{};
-      std::function<void(boost::system::error_code, std::size_t)> on_read =
-          [&](boost::system::error_code ec, std::size_t n) {
-            if (ec) return;
-            if (answer_ping && !answered && std::string_view(buf.data(), n).find("PING") != std::string_view::npos) {
-              answered = true;
-              boost::asio::write(peer, boost::asio::buffer(std::string_view("+PONG\r\n")), ec);
-            }
-            peer.async_read_some(boost::asio::buffer(buf), on_read);  // and never a word more
-          };
-      acc.async_accept(peer, [&](boost::system::error_code ec) {
-        if (!ec) peer.async_read_some(boost::asio::buffer(buf), on_read);
-      });
+      silent_redis silent(*ioc, answer_ping);
       openrouter::fleet_options o;
-      o.redis_url = "redis://127.0.0.1:" + std::to_string(acc.local_endpoint().port());
+      o.redis_url = silent.url();
       o.key_namespace = fresh_ns();
       o.call_deadline = 30s;
       o.connect_deadline = 30s;
@@ -369,7 +380,7 @@ BOOST_AUTO_TEST_CASE(a_state_dropped_with_calls_in_flight_is_freed) {
       bool admitted = false;
       m->state->admit("m", [&](routing::admission) { admitted = true; });
       pump(*ioc, 100ms);  // connected; PING (or the admit's EVALSHA) sent and waiting
-      BOOST_TEST(answered == answer_ping);
+      BOOST_TEST(silent.answered == answer_ping);
       BOOST_TEST(!admitted);
       gone = m->state;
       m.reset();
@@ -377,6 +388,102 @@ BOOST_AUTO_TEST_CASE(a_state_dropped_with_calls_in_flight_is_freed) {
     }  // the io_context goes: its handlers with it
     BOOST_TEST(gone.expired(), (answer_ping ? "an EVALSHA" : "the handshake") << " in flight kept the state alive");
   }
+}
+
+// A store that stops answering never holds a request past the call's deadline: the admit is
+// answered by the local fallback, and the reason is said once.
+BOOST_AUTO_TEST_CASE(a_hung_store_is_waited_for_no_longer_than_the_call_deadline) {
+  boost::asio::io_context ioc;
+  silent_redis silent(ioc, true);
+  openrouter::fleet_options o;
+  o.redis_url = silent.url();
+  o.key_namespace = fresh_ns();
+  o.call_deadline = 200ms;
+  o.reconnect_every = 60s;
+  routing::policy p;
+  p.limits.requests_per_minute = 600;
+  auto m = member(ioc, p, o);
+  const auto start = std::chrono::steady_clock::now();
+  const auto a = admit(ioc, *m->state, "m");
+  const auto took = std::chrono::steady_clock::now() - start;
+  BOOST_TEST(silent.answered);  // connected: it was the EVALSHA that got no answer
+  BOOST_TEST((a.what == verdict::go));
+  BOOST_TEST(!a.shared);
+  BOOST_TEST((took >= 200ms));
+  BOOST_TEST((took < 5s));  // the deadline, not the 60 s before a reconnect
+  BOOST_TEST_REQUIRE(m->modes.size() == 1u);
+  BOOST_TEST(m->modes[0].second.find("no answer within 200 ms") != std::string::npos, m->modes[0].second);
+  BOOST_TEST(m->state->stats().store_errors >= 1u);
+  // later admits are local, without asking the store again (until a reconnect)
+  const auto before = m->state->stats();
+  BOOST_TEST(!admit(ioc, *m->state, "m").shared);
+  BOOST_TEST(m->state->stats().store_errors == before.store_errors);
+  BOOST_TEST(m->state->stats().local_admissions == before.local_admissions + 1);
+}
+
+BOOST_AUTO_TEST_CASE(flush_returns_once_the_last_settlements_reached_redis) {
+  redis_server rs;
+  boost::asio::io_context ioc;
+  routing::policy p;
+  p.max_cost_usd = 10;
+  const auto ns = fresh_ns();
+  auto a = member(ioc, p, options_for(rs, ns));
+  const std::string prefix = "openrouter:{" + ns + "}:";
+  const auto t = admit(ioc, *a->state, "m");
+  BOOST_TEST_REQUIRE((t.what == verdict::go));
+  BOOST_TEST(rs.command("ZCARD " + prefix + "leases") == "1");
+  a->state->end(t.ticket, routing::settlement::cost, 0.25);
+  bool flushed = false;
+  a->state->flush([&] { flushed = true; });
+  BOOST_TEST(!flushed);  // never inside the call
+  const auto deadline = std::chrono::steady_clock::now() + 10s;
+  while (!flushed && std::chrono::steady_clock::now() < deadline) {
+    ioc.restart();
+    ioc.run_one_for(100ms);
+  }
+  BOOST_TEST_REQUIRE(flushed);
+  // Nothing more ran: what Redis holds now is what a process exiting here leaves behind.
+  BOOST_TEST(rs.command("ZCARD " + prefix + "leases") == "0");
+  BOOST_TEST(rs.command("GET " + prefix + "spend") == "0.25");
+  BOOST_TEST(std::stod(rs.command("HGET " + prefix + "cost_stats reserved")) == 0.0);
+}
+
+// rediss://: TLS with the server's certificate verified (a CA of the test's own, given as
+// ca_file); without that CA the handshake fails verification, typed and said, and the process
+// goes on with its local limits.
+BOOST_AUTO_TEST_CASE(rediss_verifies_the_servers_certificate) {
+  redis_server rs({}, redis_server::transport::tls);
+  BOOST_TEST_REQUIRE(rs.url().rfind("rediss://", 0) == 0u);
+  boost::asio::io_context ioc;
+  routing::policy p;
+  p.limits.requests_per_minute = 60;
+  const auto ns = fresh_ns();
+  auto o = options_for(rs, ns);
+  o.connect_deadline = 5s;
+  o.call_deadline = 2s;
+  o.ca_file = rs.ca_file();
+  auto trusted = member(ioc, p, o);
+  const auto a = admit(ioc, *trusted->state, "m");
+  BOOST_TEST((a.what == verdict::go));
+  BOOST_TEST(a.shared);
+  BOOST_TEST(trusted->modes.empty());
+  BOOST_TEST(rs.command("ZCARD openrouter:{" + ns + "}:leases") == "1");  // it is in Redis, over TLS
+
+  o.ca_file.clear();  // the system's CAs only: they never signed the test's certificate
+  auto untrusted = member(ioc, p, o);
+  const auto b = admit(ioc, *untrusted->state, "m");
+  BOOST_TEST(!b.shared);
+  BOOST_TEST_REQUIRE(untrusted->modes.size() == 1u);
+  BOOST_TEST(!untrusted->modes[0].first);
+  BOOST_TEST(untrusted->modes[0].second.find("TLS handshake") != std::string::npos, untrusted->modes[0].second);
+  BOOST_TEST(untrusted->modes[0].second.find("certificate verify failed") != std::string::npos, untrusted->modes[0].second);
+
+  o.ca_file = "/nonexistent/ca.pem";  // a CA file that cannot be read is said, not ignored
+  auto missing = member(ioc, p, o);
+  const auto c = admit(ioc, *missing->state, "m");
+  BOOST_TEST(!c.shared);
+  BOOST_TEST_REQUIRE(missing->modes.size() == 1u);
+  BOOST_TEST(missing->modes[0].second.find("/nonexistent/ca.pem") != std::string::npos, missing->modes[0].second);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -66,6 +66,10 @@ class shared_state {
   /// `model` stops taking requests for `d` fleet-wide (a bounded Retry-After, a breaker that opened).
   virtual void cool_down(const std::string& model, std::chrono::milliseconds d) = 0;
   virtual shared_stats stats() const = 0;
+  /// Calls `done` once what end() and cool_down() sent so far has been answered or has failed
+  /// (each call has its deadline): a process calls it before it exits, so its last settlements
+  /// reach the fleet. `done` runs on the implementation's executor. The default: at once.
+  virtual void flush(std::function<void()> done) { done(); }
 };
 
 /// The fleet's limits enforced by one process alone, each its 1/fleet_size share: what a process

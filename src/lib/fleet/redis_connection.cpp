@@ -1,17 +1,27 @@
 #include "redis_connection.hpp"
 
+#include "resp.hpp"
+
 #include <openrouter/error.hpp>
 
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/posix/stream_descriptor.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/ssl/error.hpp>
+#include <boost/asio/ssl/host_name_verification.hpp>
+#include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/url/parse.hpp>
 
-#include <hiredis/async.h>
-#include <hiredis/hiredis.h>
+#include <hiredis/hiredis.h>  // its reply reader only: the I/O is Asio's (and TLS OpenSSL's)
+#include <openssl/err.h>
+#include <openssl/ssl.h>
 
+#include <array>
 #include <charconv>
-#include <map>
+#include <deque>
 
 namespace openrouter::fleet {
 namespace asio = boost::asio;
@@ -83,174 +93,243 @@ reply copy(const redisReply* r) {
 
 }  // namespace
 
+// One connection: Asio's socket (and an ssl::stream over it for rediss://), commands written in
+// RESP and pipelined, replies parsed by hiredis's reader and matched to the calls in the order
+// they were sent (Redis answers in order). One timer watches the oldest call's deadline.
 struct connection::impl : std::enable_shared_from_this<connection::impl> {
-  impl(asio::any_io_executor e, endpoint p) : ex(std::move(e)), ep(std::move(p)) {}
+  using clock = std::chrono::steady_clock;
+  impl(asio::any_io_executor e, endpoint p)
+      : ex(std::move(e)), ep(std::move(p)), resolver(ex), sock(ex), deadline_timer(ex), connect_timer(ex) {}
+  ~impl() {
+    if (reader) redisReaderFree(reader);
+  }
+
   asio::any_io_executor ex;
   endpoint ep;
-  redisAsyncContext* ac = nullptr;
-  bool ready = false;  // connected (and AUTHed, SELECTed)
+  asio::ip::tcp::resolver resolver;
+  asio::ip::tcp::socket sock;
+  std::unique_ptr<asio::ssl::context> tls_ctx;
+  std::unique_ptr<asio::ssl::stream<asio::ip::tcp::socket&>> tls;
+  redisReader* reader = nullptr;
+  std::uint64_t generation = 0;  // this connection's: handlers of an older one see another
+  bool open = false;             // connected (and the TLS handshake done)
+  bool ready = false;            // ... and AUTHed, SELECTed
 
-  // The adapter: hiredis says what it wants to wait for; Asio waits on the socket for it.
-  std::unique_ptr<asio::posix::stream_descriptor> sd;
-  bool want_read = false, want_write = false, reading = false, writing = false;
-
-  // Calls in flight, by id: hiredis's privdata is the id, so a late reply finds nothing.
   struct call {
     done_fn done;
-    std::unique_ptr<asio::steady_timer> timer;
+    clock::time_point deadline;
   };
-  std::map<std::uint64_t, call> calls;
-  std::uint64_t next_call = 1;
+  std::deque<call> calls;  // sent, waiting for their replies, oldest first
+  std::string out, writing_buf;
+  bool writing = false;
+  asio::steady_timer deadline_timer;
+  clock::time_point timer_at{};  // the deadline the timer waits for (none: {})
+  std::array<char, 16384> rbuf{};
+
   std::function<void(error_code, std::string)> on_connect;
-  std::unique_ptr<asio::steady_timer> connect_timer;
+  asio::steady_timer connect_timer;
 
-  static impl* of(void* p) { return static_cast<impl*>(p); }
-  static void add_read(void* p) {
-    of(p)->want_read = true;
-    of(p)->arm_read();
-  }
-  static void del_read(void* p) { of(p)->want_read = false; }
-  static void add_write(void* p) {
-    of(p)->want_write = true;
-    of(p)->arm_write();
-  }
-  static void del_write(void* p) { of(p)->want_write = false; }
-  static void cleanup(void* p) {
-    impl* i = of(p);
-    i->want_read = i->want_write = false;
-    if (i->sd) {
-      error_code ignored;
-      i->sd->cancel(ignored);
-      i->sd->release();  // hiredis closes the socket
-    }
-  }
-
-  void arm_read() {
-    if (reading || !want_read || !sd || !ac) return;
-    reading = true;
-    sd->async_wait(asio::posix::stream_descriptor::wait_read, [self = shared_from_this()](error_code ec) {
-      self->reading = false;
-      if (ec || !self->ac || !self->want_read) return;
-      redisAsyncHandleRead(self->ac);  // may call back, disconnect, free the context
-      self->arm_read();
-    });
-  }
-  void arm_write() {
-    if (writing || !want_write || !sd || !ac) return;
-    writing = true;
-    sd->async_wait(asio::posix::stream_descriptor::wait_write, [self = shared_from_this()](error_code ec) {
-      self->writing = false;
-      if (ec || !self->ac || !self->want_write) return;
-      redisAsyncHandleWrite(self->ac);  // the connect completes here too
-      self->arm_write();
-    });
-  }
-
-  static void connected_cb(const redisAsyncContext* c, int status) {
-    impl* i = of(c->data);
-    if (status != REDIS_OK) {
-      i->ac = nullptr;  // hiredis frees the context after this callback
-      i->finish_connect(make_error_code(errc::connect_failed), "redis: cannot connect");
-      return;
-    }
-    i->handshake();
-  }
-  static void disconnected_cb(const redisAsyncContext* c, int) {
-    impl* i = of(c->data);
-    i->ac = nullptr;  // freed by hiredis after this
-    i->ready = false;
-    i->fail_all(make_error_code(errc::connection_closed));
-    if (i->on_connect) i->finish_connect(make_error_code(errc::connection_closed), "redis: connection closed");
-  }
-  static void reply_cb(redisAsyncContext*, void* r, void* privdata) {
-    // privdata: the impl is not reachable from here without ac->data; use the global map below
-    auto* tag = static_cast<std::pair<std::weak_ptr<impl>, std::uint64_t>*>(privdata);
-    std::unique_ptr<std::pair<std::weak_ptr<impl>, std::uint64_t>> owned(tag);
-    auto self = owned->first.lock();
-    if (!self) return;
-    auto it = self->calls.find(owned->second);
-    if (it == self->calls.end()) return;  // it missed its deadline already
-    call c = std::move(it->second);
-    self->calls.erase(it);
-    if (c.timer) c.timer->cancel();
-    if (!r) return self->complete(std::move(c.done), make_error_code(errc::connection_closed), reply{});
-    self->complete(std::move(c.done), error_code{}, copy(static_cast<redisReply*>(r)));
-  }
-
-  // Completions never run inside hiredis (a handler may close or reconnect): posted.
+  // Completions never run inside our own I/O handlers' bookkeeping (a handler may close or reconnect): posted.
   void complete(done_fn f, error_code ec, reply r) {
     asio::post(ex, [f = std::move(f), ec, r = std::move(r)]() mutable { f(ec, std::move(r)); });
-  }
-
-  void finish_connect(error_code ec, std::string why) {
-    if (connect_timer) connect_timer->cancel();
-    auto f = std::move(on_connect);
-    on_connect = nullptr;
-    if (ec) drop();
-    if (f) post_connect(std::move(f), ec, std::move(why));
   }
   void post_connect(std::function<void(error_code, std::string)> f, error_code ec, std::string why) {
     asio::post(ex, [f = std::move(f), ec, why = std::move(why)]() mutable { f(ec, std::move(why)); });
   }
 
+  void finish_connect(error_code ec, std::string why) {
+    connect_timer.cancel();
+    auto f = std::move(on_connect);
+    on_connect = nullptr;
+    if (ec) drop();
+    if (f) post_connect(std::move(f), ec, std::move(why));
+  }
+
   void fail_all(error_code ec) {
     auto pending = std::move(calls);
     calls.clear();
-    for (auto& [id, c] : pending) {
-      if (c.timer) c.timer->cancel();
-      complete(std::move(c.done), ec, reply{});
-    }
+    for (auto& c : pending) complete(std::move(c.done), ec, reply{});
   }
 
   void drop() {
-    ready = false;
-    if (ac) {
-      redisAsyncContext* c = ac;
-      ac = nullptr;
-      cleanup(this);
-      // No more adapter calls into this impl: hiredis frees the context and closes the socket.
-      c->ev.addRead = c->ev.delRead = c->ev.addWrite = c->ev.delWrite = c->ev.cleanup = nullptr;
-      c->ev.data = nullptr;
-      c->onDisconnect = nullptr;
-      redisAsyncFree(c);  // calls the pending callbacks with no reply
+    ++generation;  // what is still under way on the old socket finds nothing
+    open = ready = false;
+    error_code ignored;
+    resolver.cancel();
+    tls.reset();  // no close_notify: the store is gone or too slow to wait for
+    sock.close(ignored);
+    if (reader) {
+      redisReaderFree(reader);
+      reader = nullptr;
     }
-    if (sd) {
-      error_code ignored;
-      sd->cancel(ignored);
-      sd->release();  // never closed here: the socket is hiredis's
-    }
-    sd.reset();
+    out.clear();
+    writing_buf.clear();
+    writing = false;
+    deadline_timer.cancel();
+    timer_at = {};
     fail_all(make_error_code(errc::connection_closed));
   }
 
-  void send(const std::vector<std::string>& argv, std::chrono::milliseconds deadline, done_fn done) {
-    if (!ac) return complete(std::move(done), make_error_code(errc::connection_closed), reply{});
-    std::vector<const char*> args;
-    std::vector<std::size_t> lens;
-    for (const auto& a : argv) {
-      args.push_back(a.data());
-      lens.push_back(a.size());
+  std::string where() const { return ep.host + ":" + std::to_string(ep.port); }
+
+  void connect(std::chrono::milliseconds deadline, std::function<void(error_code, std::string)> done) {
+    drop();
+    if (ep.tls && !tls_ctx) {
+      tls_ctx = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_client);
+      tls_ctx->set_options(asio::ssl::context::no_sslv2 | asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
+                           asio::ssl::context::no_tlsv1_1);
+      tls_ctx->set_verify_mode(asio::ssl::verify_peer);
+      error_code e;
+      tls_ctx->set_default_verify_paths(e);
+      if (!ep.ca_file.empty()) {
+        tls_ctx->load_verify_file(ep.ca_file, e);
+        if (e) {
+          tls_ctx.reset();
+          return post_connect(std::move(done), make_error_code(errc::invalid_argument),
+                              "redis: cannot read the CA file " + ep.ca_file + ": " + e.message());
+        }
+      }
     }
-    const std::uint64_t id = next_call++;
-    auto* tag = new std::pair<std::weak_ptr<impl>, std::uint64_t>(weak_from_this(), id);
-    if (redisAsyncCommandArgv(ac, &impl::reply_cb, tag, static_cast<int>(args.size()), args.data(), lens.data()) !=
-        REDIS_OK) {
-      delete tag;
-      return complete(std::move(done), make_error_code(errc::connection_closed), reply{});
-    }
-    call& c = calls[id];
-    c.done = std::move(done);
-    c.timer = std::make_unique<asio::steady_timer>(ex, deadline);
-    c.timer->async_wait([w = weak_from_this(), id](error_code ec) {
+    on_connect = std::move(done);
+    const auto gen = generation;
+    connect_timer.expires_after(deadline);
+    connect_timer.async_wait([w = weak_from_this(), gen](error_code ec) {
       auto self = w.lock();
-      if (ec || !self) return;
-      auto it = self->calls.find(id);
-      if (it == self->calls.end()) return;
-      call cl = std::move(it->second);
-      self->calls.erase(it);
-      self->complete(std::move(cl.done), make_error_code(errc::total_timeout), reply{});
-      self->drop();  // a slow store: its late replies are not waited for
+      if (ec || !self || self->generation != gen || !self->on_connect) return;
+      self->finish_connect(make_error_code(errc::connect_timeout), "redis: no connection to " + self->where() +
+                                                                       " within the deadline");
     });
+    resolver.async_resolve(ep.host, std::to_string(ep.port),
+                           [self = shared_from_this(), gen](error_code ec, asio::ip::tcp::resolver::results_type rs) {
+                             if (self->generation != gen || !self->on_connect) return;
+                             if (ec)
+                               return self->finish_connect(make_error_code(errc::connect_failed),
+                                                           "redis: cannot resolve " + self->ep.host + ": " + ec.message());
+                             self->connect_to(rs, gen);
+                           });
+  }
+
+  void connect_to(const asio::ip::tcp::resolver::results_type& rs, std::uint64_t gen) {
+    asio::async_connect(sock, rs, [self = shared_from_this(), gen](error_code ec, const asio::ip::tcp::endpoint&) {
+      if (self->generation != gen || !self->on_connect) return;
+      if (ec)
+        return self->finish_connect(make_error_code(errc::connect_failed),
+                                    "redis: cannot connect to " + self->where() + ": " + ec.message());
+      error_code ignored;
+      self->sock.set_option(asio::ip::tcp::no_delay(true), ignored);
+      if (!self->ep.tls) return self->start(gen);
+      self->tls = std::make_unique<asio::ssl::stream<asio::ip::tcp::socket&>>(self->sock, *self->tls_ctx);
+      boost::system::error_code not_ip;
+      asio::ip::make_address(self->ep.host, not_ip);
+      if (not_ip) SSL_set_tlsext_host_name(self->tls->native_handle(), self->ep.host.c_str());  // SNI: names only
+      self->tls->set_verify_callback(asio::ssl::host_name_verification(self->ep.host));
+      self->tls->async_handshake(asio::ssl::stream_base::client, [self, gen](error_code e) {
+        if (self->generation != gen || !self->on_connect) return;
+        if (e) {
+          const bool verify = e.category() == asio::error::get_ssl_category() &&
+                              ERR_GET_REASON(static_cast<unsigned long>(e.value())) == SSL_R_CERTIFICATE_VERIFY_FAILED;
+          return self->finish_connect(make_error_code(verify ? errc::tls_verify_failed : errc::tls_handshake_failed),
+                                      "redis: TLS handshake with " + self->where() + " failed: " + e.message());
+        }
+        self->start(gen);
+      });
+    });
+  }
+
+  void start(std::uint64_t gen) {
+    open = true;
+    reader = redisReaderCreate();
+    read_some(gen);
+    handshake();
+  }
+
+  template <class F>
+  void read_into(F&& f) {
+    if (tls) tls->async_read_some(asio::buffer(rbuf), std::forward<F>(f));
+    else sock.async_read_some(asio::buffer(rbuf), std::forward<F>(f));
+  }
+  template <class F>
+  void write_out(F&& f) {
+    if (tls) asio::async_write(*tls, asio::buffer(writing_buf), std::forward<F>(f));
+    else asio::async_write(sock, asio::buffer(writing_buf), std::forward<F>(f));
+  }
+
+  void read_some(std::uint64_t gen) {
+    read_into([self = shared_from_this(), gen](error_code ec, std::size_t n) {
+      if (self->generation != gen) return;
+      if (ec) return self->lost("redis: connection closed");
+      if (redisReaderFeed(self->reader, self->rbuf.data(), n) != REDIS_OK) return self->lost("redis: unreadable reply");
+      while (true) {
+        void* r = nullptr;
+        if (redisReaderGetReply(self->reader, &r) != REDIS_OK) return self->lost("redis: unreadable reply");
+        if (!r) break;
+        reply rep = copy(static_cast<redisReply*>(r));
+        freeReplyObject(r);
+        if (self->calls.empty()) return self->lost("redis: a reply nobody asked for");
+        done_fn done = std::move(self->calls.front().done);
+        self->calls.pop_front();
+        self->complete(std::move(done), error_code{}, std::move(rep));
+      }
+      self->watch_deadline();
+      self->read_some(gen);
+    });
+  }
+
+  // The connection broke (or spoke nonsense): every call waiting fails with connection_closed.
+  void lost(const std::string& why) {
+    if (on_connect) return finish_connect(make_error_code(errc::connection_closed), why);
+    drop();
+  }
+
+  void flush_out() {
+    if (writing || out.empty() || !open) return;
+    writing_buf.swap(out);
+    out.clear();
+    writing = true;
+    write_out([self = shared_from_this(), gen = generation](error_code ec, std::size_t) {
+      if (self->generation != gen) return;
+      self->writing = false;
+      self->writing_buf.clear();
+      if (ec) return self->lost("redis: connection closed");
+      self->flush_out();
+    });
+  }
+
+  // The oldest call's deadline: a call that misses it completes with total_timeout and the
+  // connection is dropped (a slow store: its late replies are not waited for). The timer stays
+  // armed while calls come and go (every call has the same deadline, so the oldest is due
+  // first); when it fires early for a call answered since, it re-arms for the oldest one.
+  void watch_deadline() {
+    if (calls.empty()) return;
+    const auto due = calls.front().deadline;
+    if (timer_at != clock::time_point{} && timer_at <= due) return;  // it wakes up in time
+    timer_at = due;
+    deadline_timer.expires_at(due);
+    deadline_timer.async_wait([w = weak_from_this(), gen = generation, due](error_code ec) {
+      auto self = w.lock();
+      if (ec || !self || self->generation != gen || self->timer_at != due) return;
+      self->timer_at = {};
+      if (self->calls.empty()) return;
+      if (self->calls.front().deadline > clock::now()) return self->watch_deadline();
+      done_fn done = std::move(self->calls.front().done);
+      self->calls.pop_front();
+      self->complete(std::move(done), make_error_code(errc::total_timeout), reply{});
+      self->drop();
+    });
+  }
+
+  void send(const std::vector<std::string>& argv, std::chrono::milliseconds deadline, done_fn done) {
+    resp_args a;
+    for (const auto& x : argv) a.add(std::string_view(x));
+    send(resp_command(a), deadline, std::move(done));
+  }
+  // `cmd`: one command in RESP (resp.hpp), pipelined behind the ones not yet answered.
+  void send(const std::string& cmd, std::chrono::milliseconds deadline, done_fn done) {
+    if (!open) return complete(std::move(done), make_error_code(errc::connection_closed), reply{});
+    calls.push_back({std::move(done), clock::now() + deadline});
+    out.append(cmd);
+    flush_out();
+    watch_deadline();
   }
 
   void handshake() {
@@ -262,14 +341,14 @@ struct connection::impl : std::enable_shared_from_this<connection::impl> {
     } else {
       auth = {"PING"};
     }
-    const auto left = connect_timer ? std::chrono::duration_cast<std::chrono::milliseconds>(
-                                          connect_timer->expiry() - std::chrono::steady_clock::now())
-                                    : std::chrono::milliseconds(1000);
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(connect_timer.expiry() - std::chrono::steady_clock::now());
     const auto budget = std::max(left, std::chrono::milliseconds(1));
-    // Weak: a call held in `calls` must not keep its own impl alive (a cycle when the process ends mid-call).
-    send(auth, budget, [w = weak_from_this(), budget](error_code ec, reply r) {
+    // Weak: a call held in `calls` must not keep its own impl alive (a cycle when the process ends
+    // mid-call). `gen`: the answer of a connection since dropped must not end a newer connect.
+    send(auth, budget, [w = weak_from_this(), budget, gen = generation](error_code ec, reply r) {
       auto self = w.lock();
-      if (!self) return;
+      if (!self || self->generation != gen) return;
       if (ec) return self->finish_connect(ec, "redis: no answer to AUTH/PING");
       if (r.k == reply::kind::error) {
         const bool auth = r.str.rfind("NOAUTH", 0) == 0 || r.str.rfind("WRONGPASS", 0) == 0 ||
@@ -281,9 +360,9 @@ struct connection::impl : std::enable_shared_from_this<connection::impl> {
         self->ready = true;
         return self->finish_connect({}, "");
       }
-      self->send({"SELECT", std::to_string(self->ep.db)}, budget, [w](error_code e2, reply r2) {
+      self->send(std::vector<std::string>{"SELECT", std::to_string(self->ep.db)}, budget, [w, gen](error_code e2, reply r2) {
         auto self = w.lock();
-        if (!self) return;
+        if (!self || self->generation != gen) return;
         if (e2) return self->finish_connect(e2, "redis: no answer to SELECT");
         if (r2.k == reply::kind::error) return self->finish_connect(make_error_code(errc::bad_response), "redis: " + r2.str);
         self->ready = true;
@@ -299,51 +378,22 @@ std::shared_ptr<connection> connection::create(asio::any_io_executor ex, endpoin
 
 connection::~connection() { impl_->drop(); }
 
-bool connection::connected() const noexcept { return impl_->ready && impl_->ac; }
+bool connection::connected() const noexcept { return impl_->ready && impl_->open; }
 
 void connection::close() { impl_->drop(); }
 
 void connection::connect(std::chrono::milliseconds deadline, std::function<void(error_code, std::string)> done) {
-  impl& i = *impl_;
-  i.drop();
-  if (i.ep.tls) {
-    // hiredis 0.14 (Debian 12) has no TLS; a TLS-capable hiredis (>= 1.0) would take it here.
-    return i.post_connect(std::move(done), make_error_code(errc::invalid_argument),
-                "rediss://: this build's hiredis (0.14) has no TLS; use redis:// on a trusted network or a TLS tunnel");
-  }
-  redisAsyncContext* ac = redisAsyncConnect(i.ep.host.c_str(), i.ep.port);
-  if (!ac) return i.post_connect(std::move(done), make_error_code(errc::connect_failed), "redis: out of memory");
-  if (ac->err) {
-    std::string why = "redis: ";
-    why += ac->errstr;
-    redisAsyncFree(ac);
-    return i.post_connect(std::move(done), make_error_code(errc::connect_failed), std::move(why));
-  }
-  i.ac = ac;
-  ac->data = &i;
-  ac->ev.data = &i;
-  ac->ev.addRead = &impl::add_read;
-  ac->ev.delRead = &impl::del_read;
-  ac->ev.addWrite = &impl::add_write;
-  ac->ev.delWrite = &impl::del_write;
-  ac->ev.cleanup = &impl::cleanup;
-  i.sd = std::make_unique<asio::posix::stream_descriptor>(i.ex, ac->c.fd);
-  redisAsyncSetConnectCallback(ac, &impl::connected_cb);
-  redisAsyncSetDisconnectCallback(ac, &impl::disconnected_cb);
-  i.on_connect = std::move(done);
-  i.connect_timer = std::make_unique<asio::steady_timer>(i.ex, deadline);
-  i.connect_timer->async_wait([w = impl_->weak_from_this()](error_code ec) {
-    auto self = w.lock();
-    if (ec || !self || !self->on_connect) return;
-    self->finish_connect(make_error_code(errc::connect_timeout), "redis: no connection within the deadline");
-  });
-  // A non-blocking connect completes when the socket is writable.
-  impl::add_write(&i);
+  impl_->connect(deadline, std::move(done));
 }
 
 void connection::command(const std::vector<std::string>& argv, std::chrono::milliseconds deadline, done_fn done) {
   if (!connected()) return impl_->complete(std::move(done), make_error_code(errc::connection_closed), reply{});
   impl_->send(argv, deadline, std::move(done));
+}
+
+void connection::command(const std::string& resp, std::chrono::milliseconds deadline, done_fn done) {
+  if (!connected()) return impl_->complete(std::move(done), make_error_code(errc::connection_closed), reply{});
+  impl_->send(resp, deadline, std::move(done));
 }
 
 }  // namespace openrouter::fleet

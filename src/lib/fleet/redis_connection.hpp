@@ -1,8 +1,9 @@
 #pragma once
-// One connection to Redis through hiredis's async API, driven by Asio: the hiredis context's
-// socket is watched by the io_context through hiredis's adapter hooks (addRead/delRead/
-// addWrite/delWrite/cleanup), no extra thread. Every call has a deadline; a call that misses it
-// completes with errc::timeout and the connection is dropped (its late reply is ignored).
+// One connection to Redis driven by Asio: its socket (with TLS for rediss://, OpenSSL through
+// asio::ssl, the certificate and host name verified), commands in RESP (resp.hpp) pipelined,
+// replies parsed by hiredis's reader. No extra thread. Every call has a deadline; a call that
+// misses it completes with errc::total_timeout and the connection is dropped (its late reply is
+// ignored).
 // Not thread-safe: use it on one strand. Private to src/lib/fleet.
 
 #include <boost/asio/any_io_executor.hpp>
@@ -34,7 +35,8 @@ struct endpoint {
   std::string user;      ///< AUTH user (Redis 6 ACLs); empty: the default user
   std::string password;  ///< AUTH password; empty: no AUTH
   int db = 0;
-  bool tls = false;
+  bool tls = false;      ///< rediss://: TLS, the server's certificate verified (system CAs, and ca_file)
+  std::string ca_file;   ///< an extra CA (PEM file) for rediss://
 };
 
 /// redis://[user@]host[:port][/db] or rediss://... The password is never read from the URL
@@ -53,6 +55,8 @@ class connection : public std::enable_shared_from_this<connection> {
   void connect(std::chrono::milliseconds deadline, std::function<void(boost::system::error_code, std::string)> done);
   /// One command; `done` within `deadline`, once.
   void command(const std::vector<std::string>& argv, std::chrono::milliseconds deadline, done_fn done);
+  /// The same with the command already in RESP (resp.hpp: resp_command).
+  void command(const std::string& resp, std::chrono::milliseconds deadline, done_fn done);
   bool connected() const noexcept;
   /// Drops the connection: pending calls complete with errc::connection_closed.
   void close();

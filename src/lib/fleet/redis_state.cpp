@@ -4,6 +4,7 @@
 #include <openrouter/fleet.hpp>
 
 #include "redis_connection.hpp"
+#include "resp.hpp"
 #include "scripts.hpp"
 
 #include <boost/asio/post.hpp>
@@ -17,6 +18,7 @@
 #include <map>
 #include <mutex>
 #include <random>
+#include <unordered_map>
 #include <vector>
 
 namespace openrouter {
@@ -42,12 +44,6 @@ std::string fleet_namespace(std::string_view api_key, std::string_view fleet_id)
 }
 
 namespace {
-
-std::string num(double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.17g", v);
-  return buf;
-}
 
 double to_double(const fleet::reply& r) {
   if (r.k == fleet::reply::kind::integer) return static_cast<double>(r.integer);
@@ -82,6 +78,18 @@ class redis_state final : public routing::shared_state, public std::enable_share
         renew_timer_(ex_),
         reconnect_timer_(ex_) {
     prefix_ = "openrouter:{" + o_.key_namespace + "}:";
+    // The admit script's arguments after the lease id: the same for every attempt.
+    const double burst = limits_.burst > 0 ? limits_.burst : std::max(1.0, limits_.requests_per_minute / 60.0);
+    admit_args_.add(static_cast<long long>(o_.lease_ttl.count()))
+        .add(limits_.requests_per_minute)
+        .add(burst)
+        .add(o_.model_requests_per_minute)
+        .add(std::max(1.0, o_.model_requests_per_minute / 60.0))
+        .add(static_cast<long long>(limits_.max_in_flight))
+        .add(static_cast<long long>(limits_.max_in_flight_per_model))
+        .add(budget_)
+        .add(o_.reserve_usd)
+        .add(static_cast<long long>(std::max<long long>(1, o_.poll.count())));
     std::random_device rd;
     char buf[32];
     std::snprintf(buf, sizeof buf, "%08x%08x", rd(), rd());
@@ -141,30 +149,72 @@ class redis_state final : public routing::shared_state, public std::enable_share
     f(stats_);
   }
 
-  // EVALSHA, and EVAL when the server does not know the script yet (or any more).
-  void eval(const fleet::script& s, const std::vector<std::string>& keys, const std::vector<std::string>& args,
-            fleet::connection::done_fn done) {
-    std::vector<std::string> argv;
-    argv.reserve(3 + keys.size() + args.size());
-    argv.emplace_back("EVALSHA");
-    argv.push_back(s.sha1);
-    argv.push_back(std::to_string(keys.size()));
-    argv.insert(argv.end(), keys.begin(), keys.end());
-    argv.insert(argv.end(), args.begin(), args.end());
-    conn_->command(argv, o_.call_deadline,
-                   [w = weak_from_this(), argv, body = s.body, done = std::move(done)](error_code ec,
-                                                                                          fleet::reply r) mutable {
+  // EVALSHA, and EVAL when the server does not know the script yet (or any more). `tail`: the
+  // number of keys, the keys, the arguments. Counted in pending_ until answered (or failed), for
+  // flush().
+  void eval(const fleet::script& s, fleet::resp_args tail, fleet::connection::done_fn done) {
+    ++pending_;
+    std::string cmd = fleet::resp_command("EVALSHA", s.sha1, tail);  // before `tail` moves into the handler
+    conn_->command(cmd, o_.call_deadline,
+                   [w = weak_from_this(), tail = std::move(tail), body = s.body, done = std::move(done)](
+                       error_code ec, fleet::reply r) mutable {
                      auto self = w.lock();
                      if (!self) return;  // the state is gone: nobody waits for this reply
                      if (!ec && r.k == fleet::reply::kind::error && r.str.rfind("NOSCRIPT", 0) == 0) {
-                       argv[0] = "EVAL";
-                       argv[1] = std::string(body);
-                       return self->conn_->command(argv, self->o_.call_deadline, std::move(done));
+                       return self->conn_->command(fleet::resp_command("EVAL", body, tail), self->o_.call_deadline,
+                                                   [w, done = std::move(done)](error_code e2, fleet::reply r2) mutable {
+                                                     auto again = w.lock();
+                                                     if (!again) return;
+                                                     done(e2, std::move(r2));
+                                                     again->answered();
+                                                   });
                      }
                      done(ec, std::move(r));
+                     self->answered();
                    });
   }
+  void eval(const fleet::script& s, const std::vector<std::string>& keys, const std::vector<std::string>& args,
+            fleet::connection::done_fn done) {
+    fleet::resp_args tail;
+    tail.add(static_cast<long long>(keys.size()));
+    for (const auto& k : keys) tail.add(std::string_view(k));
+    for (const auto& a : args) tail.add(std::string_view(a));
+    eval(s, std::move(tail), std::move(done));
+  }
 
+  // A model's keys for the admit and end scripts (with their count first), written once.
+  struct model_keys {
+    fleet::resp_args admit, end;
+  };
+  const model_keys& keys_of(const std::string& model) {
+    auto it = model_keys_.find(model);
+    if (it != model_keys_.end()) return it->second;
+    if (model_keys_.size() >= 4096) model_keys_.clear();  // bounded, whatever models callers name
+    model_keys k;
+    k.admit.add(8LL).add(key("leases")).add(key("leases:" + model)).add(key("rpm")).add(key("rpm:" + model));
+    k.admit.add(key("cool:" + model)).add(key("spend")).add(key("reserved")).add(key("cost_stats"));
+    k.end.add(5LL).add(key("leases")).add(key("leases:" + model)).add(key("spend")).add(key("reserved"));
+    k.end.add(key("cost_stats"));
+    return model_keys_.emplace(model, std::move(k)).first->second;
+  }
+
+  void answered() {
+    if (--pending_ > 0) return;
+    auto waiting = std::move(flushed_);
+    flushed_.clear();
+    for (auto& f : waiting) f();
+  }
+
+ public:
+  void flush(std::function<void()> done) override {
+    // Posted: after the end() and cool_down() calls made before it (one strand, in order).
+    asio::post(ex_, [self = shared_from_this(), done = std::move(done)]() mutable {
+      if (self->pending_ == 0) return done();
+      self->flushed_.push_back(std::move(done));
+    });
+  }
+
+ private:
   void connect_first() {
     conn_->connect(o_.connect_deadline, [w = weak_from_this()](error_code ec, std::string why) {
       auto self = w.lock();
@@ -261,22 +311,9 @@ class redis_state final : public routing::shared_state, public std::enable_share
     }
     const std::uint64_t ticket = next_ticket_++;
     const std::string id = lease_id(ticket);
-    const double burst = limits_.burst > 0 ? limits_.burst : std::max(1.0, limits_.requests_per_minute / 60.0);
-    const double mburst = std::max(1.0, o_.model_requests_per_minute / 60.0);
-    std::vector<std::string> keys{key("leases"), key("leases:" + model), key("rpm"), key("rpm:" + model),
-                                  key("cool:" + model), key("spend"), key("reserved"), key("cost_stats")};
-    std::vector<std::string> args{id,
-                                  std::to_string(o_.lease_ttl.count()),
-                                  num(limits_.requests_per_minute),
-                                  num(burst),
-                                  num(o_.model_requests_per_minute),
-                                  num(mburst),
-                                  std::to_string(limits_.max_in_flight),
-                                  std::to_string(limits_.max_in_flight_per_model),
-                                  num(budget_),
-                                  num(o_.reserve_usd),
-                                  std::to_string(std::max<long long>(1, o_.poll.count()))};
-    eval(fleet::admit_script(), keys, args,
+    fleet::resp_args tail = keys_of(model).admit;
+    tail.add(std::string_view(id)).append(admit_args_);
+    eval(fleet::admit_script(), std::move(tail),
          [w = weak_from_this(), model, ticket, h = std::move(h)](error_code ec, fleet::reply r) mutable {
            auto self = w.lock();
            if (!self) return;  // only when its router is gone too
@@ -309,15 +346,14 @@ class redis_state final : public routing::shared_state, public std::enable_share
     if (fallback_.owns(ticket)) return fallback_.end(ticket, s, cost);
     auto it = live_.find(ticket);
     if (it == live_.end()) return;
-    const std::string model = it->second;
+    const std::string model = std::move(it->second);
     live_.erase(it);
     // In fallback mode the lease expires in Redis by itself (its reservation is then charged).
     if (mode_ != mode::shared || !conn_->connected()) return;
-    std::vector<std::string> keys{key("leases"), key("leases:" + model), key("spend"), key("reserved"),
-                                  key("cost_stats")};
     const char* how = s == settlement::cost ? "cost" : s == settlement::release ? "release" : "unknown";
-    std::vector<std::string> args{lease_id(ticket), how, num(cost)};
-    eval(fleet::end_script(), keys, args, [w = weak_from_this()](error_code ec, fleet::reply r) {
+    fleet::resp_args tail = keys_of(model).end;
+    tail.add(std::string_view(lease_id(ticket))).add(std::string_view(how)).add(cost);
+    eval(fleet::end_script(), std::move(tail), [w = weak_from_this()](error_code ec, fleet::reply r) {
       auto self = w.lock();
       if (!self) return;
       if (ec || r.k == fleet::reply::kind::error) return self->degrade(ec, r);
@@ -370,6 +406,10 @@ class redis_state final : public routing::shared_state, public std::enable_share
   std::vector<std::pair<std::string, std::function<void(admission)>>> queue_;  // admits before the first connect
   std::map<std::uint64_t, std::string> live_;  // shared leases held: ticket -> model
   std::uint64_t next_ticket_ = 1;
+  fleet::resp_args admit_args_;                           // the admit script's constant arguments
+  std::unordered_map<std::string, model_keys> model_keys_;  // keys_of()
+  std::size_t pending_ = 0;                     // evals sent, not yet answered (or failed)
+  std::vector<std::function<void()>> flushed_;  // flush() callers waiting for pending_ == 0
   double last_spent_ = 0;
   mutable std::mutex stats_m_;
   routing::shared_stats stats_;
@@ -382,6 +422,7 @@ std::shared_ptr<routing::shared_state> make_redis_state(asio::any_io_executor ex
   fleet::endpoint ep = fleet::parse_redis_url(o.redis_url, ec, what);
   if (ec) return nullptr;
   ep.password = o.password;
+  ep.ca_file = o.ca_file;
   if (o.fleet_size == 0) o.fleet_size = 1;
   auto s = std::make_shared<redis_state>(std::move(ex), p, std::move(o), std::move(ep));
   s->start();
