@@ -9,9 +9,11 @@
 #include "messages.hpp"
 #include "responses.hpp"
 
+#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/url/parse.hpp>
 
+#include <chrono>
 #include <ctime>
 
 namespace openrouter::mock {
@@ -188,6 +190,27 @@ http_reply outside_api(std::string_view path) {
   return error_reply(404, msg, "not_found");
 }
 
+// POST /chat/completions once the method is known to be POST.
+http_reply chat_completions(mock_state& state, const request_view& req) {
+  if (auto e = check_auth(state, req.headers)) return std::move(*e);
+  std::optional<http_reply> preset_error;  // model "@preset/SLUG": the preset's model and parameters
+  auto with_preset = state.presets().resolve(req.body, preset_error);
+  if (preset_error) return std::move(*preset_error);
+  return handle_chat(state, with_preset ? std::string_view(*with_preset) : req.body, req.headers);
+}
+
+// A chat body's `model` (or the first of `models`) for the chat log; "" when there is none.
+std::string requested_model(std::string_view body) {
+  boost::system::error_code ec;
+  const json::value v = json::parse(body, ec);
+  if (ec || !v.is_object()) return {};
+  const auto& o = v.get_object();
+  if (auto m = o.if_contains("model"); m && m->is_string()) return std::string(m->get_string());
+  if (auto ms = o.if_contains("models"); ms && ms->is_array() && !ms->get_array().empty() && ms->get_array()[0].is_string())
+    return std::string(ms->get_array()[0].get_string());
+  return {};
+}
+
 }  // namespace
 
 http_reply handle_request(mock_state& state, const request_view& req) {
@@ -206,11 +229,11 @@ http_reply handle_request(mock_state& state, const request_view& req) {
   if (path == "/chat/completions") {
     if (!need("POST")) return method_not_allowed();
     ++state.chat_requests;
-    if (auto e = check_auth(state, req.headers)) return std::move(*e);
-    std::optional<http_reply> preset_error;  // model "@preset/SLUG": the preset's model and parameters
-    auto with_preset = state.presets().resolve(req.body, preset_error);
-    if (preset_error) return std::move(*preset_error);
-    return handle_chat(state, with_preset ? std::string_view(*with_preset) : req.body, req.headers);
+    if (!state.chat_log_on()) return chat_completions(state, req);
+    const auto received = std::chrono::steady_clock::now();
+    http_reply r = chat_completions(state, req);
+    state.log_chat({received, requested_model(req.body), r.status});
+    return r;
   }
   // /presets[/{slug}[/...]] (presets.cpp): read by segment, so that a slug's encoded '/' stays in it.
   if (path == "/presets" || path.starts_with("/presets/")) {

@@ -40,6 +40,11 @@ class mock_state {
   std::vector<generation_record> all() const;
   double total_cost() const;
 
+  /// server_options::chat_log_size > 0: the chat log is kept (log_chat, chat_log).
+  bool chat_log_on() const noexcept { return opts_.chat_log_size > 0; }
+  void log_chat(chat_log_entry e);
+  std::vector<chat_log_entry> chat_log() const;
+
   std::atomic<std::uint64_t> connections_accepted{0}, connections_open{0}, requests{0},
       tls_handshakes{0}, streams_open{0}, gzip_responses{0}, peer_closed_during_stall{0},
       connections_refused{0}, connections_timed_out{0}, connection_errors{0}, chat_requests{0};
@@ -55,6 +60,7 @@ class mock_state {
   std::unordered_map<std::string, generation_record> generations_;
   std::deque<std::string> order_;  // oldest first, bounds memory on long runs
   double total_cost_ = 0;
+  std::deque<chat_log_entry> chat_log_;  // at most opts_.chat_log_size, oldest first
   std::atomic<std::uint64_t> next_id_{0};
 };
 

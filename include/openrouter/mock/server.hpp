@@ -74,6 +74,9 @@ struct server_options {
   /// Fault counters and rate-limit windows kept per fault rule (a scenario rule, or each
   /// distinct "fault/..." model name); beyond it the least recently used is forgotten.
   std::size_t max_fault_rules = 4096;
+  /// The last N POST /chat/completions requests kept for server::chat_log() (when each
+  /// arrived, its model, the status answered): what a test of a client's pacing reads. 0: none.
+  std::size_t chat_log_size = 0;
 };
 
 /// What the mock recorded about one completion (also served by /generation?id=).
@@ -92,6 +95,13 @@ struct generation_record {
   std::map<std::string, std::string> headers;  ///< attribution headers, lower-case names
   boost::json::value request;                  ///< the request body as received
   std::chrono::system_clock::time_point created;
+};
+
+/// One POST /chat/completions as the mock received and answered it (server::chat_log()).
+struct chat_log_entry {
+  std::chrono::steady_clock::time_point received;  ///< its header and body read whole
+  std::string model;    ///< `model` as sent (or the first of `models`); "" when unreadable
+  unsigned status = 0;  ///< the status answered (200 for a stream, whatever happens in it)
 };
 
 struct server_stats {
@@ -138,6 +148,8 @@ class server {
   std::vector<generation_record> generations() const;
   std::optional<generation_record> generation(std::string_view id) const;
   server_stats stats() const;
+  /// The last server_options::chat_log_size chat requests, oldest first.
+  std::vector<chat_log_entry> chat_log() const;
 
   struct impl;
 
