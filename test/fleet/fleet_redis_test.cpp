@@ -97,6 +97,13 @@ struct silent_redis {
     });
   }
   std::string url() const { return "redis://127.0.0.1:" + std::to_string(acc.local_endpoint().port()); }
+  /// Options for a state on it, in a namespace of its own.
+  openrouter::fleet_options options() const {
+    openrouter::fleet_options o;
+    o.redis_url = url();
+    o.key_namespace = fresh_ns();
+    return o;
+  }
   boost::asio::ip::tcp::acceptor acc;
   boost::asio::ip::tcp::socket peer;
   std::array<char, 4096> buf{};
@@ -373,9 +380,7 @@ BOOST_AUTO_TEST_CASE(a_state_dropped_with_calls_in_flight_is_freed) {
     {
       auto ioc = std::make_unique<boost::asio::io_context>();
       silent_redis silent(*ioc, answer_ping);
-      openrouter::fleet_options o;
-      o.redis_url = silent.url();
-      o.key_namespace = fresh_ns();
+      auto o = silent.options();
       o.call_deadline = 30s;
       o.connect_deadline = 30s;
       routing::policy p;
@@ -399,9 +404,7 @@ BOOST_AUTO_TEST_CASE(a_state_dropped_with_calls_in_flight_is_freed) {
 BOOST_AUTO_TEST_CASE(a_hung_store_is_waited_for_no_longer_than_the_call_deadline) {
   boost::asio::io_context ioc;
   silent_redis silent(ioc, true);
-  openrouter::fleet_options o;
-  o.redis_url = silent.url();
-  o.key_namespace = fresh_ns();
+  auto o = silent.options();
   o.call_deadline = 200ms;
   o.reconnect_every = 60s;
   routing::policy p;
