@@ -32,10 +32,10 @@ using clock_type = std::chrono::steady_clock;
 using detail::result;
 
 // The router's spend account. Thread-safe: streams report from their own strands.
-// A fleet-admitted stream gets an account of its own (attempt_account below): its cost goes to
-// the router's account and settles its fleet lease and reservation when the usage arrives; a
-// stream that ends, fails or is dropped without one settles as `unknown` (the reservation is
-// charged), once, and its lease is held as long as the stream is open.
+// A fleet-admitted attempt gets an account of its own (fleet_attempt below) that settles its
+// fleet lease and reservation, once: a JSON answer as it completes; a stream when its usage
+// arrives (its cost also going to the router's account), or as `unknown` (the reservation
+// charged) when it ends, fails or is dropped without one, so its lease is held while it is open.
 struct detail::spend_tally {
   spend_tally() = default;
   spend_tally(std::shared_ptr<spend_tally> router_account, std::shared_ptr<routing::shared_state> fleet,
@@ -378,16 +378,14 @@ asio::awaitable<std::pair<error_code, typename Answer::type>> fleet_attempt(std:
   auto admit = fleet::admit(shared, std::move(model), until, diag);
   auto [aec, ticket] = co_await std::move(admit);
   if (aec) co_return std::pair<error_code, T>{aec, T{}};
-  // A stream's usage comes after the attempt: its own account settles the lease then.
-  auto account = Answer::unread_costs ? std::make_shared<detail::spend_tally>(im->ledger, shared, ticket) : im->ledger;
+  // The attempt's own account settles its lease: here when the outcome is known, else (a stream
+  // whose usage comes later) when its usage arrives or it is given up.
+  auto account = std::make_shared<detail::spend_tally>(im->ledger, shared, ticket);
   auto op = Answer::attempt(im->cli, std::move(req), diag, account);
   auto out = co_await std::move(op);
   const std::optional<double> cost = Answer::cost(out.second);
-  if (!Answer::unread_costs || out.first || cost) {
-    const auto how = fleet::settlement_of(out.first, cost, diag);
-    if (account != im->ledger) account->settle(how, cost.value_or(0));
-    else shared->end(ticket, how, cost.value_or(0));
-  }
+  if (!Answer::unread_costs || out.first || cost)
+    account->settle(fleet::settlement_of(out.first, cost, diag), cost.value_or(0));
   co_return out;
 }
 

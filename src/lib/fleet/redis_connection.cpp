@@ -318,11 +318,6 @@ struct connection::impl : std::enable_shared_from_this<connection::impl> {
     });
   }
 
-  void send(const std::vector<std::string>& argv, std::chrono::milliseconds deadline, done_fn done) {
-    resp_args a;
-    for (const auto& x : argv) a.add(std::string_view(x));
-    send(resp_command(a), deadline, std::move(done));
-  }
   // `cmd`: one command in RESP (resp.hpp), pipelined behind the ones not yet answered.
   void send(const std::string& cmd, std::chrono::milliseconds deadline, done_fn done) {
     if (!open) return complete(std::move(done), make_error_code(errc::connection_closed), reply{});
@@ -333,20 +328,20 @@ struct connection::impl : std::enable_shared_from_this<connection::impl> {
   }
 
   void handshake() {
-    std::vector<std::string> auth;
+    resp_args auth;
     if (!ep.password.empty()) {
-      auth.push_back("AUTH");
-      if (!ep.user.empty()) auth.push_back(ep.user);
-      auth.push_back(ep.password);
+      auth.add(std::string_view("AUTH"));
+      if (!ep.user.empty()) auth.add(std::string_view(ep.user));
+      auth.add(std::string_view(ep.password));
     } else {
-      auth = {"PING"};
+      auth.add(std::string_view("PING"));
     }
     const auto left =
         std::chrono::duration_cast<std::chrono::milliseconds>(connect_timer.expiry() - std::chrono::steady_clock::now());
     const auto budget = std::max(left, std::chrono::milliseconds(1));
     // Weak: a call held in `calls` must not keep its own impl alive (a cycle when the process ends
     // mid-call). `gen`: the answer of a connection since dropped must not end a newer connect.
-    send(auth, budget, [w = weak_from_this(), budget, gen = generation](error_code ec, reply r) {
+    send(resp_command(auth), budget, [w = weak_from_this(), budget, gen = generation](error_code ec, reply r) {
       auto self = w.lock();
       if (!self || self->generation != gen) return;
       if (ec) return self->finish_connect(ec, "redis: no answer to AUTH/PING");
@@ -360,7 +355,9 @@ struct connection::impl : std::enable_shared_from_this<connection::impl> {
         self->ready = true;
         return self->finish_connect({}, "");
       }
-      self->send(std::vector<std::string>{"SELECT", std::to_string(self->ep.db)}, budget, [w, gen](error_code e2, reply r2) {
+      resp_args select;
+      select.add(std::string_view("SELECT")).add(static_cast<long long>(self->ep.db));
+      self->send(resp_command(select), budget, [w, gen](error_code e2, reply r2) {
         auto self = w.lock();
         if (!self || self->generation != gen) return;
         if (e2) return self->finish_connect(e2, "redis: no answer to SELECT");
@@ -384,11 +381,6 @@ void connection::close() { impl_->drop(); }
 
 void connection::connect(std::chrono::milliseconds deadline, std::function<void(error_code, std::string)> done) {
   impl_->connect(deadline, std::move(done));
-}
-
-void connection::command(const std::vector<std::string>& argv, std::chrono::milliseconds deadline, done_fn done) {
-  if (!connected()) return impl_->complete(std::move(done), make_error_code(errc::connection_closed), reply{});
-  impl_->send(argv, deadline, std::move(done));
 }
 
 void connection::command(const std::string& resp, std::chrono::milliseconds deadline, done_fn done) {

@@ -53,9 +53,7 @@ class connection : public std::enable_shared_from_this<connection> {
 
   /// Connects, AUTHs and SELECTs within `deadline`; `done` gets the error and a reason.
   void connect(std::chrono::milliseconds deadline, std::function<void(boost::system::error_code, std::string)> done);
-  /// One command; `done` within `deadline`, once.
-  void command(const std::vector<std::string>& argv, std::chrono::milliseconds deadline, done_fn done);
-  /// The same with the command already in RESP (resp.hpp: resp_command).
+  /// One command, already in RESP (resp.hpp: resp_command); `done` within `deadline`, once.
   void command(const std::string& resp, std::chrono::milliseconds deadline, done_fn done);
   bool connected() const noexcept;
   /// Drops the connection: pending calls complete with errc::connection_closed.

@@ -119,9 +119,9 @@ class redis_state final : public routing::shared_state, public std::enable_share
     if (d.count() <= 0) return;
     asio::post(ex_, [self = shared_from_this(), model, d] {
       if (self->mode_ != mode::shared) return;  // the local health has it already
-      std::vector<std::string> keys{self->key("cool:" + model)};
-      std::vector<std::string> args{std::to_string(d.count())};
-      self->eval(fleet::cool_script(), keys, args, [w = self->weak_from_this()](error_code ec, fleet::reply r) {
+      fleet::resp_args tail;
+      tail.add(1LL).add(self->key("cool:" + model)).add(static_cast<long long>(d.count()));
+      self->eval(fleet::cool_script(), std::move(tail), [w = self->weak_from_this()](error_code ec, fleet::reply r) {
         auto self = w.lock();
         if (!self) return;
         if (ec || r.k == fleet::reply::kind::error) self->degrade(ec, r);
@@ -173,15 +173,6 @@ class redis_state final : public routing::shared_state, public std::enable_share
                      self->answered();
                    });
   }
-  void eval(const fleet::script& s, const std::vector<std::string>& keys, const std::vector<std::string>& args,
-            fleet::connection::done_fn done) {
-    fleet::resp_args tail;
-    tail.add(static_cast<long long>(keys.size()));
-    for (const auto& k : keys) tail.add(std::string_view(k));
-    for (const auto& a : args) tail.add(std::string_view(a));
-    eval(s, std::move(tail), std::move(done));
-  }
-
   // A model's keys for the admit and end scripts (with their count first), written once.
   struct model_keys {
     fleet::resp_args admit, end;
@@ -374,13 +365,16 @@ class redis_state final : public routing::shared_state, public std::enable_share
 
   void renew() {
     if (live_.empty() || !conn_->connected()) return;
-    std::vector<std::string> keys{key("leases")};
-    std::vector<std::string> args{std::to_string(o_.lease_ttl.count())};
+    fleet::resp_args keys, args;
+    keys.add(key("leases"));
+    args.add(static_cast<long long>(o_.lease_ttl.count()));
     for (const auto& [ticket, model] : live_) {
-      keys.push_back(key("leases:" + model));
-      args.push_back(lease_id(ticket));
+      keys.add(key("leases:" + model));
+      args.add(std::string_view(lease_id(ticket)));
     }
-    eval(fleet::renew_script(), keys, args, [w = weak_from_this()](error_code ec, fleet::reply r) {
+    fleet::resp_args tail;
+    tail.add(static_cast<long long>(keys.count())).append(keys).append(args);
+    eval(fleet::renew_script(), std::move(tail), [w = weak_from_this()](error_code ec, fleet::reply r) {
       auto self = w.lock();
       if (!self) return;
       if (ec || r.k == fleet::reply::kind::error) self->degrade(ec, r);
