@@ -1,6 +1,6 @@
 // client_bench: openrouter-cpp's client under load, for comparison with floor_loop.
 //
-//   client_bench --url https://127.0.0.1:PORT/api/v1 --ca-file ca.pem [--mode chat|stream|responses]
+//   client_bench --url https://127.0.0.1:PORT/api/v1 --ca-file ca.pem [--mode chat|stream|responses|messages]
 //                [--concurrency N] [--requests R] [--max-tokens T] [--model M] [--ramp-per-s C]
 //                [--resume 0|1] [--pull next|batch]
 //
@@ -11,7 +11,9 @@
 // handed out at once); a request is good when the stream ended cleanly. --mode responses: the
 // same through the Responses API (async_responses_stream, POST /responses with stream:true,
 // max_output_tokens = --max-tokens), every named event pulled with async_next or
-// async_next_batch (typed decode, accumulation); "chunks" counts the events.
+// async_next_batch (typed decode, accumulation); "chunks" counts the events. --mode messages:
+// the same through the Anthropic Messages API (async_messages_stream, POST /messages with
+// stream:true, max_tokens = --max-tokens), every named event pulled the same way.
 // --ramp-per-s C starts the first N requests C per second instead of all at once (thousands of
 // TLS handshakes at once overrun a 2-core box). One thread, one io_context. Prints one JSON line:
 //   {"bench":"client","mode","concurrency","requests","ok","errors","wall_s","rps",
@@ -21,6 +23,7 @@
 // by the most requests in flight at once (max_open). --resume 0 turns TLS session resumption
 // off (to measure what it saves when connections are not kept alive).
 #include <openrouter/client.hpp>
+#include <openrouter/messages_stream.hpp>
 #include <openrouter/responses_stream.hpp>
 
 #include <boost/asio/io_context.hpp>
@@ -78,10 +81,10 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
-  if (url.empty() || (mode != "chat" && mode != "stream" && mode != "responses") ||
+  if (url.empty() || (mode != "chat" && mode != "stream" && mode != "responses" && mode != "messages") ||
       (pull_mode != "next" && pull_mode != "batch")) {
     std::fprintf(stderr,
-                 "client_bench: --url is required; --mode is chat, stream or responses; --pull is next or batch\n");
+                 "client_bench: --url is required; --mode is chat, stream, responses or messages; --pull is next or batch\n");
     return 2;
   }
   rlimit lim{};
@@ -108,12 +111,17 @@ int main(int argc, char** argv) {
   rreq.model = model;
   if (max_tokens > 0) rreq.max_output_tokens = max_tokens;
   rreq.input = "Summarise the benefits of connection pooling.";
+  openrouter::wire::messages_request mreq;
+  mreq.model = model;
+  if (max_tokens > 0) mreq.max_tokens = max_tokens;
+  mreq.messages.push_back({"user", std::string("Summarise the benefits of connection pooling."), {}});
 
   int started = 0, done = 0, errors = 0, open_now = 0, max_open = 0;
   std::size_t chunks = 0;
   std::vector<openrouter::diagnostics> diags(static_cast<std::size_t>(concurrency));
   std::vector<openrouter::chat_stream> streams(static_cast<std::size_t>(concurrency));
   std::vector<openrouter::responses_stream> rstreams(mode == "responses" ? static_cast<std::size_t>(concurrency) : 0);
+  std::vector<openrouter::messages_stream> mstreams(mode == "messages" ? static_cast<std::size_t>(concurrency) : 0);
   std::vector<boost::system::error_code> last_ec(static_cast<std::size_t>(concurrency));
   std::function<void(std::size_t)> next;
   std::map<std::string, int> error_kinds;  // reported on stderr: what went wrong, how often
@@ -126,48 +134,35 @@ int main(int argc, char** argv) {
     --open_now;
     next(slot);
   };
-  // Pulls the slot's Responses stream to its end.
-  std::function<void(std::size_t)> pull_responses = [&](std::size_t slot) {
+  // Pulls the slot's stream (chat, Responses or Messages: `all` holds that kind) to its end,
+  // event by event or batch by batch.
+  auto pull_any = [&](auto& self, auto& all, std::size_t slot) -> void {
     if (pull_mode == "batch") {
-      rstreams[slot].async_next_batch(
-          [&, slot](boost::system::error_code ec, openrouter::responses_stream::event_batch b) {
-            last_ec[slot] = ec;
-            if (ec) return finish(slot, false);
-            if (b.empty()) return finish(slot, true);
-            chunks += b.size();
-            pull_responses(slot);
-          });
-      return;
-    }
-    rstreams[slot].async_next(
-        [&, slot](boost::system::error_code ec, std::optional<openrouter::wire::responses_event> ev) {
-          last_ec[slot] = ec;
-          if (ec) return finish(slot, false);
-          if (!ev) return finish(slot, true);
-          ++chunks;
-          pull_responses(slot);
-        });
-  };
-  // Pulls the slot's stream to its end.
-  std::function<void(std::size_t)> pull = [&](std::size_t slot) {
-    if (pull_mode == "batch") {
-      streams[slot].async_next_batch([&, slot](boost::system::error_code ec, openrouter::chat_stream::chunk_batch b) {
+      all[slot].async_next_batch([&, slot, sp = &self, ap = &all](boost::system::error_code ec, auto b) {
         last_ec[slot] = ec;
         if (ec) return finish(slot, false);
         if (b.empty()) return finish(slot, true);
         chunks += b.size();
-        pull(slot);
+        (*sp)(*sp, *ap, slot);
       });
       return;
     }
-    streams[slot].async_next(
-        [&, slot](boost::system::error_code ec, std::optional<openrouter::wire::chat_chunk> c) {
-          last_ec[slot] = ec;
-          if (ec) return finish(slot, false);
-          if (!c) return finish(slot, true);
-          ++chunks;
-          pull(slot);
-        });
+    all[slot].async_next([&, slot, sp = &self, ap = &all](boost::system::error_code ec, auto ev) {
+      last_ec[slot] = ec;
+      if (ec) return finish(slot, false);
+      if (!ev) return finish(slot, true);
+      ++chunks;
+      (*sp)(*sp, *ap, slot);
+    });
+  };
+  // The completion of the slot's stream open: pulls the stream, kept in `all[slot]`.
+  auto open_and_pull = [&](auto& all, std::size_t slot) {
+    return [&, slot, ap = &all](boost::system::error_code ec, auto s) {
+      last_ec[slot] = ec;
+      if (ec) return finish(slot, false);
+      (*ap)[slot] = std::move(s);
+      pull_any(pull_any, *ap, slot);
+    };
   };
   next = [&](std::size_t slot) {
     if (started >= requests) return;
@@ -180,22 +175,9 @@ int main(int argc, char** argv) {
       });
       return;
     }
-    if (mode == "responses") {
-      cli.async_responses_stream(rreq, diags[slot],
-                                 [&, slot](boost::system::error_code ec, openrouter::responses_stream s) {
-                                   last_ec[slot] = ec;
-                                   if (ec) return finish(slot, false);
-                                   rstreams[slot] = std::move(s);
-                                   pull_responses(slot);
-                                 });
-      return;
-    }
-    cli.async_chat_stream(req, diags[slot], [&, slot](boost::system::error_code ec, openrouter::chat_stream s) {
-      last_ec[slot] = ec;
-      if (ec) return finish(slot, false);
-      streams[slot] = std::move(s);
-      pull(slot);
-    });
+    if (mode == "responses") return cli.async_responses_stream(rreq, diags[slot], open_and_pull(rstreams, slot));
+    if (mode == "messages") return cli.async_messages_stream(mreq, diags[slot], open_and_pull(mstreams, slot));
+    cli.async_chat_stream(req, diags[slot], open_and_pull(streams, slot));
   };
 
   long base_rss = peak_rss_kib();

@@ -5,7 +5,9 @@
 # the output holds every id exactly once.
 #
 #   benchmarks/run_batch_bench.sh [BUILD_DIR] [N] [CONCURRENCY]
-#   defaults: build/release 100000 64; environment: FAULT_RATE (0.05), MOCK_THREADS (1), STREAM (0)
+#   defaults: build/release 100000 64; environment: FAULT_RATE (0.05), MOCK_THREADS (1), STREAM (0),
+#   RPM (--rpm N; empty: none), REDIS (1: a redis-server on a free loopback port and --redis URL,
+#   the limits shared through it: the fleet's per-attempt overhead against the same run without)
 # Exit status: 0 when every id is present exactly once, 1 otherwise.
 set -euo pipefail
 
@@ -17,6 +19,8 @@ conc=${3:-64}
 FAULT_RATE=${FAULT_RATE:-0.05}
 MOCK_THREADS=${MOCK_THREADS:-1}
 STREAM=${STREAM:-0}
+RPM=${RPM:-}
+REDIS=${REDIS:-0}
 for b in "$build/openrouter" "$build/openrouter-mock"; do
   [[ -x $b ]] || { echo "run_batch_bench: missing $b (build openrouter-cli and openrouter-mock)" >&2; exit 2; }
 done
@@ -24,7 +28,9 @@ done
 
 work=$(mktemp -d /tmp/batch_bench.XXXXXX)
 source "$here/mock.sh"
-trap 'stop_mock; rm -rf "$work"' EXIT
+redis=
+stop_redis() { if [ -n "$redis" ]; then kill "$redis" 2>/dev/null || true; wait "$redis" 2>/dev/null || true; fi; }
+trap 'stop_mock; stop_redis; rm -rf "$work"' EXIT
 
 cat >"$work/scenario.json" <<EOF
 {"models": {"openai/gpt-4o-mini": {"faults": [{"kind": "http_error", "status": 503, "rate": $FAULT_RATE}]}}}
@@ -42,7 +48,16 @@ EOF
 
 extra=()
 [[ $STREAM == 1 ]] && extra+=(--stream)
-echo "# batch: $n requests, concurrency $conc, fault rate $FAULT_RATE, stream $STREAM;" \
+[[ -n $RPM ]] && extra+=(--rpm "$RPM")
+if [[ $REDIS == 1 ]]; then
+  command -v redis-server >/dev/null || { echo "run_batch_bench: REDIS=1 needs redis-server (apt-get install redis-server)" >&2; exit 2; }
+  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  redis-server --port "$port" --bind 127.0.0.1 --dir "$work" --save '' --appendonly no >"$work/redis.log" 2>&1 &
+  redis=$!
+  for _ in $(seq 100); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.05; done
+  extra+=(--redis "redis://127.0.0.1:$port" --fleet-id "bench-$$")
+fi
+echo "# batch: $n requests, concurrency $conc, fault rate $FAULT_RATE, stream $STREAM, rpm ${RPM:-none}, redis $REDIS;" \
      "cores $(nproc), load average $(cut -d' ' -f1-3 /proc/loadavg)"
 set +e
 OPENROUTER_API_KEY=sk-or-v1-batch-bench /usr/bin/time -v -o "$work/time.txt" \
@@ -51,6 +66,10 @@ OPENROUTER_API_KEY=sk-or-v1-batch-bench /usr/bin/time -v -o "$work/time.txt" \
   "${extra[@]}" 2>"$work/stderr.txt"
 code=$?
 set -e
+if [ -n "$redis" ]; then  # the server's side of the sharing: its CPU (utime + stime, clock ticks)
+  ticks=$(awk '{print $14 + $15}' "/proc/$redis/stat")
+  python3 -c "import sys; t=int(sys.argv[1])/$(getconf CLK_TCK); print(f'redis-server CPU {t:.2f} s ({t/int(sys.argv[2])*1e6:.0f} us/request)')" "$ticks" "$n"
+fi
 tail -n 8 "$work/stderr.txt"
 wall=$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$work/time.txt")
 user=$(sed -n 's/.*User time (seconds): //p' "$work/time.txt")

@@ -5,11 +5,14 @@
 # store, ~240M Ir) cancels out. Instructions count user space only: syscalls and the kernel's
 # TCP/TLS work are not in them (per_event streams look dearer here than in CPU time).
 #
-#   benchmarks/run_instructions_bench.sh [BUILD_DIR] [chat|stream|responses]...
+#   benchmarks/run_instructions_bench.sh [BUILD_DIR] [chat|stream|responses|messages|embeddings]...
 #   e.g. benchmarks/run_instructions_bench.sh build/release chat stream
 #
-# chat: c=1, 16 tokens, N 500/1500. stream, responses: c=1, 200 tokens, coalesced and
-# per_event writes, N 100/300, pulled with next and with next_batch. Needs valgrind.
+# chat: c=1, 16 tokens, N 500/1500. stream, responses, messages: c=1, 200 tokens, coalesced and
+# per_event writes, N 100/300, pulled with next and with next_batch. Knobs: MODES ("coalesced
+# per_event"), PULL ("next batch"). embeddings: embeddings_bench, c=1, batches of 16 inputs of
+# 256 dimensions, base64 and float, N 100/300 requests; the figure is per request and per input
+# (no floor: no raw-socket loop speaks /embeddings). Needs valgrind.
 set -euo pipefail
 build=${1:-build/release}
 shift || true
@@ -46,20 +49,28 @@ for w in "${what[@]}"; do
       printf '%-10s %-10s %-8s %14d %8s\n' chat - floor "$floor" 1.00
       printf '%-10s %-10s %-8s %14d %8.2f\n' chat - client "$lib" "$(python3 -c "print($lib / $floor)")"
       ;;
-    stream|responses)
-      for mode in coalesced per_event; do
+    stream|responses|messages)
+      for mode in ${MODES-coalesced per_event}; do
         echo "{\"defaults\":{\"ttft_ms\":0,\"itl_ms\":0,\"tokens\":200,\"write_mode\":\"$mode\"}}" >"$work/scenario.json"
         start_mock --scenario "$work/scenario.json"
         floor=$(per 100 300 "$build/benchmarks/floor_loop" --url "$url" --ca-file "$work/ca.pem" --mode stream \
                 --concurrency 1 --max-tokens 200)
         printf '%-10s %-10s %-8s %14d %8s\n' "$w" "$mode" floor "$floor" 1.00
-        for pull in next batch; do
+        for pull in ${PULL-next batch}; do
           lib=$(per 100 300 "$build/benchmarks/client_bench" --url "$url/api/v1" --ca-file "$work/ca.pem" \
                 --mode "$w" --pull "$pull" --concurrency 1 --max-tokens 200)
           printf '%-10s %-10s %-8s %14d %8.2f\n' "$w" "$mode" "$pull" "$lib" "$(python3 -c "print($lib / $floor)")"
         done
       done
       ;;
-    *) echo "$(basename "$0"): unknown: $w (chat, stream, responses)" >&2; exit 2 ;;
+    embeddings)
+      start_mock
+      for format in base64 float; do
+        lib=$(per 100 300 "$build/benchmarks/embeddings_bench" --url "$url/api/v1" --ca-file "$work/ca.pem" \
+              --concurrency 1 --batch 16 --dimensions 256 --encoding-format "$format")
+        printf '%-10s %-10s %-8s %14d %8s  (%d per input)\n' embeddings "$format" client "$lib" - $(( lib / 16 ))
+      done
+      ;;
+    *) echo "$(basename "$0"): unknown: $w (chat, stream, responses, messages, embeddings)" >&2; exit 2 ;;
   esac
 done

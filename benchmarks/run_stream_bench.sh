@@ -17,8 +17,9 @@
 # RSS_STREAMS ("1000 10000"), MODES ("coalesced per_event"; empty: memory pass only),
 # PULL ("next": async_next per chunk; "batch": async_next_batch; "next batch": both rows),
 # ENDPOINTS ("chat"; "chat responses" adds rows "r:next"/"r:batch": the same streams through the
-# Responses API, client_bench --mode responses, ~TOKENS+8 named events each; the floor and the
-# ratio column stay chat's hand-written loop).
+# Responses API, client_bench --mode responses, ~TOKENS+8 named events each; "messages" rows
+# "m:next"/"m:batch" through the Messages API, ~TOKENS+7 events each; the floor and the ratio
+# column stay chat's hand-written loop).
 set -euo pipefail
 build=${1:-build/release}
 requests=${2:-4000}
@@ -49,7 +50,11 @@ for mode in ${MODES-coalesced per_event}; do
     rows=("floor" "$floor")
     for endpoint in ${ENDPOINTS:-chat}; do
       for pull in ${PULL:-next}; do
-        if [ "$endpoint" = responses ]; then bench_mode=responses who="r:$pull"; else bench_mode=stream who=$pull; fi
+        case $endpoint in
+          responses) bench_mode=responses who="r:$pull" ;;
+          messages) bench_mode=messages who="m:$pull" ;;
+          *) bench_mode=stream who=$pull ;;
+        esac
         lib=$("$build/benchmarks/client_bench" --url "$url/api/v1" --ca-file "$work/ca.pem" --mode "$bench_mode" \
               --concurrency "$c" --requests "$n" --max-tokens "$tokens" --ramp-per-s "$ramp" --pull "$pull" || true)
         echo "$lib" >>"$work/raw"

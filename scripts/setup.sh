@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs everything openrouter-cpp needs on Debian 12: the build's packages, nftables (the
 # chaos test's packet loss and resets), tinyproxy and squid (the proxy tests start them on
-# loopback; their services are not needed and may stay stopped), Node.js and the npm packages of the
-# benchmark peers (benchmarks/js). Idempotent: apt-get runs only when a
+# loopback; their services are not needed and may stay stopped), nginx-light and nghttp2-client (the
+# gateway benchmark), Node.js and the npm packages of the benchmark peers (benchmarks/js,
+# benchmarks/gateway). Idempotent: apt-get runs only when a
 # package is missing, npm only where node_modules is not there. Needs root (or sudo).
 set -euo pipefail
 
@@ -14,7 +15,11 @@ packages=(
   json-schema-test-suite python3-jsonschema
   nftables
   tinyproxy squid
-  # HTTP/2 (issue 14): nghttp2's C library; nghttpd, h2load and nginx for the interop tests
+  chromium  # the web console's browser test (test/browser)
+  # fleet: shared limits on Redis (hiredis's async API); the tests start their own redis-server
+  libhiredis-dev redis-server
+  # the gateway benchmark's floor (nginx proxy_pass) and load generator (h2load); HTTP/2 (issue 14):
+  # nghttp2's C library, and nghttpd, h2load and nginx for the interop tests
   libnghttp2-dev nghttp2-client nghttp2-server nginx-light
 )
 
@@ -35,11 +40,13 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-# The benchmark peers (benchmarks/js) and the official @openrouter/sdk that
-# test/mock/sdk_conformance_test runs against the mock (test/sdk), each pinned by its
+# The benchmark peers (benchmarks/js), the Portkey gateway that benchmarks/run_gateway_bench.sh
+# measures `openrouter serve` against (benchmarks/gateway), the official @openrouter/sdk that
+# test/mock/sdk_conformance_test runs against the mock (test/sdk), and playwright-core, which
+# drives the system chromium through the gateway's web console (test/browser), each pinned by its
 # package-lock.json.
 root=$(cd "$(dirname "$0")/.." && pwd)
-for dir in benchmarks/js test/sdk; do
+for dir in benchmarks/js benchmarks/gateway test/sdk test/browser; do
   if [ ! -d "$root/$dir/node_modules" ]; then
     echo "setup: npm ci in $dir"
     (cd "$root/$dir" && npm ci --no-audit --no-fund --loglevel=error)

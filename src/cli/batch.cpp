@@ -1,12 +1,15 @@
-// `openrouter batch`: a JSONL file of chat requests through the router with bounded
+// `openrouter batch`: a JSONL file of requests (chat, Responses API or embeddings bodies, per
+// --endpoint) through the router with bounded
 // concurrency, one output line per input id written whole as it completes, resumable after a
 // crash, shardable, with progress, a summary, and a clean stop on Ctrl-C.
+#include "batch/endpoints.hpp"
 #include "batch/files.hpp"
 #include "batch/jsonl.hpp"
 #include "batch/summary.hpp"
 #include "common/route.hpp"
 #include "commands.hpp"
 #include "context.hpp"
+#include "fleet.hpp"
 
 #include <openrouter/router.hpp>
 #include <openrouter/routing/classify.hpp>
@@ -29,6 +32,7 @@
 #include <cstring>
 #include <fstream>
 #include <list>
+#include <variant>
 
 namespace openrouter::cli {
 
@@ -40,6 +44,7 @@ struct options {
   std::string input, output;
   std::size_t concurrency = 16;
   bool stream = false;
+  batch::endpoint endpoint = batch::endpoint::chat;
   batch::shard shard;
   std::optional<std::string> default_model;  // for lines without "model" when not routed by candidates
   bool routed_by_candidates = false;          // the policy names the models (they override the lines')
@@ -49,6 +54,7 @@ struct options {
   std::chrono::milliseconds drain{10000};
   bool progress = true;
   std::size_t max_line_bytes = batch::default_max_line_bytes;
+  std::shared_ptr<routing::shared_state> fleet;  // --redis: limits shared with the fleet (fleet.hpp)
 };
 
 std::string error_class_of(error_code ec, const diagnostics& diag, const request_record* rec) {
@@ -75,7 +81,9 @@ class runner {
         tty_(::isatty(STDERR_FILENO) == 1),
         progress_timer_(ctx.ioc),
         drain_timer_(ctx.ioc),
-        signals_(ctx.ioc, SIGINT, SIGTERM) {}
+        signals_(ctx.ioc, SIGINT, SIGTERM) {
+    router_.share(opts_.fleet);  // --redis
+  }
 
   /// Runs to the end of the input, or until a signal stops it; returns the exit code.
   int run() {
@@ -88,6 +96,11 @@ class runner {
     pump();
     ctx_.drive([this] { return finished_; });
     if (!finished_) error_line("internal error: the batch stopped with work pending");
+    if (opts_.fleet) {  // --redis: the last settlements reach the fleet before the process ends
+      bool flushed = false;
+      opts_.fleet->flush([&flushed] { flushed = true; });
+      ctx_.drive([&flushed] { return flushed; });
+    }
     ctx_.ioc.poll();  // the cancelled timers' and signal wait's handlers, while this runner lives
     if (opts_.progress && tty_) std::cerr << "\r\033[K";
     std::cerr << st_.report(total_, seconds_since_start()) << std::flush;
@@ -113,7 +126,7 @@ class runner {
     diagnostics diag;
     asio::cancellation_signal cancel;
     clock_type::time_point start;
-    std::optional<routed_stream> stream;
+    std::variant<std::monostate, routed_stream, routed_responses_stream, routed_messages_stream> stream;
     request_record record;  // filled by the router before it completes
     bool cancelled = false;
   };
@@ -151,22 +164,29 @@ class runner {
   }
 
   void start(batch::input_item item) {
-    item.body.erase("stream");  // per --stream
-    wire::chat_request req;
-    wire::decode_error err;
-    wire::from_json(json::value(std::move(item.body)), req, err);
-    std::string bad;
-    if (err) bad = "line " + std::to_string(item.line) + ": not a chat request (" + err.message() + ")";
-    else if (req.messages.empty()) bad = "line " + std::to_string(item.line) + ": \"messages\" is missing or empty";
-    if (opts_.routed_by_candidates && req.model && !req.model->empty() && *req.model != opts_.candidates.front() &&
+    switch (opts_.endpoint) {
+      case batch::endpoint::chat: return start_as<wire::chat_request>(std::move(item));
+      case batch::endpoint::responses: return start_as<wire::responses_request>(std::move(item));
+      case batch::endpoint::messages: return start_as<wire::messages_request>(std::move(item));
+      case batch::endpoint::embeddings: return start_as<wire::embeddings_request>(std::move(item));
+      case batch::endpoint::rerank: return start_as<wire::rerank_request>(std::move(item));
+    }
+  }
+
+  template <class Request>
+  void start_as(batch::input_item item) {
+    Request req;
+    std::string bad = batch::decode(std::move(item.body), item.line, req);
+    const std::string model = batch::model_of(req);
+    if (opts_.routed_by_candidates && !model.empty() && model != opts_.candidates.front() &&
         !std::exchange(warned_override_, true)) {
       std::string list;
       for (const auto& m : opts_.candidates) list += (list.empty() ? "" : ", ") + m;
       error_line("warning: the candidates of " + opts_.candidates_from + " (" + list +
-                 ") replace the \"model\" of input lines (line " + std::to_string(item.line) + " asks for " +
-                 *req.model + "); without --fallback/--policy each line's own model is used");
+                 ") replace the \"model\" of input lines (line " + std::to_string(item.line) + " asks for " + model +
+                 "); without --fallback/--policy each line's own model is used");
     }
-    if (!opts_.routed_by_candidates && !req.model) {
+    if (!opts_.routed_by_candidates && model.empty()) {
       if (opts_.default_model) req.model = *opts_.default_model;
       else if (bad.empty()) bad = "line " + std::to_string(item.line) + ": no \"model\" (give one, or --model)";
     }
@@ -179,48 +199,84 @@ class runner {
     j->id = std::move(item.id);
     j->line = item.line;
     j->start = clock_type::now();
-    if (opts_.stream) {
-      router_.async_chat_stream(std::move(req), j->diag, j->record,
-                                asio::bind_cancellation_slot(j->cancel.slot(), [this, j](error_code ec, routed_stream s) {
-                                  on_stream_open(j, ec, std::move(s));
-                                }));
-    } else {
-      router_.async_chat(std::move(req), j->diag, j->record,
-                         asio::bind_cancellation_slot(j->cancel.slot(), [this, j](error_code ec, wire::chat_response r) {
-                           finish_job(j, ec, std::move(r));
-                         }));
-    }
+    send(j, std::move(req));
+  }
+
+  // One routed request per endpoint; a stream is pulled to its end (pull), then finished.
+  template <class Response>
+  auto finisher(job_it j) {
+    return asio::bind_cancellation_slot(j->cancel.slot(),
+                                        [this, j](error_code ec, Response r) { finish_job(j, ec, std::move(r)); });
+  }
+  template <class Stream>
+  auto opener(job_it j) {
+    return asio::bind_cancellation_slot(j->cancel.slot(),
+                                        [this, j](error_code ec, Stream s) { on_stream_open(j, ec, std::move(s)); });
+  }
+  void send(job_it j, wire::chat_request req) {
+    if (opts_.stream) router_.async_chat_stream(std::move(req), j->diag, j->record, opener<routed_stream>(j));
+    else router_.async_chat(std::move(req), j->diag, j->record, finisher<wire::chat_response>(j));
+  }
+  void send(job_it j, wire::responses_request req) {
+    if (opts_.stream)
+      router_.async_responses_stream(std::move(req), j->diag, j->record, opener<routed_responses_stream>(j));
+    else router_.async_responses(std::move(req), j->diag, j->record, finisher<wire::responses_response>(j));
+  }
+  void send(job_it j, wire::messages_request req) {
+    if (opts_.stream)
+      router_.async_messages_stream(std::move(req), j->diag, j->record, opener<routed_messages_stream>(j));
+    else router_.async_messages(std::move(req), j->diag, j->record, finisher<wire::messages_response>(j));
+  }
+  void send(job_it j, wire::embeddings_request req) {
+    router_.async_embeddings(std::move(req), j->diag, j->record, finisher<wire::embeddings_response>(j));
+  }
+  void send(job_it j, wire::rerank_request req) {
+    router_.async_rerank(std::move(req), j->diag, j->record, finisher<wire::rerank_response>(j));
   }
 
   // --- completion ------------------------------------------------------------------------------
 
-  void on_stream_open(job_it j, error_code ec, routed_stream s) {
+  template <class Stream>
+  void on_stream_open(job_it j, error_code ec, Stream s) {
     if (ec) {
-      finish_job(j, ec, {});
+      finish_job(j, ec, typename Stream::result_type{});
       return;
     }
-    j->stream.emplace(std::move(s));
-    pull(j);
+    j->stream.template emplace<Stream>(std::move(s));
+    pull<Stream>(j);
   }
 
+  template <class Stream>
   void pull(job_it j) {
-    j->stream->async_next(asio::bind_cancellation_slot(
-        j->cancel.slot(), [this, j](error_code ec, std::optional<wire::chat_chunk> chunk) {
-          if (!ec && chunk) return pull(j);
-          wire::chat_response r = j->stream->result();
-          if (r.id.empty()) r.id = j->stream->generation_id();
+    std::get<Stream>(j->stream).async_next(asio::bind_cancellation_slot(
+        j->cancel.slot(), [this, j](error_code ec, std::optional<typename Stream::event_type> event) {
+          if (!ec && event) return pull<Stream>(j);
+          const auto& s = std::get<Stream>(j->stream);
+          auto r = s.result();
+          if (r.id.empty()) r.id = s.generation_id();
           finish_job(j, ec, std::move(r));
         }));
   }
 
-  void finish_job(job_it j, error_code ec, wire::chat_response res) {
+  // A stream that ended without its usage: billed perhaps, for an amount nobody reported.
+  static bool stream_cost_unknown(const job& j) {
+    return std::visit(
+        [](const auto& s) {
+          if constexpr (std::is_same_v<std::decay_t<decltype(s)>, std::monostate>) return false;
+          else return s.cost_unknown();
+        },
+        j.stream);
+  }
+
+  template <class Response>
+  void finish_job(job_it j, error_code ec, Response res) {
     const double latency_ms = std::chrono::duration<double, std::milli>(clock_type::now() - j->start).count();
     // Every route ends with a reason ("success", "cancelled", ...): an empty one was never routed.
     const request_record* rec = j->record.reason.empty() ? nullptr : &j->record;
     const unsigned attempts = rec ? static_cast<unsigned>(rec->attempts.size()) : 1;
     // Attempts whose cost nobody reported: cancelled ones, and a stream that ended without usage.
-    const unsigned cost_unknown = (rec ? static_cast<unsigned>(rec->cost_unknown) : 0u) +
-                                  (j->stream && j->stream->cost_unknown() ? 1u : 0u);
+    const unsigned cost_unknown =
+        (rec ? static_cast<unsigned>(rec->cost_unknown) : 0u) + (stream_cost_unknown(*j) ? 1u : 0u);
     if (ec && j->cancelled) {
       // Cancelled by a stop: no line, so a rerun does it.
       jobs_.erase(j);
@@ -232,42 +288,23 @@ class runner {
       extra["attempts"] = attempts;
       if (rec && !rec->requested_model.empty()) extra["requested_model"] = rec->requested_model;
       if (rec && opts_.records) extra["route"] = route::to_json(*rec);
-      std::string partial = res.text();
+      std::string partial = batch::partial_output(res);
       if (!partial.empty()) extra["partial_content"] = partial;
       std::string model;  // for the summary: the model of the last attempt, else the first candidate
       if (rec) model = rec->attempts.empty() ? rec->requested_model : rec->attempts.back().model;
       record_error(j->id, j->line, error_class_of(ec, j->diag, rec), j->diag.http_status, code_of(ec),
                    redact(j->diag.summary(ec)), latency_ms, attempts, std::move(extra), model, cost_unknown);
     } else {
-      json::object f;
-      f["model"] = res.model;
-      if (!res.provider.empty()) f["provider"] = res.provider;
+      auto [f, o] = batch::summarize(res);
       if (rec && !rec->requested_model.empty()) f["requested_model"] = rec->requested_model;
-      f["content"] = res.text();
-      if (!res.choices.empty()) {
-        const auto& c = res.choices.front();
-        if (!c.message.tool_calls.empty()) f["tool_calls"] = json::value_from(c.message.tool_calls);
-        if (c.finish_reason) f["finish_reason"] = *c.finish_reason;
-      }
-      batch::outcome o;
-      o.model = res.model;
       o.latency_ms = latency_ms;
       o.attempts = attempts;
       o.cost_unknown = cost_unknown;
-      if (res.usage) {
-        f["usage"] = json::value_from(*res.usage);
-        o.prompt_tokens = res.usage->prompt_tokens;
-        o.completion_tokens = res.usage->completion_tokens;
-        if (res.usage->cost) {
-          f["cost"] = *res.usage->cost;
-          o.cost = *res.usage->cost;
-        }
-      }
       if (rec && rec->spent > o.cost) o.cost = rec->spent;  // failed attempts that were billed too
-      if (!res.id.empty()) f["generation_id"] = res.id;
       f["latency_ms"] = std::llround(latency_ms);
       f["attempts"] = attempts;
       if (rec && rec->fallback) f["fallback"] = true;
+      if (rec && rec->fleet_fallback) f["fleet_fallback"] = true;  // --redis: served on the local fallback's limits
       if (rec && opts_.records) f["route"] = route::to_json(*rec);
       if (write(batch::result_line_json(j->id, j->line, std::move(f)), j->id, "result", o.cost)) after_outcome(o);
     }
@@ -452,6 +489,13 @@ int run_batch(context& ctx) {
   o.concurrency = static_cast<std::size_t>(integer_option(vm, "concurrency", 1, 100000));
   o.max_line_bytes = static_cast<std::size_t>(integer_option(vm, "max-line-bytes", 1, 1 << 30));
   o.stream = vm["stream"].as<bool>();
+  if (vm.count("endpoint")) {
+    auto e = batch::parse_endpoint(vm["endpoint"].as<std::string>());
+    if (!e) throw usage_error("--endpoint must be chat, responses, messages, embeddings or rerank");
+    o.endpoint = *e;
+  }
+  if (o.stream && !batch::streams(o.endpoint))
+    throw usage_error("--stream does not apply to --endpoint " + std::string(batch::name(o.endpoint)));
   o.progress = !vm["no-progress"].as<bool>();
   o.drain = seconds_option(vm, "drain-timeout", true);
   if (vm.count("shard")) {
@@ -516,6 +560,7 @@ int run_batch(context& ctx) {
   ctx.cfg.pool.max_connections = std::max(ctx.cfg.pool.max_connections, o.concurrency);
   ctx.cfg.pool.max_per_origin = std::max(ctx.cfg.pool.max_per_origin, o.concurrency);
   ctx.cli = std::make_unique<client>(ctx.ioc.get_executor(), ctx.cfg);
+  o.fleet = fleet_state(ctx, p, "batch");  // --redis, --fleet-size, --fleet-id
 
   const std::size_t earlier_errors = scan.error_lines;
   const std::string output = o.output;
@@ -534,15 +579,18 @@ int run_batch(context& ctx) {
 
 const command batch_command{
     "batch",
-    "--input FILE --output FILE [--concurrency N] [--model M] [--fallback M2,M3] [--policy FILE] [--stream] "
-    "[--max-cost USD] [--rpm N] [--shard K/N] [--drain-timeout SECONDS] [--retry-errors] [--records] [--no-progress]",
-    "Run a JSONL file of chat requests, resumably",
-    "Sends every line of --input (a /chat/completions request body as JSON, with an optional\n"
-    "string \"id\"; without one the 1-based line number is the id; blank lines are skipped) through\n"
-    "the router, --concurrency at a time, and appends one JSON line per id to --output as each\n"
-    "completes: {\"id\", \"line\", \"model\", \"provider\", \"content\", \"tool_calls\", \"usage\", \"cost\",\n"
-    "\"generation_id\", \"latency_ms\", \"attempts\"} or {\"id\", \"line\", \"error\": {\"class\", \"code\",\n"
-    "\"status\", \"message\"}}. Malformed lines and repeated ids get an error line (a repeated id's\n"
+    "--input FILE --output FILE [--endpoint chat|responses|messages|embeddings|rerank] [--concurrency N] [--model M] [--fallback M2,M3] [--policy FILE] [--stream] "
+    "[--max-cost USD] [--rpm N] [--shard K/N] [--redis URL [--fleet-size N] [--fleet-id NAME]] [--drain-timeout SECONDS] [--retry-errors] [--records] [--no-progress]",
+    "Run a JSONL file of chat, Responses, Messages, embeddings or rerank requests, resumably",
+    "Sends every line of --input (a request body of --endpoint as JSON: /chat/completions by\n"
+    "default, /responses, /messages, /embeddings or /rerank; with an optional string \"id\"; without one the 1-based\n"
+    "line number is the id; blank lines are skipped) through the router, --concurrency at a time,\n"
+    "and appends one JSON line per id to --output as each completes: {\"id\", \"line\", \"model\",\n"
+    "\"provider\", \"content\", \"tool_calls\", \"usage\", \"cost\", \"generation_id\", \"latency_ms\",\n"
+    "\"attempts\"} (responses: \"content\" is the output text, with \"function_calls\" and \"status\";\n"
+    "messages: the text blocks as \"content\", with \"tool_uses\" and \"stop_reason\"; embeddings:\n"
+    "\"embeddings\", one array of numbers per input, in input order; rerank: \"results\") or {\"id\",\n"
+    "\"line\", \"error\": {\"class\", \"code\", \"status\", \"message\"}}. Malformed lines and repeated ids get an error line (a repeated id's\n"
     "under its line number); they never stop the run.\n"
     "Rerunning with the same --output skips the ids it holds (a line cut by a crash is redone), so\n"
     "a killed run is resumed by running it again; --retry-errors first drops the error lines, so\n"
@@ -565,7 +613,9 @@ const command batch_command{
     true,
     [](po::options_description& o, po::options_description&, po::positional_options_description&) {
       o.add_options()
-          ("input", po::value<std::string>()->value_name("FILE"), "JSONL of chat requests (required)")
+          ("input", po::value<std::string>()->value_name("FILE"), "JSONL of request bodies (required)")
+          ("endpoint", po::value<std::string>()->default_value("chat")->value_name("E"),
+           "what the lines are: chat, responses (the Responses API), messages (Anthropic Messages), embeddings or rerank")
           ("output", po::value<std::string>()->value_name("FILE"), "JSONL of results, appended to (required)")
           ("concurrency", po::value<std::string>()->default_value("16")->value_name("N"), "requests in flight (1 to 100000)")
           ("model", po::value<std::string>()->value_name("M"), "model of lines without one; first candidate with --fallback")
@@ -573,7 +623,7 @@ const command batch_command{
            "models to fall back to, in order, after --model")
           ("policy", po::value<std::string>()->value_name("FILE"), "routing policy file (JSON; every key: `openrouter policy --example`)")
           ("records", po::bool_switch(), "add each line's \"route\": attempts, the step after each, waits")
-          ("stream", po::bool_switch(), "stream each reply (server-sent events)")
+          ("stream", po::bool_switch(), "stream each reply (server-sent events; chat, responses, messages)")
           ("max-cost", po::value<std::string>()->value_name("USD"), "stop spending after USD (usage.cost)")
           ("rpm", po::value<std::string>()->value_name("N"), "at most N attempts started per minute")
           ("shard", po::value<std::string>()->value_name("K/N"), "do shard K of N (1 <= K <= N)")
@@ -583,6 +633,7 @@ const command batch_command{
           ("no-progress", po::bool_switch(), "no progress lines (the summary is still printed)")
           ("max-line-bytes", po::value<std::string>()->default_value(std::to_string(batch::default_max_line_bytes))->value_name("N"),
            "input lines longer than N bytes get an invalid_input error line (they are never held whole)");
+      add_fleet_options(o);  // --redis, --fleet-size, --fleet-id (fleet.hpp)
     },
     run_batch};
 

@@ -1,7 +1,9 @@
 // `openrouter bench`: a throughput/latency benchmark of a chat-completions endpoint (OpenRouter
-// or any OpenAI-compatible server) over the library's streaming client. The load driver lives
+// or any OpenAI-compatible server), or of the Responses API (--endpoint responses), over the
+// library's streaming client. The load driver lives
 // here; metrics, arrivals, prompts and reports are sans-I/O pieces in bench/.
 #include "bench/metrics.hpp"
+#include <openrouter/wire/output.hpp>
 #include "bench/report.hpp"
 #include "bench/workload.hpp"
 #include "commands.hpp"
@@ -9,6 +11,8 @@
 #include "context.hpp"
 
 #include <openrouter/chat_stream.hpp>
+#include <openrouter/messages_stream.hpp>
+#include <openrouter/responses_stream.hpp>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/bind_cancellation_slot.hpp>
@@ -22,6 +26,8 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cctype>
 #include <csignal>
 #include <cstdlib>
 #include <cstdio>
@@ -32,6 +38,9 @@
 #include <functional>
 #include <limits>
 #include <list>
+#include <string_view>
+#include <tuple>
+#include <utility>
 
 namespace openrouter::cli {
 namespace {
@@ -45,8 +54,11 @@ constexpr std::int64_t max_len = 1'000'000;        // words in, max_tokens out
 constexpr std::size_t max_prompts = 100'000;       // distinct synthetic prompts; requests cycle through them
 constexpr double max_prompt_words = 2e8;           // all synthetic prompts together (~1.4 GB)
 
+enum class bench_endpoint { chat, responses, messages };
+
 struct bench_options {
   std::string model;
+  bench_endpoint endpoint = bench_endpoint::chat;
   std::vector<std::size_t> concurrencies;
   double rate = 0;  // 0: closed loop
   double burstiness = 1;
@@ -56,6 +68,7 @@ struct bench_options {
   b::slo objectives;
   std::optional<std::string> output_dir;
   std::vector<wire::chat_request> prompts;  // request i sends prompts[i % size]
+  std::vector<std::pair<std::string, std::string>> headers;  // --header: sent on every request
 };
 
 double cpu_seconds() {
@@ -86,11 +99,68 @@ std::string error_class(error_code ec) {
   return std::string(ec.category().name()) + "_" + std::to_string(ec.value());
 }
 
-bool has_content(const wire::chat_chunk& c) {
-  for (const auto& ch : c.choices)
-    if ((ch.delta.content && !ch.delta.content->empty()) || (ch.delta.reasoning && !ch.delta.reasoning->empty()))
-      return true;
-  return false;
+// The usage (prompt and output tokens) a stream's event reports, per endpoint; which events
+// carry output (a token for TTFT and ITL) is wire::has_output's.
+std::optional<std::pair<std::int64_t, std::int64_t>> usage_of(const wire::chat_chunk& c) {
+  if (!c.usage) return std::nullopt;
+  return std::pair{c.usage->prompt_tokens, c.usage->completion_tokens};
+}
+std::optional<std::pair<std::int64_t, std::int64_t>> usage_of(const wire::responses_event& e) {
+  if (!e.response || !e.response->usage) return std::nullopt;
+  return std::pair{e.response->usage->input_tokens, e.response->usage->output_tokens};
+}
+// message_start has the input tokens, message_delta the output (its input may be absent: 0).
+std::optional<std::pair<std::int64_t, std::int64_t>> usage_of(const wire::messages_event& e) {
+  if (e.message && e.message->usage) return std::pair{e.message->usage->input_tokens, std::int64_t{0}};
+  if (e.usage) return std::pair{e.usage->input_tokens, e.usage->output_tokens};
+  return std::nullopt;
+}
+
+// The text of a chat message (its text parts).
+std::string text_of(const wire::message& m) {
+  std::string text;
+  if (!m.content) return text;
+  if (const auto* t = std::get_if<std::string>(&*m.content)) return *t;
+  for (const auto& part : std::get<std::vector<wire::content_part>>(*m.content))
+    if (part.text) text += *part.text;
+  return text;
+}
+
+// A bench prompt for the Responses API: its messages as input messages (their text parts),
+// max_tokens as max_output_tokens.
+wire::responses_request as_responses(const wire::chat_request& c) {
+  wire::responses_request r;
+  if (c.model) r.model = *c.model;
+  json::array items;
+  for (const auto& m : c.messages) items.push_back(wire::responses_message(m.role, text_of(m)));
+  r.input = std::move(items);
+  if (c.max_completion_tokens) r.max_output_tokens = c.max_completion_tokens;
+  else if (c.max_tokens) r.max_output_tokens = c.max_tokens;
+  r.temperature = c.temperature;
+  return r;
+}
+
+// A bench prompt for the Messages API: system messages as the system prompt, the others as
+// turns, max_tokens (which the API requires) from the prompt.
+wire::messages_request as_messages(const wire::chat_request& c) {
+  wire::messages_request r;
+  if (c.model) r.model = *c.model;
+  std::string system;
+  for (const auto& m : c.messages) {
+    if (m.role == "system" || m.role == "developer") {
+      system += text_of(m);
+      continue;
+    }
+    wire::messages_message t;
+    t.role = m.role;
+    t.content = text_of(m);
+    r.messages.push_back(std::move(t));
+  }
+  if (!system.empty()) r.system = std::move(system);
+  r.max_tokens = c.max_completion_tokens ? c.max_completion_tokens : c.max_tokens;
+  if (!r.max_tokens) r.max_tokens = 1024;
+  r.temperature = c.temperature;
+  return r;
 }
 
 /// One load level (or the warm-up): runs `total` requests, closed loop or open loop, until done
@@ -203,31 +273,46 @@ class level_runner {
     s.scheduled = scheduled;
     diagnostics diag;
     s.sent = elapsed();
-    auto [ec, stream] = co_await ctx_.cli->async_chat_stream(std::move(req), diag, as_awaitable);
-    std::optional<wire::chat_usage> usage;
-    while (!ec) {
-      auto [next_ec, chunk] = co_await stream.async_next(as_awaitable);
-      ec = next_ec;
-      if (ec || !chunk) break;
+    error_code ec;
+    if (o_.endpoint == bench_endpoint::responses) {
+      auto [open_ec, stream] = co_await ctx_.cli->async_responses_stream(as_responses(req), diag, as_awaitable);
+      ec = open_ec;
+      if (!ec) ec = co_await read_stream(stream, s);
+    } else if (o_.endpoint == bench_endpoint::messages) {
+      auto [open_ec, stream] = co_await ctx_.cli->async_messages_stream(as_messages(req), diag, as_awaitable);
+      ec = open_ec;
+      if (!ec) ec = co_await read_stream(stream, s);
+    } else {
+      auto [open_ec, stream] = co_await ctx_.cli->async_chat_stream(std::move(req), diag, as_awaitable);
+      ec = open_ec;
+      if (!ec) ec = co_await read_stream(stream, s);
+    }
+    s.ended = elapsed();
+    if (ec) s.error = error_class(ec);
+    else if (!s.first_token) s.error = "no_content";
+    if (s.output_tokens == 0) s.output_tokens = s.content_chunks;  // no usage: one token per chunk
+    ++finished;
+    if (!s.ok()) ++failed;
+    samples.push_back(std::move(s));
+  }
+
+  // Pulls a stream to its end, timing its content events; the error that ended it, if any.
+  template <class Stream>
+  asio::awaitable<error_code> read_stream(Stream& stream, b::request_sample& s) {
+    while (true) {
+      auto [ec, event] = co_await stream.async_next(as_awaitable);
+      if (ec || !event) co_return ec;
       double t = elapsed();
-      if (chunk->usage) usage = chunk->usage;
-      if (!has_content(*chunk)) continue;
+      if (auto u = usage_of(*event)) {
+        if (u->first) s.prompt_tokens = u->first;
+        if (u->second) s.output_tokens = u->second;
+      }
+      if (!wire::has_output(*event)) continue;
       ++s.content_chunks;
       if (!s.first_token) s.first_token = t;
       else s.itl.push_back(t - s.last_token);
       s.last_token = t;
     }
-    s.ended = elapsed();
-    if (ec) s.error = error_class(ec);
-    else if (!s.first_token) s.error = "no_content";
-    if (usage) {
-      s.prompt_tokens = usage->prompt_tokens;
-      s.output_tokens = usage->completion_tokens;
-    }
-    if (s.output_tokens == 0) s.output_tokens = s.content_chunks;  // no usage: one token per chunk
-    ++finished;
-    if (!s.ok()) ++failed;
-    samples.push_back(std::move(s));
   }
 };
 
@@ -285,10 +370,35 @@ std::vector<std::size_t> concurrency_list(const po::variables_map& vm) {
   return out;
 }
 
+// --header "Name: value": an extra request header for the server under test (e.g. a gateway's
+// routing headers). The name is an HTTP token; the headers the client writes itself are refused.
+std::pair<std::string, std::string> header_option(const std::string& s) {
+  const auto colon = s.find(':');
+  std::string name = s.substr(0, colon);
+  const bool token = !name.empty() && std::all_of(name.begin(), name.end(), [](unsigned char c) {
+    return std::isalnum(c) || std::string_view("!#$%&'*+-.^_`|~").find(static_cast<char>(c)) != std::string_view::npos;
+  });
+  if (colon == std::string::npos || !token)
+    throw usage_error("--header takes 'Name: value' with a name of letters, digits and -_.!#$%&'*+^`|~ (got '" +
+                      name + "')");
+  std::string value = s.substr(colon + 1);
+  const auto first = value.find_first_not_of(" \t");
+  value.erase(0, first == std::string::npos ? value.size() : first);
+  if (value.find_first_of("\r\n") != std::string::npos) throw usage_error("--header " + name + ": the value holds a line break");
+  std::string lower = name;
+  std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  for (std::string_view own : {"host", "authorization", "content-length", "content-type", "transfer-encoding", "connection"})
+    if (lower == own) throw usage_error("--header " + name + ": bench sets this header itself");
+  return {std::move(name), std::move(value)};
+}
+
 bench_options parse_options(const po::variables_map& vm) {
   bench_options o;
   if (!vm.count("model")) throw usage_error("bench needs --model");
   o.model = vm["model"].as<std::string>();
+  if (const auto e = vm["endpoint"].as<std::string>(); e == "responses") o.endpoint = bench_endpoint::responses;
+  else if (e == "messages") o.endpoint = bench_endpoint::messages;
+  else if (e != "chat") throw usage_error("--endpoint must be chat, responses or messages, got '" + e + "'");
   o.concurrencies = concurrency_list(vm);
   // Each count is bounded: the samples and prompts of a level are held in memory.
   o.requests = static_cast<std::size_t>(integer_option(vm, "requests", 1, max_requests));
@@ -305,6 +415,8 @@ bench_options parse_options(const po::variables_map& vm) {
     throw usage_error(e.what());
   }
   if (vm.count("output-dir")) o.output_dir = vm["output-dir"].as<std::string>();
+  if (vm.count("header"))
+    for (const auto& h : vm["header"].as<std::vector<std::string>>()) o.headers.push_back(header_option(h));
 
   b::synthetic_options syn;
   syn.input_len = integer_option(vm, "input-len", 1, max_len);
@@ -363,6 +475,7 @@ int run_bench(context& ctx) {
   // one connection per stream in flight (the client was built before the options were known)
   ctx.cfg.pool.max_connections = std::max(ctx.cfg.pool.max_connections, max_c);
   ctx.cfg.pool.max_per_origin = std::max(ctx.cfg.pool.max_per_origin, max_c);
+  ctx.cfg.extra_headers.insert(ctx.cfg.extra_headers.end(), o.headers.begin(), o.headers.end());
   ctx.cli = std::make_unique<client>(ctx.ioc.get_executor(), ctx.cfg);
 
   b::run_info run;
@@ -456,12 +569,14 @@ int run_bench(context& ctx) {
 
 extern const command bench_command{
     "bench",
-    "--model M [--concurrency 1,8,64] [--request-rate R [--burstiness B]] [--requests N] [--warmup N] "
+    "--model M [--endpoint chat|responses|messages] [--concurrency 1,8,64] [--request-rate R [--burstiness B]] [--requests N] [--warmup N] "
     "[--prompts FILE | --input-len N --output-len N --range-ratio R] [--goodput ttft:MS tpot:MS e2el:MS] "
-    "[--seed S] [--output-dir DIR]",
+    "[--seed S] [--header 'NAME: VALUE']... [--output-dir DIR]",
     "Benchmark throughput and latency (TTFT, ITL, TPOT, E2E)",
     "Streams chat completions to measure a chat endpoint (OpenRouter or any OpenAI-compatible\n"
-    "server), with the metric definitions of vLLM's serving benchmark: TTFT, inter-token latency\n"
+    "server; --endpoint responses: the Responses API, timed by its output_text deltas and\n"
+    "counted by its response.completed usage; --endpoint messages: the Anthropic Messages API,\n"
+    "timed by its content_block_delta events), with the metric definitions of vLLM's serving benchmark: TTFT, inter-token latency\n"
     "per chunk, TPOT = (E2E - TTFT) / (output tokens - 1), end-to-end latency, request and output\n"
     "token throughput, goodput against SLOs, and client queue time (scheduled arrival to send).\n"
     "Closed loop: --concurrency N requests in flight (a list sweeps levels). Open loop:\n"
@@ -475,6 +590,8 @@ extern const command bench_command{
     [](po::options_description& o, po::options_description&, po::positional_options_description&) {
       o.add_options()
           ("model", po::value<std::string>()->value_name("M"), "model id (required)")
+          ("endpoint", po::value<std::string>()->default_value("chat")->value_name("E"),
+           "chat (/chat/completions), responses (/responses) or messages (/messages), streamed")
           ("concurrency", po::value<std::vector<std::string>>()->composing()->value_name("N,..."),
            "requests in flight (closed loop) or the cap (open loop); a list sweeps (default 1)")
           ("request-rate", po::value<std::string>()->value_name("R"), "open loop: arrivals per second (inf: all at once)")
@@ -494,7 +611,9 @@ extern const command bench_command{
           ("seed", po::value<std::string>()->default_value("0")->value_name("S"), "seed of prompts and arrivals")
           ("ramp-per-s", po::value<std::string>()->default_value("0")->value_name("C"),
            "closed loop: start C workers per second (0: all at once)")
-          ("output-dir", po::value<std::string>()->value_name("DIR"), "write bench.json and bench.html here");
+          ("output-dir", po::value<std::string>()->value_name("DIR"), "write bench.json and bench.html here")
+          ("header", po::value<std::vector<std::string>>()->composing()->value_name("'NAME: VALUE'"),
+           "send this header on every request (repeatable; e.g. a gateway's routing headers)");
     },
     run_bench};
 

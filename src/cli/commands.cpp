@@ -273,11 +273,8 @@ int run_policy(context& ctx) {
     return exit_ok;
   }
   const std::string file = vm["check"].as<std::string>();
-  std::ifstream in(file, std::ios::binary);
-  if (!in) throw usage_error("cannot read the policy file " + file);
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   std::string what;
-  policy_file::load(text, what);
+  policy_file::load(read_whole_file(file, "policy file"), what);
   if (!what.empty()) {
     error_line("policy file " + file + ": " + what);
     return exit_failure;
@@ -409,6 +406,9 @@ const std::vector<const command*>& commands() {
     std::vector<const command*> v;
     for (const auto& c : chat_and_lookups) v.push_back(&c);
     v.push_back(&embed_command);
+    v.push_back(&keys_command);
+    v.push_back(&presets_command);
+    for (const command* c : {&rerank_command, &image_command, &speak_command, &transcribe_command}) v.push_back(c);
     v.push_back(&batch_command);
     v.push_back(&policy_command);
     v.push_back(&bench_command);
@@ -466,6 +466,7 @@ void top_help(std::ostream& os) {
         "                       and shell history.\n"
         "  OPENROUTER_MANAGEMENT_KEY\n"
         "                       the management key of credits and activity (else OPENROUTER_API_KEY)\n"
+        "                       and of keys (required there)\n"
         "  OPENROUTER_BASE_URL, OPENROUTER_CA_FILE, OPENROUTER_APP_NAME, OPENROUTER_SITE_URL\n"
         "                       defaults of the matching flags\n\n"
         "Exit status: 0 on success, 1 when a request fails, 2 for usage or configuration errors.\n"

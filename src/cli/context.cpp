@@ -118,6 +118,18 @@ std::chrono::milliseconds seconds_option(const po::variables_map& vm, const char
   return std::chrono::milliseconds(std::llround(s * 1000));
 }
 
+std::string read_whole_file(const std::string& file, std::string_view what) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) {
+    std::string msg = "cannot read the ";
+    msg += what;
+    msg += " ";
+    msg += file;
+    throw usage_error(msg);
+  }
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
 // --policy FILE (JSON, see routing::policy_from_json), with --model and --fallback naming the
 // candidates when given. nullopt when the request is not routed.
 std::optional<routing::policy> routing_policy(const po::variables_map& vm) {
@@ -126,11 +138,8 @@ std::optional<routing::policy> routing_policy(const po::variables_map& vm) {
   routing::policy p;
   if (vm.count("policy")) {
     const std::string file = vm["policy"].as<std::string>();
-    std::ifstream in(file, std::ios::binary);
-    if (!in) throw usage_error("cannot read the policy file " + file);
-    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     std::string what;
-    p = policy_file::load(text, what);
+    p = policy_file::load(read_whole_file(file, "policy file"), what);
     if (!what.empty())
       throw usage_error("policy file " + file + ": " + what + " (see `openrouter policy --example`)");
   }

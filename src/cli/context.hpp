@@ -102,6 +102,8 @@ void print_json_of(const T& v) {
   print_json(json::value_from(v));
 }
 
+/// The whole of `file`; a usage_error "cannot read the WHAT FILE" when it cannot be opened.
+std::string read_whole_file(const std::string& file, std::string_view what);
 /// "a,b" and repeated flags alike: {"a", "b"}.
 std::vector<std::string> list_option(const po::variables_map& vm, const char* name);
 /// Numeric options are declared as text (po::value<std::string>) and read through these, so that
@@ -139,7 +141,14 @@ void json_option(po::options_description& o, const char* what);
 extern const command batch_command;
 extern const command bench_command;
 extern const command embed_command;
+extern const command keys_command;
+extern const command presets_command;
 extern const command spec_check_command;
+// rerank, image, speak, transcribe (media_endpoints.cpp)
+extern const command rerank_command;
+extern const command image_command;
+extern const command speak_command;
+extern const command transcribe_command;
 extern const command serve_command;
 
 }  // namespace openrouter::cli

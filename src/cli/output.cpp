@@ -283,4 +283,68 @@ void print_activity(std::ostream& os, const wire::activity& a) {
   t.print(os);
 }
 
+// --- API key management (keys.cpp) --------------------------------------------------------------
+
+void print_api_key(std::ostream& os, const wire::api_key& k) {
+  std::string limit = k.limit ? usd(k.limit) : "unlimited";
+  if (k.limit && k.limit_reset) limit += " (resets " + *k.limit_reset + ")";
+  print_fields(os, {{"hash", k.hash},
+                    {"name", k.name},
+                    {"label", k.label},
+                    {"disabled", opt(k.disabled)},
+                    {"limit", limit},
+                    {"limit_remaining", usd(k.limit_remaining)},
+                    {"usage", usd(k.usage)},
+                    {"created_at", opt(k.created_at)},
+                    {"expires_at", k.expires_at.value_or("never")}});
+}
+
+void print_api_keys(std::ostream& os, const wire::api_key_list& l) {
+  table t({{"hash"}, {"name"}, {"label"}, {"disabled"}, {"limit_usd", table::align::right},
+           {"usage_usd", table::align::right}, {"created_at"}});
+  for (const auto& k : l.data)
+    t.add({k.hash, k.name, k.label, k.disabled.value_or(false) ? "yes" : "no", k.limit ? decimal(k.limit) : "unlimited",
+           decimal(k.usage), k.created_at.value_or("")});
+  t.print(os);
+}
+
+namespace {
+
+// The model a preset version applies ("" when its config names none).
+std::string preset_model(const wire::preset_version& v) {
+  const json::value* m = v.config.if_contains("model");
+  return m && m->is_string() ? std::string(m->get_string()) : std::string();
+}
+
+}  // namespace
+
+void print_preset_version(std::ostream& os, const wire::preset_version& v) {
+  print_fields(os, {{"version", std::to_string(v.version)},
+                    {"model", preset_model(v)},
+                    {"system_prompt", opt(v.system_prompt)},
+                    {"config", json::serialize(v.config)},
+                    {"created_at", v.created_at}});
+}
+
+void print_preset(std::ostream& os, const wire::preset& p) {
+  print_fields(os, {{"slug", p.slug},
+                    {"name", p.name},
+                    {"status", p.status},
+                    {"description", opt(p.description)},
+                    {"updated_at", p.updated_at}});
+  if (p.designated_version) print_preset_version(os, *p.designated_version);
+}
+
+void print_presets(std::ostream& os, const wire::preset_list& l) {
+  table t({{"slug"}, {"name"}, {"status"}, {"updated_at"}});
+  for (const auto& p : l.data) t.add({p.slug, p.name, p.status, p.updated_at});
+  t.print(os);
+}
+
+void print_preset_versions(std::ostream& os, const wire::preset_version_list& l) {
+  table t({{"version", table::align::right}, {"model"}, {"created_at"}, {"system_prompt"}});
+  for (const auto& v : l.data) t.add({std::to_string(v.version), preset_model(v), v.created_at, opt(v.system_prompt)});
+  t.print(os);
+}
+
 }  // namespace openrouter::cli

@@ -51,5 +51,14 @@ void print_generation(std::ostream& os, const wire::generation& g);
 void print_key(std::ostream& os, const wire::key_info& k);
 void print_credits(std::ostream& os, const wire::credits& c);
 void print_activity(std::ostream& os, const wire::activity& a);
+/// keys get/update/create: one key's fields; keys list: a table of keys (never a secret).
+void print_api_key(std::ostream& os, const wire::api_key& k);
+void print_api_keys(std::ostream& os, const wire::api_key_list& l);
+/// presets get/create: a preset and its designated version (or one version); presets list,
+/// versions: tables.
+void print_preset(std::ostream& os, const wire::preset& p);
+void print_preset_version(std::ostream& os, const wire::preset_version& v);
+void print_presets(std::ostream& os, const wire::preset_list& l);
+void print_preset_versions(std::ostream& os, const wire::preset_version_list& l);
 
 }  // namespace openrouter::cli

@@ -1,6 +1,7 @@
 // `openrouter serve`: the gateway (src/serve) on N threads sharing one io_context.
 #include "commands.hpp"
 #include "context.hpp"
+#include "fleet.hpp"
 
 #include <serve/config.hpp>
 #include <serve/gateway.hpp>
@@ -9,6 +10,7 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/system/system_error.hpp>
 
+#include <algorithm>
 #include <csignal>
 #include <iostream>
 #include <string>
@@ -50,10 +52,19 @@ int run_serve(context& ctx) {
   if (o.config.cert_file.empty() != o.config.key_file.empty())
     throw usage_error("--cert and --key go together (TLS needs the certificate and its private key)");
   if (auto p = routing_policy(vm)) o.policy = std::move(*p);
+  o.shared = fleet_state(ctx, o.policy, "serve");  // --redis, --fleet-size, --fleet-id
   {
     boost::system::error_code ec;
     boost::asio::ip::make_address(o.config.listen, ec);
     if (ec) throw usage_error("--listen must be an IP address (got '" + o.config.listen + "')");
+  }
+
+  // Each request in flight holds one upstream connection: a pool smaller than the callers the
+  // gateway admits (the client's default is 256) would queue the 257th stream behind the others.
+  if (ctx.cfg.pool.max_connections < o.config.max_connections || ctx.cfg.pool.max_per_origin < o.config.max_connections) {
+    ctx.cfg.pool.max_connections = std::max(ctx.cfg.pool.max_connections, o.config.max_connections);
+    ctx.cfg.pool.max_per_origin = std::max(ctx.cfg.pool.max_per_origin, o.config.max_connections);
+    ctx.cli = std::make_unique<client>(ctx.ioc.get_executor(), ctx.cfg);
   }
 
   std::unique_ptr<serve::gateway> gw;
@@ -82,7 +93,10 @@ int run_serve(context& ctx) {
       return;
     }
     draining = true;
-    gw->drain([&] { ctx.ioc.stop(); });
+    gw->drain([&] {
+      if (!o.shared) return ctx.ioc.stop();
+      o.shared->flush([&] { ctx.ioc.stop(); });  // --redis: the last settlements reach the fleet
+    });
     signals.async_wait(on_signal);
   };
   signals.async_wait(on_signal);
@@ -117,8 +131,9 @@ const command serve_command{
     "Run an OpenAI-compatible gateway in front of OpenRouter",
     "Serves POST /api/v1/chat/completions (JSON and SSE, routed through --policy: fallbacks,\n"
     "retries, breakers...), GET /api/v1/models (cached catalog), the reference skill's routes\n"
-    "(/api/openrouter/models, free-models, providers, generation/:id, chat), GET /healthz and\n"
-    "GET /metrics (Prometheus). With --cert and --key it serves HTTPS only. The OpenRouter key (OPENROUTER_API_KEY) stays in the gateway; callers present\n"
+    "(/api/openrouter/models, free-models, providers, model-endpoints, generation/:id, chat),\n"
+    "GET /healthz, GET /metrics (Prometheus) and a web console at / (model picker, streaming chat,\n"
+    "image lab, live metrics). With --cert and --key it serves HTTPS only. The OpenRouter key (OPENROUTER_API_KEY) stays in the gateway; callers present\n"
     "gateway tokens from --config (stored as SHA-256 hashes: `openrouter serve --hash-token` reads\n"
     "a token on standard input and prints its hash). Without tokens, only loopback callers are\n"
     "served. Prints `listening http://ADDR:PORT` (https:// with TLS) once ready (--port 0: a free\n"
@@ -137,6 +152,7 @@ const command serve_command{
           ("cert", po::value<std::string>()->value_name("FILE"), "TLS certificate chain (PEM): serve HTTPS only")
           ("key", po::value<std::string>()->value_name("FILE"), "TLS private key (PEM) of --cert")
           ("hash-token", po::bool_switch(), "print the SHA-256 of the token read from standard input, then exit");
+      add_fleet_options(o);  // --redis, --fleet-size, --fleet-id (fleet.hpp)
     },
     run_serve};
 

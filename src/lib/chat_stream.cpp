@@ -13,8 +13,6 @@
 #include <openrouter/stream/accumulator.hpp>
 
 #include <boost/asio/append.hpp>
-#include <boost/asio/bind_cancellation_slot.hpp>
-#include <boost/asio/bind_executor.hpp>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/strand.hpp>
@@ -112,20 +110,7 @@ void chat_stream::do_next(next_handler h) {
                                          [](state& s) { return std::optional<wire::chat_chunk>(s.take_ready()); });
 }
 
-void chat_stream::do_next_batch(batch_handler h) {
-  auto take = [](state& s) { return s.take_all(); };
-  if (!st_) return detail::stream_pull<chunk_batch>(st_, std::move(h), take);
-  // A batch points into the state: the handler keeps the state alive until it has run (the
-  // stream may be destroyed between the pull's end and the delivery). A new handler, never an
-  // assignment to `h` (Asio 1.81's move assignment wraps the handler in itself).
-  auto ex = asio::get_associated_executor(h, st_->strand.get_inner_executor());
-  auto slot = asio::get_associated_cancellation_slot(h);
-  batch_handler keeping(asio::bind_cancellation_slot(
-      slot, asio::bind_executor(ex, [inner = std::move(h), keep = st_](error_code ec, chunk_batch b) mutable {
-        std::move(inner)(ec, b);
-      })));
-  detail::stream_pull<chunk_batch>(st_, std::move(keeping), take);
-}
+void chat_stream::do_next_batch(batch_handler h) { detail::stream_pull_batch<chunk_batch>(st_, std::move(h)); }
 
 void chat_stream::rebind_diagnostics(diagnostics& d) noexcept {
   if (st_) st_->diag = &d;

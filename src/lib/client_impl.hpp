@@ -66,7 +66,32 @@ inline boost::system::error_code api_failure(const http_response& res, diagnosti
   return make_error_code(errc_from_status(res.status, moderation));
 }
 
+/// Completes `h` with errc::invalid_argument and `why` in diag.detail when `why` is not empty
+/// (an operation refused before any request); true when it did.
+template <class T>
+bool refused(std::string why, diagnostics& diag, client::handler<T>& h, const client::executor_type& ex) {
+  if (why.empty()) return false;
+  diag.clear();
+  diag.detail = std::move(why);
+  complete<T>(std::move(h), ex, make_error_code(errc::invalid_argument), T{});
+  return true;
+}
+
 inline bool is_json(const std::string& content_type) { return content_type.find("json") != std::string::npos; }
+
+/// One request whose 2xx answer is handed back whole (any content type: the caller checks
+/// it); a transport failure or a non-2xx status is its typed error.
+inline boost::asio::awaitable<result<http_response>> call(std::shared_ptr<client::impl> im, http_request req,
+                                                          diagnostics& diag) {
+  using boost::system::error_code;
+  diag.clear();
+  error_code ec;
+  auto& t = im->transport;
+  http_response res = co_await t.execute(req, deadlines::start(t.config().timeout), diag, ec);
+  if (ec) co_return result<http_response>{ec, {}};
+  if (res.status < 200 || res.status > 299) co_return result<http_response>{api_failure(res, diag, key_sent(t.config(), req)), {}};
+  co_return result<http_response>{error_code{}, std::move(res)};
+}
 
 /// One request whose 2xx JSON body decodes into T with `decode(body, T&, decode_error&)`.
 /// A decoder may also refuse a well-formed document (decode_error set): errc::bad_json.
@@ -74,13 +99,11 @@ template <class T, class Decode>
 boost::asio::awaitable<result<T>> call_json(std::shared_ptr<client::impl> im, http_request req, diagnostics& diag,
                                             Decode decode) {
   using boost::system::error_code;
-  diag.clear();
-  error_code ec;
-  auto& t = im->transport;
-  const std::string& key = key_sent(t.config(), req);
-  http_response res = co_await t.execute(req, deadlines::start(t.config().timeout), diag, ec);
-  if (ec) co_return result<T>{ec, T{}};
-  if (res.status < 200 || res.status > 299) co_return result<T>{api_failure(res, diag, key), T{}};
+  const std::string& key = key_sent(im->transport.config(), req);
+  auto op = call(im, std::move(req), diag);
+  auto called = co_await std::move(op);
+  if (called.first) co_return result<T>{called.first, T{}};
+  http_response& res = called.second;
   if (!is_json(res.content_type)) {
     diag.body_excerpt = excerpt(res.body, key);
     diag.detail = "content-type: " + res.content_type;

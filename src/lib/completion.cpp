@@ -3,6 +3,7 @@
 
 #include <openrouter/chat_stream.hpp>
 #include <openrouter/client.hpp>
+#include <openrouter/messages_stream.hpp>
 #include <openrouter/responses_stream.hpp>
 #include <openrouter/router.hpp>
 
@@ -21,7 +22,8 @@ void hand_over(chat_stream& s, const std::shared_ptr<diagnostics>& owned) {
 void hand_over(responses_stream& s, const std::shared_ptr<diagnostics>& owned) {
   if (owned) s.keep_diagnostics(owned);
 }
-void hand_over(routed_stream& s, const std::shared_ptr<diagnostics>& owned) {
+template <class Stream>
+void hand_over(basic_routed_stream<Stream>& s, const std::shared_ptr<diagnostics>& owned) {
   if (owned) s.keep_diagnostics(owned);
 }
 
@@ -84,6 +86,8 @@ namespace openrouter::detail {
 OPENROUTER_COMPLETION_FOR(wire::chat_response)
 OPENROUTER_COMPLETION_FOR(chat_stream)
 OPENROUTER_COMPLETION_FOR(routed_stream)
+OPENROUTER_COMPLETION_FOR(routed_responses_stream)
+OPENROUTER_COMPLETION_FOR(routed_messages_stream)
 OPENROUTER_COMPLETION_FOR(std::optional<wire::chat_chunk>)
 OPENROUTER_COMPLETION_FOR(chat_stream::chunk_batch)
 OPENROUTER_COMPLETION_FOR(wire::models_page)
@@ -105,6 +109,26 @@ OPENROUTER_COMPLETION_FOR(wire::responses_response)
 OPENROUTER_COMPLETION_FOR(responses_stream)
 OPENROUTER_COMPLETION_FOR(std::optional<wire::responses_event>)
 OPENROUTER_COMPLETION_FOR(responses_stream::event_batch)
+// API key management
+OPENROUTER_COMPLETION_FOR(wire::api_key_list)
+OPENROUTER_COMPLETION_FOR(wire::created_api_key)
+OPENROUTER_COMPLETION_FOR(wire::api_key)
+OPENROUTER_COMPLETION_FOR(wire::api_key_deleted)
+// presets
+OPENROUTER_COMPLETION_FOR(wire::preset_list)
+OPENROUTER_COMPLETION_FOR(wire::preset)
+OPENROUTER_COMPLETION_FOR(wire::preset_version_list)
+OPENROUTER_COMPLETION_FOR(wire::preset_version)
+// rerank, images, audio
+OPENROUTER_COMPLETION_FOR(wire::rerank_response)
+OPENROUTER_COMPLETION_FOR(wire::image_generation_response)
+OPENROUTER_COMPLETION_FOR(wire::image_models)
+OPENROUTER_COMPLETION_FOR(wire::speech_audio)
+OPENROUTER_COMPLETION_FOR(wire::transcription)
+OPENROUTER_COMPLETION_FOR(wire::messages_response)
+OPENROUTER_COMPLETION_FOR(messages_stream)
+OPENROUTER_COMPLETION_FOR(std::optional<wire::messages_event>)
+OPENROUTER_COMPLETION_FOR(messages_stream::event_batch)
 
 #undef OPENROUTER_COMPLETION_FOR
 

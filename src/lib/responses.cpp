@@ -9,9 +9,6 @@
 
 #include <openrouter/stream/responses_accumulator.hpp>
 
-#include <boost/asio/bind_cancellation_slot.hpp>
-#include <boost/asio/bind_executor.hpp>
-
 namespace openrouter {
 namespace asio = boost::asio;
 namespace http = boost::beast::http;
@@ -125,19 +122,7 @@ void responses_stream::do_next(next_handler h) {
       st_, std::move(h), [](state& s) { return std::optional<wire::responses_event>(s.take_ready()); });
 }
 
-void responses_stream::do_next_batch(batch_handler h) {
-  auto take = [](state& s) { return s.take_all(); };
-  if (!st_) return detail::stream_pull<event_batch>(st_, std::move(h), take);
-  // The batch points into the state: the handler keeps it alive until it has run (a new
-  // handler, never an assignment to `h`).
-  auto ex = asio::get_associated_executor(h, st_->strand.get_inner_executor());
-  auto slot = asio::get_associated_cancellation_slot(h);
-  batch_handler keeping(asio::bind_cancellation_slot(
-      slot, asio::bind_executor(ex, [inner = std::move(h), keep = st_](error_code ec, event_batch b) mutable {
-        std::move(inner)(ec, b);
-      })));
-  detail::stream_pull<event_batch>(st_, std::move(keeping), take);
-}
+void responses_stream::do_next_batch(batch_handler h) { detail::stream_pull_batch<event_batch>(st_, std::move(h)); }
 
 void responses_stream::cancel() noexcept { state::cancel(st_); }
 bool responses_stream::is_open() const noexcept { return st_ && !st_->terminal; }

@@ -1,7 +1,9 @@
 #include <openrouter/router.hpp>
+#include <openrouter/wire/output.hpp>
 
 #include "detail/cancel.hpp"
 #include "detail/launch.hpp"
+#include "fleet/admit.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/post.hpp>
@@ -30,8 +32,27 @@ using clock_type = std::chrono::steady_clock;
 using detail::result;
 
 // The router's spend account. Thread-safe: streams report from their own strands.
-struct routed_stream::tally {
+// A fleet-admitted attempt gets an account of its own (fleet_attempt below) that settles its
+// fleet lease and reservation, once: a JSON answer as it completes; a stream when its usage
+// arrives (its cost also going to the router's account), or as `unknown` (the reservation
+// charged) when it ends, fails or is dropped without one, so its lease is held while it is open.
+struct detail::spend_tally {
+  spend_tally() = default;
+  spend_tally(std::shared_ptr<spend_tally> router_account, std::shared_ptr<routing::shared_state> fleet,
+              std::uint64_t ticket) noexcept
+      : parent(std::move(router_account)), fleet(std::move(fleet)), ticket(ticket) {}
+  spend_tally(const spend_tally&) = delete;
+  spend_tally& operator=(const spend_tally&) = delete;
+  ~spend_tally() { settle(routing::settlement::unknown, 0); }
+
+  // The stream's (or the request's) usage.cost, once.
   void spend(double usd) {
+    if (parent) {
+      if (usd > 0) parent->spend(usd);
+      settle(routing::settlement::cost, usd);
+      return;
+    }
+    if (usd <= 0) return;
     std::lock_guard lock(m);
     total += usd;
   }
@@ -39,8 +60,21 @@ struct routed_stream::tally {
     std::lock_guard lock(m);
     return total;
   }
+  // Ends the fleet attempt this account belongs to (nothing for the router's own account).
+  void settle(routing::settlement s, double usd) noexcept {
+    if (!fleet || settled.exchange(true)) return;
+    try {
+      fleet->end(ticket, s, usd);
+    } catch (...) {  // out of memory posting it: the lease expires by itself, its reservation charged
+    }
+  }
+
   mutable std::mutex m;
   double total = 0;
+  const std::shared_ptr<spend_tally> parent;  // an attempt's account: the router's
+  const std::shared_ptr<routing::shared_state> fleet;
+  const std::uint64_t ticket = 0;
+  std::atomic<bool> settled{false};
 };
 
 struct router::impl {
@@ -52,7 +86,7 @@ struct router::impl {
   routing::health health;
   std::atomic<std::uint64_t> seed;
   // The spend account, shared with the streams the router hands out (their cost comes later).
-  std::shared_ptr<routed_stream::tally> ledger = std::make_shared<routed_stream::tally>();
+  std::shared_ptr<detail::spend_tally> ledger = std::make_shared<detail::spend_tally>();
 
   // Slot waits are event-driven: each routed request registers its wake timer under its
   // planner's waiter id; when the health says a slot is free for a waiter, its timer is
@@ -86,24 +120,43 @@ struct router::impl {
     });
   }
 
+  // Limits shared with a fleet (router::share); none: this process's alone.
+  std::shared_ptr<routing::shared_state> shared;
+
   bool budget_left() { return policy.max_cost_usd <= 0 || ledger->spent() < policy.max_cost_usd; }
   void spend(double usd) { ledger->spend(usd); }
 };
 
 namespace {
 
-// What the routing loop needs to know of an answer type: the chat response, or a stream
-// handed over at its first content chunk.
-struct chat_answer {
-  using type = wire::chat_response;
-  static asio::awaitable<std::pair<error_code, type>> attempt(client& cli, wire::chat_request req, diagnostics& diag,
-                                                              const std::shared_ptr<routed_stream::tally>&) {
-    auto [ec, res] = co_await cli.async_chat(std::move(req), diag, asio::as_tuple(asio::use_awaitable));
+using tally_ptr = std::shared_ptr<detail::spend_tally>;
+
+// What the routing loop needs to know of an answer type: how one attempt gets it, the cost it
+// reports, and what goes into the request's record. JSON answers carry their usage in hand.
+template <class Derived, class Request, class Response>
+struct json_answer {
+  using request = Request;
+  using type = Response;
+  static constexpr bool catalog_filter = true;  // the chat catalog lists these endpoints' models
+  static asio::awaitable<std::pair<error_code, type>> attempt(client& cli, request req, diagnostics& diag,
+                                                              const tally_ptr&) {
+    auto op = Derived::call(cli, std::move(req), diag);
+    auto [ec, res] = co_await std::move(op);
     co_return std::pair<error_code, type>{ec, std::move(res)};
   }
-  static std::optional<double> cost(const type& t) { return t.usage ? t.usage->cost : std::nullopt; }
   static constexpr bool unread_costs = false;  // an answer in hand carries its usage
+  static constexpr bool reports_cost = true;   // ...and its usage its cost
   static void rebind(type&, diagnostics&) {}
+  // Every JSON answer reports usage.cost the same way.
+  static std::optional<double> cost(const type& t) { return t.usage ? t.usage->cost : std::nullopt; }
+};
+
+constexpr auto tuple_awaitable = asio::as_tuple(asio::use_awaitable);
+
+struct chat_answer : json_answer<chat_answer, wire::chat_request, wire::chat_response> {
+  static auto call(client& cli, request req, diagnostics& diag) {
+    return cli.async_chat(std::move(req), diag, tuple_awaitable);
+  }
   static void describe(const type& t, request_record& rec) {
     rec.resolved_model = t.model;
     rec.provider = t.provider;
@@ -116,83 +169,255 @@ struct chat_answer {
   }
 };
 
-// A chunk that starts the answer: anything the caller would show or act on.
-bool has_content(const wire::chat_chunk& c) {
-  for (const auto& ch : c.choices) {
-    const auto& d = ch.delta;
-    if ((d.content && !d.content->empty()) || (d.reasoning && !d.reasoning->empty()) || !d.tool_calls.empty() ||
-        !d.images.empty() || (d.refusal && !d.refusal->empty()))
-      return true;
+struct responses_answer : json_answer<responses_answer, wire::responses_request, wire::responses_response> {
+  static auto call(client& cli, request req, diagnostics& diag) {
+    return cli.async_responses(std::move(req), diag, tuple_awaitable);
   }
-  return false;
+  static void describe(const type& t, request_record& rec) {
+    rec.resolved_model = t.model;
+    rec.generation_id = t.id;
+    if (t.usage) {
+      rec.prompt_tokens = t.usage->input_tokens;
+      rec.completion_tokens = t.usage->output_tokens;
+      rec.cost = t.usage->cost;
+    }
+  }
+};
+
+struct embeddings_answer : json_answer<embeddings_answer, wire::embeddings_request, wire::embeddings_response> {
+  static auto call(client& cli, request req, diagnostics& diag) {
+    return cli.async_embeddings(std::move(req), diag, tuple_awaitable);
+  }
+  static constexpr bool catalog_filter = false;  // embedding models are not in the chat catalog
+  static void describe(const type& t, request_record& rec) {
+    rec.resolved_model = t.model;
+    rec.generation_id = t.id;
+    if (t.usage) {
+      rec.prompt_tokens = t.usage->prompt_tokens;
+      rec.cost = t.usage->cost;
+    }
+  }
+};
+
+struct messages_answer : json_answer<messages_answer, wire::messages_request, wire::messages_response> {
+  static auto call(client& cli, request req, diagnostics& diag) {
+    return cli.async_messages(std::move(req), diag, tuple_awaitable);
+  }
+  static void describe(const type& t, request_record& rec) {
+    rec.resolved_model = t.model;
+    rec.provider = t.provider.value_or("");
+    rec.generation_id = t.id;
+    if (t.usage) {
+      rec.prompt_tokens = t.usage->input_tokens;
+      rec.completion_tokens = t.usage->output_tokens;
+      rec.cost = t.usage->cost;
+    }
+  }
+};
+
+struct rerank_answer : json_answer<rerank_answer, wire::rerank_request, wire::rerank_response> {
+  static constexpr bool catalog_filter = false;  // rerank models are not in the chat catalog
+  static auto call(client& cli, request req, diagnostics& diag) {
+    return cli.async_rerank(std::move(req), diag, tuple_awaitable);
+  }
+  static void describe(const type& t, request_record& rec) {
+    rec.resolved_model = t.model;
+    rec.provider = t.provider;
+    rec.generation_id = t.id;
+    if (t.usage) {
+      rec.prompt_tokens = t.usage->total_tokens;
+      rec.cost = t.usage->cost;
+    }
+  }
+};
+
+struct images_answer : json_answer<images_answer, wire::image_generation_request, wire::image_generation_response> {
+  static constexpr bool catalog_filter = false;  // /images models are listed by GET /images/models
+  static auto call(client& cli, request req, diagnostics& diag) {
+    return cli.async_images(std::move(req), diag, tuple_awaitable);
+  }
+  static void describe(const type& t, request_record& rec) {
+    if (t.usage) {
+      rec.prompt_tokens = t.usage->prompt_tokens;
+      rec.completion_tokens = t.usage->completion_tokens;
+      rec.cost = t.usage->cost;
+    }
+  }
+};
+
+struct transcription_answer : json_answer<transcription_answer, wire::transcription_request, wire::transcription> {
+  static constexpr bool catalog_filter = false;  // speech-to-text models are not in the chat catalog
+  static auto call(client& cli, request req, diagnostics& diag) {
+    return cli.async_transcription(std::move(req), diag, tuple_awaitable);
+  }
+  static void describe(const type& t, request_record& rec) {
+    if (t.usage) rec.cost = t.usage->cost;
+  }
+};
+
+// Speech answers with audio bytes and no usage: what it cost is unknown (every success is
+// recorded as cost_unknown, and not counted against the caps).
+struct speech_answer : json_answer<speech_answer, wire::speech_request, wire::speech_audio> {
+  static constexpr bool catalog_filter = false;
+  static constexpr bool reports_cost = false;
+  static auto call(client& cli, request req, diagnostics& diag) {
+    return cli.async_speech(std::move(req), diag, tuple_awaitable);
+  }
+  static std::optional<double> cost(const type&) { return std::nullopt; }
+  static void describe(const type&, request_record&) {}
+};
+
+// What the router needs to know of a stream's events beyond wire::has_output (the first one
+// with output ends failover): which one reports the cost.
+std::optional<double> cost_of(const wire::chat_chunk& c) { return c.usage ? c.usage->cost : std::nullopt; }
+
+std::optional<double> cost_of(const wire::responses_event& e) {
+  return e.response && e.response->usage ? e.response->usage->cost : std::nullopt;
+}
+std::optional<double> cost_of(const wire::messages_event& e) {
+  if (e.kind() != wire::messages_event_kind::message_delta || !e.usage) return std::nullopt;
+  return e.usage->cost;
 }
 
+// Opens the stream a request asks for.
+auto open_stream(client& cli, wire::chat_request req, diagnostics& diag) {
+  return cli.async_chat_stream(std::move(req), diag, tuple_awaitable);
+}
+auto open_stream(client& cli, wire::responses_request req, diagnostics& diag) {
+  return cli.async_responses_stream(std::move(req), diag, tuple_awaitable);
+}
+auto open_stream(client& cli, wire::messages_request req, diagnostics& diag) {
+  return cli.async_messages_stream(std::move(req), diag, tuple_awaitable);
+}
+
+template <class Stream, class Request>
 struct stream_answer {
-  using type = routed_stream;
-  static asio::awaitable<std::pair<error_code, type>> attempt(client& cli, wire::chat_request req, diagnostics& diag,
-                                                              std::shared_ptr<routed_stream::tally> ledger) {
-    auto [ec, s] = co_await cli.async_chat_stream(std::move(req), diag, asio::as_tuple(asio::use_awaitable));
+  using request = Request;
+  using type = basic_routed_stream<Stream>;
+  static constexpr bool catalog_filter = true;
+  static asio::awaitable<std::pair<error_code, type>> attempt(client& cli, request req, diagnostics& diag,
+                                                              tally_ptr ledger) {
+    auto open = open_stream(cli, std::move(req), diag);
+    auto [ec, s] = co_await std::move(open);
     if (ec) co_return std::pair<error_code, type>{ec, type{}};
-    // Until the first content chunk the request can still go elsewhere: pull up to it.
-    std::vector<wire::chat_chunk> first;
+    // Until the first content event the request can still go elsewhere: pull up to it.
+    std::vector<typename stream_event<Stream>::type> first;
     while (true) {
-      auto [e, c] = co_await s.async_next(asio::as_tuple(asio::use_awaitable));
+      auto next = s.async_next(asio::as_tuple(asio::use_awaitable));
+      auto [e, c] = co_await std::move(next);
       if (e) co_return std::pair<error_code, type>{e, type{}};  // s goes away: its connection closes
       if (!c) break;                                              // a clean end without content
-      const bool content = has_content(*c);
+      const bool content = wire::has_output(*c);
       first.push_back(std::move(*c));
       if (content) break;
     }
     co_return std::pair<error_code, type>{error_code{},
                                           type(std::move(first), std::move(s), cli.get_executor(), std::move(ledger))};
   }
-  // Known once the usage chunk arrived: here only when the whole stream was in the held chunks
-  // (then the router counts it; later chunks are counted by the stream itself).
+  // Known once the usage arrived: here only when the whole stream was in the held events (then
+  // the router counts it; later events are counted by the stream itself).
   static std::optional<double> cost(const type& t) { return t.cost(); }
   static constexpr bool unread_costs = true;  // a stream dropped unread was billed, perhaps
+  static constexpr bool reports_cost = true;  // in its usage event
   // The winner's stream writes into its attempt's diagnostics: from now on, the caller's.
   static void rebind(type& t, diagnostics& d) { t.rebind_diagnostics(d); }
   static void describe(const type& t, request_record& rec) {
-    rec.resolved_model = t.model();
-    rec.provider = t.provider();
+    if constexpr (std::is_same_v<Stream, chat_stream>) {
+      rec.resolved_model = t.model();
+      rec.provider = t.provider();
+    } else {
+      rec.resolved_model = t.result().model;  // Responses, Messages: the model of the first event
+    }
     rec.generation_id = t.generation_id();
   }
 };
 
+using chat_stream_answer = stream_answer<chat_stream, wire::chat_request>;
+using responses_stream_answer = stream_answer<responses_stream, wire::responses_request>;
+using messages_stream_answer = stream_answer<messages_stream, wire::messages_request>;
+
+// The first candidate when the policy names none: the request's own model ("": the account's default).
+std::string model_of(const wire::chat_request& r) { return r.model.value_or(""); }
+template <class Request>
+std::string model_of(const Request& r) {
+  return r.model;
+}
+
+// Drops the candidates the catalog (GET /models, cached) says cannot serve a request with
+// `need`; without a catalog all are kept (the server will say).
+asio::awaitable<void> screen_candidates(router::impl& im, routing::requirements need,
+                                        std::vector<std::string>& candidates,
+                                        std::vector<routing::dropped_candidate>& dropped) {
+  diagnostics cd;
+  auto [cec, catalog] = co_await im.cli.async_catalog(im.policy.catalog_max_age, cd, asio::as_tuple(asio::use_awaitable));
+  if (cec || !catalog) co_return;
+  auto f = routing::filter_candidates(candidates, need, *catalog);
+  dropped = std::move(f.dropped);
+  candidates = std::move(f.kept);
+}
+
+// The request's record goes to the hook and to the caller's record.
+void emit(router::impl& im, request_record* out, request_record rec) {
+  if (im.hooks.on_request) im.hooks.on_request(rec);
+  if (out) *out = std::move(rec);
+}
+
+// One attempt, admitted first by the fleet's shared state when the router has one (a fleet
+// token, lease and reservation; fleet/admit.hpp), its lease and reservation settled after.
 template <class Answer>
-asio::awaitable<result<typename Answer::type>> route(std::shared_ptr<router::impl> im, wire::chat_request req,
+asio::awaitable<std::pair<error_code, typename Answer::type>> fleet_attempt(std::shared_ptr<router::impl> im,
+                                                                          std::string model,
+                                                                          clock_type::time_point until,
+                                                                          typename Answer::request req, diagnostics& diag) {
+  using T = typename Answer::type;
+  std::shared_ptr<routing::shared_state> shared = im->shared;
+  if (!shared) {
+    auto op = Answer::attempt(im->cli, std::move(req), diag, im->ledger);  // named: GCC 12 and co_await temporaries
+    co_return co_await std::move(op);
+  }
+  auto admit = fleet::admit(shared, std::move(model), until, diag);
+  auto [aec, ticket] = co_await std::move(admit);
+  if (aec) co_return std::pair<error_code, T>{aec, T{}};
+  // The attempt's own account settles its lease: here when the outcome is known, else (a stream
+  // whose usage comes later) when its usage arrives or it is given up.
+  auto account = std::make_shared<detail::spend_tally>(im->ledger, shared, ticket);
+  auto op = Answer::attempt(im->cli, std::move(req), diag, account);
+  auto out = co_await std::move(op);
+  const std::optional<double> cost = Answer::cost(out.second);
+  if (!Answer::unread_costs || out.first || cost)
+    account->settle(fleet::settlement_of(out.first, cost, diag), cost.value_or(0));
+  co_return out;
+}
+
+template <class Answer>
+asio::awaitable<result<typename Answer::type>> route(std::shared_ptr<router::impl> im, typename Answer::request req,
                                                      diagnostics& diag, request_record* out) {
   using kind = routing::planner::decision::kind;
   using T = typename Answer::type;
   const auto started = clock_type::now();
   std::vector<std::string> candidates = im->policy.models;
-  if (candidates.empty()) candidates.push_back(req.model.value_or(""));
+  if (candidates.empty()) candidates.push_back(model_of(req));
   std::vector<routing::dropped_candidate> dropped;
-  if (im->policy.filter_by_catalog) {
-    diagnostics cd;
-    auto [cec, catalog] =
-        co_await im->cli.async_catalog(im->policy.catalog_max_age, cd, asio::as_tuple(asio::use_awaitable));
-    if (!cec && catalog) {  // else: no catalog, keep them all
-      auto f = routing::filter_candidates(candidates, routing::requirements_of(req), *catalog);
-      dropped = std::move(f.dropped);
-      if (f.kept.empty()) {
-        diag.clear();
-        diag.detail = "no candidate can serve this request:";
-        for (const auto& d : dropped) diag.detail += " " + d.model + " (" + d.why + ")";
-        if (im->hooks.on_request || out) {
-          request_record rec;
-          rec.requested_model = candidates.front();
-          rec.dropped = dropped;
-          rec.ec = make_error_code(errc::invalid_argument);
-          rec.cls = routing::error_class::bad_request;
-          rec.reason = "no candidate";
-          if (im->hooks.on_request) im->hooks.on_request(rec);
-          if (out) *out = std::move(rec);
-        }
-        co_return result<T>{make_error_code(errc::invalid_argument), T{}};
-      }
-      candidates = std::move(f.kept);
+  if constexpr (Answer::catalog_filter) {
+    if (im->policy.filter_by_catalog) {
+      auto screen = screen_candidates(*im, routing::requirements_of(req), candidates, dropped);
+      co_await std::move(screen);
     }
+  }
+  if (candidates.empty()) {
+    diag.clear();
+    diag.detail = "no candidate can serve this request:";
+    for (const auto& d : dropped) diag.detail += " " + d.model + " (" + d.why + ")";
+    if (im->hooks.on_request || out) {
+      request_record rec;
+      if (!dropped.empty()) rec.requested_model = dropped.front().model;
+      rec.dropped = dropped;
+      rec.ec = make_error_code(errc::invalid_argument);
+      rec.cls = routing::error_class::bad_request;
+      rec.reason = "no candidate";
+      emit(*im, out, std::move(rec));
+    }
+    co_return result<T>{make_error_code(errc::invalid_argument), T{}};
   }
   routing::planner plan(im->policy, candidates, im->health, started, im->seed.fetch_add(0x9E3779B97F4A7C15ull));
   auto ex = co_await asio::this_coro::executor;  // a strand: the attempts complete on it too
@@ -249,7 +474,8 @@ asio::awaitable<result<typename Answer::type>> route(std::shared_ptr<router::imp
       end.cost = cost;
       end.timed_out = f.timed_out;
       end.dropped = f.dropped;
-      end.answer_unread = Answer::unread_costs && !done_ec && !open;  // a stream that lost, dropped unread
+      // A stream that lost, dropped unread; an answer that never says what it cost (speech).
+      end.answer_unread = !done_ec && ((Answer::unread_costs && !open) || !Answer::reports_cost);
       const error_code ec = plan.on_end(f.index, clock_type::now(), end, f.diag);
       if (im->hooks.on_attempt) im->hooks.on_attempt(plan.attempts()[f.index]);
       if (open && !ec) {
@@ -284,11 +510,11 @@ asio::awaitable<result<typename Answer::type>> route(std::shared_ptr<router::imp
         continue;
       }
       if (d.what == kind::attempt) {
-        wire::chat_request r = routing::attempt_request(im->policy, candidates, d.model, req);
+        auto r = routing::attempt_request(im->policy, candidates, d.model, req);
         auto& f = *flights.emplace_back(std::make_unique<flight>());
         f.index = d.attempt;
         f.until = d.until;
-        auto op = Answer::attempt(im->cli, std::move(r), f.diag, im->ledger);  // named: GCC 12 and co_await temporaries
+        auto op = fleet_attempt<Answer>(im, d.model, d.until, std::move(r), f.diag);  // named: GCC 12 and co_await temporaries
         asio::co_spawn(ex, std::move(op),
                        asio::bind_cancellation_slot(
                            f.cancel.slot(), [&f, &wake](std::exception_ptr e, std::pair<error_code, T> out) {
@@ -341,10 +567,10 @@ asio::awaitable<result<typename Answer::type>> route(std::shared_ptr<router::imp
     rec.fallback = plan.fell_back();
     rec.hedged = plan.hedged();
     rec.spent = plan.request_spent();
+    rec.fleet_fallback = im->shared && !im->shared->stats().shared;
     rec.cost_unknown = static_cast<std::size_t>(
         std::count_if(rec.attempts.begin(), rec.attempts.end(), [](const auto& a) { return a.cost_unknown; }));
-    if (im->hooks.on_request) im->hooks.on_request(rec);
-    if (out) *out = std::move(rec);
+    emit(*im, out, std::move(rec));
   }
   co_return result<T>{final_ec, std::move(res)};
 }
@@ -364,38 +590,87 @@ router::~router() = default;
 
 const routing::policy& router::policy() const noexcept { return impl_->policy; }
 routing::health& router::health() noexcept { return impl_->health; }
+
+void router::share(std::shared_ptr<routing::shared_state> s) {
+  impl_->shared = s;
+  if (!s) return impl_->health.set_open_listener(nullptr);
+  // A breaker that opens here (failures, a server's Retry-After) opens fleet-wide.
+  impl_->health.set_open_listener(
+      [w = std::weak_ptr<routing::shared_state>(s)](const std::string& model, std::chrono::milliseconds d) {
+        if (auto sp = w.lock()) sp->cool_down(model, d);
+      });
+}
 client& router::get_client() const noexcept { return impl_->cli; }
 
 double router::spent() const noexcept { return impl_->ledger->spent(); }
 
-void router::do_chat(wire::chat_request req, diagnostics& diag, request_record* out, handler<wire::chat_response> h) {
-  detail::launch_on<wire::chat_response>(asio::make_strand(impl_->cli.get_executor()),
-                                         route<chat_answer>(impl_, std::move(req), diag, out), std::move(h));
-}
-
-void router::do_chat_stream(wire::chat_request req, diagnostics& diag, request_record* out,
-                            handler<routed_stream> h) {
-  detail::launch_on<routed_stream>(asio::make_strand(impl_->cli.get_executor()),
-                                   route<stream_answer>(impl_, std::move(req), diag, out), std::move(h));
-}
-
-// --- routed_stream -----------------------------------------------------------------------------
-
 namespace {
 
-std::optional<double> cost_of(const wire::chat_chunk& c) { return c.usage ? c.usage->cost : std::nullopt; }
+template <class Answer, class Handler>
+void run_route(const std::shared_ptr<router::impl>& im, typename Answer::request req, diagnostics& diag,
+               request_record* out, Handler h) {
+  detail::launch_on<typename Answer::type>(asio::make_strand(im->cli.get_executor()),
+                                           route<Answer>(im, std::move(req), diag, out), std::move(h));
+}
 
 }  // namespace
 
-// The stream's own cost: its usage chunk's. A usage among the held chunks was counted by the
-// router already (with the attempt); one among the later chunks is counted here as it arrives.
-struct routed_stream::cost_state {
-  std::shared_ptr<tally> ledger;
+void router::do_route(wire::chat_request req, diagnostics& diag, request_record* out, handler<wire::chat_response> h) {
+  run_route<chat_answer>(impl_, std::move(req), diag, out, std::move(h));
+}
+void router::do_route(wire::chat_request req, diagnostics& diag, request_record* out, handler<routed_stream> h) {
+  run_route<chat_stream_answer>(impl_, std::move(req), diag, out, std::move(h));
+}
+void router::do_route(wire::responses_request req, diagnostics& diag, request_record* out,
+                      handler<wire::responses_response> h) {
+  run_route<responses_answer>(impl_, std::move(req), diag, out, std::move(h));
+}
+void router::do_route(wire::responses_request req, diagnostics& diag, request_record* out,
+                      handler<routed_responses_stream> h) {
+  run_route<responses_stream_answer>(impl_, std::move(req), diag, out, std::move(h));
+}
+void router::do_route(wire::embeddings_request req, diagnostics& diag, request_record* out,
+                      handler<wire::embeddings_response> h) {
+  run_route<embeddings_answer>(impl_, std::move(req), diag, out, std::move(h));
+}
+void router::do_route(wire::messages_request req, diagnostics& diag, request_record* out,
+                      handler<wire::messages_response> h) {
+  run_route<messages_answer>(impl_, std::move(req), diag, out, std::move(h));
+}
+void router::do_route(wire::messages_request req, diagnostics& diag, request_record* out,
+                      handler<routed_messages_stream> h) {
+  run_route<messages_stream_answer>(impl_, std::move(req), diag, out, std::move(h));
+}
+void router::do_route(wire::rerank_request req, diagnostics& diag, request_record* out,
+                      handler<wire::rerank_response> h) {
+  run_route<rerank_answer>(impl_, std::move(req), diag, out, std::move(h));
+}
+void router::do_route(wire::image_generation_request req, diagnostics& diag, request_record* out,
+                      handler<wire::image_generation_response> h) {
+  run_route<images_answer>(impl_, std::move(req), diag, out, std::move(h));
+}
+void router::do_route(wire::transcription_request req, diagnostics& diag, request_record* out,
+                      handler<wire::transcription> h) {
+  run_route<transcription_answer>(impl_, std::move(req), diag, out, std::move(h));
+}
+void router::do_route(wire::speech_request req, diagnostics& diag, request_record* out,
+                      handler<wire::speech_audio> h) {
+  run_route<speech_answer>(impl_, std::move(req), diag, out, std::move(h));
+}
+
+// --- routed streams ---------------------------------------------------------------------------
+
+// The stream's own cost: its usage's. A usage among the held events was counted by the router
+// already (with the attempt); one among the later events is counted here as it arrives.
+template <class Stream>
+struct basic_routed_stream<Stream>::cost_state {
+  std::shared_ptr<detail::spend_tally> ledger;
   std::optional<double> cost;
 };
 
-routed_stream::routed_stream(std::vector<wire::chat_chunk> first, chat_stream rest, asio::any_io_executor ex,
-                             std::shared_ptr<tally> t) noexcept
+template <class Stream>
+basic_routed_stream<Stream>::basic_routed_stream(std::vector<event_type> first, Stream rest, asio::any_io_executor ex,
+                                                 std::shared_ptr<detail::spend_tally> t) noexcept
     : first_(std::move(first)), rest_(std::move(rest)), ex_(std::move(ex)) {
   try {
     cost_ = std::make_shared<cost_state>();
@@ -407,32 +682,43 @@ routed_stream::routed_stream(std::vector<wire::chat_chunk> first, chat_stream re
   }
 }
 
-std::optional<double> routed_stream::cost() const noexcept { return cost_ ? cost_->cost : std::nullopt; }
+template <class Stream>
+std::optional<double> basic_routed_stream<Stream>::cost() const noexcept {
+  return cost_ ? cost_->cost : std::nullopt;
+}
 
-void routed_stream::do_next(chat_stream::next_handler h) {
+template <class Stream>
+void basic_routed_stream<Stream>::do_next(typename Stream::next_handler h) {
+  using event = std::optional<event_type>;
   if (head_ < first_.size()) {
     // Never complete inside the initiating call: go through the handler's executor.
-    std::optional<wire::chat_chunk> c(std::move(first_[head_++]));
+    event c(std::move(first_[head_++]));
     asio::post(ex_, [h = std::move(h), c = std::move(c), ex = ex_]() mutable {
-      detail::complete<std::optional<wire::chat_chunk>>(std::move(h), ex, error_code{}, std::move(c));
+      detail::complete<event>(std::move(h), ex, error_code{}, std::move(c));
     });
     return;
   }
   if (!cost_) return rest_.async_next(std::move(h));
-  // Sees each later chunk on its way to the caller: the usage chunk's cost goes to the router's
+  // Sees each later event on its way to the caller: the usage's cost goes to the router's
   // account before the caller hears of it. The caller's executor and cancellation slot are kept.
   auto slot = h.get_cancellation_slot();
   auto hex = asio::get_associated_executor(h, ex_);
   rest_.async_next(asio::bind_cancellation_slot(
-      slot, asio::bind_executor(hex, [st = cost_, h = std::move(h)](error_code ec,
-                                                                      std::optional<wire::chat_chunk> c) mutable {
-        if (!ec && c)
+      slot, asio::bind_executor(hex, [st = cost_, h = std::move(h)](error_code ec, event c) mutable {
+        if (!ec && c) {
           if (auto v = cost_of(*c); v && !st->cost) {
             st->cost = v;
-            if (st->ledger && *v > 0) st->ledger->spend(*v);
+            if (st->ledger) st->ledger->spend(*v);
           }
+        } else if (st->ledger) {
+          st->ledger->settle(routing::settlement::unknown, 0);  // ended or failed with no usage (a fleet lease)
+        }
         std::move(h)(ec, std::move(c));
       })));
 }
+
+template class basic_routed_stream<chat_stream>;
+template class basic_routed_stream<responses_stream>;
+template class basic_routed_stream<messages_stream>;
 
 }  // namespace openrouter

@@ -18,12 +18,6 @@ namespace {
 // The credits an account of the mock has bought (what GET /key reports as its limit, too).
 constexpr double k_total_credits = 100;
 
-http_reply ok_json(const json::value& body) {
-  http_reply r;
-  r.body = json::serialize(body);
-  return r;
-}
-
 }  // namespace
 
 http_reply handle_credits(const mock_state& state, std::string_view key) {

@@ -18,12 +18,6 @@ namespace {
 constexpr std::size_t k_max_dimensions = 8192;
 constexpr std::size_t k_max_inputs = 2048;
 
-http_reply ok_json(const json::value& body) {
-  http_reply r;
-  r.body = json::serialize(body);
-  return r;
-}
-
 std::uint64_t fnv1a(std::string_view s) {
   std::uint64_t h = 1469598103934665603ull;
   for (unsigned char c : s) h = (h ^ c) * 1099511628211ull;
@@ -138,7 +132,7 @@ bool outputs_embeddings(const model_info& m) {
 
 }  // namespace
 
-http_reply handle_embeddings(const mock_state& state, std::string_view body) {
+http_reply handle_embeddings(mock_state& state, std::string_view body) {
   boost::system::error_code ec;
   json::value req = json::parse(body, ec);
   if (ec || !req.is_object()) return error_reply(400, "Invalid JSON body", "invalid_request");
@@ -165,7 +159,13 @@ http_reply handle_embeddings(const mock_state& state, std::string_view body) {
   std::string error;
   auto items = inputs_of(*input, error);
   if (!items) return error_reply(400, error, "invalid_request");
-  const model_info* m = state.models().find(model->as_string());
+  // "fault/..." names (and a scenario's faults) fail as chat's do before any output; a fault
+  // name that draws no fault is served by the default embedding model.
+  if (auto e = drawn_error(state, model->as_string(), "OpenAI")) return std::move(*e);
+  std::string err;
+  const bool fault_name = parse_fault_model(model->as_string(), err).has_value();
+  const model_info* m = state.models().find(fault_name ? std::string_view("openai/text-embedding-3-small")
+                                                       : std::string_view(model->as_string()));
   if (!m) return error_reply(404, "Model " + std::string(model->as_string()) + " not found", "not_found");
   if (!outputs_embeddings(*m))
     return error_reply(404, "No endpoints found that support embeddings for " + std::string(model->as_string()),

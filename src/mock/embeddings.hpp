@@ -15,7 +15,7 @@ namespace openrouter::mock {
 /// Default length of a vector when the request gives no `dimensions`.
 inline constexpr std::size_t default_embedding_dimensions = 1536;
 
-http_reply handle_embeddings(const mock_state& state, std::string_view body);
+http_reply handle_embeddings(mock_state& state, std::string_view body);
 
 /// GET /embeddings/models: the catalog's models whose output is embeddings, as /models lists them.
 http_reply handle_embedding_models(const mock_state& state);

@@ -1,11 +1,26 @@
 #include "errors.hpp"
 
+#include "state.hpp"
+
 #include <boost/json/serialize.hpp>
 
+#include <chrono>
 #include <cmath>
 
 namespace openrouter::mock {
 namespace json = boost::json;
+
+std::optional<http_reply> drawn_error(mock_state& state, std::string_view model, std::string_view provider) {
+  std::string error;
+  parse_fault_model(model, error);
+  if (!error.empty()) return error_reply(400, error, "invalid_request");
+  const auto rules = state.current_scenario()->rules_for(model);
+  auto hit = state.faults().draw(rules, false, std::chrono::steady_clock::now());
+  if (hit && (hit->kind == fault_kind::http_error || hit->kind == fault_kind::wrapped_transient ||
+              hit->kind == fault_kind::rate_limit))
+    return fault_reply(*hit, model, provider, "");
+  return std::nullopt;
+}
 
 std::string_view default_error_type(unsigned status) noexcept {
   switch (status) {
@@ -27,6 +42,13 @@ std::string_view default_error_type(unsigned status) noexcept {
     case 529: return "provider_overloaded";
     default: return status >= 500 ? "server" : "invalid_request";
   }
+}
+
+http_reply ok_json(const json::value& body, unsigned status) {
+  http_reply r;
+  r.status = status;
+  r.body = json::serialize(body);
+  return r;
 }
 
 http_reply error_reply(unsigned status, std::string_view message, std::string_view error_type,

@@ -1,12 +1,12 @@
 #include "responses.hpp"
 
 #include "errors.hpp"
+#include "event_script.hpp"
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
 #include <algorithm>
-#include <deque>
 
 namespace openrouter::mock {
 namespace json = boost::json;
@@ -279,30 +279,18 @@ http_reply json_reply(rendering& r) {
 
 // The named events, produced lazily: the events before the first delta and after the last are
 // small and built when their phase starts; deltas one by one.
-class responses_sse final : public sse_script {
+class responses_sse final : public named_event_script {
  public:
-  explicit responses_sse(rendering r) : r_(std::move(r)) {}
-
-  bool close_after() const override { return closing_; }
-  bool coalesce() const override { return r_.c.pace.coalesce; }
+  explicit responses_sse(rendering r) : named_event_script(r.c.pace), r_(std::move(r)) {}
 
   bool next(sse_step& out) override {
     out = {};
-    const pacing& pace = r_.c.pace;
+    const pacing& pace = pace_;
     while (true) {
-      if (!queue_.empty()) {
-        out = std::move(queue_.front());
-        queue_.pop_front();
-        return true;
-      }
+      if (pop(out)) return true;
       switch (phase_) {
         case phase::head: {
-          for (int i = 0; i < pace.comments_before; ++i) {
-            sse_step s;
-            s.bytes = ": OPENROUTER PROCESSING\n\n";
-            if (i > 0) s.delay = std::chrono::milliseconds(pace.ttft_ms / pace.comments_before);
-            queue_.push_back(std::move(s));
-          }
+          spent_ = queue_comments();
           push("response.created", json::object{{"response", r_.response("in_progress", {}, false)}});
           push("response.in_progress", json::object{{"response", r_.response("in_progress", {}, false)}});
           if (r_.has_reasoning()) {
@@ -315,7 +303,6 @@ class responses_sse final : public sse_script {
                                                              {"content_index", 0}, {"part", rendering::text_part("")}});
           }
           // The first delta comes at ttft_ms after the head (what a benchmark's TTFT reads).
-          spent_ = pace.comments_before > 1 ? (pace.comments_before - 1) * (pace.ttft_ms / pace.comments_before) : 0;
           phase_ = r_.c.tool_calls.empty() ? phase::content : phase::tools;
           continue;
         }
@@ -383,13 +370,10 @@ class responses_sse final : public sse_script {
   std::string event(std::string_view type, json::object data) {
     data["type"] = type;
     data["sequence_number"] = seq_++;
-    return "event: " + std::string(type) + "\ndata: " + json::serialize(data) + "\n\n";
+    return sse_event(type, data);
   }
   void push(std::string_view type, json::object data, std::chrono::milliseconds delay = {}) {
-    sse_step s;
-    s.delay = delay;
-    s.bytes = event(type, std::move(data));
-    queue_.push_back(std::move(s));
+    queue(event(type, std::move(data)), delay);
   }
 
   bool fault_due() const {
@@ -403,7 +387,7 @@ class responses_sse final : public sse_script {
   bool fire(sse_step& out) {
     fired_ = true;
     const fault& f = *r_.c.inband;
-    out.delay = std::chrono::milliseconds(r_.c.pace.itl_ms);
+    out.delay = std::chrono::milliseconds(pace_.itl_ms);
     switch (f.kind) {
       case fault_kind::mid_stream_error: {
         json::object e = r_.responses_error(f);
@@ -445,12 +429,11 @@ class responses_sse final : public sse_script {
   }
 
   rendering r_;
-  std::deque<sse_step> queue_;
   phase phase_ = phase::head;
   std::size_t step_ = 0;
   int spent_ = 0;
   std::int64_t seq_ = 0;
-  bool fired_ = false, closing_ = false, truncated_ = false;
+  bool fired_ = false, truncated_ = false;
 };
 
 }  // namespace

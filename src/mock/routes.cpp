@@ -1,13 +1,19 @@
 #include "routes.hpp"
 
 #include "account.hpp"
+#include "audio.hpp"
 #include "embeddings.hpp"
 #include "errors.hpp"
+#include "images.hpp"
+#include "rerank.hpp"
+#include "messages.hpp"
 #include "responses.hpp"
 
+#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/url/parse.hpp>
 
+#include <chrono>
 #include <ctime>
 
 namespace openrouter::mock {
@@ -17,12 +23,6 @@ namespace urls = boost::urls;
 namespace {
 
 constexpr std::string_view api_prefix = "/api/v1";
-
-http_reply ok_json(const json::value& body) {
-  http_reply r;
-  r.body = json::serialize(body);
-  return r;
-}
 
 // nullopt: authorized. Otherwise the 401 the real API sends.
 std::optional<http_reply> check_auth(const mock_state& state, const header_map& headers) {
@@ -175,7 +175,7 @@ http_reply handle_models(const mock_state& state, const urls::url_view& url) {
 // the usual mistake, and must not go unnoticed locally.
 http_reply outside_api(std::string_view path) {
   std::string msg = "Not Found: " + std::string(path) + " is outside " + std::string(api_prefix);
-  static constexpr std::string_view tails[] = {"/chat/completions", "/responses", "/models/user", "/models", "/providers",
+  static constexpr std::string_view tails[] = {"/chat/completions", "/responses", "/messages", "/models/user", "/models", "/providers",
                                                "/generation", "/key"};
   std::string_view p = path;
   if (!p.empty() && p.back() == '/') p.remove_suffix(1);
@@ -188,6 +188,27 @@ http_reply outside_api(std::string_view path) {
   msg += " The base URL must end in " + std::string(api_prefix) + " (e.g. http://127.0.0.1:PORT" +
          std::string(api_prefix) + ")";
   return error_reply(404, msg, "not_found");
+}
+
+// POST /chat/completions once the method is known to be POST.
+http_reply chat_completions(mock_state& state, const request_view& req) {
+  if (auto e = check_auth(state, req.headers)) return std::move(*e);
+  std::optional<http_reply> preset_error;  // model "@preset/SLUG": the preset's model and parameters
+  auto with_preset = state.presets().resolve(req.body, preset_error);
+  if (preset_error) return std::move(*preset_error);
+  return handle_chat(state, with_preset ? std::string_view(*with_preset) : req.body, req.headers);
+}
+
+// A chat body's `model` (or the first of `models`) for the chat log; "" when there is none.
+std::string requested_model(std::string_view body) {
+  boost::system::error_code ec;
+  const json::value v = json::parse(body, ec);
+  if (ec || !v.is_object()) return {};
+  const auto& o = v.get_object();
+  if (auto m = o.if_contains("model"); m && m->is_string()) return std::string(m->get_string());
+  if (auto ms = o.if_contains("models"); ms && ms->is_array() && !ms->get_array().empty() && ms->get_array()[0].is_string())
+    return std::string(ms->get_array()[0].get_string());
+  return {};
 }
 
 }  // namespace
@@ -208,19 +229,60 @@ http_reply handle_request(mock_state& state, const request_view& req) {
   if (path == "/chat/completions") {
     if (!need("POST")) return method_not_allowed();
     ++state.chat_requests;
+    if (!state.chat_log_on()) return chat_completions(state, req);
+    const auto received = std::chrono::steady_clock::now();
+    http_reply r = chat_completions(state, req);
+    state.log_chat({received, requested_model(req.body), r.status});
+    return r;
+  }
+  // /presets[/{slug}[/...]] (presets.cpp): read by segment, so that a slug's encoded '/' stays in it.
+  if (path == "/presets" || path.starts_with("/presets/")) {
     if (auto e = check_auth(state, req.headers)) return std::move(*e);
-    return handle_chat(state, req.body, req.headers);
+    auto segs = url.segments();
+    std::vector<std::string> parts(segs.begin(), segs.end());  // api, v1, presets, ...
+    if (!parts.empty() && parts.back().empty()) parts.pop_back();  // a trailing '/'
+    if (parts.size() < 3 || parts[2] != "presets") return error_reply(404, "Not Found", "not_found");  // "/api%2Fv1"...
+    return state.presets().handle(req.method, std::span<const std::string>(parts).subspan(3), url, req.body);
   }
   if (path == "/responses") {
     if (!need("POST")) return method_not_allowed();
     if (auto e = check_auth(state, req.headers)) return std::move(*e);
     return handle_responses(state, req.body, req.headers);
   }
+  if (path == "/messages") {  // the Anthropic Messages API: its errors in the Anthropic shape
+    if (!need("POST")) return as_messages_error(method_not_allowed());
+    if (auto e = check_auth(state, req.headers)) return as_messages_error(std::move(*e));
+    return handle_messages(state, req.body, req.headers);
+  }
   if (path == "/embeddings") {
     if (!need("POST")) return method_not_allowed();
     if (auto e = check_auth(state, req.headers)) return std::move(*e);
     return handle_embeddings(state, req.body);
   }
+  // API key management: the management key only (401 for a missing or unknown key, 403 for
+  // another key, as the API answers).
+  if (path == "/keys" || path.starts_with("/keys/")) {
+    if (auto e = check_auth(state, req.headers)) return std::move(*e);
+    const auto& mk = state.options().management_key;
+    if (mk.empty() || std::string_view(req.headers.find("authorization")->second).substr(7) != mk)
+      return error_reply(403, "Only management keys can perform this operation");
+    std::string_view hash = std::string_view(path).substr(std::string_view("/keys").size());
+    if (hash.starts_with('/')) hash.remove_prefix(1);
+    if (hash.find('/') != std::string_view::npos) return error_reply(404, "Not Found", "not_found");
+    return state.keys().handle(req.method, hash, url, req.body);
+  }
+  // --- rerank, images, audio (rerank.cpp, images.cpp, audio.cpp) ---
+  if (path == "/rerank" || path == "/images" || path == "/audio/speech" || path == "/audio/transcriptions") {
+    if (!need("POST")) return method_not_allowed();
+    if (auto e = check_auth(state, req.headers)) return std::move(*e);
+    if (path == "/rerank") return handle_rerank(state, req.body);
+    if (path == "/images") return handle_images(state, req.body);
+    if (path == "/audio/speech") return handle_speech(state, req.body);
+    auto type = req.headers.find("content-type");
+    return handle_transcription(state, type == req.headers.end() ? std::string_view{} : std::string_view(type->second), req.body);
+  }
+  if (path == "/images/models" && need("GET")) return handle_image_models(state);
+  // --- end of rerank, images, audio ---
   if (!need("GET")) return method_not_allowed();
   if (path == "/embeddings/models") return handle_embedding_models(state);
   if (path == "/models") return handle_models(state, url);

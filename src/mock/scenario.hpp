@@ -111,8 +111,8 @@ struct scenario {
 
 /// Parses a "fault/<kind or status>[;key=value...]" model name ("fault/none;itl_ms=20" and its
 /// alias "pace/itl_ms=20;tokens=50": pacing keys only, no fault). Returns nullopt (and sets
-/// `error`) when `model` starts with "fault/" but is malformed; an empty optional with an
-/// empty `error` when it is not a fault name at all.
+/// `error`) when `model` starts with "fault/" or "pace/" but is malformed; an empty optional
+/// with an empty `error` when it is not a fault name at all.
 std::optional<model_rules> parse_fault_model(std::string_view model, std::string& error);
 
 /// The mutable side of a scenario: random draws and per-rule counters. Thread-safe.

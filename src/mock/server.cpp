@@ -592,6 +592,7 @@ void server::set_scenario(boost::json::value scenario) {
 
 std::vector<generation_record> server::generations() const { return impl_->state.all(); }
 std::optional<generation_record> server::generation(std::string_view id) const { return impl_->state.find(id); }
+std::vector<chat_log_entry> server::chat_log() const { return impl_->state.chat_log(); }
 
 server_stats server::stats() const {
   const auto& s = impl_->state;

@@ -84,4 +84,15 @@ double mock_state::total_cost() const {
   return total_cost_;
 }
 
+void mock_state::log_chat(chat_log_entry e) {
+  std::lock_guard lock(mutex_);
+  chat_log_.push_back(std::move(e));
+  while (chat_log_.size() > opts_.chat_log_size) chat_log_.pop_front();
+}
+
+std::vector<chat_log_entry> mock_state::chat_log() const {
+  std::lock_guard lock(mutex_);
+  return {chat_log_.begin(), chat_log_.end()};
+}
+
 }  // namespace openrouter::mock

@@ -4,6 +4,8 @@
 #include <openrouter/mock/server.hpp>
 
 #include "catalog.hpp"
+#include "keys.hpp"
+#include "presets.hpp"
 #include "scenario.hpp"
 
 #include <atomic>
@@ -21,6 +23,8 @@ class mock_state {
   const server_options& options() const noexcept { return opts_; }
   const catalog& models() const noexcept { return catalog_; }
   fault_engine& faults() noexcept { return faults_; }
+  key_store& keys() noexcept { return keys_; }  ///< /keys (its own lock)
+  preset_store& presets() noexcept { return presets_; }  ///< @preset/ models, /presets (its own lock)
   std::uint64_t faults_tracked() const { return faults_.tracked(); }
 
   std::shared_ptr<const scenario> current_scenario() const;
@@ -36,6 +40,11 @@ class mock_state {
   std::vector<generation_record> all() const;
   double total_cost() const;
 
+  /// server_options::chat_log_size > 0: the chat log is kept (log_chat, chat_log).
+  bool chat_log_on() const noexcept { return opts_.chat_log_size > 0; }
+  void log_chat(chat_log_entry e);
+  std::vector<chat_log_entry> chat_log() const;
+
   std::atomic<std::uint64_t> connections_accepted{0}, connections_open{0}, requests{0},
       tls_handshakes{0}, streams_open{0}, gzip_responses{0}, peer_closed_during_stall{0},
       connections_refused{0}, connections_timed_out{0}, connection_errors{0}, chat_requests{0},
@@ -45,11 +54,14 @@ class mock_state {
   server_options opts_;
   catalog catalog_;
   fault_engine faults_;
+  key_store keys_{opts_.seed};
+  preset_store presets_{opts_.presets};
   mutable std::mutex mutex_;
   std::shared_ptr<const scenario> scenario_;
   std::unordered_map<std::string, generation_record> generations_;
   std::deque<std::string> order_;  // oldest first, bounds memory on long runs
   double total_cost_ = 0;
+  std::deque<chat_log_entry> chat_log_;  // at most opts_.chat_log_size, oldest first
   std::atomic<std::uint64_t> next_id_{0};
 };
 

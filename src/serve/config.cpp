@@ -118,7 +118,10 @@ gateway_config parse_config(const json::value& v) {
     else if (key == "key_file") c.key_file = string_at(value, f);
     else if (key == "handshake_timeout_ms") c.handshake_timeout = ms(integer_at(value, f, 1, day_ms));
     else if (key == "generation_wait_ms") c.generation_wait = ms(integer_at(value, f, 0, 600'000));
-    else if (key == "tokens") {
+    else if (key == "console") {
+      if (!value.is_bool()) bad(f, "must be true or false");
+      c.console = value.get_bool();
+    } else if (key == "tokens") {
       if (!value.is_array()) bad(f, "must be an array");
       std::size_t i = 0;
       std::set<std::string> names, hashes;

@@ -48,6 +48,8 @@ struct gateway_config {
   /// GET /api/openrouter/generation/:id polls upstream while it answers 404 (a fresh generation's
   /// record lags its completion) for at most this long, then answers 404.
   std::chrono::milliseconds generation_wait{std::chrono::seconds(10)};
+  /// The web console at / (src/serve/console.hpp); false: those paths are 404s.
+  bool console = true;
   std::vector<token_config> tokens;
 };
 
@@ -62,7 +64,7 @@ struct config_error : std::invalid_argument {
 ///    "max_header_bytes": 16384, "max_connections": 10000, "idle_timeout_ms": 60000,
 ///    "read_timeout_ms": 30000, "write_timeout_ms": 30000, "drain_timeout_ms": 30000,
 ///    "access_log": "access.jsonl", "cert_file": "cert.pem", "key_file": "key.pem",
-///    "handshake_timeout_ms": 10000, "generation_wait_ms": 10000,
+///    "handshake_timeout_ms": 10000, "generation_wait_ms": 10000, "console": true,
 ///    "tokens": [{"name": "team-a", "sha256": "<64 hex>", "budget_usd": 5,
 ///                "requests_per_minute": 60, "allowed_models": ["openai/*"],
 ///                "cors_origins": ["https://app.example.com"]}]}

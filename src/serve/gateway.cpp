@@ -1,8 +1,10 @@
 // The gateway's I/O: accept loop, HTTP/1.1 keep-alive connections (one coroutine each, on a
 // strand), the routes, and the forwarding of routed answers and streams to the caller.
 #include "gateway.hpp"
+#include <openrouter/wire/output.hpp>
 
 #include "access_log.hpp"
+#include "console.hpp"
 #include "metrics.hpp"
 #include "skill_routes.hpp"
 
@@ -316,6 +318,7 @@ struct gateway::impl : std::enable_shared_from_this<impl> {
       m.attempt(a.model, a.cls == routing::error_class::none ? "success" : routing::to_string(a.cls));
     };
     auto r = std::make_unique<router>(upstream, std::move(p), std::move(hooks));
+    r->share(opts.shared);  // serve --redis: the replicas' shared limits
     return routers.emplace(std::move(candidates), std::move(r)).first->second.get();
   }
 
@@ -376,7 +379,7 @@ struct gateway::impl : std::enable_shared_from_this<impl> {
   /// defaults, JSON answer and error shape; the same policy path).
   asio::awaitable<bool> chat(std::shared_ptr<connection> c, http::request<http::string_body>& req, exchange& x,
                              const std::vector<std::pair<std::string, std::string>>& cors, bool skill);
-  /// The skill's GET routes: models, free-models, providers, generation/:id.
+  /// The skill's GET routes: models, free-models, providers, model-endpoints, generation/:id.
   asio::awaitable<bool> skill_get(std::shared_ptr<connection> c, http::request<http::string_body>& req, exchange& x,
                                   const std::vector<std::pair<std::string, std::string>>& cors, bool keep_alive);
   asio::awaitable<bool> models(std::shared_ptr<connection> c, exchange& x,
@@ -403,7 +406,7 @@ asio::awaitable<bool> gateway::impl::respond(connection& c, unsigned status, std
   out.reserve(body.size() + 256);
   out += "HTTP/1.1 " + std::to_string(status) + " " + std::string(reason(status)) + "\r\n";
   if (!content_type.empty()) out += "Content-Type: " + std::string(content_type) + "\r\n";
-  out += "Content-Length: " + std::to_string(body.size()) + "\r\n";
+  if (status != 204 && status != 304) out += "Content-Length: " + std::to_string(body.size()) + "\r\n";
   for (const auto& [k, v] : headers) out += k + ": " + v + "\r\n";
   if (!keep_alive) out += "Connection: close\r\n";
   out += "\r\n";
@@ -675,6 +678,25 @@ asio::awaitable<bool> gateway::impl::serve_one(std::shared_ptr<connection> c, ht
     co_return w && keep_alive;
   };
 
+  if (opts.config.console && console::is_console_path(path)) {  // static, no token: it holds no secret
+    x.route = "console";
+    if (req.method() != http::verb::get)
+      co_return co_await simple(405, not_allowed, json_type, allow_get);
+    auto r = console::answer(path, req[http::field::if_none_match]);
+    x.status = r.status;
+    // (Named, no conditional inside co_await: see chat() about GCC 12.)
+    std::string_view type = r.content_type, body = r.body;
+    const std::string missing = error_json(404, "no such route");
+    if (r.status == 404) {
+      type = json_type;
+      body = missing;
+    } else if (r.status == 304) {
+      type = {};
+    }
+    bool w = co_await respond(*c, r.status, type, body, keep_alive, r.headers);
+    log_exchange(*c, x);
+    co_return w && keep_alive;
+  }
   if (path == "/healthz") {
     x.route = "/healthz";
     if (req.method() != http::verb::get)
@@ -685,7 +707,7 @@ asio::awaitable<bool> gateway::impl::serve_one(std::shared_ptr<connection> c, ht
   const bool generation_path = path.starts_with(skill::generation_prefix);
   const bool known = path == "/metrics" || path == models_route || path == chat_route || path == skill::models_route ||
                      path == skill::free_models_route || path == skill::providers_route || generation_path ||
-                     path == skill::chat_route;
+                     path == skill::chat_route || path == skill::model_endpoints_route;
   if (!known) {
     x.route = "unmatched";
     const std::string body = error_body(404, "no such route");
@@ -770,6 +792,17 @@ asio::awaitable<bool> gateway::impl::skill_get(std::shared_ptr<connection> c, ht
         providers = std::make_shared<const wire::provider_list>(std::move(list));
         providers_at = clock_type::now();
       }
+    }
+  } else if (path == skill::model_endpoints_route) {
+    auto model = skill::model_param(target);
+    if (!model) {
+      status = 400;
+      body = skill::error_body("model is required (GET /api/openrouter/model-endpoints?model=author/slug)");
+    } else {
+      const std::string id = *model;  // named: GCC 12 and temporaries inside co_await expressions
+      auto [eec, eps] = co_await upstream.async_model_endpoints(id, diag, asio::as_tuple(asio::use_awaitable));
+      ec = eec;
+      if (!ec) body = skill::model_endpoints_body(eps);
     }
   } else {  // generation/:id
     auto id = skill::generation_id(path);
@@ -885,7 +918,9 @@ asio::awaitable<bool> gateway::impl::chat(std::shared_ptr<connection> c, http::r
   in_flight_guard g{m};
   diagnostics diag;
   request_record rec;
+  bool finished = false;
   auto finish = [&](std::string outcome) {
+    finished = true;
     x.outcome = std::move(outcome);
     x.attempts = rec.attempts.size();
     x.served_by = rec.resolved_model;
@@ -896,6 +931,22 @@ asio::awaitable<bool> gateway::impl::chat(std::shared_ptr<connection> c, http::r
     m.request(x.model, x.outcome, x.stream, seconds(clock_type::now() - x.started), x.ttft_s);
     log_exchange(*c, x);
   };
+  // A caller that hangs up cancels this coroutine (its next co_await throws): the request is
+  // still counted, logged and shown in the metrics, as caller_gone (status 499 when no answer
+  // had started).
+  struct on_unwind {
+    std::function<void()> run;
+    ~on_unwind() {
+      try {
+        run();
+      } catch (...) {
+      }
+    }
+  } count_the_hang_up{[&] {
+    if (finished) return;
+    if (!x.status) x.status = 499;
+    finish("caller_gone");
+  }};
   auto fail_routed = [&](error_code ec) -> asio::awaitable<bool> {
     auto [status, msg] = upstream_error(ec, diag);
     x.status = status;
@@ -976,9 +1027,7 @@ asio::awaitable<bool> gateway::impl::chat(std::shared_ptr<connection> c, http::r
       ending = ok ? "success" : "caller_gone";
       break;
     }
-    if (!x.ttft_s)
-      for (const auto& ch : chunk->choices)
-        if (ch.delta.content && !ch.delta.content->empty()) x.ttft_s = seconds(clock_type::now() - x.started);
+    if (!x.ttft_s && wire::has_output(*chunk)) x.ttft_s = seconds(clock_type::now() - x.started);
     ok = co_await write(*c, event(scrub(wire::serialize(*chunk))));
     if (!ok) ending = "caller_gone";
   }
@@ -1016,7 +1065,31 @@ std::string gateway::url() const {
 std::int64_t gateway::in_flight() const { return impl_->m.in_flight.load(); }
 
 std::string gateway::metrics_text() const {
-  return impl_->m.render(impl_->upstream.pool_statistics(), impl_->breaker_metrics());
+  std::string out = impl_->m.render(impl_->upstream.pool_statistics(), impl_->breaker_metrics());
+  if (impl_->opts.shared) {  // serve --redis
+    const routing::shared_stats st = impl_->opts.shared->stats();
+    const auto line = [&out](const char* name, const char* type, const char* help, std::uint64_t v) {
+      out += "# HELP ";
+      out += name;
+      out += ' ';
+      out += help;
+      out += "\n# TYPE ";
+      out += name;
+      out += ' ';
+      out += type;
+      out += '\n';
+      out += name;
+      out += ' ';
+      out += std::to_string(v);
+      out += '\n';
+    };
+    line("openrouter_fleet_shared", "gauge", "1 while the fleet's limits are shared on Redis, 0 on the local fallback", st.shared ? 1 : 0);
+    line("openrouter_fleet_admissions_shared_total", "counter", "attempts admitted by the shared limits", st.shared_admissions);
+    line("openrouter_fleet_admissions_local_total", "counter", "attempts admitted by the local fallback", st.local_admissions);
+    line("openrouter_fleet_degradations_total", "counter", "falls back to local limits", st.degradations);
+    line("openrouter_fleet_store_errors_total", "counter", "Redis calls that failed or missed their deadline", st.store_errors);
+  }
+  return out;
 }
 
 namespace {

@@ -23,6 +23,7 @@
 
 #include <openrouter/client.hpp>
 #include <openrouter/routing/policy.hpp>
+#include <openrouter/routing/shared_state.hpp>
 
 #include <boost/asio/any_io_executor.hpp>
 
@@ -40,6 +41,9 @@ struct gateway_options {
   /// M is routed over M followed by these (M once). Empty: the requested model only.
   routing::policy policy;
   std::chrono::milliseconds catalog_max_age{std::chrono::minutes(10)};
+  /// Limits shared with the other replicas (openrouter/fleet.hpp; `serve --redis`); none: this
+  /// replica's alone. /metrics then carries openrouter_fleet_* series.
+  std::shared_ptr<routing::shared_state> shared;
 };
 
 class gateway {

@@ -102,6 +102,8 @@ std::string generation_body(const wire::generation& g) {
   return json::serialize(json::object{{"generation", json::value_from(g)}});
 }
 
+std::string model_endpoints_body(const wire::model_endpoints& e) { return json::serialize(json::value_from(e)); }
+
 std::string chat_body(const wire::chat_response& r) {
   json::value full = json::value_from(r);
   json::object out{{"id", r.id}, {"model", r.model}};
@@ -118,16 +120,26 @@ std::string prepare_chat(wire::chat_request& req) {
   return {};
 }
 
-std::optional<std::string> generation_id(std::string_view path) {
-  if (!path.starts_with(generation_prefix)) return std::nullopt;
-  auto raw = path.substr(generation_prefix.size());
-  if (raw.empty() || raw.find('/') != std::string_view::npos) return std::nullopt;
-  auto id = pct_decode(raw, false);
+namespace {
+
+// An id a caller sent: at most 256 bytes, no control character.
+std::optional<std::string> usable_id(std::optional<std::string> id) {
   if (!id || id->empty() || id->size() > 256) return std::nullopt;
   for (unsigned char c : *id)
     if (c < 0x20 || c == 0x7f) return std::nullopt;
   return id;
 }
+
+}  // namespace
+
+std::optional<std::string> generation_id(std::string_view path) {
+  if (!path.starts_with(generation_prefix)) return std::nullopt;
+  auto raw = path.substr(generation_prefix.size());
+  if (raw.empty() || raw.find('/') != std::string_view::npos) return std::nullopt;
+  return usable_id(pct_decode(raw, false));
+}
+
+std::optional<std::string> model_param(std::string_view target) { return usable_id(query_param(target, "model")); }
 
 std::optional<std::string> query_param(std::string_view target, std::string_view name) {
   auto q = target.find('?');

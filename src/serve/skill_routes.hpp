@@ -8,6 +8,7 @@
 //   GET  /api/openrouter/free-models                            {"models":[entry...],"cached":bool}
 //   GET  /api/openrouter/providers                              {"providers":[...],"cached":bool}
 //   GET  /api/openrouter/generation/:id                         {"generation":{...}}
+//   GET  /api/openrouter/model-endpoints?model=author/slug       {"id","name",...,"endpoints":[...]}
 //   POST /api/openrouter/chat          JSON: {"id","model","choices","usage"}; SSE as upstream
 //   errors                             {"error":"message"} with the status
 //
@@ -36,6 +37,7 @@ inline constexpr std::string_view providers_route = "/api/openrouter/providers";
 inline constexpr std::string_view generation_prefix = "/api/openrouter/generation/";
 inline constexpr std::string_view generation_route = "/api/openrouter/generation/:id";  // for logs and metrics
 inline constexpr std::string_view chat_route = "/api/openrouter/chat";
+inline constexpr std::string_view model_endpoints_route = "/api/openrouter/model-endpoints";
 /// The templates' model when a chat request names none.
 inline constexpr std::string_view default_model = "openai/gpt-4o-mini";
 
@@ -56,6 +58,10 @@ std::string providers_body(const std::vector<wire::provider_info>& providers, bo
 /// {"generation":{...}}: the upstream record (the `data` member).
 std::string generation_body(const wire::generation& g);
 
+/// A model's endpoints: the upstream record (the `data` member: id, name, description,
+/// architecture, endpoints[]).
+std::string model_endpoints_body(const wire::model_endpoints& e);
+
 /// {"id","model","choices","usage"} of a non-streamed answer (usage null when absent).
 std::string chat_body(const wire::chat_response& r);
 
@@ -66,6 +72,10 @@ std::string prepare_chat(wire::chat_request& req);
 /// The percent-decoded id of a /api/openrouter/generation/:id path; nullopt when the path has no
 /// usable id (empty, another '/', a bad escape, a control character).
 std::optional<std::string> generation_id(std::string_view path);
+
+/// The `model` query parameter of a /model-endpoints target; nullopt when absent, empty, longer
+/// than 256 bytes or with a control character (the client checks the author/slug form).
+std::optional<std::string> model_param(std::string_view target);
 
 /// The value of query parameter `name` in `target` (percent-decoded, '+' as space); nullopt when
 /// absent.

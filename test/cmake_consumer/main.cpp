@@ -1,6 +1,8 @@
 // Uses the installed library and mock: one chat against an in-process mock over HTTPS.
 #include <openrouter/client.hpp>
+#include <openrouter/fleet.hpp>
 #include <openrouter/mock/server.hpp>
+#include <openrouter/router.hpp>
 
 #include <boost/asio/io_context.hpp>
 
@@ -30,5 +32,31 @@ int main() {
   });
   ioc.run();
   std::cout << text << "\n";
-  return text == "consumer ok" ? 0 : 1;
+  if (text != "consumer ok") return 1;
+
+  // The fleet's shared limits (hiredis comes with the package): a Redis nobody listens on, so
+  // the router goes on with its local share of the limits.
+  openrouter::routing::policy p;
+  p.models = {"openai/gpt-4o-mini"};
+  p.limits.requests_per_minute = 600;
+  openrouter::fleet_options fo;
+  fo.redis_url = "redis://127.0.0.1:1";
+  fo.key_namespace = openrouter::fleet_namespace(cfg.api_key, "consumer");
+  boost::system::error_code ec;
+  std::string what;
+  auto shared = openrouter::make_redis_state(ioc.get_executor(), p, fo, ec, what);
+  if (!shared) return 1;
+  openrouter::router router(client, p);
+  router.share(shared);
+  req.messages.clear();
+  req.messages.push_back(openrouter::wire::message::user("echo: fleet ok"));
+  text.clear();
+  router.async_chat(req, diag, [&](boost::system::error_code e, openrouter::wire::chat_response res) {
+    text = e ? diag.summary(e) : res.text();
+    shared->flush([&] { ioc.stop(); });
+  });
+  ioc.restart();
+  ioc.run();
+  std::cout << text << " (fleet " << (shared->stats().shared ? "shared" : "local") << ")\n";
+  return text == "fleet ok" && !shared->stats().shared ? 0 : 1;
 }

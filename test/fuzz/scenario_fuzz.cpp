@@ -73,8 +73,10 @@ inline std::string check(const std::uint8_t* data, std::size_t size) {
       return std::string("parse_fault_model threw ") + e.what();
     }
     if (!r) {
-      if (text.starts_with("fault/") && error.empty()) return "a malformed fault name without an error";
-      if (!text.starts_with("fault/") && !error.empty()) return "an error for a name that is not a fault name";
+      // Fault names: "fault/..." and its pacing-only alias "pace/...".
+      const bool fault_name = text.starts_with("fault/") || text.starts_with("pace/");
+      if (fault_name && error.empty()) return "a malformed fault name without an error";
+      if (!fault_name && !error.empty()) return "an error for a name that is not a fault name";
       return {};
     }
     if (auto d = ranges(*r, "parse_fault_model"); !d.empty()) return d + "\n input: " + printable(text);

@@ -801,4 +801,118 @@ BOOST_AUTO_TEST_CASE(records_show_the_step_after_each_attempt_and_the_backoff) {
   for (const auto& l : output_lines(f.dir / "plain.jsonl")) BOOST_TEST(!l.contains("route"));
 }
 
+// --endpoint responses and embeddings: the same file discipline (one whole line per id,
+// resumable), the router's fallbacks and budget, and each endpoint's own result fields.
+BOOST_AUTO_TEST_CASE(responses_and_embeddings_endpoints) {
+  batch_fixture f;
+  auto line = [](const std::string& id, const std::string& model, json::object body) {
+    body["id"] = id;
+    if (!model.empty()) body["model"] = model;
+    return json::serialize(body) + "\n";
+  };
+  {
+    // Responses: one clean, one falling back after a 503 (--fallback), one malformed.
+    auto in = f.write("responses.jsonl",
+                      line("r1", "", json::object{{"input", "echo: first answer"}, {"max_output_tokens", 8}}) +
+                          line("r2", "", json::object{{"input", json::array{json::object{
+                                                                  {"type", "message"}, {"role", "user"},
+                                                                  {"content", "echo: second answer"}}}}}) +
+                          line("r3", "", json::object{{"instructions", "no input"}}));
+    auto out = f.dir / "responses.out.jsonl";
+    std::string err;
+    int code = f.batch({"--endpoint", "responses", "--input", in.string(), "--output", out.string(), "--model",
+                        "fault/503", "--fallback", "openai/gpt-4o-mini", "--policy", f.policy.string(), "--no-progress"},
+                       &err);
+    BOOST_TEST(code == 1, err);  // r3 is an error line
+    auto m = by_id(output_lines(out));
+    BOOST_TEST_REQUIRE(m.size() == 3u);
+    BOOST_TEST(m["r1"].at("content").as_string() == "first answer");
+    BOOST_TEST(m["r2"].at("content").as_string() == "second answer");
+    BOOST_TEST(m["r1"].at("model").as_string() == "openai/gpt-4o-mini");
+    BOOST_TEST(m["r1"].at("fallback").as_bool());
+    BOOST_TEST(m["r1"].at("status").as_string() == "completed");
+    BOOST_TEST(m["r1"].at("usage").as_object().contains("input_tokens"));
+    BOOST_TEST(m["r1"].at("cost").to_number<double>() > 0);
+    BOOST_TEST(error_class(m["r3"]) == "invalid_input");
+    BOOST_TEST(std::string(m["r3"].at("error").at("message").as_string()).find("\"input\"") != std::string::npos);
+    BOOST_TEST(f.server->stats().chat_requests == 0u);
+  }
+  {
+    // Responses streamed, past a budget: the first stream's cost (from response.completed)
+    // stops the rest.
+    std::string input;
+    for (int i = 0; i < 5; ++i) input += line("s" + std::to_string(i), "openai/gpt-4o-mini", json::object{{"input", "hi"}});
+    auto in = f.write("streamed.jsonl", input);
+    auto out = f.dir / "streamed.out.jsonl";
+    const auto before = f.server->generations().size();
+    std::string err;
+    f.batch({"--endpoint", "responses", "--stream", "--input", in.string(), "--output", out.string(), "--concurrency",
+             "1", "--max-cost", "0.0000001", "--no-progress"},
+            &err);
+    auto m = by_id(output_lines(out));
+    BOOST_TEST(m.size() == 5u);
+    std::size_t ok = 0, budget = 0;
+    for (const auto& [id, l] : m) {
+      if (error_class(l).empty()) ++ok;
+      else if (error_class(l) == "budget") ++budget;
+    }
+    BOOST_TEST(ok == 1u);
+    BOOST_TEST(budget == 4u);
+    BOOST_TEST(f.server->generations().size() == before + 1);
+  }
+  {
+    // Embeddings: a vector per input, in input order; --stream refused for them.
+    auto in = f.write("embed.jsonl",
+                      line("e1", "openai/text-embedding-3-small", json::object{{"input", json::array{"a", "bb", "ccc"}}}) +
+                          line("e2", "openai/text-embedding-3-small", json::object{{"input", "one"}, {"dimensions", 8}}));
+    auto out = f.dir / "embed.out.jsonl";
+    std::string err;
+    BOOST_TEST(f.batch({"--endpoint", "embeddings", "--stream", "--input", in.string(), "--output", out.string()}, &err) ==
+               2);
+    BOOST_TEST(err.find("--stream does not apply") != std::string::npos, err);
+    int code = f.batch({"--endpoint", "embeddings", "--input", in.string(), "--output", out.string(), "--no-progress"}, &err);
+    BOOST_TEST(code == 0, err);
+    auto m = by_id(output_lines(out));
+    BOOST_TEST_REQUIRE(m.size() == 2u);
+    const auto& e1 = m["e1"].at("embeddings").as_array();
+    BOOST_TEST_REQUIRE(e1.size() == 3u);
+    BOOST_TEST(!e1[0].as_array().empty());
+    BOOST_TEST(e1[0].as_array() != e1[1].as_array());  // different inputs, different vectors
+    BOOST_TEST(m["e2"].at("embeddings").at(0).as_array().size() == 8u);
+    BOOST_TEST(m["e1"].at("usage").at("prompt_tokens").to_number<int>() > 0);
+    BOOST_TEST(m["e1"].at("cost").to_number<double>() > 0);
+    // An unknown endpoint is a usage error.
+    BOOST_TEST(f.batch({"--endpoint", "images", "--input", in.string(), "--output", out.string()}, &err) == 2);
+  }
+  {
+    // Messages (streamed) and rerank lines.
+    json::array turns{json::object{{"role", "user"}, {"content", "echo: a message"}}};
+    auto in = f.write("messages.jsonl", line("m1", "openai/gpt-4o-mini", json::object{{"messages", turns}, {"max_tokens", 16}}));
+    auto out = f.dir / "messages.out.jsonl";
+    std::string err;
+    BOOST_TEST(f.batch({"--endpoint", "messages", "--stream", "--input", in.string(), "--output", out.string(),
+                        "--no-progress"},
+                       &err) == 0,
+               err);
+    auto m = by_id(output_lines(out));
+    BOOST_TEST_REQUIRE(m.size() == 1u);
+    BOOST_TEST(m["m1"].at("content").as_string() == "a message");
+    BOOST_TEST(m["m1"].at("stop_reason").as_string() == "end_turn");
+    BOOST_TEST(m["m1"].at("cost").to_number<double>() > 0);
+
+    json::array docs{"Paris is the capital of France.", "Berlin is in Germany."};
+    auto rin = f.write("rerank.jsonl", line("k1", "cohere/rerank-v3.5", json::object{{"query", "France"}, {"documents", docs}}) +
+                                           line("k2", "cohere/rerank-v3.5", json::object{{"query", "France"}}));
+    auto rout = f.dir / "rerank.out.jsonl";
+    BOOST_TEST(f.batch({"--endpoint", "rerank", "--input", rin.string(), "--output", rout.string(), "--no-progress"},
+                       &err) == 1,
+               err);
+    auto r = by_id(output_lines(rout));
+    BOOST_TEST_REQUIRE(r.size() == 2u);
+    BOOST_TEST(r["k1"].at("results").as_array().size() == 2u);
+    BOOST_TEST(r["k1"].at("cost").to_number<double>() > 0);
+    BOOST_TEST(error_class(r["k2"]) == "invalid_input");  // no documents
+  }
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -101,6 +101,37 @@ BOOST_FIXTURE_TEST_CASE(closed_loop_sweep_writes_json_and_html, bench_fixture) {
   BOOST_TEST(svgs == 4u);
 }
 
+// The Responses API measured like chat: TTFT and ITL from its output_text deltas, tokens from
+// the usage of response.completed.
+BOOST_FIXTURE_TEST_CASE(responses_endpoint_is_timed_by_its_own_events, bench_fixture) {
+  const auto out = (dir.path / "responses").string();
+  auto r = bench({"--endpoint", "responses", "--model", "openai/gpt-4o-mini", "--concurrency", "2", "--requests",
+                  "6", "--input-len", "16", "--output-len", "6", "--seed", "3", "--output-dir", out});
+  BOOST_TEST_REQUIRE(r.code == 0, r);
+  const json::value doc = results("responses");
+  const auto& l = doc.at("levels").at(0).as_object();
+  BOOST_TEST(as_int(l.at("completed")) == 6);
+  BOOST_TEST(as_int(l.at("failed")) == 0);
+  BOOST_TEST(as_int(l.at("total_output_tokens")) == 6 * 6);  // max_output_tokens, from the usage
+  BOOST_TEST(as_int(l.at("total_input_tokens")) > 0);
+  BOOST_TEST(l.at("itls").at(0).as_array().size() == 5u);    // 6 output_text deltas
+  // Every request went to /responses, none to /chat/completions.
+  BOOST_TEST(server->stats().chat_requests == 0u);
+  BOOST_TEST(server->generations().size() == 6u);
+
+  // The Messages API alike, timed by its content_block_delta events.
+  const auto mout = (dir.path / "messages").string();
+  auto m = bench({"--endpoint", "messages", "--model", "openai/gpt-4o-mini", "--requests", "4", "--input-len", "16",
+                  "--output-len", "6", "--seed", "3", "--output-dir", mout});
+  BOOST_TEST_REQUIRE(m.code == 0, m);
+  const json::value mdoc = results("messages");
+  const auto& ml = mdoc.at("levels").at(0).as_object();
+  BOOST_TEST(as_int(ml.at("completed")) == 4);
+  BOOST_TEST(as_int(ml.at("total_output_tokens")) == 4 * 6);
+  BOOST_TEST(ml.at("itls").at(0).as_array().size() == 5u);
+  BOOST_TEST(server->stats().chat_requests == 0u);
+}
+
 BOOST_FIXTURE_TEST_CASE(open_loop_counts_errors_by_class_and_goes_on, bench_fixture) {
   const auto out = (dir.path / "open").string();
   const auto prompts = dir.write("prompts.jsonl", R"({"prompt":"hello there"})"
@@ -140,6 +171,19 @@ BOOST_FIXTURE_TEST_CASE(ctrl_c_stops_and_still_writes_results, bench_fixture) {
   BOOST_TEST(l.at("errors").as_array().size() < 50u);
 }
 
+// --header reaches the server on every request (a gateway's routing headers, e.g. Portkey's).
+BOOST_FIXTURE_TEST_CASE(extra_headers_go_with_every_request, bench_fixture) {
+  auto r = bench({"--model", "openai/gpt-4o-mini", "--concurrency", "2", "--requests", "4", "--warmup", "1",
+                  "--output-len", "2", "--header", "X-Title: gateway bench", "--header", "HTTP-Referer:https://b.example"});
+  BOOST_TEST_REQUIRE(r.code == 0, r);
+  const auto gens = server->generations();
+  BOOST_TEST_REQUIRE(gens.size() == 5u);
+  for (const auto& g : gens) {
+    BOOST_TEST(g.headers.at("x-title") == "gateway bench");
+    BOOST_TEST(g.headers.at("http-referer") == "https://b.example");
+  }
+}
+
 BOOST_FIXTURE_TEST_CASE(bench_rejects_bad_options, bench_fixture) {
   for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
            {"--concurrency", "4"},                                              // no model
@@ -149,7 +193,11 @@ BOOST_FIXTURE_TEST_CASE(bench_rejects_bad_options, bench_fixture) {
            {"--model", "m", "--burstiness", "2"},                               // without a rate
            {"--model", "m", "--request-rate", "-1"},
            {"--model", "m", "--range-ratio", "1.5"},
-           {"--model", "m", "--prompts", (dir.path / "missing.jsonl").string()}}) {
+           {"--model", "m", "--prompts", (dir.path / "missing.jsonl").string()},
+           {"--model", "m", "--endpoint", "embeddings"},
+           {"--model", "m", "--header", "no colon"},
+           {"--model", "m", "--header", "Bad Name: x"},
+           {"--model", "m", "--header", "Authorization: Bearer other"}}) {
     auto r = bench(args);
     BOOST_TEST(r.code == 2, r);
     BOOST_TEST(r.err.starts_with("openrouter: "), r);

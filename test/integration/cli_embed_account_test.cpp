@@ -1,6 +1,6 @@
 // `openrouter embed`, `credits` and `activity` as a user runs them: the built binary against an
 // in-process openrouter-mock over verified HTTPS, keys only in its environment.
-#include "support/cli_process.hpp"
+#include "support/cli_mock.hpp"
 
 #include <openrouter/mock/server.hpp>
 #include <openrouter/wire/all.hpp>
@@ -25,27 +25,15 @@ using namespace test::cli;
 
 const std::string test_key = "sk-or-v1-cli-embed-test-0123456789abcdef";
 const std::string mgmt_key = "sk-or-v1-cli-mgmt-test-0123456789abcdef";
-const std::string binary = OPENROUTER_BINARY_DIR "/openrouter";
 const std::string model = "openai/text-embedding-3-small";
 
-struct fixture {
-  fixture() : server(options()) {
-    BOOST_TEST_REQUIRE(fs::exists(binary), binary << " is missing: build the openrouter-cli target first");
-    ca_file = dir.write("mock-ca.pem", server->ca_pem()).string();
-  }
+struct fixture : mock_cli {
+  fixture() : mock_cli(options(), {{"OPENROUTER_API_KEY", test_key}}) {}
   static openrouter::mock::server_options options() {
     openrouter::mock::server_options o;
     o.management_key = mgmt_key;
     return o;
   }
-  result cli(std::vector<std::string> args, std::map<std::string, std::string> env = {{"OPENROUTER_API_KEY", test_key}}) {
-    std::vector<std::string> full{"--base-url", server->base_url(), "--ca-file", ca_file};
-    full.insert(full.end(), args.begin(), args.end());
-    return run(binary, dir, full, env);
-  }
-  temp_dir dir;
-  openrouter::mock::background_server server;
-  std::string ca_file;
 };
 
 // index -> vector, from JSON lines; every index once.

@@ -6,6 +6,7 @@
 
 #include <openrouter/agent.hpp>
 #include <openrouter/router.hpp>
+#include <openrouter/routing/shared_state.hpp>
 #include <openrouter/structured.hpp>
 
 #include <boost/asio/bind_cancellation_slot.hpp>
@@ -15,6 +16,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include <algorithm>
+#include <mutex>
 
 using namespace test;
 using namespace std::chrono_literals;
@@ -733,6 +735,89 @@ BOOST_AUTO_TEST_CASE(each_request_can_receive_its_own_record) {
     if (x->model == "fault/401") BOOST_TEST(x->rec.attempts.size() == 1u);  // the caller's fault: stop
     if (!ec) BOOST_TEST(x->rec.generation_id == res.id);
   }
+}
+
+namespace {
+
+// A fleet store that admits every attempt and records how each one ended.
+struct recording_fleet final : routing::shared_state {
+  struct ending {
+    std::uint64_t ticket;
+    routing::settlement how;
+    double cost;
+  };
+  void admit(const std::string&, std::function<void(routing::admission)> h) override {
+    routing::admission a;
+    {
+      std::lock_guard lock(m);
+      a.ticket = ++tickets;
+    }
+    h(a);
+  }
+  void end(std::uint64_t ticket, routing::settlement how, double cost) override {
+    std::lock_guard lock(m);
+    ends.push_back({ticket, how, cost});
+  }
+  void cool_down(const std::string&, std::chrono::milliseconds) override {}
+  routing::shared_stats stats() const override { return {}; }
+  std::vector<ending> ended() const {
+    std::lock_guard lock(m);
+    return ends;
+  }
+  mutable std::mutex m;
+  std::uint64_t tickets = 0;
+  std::vector<ending> ends;
+};
+
+// A router on the mock whose attempts a recording_fleet admits.
+struct fleet_routed {
+  client_fixture f;
+  openrouter::router r{f.cli, fast_policy({"openai/gpt-4o-mini"})};
+  std::shared_ptr<recording_fleet> fleet = std::make_shared<recording_fleet>();
+  fleet_routed() { r.share(fleet); }
+};
+
+}  // namespace
+
+// A fleet-admitted stream holds its lease while it is open (it is in flight fleet-wide) and
+// settles it once, with the cost its usage reports, not as an unknown cost when it opens.
+BOOST_AUTO_TEST_CASE(a_fleet_admitted_stream_settles_its_lease_with_its_usage_cost) {
+  fleet_routed t;
+  auto& [f, r, fleet] = t;
+  auto [ec, s] = open_stream(f, r, "echo: one two three four five six");
+  BOOST_TEST_REQUIRE(!ec, ec.message());
+  BOOST_TEST(fleet->ended().empty());  // open: its lease is held
+  auto [end, text] = drain(f, s);
+  BOOST_TEST_REQUIRE(!end, end.message());
+  BOOST_TEST_REQUIRE(s.cost().has_value());
+  f.run_until([&] { return !fleet->ended().empty(); }, 10s);
+  const auto ends = fleet->ended();
+  BOOST_TEST_REQUIRE(ends.size() == 1u);
+  BOOST_TEST(ends[0].ticket == 1u);
+  BOOST_TEST((ends[0].how == routing::settlement::cost));
+  BOOST_TEST(ends[0].cost == *s.cost());
+  // A JSON answer settles with its cost as it completes.
+  auto [ec2, res] = f.run<wire::chat_response>([&](auto t) { return r.async_chat(chat_request("x", "hi"), f.diag, t); });
+  BOOST_TEST_REQUIRE(!ec2, ec2.message());
+  BOOST_TEST_REQUIRE(fleet->ended().size() == 2u);
+  BOOST_TEST((fleet->ended()[1].how == routing::settlement::cost));
+  BOOST_TEST(fleet->ended()[1].cost == *res.usage->cost);
+}
+
+// A fleet-admitted stream given up before its usage arrived settles once, as unknown (its
+// reservation is charged: the upstream may have billed it).
+BOOST_AUTO_TEST_CASE(a_fleet_admitted_stream_dropped_unread_settles_once_as_unknown) {
+  fleet_routed t;
+  auto& [f, r, fleet] = t;
+  {
+    auto [ec, s] = open_stream(f, r, "echo: one two three four five six");
+    BOOST_TEST_REQUIRE(!ec, ec.message());
+    BOOST_TEST(fleet->ended().empty());
+  }  // dropped unread
+  f.run_until([&] { return !fleet->ended().empty(); }, 10s);
+  const auto ends = fleet->ended();
+  BOOST_TEST_REQUIRE(ends.size() == 1u);
+  BOOST_TEST((ends[0].how == routing::settlement::unknown));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

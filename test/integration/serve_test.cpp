@@ -229,6 +229,10 @@ BOOST_AUTO_TEST_CASE(the_callers_disconnect_cancels_the_upstream_stream) {
     return g.size() == 1 && g[0].cancelled;
   }));
   BOOST_TEST(eventually([&] { return f.gw->in_flight() == 0; }));
+  BOOST_TEST(eventually([&] {
+    return f.gw->metrics_text().find(R"(model="pace/itl_ms=200;tokens=200",outcome="caller_gone",stream="true"} 1)") !=
+           std::string::npos;
+  }), f.gw->metrics_text());
 }
 
 BOOST_AUTO_TEST_CASE(a_caller_that_stops_reading_is_cut_off_and_the_answer_is_not_buffered) {
@@ -261,6 +265,12 @@ BOOST_AUTO_TEST_CASE(the_callers_disconnect_cancels_a_stalled_json_request) {
   BOOST_TEST(eventually([&] { return f.mock->stats().peer_closed_during_stall == 1; }));
   BOOST_TEST(eventually([&] { return f.gw->in_flight() == 0; }));
   BOOST_TEST(f.mock->stats().chat_requests == 1u);  // cancelled, not retried
+  // Still counted: the metrics (and the console's ops view) show the hang-up.
+  BOOST_TEST(eventually([&] {
+    return f.gw->metrics_text().find(R"(model="fault/stall;seconds=60",outcome="caller_gone",stream="false"} 1)") !=
+           std::string::npos;
+  }), f.gw->metrics_text());
+  BOOST_TEST(f.gw->metrics_text().find(R"(route="/api/v1/chat/completions",status="499"} 1)") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(a_failing_first_model_falls_back_to_the_policys_next) {
@@ -542,6 +552,49 @@ BOOST_AUTO_TEST_CASE(the_binary_prints_its_listening_line_serves_and_drains_on_s
                             {{"OPENROUTER_API_KEY", upstream_key}});
   BOOST_TEST(res.code == 2);
   BOOST_TEST(res.err.find("tokens[0].budget_usd: must be a non-negative number") != std::string::npos, res.err);
+}
+
+// The binary sizes its upstream pool to the callers it admits: 300 streams in flight at once each
+// get their own upstream connection at once (the client's default pool, 256, would queue 44 of
+// them until others finish).
+BOOST_AUTO_TEST_CASE(the_binary_gives_every_admitted_stream_its_own_upstream_connection) {
+  mock::background_server upstream;
+  test::cli::temp_dir dir;
+  auto ca = dir.write("ca.pem", upstream->ca_pem());
+  test::cli_process p(dir.path, {"serve", "--port", "0", "--base-url", upstream->base_url(), "--ca-file", ca.string()},
+                      {{"OPENROUTER_API_KEY", upstream_key}});
+  BOOST_TEST_REQUIRE(eventually([&] { return p.out().find('\n') != std::string::npos || !p.running(); }), p.err());
+  const std::string line = p.out();
+  BOOST_TEST_REQUIRE(line.starts_with("listening http://127.0.0.1:"), line << p.err());
+  const auto port = static_cast<std::uint16_t>(std::stoi(line.substr(line.rfind(':') + 1)));
+
+  constexpr int streams = 300;
+  // 30 s before the first token: every stream stays open upstream while we look.
+  const std::string body = json::serialize(chat_body("pace/ttft_ms=30000;tokens=2", true));
+  std::string request = "POST /api/v1/chat/completions HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                        "Content-Length: ";
+  request.append(std::to_string(body.size())).append("\r\n\r\n").append(body);
+  asio::io_context io;
+  std::vector<tcp::socket> callers;
+  for (int i = 0; i < streams; ++i) {
+    callers.emplace_back(io);
+    callers.back().connect({asio::ip::make_address("127.0.0.1"), port});
+    asio::write(callers.back(), asio::buffer(request));
+  }
+  test::http_client c("127.0.0.1", port, "", "localhost", "");
+  auto pool_stat = [&](const std::string& stat) {
+    const std::string text = c.get("/metrics").body;
+    const std::string key = "openrouter_upstream_pool{stat=\"" + stat + "\"} ";
+    const auto at = text.find(key);
+    return at == std::string::npos ? -1 : std::stoi(text.substr(at + key.size()));
+  };
+  BOOST_TEST(eventually([&] { return upstream->stats().streams_open >= static_cast<std::uint64_t>(streams); }, 30s),
+             "streams open upstream: " << upstream->stats().streams_open);
+  BOOST_TEST(pool_stat("in_use") == streams);
+  BOOST_TEST(pool_stat("waits") == 0);
+  for (auto& s : callers) s.close();
+  ::kill(p.pid(), SIGTERM);
+  BOOST_TEST(p.wait(30s) == 0, p.err());
 }
 
 // --- TLS termination ---------------------------------------------------------------------------
@@ -838,7 +891,7 @@ BOOST_AUTO_TEST_CASE(skill_routes_need_a_token_with_access) {
   for (const std::string& t : {std::string(""), std::string("tok-other")}) {
     auto c = f.caller(t);
     for (const char* p : {"/api/openrouter/models", "/api/openrouter/free-models", "/api/openrouter/providers",
-                          "/api/openrouter/generation/gen-1"}) {
+                          "/api/openrouter/generation/gen-1", "/api/openrouter/model-endpoints?model=openai/gpt-4o-mini"}) {
       auto r = c.get(p);
       BOOST_TEST(r.status == 401u, p);
       BOOST_TEST(r.body == R"({"error":"unauthorized"})", p);
@@ -860,6 +913,114 @@ BOOST_AUTO_TEST_CASE(skill_routes_need_a_token_with_access) {
   BOOST_TEST(allowed.header("access-control-allow-origin") == "https://app.example.com");
   BOOST_TEST(ok.get("/api/openrouter/providers").status == 200u);
   BOOST_TEST(f.mock->stats().chat_requests == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(skill_model_endpoints) {
+  gateway_fixture f;
+  auto c = f.caller();
+  auto r = c.get("/api/openrouter/model-endpoints?model=meta-llama/llama-3.3-70b-instruct");
+  BOOST_TEST_REQUIRE(r.status == 200u, r.body);
+  auto v = r.json().as_object();
+  BOOST_TEST(v.at("id").as_string() == "meta-llama/llama-3.3-70b-instruct");
+  const auto& eps = v.at("endpoints").as_array();
+  BOOST_TEST(eps.size() == 6u);  // the mock's catalog: six endpoints for this model
+  for (const auto& e : eps) {
+    BOOST_TEST(e.as_object().contains("provider_name"));
+    BOOST_TEST(e.as_object().contains("pricing"));
+  }
+  // %-encoded query values are decoded; the same answer.
+  auto enc = c.get("/api/openrouter/model-endpoints?model=meta-llama%2Fllama-3.3-70b-instruct");
+  BOOST_TEST(enc.status == 200u);
+  BOOST_TEST(enc.json().at("endpoints").as_array().size() == 6u);
+
+  auto missing = c.get("/api/openrouter/model-endpoints");
+  BOOST_TEST(missing.status == 400u);
+  BOOST_TEST(missing.json().at("error").as_string().find("model is required") != std::string::npos);
+  BOOST_TEST(c.get("/api/openrouter/model-endpoints?model=%00x/y").status == 400u);
+  auto no_slash = c.get("/api/openrouter/model-endpoints?model=gpt");
+  BOOST_TEST(no_slash.status == 400u);
+  BOOST_TEST(no_slash.json().at("error").as_string().find("author/slug") != std::string::npos, no_slash.body);
+  auto unknown = c.get("/api/openrouter/model-endpoints?model=nobody/nothing");
+  BOOST_TEST(unknown.status == 404u, unknown.body);
+  BOOST_TEST(unknown.json().at("error").is_string());
+  BOOST_TEST(c.request("POST", "/api/openrouter/model-endpoints?model=a/b", "{}").status == 405u);
+}
+
+// --- the web console ----------------------------------------------------------------------------
+
+BOOST_AUTO_TEST_CASE(console_is_served_without_a_token_with_security_and_caching_headers) {
+  serve::gateway_options o;
+  o.config.tokens = {token("web", "tok-web")};
+  gateway_fixture f(o);
+  auto c = f.caller();  // no token: the page holds no secret
+  auto page = c.get("/");
+  BOOST_TEST_REQUIRE(page.status == 200u, page.body);
+  BOOST_TEST(page.header("content-type") == "text/html; charset=utf-8");
+  const std::string csp = page.header("content-security-policy");
+  BOOST_TEST(csp.find("default-src 'none'") != std::string::npos, csp);
+  BOOST_TEST(csp.find("script-src 'self'") != std::string::npos, csp);
+  BOOST_TEST(csp.find("connect-src 'self'") != std::string::npos, csp);
+  BOOST_TEST(csp.find("frame-ancestors 'none'") != std::string::npos, csp);
+  BOOST_TEST(csp.find("unsafe-inline") == std::string::npos, csp);
+  BOOST_TEST(page.header("x-content-type-options") == "nosniff");
+  BOOST_TEST(page.header("referrer-policy") == "no-referrer");
+  BOOST_TEST(page.header("x-frame-options") == "DENY");
+  BOOST_TEST(page.header("cache-control") == "no-cache");
+  const std::string etag = page.header("etag");
+  BOOST_TEST((etag.size() == 34 && etag.front() == '"' && etag.back() == '"'), etag);
+  BOOST_TEST(page.body.find("<!doctype html>") == 0u);
+  BOOST_TEST(page.body.find(upstream_key) == std::string::npos);
+
+  // Every file the page names is served with its type (and nothing from another origin).
+  const std::pair<std::string, std::string> refs[] = {{"/console/console.js", "text/javascript; charset=utf-8"},
+                                                      {"/console/console.css", "text/css; charset=utf-8"},
+                                                      {"/console/icon.svg", "image/svg+xml"}};
+  for (const auto& [path, type] : refs) {
+    BOOST_TEST(page.body.find("\"" + path + "\"") != std::string::npos, path);
+    auto r = c.get(path);
+    BOOST_TEST(r.status == 200u, path);
+    BOOST_TEST(r.header("content-type") == type, path);
+    BOOST_TEST(!r.header("content-security-policy").empty(), path);
+    BOOST_TEST(r.header("etag") != etag, path);
+    BOOST_TEST(r.body.find(upstream_key) == std::string::npos);
+  }
+  BOOST_TEST(page.body.find("http://") == std::string::npos);
+  BOOST_TEST(page.body.find("https://") == std::string::npos);
+  BOOST_TEST(page.body.find("<script>") == std::string::npos);  // no inline script: the CSP would block it
+
+  // Revalidation: the same ETag is a 304 without a body; another one the file again.
+  auto same = c.request("GET", "/", "", {{"If-None-Match", "W/\"x\", " + etag}});
+  BOOST_TEST(same.status == 304u);
+  BOOST_TEST(same.body.empty());
+  BOOST_TEST(same.header("etag") == etag);
+  BOOST_TEST(same.header("content-length").empty());
+  auto other = c.request("GET", "/", "", {{"If-None-Match", "\"stale\""}});
+  BOOST_TEST(other.status == 200u);
+  BOOST_TEST(other.body == page.body);
+
+  auto missing = c.get("/console/nothing.js");
+  BOOST_TEST(missing.status == 404u);
+  BOOST_TEST(!missing.header("content-security-policy").empty());
+  BOOST_TEST(c.get("/console/index.html").status == 404u);  // one URL per file
+  auto post = c.request("POST", "/", "x");
+  BOOST_TEST(post.status == 405u);
+  BOOST_TEST(post.header("allow") == "GET");
+  // The API itself still needs the token.
+  BOOST_TEST(c.get("/api/openrouter/models").status == 401u);
+  BOOST_TEST(c.get("/metrics").status == 401u);
+  BOOST_TEST(f.gw->metrics_text().find(R"(route="console",status="200")") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(console_can_be_turned_off) {
+  serve::gateway_options o;
+  o.config.console = false;
+  gateway_fixture f(o);
+  auto c = f.caller();
+  BOOST_TEST(c.get("/").status == 404u);
+  BOOST_TEST(c.get("/console/console.js").status == 404u);
+  BOOST_TEST(serve::parse_config(json::parse(R"({"console": false})")).console == false);
+  BOOST_CHECK_EXCEPTION(serve::parse_config(json::parse(R"({"console": "no"})")), serve::config_error,
+                        [](const serve::config_error& e) { return std::string(e.what()) == "console: must be true or false"; });
 }
 
 BOOST_AUTO_TEST_SUITE_END()

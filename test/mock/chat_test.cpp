@@ -5,6 +5,8 @@
 #include <boost/json/serialize.hpp>
 #include <boost/test/unit_test.hpp>
 
+#include <chrono>
+
 using namespace test;
 namespace json = boost::json;
 
@@ -56,6 +58,41 @@ BOOST_AUTO_TEST_CASE(chat_requests_counts_every_chat_request_read) {
   auto s = f.server.get().stats();
   BOOST_TEST(s.chat_requests == 3u);
   BOOST_TEST(s.requests == 5u);
+}
+
+BOOST_AUTO_TEST_CASE(chat_log_keeps_the_last_requests_with_arrival_model_and_status) {
+  // server::chat_log() is what the fleet tests hold a fleet's pacing against: off by default,
+  // else the last chat_log_size chat requests, oldest first.
+  {
+    mock_fixture off;
+    BOOST_TEST(off.chat(chat_body("openai/gpt-4o-mini")).status == 200);
+    BOOST_TEST(off.server->chat_log().empty());
+  }
+  openrouter::mock::server_options o;
+  o.chat_log_size = 3;
+  mock_fixture f(o);
+  const auto before = std::chrono::steady_clock::now();
+  BOOST_TEST(f.chat(chat_body("openai/gpt-4o-mini")).status == 200);
+  BOOST_TEST(f.chat(chat_body("openai/gpt-4o-mini", "streamed", true)).status == 200);
+  BOOST_TEST(f.chat(chat_body("fault/429;retry_after=1")).status == 429);
+  auto by_models = chat_body("x");
+  by_models.erase("model");
+  by_models["models"] = json::array{"anthropic/claude-3.5-haiku", "openai/gpt-4o-mini"};
+  BOOST_TEST(f.chat(by_models).status == 200);
+  BOOST_TEST(f.client.request("POST", api("/chat/completions"), "not json").status == 400);
+  const auto after = std::chrono::steady_clock::now();
+  const auto log = f.server->chat_log();
+  BOOST_TEST_REQUIRE(log.size() == 3u);  // the first two are gone
+  BOOST_TEST(log[0].model == "fault/429;retry_after=1");
+  BOOST_TEST(log[0].status == 429u);
+  BOOST_TEST(log[1].model == "anthropic/claude-3.5-haiku");  // the first of `models`
+  BOOST_TEST(log[1].status == 200u);
+  BOOST_TEST(log[2].model == "");
+  BOOST_TEST(log[2].status == 400u);
+  for (std::size_t i = 0; i < log.size(); ++i) {
+    BOOST_TEST((log[i].received >= before && log[i].received <= after));
+    if (i) BOOST_TEST((log[i].received >= log[i - 1].received));
+  }
 }
 
 BOOST_AUTO_TEST_CASE(stream_wire_format) {

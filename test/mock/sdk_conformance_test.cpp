@@ -42,24 +42,32 @@ const std::vector<std::string> k_covered = {
     "GET /endpoints/zdr (endpoints.listZdrEndpoints)",
     "GET /model/{author}/{slug} (models.get)",
     "GET /generation/content (generations.listGenerationContent)",
+    "POST /keys (apiKeys.create)",
+    "GET /keys (apiKeys.list)",
+    "GET /keys/{hash} (apiKeys.get)",
+    "PATCH /keys/{hash} (apiKeys.update)",
+    "DELETE /keys/{hash} (apiKeys.delete)",
+    "POST /presets/{slug}/chat/completions (presets.createPresetsChatCompletions)",
+    "POST /presets/{slug}/messages (presets.createPresetsMessages)",
+    "POST /presets/{slug}/responses (presets.createPresetsResponses)",
+    "GET /presets (presets.list)",
+    "GET /presets/{slug} (presets.get)",
+    "GET /presets/{slug}/versions (presets.listVersions)",
+    "GET /presets/{slug}/versions/{version} (presets.getVersion)",
+    "POST /rerank (rerank.rerank)",
+    "POST /images (images.generate)",
+    "GET /images/models (images.listModels)",
+    "POST /audio/speech (tts.createSpeech)",
+    "POST /audio/transcriptions (stt.createTranscriptionMultipart)",
+    "POST /audio/transcriptions JSON (stt.createTranscription)",
 };
-
-std::string find_node() {
-  const char* path = std::getenv("PATH");
-  std::istringstream dirs(path ? path : "/usr/bin:/bin");
-  for (std::string dir; std::getline(dirs, dir, ':');) {
-    fs::path p = fs::path(dir.empty() ? "." : dir) / "node";
-    if (::access(p.c_str(), X_OK) == 0) return p.string();
-  }
-  return {};
-}
 
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(sdk_conformance_test)
 
 BOOST_AUTO_TEST_CASE(every_route_passes_the_sdk_validation) {
-  std::string node = find_node();
+  std::string node = find_on_path("node");
   if (node.empty() || !fs::exists(k_sdk_dir / "node_modules" / "@openrouter" / "sdk" / "package.json")) {
     BOOST_TEST_MESSAGE("SKIPPED: node or test/sdk/node_modules missing (scripts/setup.sh runs npm ci in test/sdk)");
     return;

@@ -8,11 +8,13 @@
 // section that documents it.
 #include "support/fixtures.hpp"
 #include "support/openapi_check.hpp"
+#include "detail/multipart.hpp"
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/test/unit_test.hpp>
 
+#include <cctype>
 #include <map>
 #include <sstream>
 
@@ -54,6 +56,8 @@ const std::map<std::string_view, std::set<std::string>> k_sdk_extras = {
     {"/key", {"$.data.allowed_data_regions", "$.data.free_model_daily_requests",       // GetCurrentKeyData
               "$.data.organization_id", "$.data.workspace_id"}},
     {"/endpoints/zdr", {"$.data[*].supports_tool_choice"}},  // PublicEndpoint, as above
+    {"/keys", {"$.data[*].external_user", "$.data.external_user"}},  // ListData, CreateKeysData
+    {"/keys/{hash}", {"$.data.external_user"}},                       // GetKeyData, UpdateKeysData
 };
 
 std::set<std::string> sdk_extras(std::string_view path) {
@@ -101,6 +105,21 @@ json::value get_conforming(mock_fixture& f, const openapi::spec& spec, const std
   auto v = r.json();
   expect_conforms(spec, v, schema_of(spec, path, "get", status), "GET " + target,
                   closed(status == 200 ? sdk_extras(path) : k_error_extras));
+  return v;
+}
+
+/// Sends `method target` (under /api/v1) with a JSON `body` (none when empty), expects `status`
+/// and a JSON answer conforming to the spec's schema for `path` (templated) at that status.
+json::value call_conforming(mock_fixture& f, const openapi::spec& spec, const std::string& method,
+                            const std::string& target, std::string_view path, const std::string& body, unsigned status) {
+  auto r = f.client.request(method, api(target), body, body.empty() ? std::map<std::string, std::string>{}
+                                                                     : std::map<std::string, std::string>{{"Content-Type", "application/json"}});
+  BOOST_TEST_REQUIRE(r.status == status, method << " " << target << " answered " << r.status << ": " << r.body);
+  std::string lower = method;
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  auto v = r.json();
+  expect_conforms(spec, v, schema_of(spec, path, lower, status), method + " " + target,
+                  closed(status < 300 ? sdk_extras(path) : k_error_extras));
   return v;
 }
 
@@ -371,6 +390,99 @@ BOOST_AUTO_TEST_CASE(credits_and_model_count) {
   get_conforming(f, *spec, "/credits", "/credits", 401);
 }
 
+// API key management: every answer of /keys and /keys/{hash} against the spec, with the
+// management key; 403 for a user key where the spec lists it (POST), 401 without a key, 404 for
+// an unknown hash, 400 for a bad body.
+BOOST_AUTO_TEST_CASE(api_keys) {
+  auto* spec = spec_or_skip();
+  if (!spec) return;
+  openrouter::mock::server_options opts;
+  opts.management_key = "sk-or-v1-mgmt-contract";
+  mock_fixture f(opts);
+  auto call = [&](const std::string& method, const std::string& target, std::string_view path, const std::string& body,
+                  unsigned status) { return call_conforming(f, *spec, method, target, path, body, status); };
+  call("POST", "/keys", "/keys", R"({"name":"x"})", 403);  // a user key
+  f.client.set_api_key("sk-or-v1-mgmt-contract");
+  auto made = call("POST", "/keys", "/keys", R"({"name":"contract","limit":12.5,"limit_reset":"weekly",
+                   "expires_at":"2030-01-01T00:00:00Z","include_byok_in_limit":true})", 201);
+  const std::string hash(made.at("data").at("hash").as_string());
+  BOOST_TEST(made.at("key").as_string().starts_with("sk-or-v1-"));
+  call("POST", "/keys", "/keys", R"({"limit":1})", 400);
+  call("POST", "/keys", "/keys", R"({"name":"x","limit_reset":"hourly"})", 400);
+  auto list = call("GET", "/keys", "/keys", "", 200);
+  BOOST_TEST(list.at("data").as_array().size() == 1u);
+  call("GET", "/keys?offset=-1", "/keys", "", 400);
+  auto got = call("GET", "/keys/" + hash, "/keys/{hash}", "", 200);
+  BOOST_TEST(got.at("data").at("name") == "contract");
+  auto patched = call("PATCH", "/keys/" + hash, "/keys/{hash}", R"({"disabled":true,"limit":null,"limit_reset":null})", 200);
+  BOOST_TEST(patched.at("data").at("limit").is_null());
+  BOOST_TEST(patched.at("data").at("disabled").as_bool());
+  call("PATCH", "/keys/" + hash, "/keys/{hash}", R"({"disabled":"yes"})", 400);
+  BOOST_TEST(call("GET", "/keys", "/keys", "", 200).at("data").as_array().empty());  // disabled
+  BOOST_TEST(call("GET", "/keys?include_disabled=true", "/keys", "", 200).at("data").as_array().size() == 1u);
+  auto deleted = call("DELETE", "/keys/" + hash, "/keys/{hash}", "", 200);
+  BOOST_TEST(deleted.at("deleted").as_bool());
+  call("GET", "/keys/" + hash, "/keys/{hash}", "", 404);
+  call("PATCH", "/keys/" + hash, "/keys/{hash}", R"({"name":"y"})", 404);
+  call("DELETE", "/keys/" + hash, "/keys/{hash}", "", 404);
+  f.client.set_api_key("");
+  call("GET", "/keys", "/keys", "", 401);
+  call("DELETE", "/keys/" + hash, "/keys/{hash}", "", 401);
+}
+
+// Presets: every answer of /presets, /presets/{slug}, the three creations (chat, Messages and
+// Responses bodies), /versions and /versions/{version} against the spec, with their 400s (a body
+// that is no such request, a bad page), 404s (unknown preset or version) and 401 (no key).
+BOOST_AUTO_TEST_CASE(presets) {
+  auto* spec = spec_or_skip();
+  if (!spec) return;
+  mock_fixture f;
+  auto call = [&](const std::string& method, const std::string& target, std::string_view path, const std::string& body,
+                  unsigned status) { return call_conforming(f, *spec, method, target, path, body, status); };
+  auto made = call("POST", "/presets/contract/chat/completions", "/presets/{slug}/chat/completions",
+                   R"({"model":"openai/gpt-4o-mini","temperature":0.7,"stream":true,
+                       "messages":[{"role":"system","content":"Be kind."},{"role":"user","content":"Hello"}]})", 200);
+  BOOST_TEST(made.at("data").at("designated_version").at("config").at("model") == "openai/gpt-4o-mini");
+  BOOST_TEST(made.at("data").at("designated_version").at("system_prompt") == "Be kind.");
+  BOOST_TEST(!made.at("data").at("designated_version").at("config").as_object().contains("stream"));
+  call("POST", "/presets/contract/chat/completions", "/presets/{slug}/chat/completions", R"({"model":"x"})", 400);
+  auto from_messages = call("POST", "/presets/contract/messages", "/presets/{slug}/messages",
+                            R"({"model":"anthropic/claude-3.5-haiku","max_tokens":64,"system":"Be brief.",
+                                "messages":[{"role":"user","content":"Hi"}]})", 200);
+  BOOST_TEST(from_messages.at("data").at("designated_version").at("version").as_int64() == 2);
+  BOOST_TEST(from_messages.at("data").at("designated_version").at("system_prompt") == "Be brief.");
+  call("POST", "/presets/contract/messages", "/presets/{slug}/messages", R"({"model":"x"})", 400);
+  auto from_responses = call("POST", "/presets/other/responses", "/presets/{slug}/responses",
+                             R"({"model":"openai/gpt-4o-mini","instructions":"Answer in French.","input":"Hi"})", 200);
+  BOOST_TEST(from_responses.at("data").at("designated_version").at("system_prompt") == "Answer in French.");
+  BOOST_TEST(!from_responses.at("data").at("designated_version").at("config").as_object().contains("input"));
+  call("POST", "/presets/other/responses", "/presets/{slug}/responses", "[1]", 400);
+
+  auto list = call("GET", "/presets", "/presets", "", 200);
+  BOOST_TEST(list.at("total_count").as_int64() == 2);
+  BOOST_TEST_REQUIRE(list.at("data").as_array().size() == 2u);
+  BOOST_TEST(list.at("data").at(0).at("slug") == "other");  // most recently updated first
+  BOOST_TEST(call("GET", "/presets?offset=1&limit=1", "/presets", "", 200).at("data").at(0).at("slug") == "contract");
+  call("GET", "/presets?limit=101", "/presets", "", 400);
+  call("GET", "/presets?offset=-1", "/presets", "", 400);
+  auto got = call("GET", "/presets/contract", "/presets/{slug}", "", 200);
+  BOOST_TEST(got.at("data").at("designated_version").at("version").as_int64() == 2);
+  call("GET", "/presets/nope", "/presets/{slug}", "", 404);
+  auto versions = call("GET", "/presets/contract/versions", "/presets/{slug}/versions", "", 200);
+  BOOST_TEST(versions.at("total_count").as_int64() == 2);
+  BOOST_TEST(versions.at("data").at(0).at("version").as_int64() == 1);  // oldest first
+  call("GET", "/presets/contract/versions?limit=0", "/presets/{slug}/versions", "", 400);
+  call("GET", "/presets/nope/versions", "/presets/{slug}/versions", "", 404);
+  auto v1 = call("GET", "/presets/contract/versions/1", "/presets/{slug}/versions/{version}", "", 200);
+  BOOST_TEST(v1.at("data").at("config").at("temperature").as_double() == 0.7);
+  call("GET", "/presets/contract/versions/3", "/presets/{slug}/versions/{version}", "", 404);
+  call("GET", "/presets/contract/versions/x", "/presets/{slug}/versions/{version}", "", 400);
+  call("GET", "/presets/nope/versions/1", "/presets/{slug}/versions/{version}", "", 404);
+  f.client.set_api_key("");
+  call("GET", "/presets", "/presets", "", 401);
+  call("POST", "/presets/contract/messages", "/presets/{slug}/messages", R"({"model":"x","messages":[]})", 401);
+}
+
 // POST /embeddings (one input, a batch, base64, token ids, multimodal; error answers) and
 // GET /embeddings/models.
 BOOST_AUTO_TEST_CASE(embeddings) {
@@ -615,6 +727,154 @@ BOOST_AUTO_TEST_CASE(responses) {
   error["model"] = "fault/mid_stream_error;after_tokens=2";
   BOOST_TEST(stream(error, "error event").back().at("type").as_string() == "error");
   BOOST_TEST(stream(failed, "failed stream").back().at("type").as_string() == "response.failed");
+}
+
+// POST /rerank, POST /images, GET /images/models, POST /audio/speech (audio/* body) and
+// POST /audio/transcriptions (multipart upload and the JSON form): answers and error answers.
+BOOST_AUTO_TEST_CASE(rerank_images_and_audio) {
+  auto* spec = spec_or_skip();
+  if (!spec) return;
+  mock_fixture f;
+  auto post = [&](const std::string& path, const std::string& body, const std::string& type, unsigned status,
+                  const std::string& what) {
+    auto r = f.client.request("POST", api(path), body, {{"content-type", type}});
+    BOOST_TEST_REQUIRE(r.status == status, what << " answered " << r.status << ": " << r.body);
+    if (status != 200 || path != "/audio/speech") {
+      BOOST_TEST(r.header("content-type") == "application/json", what);
+      expect_conforms(*spec, r.json(), schema_of(*spec, path, "post", status), what,
+                      closed(status == 200 ? std::set<std::string>{} : k_error_extras));
+    }
+    return r;
+  };
+  auto post_json = [&](const std::string& path, const json::object& body, unsigned status, const std::string& what) {
+    return post(path, json::serialize(body), "application/json", status, what);
+  };
+
+  json::array docs{"Paris is the capital of France.", json::object{{"text", "Berlin"}, {"image", "https://x/b.png"}}};
+  auto rr = post_json("/rerank", {{"model", "cohere/rerank-v3.5"}, {"query", "capital of France"}, {"documents", docs}, {"top_n", 2}},
+                      200, "rerank").json();
+  BOOST_TEST(rr.at("results").as_array().size() == 2u);
+  BOOST_TEST(rr.at("usage").at("cost").as_double() > 0);
+  post_json("/rerank", {{"model", "cohere/rerank-v3.5"}, {"query", "q"}, {"documents", json::array{}}}, 400, "rerank without documents");
+  post_json("/rerank", {{"model", "nobody/nothing"}, {"query", "q"}, {"documents", docs}}, 404, "rerank, unknown model");
+  post_json("/rerank", {{"model", "fault/502"}, {"query", "q"}, {"documents", docs}}, 502, "rerank, provider error");
+
+  auto img = post_json("/images", {{"model", "black-forest-labs/flux-1-schnell"}, {"prompt", "a fox"}, {"n", 2}}, 200, "images").json();
+  BOOST_TEST(img.at("data").as_array().size() == 2u);
+  BOOST_TEST(img.at("usage").at("cost").as_double() > 0);
+  post_json("/images", {{"model", "black-forest-labs/flux-1-schnell"}, {"prompt", ""}}, 400, "images without prompt");
+  post_json("/images", {{"model", "openai/gpt-4o-mini"}, {"prompt", "x"}}, 404, "images from a text model");
+  post_json("/images", {{"model", "fault/402"}, {"prompt", "x"}}, 402, "images, out of credits");
+  auto models = get_conforming(f, *spec, "/images/models", "/images/models");
+  BOOST_TEST(!models.at("data").as_array().empty());
+
+  auto speech = post_json("/audio/speech", {{"model", "openai/gpt-4o-mini-tts"}, {"input", "Hello"}}, 200, "speech");
+  BOOST_TEST(speech.header("content-type") == "audio/pcm");  // the spec's default format
+  BOOST_TEST(speech.body.size() == 5u * 60 * 24 * 2);
+  post_json("/audio/speech", {{"model", "openai/gpt-4o-mini-tts"}, {"input", "x"}, {"response_format", "ogg"}}, 400, "speech, unknown format");
+  post_json("/audio/speech", {{"model", "fault/429"}, {"input", "x"}}, 429, "speech, rate limited");
+
+  openrouter::detail::multipart_form form;
+  form.add_file("file", "hello.wav", "audio/wav", std::string(64000, '\0'));
+  form.add_field("model", "openai/whisper-large-v3");
+  form.add_field("response_format", "verbose_json");
+  form.add_field("timestamp_granularities[]", "word");
+  auto upload = form.encode();
+  auto tr = post("/audio/transcriptions", upload.body, upload.content_type, 200, "transcription").json();
+  BOOST_TEST(tr.at("duration").as_double() == 2.0);  // 64,000 bytes without a WAV header
+  BOOST_TEST(tr.at("words").as_array().size() == 4u);
+  BOOST_TEST(tr.at("usage").at("cost").as_double() > 0);
+  json::object stt{{"model", "openai/whisper-large-v3"}, {"input_audio", json::object{{"data", "AAAAAA=="}, {"format", "wav"}}}};
+  BOOST_TEST(!post_json("/audio/transcriptions", stt, 200, "transcription, JSON form").json().at("text").as_string().empty());
+  std::string cut = upload.body.substr(0, upload.body.size() - 8);  // no closing boundary
+  post("/audio/transcriptions", cut, upload.content_type, 400, "transcription, truncated multipart");
+  post("/audio/transcriptions", upload.body, "multipart/form-data", 400, "transcription without a boundary");
+  post("/audio/transcriptions", "hello", "text/plain", 400, "transcription, wrong content type");
+  f.client.set_api_key("");
+  post_json("/rerank", {{"model", "cohere/rerank-v3.5"}, {"query", "q"}, {"documents", docs}}, 401, "rerank, unauthenticated");
+}
+
+// POST /messages: JSON answers (text, tool use, thinking, errors in the Anthropic shape) and
+// every event of the streams (text, tool use with input_json_delta, thinking, a mid-stream
+// error event) against the spec's MessagesResult, AnthropicMessagesErrorResponse and
+// MessagesStreamEvents. OpenRouter's `cost`, `is_byok` and `cost_details` in message_delta's
+// usage (where a stream's final usage is) are the one extension the event schema lacks (the
+// message's usage schema has them).
+BOOST_AUTO_TEST_CASE(messages) {
+  auto* spec = spec_or_skip();
+  if (!spec) return;
+  mock_fixture f;
+  auto conforming = [&](json::object body, const std::string& what, unsigned status = 200) {
+    auto r = f.client.post(api("/messages"), body);
+    BOOST_TEST_REQUIRE(r.status == status, what << " answered " << r.status << ": " << r.body);
+    auto v = r.json();
+    expect_conforms(*spec, v, schema_of(*spec, "/messages", "post", status), what, closed());
+    return v;
+  };
+  json::array tools;
+  for (const auto& t : weather_tools()) {
+    const auto& fn = t.at("function").as_object();
+    tools.push_back(json::object{{"name", fn.at("name")}, {"description", fn.at("description")},
+                                 {"input_schema", fn.at("parameters")}});
+  }
+  auto user = [](std::string_view text) {
+    return json::array{json::object{{"role", "user"}, {"content", text}}};
+  };
+  const json::object text{{"model", "anthropic/claude-3.5-haiku"}, {"max_tokens", 64}, {"messages", user("Hello")}};
+  json::object tool_use = text;
+  tool_use["messages"] = user("Weather in Paris?");
+  tool_use["tools"] = tools;
+  const json::object thinking{{"model", "anthropic/claude-sonnet-4.5"}, {"max_tokens", 256}, {"messages", user("Think first")},
+                              {"thinking", json::object{{"type", "enabled"}, {"budget_tokens", 128}}}};
+  auto plain = conforming(text, "plain");
+  BOOST_TEST(plain.at("stop_reason").as_string() == "end_turn");
+  BOOST_TEST(plain.at("usage").at("cost").is_number());
+  auto calls = conforming(tool_use, "tool use");
+  BOOST_TEST(calls.at("content").at(0).at("type").as_string() == "tool_use");
+  BOOST_TEST(calls.at("stop_reason").as_string() == "tool_use");
+  BOOST_TEST(conforming(thinking, "thinking").at("content").at(0).at("type").as_string() == "thinking");
+  conforming({{"model", "anthropic/claude-3.5-haiku"}}, "no messages", 400);
+  auto unknown = conforming({{"model", "nobody/nothing"}, {"messages", user("x")}}, "unknown model", 400);
+  BOOST_TEST(unknown.at("error").at("type").as_string() == "invalid_request_error");
+  BOOST_TEST(conforming({{"model", "fault/429"}, {"messages", user("x")}}, "rate limited", 429)
+                 .at("error").at("type").as_string() == "rate_limit_error");
+  BOOST_TEST(conforming({{"model", "fault/error_in_body;status=529"}, {"messages", user("x")}}, "provider overloaded", 529)
+                 .at("error").at("type").as_string() == "overloaded_error");
+
+  const auto& event = spec->deref(schema_of(*spec, "/messages", "post", 200, "text/event-stream"));
+  const json::value* data = event.as_object().if_contains("properties");
+  data = data ? data->as_object().if_contains("data") : nullptr;
+  BOOST_REQUIRE_MESSAGE(data, "the text/event-stream schema of /messages has no `data` property");
+  auto stream = [&](json::object body, const std::string& what) {
+    body["stream"] = true;
+    test::http_client client(f.server.get());  // a connection of its own (see responses)
+    auto r = client.post(api("/messages"), body);
+    BOOST_TEST_REQUIRE(r.status == 200u, what << " answered " << r.status << ": " << r.body);
+    BOOST_TEST(r.header("content-type") == "text/event-stream");
+    std::vector<json::value> events;
+    for (const auto& e : split_sse(r.body)) {
+      if (e.comment || e.data == "[DONE]") continue;
+      events.push_back(json::parse(e.data));
+      std::string type(events.back().at("type").as_string());
+      BOOST_TEST(e.event == type, what);  // the SSE event name is the data's type
+      std::set<std::string> extras;
+      if (type == "message_delta") extras = {"$.usage.cost", "$.usage.is_byok", "$.usage.cost_details"};
+      expect_conforms(*spec, events.back(), *data, what + " event #" + std::to_string(events.size() - 1) + " (" + type + ")",
+                      closed(extras));
+    }
+    BOOST_TEST_REQUIRE(!events.empty(), what << " streamed no event");
+    return events;
+  };
+  auto s = stream(text, "text stream");
+  BOOST_TEST(s.front().at("type").as_string() == "message_start");
+  BOOST_TEST(s.back().at("type").as_string() == "message_stop");
+  stream(tool_use, "tool-use stream");
+  stream(thinking, "thinking stream");
+  json::object error = text;
+  error["model"] = "fault/mid_stream_error;after_tokens=2";
+  auto e = stream(error, "error event");
+  BOOST_TEST(e.back().at("type").as_string() == "error");
+  BOOST_TEST(!e.back().at("error").at("message").as_string().empty());
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -120,6 +120,96 @@ const checks = {
     if (args["management-key"])
       await expectError(() => sdk.credits.getCredits(), errors.ForbiddenResponseError, 403);
   },
+  // API key management: the management key only (a user key 403, no key 401, an unknown hash 404).
+  "POST /keys (apiKeys.create)": async () => {
+    const r = await mgmt.apiKeys.create({ requestBody: { name: "sdk conformance", limit: 10, limitReset: "monthly" } });
+    must(r.key.startsWith("sk-or-v1-") && r.data.hash.length === 64, "a secret and a hash");
+    must(r.data.name === "sdk conformance" && r.data.limit === 10 && r.data.limitReset === "monthly", "the asked fields");
+    await expectError(() => sdk.apiKeys.create({ requestBody: { name: "x" } }), errors.ForbiddenResponseError, 403);
+    await expectError(() => anonymous.apiKeys.create({ requestBody: { name: "x" } }), errors.UnauthorizedResponseError, 401);
+  },
+  "GET /keys (apiKeys.list)": async () => {
+    const made = await mgmt.apiKeys.create({ requestBody: { name: "listed" } });
+    const r = await mgmt.apiKeys.list();
+    must(r.data.some((k) => k.hash === made.data.hash), "the created key is listed");
+    const skipped = await mgmt.apiKeys.list({ offset: r.data.length, includeDisabled: true });
+    must(skipped.data.length === 0, "offset past the end lists nothing");
+  },
+  "GET /keys/{hash} (apiKeys.get)": async () => {
+    const made = await mgmt.apiKeys.create({ requestBody: { name: "got" } });
+    const r = await mgmt.apiKeys.get({ hash: made.data.hash });
+    must(r.data.hash === made.data.hash && r.data.name === "got", "the same key");
+    await expectError(() => mgmt.apiKeys.get({ hash: "f".repeat(64) }), errors.NotFoundResponseError, 404);
+  },
+  "PATCH /keys/{hash} (apiKeys.update)": async () => {
+    const made = await mgmt.apiKeys.create({ requestBody: { name: "patched", limit: 5 } });
+    const r = await mgmt.apiKeys.update({ hash: made.data.hash, requestBody: { disabled: true, limit: null } });
+    must(r.data.disabled === true && r.data.limit === null, "disabled, limit cleared");
+    await expectError(() => mgmt.apiKeys.update({ hash: "f".repeat(64), requestBody: { name: "x" } }),
+                      errors.NotFoundResponseError, 404);
+  },
+  "DELETE /keys/{hash} (apiKeys.delete)": async () => {
+    const made = await mgmt.apiKeys.create({ requestBody: { name: "deleted" } });
+    const r = await mgmt.apiKeys.delete({ hash: made.data.hash });
+    must(r.deleted === true, "deleted");
+    await expectError(() => mgmt.apiKeys.delete({ hash: made.data.hash }), errors.NotFoundResponseError, 404);
+  },
+  "POST /presets/{slug}/chat/completions (presets.createPresetsChatCompletions)": async () => {
+    const r = await sdk.presets.createPresetsChatCompletions({
+      slug: "sdk-conformance",
+      chatRequest: { model: "openai/gpt-4o-mini", temperature: 0.3,
+                     messages: [{ role: "system", content: "Be brief." }, { role: "user", content: "Hi" }] },
+    });
+    must(r.data.slug === "sdk-conformance" && r.data.designatedVersion.version === 1, "version 1 of the preset");
+    const chat = await sdk.chat.send(chatRequest({ model: "@preset/sdk-conformance" }));
+    must(chat.model === "openai/gpt-4o-mini", "@preset/ resolved to the preset's model");
+  },
+  "POST /presets/{slug}/messages (presets.createPresetsMessages)": async () => {
+    const r = await sdk.presets.createPresetsMessages({
+      slug: "sdk-messages",
+      messagesRequest: { model: "anthropic/claude-3.5-haiku", maxTokens: 64, system: "Be brief.",
+                         messages: [{ role: "user", content: "Hi" }] },
+    });
+    must(r.data.slug === "sdk-messages" && r.data.designatedVersion.systemPrompt === "Be brief.", "system prompt");
+    const again = await sdk.presets.createPresetsMessages({
+      slug: "sdk-messages", messagesRequest: { model: "anthropic/claude-3.5-haiku", messages: [] } });
+    must(again.data.designatedVersion.version === 2, "the next version");
+  },
+  "POST /presets/{slug}/responses (presets.createPresetsResponses)": async () => {
+    const r = await sdk.presets.createPresetsResponses({
+      slug: "sdk-responses",
+      responsesRequest: { model: "openai/gpt-4o-mini", instructions: "Answer in French.", input: "Hi" },
+    });
+    must(r.data.designatedVersion.systemPrompt === "Answer in French.", "instructions as the system prompt");
+    must(r.data.designatedVersion.config.input === undefined, "input is not config");
+  },
+  "GET /presets (presets.list)": async () => {
+    await sdk.presets.createPresetsChatCompletions({ slug: "sdk-listed", chatRequest: chatRequest().chatRequest });
+    const r = (await sdk.presets.list()).result;
+    must(r.totalCount >= 1 && r.data[0].slug === "sdk-listed", "the latest preset first");
+    const paged = (await sdk.presets.list({ offset: 0, limit: 1 })).result;
+    must(paged.data.length === 1 && paged.totalCount === r.totalCount, "a page of one");
+  },
+  "GET /presets/{slug} (presets.get)": async () => {
+    await sdk.presets.createPresetsChatCompletions({ slug: "sdk-got", chatRequest: chatRequest().chatRequest });
+    const r = await sdk.presets.get({ slug: "sdk-got" });
+    must(r.data.slug === "sdk-got" && r.data.designatedVersion.config.model === "openai/gpt-4o-mini", "the preset");
+    await expectError(() => sdk.presets.get({ slug: "sdk-none" }), errors.NotFoundResponseError, 404);
+    await expectError(() => anonymous.presets.get({ slug: "sdk-got" }), errors.UnauthorizedResponseError, 401);
+  },
+  "GET /presets/{slug}/versions (presets.listVersions)": async () => {
+    for (const temperature of [0.1, 0.2])
+      await sdk.presets.createPresetsChatCompletions({ slug: "sdk-versions", chatRequest: chatRequest({ temperature }).chatRequest });
+    const r = (await sdk.presets.listVersions({ slug: "sdk-versions" })).result;
+    must(r.totalCount === 2 && r.data.map((v) => v.version).join() === "1,2", "versions 1 and 2, oldest first");
+    await expectError(() => sdk.presets.listVersions({ slug: "sdk-none" }), errors.NotFoundResponseError, 404);
+  },
+  "GET /presets/{slug}/versions/{version} (presets.getVersion)": async () => {
+    await sdk.presets.createPresetsChatCompletions({ slug: "sdk-version", chatRequest: chatRequest({ temperature: 0.4 }).chatRequest });
+    const r = await sdk.presets.getVersion({ slug: "sdk-version", version: "1" });
+    must(r.data.version === 1 && r.data.config.temperature === 0.4, "version 1");
+    await expectError(() => sdk.presets.getVersion({ slug: "sdk-version", version: "2" }), errors.NotFoundResponseError, 404);
+  },
   "POST /embeddings (embeddings.generate)": async () => {
     const model = "openai/text-embedding-3-small";
     const one = await sdk.embeddings.generate({ requestBody: { model, input: "The quick brown fox" } });
@@ -139,6 +229,61 @@ const checks = {
     const r = (await sdk.embeddings.listModels()).result;  // a page iterator; its first page
     must(r.data.length > 0 && r.data.every((m) => m.architecture.outputModalities.includes("embeddings")),
          "not only embedding models");
+  },
+  // --- rerank, images, audio ---
+  "POST /rerank (rerank.rerank)": async () => {
+    const documents = ["Berlin is the capital of Germany.", "Paris is the capital of France.",
+                       { text: "Bananas", image: "https://x/banana.png" }];
+    const r = await sdk.rerank.rerank({ requestBody: { model: "cohere/rerank-v3.5", query: "capital of France",
+                                                       documents, topN: 2 } });
+    must(r.results.length === 2 && r.results[0].index === 1, `ranking ${JSON.stringify(r.results)}`);
+    must(r.usage.cost > 0, "usage.cost");
+    await expectError(() => sdk.rerank.rerank({ requestBody: { model: "nobody/nothing", query: "q", documents } }),
+                      errors.NotFoundResponseError, 404);
+    await expectError(() => sdk.rerank.rerank({ requestBody: { model: "fault/429", query: "q", documents } }),
+                      errors.TooManyRequestsResponseError, 429);
+  },
+  "POST /images (images.generate)": async () => {
+    const r = await sdk.images.generate({ imageGenerationRequest: { model: "black-forest-labs/flux-1-schnell",
+                                                                    prompt: "a red panda", n: 2, aspectRatio: "16:9" } });
+    must(r.data.length === 2, `${r.data.length} images`);
+    const png = Buffer.from(r.data[0].b64Json, "base64");
+    must(png.subarray(1, 4).toString() === "PNG", "not a PNG");
+    must(r.usage.cost > 0, "usage.cost");
+    await expectError(() => sdk.images.generate({ imageGenerationRequest: { model: "openai/gpt-4o-mini", prompt: "x" } }),
+                      errors.NotFoundResponseError, 404);
+    await expectError(() => sdk.images.generate({ imageGenerationRequest: { model: "fault/402", prompt: "x" } }),
+                      errors.PaymentRequiredResponseError, 402);
+  },
+  "GET /images/models (images.listModels)": async () => {
+    const r = await sdk.images.listModels();
+    must(r.data.length > 0 && r.data.every((m) => m.architecture.outputModalities.includes("image")), "not only image models");
+  },
+  "POST /audio/speech (tts.createSpeech)": async () => {
+    const stream = await sdk.tts.createSpeech({ speechRequest: { model: "openai/gpt-4o-mini-tts", input: "Hello",
+                                                                  responseFormat: "mp3" } });
+    const bytes = Buffer.from(await new Response(stream).arrayBuffer());
+    must(bytes.length > 0 && bytes[0] === 0xff, `${bytes.length} bytes, not MPEG frames`);
+    await expectError(() => sdk.tts.createSpeech({ speechRequest: { model: "fault/503", input: "x" } }),
+                      errors.ServiceUnavailableResponseError, 503);
+  },
+  "POST /audio/transcriptions (stt.createTranscriptionMultipart)": async () => {
+    const wav = Buffer.alloc(44 + 96000);  // a WAV header and 1 s of 48 kHz 16-bit silence
+    wav.write("RIFF", 0); wav.writeUInt32LE(36 + 96000, 4); wav.write("WAVEfmt ", 8); wav.writeUInt32LE(16, 16);
+    wav.writeUInt16LE(1, 20); wav.writeUInt16LE(1, 22); wav.writeUInt32LE(48000, 24); wav.writeUInt32LE(96000, 28);
+    wav.writeUInt16LE(2, 32); wav.writeUInt16LE(16, 34); wav.write("data", 36); wav.writeUInt32LE(96000, 40);
+    const r = await sdk.stt.createTranscriptionMultipart({ requestBody: {
+      file: { fileName: "hello \"there\".wav", content: wav }, model: "openai/whisper-large-v3",
+      responseFormat: "verbose_json", timestampGranularities: ["word", "segment"] } });
+    must(r.text.length > 0 && r.duration === 1 && r.words.length === 2, `answer ${JSON.stringify(r).slice(0, 200)}`);
+    must(r.usage.cost > 0 && r.usage.seconds === 1, "usage");
+    await expectError(() => sdk.stt.createTranscriptionMultipart({ requestBody: {
+      file: { fileName: "a.wav", content: wav }, model: "nobody/nothing" } }), errors.NotFoundResponseError, 404);
+  },
+  "POST /audio/transcriptions JSON (stt.createTranscription)": async () => {
+    const r = await sdk.stt.createTranscription({ sttRequest: { model: "openai/whisper-large-v3",
+      inputAudio: { data: Buffer.alloc(64000).toString("base64"), format: "wav" } } });
+    must(r.text.length > 0 && r.usage.seconds === 2, `answer ${JSON.stringify(r).slice(0, 200)}`);
   },
   "GET /activity (analytics.getUserActivity)": async () => {
     await sdk.chat.send(chatRequest());

@@ -11,6 +11,7 @@
 
 #include <cerrno>
 
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <ostream>
@@ -27,6 +28,16 @@ std::string read_file(const std::filesystem::path& p) {
   std::ostringstream s;
   s << in.rdbuf();
   return s.str();
+}
+
+std::string find_on_path(const std::string& name) {
+  const char* path = std::getenv("PATH");
+  std::istringstream dirs(path ? path : "/usr/bin:/bin");
+  for (std::string dir; std::getline(dirs, dir, ':');) {
+    std::filesystem::path p = std::filesystem::path(dir.empty() ? "." : dir) / name;
+    if (::access(p.c_str(), X_OK) == 0) return p.string();
+  }
+  return {};
 }
 
 namespace {

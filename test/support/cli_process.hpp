@@ -29,6 +29,9 @@ struct child_setup {
 /// The whole content of a file ("" when it cannot be read).
 std::string read_file(const std::filesystem::path& p);
 
+/// The first executable `name` on $PATH ("" when there is none).
+std::string find_on_path(const std::string& name);
+
 class cli_process {
  public:
   /// Starts `binary ARGS...`; its stdout and stderr go to fresh files in `dir`.

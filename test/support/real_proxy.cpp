@@ -14,8 +14,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <functional>
 #include <fstream>
+#include <functional>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
@@ -24,41 +24,13 @@
 namespace test {
 namespace fs = std::filesystem;
 
-std::string find_binary(const char* name, const char* package) {
-  for (const char* dir : {"/usr/sbin", "/usr/bin", "/usr/local/sbin", "/usr/local/bin", "/usr/lib/squid"}) {
-    std::string p = std::string(dir) + "/" + name;
-    if (::access(p.c_str(), X_OK) == 0) return p;
-  }
-  throw std::runtime_error(std::string(name) + " is not installed: the tests need the Debian package '" +
-                           package + "' (scripts/setup.sh installs it: apt-get install " + package + ")");
-}
-
 namespace {
+
 std::string slurp(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
   std::ostringstream ss;
   ss << in.rdbuf();
   return ss.str();
-}
-}  // namespace
-
-void write_file(const fs::path& p, const std::string& text) {
-  std::ofstream out(p, std::ios::binary);
-  out << text;
-  if (!out) throw std::runtime_error("cannot write " + p.string());
-}
-
-namespace {
-
-bool accepts(std::uint16_t port) {
-  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_port = htons(port);
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
-  ::close(fd);
-  return ok;
 }
 
 std::string run_capture(const std::string& cmd) {
@@ -73,6 +45,54 @@ std::string run_capture(const std::string& cmd) {
 }
 
 }  // namespace
+
+std::string find_binary(const char* name, const char* package) {
+  for (const char* dir : {"/usr/sbin", "/usr/bin", "/usr/local/sbin", "/usr/local/bin", "/usr/lib/squid"}) {
+    std::string p = std::string(dir) + "/" + name;
+    if (::access(p.c_str(), X_OK) == 0) return p;
+  }
+  throw std::runtime_error(std::string(name) + " is not installed: the proxy tests need the Debian package '" +
+                           package + "' (scripts/setup.sh installs it: apt-get install " + package + ")");
+}
+
+void write_file(const fs::path& p, const std::string& text) {
+  std::ofstream out(p, std::ios::binary);
+  out << text;
+  if (!out) throw std::runtime_error("cannot write " + p.string());
+}
+
+
+bool accepts(std::uint16_t port) {
+  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(port);
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
+  ::close(fd);
+  return ok;
+}
+
+pid_t spawn_logged(std::vector<std::string> argv, const std::string& out_path, bool own_group) {
+  const pid_t pid = ::fork();
+  if (pid < 0) throw std::runtime_error("fork failed");
+  if (pid == 0) {
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (own_group) ::setpgid(0, 0);
+    int fd = ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+    if (fd >= 0) {
+      ::dup2(fd, 1);
+      ::dup2(fd, 2);
+    }
+    std::vector<char*> args;
+    for (auto& a : argv) args.push_back(a.data());
+    args.push_back(nullptr);
+    ::execv(args[0], args.data());
+    ::_exit(127);
+  }
+  if (own_group) ::setpgid(pid, pid);
+  return pid;
+}
 
 std::uint16_t free_loopback_port() {
   int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -127,6 +147,7 @@ real_proxy::real_proxy(kind k, real_proxy_options opts) : kind_(k), opts_(std::m
     write_file(d / "squid.conf", conf);
     argv = {binary, "-N", "-f", (d / "squid.conf").string()};
   }
+  // its own process group: stop() ends helpers (squid's authenticator) too
   pid_ = start_listening_process(std::move(argv), port_, (d / "stdout.log").string(), name(), [this] { return log(); });
 }
 
@@ -143,24 +164,8 @@ void real_proxy::stop() noexcept {
 
 pid_t start_listening_process(std::vector<std::string> argv, std::uint16_t port, const std::string& out_path,
                               const std::string& name, const std::function<std::string()>& log) {
-  pid_t pid = ::fork();
-  if (pid < 0) throw std::runtime_error("fork failed");
-  if (pid == 0) {
-    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-    ::setpgid(0, 0);  // its own process group: stop_process() ends helpers (squid's authenticator) too
-    int fd = ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    if (fd >= 0) {
-      ::dup2(fd, 1);
-      ::dup2(fd, 2);
-    }
-    std::vector<char*> args;
-    for (auto& a : argv) args.push_back(a.data());
-    args.push_back(nullptr);
-    ::execv(args[0], args.data());
-    ::_exit(127);
-  }
-  ::setpgid(pid, pid);
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  const pid_t pid = spawn_logged(std::move(argv), out_path, true);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
   while (!accepts(port)) {
     int status = 0;
     if (::waitpid(pid, &status, WNOHANG) == pid) throw std::runtime_error(name + " exited at start: " + log());

@@ -13,6 +13,7 @@
 #include <vector>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace test {
 
@@ -51,6 +52,12 @@ class real_proxy {
 
 /// A free TCP port on 127.0.0.1 (bound and released: nobody listens there right after).
 std::uint16_t free_loopback_port();
+/// Whether something accepts TCP connections on 127.0.0.1:port.
+bool accepts(std::uint16_t port);
+/// Starts argv[0] (a path) with argv, stdout and stderr appended to `out_path`, stdin inherited;
+/// the child dies with this process (PR_SET_PDEATHSIG) and, with `own_group`, leads its own
+/// process group (kill(-pid) ends its helpers too). Throws std::runtime_error if fork fails.
+pid_t spawn_logged(std::vector<std::string> argv, const std::string& out_path, bool own_group);
 
 /// The absolute path of program `name`; throws naming the Debian `package` to install.
 std::string find_binary(const char* name, const char* package);

@@ -144,4 +144,60 @@ BOOST_AUTO_TEST_CASE(legacy_modality_strings_count_and_silence_keeps_the_model) 
   BOOST_TEST(matches(p.data[1], catalog_filter{.input_modalities = {"image"}}));
 }
 
+// A Responses API request is judged by the same predicate: the parts of its input items, its
+// function tools, a json_schema text format, reasoning, and its text's size.
+BOOST_AUTO_TEST_CASE(responses_requests_have_requirements_too) {
+  wire::responses_request plain;
+  plain.input = std::string(40000, 'x');  // ~10000 tokens: more than text/small's 4096
+  auto need = requirements_of(plain);
+  BOOST_TEST(need.input_modalities.empty());
+  BOOST_TEST(need.parameters.empty());
+  BOOST_TEST(need.prompt_tokens_estimate == 10000);
+  auto f = filter_candidates({"text/small", "vision/tools"}, need, catalog());
+  BOOST_TEST(f.kept == (std::vector<std::string>{"vision/tools"}), boost::test_tools::per_element());
+
+  wire::responses_request rich;
+  rich.input = boost::json::parse(R"([
+    {"type":"message","role":"user","content":[
+      {"type":"input_text","text":"what is in it?"},
+      {"type":"input_image","image_url":"data:image/png;base64,AAAA"}]},
+    {"type":"function_call_output","call_id":"c1","output":"sunny"}])").as_array();
+  rich.tools = boost::json::parse(R"([{"type":"function","name":"get_weather","parameters":{"type":"object"}}])");
+  rich.text = boost::json::parse(R"({"format":{"type":"json_schema","name":"x","schema":{"type":"object"}}})");
+  rich.max_output_tokens = 100;
+  need = requirements_of(rich);
+  BOOST_TEST(need.input_modalities == (std::vector<std::string>{"image"}), boost::test_tools::per_element());
+  BOOST_TEST(need.parameters == (std::vector<std::string>{"tools", "response_format", "structured_outputs"}),
+             boost::test_tools::per_element());
+  BOOST_TEST(need.prompt_tokens_estimate == (14 + 5) / 4 + 100);
+  f = filter_candidates({"text/small", "image/gen", "vision/tools"}, need, catalog());
+  BOOST_TEST(f.kept == (std::vector<std::string>{"vision/tools"}), boost::test_tools::per_element());
+  BOOST_TEST(f.dropped.size() == 2u);
+}
+
+// The Messages API's: image and document blocks, tools, enabled thinking.
+BOOST_AUTO_TEST_CASE(messages_requests_have_requirements_too) {
+  wire::messages_request req;
+  req.max_tokens = 100;
+  req.system = std::string(40, 's');
+  wire::messages_message m;
+  m.role = "user";
+  wire::messages_content_block text;
+  text.type = "text";
+  text.text = std::string(20, 't');
+  wire::messages_content_block image;
+  image.type = "image";
+  m.content = std::vector<wire::messages_content_block>{text, image};
+  req.messages.push_back(m);
+  req.tools = boost::json::parse(R"([{"name":"f","input_schema":{"type":"object"}}])");
+  req.thinking = boost::json::parse(R"({"type":"enabled","budget_tokens":1024})");
+  auto need = requirements_of(req);
+  BOOST_TEST(need.input_modalities == (std::vector<std::string>{"image"}), boost::test_tools::per_element());
+  BOOST_TEST(need.parameters == (std::vector<std::string>{"tools", "reasoning"}), boost::test_tools::per_element());
+  BOOST_TEST(need.prompt_tokens_estimate == 60 / 4 + 100);
+  auto f = filter_candidates({"text/small", "vision/tools"}, need, catalog());
+  BOOST_TEST(f.kept.empty());  // vision/tools lacks reasoning
+  BOOST_TEST(f.dropped.size() == 2u);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -7,6 +7,7 @@
 #include <openrouter/routing/policy.hpp>
 
 #include <boost/asio/error.hpp>
+#include <boost/json/parse.hpp>
 
 #include "routing_fixtures.hpp"
 
@@ -194,6 +195,35 @@ BOOST_AUTO_TEST_CASE(each_attempt_sends_its_model_its_fallbacks_and_the_required
   fresh_tools.tools.emplace_back();
   r = attempt_request(p, p.models, "a/one", fresh_tools);
   BOOST_TEST(!r.provider.has_value());
+}
+
+// The Responses API's attempts change the same fields (tools and a text format are the
+// parameters a provider must honour); embeddings' only the model.
+BOOST_AUTO_TEST_CASE(responses_and_embeddings_attempts_send_their_model) {
+  policy p = routing_fixtures::exact_policy({"a/one", "b/two", "c/three"});
+  p.server_side_fallback = true;
+  wire::responses_request base;
+  base.model = "caller/model";
+  base.input = std::string("hi");
+  auto r = attempt_request(p, p.models, "a/one", base);
+  BOOST_TEST(r.model == "a/one");
+  BOOST_TEST(r.models == (std::vector<std::string>{"b/two", "c/three"}));
+  BOOST_TEST(!r.provider.has_value());
+  wire::responses_request formatted = base;
+  formatted.text = boost::json::parse(R"({"format":{"type":"json_object"}})");
+  r = attempt_request(p, p.models, "b/two", formatted);
+  BOOST_TEST(r.models == (std::vector<std::string>{"c/three"}));
+  BOOST_TEST_REQUIRE(r.provider.has_value());
+  BOOST_TEST(r.provider->require_parameters.value_or(false));
+  wire::responses_request tools = base;
+  tools.tools = boost::json::parse(R"([{"type":"function","name":"f"}])");
+  BOOST_TEST(attempt_request(p, p.models, "c/three", tools).provider->require_parameters.value_or(false));
+
+  wire::embeddings_request e;
+  e.model = "caller/embedder";
+  auto er = attempt_request(p, p.models, "b/two", e);
+  BOOST_TEST(er.model == "b/two");
+  BOOST_TEST(e.model == "caller/embedder");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -1,11 +1,14 @@
 #pragma once
-// Image generation through chat completions (sans-I/O apart from saving): ask for image output,
-// pull the generated images out of a response or a stream chunk, save them under stable names
-// with atomic writes, and pick an image-output model from the catalog.
+// Image generation through chat completions and through POST /images (sans-I/O apart from
+// saving): ask for image output, pull the generated images out of a response or a stream chunk,
+// save them under stable names with atomic writes, and pick an image-output model from the
+// catalog.
 
+#include <openrouter/media/data_url.hpp>
 #include <openrouter/wire/chat_chunk.hpp>
 #include <openrouter/wire/chat_request.hpp>
 #include <openrouter/wire/chat_response.hpp>
+#include <openrouter/wire/images.hpp>
 #include <openrouter/wire/models.hpp>
 
 #include <boost/system/error_code.hpp>
@@ -59,6 +62,19 @@ struct saved_image {
 /// errc::bad_data_url for an image that is not a data: URL, errc::file_io_failed on write errors.
 std::vector<saved_image> save_images(const wire::chat_response& res, const std::filesystem::path& dir,
                                      std::string_view purpose, boost::system::error_code& ec);
+
+/// The bytes and MIME type of one image of an /images answer: b64_json decoded (the MIME type
+/// from media_type, else sniffed from the bytes), or a data: URL in `url`. An http(s) `url` is
+/// not fetched here (async_fetch_asset does that): errc::bad_data_url, as for malformed base64.
+decoded_data_url decode_generated_image(const wire::generated_image& image, boost::system::error_code& ec);
+
+/// Decodes every image of an /images answer and saves it into `dir` (which must exist) under
+/// image_file_name(purpose, generation_id, i, mime): all are decoded before the first file is
+/// written. errc::no_image when the answer carries none; else as decode_generated_image and
+/// write_file_atomically.
+std::vector<saved_image> save_generated_images(const wire::image_generation_response& res,
+                                               const std::filesystem::path& dir, std::string_view purpose,
+                                               std::string_view generation_id, boost::system::error_code& ec);
 
 /// The first model of the catalog whose output modalities contain "image" (and "text" when
 /// `with_text`); nullopt when there is none.

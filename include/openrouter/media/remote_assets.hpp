@@ -6,6 +6,7 @@
 #include <openrouter/config.hpp>
 #include <openrouter/error.hpp>
 #include <openrouter/wire/message.hpp>
+#include <openrouter/wire/messages.hpp>
 
 #include <string>
 #include <string_view>
@@ -30,10 +31,17 @@ std::string url_refusal(std::string_view url, const remote_asset_options& opts);
 std::vector<asset_violation> find_asset_violations(const std::vector<wire::message>& messages,
                                                    const remote_asset_options& opts);
 
+/// The same for a Messages API request: every image/document block's source.url (a source of
+/// type "url"), in the messages and in their tool_result blocks' content.
+std::vector<asset_violation> find_asset_violations(const std::vector<wire::messages_message>& messages,
+                                                   const remote_asset_options& opts);
+
 /// errc::remote_asset_not_allowed when find_asset_violations() finds any; `diag.detail` then lists
 /// every offending path with its reason ("messages[0].content[1].image_url.url: host ...; ...").
 boost::system::error_code check_assets(const std::vector<wire::message>& messages, const remote_asset_options& opts,
                                        diagnostics& diag);
+boost::system::error_code check_assets(const std::vector<wire::messages_message>& messages,
+                                       const remote_asset_options& opts, diagnostics& diag);
 
 /// Why a fetch may not connect to the IP address `ip` (textual, v4 or v6), e.g. "loopback",
 /// "private", "link-local", "cloud metadata", "documentation (192.0.2.0/24)", "Teredo

@@ -7,6 +7,7 @@
 // (`background_server`). Every public member is safe to call from any thread.
 
 #include <boost/asio/any_io_executor.hpp>
+#include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 
 #include <chrono>
@@ -40,6 +41,11 @@ struct server_options {
   /// GET /key reports as is_management_key. Empty: no key is a management key.
   std::string management_key;
 
+  /// Presets, by slug: each a config {"model": ..., parameters..., "system_prompt": ...} that a
+  /// chat request naming model "@preset/SLUG" resolves to (its own parameters win). POST
+  /// /presets/{slug}/chat/completions adds or re-versions presets at run time.
+  std::map<std::string, boost::json::object> presets;
+
   /// Fault and pacing scenario (see README "Scenario format"); null means none.
   boost::json::value scenario;
 
@@ -68,6 +74,9 @@ struct server_options {
   /// Fault counters and rate-limit windows kept per fault rule (a scenario rule, or each
   /// distinct "fault/..." model name); beyond it the least recently used is forgotten.
   std::size_t max_fault_rules = 4096;
+  /// The last N POST /chat/completions requests kept for server::chat_log() (when each
+  /// arrived, its model, the status answered): what a test of a client's pacing reads. 0: none.
+  std::size_t chat_log_size = 0;
 
   // --- HTTP/2 (issue 14) ----------------------------------------------------------------------
   /// Serve HTTP/2 as well: "h2" offered by ALPN on the TLS listener, h2c with prior knowledge on
@@ -106,6 +115,13 @@ struct generation_record {
   std::map<std::string, std::string> headers;  ///< attribution headers, lower-case names
   boost::json::value request;                  ///< the request body as received
   std::chrono::system_clock::time_point created;
+};
+
+/// One POST /chat/completions as the mock received and answered it (server::chat_log()).
+struct chat_log_entry {
+  std::chrono::steady_clock::time_point received;  ///< its header and body read whole
+  std::string model;    ///< `model` as sent (or the first of `models`); "" when unreadable
+  unsigned status = 0;  ///< the status answered (200 for a stream, whatever happens in it)
 };
 
 struct server_stats {
@@ -155,6 +171,8 @@ class server {
   std::vector<generation_record> generations() const;
   std::optional<generation_record> generation(std::string_view id) const;
   server_stats stats() const;
+  /// The last server_options::chat_log_size chat requests, oldest first.
+  std::vector<chat_log_entry> chat_log() const;
 
   struct impl;
 

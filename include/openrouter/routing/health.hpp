@@ -47,6 +47,10 @@ class health {
   /// free), the end of its cool-down when open, nullopt when half-open with every probe slot
   /// taken (it depends on the probes' outcomes).
   std::optional<time_point> reopens_at(const std::string& model, time_point now);
+  /// Called (outside the lock) when a breaker opens or its cool-down grows, by failure() or
+  /// cool_down(), with how long it stays open: a fleet shares it (routing/shared_state.hpp).
+  /// Set before the health is shared.
+  void set_open_listener(std::function<void(const std::string& model, std::chrono::milliseconds open_for)> f);
 
   void first_attempt(time_point now);
   bool try_retry(time_point now);  ///< the retry budget (always true when disabled)
@@ -125,6 +129,8 @@ class health {
   std::unordered_map<waiter_id, queue_type::iterator> queued_;
   std::atomic<waiter_id> next_waiter_{1};
   std::function<void(waiter_id)> listener_;
+  std::function<void(const std::string&, std::chrono::milliseconds)> open_listener_;
+  void opened(const std::string& model, time_point now, time_point before, time_point after);
   std::optional<token_bucket> bucket_;
   bool use_breakers_, use_budget_;
   std::chrono::milliseconds retry_after_cap_;

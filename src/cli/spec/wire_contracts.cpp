@@ -42,10 +42,18 @@ constexpr std::string_view model_schema = "/components/schemas/Model";
 constexpr std::string_view k_embeddings_200 =
     "/paths/~1embeddings/post/responses/200/content/application~1json/schema";
 
+constexpr std::string_view k_rerank_200 = "/paths/~1rerank/post/responses/200/content/application~1json/schema";
+constexpr std::string_view k_images_usage = "/components/schemas/ImageGenerationUsage";
+constexpr std::string_view k_stt_response = "/components/schemas/STTResponse";
+
 constexpr std::string_view k_responses_request = "/components/schemas/ResponsesRequest";
 constexpr std::string_view k_responses_result = "/components/schemas/OpenResponsesResult";
 constexpr std::string_view k_responses_usage = "/components/schemas/Usage";
 constexpr std::string_view k_stream_events = "/components/schemas/StreamEvents";
+
+constexpr std::string_view k_messages_request = "/components/schemas/MessagesRequest";
+constexpr std::string_view k_messages_result = "/components/schemas/MessagesResult";
+constexpr std::string_view k_messages_events = "/components/schemas/MessagesStreamEvents";
 
 const std::vector<wire_contract>& contracts_table() {
   static const std::vector<wire_contract> all = {
@@ -147,6 +155,26 @@ const std::vector<wire_contract>& contracts_table() {
       entry<generation_output>("generation_output", "/components/schemas/GenerationContentResponse",
        {"data", "output"}, {}),
 
+      // API key management (/keys): external_user and external are the official SDK's (newer)
+      entry<api_key_list>("api_key_list", "/paths/~1keys/get/responses/200/content/application~1json/schema", {}, {}),
+      entry<api_key>("api_key", "/paths/~1keys~1{hash}/get/responses/200/content/application~1json/schema", {"data"},
+       {"external_user"}),
+      entry<api_key_create>("api_key_create", "/paths/~1keys/post/requestBody/content/application~1json/schema", {},
+       {"external"}),
+      entry<created_api_key>("created_api_key", "/paths/~1keys/post/responses/201/content/application~1json/schema",
+       {}, {}),
+      entry<api_key_update>("api_key_update",
+       "/paths/~1keys~1{hash}/patch/requestBody/content/application~1json/schema", {}, {}),
+      entry<api_key_deleted>("api_key_deleted",
+       "/paths/~1keys~1{hash}/delete/responses/200/content/application~1json/schema", {}, {}),
+
+      // presets (/presets, /presets/{slug}, the creations, /versions[/{version}])
+      entry<preset_list>("preset_list", "/components/schemas/ListPresetsResponse", {}, {}),
+      entry<preset>("preset", "/components/schemas/GetPresetResponse", {"data"}, {}),
+      entry<preset>("preset (created)", "/components/schemas/CreatePresetFromInferenceResponse", {"data"}, {}),
+      entry<preset_version_list>("preset_version_list", "/components/schemas/ListPresetVersionsResponse", {}, {}),
+      entry<preset_version>("preset_version", "/components/schemas/GetPresetVersionResponse", {"data"}, {}),
+
       // the Responses API (POST /responses): request, result, output items, usage, stream events
       entry<responses_request>("responses_request", k_responses_request, {}, {}),
       entry<responses_response>("responses_response", k_responses_result, {}, {}),
@@ -160,6 +188,37 @@ const std::vector<wire_contract>& contracts_table() {
        {"output_tokens_details"}, {}),
       entry<responses_cost_details>("responses_cost_details", k_responses_usage, {"cost_details"}, {}),
       entry<responses_event>("responses_event", k_stream_events, {}, {}),
+
+      // rerank, images, audio. user and session_id: members of the official SDK's requests (newer
+      // than the spec); an image `url`: OpenAI-style answers.
+      entry<rerank_request>("rerank_request", "/paths/~1rerank/post/requestBody/content/application~1json/schema", {},
+       {"user", "session_id"}),
+      entry<rerank_response>("rerank_response", k_rerank_200, {}, {}),
+      entry<rerank_result>("rerank_result", k_rerank_200, {"results"}, {}),
+      entry<rerank_document>("rerank_document", k_rerank_200, {"results", "document"}, {}),
+      entry<rerank_usage>("rerank_usage", k_rerank_200, {"usage"}, {}),
+      entry<image_generation_request>("image_generation_request", "/components/schemas/ImageGenerationRequest", {},
+       {"user", "session_id"}),
+      entry<image_generation_response>("image_generation_response", "/components/schemas/ImageGenerationResponse", {}, {}),
+      entry<generated_image>("generated_image", "/components/schemas/ImageGenerationResponse", {"data"}, {"url"}),
+      entry<image_generation_usage>("image_generation_usage", k_images_usage, {}, {}),
+      entry<cost_breakdown>("cost_breakdown (images)", k_images_usage, {"cost_details"}, {}),
+      entry<image_models>("image_models", "/components/schemas/ImageModelsListResponse", {}, {}),
+      entry<image_model>("image_model", "/components/schemas/ImageModelListItem", {}, {}),
+      entry<speech_request>("speech_request", "/components/schemas/SpeechRequest", {}, {"user", "session_id"}),
+      entry<transcription>("transcription", k_stt_response, {}, {}),
+      entry<transcription_segment>("transcription_segment", k_stt_response, {"segments"}, {}),
+      entry<transcription_word>("transcription_word", k_stt_response, {"words"}, {}),
+      entry<transcription_usage>("transcription_usage", k_stt_response, {"usage"}, {}),
+      // the Messages API (POST /messages): request, message, content blocks, usage, stream events
+      entry<messages_request>("messages_request", k_messages_request, {}, {}),
+      entry<messages_message>("messages_message", k_messages_request, {"messages"}, {}),
+      entry<messages_content_block>("messages_content_block", k_messages_request, {"messages", "content"}, {}),
+      entry<messages_response>("messages_response", k_messages_result, {}, {}),
+      entry<messages_usage>("messages_usage", k_messages_result, {"usage"}, {}),
+      entry<messages_event>("messages_event", k_messages_events, {}, {}),
+      entry<messages_delta>("messages_delta", k_messages_events, {"delta"}, {}),
+      entry<messages_error>("messages_error", k_messages_events, {"error"}, {}),
   };
   return all;
 }
@@ -194,6 +253,15 @@ const std::vector<wire_endpoint>& wire_endpoints() {
       {"post", "/embeddings"},       {"get", "/embeddings/models"}, {"get", "/credits"},
       {"get", "/activity"},          {"get", "/models/count"},      {"get", "/model/{author}/{slug}"},
       {"get", "/endpoints/zdr"},     {"get", "/generation/content"},
+      {"get", "/keys"},              {"post", "/keys"},             {"get", "/keys/{hash}"},
+      {"patch", "/keys/{hash}"},     {"delete", "/keys/{hash}"},
+      {"post", "/rerank"},           {"post", "/images"},           {"get", "/images/models"},
+      {"post", "/audio/speech"},     {"post", "/audio/transcriptions"},
+      {"post", "/responses"},        {"post", "/messages"},
+      {"get", "/presets"},           {"get", "/presets/{slug}"},
+      {"post", "/presets/{slug}/chat/completions"}, {"post", "/presets/{slug}/messages"},
+      {"post", "/presets/{slug}/responses"},        {"get", "/presets/{slug}/versions"},
+      {"get", "/presets/{slug}/versions/{version}"},
   };
   return all;
 }

@@ -15,6 +15,8 @@
 #include <openrouter/sse/parser.hpp>
 
 #include <boost/asio/append.hpp>
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/bind_executor.hpp>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/strand.hpp>
@@ -267,6 +269,24 @@ void stream_pull(const std::shared_ptr<State>& sp, Handler h, Take take) {
     return;
   }
   launch_on<T>(st.strand, stream_next_op<T>(sp, take), std::move(h));  // releases `busy`
+}
+
+// The batch pull (async_next_batch of every stream): hands out every ready event at once. A
+// batch points into the state: the handler keeps the state alive until it has run (the stream
+// may be destroyed between the pull's end and the delivery). A new handler, never an assignment
+// to `h` (Asio 1.81's move assignment wraps the handler in itself).
+template <class Batch, class State, class Handler>
+void stream_pull_batch(const std::shared_ptr<State>& sp, Handler h) {
+  namespace asio = boost::asio;
+  auto take = [](State& s) { return s.take_all(); };
+  if (!sp) return stream_pull<Batch>(sp, std::move(h), take);
+  auto ex = asio::get_associated_executor(h, sp->strand.get_inner_executor());
+  auto slot = asio::get_associated_cancellation_slot(h);
+  Handler keeping(asio::bind_cancellation_slot(
+      slot, asio::bind_executor(ex, [inner = std::move(h), keep = sp](boost::system::error_code ec, Batch b) mutable {
+        std::move(inner)(ec, b);
+      })));
+  stream_pull<Batch>(sp, std::move(keeping), take);
 }
 
 }  // namespace openrouter::detail

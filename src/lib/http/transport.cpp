@@ -98,10 +98,14 @@ std::string transport::head(const http_request& req) const {
   out += req.target;
   out += " HTTP/1.1\r\n";
   out += fixed;
-  out += req.event_stream ? "Accept: text/event-stream\r\n" : "Accept: application/json\r\n";
+  out += "Accept: ";
+  out += !req.accept.empty() ? req.accept : req.event_stream ? std::string_view("text/event-stream") : "application/json";
+  out += "\r\n";
   if (req.accept_gzip) out += "Accept-Encoding: gzip\r\n";
   if (!req.body.empty() || req.method == http::verb::post) {
-    out += "Content-Type: application/json\r\nContent-Length: ";
+    out += "Content-Type: ";
+    out += req.content_type.empty() ? std::string_view("application/json") : std::string_view(req.content_type);
+    out += "\r\nContent-Length: ";
     out += std::to_string(req.body.size());
     out += "\r\n";
   }

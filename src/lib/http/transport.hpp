@@ -38,13 +38,17 @@ namespace openrouter::detail {
 struct http_request {
   boost::beast::http::verb method = boost::beast::http::verb::get;
   std::string target{};  ///< relative to the base path, e.g. "/models?category=programming"
-  std::string body{};    ///< JSON; empty for GET
+  std::string body{};    ///< JSON (or `content_type`); empty for GET
   bool event_stream = false;  ///< Accept: text/event-stream
   /// Accept-Encoding: gzip. Worth it for the large look-ups (the catalog shrinks about 10x);
   /// not for chat completions, whose small bodies would pay CPU on the hot path.
   bool accept_gzip = false;
   /// Authorization with client_config::management_key (when set) instead of api_key.
   bool management = false;
+  /// Content-Type of `body`; empty: application/json. Must not hold CR/LF (callers build it).
+  std::string content_type{};
+  /// Accept (a string literal); empty: application/json (text/event-stream with event_stream).
+  std::string_view accept{};
 };
 
 /// A response whose body is read incrementally by the caller (streaming): the connection and

@@ -94,6 +94,23 @@ void write_file_atomically(const std::filesystem::path& path, std::string_view b
   }
 }
 
+namespace {
+
+// Writes decoded images under image_file_name(purpose, id, i, mime), in order.
+std::vector<saved_image> save_decoded(const std::vector<decoded_data_url>& images, const std::filesystem::path& dir,
+                                      std::string_view purpose, std::string_view id, error_code& ec) {
+  std::vector<saved_image> out;
+  for (std::size_t i = 0; i < images.size(); ++i) {
+    auto path = dir / image_file_name(purpose, id, i, images[i].mime);
+    write_file_atomically(path, images[i].bytes, ec);
+    if (ec) return out;
+    out.push_back({path, images[i].mime, images[i].bytes.size()});
+  }
+  return out;
+}
+
+}  // namespace
+
 std::vector<saved_image> save_images(const wire::chat_response& res, const std::filesystem::path& dir,
                                      std::string_view purpose, error_code& ec) {
   ec = {};
@@ -108,14 +125,33 @@ std::vector<saved_image> save_images(const wire::chat_response& res, const std::
     images.push_back(parse_data_url(u, ec));
     if (ec) return {};
   }
-  std::vector<saved_image> out;
-  for (std::size_t i = 0; i < images.size(); ++i) {
-    auto path = dir / image_file_name(purpose, res.id, i, images[i].mime);
-    write_file_atomically(path, images[i].bytes, ec);
-    if (ec) return out;
-    out.push_back({path, images[i].mime, images[i].bytes.size()});
-  }
+  return save_decoded(images, dir, purpose, res.id, ec);
+}
+
+decoded_data_url decode_generated_image(const wire::generated_image& image, error_code& ec) {
+  ec = {};
+  if (image.b64_json.empty()) return parse_data_url(image.url, ec);  // bad_data_url for http(s) or nothing
+  decoded_data_url out;
+  out.bytes = base64_decode(image.b64_json, ec);
+  if (ec) return {};
+  out.mime = image.media_type.empty() ? std::string(sniff_mime(out.bytes)) : image.media_type;
   return out;
+}
+
+std::vector<saved_image> save_generated_images(const wire::image_generation_response& res,
+                                               const std::filesystem::path& dir, std::string_view purpose,
+                                               std::string_view generation_id, error_code& ec) {
+  ec = {};
+  if (res.data.empty()) {
+    ec = make_error_code(errc::no_image);
+    return {};
+  }
+  std::vector<decoded_data_url> images;
+  for (const auto& image : res.data) {
+    images.push_back(decode_generated_image(image, ec));
+    if (ec) return {};
+  }
+  return save_decoded(images, dir, purpose, generation_id, ec);
 }
 
 std::optional<std::string> pick_image_model(const wire::models_page& catalog, bool with_text) {

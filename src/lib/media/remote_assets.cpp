@@ -169,14 +169,62 @@ std::vector<asset_violation> find_asset_violations(const std::vector<wire::messa
   return out;
 }
 
-boost::system::error_code check_assets(const std::vector<wire::message>& messages, const remote_asset_options& opts,
-                                       diagnostics& diag) {
-  auto v = find_asset_violations(messages, opts);
+namespace {
+
+// A Messages content block's source URL ({type:"url", url}), if it has one.
+std::string_view source_url(const boost::json::value& source) {
+  const auto* o = source.if_object();
+  if (!o) return {};
+  const auto* type = o->if_contains("type");
+  const auto* url = o->if_contains("url");
+  if (!type || !url || !type->is_string() || *type != "url" || !url->is_string()) return {};
+  return url->get_string();
+}
+
+void block_violations(const boost::json::value& source, const std::string& at, const remote_asset_options& opts,
+                      std::vector<asset_violation>& out) {
+  if (auto url = source_url(source); !url.empty())
+    if (auto why = url_refusal(url, opts); !why.empty()) out.push_back({at + ".source.url", std::move(why)});
+}
+
+boost::system::error_code refuse(const std::vector<asset_violation>& v, diagnostics& diag) {
   if (v.empty()) return {};
   std::string detail;
   for (const auto& x : v) detail += (detail.empty() ? "" : "; ") + x.path + ": " + x.reason;
   diag.detail = std::move(detail);
   return make_error_code(errc::remote_asset_not_allowed);
+}
+
+}  // namespace
+
+std::vector<asset_violation> find_asset_violations(const std::vector<wire::messages_message>& messages,
+                                                   const remote_asset_options& opts) {
+  std::vector<asset_violation> out;
+  for (std::size_t i = 0; i < messages.size(); ++i) {
+    const auto* blocks = std::get_if<std::vector<wire::messages_content_block>>(&messages[i].content);
+    if (!blocks) continue;
+    for (std::size_t j = 0; j < blocks->size(); ++j) {
+      const auto& b = (*blocks)[j];
+      auto at = "messages[" + std::to_string(i) + "].content[" + std::to_string(j) + "]";
+      block_violations(b.source, at, opts, out);
+      if (const auto* inner = b.content.if_array())  // a tool_result's blocks
+        for (std::size_t k = 0; k < inner->size(); ++k)
+          if (const auto* o = (*inner)[k].if_object())
+            if (const auto* src = o->if_contains("source"))
+              block_violations(*src, at + ".content[" + std::to_string(k) + "]", opts, out);
+    }
+  }
+  return out;
+}
+
+boost::system::error_code check_assets(const std::vector<wire::message>& messages, const remote_asset_options& opts,
+                                       diagnostics& diag) {
+  return refuse(find_asset_violations(messages, opts), diag);
+}
+
+boost::system::error_code check_assets(const std::vector<wire::messages_message>& messages,
+                                       const remote_asset_options& opts, diagnostics& diag) {
+  return refuse(find_asset_violations(messages, opts), diag);
 }
 
 std::string address_refusal(std::string_view text, const remote_asset_options& opts) {

@@ -240,10 +240,28 @@ void health::success(const std::string& model, time_point now) {
   at(model).on_success(now);
 }
 
+void health::set_open_listener(std::function<void(const std::string&, std::chrono::milliseconds)> f) {
+  std::lock_guard lock(m_);
+  open_listener_ = std::move(f);
+}
+
+// Tells the open listener of a breaker whose cool-down now ends later than it did.
+void health::opened(const std::string& model, time_point now, time_point before, time_point after) {
+  if (after <= before || after <= now || !open_listener_) return;
+  open_listener_(model, std::chrono::ceil<std::chrono::milliseconds>(after - now));
+}
+
 void health::failure(const std::string& model, time_point now) {
   if (!use_breakers_) return;
-  std::lock_guard lock(m_);
-  at(model).on_failure(now);
+  time_point before, after;
+  {
+    std::lock_guard lock(m_);
+    breaker& b = at(model);
+    before = b.open_until();
+    b.on_failure(now);
+    after = b.open_until();
+  }
+  opened(model, now, before, after);
 }
 
 void health::abandon(const std::string& model, time_point now) {
@@ -254,8 +272,15 @@ void health::abandon(const std::string& model, time_point now) {
 
 void health::cool_down(const std::string& model, time_point now, std::chrono::milliseconds d) {
   if (!use_breakers_) return;
-  std::lock_guard lock(m_);
-  at(model).cool_down(now, std::min(d, retry_after_cap_));  // the breaker bounds it by max_open_for
+  time_point before, after;
+  {
+    std::lock_guard lock(m_);
+    breaker& b = at(model);
+    before = b.open_until();
+    b.cool_down(now, std::min(d, retry_after_cap_));  // the breaker bounds it by max_open_for
+    after = b.open_until();
+  }
+  opened(model, now, before, after);
 }
 
 std::optional<time_point> health::reopens_at(const std::string& model, time_point now) {

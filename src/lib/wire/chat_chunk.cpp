@@ -1,4 +1,5 @@
 #include "chat_chunk_fast.hpp"
+#include <openrouter/wire/output.hpp>
 #include "codecs.hpp"
 
 namespace openrouter::wire {
@@ -74,6 +75,16 @@ void parse_chat_chunk(std::string_view json, chat_chunk& out, boost::system::err
     return;
   }
   detail::parse_chat_chunk_dom(json, out, ec);
+}
+
+bool has_output(const chat_chunk& c) noexcept {
+  for (const auto& ch : c.choices) {
+    const auto& d = ch.delta;
+    if ((d.content && !d.content->empty()) || (d.reasoning && !d.reasoning->empty()) || !d.tool_calls.empty() ||
+        !d.images.empty() || (d.refusal && !d.refusal->empty()))
+      return true;
+  }
+  return false;
 }
 
 std::string_view chat_chunk::text(std::int64_t index) const noexcept {

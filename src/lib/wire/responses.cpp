@@ -1,4 +1,5 @@
 #include "codecs.hpp"
+#include <openrouter/wire/output.hpp>
 
 #include <array>
 #include <utility>
@@ -198,6 +199,18 @@ std::string responses_response::text() const {
   std::string out;
   for (const auto& item : output) out += item.text();
   return out;
+}
+
+bool has_output(const responses_event& e) noexcept {
+  using k = responses_event_kind;
+  switch (e.kind()) {
+    case k::output_text_delta:
+    case k::refusal_delta:
+    case k::function_call_arguments_delta:
+    case k::reasoning_text_delta:
+    case k::reasoning_summary_text_delta: return !e.delta.empty();
+    default: return false;
+  }
 }
 
 responses_event_kind responses_event_kind_of(std::string_view type) noexcept {
