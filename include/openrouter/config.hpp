@@ -114,6 +114,13 @@ struct http2_options {
   /// Streams one connection carries at most, whatever the server allows
   /// (SETTINGS_MAX_CONCURRENT_STREAMS); more open another connection within the pool limits.
   std::size_t max_streams_per_connection = 100;
+  /// A connection on which nothing has arrived for this long is sent a PING: it keeps NATs and
+  /// the server's idle timers from dropping a quiet connection, and proves the peer alive.
+  /// 0: never.
+  std::chrono::milliseconds ping_interval{std::chrono::seconds(30)};
+  /// No answer to that PING (nor any other frame) within this long: the connection is dead, its
+  /// streams fail with errc::connection_closed (the detail says so) and the pool drops it.
+  std::chrono::milliseconds ping_timeout{std::chrono::seconds(10)};
 };
 // --- end HTTP/2 ------------------------------------------------------------------------------
 

@@ -116,10 +116,17 @@ class h2_server : public std::enable_shared_from_this<h2_server<Stream>> {
     nghttp2_session_callbacks_set_on_data_chunk_recv_callback(cb, &h2_server::on_data);
     nghttp2_session_callbacks_set_on_frame_recv_callback(cb, &h2_server::on_frame_recv);
     nghttp2_session_callbacks_set_on_stream_close_callback(cb, &h2_server::on_close);
-    int rv = nghttp2_session_server_new(&ng_, cb, this);
+    const auto& f = state_.options().h2;
+    nghttp2_option* opt = nullptr;
+    if (nghttp2_option_new(&opt) != 0) {
+      nghttp2_session_callbacks_del(cb);
+      return false;
+    }
+    nghttp2_option_set_no_auto_ping_ack(opt, f.answer_pings ? 0 : 1);
+    int rv = nghttp2_session_server_new2(&ng_, cb, this, opt);
+    nghttp2_option_del(opt);
     nghttp2_session_callbacks_del(cb);
     if (rv != 0) return false;
-    const auto& f = state_.options().h2;
     std::array<nghttp2_settings_entry, 2> iv{{{NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS, f.max_concurrent_streams},
                                               {NGHTTP2_SETTINGS_INITIAL_WINDOW_SIZE, f.initial_window_size}}};
     nghttp2_submit_settings(ng_, NGHTTP2_FLAG_NONE, iv.data(), iv.size());
@@ -173,12 +180,17 @@ class h2_server : public std::enable_shared_from_this<h2_server<Stream>> {
   }
 
   // Sleeps until `t`; false when the stream (or the connection) ended meanwhile.
+  // A stall (200 ms or more, as on HTTP/1.1) cut short by the client's RST_STREAM counts in
+  // server_stats::peer_closed_during_stall: the client gave up and the mock stopped.
   asio::awaitable<bool> sleep_until(stream_data& sd, std::chrono::steady_clock::time_point t) {
-    if (t > std::chrono::steady_clock::now()) {
+    const auto now = std::chrono::steady_clock::now();
+    if (t > now) {
       if (!sd.timer) sd.timer = std::make_unique<asio::steady_timer>(s_.get_executor());
       sd.timer->expires_at(t);
       error_code ec;
       co_await sd.timer->async_wait(asio::redirect_error(asio::use_awaitable, ec));
+      if (sd.closed && !closed_ && t - now >= std::chrono::milliseconds(200) && std::chrono::steady_clock::now() < t)
+        ++state_.peer_closed_during_stall;
     }
     co_return !sd.closed && !closed_;
   }
@@ -361,6 +373,7 @@ class h2_server : public std::enable_shared_from_this<h2_server<Stream>> {
   }
 
   static int on_frame_recv(nghttp2_session*, const nghttp2_frame* f, void* user) {
+    if (f->hd.type == NGHTTP2_PING && (f->hd.flags & NGHTTP2_FLAG_ACK) == 0) ++of(user).state_.h2_pings;
     if ((f->hd.type != NGHTTP2_HEADERS && f->hd.type != NGHTTP2_DATA) || (f->hd.flags & NGHTTP2_FLAG_END_STREAM) == 0)
       return 0;
     h2_server& m = of(user);

@@ -600,7 +600,7 @@ server_stats server::stats() const {
           s.tls_handshakes,       s.streams_open,           s.gzip_responses,
           s.peer_closed_during_stall, s.connections_refused, s.connections_timed_out,
           s.connection_errors,    s.faults_tracked(),        s.chat_requests,
-          s.h2_connections,       s.h2_streams,              s.h2_refused_streams};
+          s.h2_connections,       s.h2_streams,              s.h2_refused_streams, s.h2_pings};
 }
 
 struct background_server::state {

@@ -5,12 +5,14 @@
 // HTTP/1.1 and h2c; interop with servers nobody here wrote (nginx in front of the mock, h2load
 // against it), started on loopback and stopped by the test.
 #include "support/client_fixture.hpp"
+#include "support/http_client.hpp"
 #include "support/real_proxy.hpp"
 
 #include <tls/server_tls.hpp>
 
 #include <boost/test/unit_test.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <filesystem>
 #include <regex>
@@ -225,6 +227,56 @@ BOOST_AUTO_TEST_CASE(cancelling_a_stream_leaves_the_connection_and_its_siblings)
   BOOST_TEST(cancelled == 1);
 }
 
+// Liveness (http2_options::ping_interval / ping_timeout) and idle expiry.
+BOOST_AUTO_TEST_CASE(an_idle_connection_is_kept_alive_with_pings_and_reused) {
+  client_fixture f(h2_server(), [](auto& c) { c.http2.ping_interval = 100ms; });
+  error_code ec;
+  chat(f, chat_request(), ec);
+  BOOST_REQUIRE_MESSAGE(!ec, f.diag.summary(ec));
+  f.ioc.restart();
+  f.ioc.run_for(1s);  // idle: nothing arrives, so PINGs go out (and are answered)
+  BOOST_TEST(f.server.get().stats().h2_pings >= 3u, f.server.get().stats().h2_pings);
+  chat(f, chat_request(), ec);
+  BOOST_TEST(!ec, f.diag.summary(ec));
+  BOOST_TEST(f.server.get().stats().connections_accepted == 1u);  // the same connection
+  BOOST_TEST(f.cli.pool_statistics().h2_connections_opened == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(an_unanswered_ping_ends_the_connection_and_fails_its_stream_typed) {
+  client_fixture f(h2_server([](auto& o) { o.h2.answer_pings = false; }), [](auto& c) {
+    c.http2.ping_interval = 100ms;
+    c.http2.ping_timeout = 300ms;
+  });
+  // A stream that goes quiet for 3 s between tokens: its connection is pinged, nothing answers.
+  auto [ec, s] = open(f, chat_request("pace/itl_ms=3000;tokens=4", "a quiet one"), f.diag);
+  BOOST_REQUIRE_MESSAGE(!ec, f.diag.summary(ec));
+  auto d = drain(f, s);
+  // As when an HTTP/1.1 connection dies mid-stream: the stream is incomplete, and says why.
+  BOOST_TEST(d.ec == errc::stream_incomplete, d.ec.message());
+  BOOST_TEST(f.diag.detail.find("PING") != std::string::npos, f.diag.detail);
+  BOOST_TEST(f.server.get().stats().h2_pings >= 1u);
+  // The pool dropped the dead connection: the next request opens another and succeeds.
+  error_code cec;
+  chat(f, chat_request(), cec);
+  BOOST_TEST(!cec, f.diag.summary(cec));
+  BOOST_TEST(f.cli.pool_statistics().h2_connections_opened == 2u);
+}
+
+BOOST_AUTO_TEST_CASE(an_idle_connection_closes_after_the_idle_timeout_despite_its_pings) {
+  client_fixture f(h2_server(), [](auto& c) {
+    c.http2.ping_interval = 50ms;
+    c.pool.idle_timeout = 300ms;
+  });
+  error_code ec;
+  chat(f, chat_request(), ec);
+  BOOST_REQUIRE_MESSAGE(!ec, f.diag.summary(ec));
+  f.run_until([&] { return f.server.get().stats().connections_open == 0u; }, std::chrono::seconds(20));
+  BOOST_TEST(f.cli.pool_statistics().h2_connections == 0u);
+  chat(f, chat_request(), ec);  // a new connection serves the next request
+  BOOST_TEST(!ec, f.diag.summary(ec));
+  BOOST_TEST(f.cli.pool_statistics().h2_connections_opened == 2u);
+}
+
 BOOST_AUTO_TEST_CASE(a_server_without_h2_gets_http1) {
   client_fixture f;  // the mock's default: HTTP/1.1 only
   error_code ec;
@@ -308,6 +360,38 @@ struct nginx_front {
   pid_t pid = -1;
 };
 
+// nghttpd (nghttp2-server): static files over h2 from a directory of its own, with the options
+// given (padding, few streams, no Content-Length...); JSON for the files named *.json.
+struct nghttpd_front {
+  nghttpd_front(const openrouter::tls::tls_material& tls, const std::vector<std::pair<std::string, std::string>>& files,
+                std::vector<std::string> options)
+      : dir(temp_dir()) {
+    namespace fs = std::filesystem;
+    const std::string bin = find_binary("nghttpd", "nghttp2-server");
+    port = free_loopback_port();
+    const fs::path d(dir);
+    write_file(d / "cert.pem", tls.cert_pem);
+    write_file(d / "key.pem", tls.key_pem);
+    write_file(d / "mime.types", "application/json json\n");
+    for (const auto& [path, body] : files) {
+      fs::create_directories((d / "htdocs" / path).parent_path());
+      write_file(d / "htdocs" / path, body);
+    }
+    std::vector<std::string> argv{bin, "-a", "127.0.0.1", "-d", dir + "/htdocs", "--mime-types-file=" + dir + "/mime.types"};
+    argv.insert(argv.end(), options.begin(), options.end());
+    argv.insert(argv.end(), {std::to_string(port), dir + "/key.pem", dir + "/cert.pem"});
+    pid = start_listening_process(argv, port, dir + "/stdout.log", "nghttpd", [this] { return dir; });
+  }
+  ~nghttpd_front() {
+    stop_process(pid);
+    std::error_code ec;
+    std::filesystem::remove_all(dir, ec);
+  }
+  std::string dir;
+  std::uint16_t port = 0;
+  pid_t pid = -1;
+};
+
 }  // namespace
 
 BOOST_AUTO_TEST_CASE(interop_nginx_http2_in_front_of_the_mock) {
@@ -354,6 +438,45 @@ BOOST_AUTO_TEST_CASE(interop_h2load_against_the_mock) {
   BOOST_TEST(out.find("Application protocol: h2") != std::string::npos, out);
   BOOST_TEST(srv.get().stats().h2_streams == 200u);
   BOOST_TEST(srv.get().stats().connections_accepted == 2u);
+}
+
+BOOST_AUTO_TEST_CASE(interop_nghttpd_padding_two_streams_per_connection_and_no_content_length) {
+  // The file nghttpd serves is the mock's own answer to GET /model/openai/gpt-4o-mini, stored as
+  // /model/openai/gpt-4o-mini.json (nghttpd types files by extension). nghttpd pads every frame,
+  // allows 2 streams per connection, sends no Content-Length (the body ends with the stream) and
+  // a trailer after it.
+  client_fixture f;
+  http_client raw(f.server.get());
+  auto src = raw.get(api("/model/openai/gpt-4o-mini"));
+  BOOST_REQUIRE_EQUAL(src.status, 200u);
+  auto tls = openrouter::tls::generate_tls_material();
+  nghttpd_front ng(tls, {{"api/v1/model/openai/gpt-4o-mini.json", src.body}},
+                   {"--padding=200", "--max-concurrent-streams=2", "--no-content-length", "--trailer=x-checked: yes"});
+  openrouter::client_config cfg = config_for(f.server.get());
+  cfg.base_url = "https://localhost:" + std::to_string(ng.port) + "/api/v1";
+  cfg.tls.ca_pem = tls.ca_pem;
+  openrouter::client cli(f.ioc.get_executor(), cfg);
+  constexpr int n = 20;
+  std::vector<openrouter::diagnostics> diags(n);
+  std::vector<std::optional<std::pair<error_code, wire::model>>> got(n);
+  for (int i = 0; i < n; ++i)
+    cli.async_model("openai/gpt-4o-mini.json", diags[static_cast<std::size_t>(i)],
+                    [&got, i](error_code ec, wire::model m) { got[static_cast<std::size_t>(i)].emplace(ec, std::move(m)); });
+  f.run_until([&] { return std::all_of(got.begin(), got.end(), [](const auto& g) { return g.has_value(); }); });
+  for (int i = 0; i < n; ++i) {
+    const auto& [ec, m] = *got[static_cast<std::size_t>(i)];
+    BOOST_TEST(!ec, diags[static_cast<std::size_t>(i)].summary(ec));
+    BOOST_TEST(m.id == "openai/gpt-4o-mini");
+    BOOST_TEST(!m.name.empty());
+  }
+  auto st = cli.pool_statistics();
+  BOOST_TEST(st.h2_connections_opened >= 1u);
+  BOOST_TEST(st.h2_connections_opened == st.connections_opened);  // h2 every time, never HTTP/1.1
+  BOOST_TEST(st.h2_max_streams_per_connection <= 2u);              // nghttpd's SETTINGS respected
+  BOOST_TEST(st.h2_streams_opened >= static_cast<std::uint64_t>(n));
+  // A file nghttpd does not have: its 404, typed.
+  auto [e404, none] = f.run<wire::model>([&](auto t) { return cli.async_model("openai/none.json", f.diag, t); });
+  BOOST_TEST((e404 == errc::not_found), e404.message());
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -95,6 +95,8 @@ struct server_options {
     std::size_t goaway_after_streams = 0;
     /// The first N streams of each connection are reset with REFUSED_STREAM, unprocessed.
     std::size_t refuse_first_streams = 0;
+    /// false: PING frames are never answered (a peer that went silent, for clients' PING timeouts).
+    bool answer_pings = true;
   } h2;
   // --- end HTTP/2 ---------------------------------------------------------------------------------
 };
@@ -142,6 +144,7 @@ struct server_stats {
   std::uint64_t h2_connections = 0;  ///< connections that spoke HTTP/2 (ALPN h2 or h2c)
   std::uint64_t h2_streams = 0;      ///< HTTP/2 streams answered (refused ones not counted)
   std::uint64_t h2_refused_streams = 0;  ///< streams reset with REFUSED_STREAM (fault or after GOAWAY)
+  std::uint64_t h2_pings = 0;  ///< PING frames received (not ACKs)
 };
 
 class server {

@@ -89,6 +89,12 @@ struct session::impl {
   bool dead = false;
   bool usable = true;
   std::size_t max_streams = 0;
+  // Liveness (http2_options::ping_interval / ping_timeout) and idle expiry: one timer.
+  std::optional<asio::steady_timer> watch;
+  clock::time_point last_recv = clock::now();
+  clock::time_point idle_since = clock::now();  // when the last stream ended (or the start)
+  clock::time_point ping_sent{};                // a PING awaits its answer since; {}: none
+  bool ping_timed_out = false;
 
   static impl& of(void* user) { return *static_cast<impl*>(user); }
 
@@ -116,6 +122,8 @@ struct session::impl {
     if (notify) notify(self, 0, false);
   }
 
+  void arm_watch(std::weak_ptr<session> w);
+  void on_watch(const std::weak_ptr<session>& w);
   void submit(const std::shared_ptr<stream_state>& st, std::string request);
   void deliver(stream_state& st);
   void fail_all(error_code cause, const std::string& detail);
@@ -261,6 +269,11 @@ asio::awaitable<void> session::impl::run(std::shared_ptr<session> keep) {
     m.reading = false;
     if (e == asio::error::operation_aborted && !m.dead && n == 0) continue;  // wake(): something to write
     if (n > 0) {
+      m.last_recv = clock::now();
+      if (m.ping_sent != clock::time_point{}) {  // any frame proves the peer alive: the next PING is due
+        m.ping_sent = {};                        // ping_interval from now, not ping_timeout
+        m.arm_watch(keep);
+      }
       ssize_t rv = nghttp2_session_mem_recv(m.ng, reinterpret_cast<const std::uint8_t*>(m.rbuf.data()), n);
       if (rv < 0) {
         cause = make_error_code(errc::connection_reset);
@@ -283,10 +296,71 @@ asio::awaitable<void> session::impl::run(std::shared_ptr<session> keep) {
     }
   }
   m.dead = true;
+  if (m.watch) m.watch->cancel();
+  if (m.ping_timed_out) {
+    cause = make_error_code(errc::connection_closed);
+    detail = "no answer from " + m.conn->peer() + " to a PING within " +
+             std::to_string(m.opts.settings.ping_timeout.count()) + " ms: the HTTP/2 connection is dead";
+  }
   m.unusable();
   m.fail_all(cause ? cause : make_error_code(errc::connection_closed),
              detail.empty() ? "the HTTP/2 connection to " + m.conn->peer() + " ended" : detail);
   m.conn->close();
+}
+
+// ---- liveness and idle expiry ----------------------------------------------------------------
+
+// One timer: it fires when the next PING is due (nothing received for ping_interval), when the
+// PING in flight has waited ping_timeout, or when the session has been without streams for
+// idle_timeout, whichever comes first. A timer that fires early just re-arms.
+void session::impl::arm_watch(std::weak_ptr<session> w) {
+  if (dead) return;
+  const auto& s = opts.settings;
+  clock::time_point next = clock::time_point::max();
+  if (s.ping_interval.count() > 0)
+    next = ping_sent != clock::time_point{} ? ping_sent + s.ping_timeout : last_recv + s.ping_interval;
+  if (opts.idle_timeout.count() > 0 && streams.empty()) next = std::min(next, idle_since + opts.idle_timeout);
+  if (next == clock::time_point::max()) {
+    // Nothing to watch now; a stream's end re-arms (idle expiry) when that is enabled.
+    if (opts.idle_timeout.count() <= 0) return;
+    next = clock::now() + opts.idle_timeout;
+  }
+  if (!watch) watch.emplace(strand);
+  watch->expires_at(next);
+  watch->async_wait(asio::bind_executor(strand, [w = std::move(w)](error_code e) {
+    if (e) return;
+    if (auto p = w.lock()) p->im_->on_watch(w);
+  }));
+}
+
+void session::impl::on_watch(const std::weak_ptr<session>& w) {
+  if (dead) return;
+  const auto now = clock::now();
+  const auto& s = opts.settings;
+  if (opts.idle_timeout.count() > 0 && streams.empty() && now - idle_since >= opts.idle_timeout && usable) {
+    unusable();  // the pool forgets it; GOAWAY, then the loop ends once it is written
+    nghttp2_session_terminate_session(ng, NGHTTP2_NO_ERROR);
+    wake();
+    return;
+  }
+  if (s.ping_interval.count() > 0) {
+    if (ping_sent != clock::time_point{}) {
+      if (now - ping_sent >= s.ping_timeout) {
+        // The peer is gone without a word: end the I/O at once (a write may be stuck too).
+        ping_timed_out = true;
+        dead = true;
+        error_code ignored;
+        conn->tcp().socket().cancel(ignored);
+        return;
+      }
+    } else if (now - last_recv >= s.ping_interval) {
+      if (nghttp2_submit_ping(ng, NGHTTP2_FLAG_NONE, nullptr) == 0) {
+        ping_sent = now;
+        wake();
+      }
+    }
+  }
+  arm_watch(w);
 }
 
 // ---- streams -------------------------------------------------------------------------------
@@ -545,6 +619,7 @@ int session::impl::on_close(nghttp2_session* ng, std::int32_t id, std::uint32_t 
   if (it == m.streams.end()) return 0;
   std::shared_ptr<stream_state> st = std::move(it->second);
   m.streams.erase(it);
+  if (m.streams.empty()) m.idle_since = clock::now();
   (void)ng;
   if (!st->ended && !st->error) {
     if (code == NGHTTP2_NO_ERROR) {
@@ -578,6 +653,9 @@ std::shared_ptr<session> session::start(const asio::any_io_executor& ex, std::un
                                         const options& o, notify_fn notify) {
   auto s = std::make_shared<session>(ex, std::move(c), o, std::move(notify));
   asio::co_spawn(s->im_->strand, impl::run(s), asio::detached);
+  asio::dispatch(s->im_->strand, [w = std::weak_ptr<session>(s)] {
+    if (auto p = w.lock()) p->im_->arm_watch(w);
+  });
   return s;
 }
 

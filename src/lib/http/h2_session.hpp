@@ -117,6 +117,9 @@ class session : public std::enable_shared_from_this<session> {
   struct options {
     http2_options settings;
     bool tls = true;  ///< the :scheme
+    /// A session without streams for this long says GOAWAY and closes (the pool's idle expiry,
+    /// kept by the session itself: its PINGs would otherwise keep an unused connection open).
+    std::chrono::milliseconds idle_timeout{std::chrono::seconds(50)};
   };
   /// What the pool hears from a session, on the session's strand: the streams it may carry now
   /// (SETTINGS_MAX_CONCURRENT_STREAMS, capped by options), and whether it takes new streams at

@@ -211,6 +211,7 @@ std::shared_ptr<h2::session> transport::start_h2(std::unique_ptr<connection> c, 
     h2::session::options o;
     o.settings = cfg_.http2;
     o.tls = origin_.tls;
+    o.idle_timeout = cfg_.pool.idle_timeout;
     return h2::session::start(executor_, std::move(c), o, pool_.h2_listener(origin_));
   } catch (const std::exception&) {
     diag.detail = "no memory for an HTTP/2 session";
