@@ -11,7 +11,7 @@ struct pool_stats {
   std::uint64_t tls_handshakes = 0;
   std::uint64_t tls_resumptions = 0;     ///< ... of which resumed a previous session (abbreviated)
   std::uint64_t reuses = 0;              ///< requests served by an idle keep-alive connection
-  std::uint64_t waits = 0;               ///< acquisitions that had to queue
+  std::uint64_t waits = 0;  ///< acquisitions queued by the limits (not those awaiting an h2 probe)
   std::uint64_t wait_timeouts = 0;       ///< ... and gave up (errc::pool_timeout)
   std::uint64_t evictions = 0;           ///< idle connections closed (expired, or closed by the server)
   /// ... of which the server had closed (FIN, reset, TLS close_notify), seen at checkout before

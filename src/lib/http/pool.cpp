@@ -149,7 +149,9 @@ asio::awaitable<pool::lease> pool::acquire(const origin& o, clock::time_point de
     }
     w = std::make_shared<waiter>(ex);
     s.waiters.push_back(w);
-    ++stats_.waits;
+    // `waits` counts the pool's limits at work; waiting for a connection whose protocol is not
+    // known yet (it may carry this request as an HTTP/2 stream) is not that.
+    if (!wait_for_probe) ++stats_.waits;
   }
   w->timer.expires_at(deadline);
   error_code wait_ec;
