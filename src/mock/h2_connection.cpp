@@ -95,6 +95,7 @@ class h2_server : public std::enable_shared_from_this<h2_server<Stream>> {
     bool deferred = false;
     bool closed = false;
     bool finished = false;
+    bool answered = false;  // a 413 went out before the request's end: the rest is dropped
     std::string generation_id;
     std::unique_ptr<asio::steady_timer> timer;
   };
@@ -364,8 +365,18 @@ class h2_server : public std::enable_shared_from_this<h2_server<Stream>> {
                      void* user) {
     auto* sd = static_cast<stream_data*>(nghttp2_session_get_stream_user_data(ng, id));
     if (!sd) return 0;
-    if (sd->body.size() + len > of(user).state_.options().max_request_body) {
-      nghttp2_submit_rst_stream(ng, NGHTTP2_FLAG_NONE, id, NGHTTP2_REFUSED_STREAM);
+    if (sd->answered) return 0;
+    h2_server& m = of(user);
+    if (sd->body.size() + len > m.state_.options().max_request_body) {
+      // As on HTTP/1.1: 413 at once, the rest of the upload dropped (not REFUSED_STREAM, which
+      // would tell the client the request is safe to send again).
+      sd->answered = true;
+      std::string().swap(sd->body);
+      auto it = m.streams_.find(id);
+      if (it != m.streams_.end())
+        asio::co_spawn(m.s_.get_executor(),
+                       play(m.shared_from_this(), it->second, plain_error(413, "Request body too large", "payload_too_large")),
+                       asio::detached);
       return 0;
     }
     sd->body.append(reinterpret_cast<const char*>(data), len);
@@ -378,7 +389,7 @@ class h2_server : public std::enable_shared_from_this<h2_server<Stream>> {
       return 0;
     h2_server& m = of(user);
     auto it = m.streams_.find(f->hd.stream_id);
-    if (it != m.streams_.end()) m.dispatch(it->second);
+    if (it != m.streams_.end() && !it->second->answered) m.dispatch(it->second);
     return 0;
   }
 

@@ -317,14 +317,6 @@ class connection final : public connection_base {
   beast::tcp_stream& tcp_layer() { return beast::get_lowest_layer(stream_); }
   tcp::socket& socket() { return tcp_layer().socket(); }
 
-  static http_reply plain_error(unsigned status, std::string_view message, std::string_view type) {
-    http_reply r;
-    r.status = status;
-    r.body = R"({"error":{"code":)" + std::to_string(status) + R"(,"message":")" + std::string(message) +
-             R"(","metadata":{"error_type":")" + std::string(type) + R"("}}})";
-    r.close = true;
-    return r;
-  }
   static http_reply internal_error() { return plain_error(500, "Internal Server Error", "server"); }
 
   // A deadline that fired is counted; any other failure just ends the connection.
