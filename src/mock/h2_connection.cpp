@@ -124,6 +124,9 @@ class h2_server : public std::enable_shared_from_this<h2_server<Stream>> {
       return false;
     }
     nghttp2_option_set_no_auto_ping_ack(opt, f.answer_pings ? 0 : 1);
+    // nghttp2 sends no header block over 64 KiB by default; the header-flood fault needs more.
+    if (f.response_header_bytes > 0)
+      nghttp2_option_set_max_send_header_block_length(opt, f.response_header_bytes + (64u << 10));
     int rv = nghttp2_session_server_new2(&ng_, cb, this, opt);
     nghttp2_option_del(opt);
     nghttp2_session_callbacks_del(cb);
@@ -255,6 +258,11 @@ class h2_server : public std::enable_shared_from_this<h2_server<Stream>> {
       if (lower == "connection" || lower == "transfer-encoding" || lower == "keep-alive") continue;
       add(lower, v);
     }
+    // The header-flood fault (h2.response_header_bytes): the same 1 KiB `x-pad` field again and
+    // again, so HPACK sends all but the first as a one-byte index (an "HPACK bomb": a small
+    // block on the wire, a large head once decoded).
+    const std::string pad(1024, 'p');
+    for (std::size_t n = 0; n < state_.options().h2.response_header_bytes; n += pad.size() + 5) add("x-pad", pad);
     nghttp2_data_provider prd{};
     prd.source.ptr = &sd;
     prd.read_callback = &h2_server::read_body;

@@ -229,6 +229,29 @@ BOOST_AUTO_TEST_CASE(cancelling_a_stream_leaves_the_connection_and_its_siblings)
   BOOST_TEST(cancelled == 1);
 }
 
+BOOST_AUTO_TEST_CASE(a_header_flood_is_refused_before_it_is_held_and_the_connection_carries_on) {
+  // 32 KiB of headers pass; 256 KiB (beyond the 64 KiB an HTTP/1.1 head may hold) do not. The
+  // mock repeats one field, so the block is small on the wire and large once decoded.
+  for (std::size_t bytes : {std::size_t(32) << 10, std::size_t(256) << 10}) {
+    BOOST_TEST_CONTEXT("header bytes " << bytes) {
+      client_fixture f(h2_server([&](auto& o) { o.h2.response_header_bytes = bytes; }));
+      error_code ec;
+      chat(f, chat_request(), ec);
+      if (bytes < (64u << 10)) {
+        BOOST_TEST(!ec, f.diag.summary(ec));
+        continue;
+      }
+      BOOST_TEST(ec == errc::response_too_large, ec.message());
+      BOOST_TEST(f.diag.detail.find("64 KiB") != std::string::npos, f.diag.detail);
+      // Only that stream was reset: the next request on the same connection gets the same
+      // flood and the same answer, and the connection is still the first one.
+      chat(f, chat_request(), ec);
+      BOOST_TEST(ec == errc::response_too_large, ec.message());
+      BOOST_TEST(f.server.get().stats().connections_accepted == 1u);
+    }
+  }
+}
+
 // Liveness (http2_options::ping_interval / ping_timeout) and idle expiry.
 BOOST_AUTO_TEST_CASE(an_idle_connection_is_kept_alive_with_pings_and_reused) {
   client_fixture f(h2_server(), [](auto& c) { c.http2.ping_interval = 100ms; });

@@ -97,6 +97,9 @@ struct server_options {
     std::size_t refuse_first_streams = 0;
     /// false: PING frames are never answered (a peer that went silent, for clients' PING timeouts).
     bool answer_pings = true;
+    /// Every response's header block is padded with `x-pad` fields to at least this many bytes
+    /// (a header flood, for clients' limits on a response head). 0: none.
+    std::size_t response_header_bytes = 0;
   } h2;
   // --- end HTTP/2 ---------------------------------------------------------------------------------
 };

@@ -1,6 +1,7 @@
 #include "h2_session.hpp"
 
 #include "connection.hpp"
+#include "exchange.hpp"
 
 #include <openrouter/error.hpp>
 
@@ -526,7 +527,7 @@ void session::impl::release(const std::shared_ptr<stream_state>& st) {
 // ---- nghttp2's callbacks -------------------------------------------------------------------
 
 int session::impl::on_header(nghttp2_session* ng, const nghttp2_frame* f, const std::uint8_t* name, std::size_t namelen,
-                             const std::uint8_t* value, std::size_t valuelen, std::uint8_t, void*) {
+                             const std::uint8_t* value, std::size_t valuelen, std::uint8_t, void* user) {
   if (f->hd.type != NGHTTP2_HEADERS) return 0;
   stream_state* st = state_of(ng, f->hd.stream_id);
   if (!st || st->head_done) return 0;  // trailers: not passed on
@@ -538,6 +539,15 @@ int session::impl::on_header(nghttp2_session* ng, const nghttp2_frame* f, const 
     return 0;
   }
   if (!n.empty() && n.front() == ':') return 0;
+  // The head an exchange would refuse anyway, refused before it is held: a header flood (or an
+  // HPACK bomb) costs at most this much memory. nghttp2 resets the stream.
+  if (st->head.size() + n.size() + v.size() + 4 > exchange::limits{}.head) {
+    st->error = make_error_code(errc::response_too_large);
+    st->detail = "the HTTP/2 response head exceeds " + std::to_string(exchange::limits{}.head / 1024) + " KiB";
+    std::string().swap(st->head);
+    of(user).deliver(*st);
+    return NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE;
+  }
   st->head.append(n);
   st->head += ": ";
   st->head.append(v);
@@ -564,7 +574,8 @@ int session::impl::on_frame_recv(nghttp2_session* ng, const nghttp2_frame* f, vo
   }
   stream_state* st = state_of(ng, f->hd.stream_id);
   if (!st) return 0;
-  if (f->hd.type == NGHTTP2_HEADERS && (f->hd.flags & NGHTTP2_FLAG_END_HEADERS) != 0 && !st->head_done) {
+  if (f->hd.type == NGHTTP2_HEADERS && (f->hd.flags & NGHTTP2_FLAG_END_HEADERS) != 0 && !st->head_done &&
+      !st->error) {
     if (st->status >= 100 && st->status < 200) {  // an interim response: the final one follows
       st->head.clear();
       st->status = 0;
