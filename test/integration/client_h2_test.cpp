@@ -10,9 +10,14 @@
 
 #include <tls/server_tls.hpp>
 
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/test/unit_test.hpp>
 
 #include <algorithm>
+#include <map>
+#include <random>
+#include <thread>
 #include <atomic>
 #include <filesystem>
 #include <regex>
@@ -502,6 +507,160 @@ BOOST_AUTO_TEST_CASE(interop_nghttpd_padding_two_streams_per_connection_and_no_c
   // A file nghttpd does not have: its 404, typed.
   auto [e404, none] = f.run<wire::model>([&](auto t) { return cli.async_model("openai/none.json", f.diag, t); });
   BOOST_TEST((e404 == errc::not_found), e404.message());
+}
+
+namespace {
+
+// An h2c "server" that writes fixed bytes whatever it is sent: the frames of one answer to stream
+// 1, possibly mutated. It reads what the client sends (so that closing sends a FIN, not a reset),
+// writes the bytes, closes its side and waits for the client to close. One connection.
+struct raw_h2_server {
+  explicit raw_h2_server(std::string bytes) : out(std::move(bytes)) {
+    acceptor.listen();
+    thread = std::thread([this] {
+      boost::system::error_code ec;
+      boost::asio::ip::tcp::socket s(io);
+      acceptor.accept(s, ec);
+      if (ec) return;
+      char buf[4096];
+      s.read_some(boost::asio::buffer(buf), ec);
+      boost::asio::write(s, boost::asio::buffer(out), ec);
+      s.shutdown(boost::asio::ip::tcp::socket::shutdown_send, ec);
+      while (!ec) s.read_some(boost::asio::buffer(buf), ec);  // until the client closes
+    });
+  }
+  ~raw_h2_server() {
+    boost::system::error_code ec;
+    acceptor.close(ec);  // an accept still waiting ends
+    thread.join();
+  }
+  std::string base_url() const { return "http://127.0.0.1:" + std::to_string(acceptor.local_endpoint().port()) + "/api/v1"; }
+
+  std::string out;
+  boost::asio::io_context io;
+  boost::asio::ip::tcp::acceptor acceptor{io, {boost::asio::ip::make_address("127.0.0.1"), 0}};
+  std::thread thread;
+};
+
+std::string frame(std::uint8_t type, std::uint8_t flags, std::uint32_t stream, std::string_view payload) {
+  std::string f;
+  const auto n = payload.size();
+  f += static_cast<char>(n >> 16);
+  f += static_cast<char>(n >> 8);
+  f += static_cast<char>(n);
+  f += static_cast<char>(type);
+  f += static_cast<char>(flags);
+  for (int shift : {24, 16, 8, 0}) f += static_cast<char>(stream >> shift);
+  f += payload;
+  return f;
+}
+
+// HPACK, by hand (RFC 7541): ":status: 200" is static entry 8; content-type (31) and
+// content-length (28) are literal fields without indexing, their names indexed.
+std::string literal(unsigned index, std::string_view value) {
+  std::string b{static_cast<char>(0x0f), static_cast<char>(index - 15)};
+  b += static_cast<char>(value.size());  // < 127: one byte, no Huffman
+  b += value;
+  return b;
+}
+
+// A whole answer to stream 1 (SETTINGS, the ACK of the client's, HEADERS, DATA in two frames).
+std::string h2_answer(std::string_view content_type, std::string_view body) {
+  std::string hpack = "\x88" + literal(31, content_type) + literal(28, std::to_string(body.size()));
+  const std::size_t half = body.size() / 2;
+  return frame(4, 0, 0, {}) + frame(4, 1, 0, {}) + frame(1, 4, 1, hpack) + frame(0, 0, 1, body.substr(0, half)) +
+         frame(0, 1, 1, body.substr(half));
+}
+
+}  // namespace
+
+// The invariant: whatever bytes an HTTP/2 server sends, a request ends, before its deadline, in
+// success or a typed error of the library's own category; ASan watches the memory. The seeds are
+// a good JSON answer and a good SSE answer; each case flips, drops, duplicates or inserts bytes
+// (deterministic: the same 400 cases every run).
+BOOST_AUTO_TEST_CASE(mutated_server_bytes_end_in_success_or_a_typed_error) {
+  const std::string chat_body =
+      R"({"id":"gen-1","object":"chat.completion","created":1,"model":"m","choices":[{"index":0,)"
+      R"("message":{"role":"assistant","content":"hi"},"finish_reason":"stop"}]})";
+  const std::string sse_body =
+      "data: {\"id\":\"gen-1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\",\"choices\":"
+      "[{\"index\":0,\"delta\":{\"content\":\"hi\"}}]}\n\ndata: [DONE]\n\n";
+  const std::string seeds[] = {h2_answer("application/json", chat_body), h2_answer("text/event-stream", sse_body)};
+  std::mt19937 rng(20261207);
+  int ok = 0, typed = 0;
+  std::map<std::string, int> outcomes;  // printed: which checks the mutations reached
+  for (int i = 0; i < 400; ++i) {
+    const bool streamed = i % 2 == 1;
+    std::string bytes = seeds[streamed ? 1 : 0];
+    if (i >= 2) {  // the first two run unmutated: they must succeed
+      const int edits = 1 + static_cast<int>(rng() % 4);
+      for (int e = 0; e < edits && !bytes.empty(); ++e) {
+        const std::size_t at = rng() % bytes.size();
+        switch (rng() % 4) {
+          case 0: bytes[at] = static_cast<char>(rng()); break;
+          case 1: bytes.erase(at, 1 + rng() % 8); break;
+          case 2: bytes.insert(at, bytes.substr(at, 1 + rng() % 16)); break;
+          default: bytes.resize(at); break;
+        }
+      }
+    }
+    raw_h2_server srv(bytes);
+    boost::asio::io_context ioc;
+    openrouter::client_config cfg;
+    cfg.base_url = srv.base_url();
+    cfg.api_key = "sk-or-v1-test-0123456789abcdef";
+    cfg.http_version = openrouter::http_version::http2;
+    cfg.timeout.total = 3s;
+    openrouter::client cli(ioc.get_executor(), cfg);
+    openrouter::diagnostics d;
+    error_code ec;
+    bool done = false;
+    auto s = std::make_shared<chat_stream>();
+    std::function<void()> pull;  // both outlive the loop below that runs the pulls
+    if (!streamed) {
+      cli.async_chat(chat_request(), d, [&](error_code e, wire::chat_response r) {
+        ec = e;
+        if (!e) BOOST_TEST(!r.choices.empty());
+        done = true;
+      });
+    } else {
+      pull = [&] {
+        s->async_next([&](error_code e, next_t c) {
+          if (e || !c) {
+            ec = e;
+            done = true;
+            return;
+          }
+          pull();
+        });
+      };
+      cli.async_chat_stream(chat_request(), d, [&](error_code e, chat_stream st) {
+        if (e) {
+          ec = e;
+          done = true;
+          return;
+        }
+        *s = std::move(st);
+        pull();
+      });
+    }
+    const auto deadline = std::chrono::steady_clock::now() + 20s;  // the request's own is 3 s
+    while (!done && std::chrono::steady_clock::now() < deadline) {
+      ioc.restart();
+      ioc.run_for(10ms);
+    }
+    BOOST_TEST_REQUIRE(done, "case " << i << " did not end");
+    if (!ec) ++ok;
+    else {
+      BOOST_TEST((ec.category() == openrouter::category()), "case " << i << ": " << ec.category().name() << " " << ec.message());
+      ++typed;
+      ++outcomes[ec.message()];
+    }
+    if (i < 2) BOOST_TEST(!ec, "unmutated case " << i << ": " << d.summary(ec));
+  }
+  BOOST_TEST_MESSAGE("mutated h2 answers: " << ok << " succeeded, " << typed << " typed errors");
+  for (const auto& [what, n] : outcomes) BOOST_TEST_MESSAGE("  " << n << " x " << what);
+  BOOST_TEST(typed > 100);  // the mutations do break most answers
 }
 
 BOOST_AUTO_TEST_SUITE_END()
