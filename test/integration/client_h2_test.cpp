@@ -1,9 +1,10 @@
 // HTTP/2 (issue 14) against the in-process mock serving h2: the same typed results over a
 // multiplexed connection (JSON, streams), many streams on few connections, every HTTP/2 fault
 // with its typed outcome (REFUSED_STREAM re-sent once and only once, GOAWAY, RST_STREAM
-// mid-stream with the partial output kept, cancellation leaving siblings alone), the fallback to
-// HTTP/1.1 and h2c; interop with servers nobody here wrote (nginx in front of the mock, h2load
-// against it), started on loopback and stopped by the test.
+// mid-stream with the partial output kept, cancellation leaving siblings alone, a header flood),
+// PING on quiet connections and idle expiry, the fallback to HTTP/1.1 and h2c; mutated server
+// bytes; interop with servers nobody here wrote (nginx in front of the mock, nghttpd, h2load
+// against the mock), started on loopback and stopped by the test.
 #include "support/client_fixture.hpp"
 #include "support/http_client.hpp"
 #include "support/real_proxy.hpp"
