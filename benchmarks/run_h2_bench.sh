@@ -29,11 +29,6 @@ work=$(mktemp -d)
 source "$(dirname "$0")/mock.sh"
 trap 'stop_mock; rm -rf "$work"' EXIT
 
-start_scenario() {  # $1: scenario JSON
-  echo "$1" >"$work/scenario.json"
-  start_mock --http2 --scenario "$work/scenario.json"
-}
-
 bench() {  # $1: http version; the rest: client_bench options
   local v=$1
   shift
@@ -53,7 +48,7 @@ PY
 
 printf '%-18s %-3s %11s %9s %6s %6s %6s %8s %6s\n' run http cpu_us/req req/s ratio conns tls strm/conn errors
 for mode in ${MODES-coalesced per_event}; do
-  start_scenario "{\"defaults\":{\"ttft_ms\":0,\"itl_ms\":0,\"tokens\":$tokens,\"write_mode\":\"$mode\"}}"
+  start_scenario "{\"defaults\":{\"ttft_ms\":0,\"itl_ms\":0,\"tokens\":$tokens,\"write_mode\":\"$mode\"}}" --http2
   for c in "${concurrencies[@]}"; do
     n=$(( requests > c ? requests : c ))
     h1=$(bench 1.1 --mode stream --concurrency "$c" --requests "$n" --max-tokens "$tokens" --ramp-per-s "$ramp")
@@ -65,7 +60,7 @@ for mode in ${MODES-coalesced per_event}; do
 done
 
 c=${CHAT_CONCURRENCY:-64}
-start_scenario '{"defaults":{"ttft_ms":0,"itl_ms":0}}'
+start_scenario '{"defaults":{"ttft_ms":0,"itl_ms":0}}' --http2
 h1=$(bench 1.1 --mode chat --concurrency "$c" --requests "$requests" --max-tokens 16)
 h2=$(bench 2 --mode chat --concurrency "$c" --requests "$requests" --max-tokens 16)
 echo "$h1" >>"$work/raw"
@@ -74,7 +69,7 @@ table "chat c=$c" "$h1" "$h2"
 
 if [ "${SKIP_RSS:-0}" != 1 ]; then
   n=${PACED:-10000}
-  start_scenario '{"defaults":{"ttft_ms":0,"itl_ms":1000,"tokens":120,"write_mode":"per_event"}}'
+  start_scenario '{"defaults":{"ttft_ms":0,"itl_ms":1000,"tokens":120,"write_mode":"per_event"}}' --http2
   printf '\n%-4s %8s %10s %10s %10s %8s %8s %14s %8s\n' http streams base_kib peak_kib max_open conns tls kib_per_stream errors
   for v in 1.1 2; do
     r=$(bench "$v" --mode stream --concurrency "$n" --requests "$n" --max-tokens 0 --ramp-per-s "$ramp")

@@ -361,11 +361,26 @@ std::string temp_dir() {
 }
 
 // nginx (nginx-light) with `http2 on` over TLS, proxying to an HTTP/1.1 upstream.
-struct nginx_front {
-  nginx_front(std::uint16_t upstream_port, const openrouter::tls::tls_material& tls) : dir(temp_dir()) {
+// A server program started on a free loopback port with its files in a temporary directory;
+// the destructor stops it and removes the directory.
+struct loopback_process {
+  loopback_process() : dir(temp_dir()), port(free_loopback_port()) {}
+  ~loopback_process() {
+    stop_process(pid);
+    std::error_code ec;
+    std::filesystem::remove_all(dir, ec);
+  }
+  loopback_process(const loopback_process&) = delete;
+  loopback_process& operator=(const loopback_process&) = delete;
+  std::string dir;
+  std::uint16_t port = 0;
+  pid_t pid = -1;
+};
+
+struct nginx_front : loopback_process {
+  nginx_front(std::uint16_t upstream_port, const openrouter::tls::tls_material& tls) {
     namespace fs = std::filesystem;
     const std::string bin = find_binary("nginx", "nginx-light");
-    port = free_loopback_port();
     const fs::path d(dir);
     write_file(d / "cert.pem", tls.cert_pem);
     write_file(d / "key.pem", tls.key_pem);
@@ -381,25 +396,15 @@ struct nginx_front {
     pid = start_listening_process({bin, "-p", dir, "-c", dir + "/nginx.conf"}, port, dir + "/stdout.log", "nginx",
                                   [this] { return dir; });
   }
-  ~nginx_front() {
-    stop_process(pid);
-    std::error_code ec;
-    std::filesystem::remove_all(dir, ec);
-  }
-  std::string dir;
-  std::uint16_t port = 0;
-  pid_t pid = -1;
 };
 
 // nghttpd (nghttp2-server): static files over h2 from a directory of its own, with the options
 // given (padding, few streams, no Content-Length...); JSON for the files named *.json.
-struct nghttpd_front {
+struct nghttpd_front : loopback_process {
   nghttpd_front(const openrouter::tls::tls_material& tls, const std::vector<std::pair<std::string, std::string>>& files,
-                std::vector<std::string> options)
-      : dir(temp_dir()) {
+                std::vector<std::string> options) {
     namespace fs = std::filesystem;
     const std::string bin = find_binary("nghttpd", "nghttp2-server");
-    port = free_loopback_port();
     const fs::path d(dir);
     write_file(d / "cert.pem", tls.cert_pem);
     write_file(d / "key.pem", tls.key_pem);
@@ -413,14 +418,6 @@ struct nghttpd_front {
     argv.insert(argv.end(), {std::to_string(port), dir + "/key.pem", dir + "/cert.pem"});
     pid = start_listening_process(argv, port, dir + "/stdout.log", "nghttpd", [this] { return dir; });
   }
-  ~nghttpd_front() {
-    stop_process(pid);
-    std::error_code ec;
-    std::filesystem::remove_all(dir, ec);
-  }
-  std::string dir;
-  std::uint16_t port = 0;
-  pid_t pid = -1;
 };
 
 }  // namespace

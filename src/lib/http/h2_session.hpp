@@ -24,6 +24,8 @@
 // the windows reopen only as the stream's reader takes the bytes, so a slow consumer holds at
 // most its stream window.
 
+#include "buffer_sequence.hpp"
+
 #include <openrouter/config.hpp>
 
 #include <boost/asio/any_completion_handler.hpp>
@@ -65,24 +67,15 @@ class stream {
 
   template <class MutableBuffers, class Token>
   auto async_read_some(const MutableBuffers& buffers, Token&& token) {
-    boost::asio::mutable_buffer first;
-    for (auto it = boost::asio::buffer_sequence_begin(buffers); it != boost::asio::buffer_sequence_end(buffers); ++it) {
-      first = boost::asio::mutable_buffer(*it);
-      if (first.size() > 0) break;
-    }
     return boost::asio::async_initiate<Token, void(boost::system::error_code, std::size_t)>(
-        [this](io_handler h, boost::asio::mutable_buffer b) { start_read(b, std::move(h)); }, token, first);
+        [this](io_handler h, boost::asio::mutable_buffer b) { start_read(b, std::move(h)); }, token,
+        first_buffer(buffers));
   }
 
   template <class ConstBuffers, class Token>
   auto async_write_some(const ConstBuffers& buffers, Token&& token) {
-    std::string bytes;
-    for (auto it = boost::asio::buffer_sequence_begin(buffers); it != boost::asio::buffer_sequence_end(buffers); ++it) {
-      boost::asio::const_buffer b(*it);
-      bytes.append(static_cast<const char*>(b.data()), b.size());
-    }
     return boost::asio::async_initiate<Token, void(boost::system::error_code, std::size_t)>(
-        [this](io_handler h, std::string&& b) { start_write(std::move(b), std::move(h)); }, token, std::move(bytes));
+        [this](io_handler h, std::string&& b) { start_write(std::move(b), std::move(h)); }, token, flatten(buffers));
   }
 
   /// The deadline of the next reads (a read waiting past it fails with beast::error::timeout).
