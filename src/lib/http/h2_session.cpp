@@ -61,8 +61,12 @@ struct stream_state {
   bool unprocessed = false;
   std::string detail;
   bool detached = false;  // the facade is gone or closed
-  // The read waiting for bytes.
-  stream::io_handler read_h;
+  // The read waiting for bytes is parked in a wait on `timer` (until its deadline, or for ever):
+  // the handler then belongs to the io_context, which destroys it if it is destroyed first, so
+  // a read left pending (and the coroutine frame it resumes, which owns this stream) never keeps
+  // itself alive. deliver() and cancellation end the wait with cancel().
+  bool parked = false;
+  bool cancelled = false;  // the reader's cancellation slot fired while parked
   asio::mutable_buffer read_buf;
   std::optional<asio::steady_timer> timer;
 };
@@ -126,7 +130,13 @@ struct session::impl {
   void arm_watch(std::weak_ptr<session> w);
   void on_watch(const std::weak_ptr<session>& w);
   void submit(const std::shared_ptr<stream_state>& st, std::string request);
+  /// Wakes the parked read of `st` when it has something to take (bytes, its end, an error).
   void deliver(stream_state& st);
+  /// Completes `h` with what `st` has for a read into `b`; false (h untouched) when nothing.
+  bool take(stream_state& st, asio::mutable_buffer b, stream::io_handler& h);
+  /// Takes what `st` has, else parks the read until deliver(), its cancellation or `deadline`.
+  void park(const std::shared_ptr<session>& s, const std::shared_ptr<stream_state>& st, asio::mutable_buffer b,
+            stream::io_handler h, clock::time_point deadline);
   void fail_all(error_code cause, const std::string& detail);
   void release(const std::shared_ptr<stream_state>& st);
   void consume(stream_state& st, std::size_t data_bytes);
@@ -466,14 +476,15 @@ void session::impl::consume(stream_state& st, std::size_t data_bytes) {
 
 void session::impl::deliver(stream_state& st) {
   st.available.store(st.in.size() - st.in_pos, std::memory_order_relaxed);
-  if (!st.read_h) return;
+  if (st.parked && (st.in.size() > st.in_pos || st.ended || st.error)) st.timer->cancel();  // the reader takes it
+}
+
+bool session::impl::take(stream_state& st, asio::mutable_buffer b, stream::io_handler& h) {
   const std::size_t have = st.in.size() - st.in_pos;
-  if (have == 0 && !st.ended && !st.error) return;
-  if (st.timer) st.timer->cancel();
-  auto h = std::move(st.read_h);
+  if (have == 0 && !st.ended && !st.error) return false;
   if (have > 0) {
-    const std::size_t n = std::min(have, st.read_buf.size());
-    std::memcpy(st.read_buf.data(), st.in.data() + st.in_pos, n);
+    const std::size_t n = std::min(have, b.size());
+    std::memcpy(b.data(), st.in.data() + st.in_pos, n);
     st.in_pos += n;
     const std::size_t head_part = std::min(n, st.head_left);
     st.head_left -= head_part;
@@ -484,9 +495,30 @@ void session::impl::deliver(stream_state& st) {
     }
     st.available.store(st.in.size() - st.in_pos, std::memory_order_relaxed);
     consume(st, n - head_part);
-    return complete(strand.get_inner_executor(), std::move(h), {}, n);
+    complete(strand.get_inner_executor(), std::move(h), {}, n);
+    return true;
   }
   complete(strand.get_inner_executor(), std::move(h), st.error ? st.error : error_code(asio::error::eof), 0);
+  return true;
+}
+
+void session::impl::park(const std::shared_ptr<session>& s, const std::shared_ptr<stream_state>& st,
+                         asio::mutable_buffer b, stream::io_handler h, clock::time_point deadline) {
+  if (take(*st, b, h)) return;
+  if (!st->timer) st->timer.emplace(strand);
+  st->parked = true;
+  st->cancelled = false;
+  st->read_buf = b;
+  st->timer->expires_at(deadline);
+  st->timer->async_wait(asio::bind_executor(strand, [s, st, h = std::move(h)](error_code e) mutable {
+    impl& m = *s->im_;
+    st->parked = false;
+    if (st->cancelled) return complete(m.strand.get_inner_executor(), std::move(h), asio::error::operation_aborted, 0);
+    if (m.take(*st, st->read_buf, h)) return;
+    if (!e && clock::now() >= st->timer->expiry())
+      return complete(m.strand.get_inner_executor(), std::move(h), boost::beast::error::timeout, 0);
+    m.park(s, st, st->read_buf, std::move(h), st->timer->expiry());  // woken with nothing: wait on
+  }));
 }
 
 void session::impl::fail_all(error_code cause, const std::string& detail) {
@@ -518,7 +550,7 @@ void session::impl::release(const std::shared_ptr<stream_state>& st) {
   }
   std::string().swap(st->in);
   st->in_pos = st->head_left = 0;
-  if (st->read_h) {
+  if (st->parked) {
     st->error = asio::error::operation_aborted;
     deliver(*st);
   }
@@ -750,18 +782,8 @@ void stream::start_read(asio::mutable_buffer b, io_handler h) {
   if (slot.is_connected()) slot.template emplace<read_canceller>(read_canceller{session_, st_});
   asio::dispatch(session_->im_->strand, [s = session_, st = st_, b, h = std::move(h), deadline = deadline_]() mutable {
     session::impl& m = *s->im_;
-    if (st->read_h) return complete(m.strand.get_inner_executor(), std::move(h), asio::error::in_progress, 0);
-    st->read_h.swap(h);  // never move-assign an any_completion_handler (Boost 1.81)
-    st->read_buf = b;
-    m.deliver(*st);
-    if (!st->read_h || deadline == clock::time_point::max()) return;
-    if (!st->timer) st->timer.emplace(m.strand);
-    st->timer->expires_at(deadline);
-    st->timer->async_wait(asio::bind_executor(m.strand, [s, w = std::weak_ptr<stream_state>(st)](error_code e) {
-      auto st = w.lock();
-      if (e || !st || !st->read_h || clock::now() < st->timer->expiry()) return;
-      complete(s->im_->strand.get_inner_executor(), std::move(st->read_h), boost::beast::error::timeout, 0);
-    }));
+    if (st->parked) return complete(m.strand.get_inner_executor(), std::move(h), asio::error::in_progress, 0);
+    m.park(s, st, b, std::move(h), deadline);
   });
 }
 
@@ -770,10 +792,10 @@ void read_canceller::operator()(asio::cancellation_type) const {
   auto sp = s.lock();
   auto stp = st.lock();
   if (!sp || !stp) return;
-  asio::dispatch(sp->im_->strand, [sp, stp] {
-    if (!stp->read_h) return;
-    if (stp->timer) stp->timer->cancel();
-    complete(sp->im_->strand.get_inner_executor(), std::move(stp->read_h), asio::error::operation_aborted, 0);
+  asio::dispatch(sp->im_->strand, [stp] {
+    if (!stp->parked) return;
+    stp->cancelled = true;
+    stp->timer->cancel();
   });
 }
 }  // namespace

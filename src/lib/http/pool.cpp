@@ -21,6 +21,7 @@ struct pool::waiter {
   std::unique_ptr<connection> conn;  // handed over by release() (or an HTTP/2 stream)
   bool slot = false;                 // or: a slot to open a connection with
   bool probe = false;                // ... that may speak h2
+  bool counted = false;              // in stats_.waits (it waits for the limits, not a probe)
   bool granted() const { return conn || slot; }
   // Wakes the waiter on its own executor (operations run on strands, so this is serialized
   // with the waiting coroutine).
@@ -88,6 +89,16 @@ void pool::serve_waiters_locked(origin_state& s) {
     grant_slot_locked(s, *w);
     w->wake(w);
   }
+  count_limit_waits_locked(s);
+}
+
+void pool::count_limit_waits_locked(origin_state& s) {
+  if (s.open < opts_.max_per_origin && total_open_ < opts_.max_connections) return;
+  for (auto& w : s.waiters)  // those that waited for a probe wait for the limits now
+    if (!w->counted) {
+      w->counted = true;
+      ++stats_.waits;
+    }
 }
 
 asio::awaitable<pool::lease> pool::acquire(const origin& o, clock::time_point deadline, bool fresh,
@@ -140,7 +151,8 @@ asio::awaitable<pool::lease> pool::acquire(const origin& o, clock::time_point de
     }
     // A connection that may speak h2 is being opened and will carry this request too.
     const bool wait_for_probe = may_be_h2(s) && s.waiters.size() + 1 <= pending_capacity_locked(s);
-    if (!wait_for_probe && s.open < opts_.max_per_origin && total_open_ < opts_.max_connections) {
+    const bool at_limit = s.open >= opts_.max_per_origin || total_open_ >= opts_.max_connections;
+    if (!wait_for_probe && !at_limit) {
       ++s.open;
       ++total_open_;
       const bool probe = may_be_h2(s);
@@ -149,9 +161,12 @@ asio::awaitable<pool::lease> pool::acquire(const origin& o, clock::time_point de
     }
     w = std::make_shared<waiter>(ex);
     s.waiters.push_back(w);
-    // `waits` counts the pool's limits at work; waiting for a connection whose protocol is not
-    // known yet (it may carry this request as an HTTP/2 stream) is not that.
-    if (!wait_for_probe) ++stats_.waits;
+    // `waits` counts the pool's limits at work; waiting only for a connection whose protocol is
+    // not known yet (it may carry this request as an HTTP/2 stream) is not that.
+    if (at_limit) {
+      ++stats_.waits;
+      w->counted = true;
+    }
   }
   w->timer.expires_at(deadline);
   error_code wait_ec;
@@ -269,6 +284,7 @@ void pool::settle_h1(const origin& o, bool probe) {
     grant_slot_locked(s, *w);
     w->wake(w);
   }
+  count_limit_waits_locked(s);
 }
 
 h2::session::notify_fn pool::h2_listener(const origin& o) {

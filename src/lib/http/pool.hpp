@@ -99,6 +99,8 @@ class pool {
   /// long as the probes under way cannot carry them all.
   void serve_waiters_locked(origin_state& s);
   void grant_slot_locked(origin_state& s, waiter& w);
+  /// At the limits: the waiters of `s` not counted in stats_.waits yet are counted.
+  void count_limit_waits_locked(origin_state& s);
   /// Streams that connections being opened, or whose SETTINGS have not arrived, are expected to carry.
   std::size_t pending_capacity_locked(const origin_state& s) const;
   void h2_update(const std::string& key, h2::session& s, std::size_t max, bool usable);
