@@ -60,7 +60,7 @@ long peak_rss_kib() {
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string url, ca_file, model = "openai/gpt-4o-mini", mode = "chat", pull_mode = "next";
+  std::string url, ca_file, model = "openai/gpt-4o-mini", mode = "chat", pull_mode = "next", http = "auto";
   int concurrency = 16, requests = 10000, max_tokens = 16;
   double ramp = 0;
   bool resume = true;
@@ -76,15 +76,17 @@ int main(int argc, char** argv) {
     else if (k == "--ramp-per-s") ramp = std::stod(v);
     else if (k == "--resume") resume = v != "0";
     else if (k == "--pull") pull_mode = v;
+    else if (k == "--http") http = v;
     else {
       std::fprintf(stderr, "client_bench: unknown option %s\n", k.c_str());
       return 2;
     }
   }
   if (url.empty() || (mode != "chat" && mode != "stream" && mode != "responses" && mode != "messages") ||
-      (pull_mode != "next" && pull_mode != "batch")) {
+      (pull_mode != "next" && pull_mode != "batch") || (http != "auto" && http != "1.1" && http != "2")) {
     std::fprintf(stderr,
-                 "client_bench: --url is required; --mode is chat, stream, responses or messages; --pull is next or batch\n");
+                 "client_bench: --url is required; --mode is chat, stream, responses or messages; --pull is next or batch;"
+                 " --http is auto, 1.1 or 2\n");
     return 2;
   }
   rlimit lim{};
@@ -101,6 +103,9 @@ int main(int argc, char** argv) {
   cfg.tls.session_resumption = resume;
   cfg.pool.max_connections = static_cast<std::size_t>(concurrency);
   cfg.pool.max_per_origin = static_cast<std::size_t>(concurrency);
+  cfg.http_version = http == "1.1" ? openrouter::http_version::http1
+                     : http == "2" ? openrouter::http_version::http2
+                                   : openrouter::http_version::automatic;
   openrouter::client cli(ioc.get_executor(), cfg);
 
   openrouter::wire::chat_request req;
@@ -125,6 +130,9 @@ int main(int argc, char** argv) {
   std::vector<boost::system::error_code> last_ec(static_cast<std::size_t>(concurrency));
   std::function<void(std::size_t)> next;
   std::map<std::string, int> error_kinds;  // reported on stderr: what went wrong, how often
+  // When the last request ends: the run's end (an HTTP/2 connection would keep ioc.run() busy
+  // until its idle expiry, 50 s later, and count that in the wall time).
+  std::chrono::steady_clock::time_point last_done{};
   auto finish = [&](std::size_t slot, bool good) {
     if (!good) {
       ++errors;
@@ -132,6 +140,11 @@ int main(int argc, char** argv) {
     }
     ++done;
     --open_now;
+    if (done == requests) {
+      last_done = std::chrono::steady_clock::now();
+      ioc.stop();
+      return;
+    }
     next(slot);
   };
   // Pulls the slot's stream (chat, Responses or Messages: `all` holds that kind) to its end,
@@ -195,7 +208,8 @@ int main(int argc, char** argv) {
     for (int i = 0; i < concurrency; ++i) next(static_cast<std::size_t>(i));
   ioc.run();
   for (const auto& [what, n] : error_kinds) std::fprintf(stderr, "client_bench: %d x %s\n", n, what.c_str());
-  double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  if (last_done == std::chrono::steady_clock::time_point{}) last_done = std::chrono::steady_clock::now();
+  double wall = std::chrono::duration<double>(last_done - t0).count();
   double cpu = cpu_seconds() - cpu0;
   auto st = cli.pool_statistics();
   long peak = peak_rss_kib();
@@ -204,10 +218,11 @@ int main(int argc, char** argv) {
       "{\"bench\":\"client\",\"mode\":\"%s\",\"concurrency\":%d,\"requests\":%d,\"ok\":%d,\"errors\":%d,"
       "\"wall_s\":%.3f,\"rps\":%.1f,\"cpu_us_per_req\":%.1f,\"peak_rss_kib\":%ld,\"base_rss_kib\":%ld,"
       "\"rss_kib_per_stream\":%.1f,\"max_open\":%d,\"chunks\":%zu,\"connections\":%llu,\"tls_handshakes\":%llu,"
-      "\"reuses\":%llu,\"tls_resumptions\":%llu}\n",
+      "\"reuses\":%llu,\"tls_resumptions\":%llu,\"h2_connections\":%llu,\"h2_max_streams_per_connection\":%llu}\n",
       mode.c_str(), concurrency, requests, done - errors, errors, wall, done / wall, cpu * 1e6 / done, peak, base_rss,
       per_stream, max_open, chunks, static_cast<unsigned long long>(st.connections_opened),
       static_cast<unsigned long long>(st.tls_handshakes), static_cast<unsigned long long>(st.reuses),
-      static_cast<unsigned long long>(st.tls_resumptions));
+      static_cast<unsigned long long>(st.tls_resumptions), static_cast<unsigned long long>(st.h2_connections_opened),
+      static_cast<unsigned long long>(st.h2_max_streams_per_connection));
   return errors ? 1 : 0;
 }

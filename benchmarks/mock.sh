@@ -19,3 +19,9 @@ start_mock() {
   url=$(sed -n 's/^listening //p' "$work/listening")
   [[ $url == https://127.0.0.1:* ]] || { echo "$(basename "$0"): openrouter-mock did not start" >&2; exit 1; }
 }
+# start_scenario JSON [OPTIONS...]: start_mock with that scenario (written to $work/scenario.json).
+start_scenario() {
+  echo "$1" >"$work/scenario.json"
+  shift
+  start_mock --scenario "$work/scenario.json" "$@"
+}

@@ -34,11 +34,6 @@ work=$(mktemp -d)
 source "$(dirname "$0")/mock.sh"
 trap 'stop_mock; rm -rf "$work"' EXIT
 
-start_scenario() {  # $1: scenario JSON
-  echo "$1" >"$work/scenario.json"
-  start_mock --scenario "$work/scenario.json"
-}
-
 printf '%-10s %-6s %-7s %12s %10s %8s %8s\n' mode conc who cpu_us/strm streams/s ratio errors
 for mode in ${MODES-coalesced per_event}; do
   start_scenario "{\"defaults\":{\"ttft_ms\":0,\"itl_ms\":0,\"tokens\":$tokens,\"write_mode\":\"$mode\"}}"

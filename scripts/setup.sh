@@ -18,7 +18,9 @@ packages=(
   chromium  # the web console's browser test (test/browser)
   # fleet: shared limits on Redis (hiredis's async API); the tests start their own redis-server
   libhiredis-dev redis-server
-  nginx-light nghttp2-client  # the gateway benchmark's floor (nginx proxy_pass) and load generator (h2load)
+  # the gateway benchmark's floor (nginx proxy_pass) and load generator (h2load); HTTP/2 (issue 14):
+  # nghttp2's C library, and nghttpd, h2load and nginx for the interop tests
+  libnghttp2-dev nghttp2-client nghttp2-server nginx-light
 )
 
 # Node.js runs the reference benchmarks (eventsource-parser); any recent node will do, so

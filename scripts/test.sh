@@ -25,3 +25,8 @@ for suite in tls_stream_test/openssl_runs_only_on_the_callers_strand,a_close_fro
   echo "-- tsan: $suite"
   build/tsan/test/openrouter_tsan_tests --run_test="$suite" --report_level=short
 done
+# Again with the client_fixture's streams multiplexed on HTTP/2 sessions (their own strands).
+for suite in shared_client_threads_test client_stream_test router_test; do
+  echo "-- tsan: $suite over HTTP/2"
+  OPENROUTER_TEST_HTTP=2 build/tsan/test/openrouter_tsan_tests --run_test="$suite" --report_level=short
+done

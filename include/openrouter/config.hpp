@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -90,6 +91,39 @@ struct proxy_options {
   bool disabled = false;
 };
 
+// --- HTTP/2 (issue 14) ----------------------------------------------------------------------
+/// Which HTTP version the client speaks (client_config::http_version).
+enum class http_version {
+  /// https://: offer "h2, http/1.1" by ALPN and speak whichever the server picks; http://:
+  /// HTTP/1.1.
+  automatic,
+  http1,  ///< HTTP/1.1 only (no ALPN offer)
+  /// https://: as automatic (a server that does not pick h2 still gets HTTP/1.1); http://: h2c
+  /// with prior knowledge (the server must speak HTTP/2 in clear text).
+  http2,
+};
+
+/// HTTP/2 connection settings (client_config::http2).
+struct http2_options {
+  /// The per-stream receive window: what one stream may hold unread before the server must
+  /// wait for its consumer. It bounds the memory of a slow consumer.
+  std::uint32_t stream_window = 256u << 10;
+  /// The connection's receive window (shared by its streams): large, so a fast stream is never
+  /// throttled by a slow consumer on another stream.
+  std::uint32_t connection_window = 64u << 20;
+  /// Streams one connection carries at most, whatever the server allows
+  /// (SETTINGS_MAX_CONCURRENT_STREAMS); more open another connection within the pool limits.
+  std::size_t max_streams_per_connection = 100;
+  /// A connection on which nothing has arrived for this long is sent a PING: it keeps NATs and
+  /// the server's idle timers from dropping a quiet connection, and proves the peer alive.
+  /// 0: never.
+  std::chrono::milliseconds ping_interval{std::chrono::seconds(30)};
+  /// No answer to that PING (nor any other frame) within this long: the connection is dead, its
+  /// streams fail with errc::connection_closed (the detail says so) and the pool drops it.
+  std::chrono::milliseconds ping_timeout{std::chrono::seconds(10)};
+};
+// --- end HTTP/2 ------------------------------------------------------------------------------
+
 struct client_config {
   /// "https://openrouter.ai/api/v1" by default; any OpenAI-compatible base URL works,
   /// http:// included (local vLLM / llama.cpp servers).
@@ -129,6 +163,11 @@ struct client_config {
   // and a chunked trailer (more fails with errc::response_too_large); an SSE comment, `event`
   // or `id` field 64 KiB (errc::bad_sse).
   logger log;
+  // --- HTTP/2 (issue 14)
+  /// automatic: h2 when the server picks it by ALPN (https:// only), else HTTP/1.1.
+  openrouter::http_version http_version = openrouter::http_version::automatic;
+  http2_options http2;
+  // ---
   remote_asset_options remote_assets;
   proxy_options proxy;
 

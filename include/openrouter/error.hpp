@@ -88,6 +88,14 @@ enum class errc {
   resolve_try_again,      ///< the resolver failed temporarily (EAI_AGAIN); resolve_failed is final
   remote_asset_proxy_refused,  ///< an asset fetch would go through a proxy, which defeats the address
                                ///< screening, and remote_assets.allow_proxy is off
+  // --- HTTP/2 streams (issue 14) ------------------------------------------------------------
+  /// The HTTP/2 server reset the stream (RST_STREAM; the code, e.g. INTERNAL_ERROR, in
+  /// diagnostics.detail) after it may have processed the request. The events before it were
+  /// delivered.
+  stream_reset,
+  /// The HTTP/2 server refused the stream without processing it (RST_STREAM(REFUSED_STREAM), or
+  /// a GOAWAY whose last stream id is below it), again after the one re-send the client makes.
+  stream_refused,
 };
 
 const boost::system::error_category& category() noexcept;

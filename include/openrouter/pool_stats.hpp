@@ -11,7 +11,7 @@ struct pool_stats {
   std::uint64_t tls_handshakes = 0;
   std::uint64_t tls_resumptions = 0;     ///< ... of which resumed a previous session (abbreviated)
   std::uint64_t reuses = 0;              ///< requests served by an idle keep-alive connection
-  std::uint64_t waits = 0;               ///< acquisitions that had to queue
+  std::uint64_t waits = 0;  ///< acquisitions queued by the limits (not those awaiting an h2 probe)
   std::uint64_t wait_timeouts = 0;       ///< ... and gave up (errc::pool_timeout)
   std::uint64_t evictions = 0;           ///< idle connections closed (expired, or closed by the server)
   /// ... of which the server had closed (FIN, reset, TLS close_notify), seen at checkout before
@@ -23,6 +23,16 @@ struct pool_stats {
   std::uint64_t resends = 0;
   std::uint64_t in_use = 0;              ///< connections lent out now
   std::uint64_t idle = 0;                ///< connections parked now
+  // --- HTTP/2 (issue 14): an HTTP/2 connection holds one pool slot and carries many streams;
+  // in_use, idle and reuses count HTTP/1.1 connections only.
+  std::uint64_t h2_connections_opened = 0;  ///< ... of connections_opened: spoke HTTP/2 (ALPN h2, or h2c)
+  std::uint64_t h2_connections = 0;         ///< HTTP/2 connections open now
+  std::uint64_t h2_streams = 0;             ///< streams open on them now
+  std::uint64_t h2_streams_opened = 0;      ///< streams opened in all
+  std::uint64_t h2_max_streams_per_connection = 0;  ///< the most streams one connection carried at once
+  /// Requests re-sent once because the server refused their stream unprocessed
+  /// (RST_STREAM(REFUSED_STREAM), or above a GOAWAY's last stream id); also counted in resends.
+  std::uint64_t h2_refused_resends = 0;
 };
 
 }  // namespace openrouter

@@ -426,8 +426,8 @@ const command* find_command(std::string_view name) {
 }
 
 // Common options take a value: the pre-scan must skip it when looking for the command.
-constexpr std::array<std::string_view, 6> common_with_value{"--base-url", "--ca-file", "--timeout", "--app-name",
-                                                            "--site-url", "--proxy"};
+constexpr std::array<std::string_view, 7> common_with_value{"--base-url", "--ca-file", "--timeout", "--app-name",
+                                                            "--site-url", "--proxy",    "--http"};
 
 po::options_description common_options() {
   po::options_description o("Common options");
@@ -446,6 +446,9 @@ po::options_description common_options() {
        "HTTPS proxy, http://[user:password@]host[:port] (default: $https_proxy / $HTTPS_PROXY, which "
        "loopback hosts and $NO_PROXY bypass); only https:// base URLs use it")
       ("no-proxy", "connect directly, whatever --proxy and the environment say")
+      ("http", po::value<std::string>()->value_name("VERSION"),
+       "auto (default: HTTP/2 when an https:// server offers it, else HTTP/1.1), 1.1, or 2 (also h2c, "
+       "HTTP/2 without TLS, for http:// base URLs)")
       ("allow-plaintext-key",
        "send the API key even over plain http:// to a host that is not loopback (refused by default)");
   return o;
@@ -490,6 +493,13 @@ client_config make_config(const po::variables_map& vm) {
   if (vm.count("allow-plaintext-key")) cfg.allow_plaintext_key = true;
   if (vm.count("proxy")) cfg.proxy.url = vm["proxy"].as<std::string>();
   if (vm.count("no-proxy")) cfg.proxy.disabled = true;
+  if (vm.count("http")) {
+    const std::string v = vm["http"].as<std::string>();
+    if (v == "auto") cfg.http_version = openrouter::http_version::automatic;
+    else if (v == "1.1" || v == "1") cfg.http_version = openrouter::http_version::http1;
+    else if (v == "2") cfg.http_version = openrouter::http_version::http2;
+    else throw usage_error("--http takes auto, 1.1 or 2, not '" + v + "'");
+  }
   cfg.user_agent = "openrouter-cli/" + std::to_string(version_major) + "." + std::to_string(version_minor) + "." +
                    std::to_string(version_patch) + " " + std::string(user_agent());
   return cfg;

@@ -76,7 +76,8 @@ std::string diagnostics::summary(boost::system::error_code ec) const {
                          (ec.value() >= static_cast<int>(errc::resolve_failed) &&
                           ec.value() <= static_cast<int>(errc::pool_timeout)) ||
                          ec == errc::proxy_refused || ec == errc::proxy_auth_required ||
-                         ec == errc::proxy_tunnel_closed || ec == errc::resolve_try_again;
+                         ec == errc::proxy_tunnel_closed || ec == errc::resolve_try_again ||
+                         ec == errc::stream_reset || ec == errc::stream_refused;  // HTTP/2's transport outcomes
   if (ec == make_error_code(errc::stream_error)) s = ec.message() + ": ";
   else if (http_status && !transport) s = std::to_string(http_status) + " ";
   std::string_view type = error.type();

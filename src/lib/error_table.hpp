@@ -114,6 +114,9 @@ inline constexpr row rows[] = {
   {errc::proxy_tunnel_closed, "proxy_tunnel_closed", "the proxy closed the connection before the tunnel was established", always, verdict::stop, error_class::transport},
   {errc::resolve_try_again, "resolve_try_again", "host name did not resolve (temporary resolver failure)", always, verdict::stop, error_class::transport},
   {errc::remote_asset_proxy_refused, "remote_asset_proxy_refused", "remote asset fetch through a proxy refused", never, verdict::stop, error_class::bad_request},
+  // --- HTTP/2 streams: the server's stream-level verdicts
+  {errc::stream_reset, "stream_reset", "the HTTP/2 server reset the stream", always, verdict::stop, error_class::transport},
+  {errc::stream_refused, "stream_refused", "the HTTP/2 server refused the stream unprocessed", always, verdict::stop, error_class::transport},
 };
 // clang-format on
 

@@ -76,7 +76,13 @@ int main(int argc, char** argv) {
       ("write-timeout-ms", num("60000"), "each write of a response must finish within this")
       ("max-header-bytes", num("65536"), "larger request headers get 431")
       ("max-request-body", num("67108864"), "larger request bodies get 413")
-      ("max-fault-rules", num("4096"), "per-rule fault state kept (least recently used forgotten)");
+      ("max-fault-rules", num("4096"), "per-rule fault state kept (least recently used forgotten)")
+      // --- HTTP/2
+      ("http2", "serve HTTP/2 too: h2 by ALPN (TLS), h2c prior knowledge (--plain)")
+      ("h2-max-streams", num("100"), "HTTP/2 SETTINGS_MAX_CONCURRENT_STREAMS (1-1000000)")
+      ("h2-window", num("65535"), "HTTP/2 SETTINGS_INITIAL_WINDOW_SIZE (1-2147483647; tiny: a flow-control fault)")
+      ("h2-goaway-after", num("0"), "HTTP/2: GOAWAY after N streams per connection (0: never)")
+      ("h2-refuse-first", num("0"), "HTTP/2: the first N streams of each connection get RST_STREAM(REFUSED_STREAM)");
   int exit_code = 0;
   try {
     po::variables_map vm;
@@ -114,6 +120,11 @@ int main(int argc, char** argv) {
     opts.max_request_body = number_option(vm, "max-request-body", 1, 1u << 30);
     opts.max_fault_rules = number_option(vm, "max-fault-rules", 1, 10'000'000);
     opts.tls = !vm.count("plain");
+    opts.http2 = vm.count("http2") > 0;
+    opts.h2.max_concurrent_streams = static_cast<std::uint32_t>(number_option(vm, "h2-max-streams", 1, 1'000'000));
+    opts.h2.initial_window_size = static_cast<std::uint32_t>(number_option(vm, "h2-window", 1, 2147483647));
+    opts.h2.goaway_after_streams = number_option(vm, "h2-goaway-after", 0, 1'000'000'000);
+    opts.h2.refuse_first_streams = number_option(vm, "h2-refuse-first", 0, 1'000'000'000);
     if (!scenario_file.empty()) opts.scenario = boost::json::parse(read_file(scenario_file));
 
     boost::asio::io_context ioc(static_cast<int>(threads));

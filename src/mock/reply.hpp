@@ -5,6 +5,7 @@
 #include <chrono>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -46,5 +47,17 @@ struct http_reply {
   bool close = false;                          ///< close the connection after this reply
   std::string generation_id;                   ///< to mark as cancelled if the client leaves
 };
+
+/// The mock's own error answer (a malformed or oversize request, not a handler's reply):
+/// {"error":{"code":S,"message":M,"metadata":{"error_type":T}}}; an HTTP/1.1 connection closes
+/// after it (the rest of the request is not read).
+inline http_reply plain_error(unsigned status, std::string_view message, std::string_view type) {
+  http_reply r;
+  r.status = status;
+  r.body = R"({"error":{"code":)" + std::to_string(status) + R"(,"message":")" + std::string(message) +
+           R"(","metadata":{"error_type":")" + std::string(type) + R"("}}})";
+  r.close = true;
+  return r;
+}
 
 }  // namespace openrouter::mock

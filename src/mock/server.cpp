@@ -3,6 +3,7 @@
 #include <openrouter/mock/server.hpp>
 
 #include "compress.hpp"
+#include "h2_connection.hpp"
 #include "routes.hpp"
 #include "state.hpp"
 #include "test_hooks.hpp"
@@ -128,6 +129,7 @@ struct server::impl : std::enable_shared_from_this<impl> {
       tls = o.cert_file.empty() ? openrouter::tls::generate_tls_material()
                                 : openrouter::tls::load_tls_material(o.cert_file, o.key_file);
       openrouter::tls::configure_server(ssl_ctx, tls, "openrouter-mock", o.cert_file, o.key_file);
+      install_alpn(ssl_ctx.native_handle(), &state.options().http2);  // HTTP/2: h2 or http/1.1
     }
   }
 
@@ -225,8 +227,22 @@ class connection final : public connection_base {
       co_await stream_.async_handshake(ssl::stream_base::server, asio::redirect_error(asio::use_awaitable, ec));
       if (ec) co_return note_timeout(ec);
       ++srv_->state.tls_handshakes;
+      // --- HTTP/2: the client picked h2 by ALPN
+      if (alpn_is_h2(stream_)) co_return co_await serve_h2(stream_, srv_->state, answerer(), {});
     }
     beast::flat_buffer buffer;
+    if constexpr (std::is_same_v<Stream, beast::tcp_stream>) {
+      // --- HTTP/2: h2c with prior knowledge starts with the client preface
+      if (opts_.http2) {
+        error_code ec;
+        std::size_t n = co_await stream_.async_read_some(buffer.prepare(4096), asio::redirect_error(asio::use_awaitable, ec));
+        buffer.commit(n);
+        if (ec) co_return note_timeout(ec);
+        auto first = buffer.cdata();
+        std::string_view bytes(static_cast<const char*>(first.data()), first.size());
+        if (is_h2_preface(bytes)) co_return co_await serve_h2(stream_, srv_->state, answerer(), std::string(bytes));
+      }
+    }
     std::size_t served = 0;
     while (!closed_) {
       http::request_parser<http::string_body> parser;
@@ -254,25 +270,7 @@ class connection final : public connection_base {
         for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
         headers.emplace(std::move(name), std::string(f.value()));
       }
-      http_reply reply;
-      try {
-        if (auto hook = test_hooks::on_request.load()) hook(req.target());
-        reply = handle_request(srv_->state, request_view{req.method_string(), req.target(), headers, req.body()});
-      } catch (...) {
-        // Whatever went wrong in a handler (even std::bad_alloc): this client gets a 500 and
-        // its connection ends; every other connection carries on.
-        srv_->log_error("request " + std::string(req.method_string()) + " " +
-                            std::string(req.target().substr(0, 200)) + " failed",
-                        describe(std::current_exception()));
-        reply = internal_error();
-      }
-      if (auto ae = headers.find("accept-encoding"); ae != headers.end() && ae->second.find("gzip") != std::string::npos &&
-                                                     !reply.stream && reply.body.size() >= 1024 && !reply.reset_mid_body &&
-                                                     reply.stall_mid_body == 0ms) {
-        reply.body = gzip(reply.body);
-        reply.headers.emplace_back("Content-Encoding", "gzip");
-        ++srv_->state.gzip_responses;
-      }
+      http_reply reply = answer(srv_, request_view{req.method_string(), req.target(), headers, req.body()});
       ++served;
       auto scen = srv_->state.current_scenario();
       bool limit_hit = scen->close_after_requests > 0 && served >= static_cast<std::size_t>(scen->close_after_requests);
@@ -288,17 +286,37 @@ class connection final : public connection_base {
   }
 
  private:
+  // One request's reply, whichever the protocol: the routes, the test hook, a 500 for a handler
+  // that throws, gzip when asked for.
+  static http_reply answer(const std::shared_ptr<server::impl>& srv, const request_view& req) {
+    http_reply reply;
+    try {
+      if (auto hook = test_hooks::on_request.load()) hook(req.target);
+      reply = handle_request(srv->state, req);
+    } catch (...) {
+      // Whatever went wrong in a handler (even std::bad_alloc): this client gets a 500 and
+      // its connection ends; every other connection carries on.
+      srv->log_error("request " + std::string(req.method) + " " + std::string(req.target.substr(0, 200)) + " failed",
+                     describe(std::current_exception()));
+      reply = internal_error();
+    }
+    if (auto ae = req.headers.find("accept-encoding"); ae != req.headers.end() &&
+                                                       ae->second.find("gzip") != std::string::npos && !reply.stream &&
+                                                       reply.body.size() >= 1024 && !reply.reset_mid_body &&
+                                                       reply.stall_mid_body == 0ms) {
+      reply.body = gzip(reply.body);
+      reply.headers.emplace_back("Content-Encoding", "gzip");
+      ++srv->state.gzip_responses;
+    }
+    return reply;
+  }
+  answer_fn answerer() const {
+    return [srv = srv_](const request_view& req) { return answer(srv, req); };
+  }
+
   beast::tcp_stream& tcp_layer() { return beast::get_lowest_layer(stream_); }
   tcp::socket& socket() { return tcp_layer().socket(); }
 
-  static http_reply plain_error(unsigned status, std::string_view message, std::string_view type) {
-    http_reply r;
-    r.status = status;
-    r.body = R"({"error":{"code":)" + std::to_string(status) + R"(,"message":")" + std::string(message) +
-             R"(","metadata":{"error_type":")" + std::string(type) + R"("}}})";
-    r.close = true;
-    return r;
-  }
   static http_reply internal_error() { return plain_error(500, "Internal Server Error", "server"); }
 
   // A deadline that fired is counted; any other failure just ends the connection.
@@ -573,7 +591,8 @@ server_stats server::stats() const {
   return {s.connections_accepted, s.connections_open,       s.requests,
           s.tls_handshakes,       s.streams_open,           s.gzip_responses,
           s.peer_closed_during_stall, s.connections_refused, s.connections_timed_out,
-          s.connection_errors,    s.faults_tracked(),        s.chat_requests};
+          s.connection_errors,    s.faults_tracked(),        s.chat_requests,
+          s.h2_connections,       s.h2_streams,              s.h2_refused_streams, s.h2_pings};
 }
 
 struct background_server::state {

@@ -47,7 +47,8 @@ class mock_state {
 
   std::atomic<std::uint64_t> connections_accepted{0}, connections_open{0}, requests{0},
       tls_handshakes{0}, streams_open{0}, gzip_responses{0}, peer_closed_during_stall{0},
-      connections_refused{0}, connections_timed_out{0}, connection_errors{0}, chat_requests{0};
+      connections_refused{0}, connections_timed_out{0}, connection_errors{0}, chat_requests{0},
+      h2_connections{0}, h2_streams{0}, h2_refused_streams{0}, h2_pings{0};  // HTTP/2 (h2_connection.cpp)
 
  private:
   server_options opts_;

@@ -131,7 +131,12 @@ std::string metrics::render(const pool_stats& pool, const std::string& extra) co
       {"reuses", pool.reuses},                         {"waits", pool.waits},
       {"wait_timeouts", pool.wait_timeouts},           {"evictions", pool.evictions},
       {"stale_discards", pool.stale_discards},         {"resends", pool.resends},
-      {"in_use", pool.in_use},                         {"idle", pool.idle}};
+      {"in_use", pool.in_use},                         {"idle", pool.idle},
+      // HTTP/2 (the upstream multiplexes streams on few connections)
+      {"h2_connections_opened", pool.h2_connections_opened}, {"h2_connections", pool.h2_connections},
+      {"h2_streams", pool.h2_streams},                 {"h2_streams_opened", pool.h2_streams_opened},
+      {"h2_max_streams_per_connection", pool.h2_max_streams_per_connection},
+      {"h2_refused_resends", pool.h2_refused_resends}};
   for (const auto& [name, v] : p) os << "openrouter_upstream_pool{stat=\"" << name << "\"} " << v << '\n';
   os << extra;
   return os.str();

@@ -193,7 +193,7 @@ BOOST_AUTO_TEST_CASE(cancel_stops_a_pending_pull_from_another_thread) {
   BOOST_REQUIRE(pending_f.wait_for(std::chrono::seconds(20)) == std::future_status::ready);  // not the 30 s stall
   auto ec = pending_f.get();
   BOOST_TEST(ec == boost::system::error_code(asio::error::operation_aborted));
-  BOOST_TEST(d.summary(ec).find("200") == std::string::npos, d.summary(ec));
+  BOOST_TEST(!d.summary(ec).starts_with("200"), d.summary(ec));  // (a generation id may hold "200")
   BOOST_TEST(!s.is_open());
   // A later pull: the same outcome, at once.
   std::promise<boost::system::error_code> later;

@@ -53,9 +53,25 @@ std::tuple<boost::system::error_code, T> wait(boost::asio::io_context& ioc, cons
   return o.get();
 }
 
+/// Whether this run repeats the suites over HTTP/2: ctest's `*.h2` entries set
+/// OPENROUTER_TEST_HTTP=2. client_fixture's mock then offers h2 (ALPN), its client speaks it, and
+/// a fixture whose client opened connections but none over h2 fails the test (the suite would
+/// not be testing what it says).
+bool over_h2();
+
+/// What a server's reset in the middle of a response surfaces as (the mock's `reset` faults): the
+/// TCP reset over HTTP/1.1 (errc::connection_reset), RST_STREAM(INTERNAL_ERROR) over HTTP/2
+/// (errc::stream_reset).
+openrouter::errc reset_error();
+
+/// Connections ready for the next request: pool_stats::idle over HTTP/1.1 (it counts HTTP/1.1
+/// connections only); over HTTP/2, the open connections when no stream is open on them.
+std::uint64_t reusable_connections(const openrouter::pool_stats& s);
+
 struct client_fixture {
   explicit client_fixture(openrouter::mock::server_options opts = {},
                           std::function<void(openrouter::client_config&)> tweak = {});
+  ~client_fixture();
 
   openrouter::mock::background_server server;
   boost::asio::io_context ioc;
@@ -72,6 +88,12 @@ struct client_fixture {
 
   /// Drives the io_context until `done()` or `limit`.
   void run_until(const std::function<bool()>& done, std::chrono::seconds limit = std::chrono::seconds(60));
+
+  /// Waits (at most `limit`) until the server saw the end of the requests the client gave up on
+  /// mid-way (cancelled, dropped): over HTTP/1.1 their connections close (they held unread bytes,
+  /// so they are not reused); over HTTP/2 their streams are reset (RST_STREAM(CANCEL)) and the
+  /// connection stays open for other requests, which this checks.
+  void wait_abandoned(std::chrono::seconds limit = std::chrono::seconds(10));
 };
 
 }  // namespace test

@@ -15,6 +15,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
@@ -25,28 +26,12 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string find_binary(const char* name, const char* package) {
-  for (const char* dir : {"/usr/sbin", "/usr/bin", "/usr/local/sbin", "/usr/local/bin", "/usr/lib/squid"}) {
-    std::string p = std::string(dir) + "/" + name;
-    if (::access(p.c_str(), X_OK) == 0) return p;
-  }
-  throw std::runtime_error(std::string(name) + " is not installed: the proxy tests need the Debian package '" +
-                           package + "' (scripts/setup.sh installs it: apt-get install " + package + ")");
-}
-
 std::string slurp(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
   std::ostringstream ss;
   ss << in.rdbuf();
   return ss.str();
 }
-
-void write_file(const fs::path& p, const std::string& text) {
-  std::ofstream out(p, std::ios::binary);
-  out << text;
-  if (!out) throw std::runtime_error("cannot write " + p.string());
-}
-
 
 std::string run_capture(const std::string& cmd) {
   std::string out;
@@ -60,6 +45,22 @@ std::string run_capture(const std::string& cmd) {
 }
 
 }  // namespace
+
+std::string find_binary(const char* name, const char* package) {
+  for (const char* dir : {"/usr/sbin", "/usr/bin", "/usr/local/sbin", "/usr/local/bin", "/usr/lib/squid"}) {
+    std::string p = std::string(dir) + "/" + name;
+    if (::access(p.c_str(), X_OK) == 0) return p;
+  }
+  throw std::runtime_error(std::string(name) + " is not installed: the proxy tests need the Debian package '" +
+                           package + "' (scripts/setup.sh installs it: apt-get install " + package + ")");
+}
+
+void write_file(const fs::path& p, const std::string& text) {
+  std::ofstream out(p, std::ios::binary);
+  out << text;
+  if (!out) throw std::runtime_error("cannot write " + p.string());
+}
+
 
 bool accepts(std::uint16_t port) {
   int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -146,23 +147,8 @@ real_proxy::real_proxy(kind k, real_proxy_options opts) : kind_(k), opts_(std::m
     write_file(d / "squid.conf", conf);
     argv = {binary, "-N", "-f", (d / "squid.conf").string()};
   }
-  const std::string out_path = (d / "stdout.log").string();
   // its own process group: stop() ends helpers (squid's authenticator) too
-  pid_ = spawn_logged(argv, out_path, true);
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  while (!accepts(port_)) {
-    int status = 0;
-    if (::waitpid(pid_, &status, WNOHANG) == pid_) {
-      pid_ = -1;
-      throw std::runtime_error(std::string(name()) + " exited at start: " + log());
-    }
-    if (std::chrono::steady_clock::now() > deadline) {
-      std::string l = log();
-      stop();
-      throw std::runtime_error(std::string(name()) + " did not listen on 127.0.0.1:" + port + " within 60 s: " + l);
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
+  pid_ = start_listening_process(std::move(argv), port_, (d / "stdout.log").string(), name(), [this] { return log(); });
 }
 
 real_proxy::~real_proxy() {
@@ -172,12 +158,33 @@ real_proxy::~real_proxy() {
 }
 
 void real_proxy::stop() noexcept {
-  if (pid_ <= 0) return;
-  ::kill(-pid_, SIGKILL);  // the group: the proxy and its helpers
-  ::kill(pid_, SIGKILL);
-  int status = 0;
-  ::waitpid(pid_, &status, 0);
+  stop_process(pid_);
   pid_ = -1;
+}
+
+pid_t start_listening_process(std::vector<std::string> argv, std::uint16_t port, const std::string& out_path,
+                              const std::string& name, const std::function<std::string()>& log) {
+  const pid_t pid = spawn_logged(std::move(argv), out_path, true);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (!accepts(port)) {
+    int status = 0;
+    if (::waitpid(pid, &status, WNOHANG) == pid) throw std::runtime_error(name + " exited at start: " + log());
+    if (std::chrono::steady_clock::now() > deadline) {
+      std::string l = log();
+      stop_process(pid);
+      throw std::runtime_error(name + " did not listen on 127.0.0.1:" + std::to_string(port) + " within 60 s: " + l);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return pid;
+}
+
+void stop_process(pid_t pid) noexcept {
+  if (pid <= 0) return;
+  ::kill(-pid, SIGKILL);  // the group: the process and its helpers
+  ::kill(pid, SIGKILL);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
 }
 
 std::string real_proxy::url(bool with_credentials) const {

@@ -8,6 +8,9 @@
 #include <sys/types.h>
 
 #include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <vector>
 #include <optional>
 #include <string>
 #include <vector>
@@ -55,5 +58,18 @@ bool accepts(std::uint16_t port);
 /// the child dies with this process (PR_SET_PDEATHSIG) and, with `own_group`, leads its own
 /// process group (kill(-pid) ends its helpers too). Throws std::runtime_error if fork fails.
 pid_t spawn_logged(std::vector<std::string> argv, const std::string& out_path, bool own_group);
+
+/// The absolute path of program `name`; throws naming the Debian `package` to install.
+std::string find_binary(const char* name, const char* package);
+void write_file(const std::filesystem::path& p, const std::string& text);
+
+/// Starts `argv` (argv[0] an absolute path) in a process group of its own that dies with the
+/// test process, its output in `out_path`, and waits (60 s) until it listens on
+/// 127.0.0.1:`port`; throws naming `name` with `log()` when it exits or does not listen. Stop
+/// it with stop_process().
+pid_t start_listening_process(std::vector<std::string> argv, std::uint16_t port, const std::string& out_path,
+                              const std::string& name, const std::function<std::string()>& log);
+/// Kills the process group of `pid` and reaps it (nothing for pid <= 0).
+void stop_process(pid_t pid) noexcept;
 
 }  // namespace test

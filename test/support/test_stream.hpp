@@ -10,6 +10,8 @@
 // (asio::post), as a socket's are; none ever runs inside the initiating call. Single-threaded:
 // both ends belong to one io_context run by one thread.
 
+#include <http/buffer_sequence.hpp>
+
 #include <boost/asio/any_completion_handler.hpp>
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/async_result.hpp>
@@ -69,25 +71,16 @@ class test_stream {
 
   template <class MutableBuffers, class Token>
   auto async_read_some(const MutableBuffers& buffers, Token&& token) {
-    boost::asio::mutable_buffer first;
-    for (auto it = boost::asio::buffer_sequence_begin(buffers); it != boost::asio::buffer_sequence_end(buffers); ++it) {
-      first = boost::asio::mutable_buffer(*it);
-      if (first.size() > 0) break;
-    }
     return boost::asio::async_initiate<Token, void(boost::system::error_code, std::size_t)>(
-        [this](io_handler h, boost::asio::mutable_buffer b) { start_read(b, std::move(h)); }, token, first);
+        [this](io_handler h, boost::asio::mutable_buffer b) { start_read(b, std::move(h)); }, token,
+        openrouter::detail::first_buffer(buffers));
   }
 
   template <class ConstBuffers, class Token>
   auto async_write_some(const ConstBuffers& buffers, Token&& token) {
-    std::string bytes;
-    for (auto it = boost::asio::buffer_sequence_begin(buffers); it != boost::asio::buffer_sequence_end(buffers); ++it) {
-      boost::asio::const_buffer b(*it);
-      bytes.append(static_cast<const char*>(b.data()), b.size());
-    }
     return boost::asio::async_initiate<Token, void(boost::system::error_code, std::size_t)>(
         [this](io_handler h, std::string data) { start_write(std::move(data), std::move(h)); }, token,
-        std::move(bytes));
+        openrouter::detail::flatten(buffers));
   }
 
  private:

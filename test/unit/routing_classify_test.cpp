@@ -209,6 +209,6 @@ BOOST_AUTO_TEST_CASE(every_errc_has_a_name_a_message_and_one_retry_answer) {
     BOOST_TEST_REQUIRE(p.classifier.overrides.size() == 1u);
     BOOST_TEST((p.classifier.overrides[0].first == e), n);
   }
-  BOOST_TEST(count == static_cast<int>(errc::remote_asset_proxy_refused));
+  BOOST_TEST(count == static_cast<int>(errc::stream_refused));
   BOOST_TEST(make_error_code(static_cast<errc>(count + 1)).message() == "unknown openrouter error");
 }

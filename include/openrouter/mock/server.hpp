@@ -77,6 +77,31 @@ struct server_options {
   /// The last N POST /chat/completions requests kept for server::chat_log() (when each
   /// arrived, its model, the status answered): what a test of a client's pacing reads. 0: none.
   std::size_t chat_log_size = 0;
+
+  // --- HTTP/2 (issue 14) ----------------------------------------------------------------------
+  /// Serve HTTP/2 as well: "h2" offered by ALPN on the TLS listener, h2c with prior knowledge on
+  /// plain HTTP. Off: HTTP/1.1 only (ALPN picks "http/1.1"). The same handlers and scenario
+  /// faults either way; over h2 a TCP reset fault (`reset`, mid-body or mid-stream) resets the
+  /// stream (RST_STREAM(INTERNAL_ERROR)) and leaves the connection to its other streams.
+  bool http2 = false;
+  /// HTTP/2 connection faults (per connection).
+  struct http2_faults {
+    std::uint32_t max_concurrent_streams = 100;  ///< SETTINGS_MAX_CONCURRENT_STREAMS
+    /// SETTINGS_INITIAL_WINDOW_SIZE: how much a client may send per stream before the mock
+    /// reads it (a tiny window makes request bodies crawl in WINDOW_UPDATE steps).
+    std::uint32_t initial_window_size = 65535;
+    /// After this many streams a connection sends GOAWAY (last stream id: the N-th) and ends once
+    /// they are done; later streams are refused unprocessed. 0: never.
+    std::size_t goaway_after_streams = 0;
+    /// The first N streams of each connection are reset with REFUSED_STREAM, unprocessed.
+    std::size_t refuse_first_streams = 0;
+    /// false: PING frames are never answered (a peer that went silent, for clients' PING timeouts).
+    bool answer_pings = true;
+    /// Every response's header block is padded with `x-pad` fields to at least this many bytes
+    /// (a header flood, for clients' limits on a response head). 0: none.
+    std::size_t response_header_bytes = 0;
+  } h2;
+  // --- end HTTP/2 ---------------------------------------------------------------------------------
 };
 
 /// What the mock recorded about one completion (also served by /generation?id=).
@@ -119,6 +144,10 @@ struct server_stats {
   /// POST /chat/completions requests read whole (header and body), whatever the answer: what an
   /// upstream would bill or at least see. Tests compare it with the attempts a client reports.
   std::uint64_t chat_requests = 0;
+  std::uint64_t h2_connections = 0;  ///< connections that spoke HTTP/2 (ALPN h2 or h2c)
+  std::uint64_t h2_streams = 0;      ///< HTTP/2 streams answered (refused ones not counted)
+  std::uint64_t h2_refused_streams = 0;  ///< streams reset with REFUSED_STREAM (fault or after GOAWAY)
+  std::uint64_t h2_pings = 0;  ///< PING frames received (not ACKs)
 };
 
 class server {

@@ -70,7 +70,37 @@ connection::connection(const asio::any_io_executor& ex, const origin& o, asio::s
   else plain_.emplace(ex);
 }
 
+connection::connection(std::unique_ptr<h2::stream> s) : peer_(s->owner().peer() + " (HTTP/2)"), h2_(std::move(s)) {}
+
+void connection::expires_at(std::chrono::steady_clock::time_point t) noexcept {
+  if (h2_) h2_->expires_at(t);
+  else tcp().expires_at(t);
+}
+
+void connection::expires_never() noexcept {
+  if (h2_) h2_->expires_never();
+  else tcp().expires_never();
+}
+
+bool connection::tls_buffered() const noexcept { return tls_ && tls_->has_buffered_input(); }
+
+bool connection::alpn_h2() const noexcept {
+  if (!tls_) return false;
+  const unsigned char* p = nullptr;
+  unsigned int n = 0;
+  SSL_get0_alpn_selected(const_cast<tls_stream&>(*tls_).native_handle(), &p, &n);
+  return n == 2 && p[0] == 'h' && p[1] == '2';
+}
+
 void connection::prepare_read() noexcept {
+  if (h2_) {  // bytes waiting in the stream: a full read; else nothing held between reads
+    try {
+      if (h2_->available() > 0) buffer_.reserve(read_buffer_size);
+      else if (buffer_.size() == 0 && buffer_.capacity() > 0) buffer_.shrink_to_fit();
+    } catch (const std::bad_alloc&) {
+    }
+    return;
+  }
   // Unparsed bytes (a stream's chunk ends in a CRLF the parser takes with the next chunk's
   // size line) are kept either way; only the free capacity is decided here.
   bool waiting = tls_ && tls_->has_buffered_input();
@@ -362,6 +392,7 @@ asio::awaitable<void> connection::handshake(const origin& o, diagnostics& diag, 
 }
 
 bool connection::idle_alive() noexcept {
+  if (h2_) return false;  // a stream is never parked: its session is
   auto& sock = tcp().socket();
   if (!sock.is_open()) return false;
   // Bytes left over after the last response: garbage (or a pipelined answer nobody asked for).
@@ -381,10 +412,12 @@ bool connection::idle_alive() noexcept {
 }
 
 bool connection::resumed() noexcept {
+  if (h2_) return false;
   return tls_ && SSL_session_reused(tls_->native_handle()) == 1;
 }
 
 void connection::close() noexcept {
+  if (h2_) return h2_->close();
   error_code ec;
   tcp().socket().close(ec);
 }

@@ -2,6 +2,7 @@
 // One keep-alive HTTP/1.1 connection, plain or TLS, owned by exactly one request at a time
 // (the pool hands it out and takes it back).
 
+#include "h2_session.hpp"
 #include "origin.hpp"
 #include "proxy.hpp"
 #include "tls_stream.hpp"
@@ -47,7 +48,8 @@ std::string system_reason(const boost::system::error_code& e);
 // proxy to the origin, optionally TLS with the origin (its name verified, whatever the first
 // hop). Above it, an exchange needs only the byte stream (visit()), its deadline (tcp()), the
 // read buffer, the idle probe and close(): the same surface an HTTP/2 stream multiplexed on a
-// shared connection would offer later, so that transport.cpp and the pool do not change.
+// shared connection offers (h2_session.hpp): a connection made from an h2::stream is that
+// stream, its bytes HTTP/1.1 as the exchange expects them, its deadline the stream's own.
 class connection {
  public:
   /// The read buffer's capacity during a burst: the most one read from the socket (or TLS)
@@ -59,6 +61,8 @@ class connection {
   static constexpr std::size_t max_read_buffer = 128 * 1024;
 
   connection(const boost::asio::any_io_executor& ex, const origin& o, boost::asio::ssl::context* ctx);
+  /// One stream of an HTTP/2 session (h2_session.hpp) behind the seam.
+  explicit connection(std::unique_ptr<h2::stream> s);
 
   /// The constructor without exceptions: the first socket of an io_context creates its reactor,
   /// which needs descriptors of its own and throws when the process has none left. Fails with
@@ -97,11 +101,28 @@ class connection {
   /// Calls f(stream) with the plain or the TLS stream.
   template <class F>
   decltype(auto) visit(F&& f) {
+    if (h2_) return f(*h2_);
     if (tls_) return f(*tls_);
     return f(*plain_);
   }
 
+  /// The TCP layer (not of an HTTP/2 stream: its session owns the socket).
   boost::beast::tcp_stream& tcp() noexcept { return tls_ ? tls_->next_layer() : *plain_; }
+  /// The deadline of the next reads and writes (the stream's own for an HTTP/2 stream).
+  void expires_at(std::chrono::steady_clock::time_point t) noexcept;
+  void expires_never() noexcept;
+  /// TLS bytes received and not yet read (plaintext or ciphertext).
+  bool tls_buffered() const noexcept;
+
+  /// The HTTP/2 stream this connection is, or null (HTTP/1.1).
+  h2::stream* h2_stream() noexcept { return h2_.get(); }
+  /// Whether the server picked h2 by ALPN during the handshake.
+  bool alpn_h2() const noexcept;
+  /// After a failure: the server provably never processed the request (an HTTP/2 stream refused
+  /// with REFUSED_STREAM or above a GOAWAY's last stream id).
+  bool unprocessed() const noexcept { return h2_ && h2_->unprocessed(); }
+  /// After a failure: what the protocol said about it (an RST_STREAM or GOAWAY code), else empty.
+  std::string failure_detail() const { return h2_ ? h2_->failure_detail() : std::string(); }
   boost::beast::flat_buffer& buffer() noexcept { return buffer_; }
   /// Call before reading a body. Beast reads at most the buffer's free capacity (at least 512
   /// bytes), and a body parsed out of the buffer never lets it grow: when bytes are already
@@ -111,7 +132,8 @@ class connection {
   void prepare_read() noexcept;
   /// Frees the read buffer if it holds nothing (a connection parked in the pool).
   void release_buffer() noexcept;
-  bool is_tls() const noexcept { return tls_.has_value(); }
+  /// TLS with the origin (an HTTP/2 stream counts as TLS: the hints for plain HTTP do not apply).
+  bool is_tls() const noexcept { return tls_.has_value() || h2_ != nullptr; }
 
   /// Whether an idle connection is still usable, checked without blocking just before it
   /// would carry a request: false when the peer closed it (FIN, reset, TLS close_notify) or
@@ -136,6 +158,7 @@ class connection {
   std::string peer_;
   std::optional<boost::beast::tcp_stream> plain_;
   std::optional<tls_stream> tls_;
+  std::unique_ptr<h2::stream> h2_;
   boost::beast::flat_buffer buffer_{max_read_buffer};
 };
 

@@ -49,7 +49,9 @@ namespace {
 // diag.detail of a failed write or read on `c`: the phase, the peer, the system's reason (`e`).
 std::string io_detail(const char* what, connection& c, const error_code& e, const error_code& ec) {
   std::string d = what + c.peer() + ": ";
-  if (ec == errc::headers_timeout || ec == errc::read_timeout || ec == errc::total_timeout)
+  if (const std::string protocol = c.failure_detail(); !protocol.empty())  // an HTTP/2 stream's RST or GOAWAY
+    d += ec.message() + ": " + protocol;
+  else if (ec == errc::headers_timeout || ec == errc::read_timeout || ec == errc::total_timeout)
     d += ec.message();
   else if (ec == errc::connection_closed)
     d += "the server closed the connection";
@@ -77,7 +79,7 @@ asio::awaitable<exchange::action> drive(connection& c, exchange& x, const deadli
   for (;;) {
     const exchange::action a = x.next();
     if (a != exchange::action::write && a != exchange::action::read) {
-      if (armed) c.tcp().expires_never();
+      if (armed) c.expires_never();
       if (a == exchange::action::failed && !x.detail().empty()) {  // the exchange's own verdict
         diag.detail = x.error() == errc::bad_response ? "read from " + c.peer() + ": " + x.detail() : x.detail();
         if (x.current_phase() == exchange::phase::head) tls_port_hint(c, x.error(), diag);
@@ -92,7 +94,7 @@ asio::awaitable<exchange::action> drive(connection& c, exchange& x, const deadli
     const exchange::phase ph = x.current_phase();
     const auto limit = ph == exchange::phase::request ? t.request : ph == exchange::phase::head ? t.head : t.body;
     bool total_binds = false;
-    c.tcp().expires_at(dl.phase(limit, total_binds));
+    c.expires_at(dl.phase(limit, total_binds));
     armed = true;
     total_binds = total_binds || t.total_only;
     const errc timeout = ph == exchange::phase::head ? errc::headers_timeout : errc::read_timeout;

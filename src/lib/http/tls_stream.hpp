@@ -24,6 +24,8 @@
 // the TLS layer (test/support/test_stream.hpp); the library uses tls_stream (over tcp_stream),
 // compiled once in tls_stream.cpp. The definitions live in tls_stream_impl.hpp.
 
+#include "buffer_sequence.hpp"
+
 #include <boost/asio/any_completion_executor.hpp>
 #include <boost/asio/any_completion_handler.hpp>
 #include <boost/asio/any_io_executor.hpp>
@@ -94,13 +96,9 @@ class basic_tls_stream {
 
   template <class MutableBuffers, class Token>
   auto async_read_some(const MutableBuffers& buffers, Token&& token) {
-    boost::asio::mutable_buffer first;
-    for (auto it = boost::asio::buffer_sequence_begin(buffers); it != boost::asio::buffer_sequence_end(buffers); ++it) {
-      first = boost::asio::mutable_buffer(*it);
-      if (first.size() > 0) break;
-    }
     return boost::asio::async_initiate<Token, void(boost::system::error_code, std::size_t)>(
-        [this](io_handler h, boost::asio::mutable_buffer b) { start_read(b, std::move(h)); }, token, first);
+        [this](io_handler h, boost::asio::mutable_buffer b) { start_read(b, std::move(h)); }, token,
+        first_buffer(buffers));
   }
 
   template <class ConstBuffers, class Token>

@@ -177,6 +177,12 @@ struct basic_tls_stream<Lower>::io_done {
   basic_tls_stream* self;
   int which;  // 0: input arrived, 1: output written
   boost::asio::any_io_executor ex;
+  // The caller's handler travels with the socket operation, which the io_context owns: an
+  // io_context destroyed while the operation is pending destroys the handler with it. Left in
+  // the stream, it would keep alive whatever owns the stream (the coroutine that awaits it, an
+  // HTTP/2 session), and that would keep the stream: a leak.
+  io_handler io{};
+  handshake_handler hs{};
 
   using executor_type = boost::asio::any_io_executor;
   executor_type get_executor() const noexcept { return ex; }
@@ -184,7 +190,11 @@ struct basic_tls_stream<Lower>::io_done {
   cancellation_slot_type get_cancellation_slot() const noexcept {
     return self->kind_ != op_kind::none ? self->lower_cancel_.slot() : cancellation_slot_type();
   }
-  void operator()(const boost::system::error_code& ec, std::size_t n) const { self->on_io(which, ec, n); }
+  void operator()(const boost::system::error_code& ec, std::size_t n) {
+    self->io_h_.swap(io);  // never move-assign an any_completion_handler (Boost 1.81)
+    self->hs_h_.swap(hs);
+    self->on_io(which, ec, n);
+  }
 };
 
 // Sits in the caller's cancellation slot while an operation runs. A cancellation is recorded
@@ -440,14 +450,20 @@ void basic_tls_stream<Lower>::handle(const outcome& o) {
 template <class Lower>
 void basic_tls_stream<Lower>::flush() {
   initiating_ = false;
-  boost::asio::async_write(next_, boost::asio::buffer(out_), io_done{this, 1, op_ex_});
+  io_done d{this, 1, op_ex_};
+  d.io.swap(io_h_);
+  d.hs.swap(hs_h_);
+  boost::asio::async_write(next_, boost::asio::buffer(out_), std::move(d));
 }
 
 template <class Lower>
 void basic_tls_stream<Lower>::wait_input() {
   initiating_ = false;
   in_pos_ = in_len_ = 0;
-  next_.async_read_some(boost::asio::buffer(in_), io_done{this, 0, op_ex_});
+  io_done d{this, 0, op_ex_};
+  d.io.swap(io_h_);
+  d.hs.swap(hs_h_);
+  next_.async_read_some(boost::asio::buffer(in_), std::move(d));
 }
 
 template <class Lower>

@@ -7,6 +7,8 @@
 #include <boost/asio/ip/address.hpp>
 #include <boost/beast/core/string.hpp>
 
+#include <openssl/ssl.h>
+
 #include <stdexcept>
 
 namespace openrouter::detail {
@@ -20,6 +22,14 @@ namespace {
 
 bool has_crlf(std::string_view s) { return s.find_first_of("\r\n") != std::string_view::npos; }
 
+// Whether connections to cfg's base URL may speak HTTP/2: https:// unless HTTP/1.1 is asked
+// for (ALPN decides), http:// only when HTTP/2 is (h2c with prior knowledge).
+bool h2_possible(const client_config& cfg) {
+  const bool tls = cfg.base_url.rfind("https://", 0) == 0 || cfg.base_url.rfind("HTTPS://", 0) == 0;
+  if (cfg.http_version == http_version::http1) return false;
+  return tls || cfg.http_version == http_version::http2;
+}
+
 }  // namespace
 
 bool is_loopback_host(std::string_view host) {
@@ -32,7 +42,7 @@ bool is_loopback_host(std::string_view host) {
 }
 
 transport::transport(const asio::any_io_executor& ex, const client_config& cfg)
-    : executor_(ex), cfg_(cfg), pool_(cfg.pool) {
+    : executor_(ex), cfg_(cfg), pool_(cfg.pool, h2_possible(cfg), cfg.http2.max_streams_per_connection) {
   error_code ec;
   origin_ = parse_origin(cfg_.base_url, ec);
   if (ec) throw std::invalid_argument("openrouter: unusable base URL (expected http(s)://host[:port]/path)");
@@ -51,6 +61,10 @@ transport::transport(const asio::any_io_executor& ex, const client_config& cfg)
   if (origin_.tls) {
     ssl_.emplace(make_tls_context(cfg_.tls));
     if (cfg_.tls.session_resumption) sessions_.install(ssl_->native_handle());
+    if (h2_possible(cfg_)) {  // ALPN: the server picks h2 or HTTP/1.1
+      static constexpr unsigned char protos[] = {2, 'h', '2', 8, 'h', 't', 't', 'p', '/', '1', '.', '1'};
+      SSL_CTX_set_alpn_protos(ssl_->native_handle(), protos, sizeof protos);
+    }
   }
 
   auto headers = [&](const std::string& key) {
@@ -124,7 +138,16 @@ asio::awaitable<std::size_t> transport::warmup(std::size_t n, const deadlines& d
       pool_.release_slot(origin_);
       break;
     }
-    pool_.release(origin_, std::move(conn), true);
+    if (speaks_h2(*conn)) {
+      auto s = start_h2(std::move(conn), diag, ec);
+      if (!s) {
+        pool_.release_slot(origin_);
+        break;
+      }
+      pool_.add_h2(origin_, std::move(s), false, false);
+    } else {
+      pool_.release(origin_, std::move(conn), true);
+    }
     ++opened;
   }
   co_return opened;
@@ -163,13 +186,50 @@ asio::awaitable<transport::acquired> transport::acquire(const deadlines& dl, boo
     log(logger::level::warning, "connect to " + origin_.key() + " failed: " + ec.message() +
                                     (diag.detail.empty() ? "" : " (" + diag.detail + ")"));
     if (ec == make_error_code(errc::connect_timeout) && total_binds) ec = make_error_code(errc::total_timeout);
-    pool_.release_slot(origin_);
+    pool_.release_slot(origin_, lease.probe);
     co_return acquired{};
   }
+  if (speaks_h2(*conn)) {
+    auto s = start_h2(std::move(conn), diag, ec);
+    if (!s) {
+      pool_.release_slot(origin_, lease.probe);
+      co_return acquired{};
+    }
+    co_return acquired{pool_.add_h2(origin_, std::move(s), lease.probe), false};
+  }
+  if (lease.probe) pool_.settle_h1(origin_, true);
   co_return acquired{std::move(conn), false};
 }
 
+bool transport::speaks_h2(connection& c) const noexcept {
+  return c.is_tls() ? cfg_.http_version != http_version::http1 && c.alpn_h2()
+                    : cfg_.http_version == http_version::http2;
+}
+
+std::shared_ptr<h2::session> transport::start_h2(std::unique_ptr<connection> c, diagnostics& diag, error_code& ec) {
+  try {
+    h2::session::options o;
+    o.settings = cfg_.http2;
+    o.tls = origin_.tls;
+    o.idle_timeout = cfg_.pool.idle_timeout;
+    return h2::session::start(executor_, std::move(c), o, pool_.h2_listener(origin_));
+  } catch (const std::exception&) {
+    diag.detail = "no memory for an HTTP/2 session";
+    ec = make_error_code(errc::out_of_resources);
+    return nullptr;
+  }
+}
+
 bool transport::resend_after(const error_code& ec, bool reused, bool write_failed, std::unique_ptr<connection>& conn) {
+  if (ec && ec != asio::error::operation_aborted && conn && conn->unprocessed()) {
+    // An HTTP/2 stream the server refused unprocessed (RST_STREAM(REFUSED_STREAM), or above a
+    // GOAWAY's last stream id): sending it again cannot do the work twice.
+    pool_.release(origin_, std::move(conn), false);
+    pool_.count_resend();
+    pool_.count_h2_refused_resend();
+    log(logger::level::info, "HTTP/2 stream to " + origin_.key() + " refused unprocessed; sending it once more");
+    return true;
+  }
   if (!ec || !reused || !write_failed || ec == asio::error::operation_aborted ||
       (ec != make_error_code(errc::connection_closed) && ec != make_error_code(errc::connection_reset)))
     return false;
@@ -196,7 +256,7 @@ asio::awaitable<http_response> transport::execute(const http_request& req, const
       x.read_diagnostics(diag);
       a = co_await drive(*got.conn, x, dl, phases(), diag);  // the body, whole
     }
-    diag.request_sent = x.request_written();
+    diag.request_sent = x.request_written() && !got.conn->unprocessed();
     ec = x.error();
     if (attempt == 0 && resend_after(ec, got.reused, !x.request_written(), got.conn)) {
       fresh = true;
@@ -216,7 +276,7 @@ asio::awaitable<void> transport::open_stream(const http_request& req, const dead
     if (ec) co_return;
     auto x = std::make_unique<exchange>(head(req), req.body, got.conn->buffer(), limits_for(req));
     auto a = co_await drive(*got.conn, *x, dl, phases(), diag);
-    diag.request_sent = x->request_written();
+    diag.request_sent = x->request_written() && !got.conn->unprocessed();
     ec = x->error();
     if (attempt == 0 && resend_after(ec, got.reused, !x->request_written(), got.conn)) {
       fresh = true;

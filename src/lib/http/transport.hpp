@@ -1,10 +1,13 @@
 #pragma once
-// Request execution over the pool: one HTTP/1.1 exchange with per-phase deadlines, typed
+// Request execution over the pool: one HTTP/1.1 exchange (over HTTP/1.1, or over an HTTP/2
+// stream that speaks HTTP/1.1 bytes to it: h2_session.hpp) with per-phase deadlines, typed
 // errors, response size limit, and the one hidden retry the design allows: a request whose
 // WRITE failed on a reused keep-alive connection (the server never got all of it) is sent once
 // more on a fresh connection. A request that was written is never sent again here - the
 // server may have done (and billed) the work before the connection died; that failure surfaces
-// as errc::connection_closed / connection_reset and the router decides, visibly. Idle
+// as errc::connection_closed / connection_reset and the router decides, visibly. The HTTP/2
+// counterpart: a stream the server refused unprocessed (REFUSED_STREAM, GOAWAY) is sent once
+// more; any other stream failure surfaces (errc::stream_reset...). Idle
 // connections the server closed are discarded at checkout (pool), before anything is written.
 // Everything else about retrying belongs to the router.
 
@@ -109,6 +112,11 @@ class transport {
   bool resend_after(const boost::system::error_code& ec, bool reused, bool write_failed,
                     std::unique_ptr<connection>& conn);
 
+  /// Whether a connection just opened speaks HTTP/2 (ALPN h2, or h2c when asked for).
+  bool speaks_h2(connection& c) const noexcept;
+  /// Starts an HTTP/2 session on `c`; null (ec: out_of_resources) when it cannot.
+  std::shared_ptr<h2::session> start_h2(std::unique_ptr<connection> c, diagnostics& diag,
+                                        boost::system::error_code& ec);
   /// The configured limits of an exchange of `req`.
   exchange::limits limits_for(const http_request& req) const noexcept;
   /// Connects `c` to the origin (through the proxy when there is one); a failure's detail
