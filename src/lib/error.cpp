@@ -72,12 +72,13 @@ std::string diagnostics::summary(boost::system::error_code ec) const {
   // A stream that failed after its 200: say so first (the status alone would read as success).
   // A transport outcome (or the caller's cancellation) is not the status's doing: a "200"
   // before "connection reset" or "Operation canceled" would read as its cause.
+  // The connection's own outcomes (connect to pool_timeout, timeouts included) and every code the
+  // error table classes as transport (proxies, resolver, HTTP/2 streams).
+  const auto* r = ec.category() == category() ? errc_table::row_of(static_cast<errc>(ec.value())) : nullptr;
   const bool transport = ec.category() != category() ||
                          (ec.value() >= static_cast<int>(errc::resolve_failed) &&
                           ec.value() <= static_cast<int>(errc::pool_timeout)) ||
-                         ec == errc::proxy_refused || ec == errc::proxy_auth_required ||
-                         ec == errc::proxy_tunnel_closed || ec == errc::resolve_try_again ||
-                         ec == errc::stream_reset || ec == errc::stream_refused;  // HTTP/2's transport outcomes
+                         (r && r->cls == routing::error_class::transport);
   if (ec == make_error_code(errc::stream_error)) s = ec.message() + ": ";
   else if (http_status && !transport) s = std::to_string(http_status) + " ";
   std::string_view type = error.type();
