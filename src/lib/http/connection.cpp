@@ -66,7 +66,7 @@ asio::ssl::context make_tls_context(const tls_options& tls) {
 }
 
 connection::connection(const asio::any_io_executor& ex, const origin& o, asio::ssl::context* ctx) {
-  if (o.tls) tls_.emplace(ex, *ctx);
+  if (o.tls) tls_ = std::make_unique<tls_stream>(ex, *ctx);
   else plain_.emplace(ex);
 }
 

@@ -133,7 +133,7 @@ class connection {
   /// Frees the read buffer if it holds nothing (a connection parked in the pool).
   void release_buffer() noexcept;
   /// TLS with the origin (an HTTP/2 stream counts as TLS: the hints for plain HTTP do not apply).
-  bool is_tls() const noexcept { return tls_.has_value() || h2_ != nullptr; }
+  bool is_tls() const noexcept { return tls_ != nullptr || h2_ != nullptr; }
 
   /// Whether an idle connection is still usable, checked without blocking just before it
   /// would carry a request: false when the peer closed it (FIN, reset, TLS close_notify) or
@@ -157,7 +157,9 @@ class connection {
 
   std::string peer_;
   std::optional<boost::beast::tcp_stream> plain_;
-  std::optional<tls_stream> tls_;
+  // On the heap: a connection that is an HTTP/2 stream (thousands per session) carries no
+  // unused TLS layer (2.6 KiB each).
+  std::unique_ptr<tls_stream> tls_;
   std::unique_ptr<h2::stream> h2_;
   boost::beast::flat_buffer buffer_{max_read_buffer};
 };
