@@ -16,6 +16,9 @@ using boost::system::error_code;
 
 namespace {
 
+// Where the pieces of a body read in pieces are written (exchange.hpp, piece()).
+thread_local char piece_scratch[exchange::piece_size];
+
 // A parse failure of the response: a limit of the parser, or bytes that are not HTTP/1.1.
 errc parse_failure(const error_code& e) {
   if (e == http::error::header_limit || e == http::error::body_limit || e == http::error::buffer_overflow)
@@ -82,11 +85,10 @@ void exchange::read_whole() {
                std::to_string(limits_.whole_body) + ")");
 }
 
-void exchange::read_pieces(char* buf, std::size_t size) {
+void exchange::read_pieces(std::size_t size) {
   if (mode_ != body_mode::undecided) return;
   mode_ = body_mode::pieces;
-  piece_buf_ = buf;
-  piece_size_ = size;
+  piece_size_ = std::clamp<std::size_t>(size, 1, piece_size);
   if (gzip_) failed(errc::bad_response, "unexpected content-encoding");
 }
 
@@ -158,7 +160,7 @@ exchange::action exchange::parse() {
   if (mode_ == body_mode::pieces) {
     piece_ = {};
     if (parser_.is_done()) return finish_body();
-    b.data = piece_buf_;
+    b.data = piece_scratch;
     b.size = piece_size_;
     // Bytes already received (one TLS read brings many HTTP chunks) are parsed without I/O;
     // a read is asked for only when they do not complete a piece of body.
@@ -177,7 +179,7 @@ exchange::action exchange::parse() {
       if (limits_.streamed_body && body_bytes_ > limits_.streamed_body)
         return failed(errc::response_too_large,
                       "the stream exceeded max_stream_bytes (" + std::to_string(limits_.streamed_body) + " bytes)");
-      piece_ = std::string_view(piece_buf_, n);
+      piece_ = std::string_view(piece_scratch, n);
       return action::piece;
     }
     if (parser_.is_done()) return finish_body();

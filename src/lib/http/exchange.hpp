@@ -13,7 +13,7 @@
 //     case read:    read some bytes into x.buffer() (commit them), then nothing, or
 //                   x.eof() when the peer closed;
 //     case headers: look at x.response() / x.header(); then x.read_whole() (the default) or
-//                   x.read_pieces(buf, n) to have the body handed out piece by piece;
+//                   x.read_pieces() to have the body handed out piece by piece;
 //     case piece:   x.piece() holds the next body bytes (they live in the caller's buffer);
 //     case done:    x.response().body holds the body (whole mode); x.reusable() says whether
 //                   the connection may carry another request;
@@ -87,12 +87,16 @@ class exchange {
   /// After the headers action: read the body whole, bounded by limits.whole_body (the default
   /// if the caller only calls next() again).
   void read_whole();
-  /// After the headers action: hand the body out in pieces of at most `size` bytes, written to
-  /// `buf` (the caller's, valid for the exchange's lifetime), bounded in all by
-  /// limits.streamed_body. Content encodings are refused in this mode.
-  void read_pieces(char* buf, std::size_t size);
-  /// The body bytes of the last piece action.
+  /// After the headers action: hand the body out in pieces of at most `size` bytes (at most
+  /// piece_size), bounded in all by limits.streamed_body. Content encodings are refused in this
+  /// mode.
+  void read_pieces(std::size_t size = piece_size);
+  /// The body bytes of the last piece action. They live in a buffer of the calling thread's,
+  /// shared by every exchange on it (an open stream waiting for its next bytes holds no piece
+  /// buffer of its own): valid until this thread calls next() on an exchange again, so a
+  /// piece is consumed before the caller's next suspension.
   std::string_view piece() const noexcept { return piece_; }
+  static constexpr std::size_t piece_size = 4096;
 
   /// Status, content type and (whole mode, after done) the body.
   http_response& response() noexcept { return response_; }
@@ -130,8 +134,7 @@ class exchange {
   bool eof_ = false;
   bool done_ = false;
   bool gzip_ = false;
-  char* piece_buf_ = nullptr;
-  std::size_t piece_size_ = 0;
+  std::size_t piece_size_ = piece_size;
   std::string_view piece_;
   std::size_t body_bytes_ = 0;
   http_response response_;
