@@ -35,6 +35,7 @@ namespace openrouter::detail {
 template <class Event>
 struct event_stream_state {
   using error_code = boost::system::error_code;
+  using event_type = Event;
 
   explicit event_stream_state(std::shared_ptr<client::impl> i)
       : im(std::move(i)),
@@ -88,9 +89,6 @@ struct event_stream_state {
   std::size_t comments = 0;
   std::string generation_id;  // X-Generation-Id, else the first event's id
   std::chrono::steady_clock::time_point last_activity{};
-  // Body bytes between the HTTP exchange and the SSE parser. Small on purpose (memory per open
-  // stream); left uninitialised so that only the bytes used are ever touched.
-  char buf[4096];
 
   ~event_stream_state() { close(); }
   // Not read to the end: the connection may hold unread bytes; close it (stops generation).
@@ -130,7 +128,7 @@ struct event_stream_state {
   template <class Derived>
   boost::asio::awaitable<void> read_piece(Derived& self, error_code& ec) {
     auto& x = *lease.x;
-    x.read_pieces(buf, sizeof buf);  // the first time only
+    x.read_pieces();  // the first time only
     const exchange::action a = co_await drive(*lease.conn, x, dl, im->transport.phases(), *diag);
     if (a == exchange::action::failed) {
       ec = x.error();
@@ -151,6 +149,7 @@ struct event_stream_state {
       void on_comment(std::string_view) { ++self->comments; }
     } h{&self};
     error_code pe;
+    // Now, before any suspension: the piece lives in this thread's buffer (exchange.hpp).
     sse.parse(x.piece(), h, pe);
     if (pe && !pending) {
       diag->detail = sse::to_string(sse.failed());
@@ -185,27 +184,25 @@ struct event_stream_state {
   }
 };
 
-// One pull: reads until an event is ready (handed out by `take`: one event, or all of them) or
-// the stream reaches a terminal outcome.
-template <class T, class State, class Take>
-boost::asio::awaitable<result<T>> stream_next_op(std::shared_ptr<State> st, Take take) {
+// One pull's reading: reads until an event is ready or the stream reaches a terminal outcome.
+// Completes with {error, whether an event is ready}; the event itself is taken by the pull's
+// completion (pull_completion), so that no coroutine frame of a waiting pull holds an event
+// (a chat chunk is 1.3 KiB, and a pull waiting on a paced stream held it in three frames).
+template <class State>
+boost::asio::awaitable<result<bool>> stream_wait_op(std::shared_ptr<State> st) {
   namespace asio = boost::asio;
   using boost::system::error_code;
-  using R = result<T>;
-  if (!st) co_return R{make_error_code(errc::invalid_argument), T{}};
+  using R = result<bool>;
+  if (!st) co_return R{make_error_code(errc::invalid_argument), false};
   auto& s = *st;
-  struct unbusy {  // taken by stream_pull
-    std::atomic<bool>& b;
-    ~unbusy() { b.store(false); }
-  } guard{s.busy};
   while (true) {
-    if (s.terminal) co_return R{*s.terminal, T{}};
+    if (s.terminal) co_return R{*s.terminal, false};
     if (s.cancelled.load()) {  // cancel(): nothing more is handed out
       s.close();
       s.terminal = error_code(asio::error::operation_aborted);
       continue;
     }
-    if (s.has_ready()) co_return R{error_code{}, take(s)};
+    if (s.has_ready()) co_return R{error_code{}, true};
     if (s.pending) {  // an error outcome: the connection may hold unread bytes
       s.close();
       s.terminal = *s.pending;
@@ -221,6 +218,9 @@ boost::asio::awaitable<result<T>> stream_next_op(std::shared_ptr<State> st, Take
       s.terminal = make_error_code(errc::connection_closed);
       continue;
     }
+    // A stream whose reads bring one event at a time (a paced stream) keeps no event's worth of
+    // memory (a chat chunk: 1.3 KiB) while it waits for the next one.
+    if (s.ready.capacity() == 1) std::vector<typename State::event_type>().swap(s.ready);
     error_code ec;
     // Named, not a temporary inside the co_await expression (GCC 12).
     asio::awaitable<void> read = s.read_piece(s, ec);
@@ -241,12 +241,36 @@ boost::asio::awaitable<result<T>> stream_next_op(std::shared_ptr<State> st, Take
   }
 }
 
+// The completion of a pull that had to read: takes the ready event(s) and releases `busy`
+// (held from the call to here: exclusive access to the state, as on the fast path), then
+// completes the caller's handler. Runs on the handler's executor (launch_on dispatches there).
+// Destroyed without running (its io_context went away with the pull pending), it still
+// releases `busy`.
+template <class T, class State, class Handler, class Take>
+struct pull_completion {
+  std::shared_ptr<State> st;  // null once run (or moved from)
+  Handler h;
+  Take take;
+  pull_completion(std::shared_ptr<State> s, Handler hd, Take t) : st(std::move(s)), h(std::move(hd)), take(t) {}
+  pull_completion(pull_completion&&) noexcept = default;
+  pull_completion& operator=(pull_completion&&) = delete;
+  ~pull_completion() {
+    if (st) st->busy.store(false);
+  }
+  void operator()(boost::system::error_code ec, bool ready) {
+    std::shared_ptr<State> s = std::move(st);
+    T v = !ec && ready ? take(*s) : T{};
+    s->busy.store(false);
+    std::move(h)(ec, std::move(v));
+  }
+};
+
 // What the pull forms share: a pull takes `busy` at the call (so that a call made while another
 // is pending fails whatever the timing of the first one); events already decoded (one read
 // usually brings many) are handed out without a coroutine and without the strand: holding
-// `busy` is exclusive access to the state (the reading coroutine holds it too, and releases it
-// with release semantics). Delivered after a post (never from inside the call) on the handler's
-// executor.
+// `busy` is exclusive access to the state (the reading coroutine holds it too, and its
+// completion releases it with release semantics). Delivered after a post (never from inside
+// the call) on the handler's executor.
 template <class T, class State, class Handler, class Take>
 void stream_pull(const std::shared_ptr<State>& sp, Handler h, Take take) {
   namespace asio = boost::asio;
@@ -268,7 +292,12 @@ void stream_pull(const std::shared_ptr<State>& sp, Handler h, Take take) {
     asio::post(st.strand.get_inner_executor(), asio::append(std::move(h), error_code{}, std::move(v)));
     return;
   }
-  launch_on<T>(st.strand, stream_next_op<T>(sp, take), std::move(h));  // releases `busy`
+  // The caller's executor and cancellation slot stay the handler's: launch_on reads them.
+  auto ex = asio::get_associated_executor(h, st.strand.get_inner_executor());
+  auto slot = asio::get_associated_cancellation_slot(h);
+  handler<bool> done(asio::bind_cancellation_slot(
+      slot, asio::bind_executor(ex, pull_completion<T, State, Handler, Take>(sp, std::move(h), take))));
+  launch_on<bool>(st.strand, stream_wait_op(sp), std::move(done));
 }
 
 // The batch pull (async_next_batch of every stream): hands out every ready event at once. A

@@ -488,10 +488,9 @@ bool session::impl::take(stream_state& st, asio::mutable_buffer b, stream::io_ha
     st.in_pos += n;
     const std::size_t head_part = std::min(n, st.head_left);
     st.head_left -= head_part;
-    if (st.in_pos == st.in.size()) {
-      st.in.clear();
+    if (st.in_pos == st.in.size()) {  // drained: a stream waiting for its next bytes holds none
+      std::string().swap(st.in);
       st.in_pos = 0;
-      if (st.in.capacity() > 4096) std::string().swap(st.in);
     }
     st.available.store(st.in.size() - st.in_pos, std::memory_order_relaxed);
     consume(st, n - head_part);
