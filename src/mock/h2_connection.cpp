@@ -168,9 +168,17 @@ class h2_server : public std::enable_shared_from_this<h2_server<Stream>> {
         continue;
       }
       if (nghttp2_session_want_read(m.ng_) == 0 && nghttp2_session_want_write(m.ng_) == 0) break;  // GOAWAY done
-      m.wake_.expires_at(asio::steady_timer::time_point::max());
+      // Without streams, the connection waits idle_timeout for the next one (as a keep-alive
+      // HTTP/1.1 connection does), then says GOAWAY and closes.
+      const auto idle = m.state_.options().idle_timeout;
+      const bool idle_now = m.streams_.empty() && idle.count() > 0;
+      m.wake_.expires_at(idle_now ? std::chrono::steady_clock::now() + idle : asio::steady_timer::time_point::max());
       error_code ec;
       co_await m.wake_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+      if (!ec && idle_now && m.streams_.empty() && !m.closed_) {
+        ++m.state_.connections_timed_out;
+        nghttp2_session_terminate_session(m.ng_, NGHTTP2_NO_ERROR);
+      }
     }
     // The reader ends when the socket does.
     m.closed_ = true;
