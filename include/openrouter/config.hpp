@@ -114,13 +114,21 @@ struct http2_options {
   /// Streams one connection carries at most, whatever the server allows
   /// (SETTINGS_MAX_CONCURRENT_STREAMS); more open another connection within the pool limits.
   std::size_t max_streams_per_connection = 100;
-  /// A connection on which nothing has arrived for this long is sent a PING: it keeps NATs and
-  /// the server's idle timers from dropping a quiet connection, and proves the peer alive.
-  /// 0: never.
+  /// A connection with streams open on which nothing has arrived for this long is sent a PING:
+  /// it keeps NATs and the server's idle timers from dropping a quiet stream's connection, and
+  /// proves the peer alive. 0: never.
   std::chrono::milliseconds ping_interval{std::chrono::seconds(30)};
   /// No answer to that PING (nor any other frame) within this long: the connection is dead, its
   /// streams fail with errc::connection_closed (the detail says so) and the pool drops it.
   std::chrono::milliseconds ping_timeout{std::chrono::seconds(10)};
+  /// Whether connections without streams are kept alive too: pinged every ping_interval, and
+  /// closed (GOAWAY) by the client after pool.idle_timeout. Off by default: an idle connection
+  /// then rests with no I/O pending, so io_context::run() returns once the caller's work is
+  /// done, as over HTTP/1.1; the pool expires it at its next use, and a connection the server
+  /// closed while it rested is noticed before a request goes out on it (the request then goes
+  /// out once, on another connection). On (a long-running server): run() returns only after
+  /// idle_timeout, or once the client is destroyed.
+  bool ping_idle = false;
 };
 // --- end HTTP/2 ------------------------------------------------------------------------------
 

@@ -297,7 +297,10 @@ BOOST_AUTO_TEST_CASE(a_client_and_io_context_destroyed_mid_stream_free_everythin
 
 // Liveness (http2_options::ping_interval / ping_timeout) and idle expiry.
 BOOST_AUTO_TEST_CASE(an_idle_connection_is_kept_alive_with_pings_and_reused) {
-  client_fixture f(h2_server(), [](auto& c) { c.http2.ping_interval = 100ms; });
+  client_fixture f(h2_server(), [](auto& c) {
+    c.http2.ping_interval = 100ms;
+    c.http2.ping_idle = true;
+  });
   error_code ec;
   chat(f, chat_request(), ec);
   BOOST_REQUIRE_MESSAGE(!ec, f.diag.summary(ec));
@@ -333,6 +336,7 @@ BOOST_AUTO_TEST_CASE(an_unanswered_ping_ends_the_connection_and_fails_its_stream
 BOOST_AUTO_TEST_CASE(an_idle_connection_closes_after_the_idle_timeout_despite_its_pings) {
   client_fixture f(h2_server(), [](auto& c) {
     c.http2.ping_interval = 50ms;
+    c.http2.ping_idle = true;
     c.pool.idle_timeout = 300ms;
   });
   error_code ec;
@@ -343,6 +347,56 @@ BOOST_AUTO_TEST_CASE(an_idle_connection_closes_after_the_idle_timeout_despite_it
   chat(f, chat_request(), ec);  // a new connection serves the next request
   BOOST_TEST(!ec, f.diag.summary(ec));
   BOOST_TEST(f.cli.pool_statistics().h2_connections_opened == 2u);
+}
+
+// Without http2.ping_idle (the default) a connection without streams rests: nothing of it is
+// pending on the io_context, so run() returns once the caller's work is done, as over
+// HTTP/1.1 (before, a program whose client outlived run() waited out pool.idle_timeout, 50 s,
+// at exit), and the next request resumes it.
+BOOST_AUTO_TEST_CASE(an_idle_connection_rests_so_run_returns_and_is_reused) {
+  client_fixture f(h2_server(), [](auto& c) { c.http2.ping_interval = 100ms; });
+  error_code ec;
+  chat(f, chat_request(), ec);
+  BOOST_REQUIRE_MESSAGE(!ec, f.diag.summary(ec));
+  f.ioc.restart();
+  f.ioc.run_for(5s);  // returns at once when nothing is pending, else after 5 s
+  BOOST_TEST(f.ioc.stopped(), "run() did not return: the idle connection kept I/O pending");
+  BOOST_TEST(f.server.get().stats().h2_pings == 0u);  // no PING while idle
+  BOOST_TEST(f.server.get().stats().connections_open == 1u);  // still open, resting
+  chat(f, chat_request(), ec);
+  BOOST_TEST(!ec, f.diag.summary(ec));
+  BOOST_TEST(f.server.get().stats().connections_accepted == 1u);  // the same connection
+  BOOST_TEST(f.cli.pool_statistics().h2_connections_opened == 1u);
+  // A quiet stream's connection is still pinged (ping_interval applies while streams are open).
+  auto [oec, s] = open(f, chat_request("pace/itl_ms=600;tokens=2", "a quiet one"), f.diag);
+  BOOST_REQUIRE_MESSAGE(!oec, f.diag.summary(oec));
+  auto d = drain(f, s);
+  BOOST_TEST(!d.ec, d.ec.message());
+  BOOST_TEST(f.server.get().stats().h2_pings >= 1u);
+  f.ioc.restart();
+  f.ioc.run_for(5s);
+  BOOST_TEST(f.ioc.stopped());
+}
+
+// The server closes a connection that rested past its idle timeout (GOAWAY, then FIN) while the
+// client reads nothing: the next request notices before writing on it, and goes out once, on a
+// new connection.
+BOOST_AUTO_TEST_CASE(a_resting_connection_the_server_closed_is_not_written_to) {
+  client_fixture f(h2_server([](auto& o) { o.idle_timeout = 300ms; }));
+  error_code ec;
+  chat(f, chat_request(), ec);
+  BOOST_REQUIRE_MESSAGE(!ec, f.diag.summary(ec));
+  const auto t0 = std::chrono::steady_clock::now();
+  while (f.server.get().stats().connections_open != 0u && std::chrono::steady_clock::now() - t0 < 20s)
+    std::this_thread::sleep_for(20ms);  // the client's io_context does not run: it reads nothing
+  BOOST_REQUIRE(f.server.get().stats().connections_open == 0u);
+  BOOST_TEST(f.server.get().stats().connections_timed_out == 1u);
+  const auto before = f.server.get().stats().chat_requests;
+  chat(f, chat_request(), ec);
+  BOOST_TEST(!ec, f.diag.summary(ec));
+  BOOST_TEST(f.server.get().stats().chat_requests == before + 1);  // read once
+  BOOST_TEST(f.cli.pool_statistics().h2_connections_opened == 2u);
+  BOOST_TEST(f.server.get().stats().connections_accepted == 2u);
 }
 
 BOOST_AUTO_TEST_CASE(a_server_without_h2_gets_http1) {

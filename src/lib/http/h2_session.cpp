@@ -21,6 +21,7 @@
 #include <boost/beast/core/error.hpp>
 
 #include <nghttp2/nghttp2.h>
+#include <poll.h>
 
 #include <algorithm>
 #include <array>
@@ -93,6 +94,9 @@ struct session::impl {
   asio::cancellation_signal read_cancel;
   bool dead = false;
   bool usable = true;
+  // Without streams (and without settings.ping_idle) the I/O loop ends and the session rests:
+  // nothing pending on the io_context. submit() and shutdown() resume it.
+  bool resting = false;
   std::size_t max_streams = 0;
   // Liveness (http2_options::ping_interval / ping_timeout) and idle expiry: one timer.
   std::optional<asio::steady_timer> watch;
@@ -129,7 +133,11 @@ struct session::impl {
 
   void arm_watch(std::weak_ptr<session> w);
   void on_watch(const std::weak_ptr<session>& w);
-  void submit(const std::shared_ptr<stream_state>& st, std::string request);
+  /// Restarts the I/O loop of a resting session: first, a connection the server closed while
+  /// it rested ends here, before anything is written on it (its new streams, never sent, are
+  /// provably unprocessed).
+  void resume(const std::shared_ptr<session>& s);
+  void submit(const std::shared_ptr<session>& s, const std::shared_ptr<stream_state>& st, std::string request);
   /// Wakes the parked read of `st` when it has something to take (bytes, its end, an error).
   void deliver(stream_state& st);
   /// Completes `h` with what `st` has for a read into `b`; false (h untouched) when nothing.
@@ -254,6 +262,14 @@ asio::awaitable<void> session::impl::run(std::shared_ptr<session> keep) {
     if (!co_await std::move(flushed) || m.dead) break;
     if (nghttp2_session_want_read(m.ng) == 0 && nghttp2_session_want_write(m.ng) == 0) break;
     if (nghttp2_session_want_write(m.ng) != 0) continue;
+    if (m.streams.empty() && !m.opts.settings.ping_idle && !(m.conn->is_tls() && m.conn->tls_buffered())) {
+      // Nothing to wait for: rest with no I/O pending (the caller's io_context::run() may
+      // return); the next stream, or shutdown(), resumes the loop.
+      m.resting = true;
+      m.ping_sent = {};  // a PING in flight is forgotten: after the rest, quiet means a new one
+      if (m.watch) m.watch->cancel();
+      co_return;
+    }
     if (!(m.conn->is_tls() && m.conn->tls_buffered())) {
       error_code e;
       m.waiting = true;
@@ -325,15 +341,16 @@ asio::awaitable<void> session::impl::run(std::shared_ptr<session> keep) {
 // PING in flight has waited ping_timeout, or when the session has been without streams for
 // idle_timeout, whichever comes first. A timer that fires early just re-arms.
 void session::impl::arm_watch(std::weak_ptr<session> w) {
-  if (dead) return;
+  if (dead || resting) return;
   const auto& s = opts.settings;
+  const bool idle_watch = s.ping_idle && opts.idle_timeout.count() > 0;
   clock::time_point next = clock::time_point::max();
-  if (s.ping_interval.count() > 0)
+  if (s.ping_interval.count() > 0 && (s.ping_idle || !streams.empty() || ping_sent != clock::time_point{}))
     next = ping_sent != clock::time_point{} ? ping_sent + s.ping_timeout : last_recv + s.ping_interval;
-  if (opts.idle_timeout.count() > 0 && streams.empty()) next = std::min(next, idle_since + opts.idle_timeout);
+  if (idle_watch && streams.empty()) next = std::min(next, idle_since + opts.idle_timeout);
   if (next == clock::time_point::max()) {
-    // Nothing to watch now; a stream's end re-arms (idle expiry) when that is enabled.
-    if (opts.idle_timeout.count() <= 0) return;
+    // Nothing to watch now: a new stream re-arms (resume(), or the next frame received).
+    if (!idle_watch) return;
     next = clock::now() + opts.idle_timeout;
   }
   if (!watch) watch.emplace(strand);
@@ -345,10 +362,11 @@ void session::impl::arm_watch(std::weak_ptr<session> w) {
 }
 
 void session::impl::on_watch(const std::weak_ptr<session>& w) {
-  if (dead) return;
+  if (dead || resting) return;
   const auto now = clock::now();
   const auto& s = opts.settings;
-  if (opts.idle_timeout.count() > 0 && streams.empty() && now - idle_since >= opts.idle_timeout && usable) {
+  if (s.ping_idle && opts.idle_timeout.count() > 0 && streams.empty() && now - idle_since >= opts.idle_timeout &&
+      usable) {
     unusable();  // the pool forgets it; GOAWAY, then the loop ends once it is written
     nghttp2_session_terminate_session(ng, NGHTTP2_NO_ERROR);
     wake();
@@ -364,7 +382,7 @@ void session::impl::on_watch(const std::weak_ptr<session>& w) {
         conn->tcp().socket().cancel(ignored);
         return;
       }
-    } else if (now - last_recv >= s.ping_interval) {
+    } else if (now - last_recv >= s.ping_interval && (s.ping_idle || !streams.empty())) {
       if (nghttp2_submit_ping(ng, NGHTTP2_FLAG_NONE, nullptr) == 0) {
         ping_sent = now;
         wake();
@@ -374,9 +392,30 @@ void session::impl::on_watch(const std::weak_ptr<session>& w) {
   arm_watch(w);
 }
 
+void session::impl::resume(const std::shared_ptr<session>& s) {
+  if (!resting || dead) return;
+  resting = false;
+  // The server may have closed the connection while it rested (its idle timeout: GOAWAY, then
+  // FIN): the peer's shutdown shows as POLLRDHUP even behind unread bytes.
+  pollfd p{};
+  p.fd = conn->tcp().socket().native_handle();
+  p.events = POLLIN | POLLRDHUP;
+  if (::poll(&p, 1, 0) > 0 && (p.revents & (POLLRDHUP | POLLHUP | POLLERR)) != 0) {
+    dead = true;
+    unusable();
+    fail_all(make_error_code(errc::connection_closed),
+             "the HTTP/2 connection to " + conn->peer() + " was closed by the server while it was idle");
+    conn->close();
+    return;
+  }
+  asio::co_spawn(strand, run(s), asio::detached);
+  arm_watch(s);
+}
+
 // ---- streams -------------------------------------------------------------------------------
 
-void session::impl::submit(const std::shared_ptr<stream_state>& st, std::string request) {
+void session::impl::submit(const std::shared_ptr<session>& s, const std::shared_ptr<stream_state>& st,
+                           std::string request) {
   if (st->detached) return;
   auto refuse = [&](std::string why) {
     st->error = make_error_code(errc::stream_refused);
@@ -450,6 +489,8 @@ void session::impl::submit(const std::shared_ptr<stream_state>& st, std::string 
   streams.emplace(id, st);
   self.opened_.fetch_add(1);
   wake();
+  if (resting) resume(s);
+  else if (streams.size() == 1) arm_watch(s);  // the first stream: PINGs are due again
 }
 
 ssize_t session::impl::read_body(nghttp2_session*, std::int32_t, std::uint8_t* buf, std::size_t len,
@@ -713,6 +754,7 @@ void session::shutdown() noexcept {
       m.unusable();
       nghttp2_session_terminate_session(m.ng, NGHTTP2_NO_ERROR);
       m.wake();
+      m.resume(s);  // a resting session writes its GOAWAY, then closes
     });
   } catch (...) {
   }
@@ -757,7 +799,7 @@ void stream::start_write(std::string&& bytes, io_handler h) {
       if (request_.size() >= head_end + 4 + length) {
         submitted_ = true;
         asio::dispatch(session_->im_->strand, [s = session_, st = st_, r = std::move(request_)]() mutable {
-          s->im_->submit(st, std::move(r));
+          s->im_->submit(s, st, std::move(r));
         });
         request_.clear();
       }

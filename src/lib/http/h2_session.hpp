@@ -110,8 +110,10 @@ class session : public std::enable_shared_from_this<session> {
   struct options {
     http2_options settings;
     bool tls = true;  ///< the :scheme
-    /// A session without streams for this long says GOAWAY and closes (the pool's idle expiry,
-    /// kept by the session itself: its PINGs would otherwise keep an unused connection open).
+    /// With settings.ping_idle, a session without streams for this long says GOAWAY and closes
+    /// (the pool's idle expiry, kept by the session itself: its PINGs would otherwise keep an
+    /// unused connection open). Without it, a session without streams rests with no I/O
+    /// pending (io_context::run() may return) and the pool expires it at its next use.
     std::chrono::milliseconds idle_timeout{std::chrono::seconds(50)};
   };
   /// What the pool hears from a session, on the session's strand: the streams it may carry now
