@@ -7,6 +7,9 @@
 //   - every send is accounted for: the mock never reads a request more often than the client
 //     reports attempts for it (a hidden re-send of a request the server read would show here).
 // Needs root (unshare, nft); without it the cases report "SKIPPED:" (ctest shows them skipped).
+// With OPENROUTER_TEST_HTTP=2 (ctest: chaos.chaos_test.h2) the same cases run over HTTP/2: the
+// mock offers h2, the batch and the router speak it, and one reset fails every stream its
+// connection carried at once.
 #include "support/cli_process.hpp"
 #include "support/client_fixture.hpp"
 #include "support/netns.hpp"
@@ -48,6 +51,13 @@ namespace {
 // 10% of all packets lost, and 20 in 1000 packets of established connections reset: enough for
 // dozens of resets and hundreds of lost packets per run.
 const test::network_faults faults{10, 20};
+// The batch over HTTP/2 moves in far fewer packets (one connection carries its 32 requests,
+// frames coalesce): resets are made likelier so that a run still meets several (each one fails
+// every request its connection carried).
+const test::network_faults& batch_faults() {
+  static const test::network_faults h2{10, 60};
+  return test::over_h2() ? h2 : faults;
+}
 constexpr int prompts = 8;       // distinct prompts (their expected texts are fetched first)
 constexpr int max_tokens = 24;
 constexpr auto request_deadline = 20s;
@@ -60,6 +70,13 @@ constexpr auto run_bound = 75s;
 const std::string test_key = "sk-or-v1-chaos-test-0123456789abcdef";
 
 std::string prompt(int i) { return "chaos prompt " + std::to_string(i % prompts); }
+
+// The mock of both cases: it offers h2 (ALPN) when the run is over HTTP/2.
+openrouter::mock::server_options mock_options() {
+  openrouter::mock::server_options o;
+  o.http2 = test::over_h2();
+  return o;
+}
 
 // Skips the case (ctest: SKIP_REGULAR_EXPRESSION "SKIPPED:") when this process may not make a
 // network namespace or has no nft; never a silent pass.
@@ -126,7 +143,7 @@ BOOST_AUTO_TEST_CASE(batch_answers_every_id_once_through_loss_and_resets, *boost
   const std::string binary = OPENROUTER_BINARY_DIR "/openrouter";
   BOOST_TEST_REQUIRE(fs::exists(binary), binary << " is missing: build the openrouter-cli target");
 
-  openrouter::mock::background_server mock;
+  openrouter::mock::background_server mock(mock_options());
   const auto texts = expected_texts(mock.get());
   const auto before = mock->stats().chat_requests;
 
@@ -150,11 +167,12 @@ BOOST_AUTO_TEST_CASE(batch_answers_every_id_once_through_loss_and_resets, *boost
   auto in = dir.write("in.jsonl", input);
   auto out = dir.path / "out.jsonl";
 
-  ns.apply(faults);
+  ns.apply(batch_faults());
   auto t0 = std::chrono::steady_clock::now();
   test::cli_process p(dir.path,
-                      {"--base-url", mock->base_url(), "--ca-file", ca.string(), "batch", "--input", in.string(),
-                       "--output", out.string(), "--concurrency", "32", "--policy", policy.string(), "--no-progress"},
+                      {"--base-url", mock->base_url(), "--ca-file", ca.string(), "--http", test::over_h2() ? "2" : "1.1",
+                       "batch", "--input", in.string(), "--output", out.string(), "--concurrency", "32", "--policy",
+                       policy.string(), "--no-progress"},
                       {{"OPENROUTER_API_KEY", test_key}});
   int code = p.wait(run_bound);  // throws (the case fails) if the batch hangs
   auto secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -162,6 +180,7 @@ BOOST_AUTO_TEST_CASE(batch_answers_every_id_once_through_loss_and_resets, *boost
   ns.clear();
   BOOST_TEST_MESSAGE("batch: exit " << code << " after " << secs << " s; stderr:\n" << p.err());
   BOOST_TEST((code == 0 || code == 1), "exit " << code);  // 1: some ids have error lines
+  if (test::over_h2()) BOOST_TEST(mock->stats().h2_connections > 0u, "the batch did not speak HTTP/2");
   BOOST_TEST(p.err().find(test_key) == std::string::npos);
 
   // Every id exactly once, each line whole: a result with the whole text, or a typed error.
@@ -273,7 +292,7 @@ asio::awaitable<void> one_stream(openrouter::router& r, int i, stream_result& ou
 BOOST_AUTO_TEST_CASE(streams_end_whole_or_typed_through_loss_and_resets, *boost::unit_test::timeout(85)) {
   test::network_namespace ns;
   if (!can_run(ns)) return;
-  openrouter::mock::background_server mock;
+  openrouter::mock::background_server mock(mock_options());
   const auto texts = expected_texts(mock.get());
   const auto before = mock->stats().chat_requests;
 
@@ -382,6 +401,10 @@ BOOST_AUTO_TEST_CASE(streams_end_whole_or_typed_through_loss_and_resets, *boost:
   BOOST_TEST(chat_requests == reads_total);
   BOOST_TEST(chat_requests <= attempts_total);
   BOOST_TEST(whole >= std::uint64_t(total * 9 / 10));
+  if (test::over_h2()) {
+    BOOST_TEST(pool.h2_connections_opened > 0u, "the router's client did not speak HTTP/2");
+    BOOST_TEST(pool.h2_connections_opened == pool.connections_opened);
+  }
 }
 
 BOOST_AUTO_TEST_SUITE_END()
