@@ -4,7 +4,9 @@
 // text received so far being a prefix of the whole, or in a clean end with exactly the whole
 // text; never a crash, a hang or a clean end with wrong or missing text. Plain HTTP, so that
 // the cuts fall on the HTTP and SSE bytes themselves (the TLS layer has its own, in
-// tls_stream_test).
+// tls_stream_test). With OPENROUTER_TEST_HTTP=2 (ctest: the .h2 entry) the mock and the
+// client speak h2c (HTTP/2 with prior knowledge): the cuts then fall on HTTP/2 frames, HPACK
+// blocks and the DATA frames that carry the SSE bytes.
 #include "support/byte_proxy.hpp"
 #include "support/client_fixture.hpp"
 
@@ -26,11 +28,13 @@ struct stream_run {
   error_code ec;  // the open's or the last pull's error
   std::string text;
   bool finished = false;  // a finish reason arrived
+  bool h2 = false;        // the connection spoke HTTP/2
 };
 
 openrouter::mock::server_options plain_mock() {
   openrouter::mock::server_options o;
   o.tls = false;
+  o.http2 = over_h2();
   // A short stream with every kind of event: a keep-alive comment, the role delta, content
   // deltas, the finish chunk, the usage chunk, [DONE]; each event written on its own.
   o.scenario = boost::json::parse(
@@ -46,9 +50,15 @@ stream_run run_once(const openrouter::mock::server& srv, std::uint16_t proxy_por
   cfg.base_url = "http://127.0.0.1:" + std::to_string(proxy_port) + "/api/v1";
   cfg.timeout.read_idle = 10s;
   cfg.timeout.total = 20s;
+  if (over_h2()) cfg.http_version = openrouter::http_version::http2;  // h2c: prior knowledge
   stream_run r;
   {
     openrouter::client cli(ioc.get_executor(), cfg);
+    struct note_protocol {  // however the run ends
+      openrouter::client& cli;
+      stream_run& r;
+      ~note_protocol() { r.h2 = cli.pool_statistics().h2_connections_opened > 0; }
+    } noted{cli, r};
     openrouter::diagnostics diag;
     auto opened = std::make_shared<std::optional<std::pair<error_code, openrouter::chat_stream>>>();
     cli.async_chat_stream(chat_request("openai/gpt-4o-mini", "tell me"), diag,
@@ -100,12 +110,14 @@ BOOST_AUTO_TEST_CASE(byte_at_a_time_delivery_gives_the_exact_stream) {
   auto whole = run_once(srv.get(), proxy.port());
   BOOST_TEST_REQUIRE(!whole.ec, whole.ec.message());
   BOOST_TEST_REQUIRE(!whole.text.empty());
+  BOOST_TEST_REQUIRE(whole.h2 == over_h2());
   for (std::size_t piece : {1u, 2u, 3u, 7u}) {
     proxy.configure(piece, std::nullopt);
     auto r = run_once(srv.get(), proxy.port());
     BOOST_TEST(!r.ec, "piece " << piece << ": " << r.ec.message());
     BOOST_TEST(r.text == whole.text, "piece " << piece);
     BOOST_TEST(r.finished);
+    BOOST_TEST(r.h2 == over_h2());
   }
 }
 
