@@ -34,7 +34,6 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/http/buffer_body.hpp>
 #include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
@@ -413,8 +412,11 @@ asio::awaitable<bool> one_request(run_state& st, Stream& s, beast::flat_buffer& 
     co_return p.keep_alive();
   }
 
-  // Streaming: headers first, then the chunked body read incrementally into a fixed buffer.
-  http::response_parser<http::buffer_body> p;
+  // Streaming: headers first, then the body. Whatever is already buffered is parsed at once,
+  // without a completion per chunk: the parser is eager (one put() runs through every complete
+  // chunk in the buffer) and hands each chunk's bytes to the SSE scanner in place (no copy into
+  // a body buffer). The socket is read only when the parser needs more.
+  http::response_parser<http::empty_body> p;
   p.body_limit(boost::none);
   co_await http::async_read_header(s, buf, p, asio::redirect_error(asio::use_awaitable, ec));
   if (ec) {
@@ -440,15 +442,28 @@ asio::awaitable<bool> one_request(run_state& st, Stream& s, beast::flat_buffer& 
     if (!obj) json_error = true;
     else if (obj->contains("error")) inband_error = true;
   };
-  char chunk[16384];
+  auto on_chunk = [&](std::uint64_t, beast::string_view body, error_code&) -> std::size_t {
+    if (status_ok) scanner.feed(body.data(), body.size(), on_data);
+    return body.size();
+  };
+  p.on_chunk_body(on_chunk);
+  p.eager(true);
   while (!p.is_done()) {
-    p.get().body().data = chunk;
-    p.get().body().size = sizeof chunk;
-    co_await http::async_read_some(s, buf, p, asio::redirect_error(asio::use_awaitable, ec));
-    if (ec == http::error::need_buffer) ec = {};
+    if (buf.size() > 0) {
+      std::size_t used = p.put(buf.data(), ec);
+      buf.consume(used);
+      if (ec == http::error::need_more) ec = {};
+      else if (ec) break;
+      if (p.is_done() || used > 0) continue;
+    }
+    // Beast's put() wants a whole chunk header in one buffer: reads append to what is left.
+    std::size_t n = co_await s.async_read_some(buf.prepare(16 * 1024), asio::redirect_error(asio::use_awaitable, ec));
+    if (ec == asio::error::eof && p.need_eof()) {
+      p.put_eof(ec);
+      break;
+    }
     if (ec) break;
-    std::size_t n = sizeof chunk - p.get().body().size;
-    if (n && status_ok) scanner.feed(chunk, n, on_data);
+    buf.commit(n);
   }
   st.sse_events += events;
   if (ec) {
