@@ -47,11 +47,11 @@ struct chat_stream::state : detail::event_stream_state<wire::chat_chunk> {
       return;
     }
     // Decoded in place, where it waits to be handed out (no move of a chunk on the way).
-    wire::chat_chunk& chunk = ready.emplace_back();
+    wire::chat_chunk& chunk = next_event();
     error_code ec;
     wire::parse_chat_chunk(ev.data, chunk, ec);
     if (ec) {
-      ready.pop_back();
+      drop_last_event();
       diag->detail = ec.message();
       diag->body_excerpt = excerpt(ev.data, im->transport.config().api_key);
       pending = make_error_code(errc::bad_json);

@@ -49,11 +49,11 @@ struct messages_stream::state : detail::event_stream_state<wire::messages_event>
       acc.done();
       return;
     }
-    wire::messages_event& e = ready.emplace_back();
+    wire::messages_event& e = next_event();
     wire::decode_error err;
     wire::parse_messages_event(ev.data, ev.type, e, err);
     if (err) {
-      ready.pop_back();
+      drop_last_event();
       diag->detail = err.message();
       diag->body_excerpt = excerpt(ev.data, im->transport.config().api_key);
       pending = make_error_code(errc::bad_json);

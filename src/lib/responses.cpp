@@ -46,11 +46,11 @@ struct responses_stream::state : detail::event_stream_state<wire::responses_even
       acc.done();
       return;
     }
-    wire::responses_event& e = ready.emplace_back();
+    wire::responses_event& e = next_event();
     wire::decode_error err;
     wire::parse_responses_event(ev.data, ev.type, e, err);
     if (err) {
-      ready.pop_back();
+      drop_last_event();
       diag->detail = err.message();
       diag->body_excerpt = excerpt(ev.data, im->transport.config().api_key);
       pending = make_error_code(errc::bad_json);

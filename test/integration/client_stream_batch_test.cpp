@@ -178,7 +178,9 @@ BOOST_AUTO_TEST_CASE(a_batch_outlives_its_stream_handle) {
 
 BOOST_AUTO_TEST_CASE(overlapping_and_cancelled_batches) {
   openrouter::mock::server_options o;
-  o.scenario = boost::json::parse(R"({"models":{"openai/gpt-4o-mini":{"itl_ms":50}}})");
+  // The first chunk comes 500 ms after the headers: the first pull has to read (see
+  // client_stream_test/overlapping_next_is_refused).
+  o.scenario = boost::json::parse(R"({"models":{"openai/gpt-4o-mini":{"ttft_ms":500,"itl_ms":50}}})");
   client_fixture f(o);
   auto s = open(f, chat_request("openai/gpt-4o-mini", "echo: a b c d e f g h i j k l"));
   outcome<batch_t> a, b;

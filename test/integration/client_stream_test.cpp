@@ -238,7 +238,9 @@ BOOST_AUTO_TEST_CASE(time_to_first_byte_deadline) {
 
 BOOST_AUTO_TEST_CASE(overlapping_next_is_refused) {
   openrouter::mock::server_options o;
-  o.scenario = boost::json::parse(R"({"models":{"openai/gpt-4o-mini":{"itl_ms":50}}})");
+  // The first chunk comes 500 ms after the headers, so the read that brought them holds no
+  // event: the first pull has to read (events already received would be handed out at once).
+  o.scenario = boost::json::parse(R"({"models":{"openai/gpt-4o-mini":{"ttft_ms":500,"itl_ms":50}}})");
   client_fixture f(o);
   auto [ec, s] = open(f, chat_request("openai/gpt-4o-mini", "echo: a b c d e f g h"));
   BOOST_REQUIRE_MESSAGE(!ec, ec.message());

@@ -5,7 +5,7 @@
 // stream's terminal outcome. Private to src/lib.
 //
 // A stream's state derives from event_stream_state<Event> and provides:
-//   void on_event(const sse::event&);        decode one SSE event: emplace into `ready`, or set `pending`
+//   void on_event(const sse::event&);        decode one SSE event into next_event(), or set `pending`
 //   bool done_seen() const;                   the [DONE] sentinel arrived
 //   error_code outcome_code() const;          how the stream ended when its body ended
 #include "../client_impl.hpp"
@@ -54,33 +54,36 @@ struct event_stream_state {
   std::shared_ptr<diagnostics> owned_diag;  // a stream opened without caller diagnostics
   std::atomic<bool> cancelled{false};       // cancel() was called
   sse::parser sse;
-  // Decoded events not yet handed out: [ready_head, end). A vector, not a deque: an event is
-  // larger than a deque block, so a deque would allocate a node per event.
+  // Decoded events not yet handed out: [ready_head, ready_end). The objects past ready_end are
+  // spares: the next events are decoded into them, so a decoder that reuses its target's heap
+  // capacity (the chat chunk's fast path) allocates nothing per event in the steady state. A
+  // vector, not a deque: an event is larger than a deque block (a node per event).
   std::vector<Event> ready;
-  std::size_t ready_head = 0;
-  bool has_ready() const noexcept { return ready_head < ready.size(); }
+  std::size_t ready_head = 0, ready_end = 0;
+  bool has_ready() const noexcept { return ready_head < ready_end; }
+  // The object the next decoded event goes into (a spare if there is one; its old content is
+  // the decoder's to overwrite).
+  Event& next_event() {
+    if (ready_end == ready.size()) ready.emplace_back();
+    return ready[ready_end++];
+  }
+  void drop_last_event() noexcept { --ready_end; }
   Event take_ready() {
     Event c = std::move(ready[ready_head++]);
-    if (ready_head == ready.size()) {  // drained: keep the capacity
-      ready.clear();
-      ready_head = 0;
-    }
+    if (ready_head == ready_end) ready_head = ready_end = 0;  // drained: every object a spare
     return c;
   }
   // Every ready event, left in place (the batch is a view): they go at the next call's
   // release_handed_out().
   std::span<const Event> take_all() noexcept {
-    std::span<const Event> b(ready.data() + ready_head, ready.size() - ready_head);
-    ready_head = ready.size();
+    std::span<const Event> b(ready.data() + ready_head, ready_end - ready_head);
+    ready_head = ready_end;
     return b;
   }
   // At the start of every pull (holding `busy`): the events of the last batch are no longer
   // the caller's.
   void release_handed_out() noexcept {
-    if (ready_head == ready.size() && ready_head > 0) {
-      ready.clear();
-      ready_head = 0;
-    }
+    if (ready_head == ready_end) ready_head = ready_end = 0;
   }
   std::optional<error_code> pending;   // terminal outcome, delivered once `ready` is empty
   std::optional<error_code> terminal;  // delivered: every later call gets it again
@@ -122,9 +125,9 @@ struct event_stream_state {
   }
 
   // Reads one piece of the body (the exchange parses what is buffered first) and feeds it
-  // through the SSE parser to `self` (the derived state: on_event); `ec` is a failure of the
-  // read. The exchange bounds the whole body (max_stream_bytes): the events before the bound
-  // are still delivered.
+  // through the SSE parser to `self` (the derived state: on_event), then every further piece the
+  // read buffer already holds; `ec` is a failure of the read. The exchange bounds the whole body
+  // (max_stream_bytes): the events before the bound are still delivered.
   template <class Derived>
   boost::asio::awaitable<void> read_piece(Derived& self, error_code& ec) {
     auto& x = *lease.x;
@@ -142,6 +145,34 @@ struct event_stream_state {
       body_done = true;
       co_return;
     }
+    // Now, before any suspension: the piece lives in this thread's buffer (exchange.hpp).
+    take_piece(self, x);
+    decode_buffered(self);
+  }
+
+  // Decodes, without I/O and without suspending, every piece of body the read buffer already
+  // holds (one TLS read brings many events; a pull that finds them decoded needs no coroutine).
+  // Stops at the first step that needs a read, at the body's end (body_done) and at a failure,
+  // which is left to read_piece (it reports it with its diagnostics). The caller holds `busy`.
+  template <class Derived>
+  void decode_buffered(Derived& self) {
+    if (!lease.x || !lease.conn || body_done || terminal) return;
+    auto& x = *lease.x;
+    x.read_pieces();
+    while (!pending) {
+      const exchange::action a = x.next();
+      if (a == exchange::action::done) {
+        body_done = true;
+        return;
+      }
+      if (a != exchange::action::piece) return;
+      take_piece(self, x);
+    }
+  }
+
+  // Feeds the exchange's last piece through the SSE parser to `self`.
+  template <class Derived>
+  void take_piece(Derived& self, exchange& x) {
     last_activity = std::chrono::steady_clock::now();
     struct handler {
       Derived* self;
@@ -149,7 +180,6 @@ struct event_stream_state {
       void on_comment(std::string_view) { ++self->comments; }
     } h{&self};
     error_code pe;
-    // Now, before any suspension: the piece lives in this thread's buffer (exchange.hpp).
     sse.parse(x.piece(), h, pe);
     if (pe && !pending) {
       diag->detail = sse::to_string(sse.failed());
@@ -220,7 +250,10 @@ boost::asio::awaitable<result<bool>> stream_wait_op(std::shared_ptr<State> st) {
     }
     // A stream whose reads bring one event at a time (a paced stream) keeps no event's worth of
     // memory (a chat chunk: 1.3 KiB) while it waits for the next one.
-    if (s.ready.capacity() == 1) std::vector<typename State::event_type>().swap(s.ready);
+    if (s.ready.capacity() == 1) {
+      std::vector<typename State::event_type>().swap(s.ready);
+      s.ready_head = s.ready_end = 0;
+    }
     error_code ec;
     // Named, not a temporary inside the co_await expression (GCC 12).
     asio::awaitable<void> read = s.read_piece(s, ec);
@@ -286,6 +319,7 @@ void stream_pull(const std::shared_ptr<State>& sp, Handler h, Take take) {
     return;
   }
   st.release_handed_out();
+  if (!st.has_ready() && !st.terminal && !st.cancelled.load()) st.decode_buffered(st);
   if (st.has_ready() && !st.terminal && !st.cancelled.load()) {
     T v = take(st);
     st.busy.store(false);
