@@ -68,7 +68,7 @@ struct outcome {
 // The whole exchange of `response` read with reads of `step` bytes: whole mode, or pieces of
 // `piece_size` bytes when it is non-zero.
 outcome exchange_of(std::string_view response, std::size_t step, exchange::limits l = {}, std::size_t piece_size = 0) {
-  boost::beast::flat_buffer in{max_buffer};
+  openrouter::detail::read_buffer in{max_buffer};
   const std::string body = "{\"model\":\"m\"}";
   exchange x("POST /v1/chat/completions HTTP/1.1\r\n\r\n", body, in, l);
   outcome o;
@@ -116,7 +116,7 @@ std::string chunked(const std::vector<std::string>& chunks, std::string_view ext
 BOOST_AUTO_TEST_SUITE(http_exchange_test)
 
 BOOST_AUTO_TEST_CASE(the_request_is_written_before_anything_is_read) {
-  boost::beast::flat_buffer in{max_buffer};
+  openrouter::detail::read_buffer in{max_buffer};
   const std::string body = "{\"a\":1}";
   exchange x("POST /x HTTP/1.1\r\nContent-Length: 7\r\n\r\n", body, in, {});
   BOOST_TEST((x.next() == action::write));

@@ -5,12 +5,12 @@
 #include "h2_session.hpp"
 #include "origin.hpp"
 #include "proxy.hpp"
+#include "read_buffer.hpp"
 #include "tls_stream.hpp"
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ssl/context.hpp>
-#include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 
 #include <boost/asio/ip/address.hpp>
@@ -54,7 +54,7 @@ class connection {
  public:
   /// The read buffer's capacity during a burst: the most one read from the socket (or TLS)
   /// can bring.
-  static constexpr std::size_t read_buffer_size = 16 * 1024;
+  static constexpr std::size_t read_buffer_size = read_block_size;
   /// The most the read buffer may ever hold: a response head (64 KiB limit), a chunk-size line
   /// with its extensions or a chunked trailer that does not fit fails the read with
   /// http::error::buffer_overflow (errc::response_too_large) instead of growing the buffer.
@@ -123,7 +123,7 @@ class connection {
   bool unprocessed() const noexcept { return h2_ && h2_->unprocessed(); }
   /// After a failure: what the protocol said about it (an RST_STREAM or GOAWAY code), else empty.
   std::string failure_detail() const { return h2_ ? h2_->failure_detail() : std::string(); }
-  boost::beast::flat_buffer& buffer() noexcept { return buffer_; }
+  read_buffer& buffer() noexcept { return buffer_; }
   /// Call before reading a body. Beast reads at most the buffer's free capacity (at least 512
   /// bytes), and a body parsed out of the buffer never lets it grow: when bytes are already
   /// waiting (a burst), this gives the next read read_buffer_size; when the read will wait (a
@@ -161,7 +161,7 @@ class connection {
   // unused TLS layer (2.6 KiB each).
   std::unique_ptr<tls_stream> tls_;
   std::unique_ptr<h2::stream> h2_;
-  boost::beast::flat_buffer buffer_{max_read_buffer};
+  read_buffer buffer_{max_read_buffer};
 };
 
 }  // namespace openrouter::detail

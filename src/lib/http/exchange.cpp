@@ -33,7 +33,7 @@ std::string parse_detail(const error_code& e) {
 
 }  // namespace
 
-exchange::exchange(std::string head, std::string_view body, beast::flat_buffer& in, const limits& l)
+exchange::exchange(std::string head, std::string_view body, read_buffer& in, const limits& l)
     : head_(std::move(head)), body_(body), in_(in), limits_(l) {
   parser_.header_limit(static_cast<std::uint32_t>(limits_.head));
   parser_.body_limit(boost::none);  // bounded here, per mode

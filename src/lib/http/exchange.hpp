@@ -20,10 +20,11 @@
 //     case failed:  x.error() (an openrouter::errc), x.detail().
 //   }
 
+#include "read_buffer.hpp"
+
 #include <openrouter/error.hpp>
 
 #include <boost/asio/buffer.hpp>
-#include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/buffer_body.hpp>
 #include <boost/beast/http/parser.hpp>
 
@@ -61,7 +62,7 @@ class exchange {
   /// `head` is the request head (ending in an empty line), `body` its body (it must outlive the
   /// exchange); `in` is the connection's read buffer (bytes of the response are parsed out of
   /// it; its maximum size bounds a head line, a chunk-size line or a trailer).
-  exchange(std::string head, std::string_view body, boost::beast::flat_buffer& in, const limits& l);
+  exchange(std::string head, std::string_view body, read_buffer& in, const limits& l);
   exchange(const exchange&) = delete;
   exchange& operator=(const exchange&) = delete;
 
@@ -76,7 +77,7 @@ class exchange {
   /// The request was written in full.
   void written() noexcept;
   /// Where a read action puts its bytes (then commit them).
-  boost::beast::flat_buffer& buffer() noexcept { return in_; }
+  read_buffer& buffer() noexcept { return in_; }
   /// The peer closed the connection (end of stream): a body delimited by the close ends here,
   /// anything else is incomplete.
   void eof();
@@ -124,7 +125,7 @@ class exchange {
 
   std::string head_;
   std::string_view body_;
-  boost::beast::flat_buffer& in_;
+  read_buffer& in_;
   limits limits_;
   boost::beast::http::response_parser<boost::beast::http::buffer_body> parser_;
   phase phase_ = phase::request;

@@ -113,7 +113,7 @@ asio::awaitable<exchange::action> drive(connection& c, exchange& x, const deadli
       if (ec.category() == category()) diag.detail = io_detail("write to ", c, e, ec);
       continue;
     }
-    beast::flat_buffer& in = x.buffer();
+    read_buffer& in = x.buffer();
     c.prepare_read();
     if (in.size() >= in.max_size()) {  // a head line, chunk-size line or trailer that never ends
       x.fail(make_error_code(errc::response_too_large),
