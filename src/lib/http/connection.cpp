@@ -405,7 +405,7 @@ bool connection::idle_alive() noexcept {
   // TLS: let OpenSSL process what arrived. Session tickets (a TLS 1.3 server sends them after
   // the handshake) leave the connection usable; a close_notify, an alert or application data
   // do not.
-  if (tls_) return tls_->probe_idle();
+  if (tls_) return tls_->probe_idle((p.revents & POLLIN) != 0);
   // Plain HTTP: anything readable on an idle connection is EOF, a reset or garbage.
   if ((p.revents & POLLIN) != 0) return false;
   return true;

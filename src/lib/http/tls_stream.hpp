@@ -85,8 +85,10 @@ class basic_tls_stream {
   /// For a stream with no operation running (an idle pooled connection): processes, without
   /// blocking, whatever the peer sent meanwhile. True when that was nothing or only TLS
   /// housekeeping (TLS 1.3 session tickets); false when the peer closed (close_notify, EOF,
-  /// a reset) or sent application data or garbage nobody asked for.
-  bool probe_idle() noexcept;
+  /// a reset) or sent application data or garbage nobody asked for. `socket_readable` false (the
+  /// caller polled the socket and nothing arrived) with nothing buffered here: alive, without
+  /// asking OpenSSL or the socket again.
+  bool probe_idle(bool socket_readable = true) noexcept;
 
   template <class Token>
   auto async_handshake(Token&& token) {
