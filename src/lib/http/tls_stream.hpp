@@ -25,6 +25,7 @@
 // compiled once in tls_stream.cpp. The definitions live in tls_stream_impl.hpp.
 
 #include "buffer_sequence.hpp"
+#include "read_buffer.hpp"
 
 #include <boost/asio/any_completion_executor.hpp>
 #include <boost/asio/any_completion_handler.hpp>
@@ -166,9 +167,13 @@ class basic_tls_stream {
   std::size_t write_index_ = 0, write_offset_ = 0;  // where the next SSL_write starts
   std::size_t done_bytes_ = 0;  // plaintext consumed by the write so far
   outcome saved_;               // the outcome waiting for a flush to end (see handle())
-  // Ciphertext: received (one wait's worth) and to send.
+  // Ciphertext: received (one wait's worth), read ahead (a read block, held only while it has
+  // bytes OpenSSL has not taken) and to send.
   std::array<char, 2048> in_;
   std::size_t in_pos_ = 0, in_len_ = 0;
+  char* ahead_ = nullptr;
+  std::size_t ahead_pos_ = 0, ahead_len_ = 0;
+  void drop_ahead() noexcept;
   std::string out_;
 };
 

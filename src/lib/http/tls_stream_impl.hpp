@@ -94,59 +94,29 @@ class op_executor {
 // itself (non-blocking); writes append to the outgoing ciphertext.
 //
 // OpenSSL asks for a record's 5-byte header, then for its body. A header (any request smaller
-// than in_) is read ahead into in_: one socket read brings the header, the body of a small record
-// and often several whole records. A larger request (the rest of a big record's body) is read
-// straight into OpenSSL's record buffer, never more than asked. OpenSSL's own read-ahead is off:
-// with it, every record it takes out of a buffer that holds more moves all the rest to the
-// buffer's start (ssl3_read_n aligns the next record), which for a 16 KiB read of small
-// records copied the read over and over (~6 KB of memmove per event).
+// than a read block) is read ahead: one socket read of up to 16 KiB into a read block
+// (read_buffer.hpp, recycled per thread) brings the header and whatever followed it, often many
+// records; the block goes back as soon as OpenSSL has taken its last byte, so a stream waiting
+// for its next event holds none. A larger request (the rest of a record bigger than what was
+// read ahead) is read straight into OpenSSL's record buffer, never more than asked. OpenSSL's
+// own read-ahead is off: with it, every record it took out of a buffer that held more moved all
+// the rest to the buffer's start (ssl3_read_n aligns the next record), which for a 16 KiB read
+// of small records copied the read over and over (~6 KB of memmove per event).
 template <class Lower>
 struct bio_access {
   using stream = basic_tls_stream<Lower>;
   static stream& of(BIO* b) { return *static_cast<stream*>(BIO_get_data(b)); }
 
-  static int read(BIO* b, char* out, int len) {
-    BIO_clear_retry_flags(b);
-    if (len <= 0) return 0;
-    stream& s = of(b);
-    if (s.in_pos_ == s.in_len_ && !s.eof_ && !s.drained_ && static_cast<std::size_t>(len) < s.in_.size()) {
-      // Read ahead into in_ (then served below).
-      tls_impl::error_code ec;
-      std::size_t n = tls_try_read(s.next_, s.in_.data(), s.in_.size(), ec);
-      if (n > 0) {
-        s.in_pos_ = 0;
-        s.in_len_ = n;
-        if (n < s.in_.size()) s.drained_ = true;
-      } else if (ec == boost::asio::error::eof) {
-        s.eof_ = true;
-        return 0;
-      } else if (ec == boost::asio::error::would_block || !ec) {
-        s.drained_ = true;
-        BIO_set_retry_read(b);
-        return -1;
-      } else {
-        s.sock_err_ = ec;
-        return -1;
-      }
-    }
-    if (s.in_pos_ < s.in_len_) {
-      std::size_t n = std::min<std::size_t>(static_cast<std::size_t>(len), s.in_len_ - s.in_pos_);
-      std::memcpy(out, s.in_.data() + s.in_pos_, n);
-      s.in_pos_ += n;
-      return static_cast<int>(n);
-    }
-    if (s.eof_) return 0;
-    // Known empty: let the caller wait (the wait starts with a read attempt of its own).
-    if (s.drained_) {
-      BIO_set_retry_read(b);
-      return -1;
-    }
-    tls_impl::error_code ec;
-    std::size_t n = tls_try_read(s.next_, out, static_cast<std::size_t>(len), ec);
-    if (n > 0) {
-      if (n < static_cast<std::size_t>(len)) s.drained_ = true;
-      return static_cast<int>(n);
-    }
+  // Serves up to `len` bytes from `buf` [pos, end).
+  static int serve(char* out, std::size_t len, const char* buf, std::size_t& pos, std::size_t end) {
+    std::size_t n = std::min(len, end - pos);
+    std::memcpy(out, buf + pos, n);
+    pos += n;
+    return static_cast<int>(n);
+  }
+
+  // The socket said nothing more is there now (would_block or a short read), ended or failed.
+  static int socket_result(BIO* b, stream& s, const tls_impl::error_code& ec) {
     if (ec == boost::asio::error::eof) {
       s.eof_ = true;
       return 0;
@@ -160,6 +130,49 @@ struct bio_access {
     return -1;
   }
 
+  static int read(BIO* b, char* out, int len) {
+    BIO_clear_retry_flags(b);
+    if (len <= 0) return 0;
+    stream& s = of(b);
+    const auto want = static_cast<std::size_t>(len);
+    if (s.in_pos_ < s.in_len_) return serve(out, want, s.in_.data(), s.in_pos_, s.in_len_);
+    if (s.ahead_pos_ < s.ahead_len_) {
+      int n = serve(out, want, s.ahead_, s.ahead_pos_, s.ahead_len_);
+      if (s.ahead_pos_ == s.ahead_len_) s.drop_ahead();
+      return n;
+    }
+    if (s.eof_) return 0;
+    // Known empty: let the caller wait (the wait starts with a read attempt of its own).
+    if (s.drained_) {
+      BIO_set_retry_read(b);
+      return -1;
+    }
+    tls_impl::error_code ec;
+    if (want < read_block_size) {
+      if (!s.ahead_) s.ahead_ = static_cast<char*>(take_read_block());
+      if (!s.ahead_) s.ahead_ = static_cast<char*>(::operator new(read_block_size, std::nothrow));
+      if (s.ahead_) {
+        std::size_t n = tls_try_read(s.next_, s.ahead_, read_block_size, ec);
+        if (n == 0) {
+          s.drop_ahead();
+          return socket_result(b, s, ec);
+        }
+        if (n < read_block_size) s.drained_ = true;
+        s.ahead_pos_ = 0;
+        s.ahead_len_ = n;
+        int r = serve(out, want, s.ahead_, s.ahead_pos_, s.ahead_len_);
+        if (s.ahead_pos_ == s.ahead_len_) s.drop_ahead();
+        return r;
+      }
+    }
+    std::size_t n = tls_try_read(s.next_, out, want, ec);
+    if (n > 0) {
+      if (n < want) s.drained_ = true;
+      return static_cast<int>(n);
+    }
+    return socket_result(b, s, ec);
+  }
+
   static int write(BIO* b, const char* in, int len) {
     BIO_clear_retry_flags(b);
     if (len <= 0) return 0;
@@ -171,8 +184,8 @@ struct bio_access {
     stream& s = of(b);
     switch (cmd) {
       case BIO_CTRL_FLUSH: return 1;
-      case BIO_CTRL_EOF: return s.eof_ && s.in_pos_ == s.in_len_ ? 1 : 0;
-      case BIO_CTRL_PENDING: return static_cast<long>(s.in_len_ - s.in_pos_);
+      case BIO_CTRL_EOF: return s.eof_ && s.in_pos_ == s.in_len_ && s.ahead_pos_ == s.ahead_len_ ? 1 : 0;
+      case BIO_CTRL_PENDING: return static_cast<long>(s.in_len_ - s.in_pos_ + s.ahead_len_ - s.ahead_pos_);
       case BIO_CTRL_WPENDING: return static_cast<long>(s.out_.size());
       default: return 0;
     }
@@ -272,11 +285,19 @@ void basic_tls_stream<Lower>::init(boost::asio::ssl::context& ctx) {
 template <class Lower>
 basic_tls_stream<Lower>::~basic_tls_stream() {
   SSL_free(ssl_);
+  drop_ahead();
+}
+
+template <class Lower>
+void basic_tls_stream<Lower>::drop_ahead() noexcept {
+  if (ahead_ && !keep_read_block(ahead_)) ::operator delete(ahead_);
+  ahead_ = nullptr;
+  ahead_pos_ = ahead_len_ = 0;
 }
 
 template <class Lower>
 bool basic_tls_stream<Lower>::has_buffered_input() const noexcept {
-  return in_pos_ < in_len_ || SSL_has_pending(ssl_) == 1;
+  return in_pos_ < in_len_ || ahead_pos_ < ahead_len_ || SSL_has_pending(ssl_) == 1;
 }
 
 template <class Lower>
