@@ -299,11 +299,11 @@ struct pull_completion {
 };
 
 // What the pull forms share: a pull takes `busy` at the call (so that a call made while another
-// is pending fails whatever the timing of the first one); events already decoded (one read
-// usually brings many) are handed out without a coroutine and without the strand: holding
-// `busy` is exclusive access to the state (the reading coroutine holds it too, and its
-// completion releases it with release semantics). Delivered after a post (never from inside
-// the call) on the handler's executor.
+// is pending fails whatever the timing of the first one) and its completion releases it (with
+// release semantics) just before the handler runs. Events already decoded, or decodable from
+// bytes already read (one read usually brings many), are handed out without a coroutine and
+// without the strand: holding `busy` is exclusive access to the state. Delivered after a post
+// (never from inside the call) on the handler's executor.
 template <class T, class State, class Handler, class Take>
 void stream_pull(const std::shared_ptr<State>& sp, Handler h, Take take) {
   namespace asio = boost::asio;
@@ -321,9 +321,12 @@ void stream_pull(const std::shared_ptr<State>& sp, Handler h, Take take) {
   st.release_handed_out();
   if (!st.has_ready() && !st.terminal && !st.cancelled.load()) st.decode_buffered(st);
   if (st.has_ready() && !st.terminal && !st.cancelled.load()) {
-    T v = take(st);
-    st.busy.store(false);
-    asio::post(st.strand.get_inner_executor(), asio::append(std::move(h), error_code{}, std::move(v)));
+    // Delivered as a pull that had to read is: `busy` stays held until the completion takes the
+    // event (no copy of it travels through the post; a call made before then overlaps).
+    auto ex = asio::get_associated_executor(h, st.strand.get_inner_executor());
+    asio::post(st.strand.get_inner_executor(),
+               asio::bind_executor(ex, asio::append(pull_completion<T, State, Handler, Take>(sp, std::move(h), take),
+                                                    error_code{}, true)));
     return;
   }
   // The caller's executor and cancellation slot stay the handler's: launch_on reads them.
