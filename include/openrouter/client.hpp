@@ -645,6 +645,8 @@ class client {
   }
 
   struct impl;
+  /// Internal (src/lib): the client's state, for the router's in-line calls.
+  const std::shared_ptr<impl>& internal_state() const noexcept { return impl_; }
 
  private:
   // diag: the caller's, or nullptr for diagnostics of the operation's own (completion.hpp).

@@ -43,29 +43,6 @@ using detail::launch_on;
 using detail::parse_body;
 using detail::parse_data_body;
 
-asio::awaitable<result<wire::chat_response>> chat_op(std::shared_ptr<client::impl> im, wire::chat_request req,
-                                                     diagnostics& diag) {
-  req.stream.reset();  // non-streaming: omit the field (false is the default)
-  diag.clear();
-  if (auto refused = media::check_assets(req.messages, im->transport.config().remote_assets, diag))
-    co_return result<wire::chat_response>{refused, {}};
-  http_request hr{.method = http::verb::post, .target = "/chat/completions", .body = wire::serialize(req)};
-  auto r = co_await call_json<wire::chat_response>(im, std::move(hr), diag, parse_body<wire::chat_response>());
-  if (r.first) co_return r;
-  wire::chat_response& res = r.second;
-  if (diag.generation_id.empty()) diag.generation_id = res.id;
-  diag.provider = res.provider;
-  // OpenRouter reports a provider failure after partial output inside the 200 body.
-  for (const auto& c : res.choices) {
-    if (c.error || c.finish_reason == "error") {
-      if (c.error) diag.error = *c.error;
-      r.first = make_error_code(errc::provider_error);
-      break;
-    }
-  }
-  co_return r;
-}
-
 asio::awaitable<result<wire::generation>> wait_generation_op(std::shared_ptr<client::impl> im, std::string id,
                                                              generation_poll poll, diagnostics& diag) {
   auto start = std::chrono::steady_clock::now();
@@ -122,6 +99,29 @@ std::string encode_query(const models_query& q) {
   return out;
 }
 
+asio::awaitable<result<wire::chat_response>> detail::chat_call(std::shared_ptr<client::impl> im, wire::chat_request req,
+                                                              diagnostics& diag) {
+  req.stream.reset();  // non-streaming: omit the field (false is the default)
+  diag.clear();
+  if (auto refused = media::check_assets(req.messages, im->transport.config().remote_assets, diag))
+    co_return result<wire::chat_response>{refused, {}};
+  http_request hr{.method = http::verb::post, .target = "/chat/completions", .body = wire::serialize(req)};
+  auto r = co_await call_json<wire::chat_response>(im, std::move(hr), diag, parse_body<wire::chat_response>());
+  if (r.first) co_return r;
+  wire::chat_response& res = r.second;
+  if (diag.generation_id.empty()) diag.generation_id = res.id;
+  diag.provider = res.provider;
+  // OpenRouter reports a provider failure after partial output inside the 200 body.
+  for (const auto& c : res.choices) {
+    if (c.error || c.finish_reason == "error") {
+      if (c.error) diag.error = *c.error;
+      r.first = make_error_code(errc::provider_error);
+      break;
+    }
+  }
+  co_return r;
+}
+
 client::client(executor_type ex, client_config cfg) : impl_(std::make_shared<impl>(ex, cfg)) {}
 client::~client() = default;
 
@@ -130,7 +130,7 @@ const client_config& client::config() const noexcept { return impl_->transport.c
 pool_stats client::pool_statistics() const { return impl_->transport.stats(); }
 
 void client::do_chat(wire::chat_request req, diagnostics& diag, handler<wire::chat_response> h) {
-  launch(impl_, chat_op(impl_, std::move(req), diag), std::move(h));
+  launch(impl_, detail::chat_call(impl_, std::move(req), diag), std::move(h));
 }
 
 void client::do_models(models_query q, diagnostics& diag, handler<wire::models_page> h) {

@@ -49,6 +49,15 @@ void launch(const std::shared_ptr<client::impl>& im, boost::asio::awaitable<resu
   launch_on<T>(boost::asio::make_strand(im->transport.executor()), std::move(op), std::move(h));
 }
 
+/// The chat completion as a coroutine of the caller's, without a launch of its own (client::do_chat
+/// launches it; the router awaits it in-line in its attempts, which already run as coroutines on
+/// the request's strand: no co_spawn, strand or type-erased handler per attempt, and the answer
+/// is moved through two frames instead of ~20 handler layers). The caller's coroutine must not
+/// throw on cancellation (this_coro::throw_if_cancelled(false)): the client's coroutines observe a
+/// cancellation through the results of what they await.
+boost::asio::awaitable<result<wire::chat_response>> chat_call(std::shared_ptr<client::impl> im, wire::chat_request req,
+                                                              diagnostics& diag);
+
 /// The key a request sent (what an excerpt of its answer must not show).
 inline const std::string& key_sent(const client_config& cfg, const http_request& req) {
   return req.management && !cfg.management_key.empty() ? cfg.management_key : cfg.api_key;

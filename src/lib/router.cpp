@@ -2,6 +2,7 @@
 #include <openrouter/wire/output.hpp>
 
 #include "detail/cancel.hpp"
+#include "client_impl.hpp"
 #include "detail/launch.hpp"
 #include "fleet/admit.hpp"
 
@@ -141,8 +142,12 @@ struct json_answer {
   static asio::awaitable<std::pair<error_code, type>> attempt(client& cli, request req, diagnostics& diag,
                                                               const tally_ptr&) {
     auto op = Derived::call(cli, std::move(req), diag);
-    auto [ec, res] = co_await std::move(op);
-    co_return std::pair<error_code, type>{ec, std::move(res)};
+    if constexpr (std::is_same_v<decltype(op), asio::awaitable<std::pair<error_code, type>>>) {
+      co_return co_await std::move(op);  // an in-line call: its pair as it is
+    } else {
+      auto [ec, res] = co_await std::move(op);
+      co_return std::pair<error_code, type>{ec, std::move(res)};
+    }
   }
   static constexpr bool unread_costs = false;  // an answer in hand carries its usage
   static constexpr bool reports_cost = true;   // ...and its usage its cost
@@ -155,7 +160,7 @@ constexpr auto tuple_awaitable = asio::as_tuple(asio::use_awaitable);
 
 struct chat_answer : json_answer<chat_answer, wire::chat_request, wire::chat_response> {
   static auto call(client& cli, request req, diagnostics& diag) {
-    return cli.async_chat(std::move(req), diag, tuple_awaitable);
+    return detail::chat_call(cli.internal_state(), std::move(req), diag);  // in-line (client_impl.hpp)
   }
   static void describe(const type& t, request_record& rec) {
     rec.resolved_model = t.model;
@@ -370,6 +375,9 @@ asio::awaitable<std::pair<error_code, typename Answer::type>> fleet_attempt(std:
                                                                           clock_type::time_point until,
                                                                           typename Answer::request req, diagnostics& diag) {
   using T = typename Answer::type;
+  // A cancelled attempt (timed out, or the request cancelled) ends through the results of what it
+  // awaits, never by a throw from its next co_await (the in-line client calls rely on it).
+  co_await asio::this_coro::throw_if_cancelled(false);
   std::shared_ptr<routing::shared_state> shared = im->shared;
   if (!shared) {
     auto op = Answer::attempt(im->cli, std::move(req), diag, im->ledger);  // named: GCC 12 and co_await temporaries
