@@ -19,7 +19,7 @@ struct number_or_numeric_string {
       return c.fail(decode_errc::expected_number);
     m = d;
   }
-  static json::value encode(const std::optional<double>& m) { return to_value(m, encode_tag{}); }
+  static json::value encode(const std::optional<double>& m, const encode_tag& t) { return to_value(m, t); }
 };
 
 }  // namespace

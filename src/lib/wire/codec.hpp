@@ -61,8 +61,12 @@ class decode_ctx {
   bool lenient_;
 };
 
-/// Tag of the to_value() overload set; it puts this namespace in ADL's reach.
-struct encode_tag {};
+/// Tag of the to_value() overload set; it puts this namespace in ADL's reach. `sp` is the storage
+/// every value of the document is built in (serialize(): an arena that lives for one call; the
+/// json::value conversions: the default resource).
+struct encode_tag {
+  json::storage_ptr sp;
+};
 
 // --- scalar members -------------------------------------------------------------------------
 // A JSON null leaves a member unset (never an error); a wrong kind is an error.
@@ -81,8 +85,8 @@ json::value to_value(const json::object& v, encode_tag);
 // Constrained so that nothing converts to json::value implicitly (value_ref accepts anything
 // with a value_from conversion, our structs included).
 template <std::same_as<json::value> T>
-json::value to_value(const T& v, encode_tag) {
-  return v;
+json::value to_value(const T& v, encode_tag t) {
+  return json::value(v, t.sp);
 }
 
 // --- presence: what "unset" means per member type -------------------------------------------
@@ -174,12 +178,12 @@ void read(const json::value& jv, std::variant<Ts...>& out, decode_ctx& c) {
 
 template <class T>
 json::value to_value(const std::optional<T>& v, encode_tag t) {
-  return v ? to_value(*v, t) : json::value();
+  return v ? to_value(*v, t) : json::value(t.sp);
 }
 
 template <class T>
 json::value to_value(const std::vector<T>& v, encode_tag t) {
-  json::array arr;
+  json::array arr(t.sp);
   arr.reserve(v.size());
   for (const T& e : v) arr.push_back(to_value(e, t));
   return arr;
@@ -187,7 +191,7 @@ json::value to_value(const std::vector<T>& v, encode_tag t) {
 
 template <class V>
 json::value to_value(const std::map<std::string, V>& m, encode_tag t) {
-  json::object obj;
+  json::object obj(t.sp);
   obj.reserve(m.size());
   for (const auto& [k, v] : m) obj.emplace(k, to_value(v, t));
   return obj;
@@ -205,8 +209,8 @@ struct default_codec {
     read(jv, m, c);
   }
   template <class M>
-  static json::value encode(const M& m) {
-    return to_value(m, encode_tag{});
+  static json::value encode(const M& m, const encode_tag& t) {
+    return to_value(m, t);
   }
 };
 
@@ -264,16 +268,17 @@ void decode_object(const json::value& jv, S& out, decode_ctx& c, const std::tupl
 }
 
 template <class S, class M, class Codec>
-void encode_field(const field<S, M, Codec>& f, const S& in, json::object& out) {
+void encode_field(const field<S, M, Codec>& f, const S& in, json::object& out, const encode_tag& t) {
   const M& m = in.*f.member;
-  if (f.required || is_set(m)) out.emplace(f.key, Codec::encode(m));
+  if (f.required || is_set(m)) out.emplace(f.key, Codec::encode(m, t));
 }
 
 template <class S, class... F>
-json::value encode_object(const S& in, const std::tuple<F...>& fields) {
-  json::value jv(json::object_kind);
+json::value encode_object(const S& in, const std::tuple<F...>& fields, const encode_tag& t) {
+  json::value jv(json::object_kind, t.sp);
   json::object& out = jv.get_object();
-  std::apply([&](const auto&... f) { (encode_field(f, in, out), ...); }, fields);
+  out.reserve(sizeof...(F) + in.extra.size());
+  std::apply([&](const auto&... f) { (encode_field(f, in, out, t), ...); }, fields);
   // emplace never overwrites: a set typed member wins over an extra of the same name
   for (const json::key_value_pair& kv : in.extra) out.emplace(kv.key(), kv.value());
   return jv;
@@ -287,6 +292,15 @@ constexpr std::array<std::string_view, sizeof...(F)> keys_of(const std::tuple<F.
 }
 
 // --- entry points ---------------------------------------------------------------------------
+/// The JSON text of the document `build(tag)` makes, built in an arena that lives for this call
+/// (a request or response document is dozens of keys and strings: no heap allocation for each).
+template <class Build>
+std::string serialize_document(Build&& build) {
+  alignas(std::max_align_t) unsigned char buffer[4096];
+  json::monotonic_resource arena(buffer, sizeof buffer);
+  return json::serialize(build(encode_tag{json::storage_ptr(&arena)}));
+}
+
 /// Parses JSON text into a value whose storage is `arena` (so no heap for typical documents).
 /// Sets decode_errc::invalid_json on failure.
 json::value parse_text(std::string_view text, json::monotonic_resource& arena, decode_error& err);
@@ -333,7 +347,7 @@ boost::system::result<T> try_value_to(const json::value& jv) {
 #define OPENROUTER_WIRE_DEFINE_CONVERSIONS(T, FIELDS)                                          \
   namespace detail {                                                                           \
   void read(const json::value& jv, T& out, decode_ctx& c) { decode_object(jv, out, c, FIELDS); } \
-  json::value to_value(const T& in, encode_tag) { return encode_object(in, FIELDS); }          \
+  json::value to_value(const T& in, encode_tag t) { return encode_object(in, FIELDS, t); }     \
   }                                                                                            \
   void tag_invoke(::boost::json::value_from_tag, ::boost::json::value& jv, const T& v) {      \
     jv = detail::to_value(v, detail::encode_tag{});                                            \
@@ -347,7 +361,8 @@ boost::system::result<T> try_value_to(const json::value& jv) {
   }                                                                                            \
   void parse(std::string_view json, T& out, decode_error& err) { detail::parse(json, out, err); } \
   std::string serialize(const T& v) {                                                          \
-    return ::boost::json::serialize(detail::to_value(v, detail::encode_tag{}));                \
+    return detail::serialize_document(                                                         \
+        [&](const detail::encode_tag& t) { return detail::to_value(v, t); });                  \
   }                                                                                            \
   std::span<const std::string_view> json_keys(std::type_identity<T>) noexcept {                \
     static constexpr auto keys = detail::keys_of(FIELDS);                                      \

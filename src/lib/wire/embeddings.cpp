@@ -27,15 +27,15 @@ struct input_codec {
     }
     m.emplace<json::value>(jv, json::storage_ptr());  // a copy of its own: jv lives in the parse arena
   }
-  static json::value encode(const embeddings_input& m) {
-    if (const auto* s = std::get_if<std::string>(&m)) return json::value(*s);
+  static json::value encode(const embeddings_input& m, const encode_tag& t) {
+    if (const auto* s = std::get_if<std::string>(&m)) return json::value(json::string_view(*s), t.sp);
     if (const auto* v = std::get_if<std::vector<std::string>>(&m)) {
-      json::array a;
+      json::array a(t.sp);
       a.reserve(v->size());
       for (const auto& s : *v) a.emplace_back(s);
       return a;
     }
-    return std::get<json::value>(m);
+    return json::value(std::get<json::value>(m), t.sp);
   }
 };
 
@@ -62,8 +62,8 @@ struct vector_codec {
       m.push_back(static_cast<float>(x.to_number<double>()));
     }
   }
-  static json::value encode(const std::vector<float>& m) {
-    json::array a;
+  static json::value encode(const std::vector<float>& m, const encode_tag& t) {
+    json::array a(t.sp);
     a.reserve(m.size());
     for (float f : m) a.emplace_back(static_cast<double>(f));
     return a;

@@ -238,20 +238,20 @@ void read(const json::value& jv, json::object& out, decode_ctx& c) {
     c.fail(decode_errc::expected_object);
 }
 
-json::value to_value(const std::string& v, encode_tag) { return json::string(v); }
-json::value to_value(bool v, encode_tag) { return json::value(v); }
-json::value to_value(std::int64_t v, encode_tag) { return json::value(v); }
+json::value to_value(const std::string& v, encode_tag t) { return json::value(json::string_view(v), t.sp); }
+json::value to_value(bool v, encode_tag t) { return json::value(v, t.sp); }
+json::value to_value(std::int64_t v, encode_tag t) { return json::value(v, t.sp); }
 
-json::value to_value(double v, encode_tag) {
+json::value to_value(double v, encode_tag t) {
   // JSON has no NaN/Inf; integral values print as integers (Boost.JSON would write 1E0).
-  if (!std::isfinite(v)) return nullptr;
+  if (!std::isfinite(v)) return json::value(t.sp);
   constexpr double exact_limit = 9007199254740992.0;  // 2^53
   if (std::trunc(v) == v && std::fabs(v) < exact_limit)
-    return json::value(static_cast<std::int64_t>(v));
-  return json::value(v);
+    return json::value(static_cast<std::int64_t>(v), t.sp);
+  return json::value(v, t.sp);
 }
 
-json::value to_value(const json::object& v, encode_tag) { return v; }
+json::value to_value(const json::object& v, encode_tag t) { return json::value(v, t.sp); }
 
 json::value parse_text(std::string_view text, json::monotonic_resource& arena, decode_error& err) {
   err = {};

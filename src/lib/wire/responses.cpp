@@ -23,9 +23,9 @@ struct input_codec {
     if (jv.is_null()) return;
     c.fail(decode_errc::unexpected_kind);
   }
-  static json::value encode(const responses_input& m) {
-    if (const auto* s = std::get_if<std::string>(&m)) return json::value(*s);
-    return json::value(std::get<json::array>(m));
+  static json::value encode(const responses_input& m, const encode_tag& t) {
+    if (const auto* s = std::get_if<std::string>(&m)) return json::value(json::string_view(*s), t.sp);
+    return json::value(std::get<json::array>(m), t.sp);
   }
 };
 
