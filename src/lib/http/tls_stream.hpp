@@ -4,10 +4,13 @@
 // Why not Asio's ssl::stream: it moves every byte through two 17 KiB engine buffers and a
 // 2 x 17 KiB OpenSSL BIO pair, about 70 KiB per connection whether busy or idle, and three
 // copies of each ciphertext byte. Here OpenSSL's BIO reads the socket itself: ciphertext goes
-// from the kernel into OpenSSL's own record buffer (released while a connection is idle,
-// SSL_MODE_RELEASE_BUFFERS), and a 2 KiB buffer takes the bytes of each wait for input. The
-// outgoing ciphertext is kept only until it is written. Timeouts stay the tcp_stream's own
-// (expires_at before an operation bounds everything it does).
+// from the kernel into a read block taken only while it holds bytes OpenSSL has not consumed
+// (recycled per thread, read_buffer.hpp), or for the rest of a big record straight into
+// OpenSSL's own record buffer (released while a connection is idle, SSL_MODE_RELEASE_BUFFERS);
+// a 2 KiB buffer takes the bytes of each wait for input (bio_access::read in tls_stream_impl.hpp
+// says why OpenSSL's own read-ahead is off). The outgoing ciphertext is kept only until it is
+// written. Timeouts stay the tcp_stream's own (expires_at before an operation bounds everything
+// it does).
 //
 // The async operations are type-erased (any_completion_handler): their state machine is
 // compiled once in tls_stream.cpp instead of being instantiated for every caller.
