@@ -25,15 +25,15 @@ block_cache::~block_cache() {
 
 }  // namespace
 
-void* take_read_block() noexcept {
-  if (cache_gone || cache.n == 0) return nullptr;
-  return cache.blocks[--cache.n];
+void* new_read_block() noexcept {
+  if (!cache_gone && cache.n > 0) return cache.blocks[--cache.n];
+  return ::operator new(read_block_size, std::nothrow);
 }
 
-bool keep_read_block(void* p) noexcept {
-  if (cache_gone || cache.n == cached_blocks) return false;
-  cache.blocks[cache.n++] = p;
-  return true;
+void free_read_block(void* p) noexcept {
+  if (!p) return;
+  if (!cache_gone && cache.n < cached_blocks) cache.blocks[cache.n++] = p;
+  else ::operator delete(p);
 }
 
 }  // namespace openrouter::detail

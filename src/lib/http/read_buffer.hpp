@@ -16,10 +16,11 @@ namespace openrouter::detail {
 /// The size of the block a read burst gets (connection::read_buffer_size).
 inline constexpr std::size_t read_block_size = 16 * 1024;
 
-/// The per-thread cache of read blocks (at most a few; the rest go back to the heap).
-void* take_read_block() noexcept;
-/// False when the cache is full (the caller frees the block).
-bool keep_read_block(void* p) noexcept;
+/// A block of read_block_size bytes: from this thread's cache of recycled blocks, else from the
+/// heap; nullptr when there is no memory.
+void* new_read_block() noexcept;
+/// Gives a block of new_read_block() back: to this thread's cache (at most a few), else the heap.
+void free_read_block(void* p) noexcept;
 
 template <class T>
 struct read_block_allocator {
@@ -29,13 +30,13 @@ struct read_block_allocator {
   read_block_allocator(const read_block_allocator<U>&) noexcept {}
 
   T* allocate(std::size_t n) {
-    if (n * sizeof(T) == read_block_size)
-      if (void* p = take_read_block()) return static_cast<T*>(p);
-    return static_cast<T*>(::operator new(n * sizeof(T)));
+    if (n * sizeof(T) != read_block_size) return static_cast<T*>(::operator new(n * sizeof(T)));
+    if (void* p = new_read_block()) return static_cast<T*>(p);
+    throw std::bad_alloc();
   }
   void deallocate(T* p, std::size_t n) noexcept {
-    if (n * sizeof(T) == read_block_size && keep_read_block(p)) return;
-    ::operator delete(p);
+    if (n * sizeof(T) == read_block_size) free_read_block(p);
+    else ::operator delete(p);
   }
   template <class U>
   bool operator==(const read_block_allocator<U>&) const noexcept {

@@ -149,8 +149,7 @@ struct bio_access {
     }
     tls_impl::error_code ec;
     if (want < read_block_size) {
-      if (!s.ahead_) s.ahead_ = static_cast<char*>(take_read_block());
-      if (!s.ahead_) s.ahead_ = static_cast<char*>(::operator new(read_block_size, std::nothrow));
+      s.ahead_ = static_cast<char*>(new_read_block());  // none held: the last one went back when drained
       if (s.ahead_) {
         std::size_t n = tls_try_read(s.next_, s.ahead_, read_block_size, ec);
         if (n == 0) {
@@ -290,7 +289,7 @@ basic_tls_stream<Lower>::~basic_tls_stream() {
 
 template <class Lower>
 void basic_tls_stream<Lower>::drop_ahead() noexcept {
-  if (ahead_ && !keep_read_block(ahead_)) ::operator delete(ahead_);
+  free_read_block(ahead_);
   ahead_ = nullptr;
   ahead_pos_ = ahead_len_ = 0;
 }

@@ -277,7 +277,6 @@ template <class S, class... F>
 json::value encode_object(const S& in, const std::tuple<F...>& fields, const encode_tag& t) {
   json::value jv(json::object_kind, t.sp);
   json::object& out = jv.get_object();
-  out.reserve(sizeof...(F) + in.extra.size());
   std::apply([&](const auto&... f) { (encode_field(f, in, out, t), ...); }, fields);
   // emplace never overwrites: a set typed member wins over an extra of the same name
   for (const json::key_value_pair& kv : in.extra) out.emplace(kv.key(), kv.value());
@@ -292,13 +291,13 @@ constexpr std::array<std::string_view, sizeof...(F)> keys_of(const std::tuple<F.
 }
 
 // --- entry points ---------------------------------------------------------------------------
-/// The JSON text of the document `build(tag)` makes, built in an arena that lives for this call
-/// (a request or response document is dozens of keys and strings: no heap allocation for each).
-template <class Build>
-std::string serialize_document(Build&& build) {
+/// The JSON text of `v`, its document built in an arena that lives for this call (a request or
+/// response document is dozens of keys and strings: no heap allocation for each).
+template <class T>
+std::string serialize_document(const T& v) {
   alignas(std::max_align_t) unsigned char buffer[4096];
   json::monotonic_resource arena(buffer, sizeof buffer);
-  return json::serialize(build(encode_tag{json::storage_ptr(&arena)}));
+  return json::serialize(to_value(v, encode_tag{json::storage_ptr(&arena)}));
 }
 
 /// Parses JSON text into a value whose storage is `arena` (so no heap for typical documents).
@@ -361,8 +360,7 @@ boost::system::result<T> try_value_to(const json::value& jv) {
   }                                                                                            \
   void parse(std::string_view json, T& out, decode_error& err) { detail::parse(json, out, err); } \
   std::string serialize(const T& v) {                                                          \
-    return detail::serialize_document(                                                         \
-        [&](const detail::encode_tag& t) { return detail::to_value(v, t); });                  \
+    return detail::serialize_document(v);                                                      \
   }                                                                                            \
   std::span<const std::string_view> json_keys(std::type_identity<T>) noexcept {                \
     static constexpr auto keys = detail::keys_of(FIELDS);                                      \
