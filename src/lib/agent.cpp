@@ -12,7 +12,6 @@
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/strand.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json/serialize.hpp>
@@ -88,7 +87,7 @@ std::vector<wire::tool> agent::tools() const {
 
 namespace {
 
-using strand_type = asio::strand<asio::any_io_executor>;
+using strand_type = asio::any_io_executor;  // a strand: the run's own (launch_on, strand_for)
 
 // One tool call in flight. Its handler reports through finish() (on the run's strand), which
 // wakes the run; a handler that answers after its timeout finds the call settled and is ignored.
@@ -208,8 +207,7 @@ void settle(const call_state& st, bool timed_out, const tool_spec* spec, tool_in
 // Runs one answer's tool calls concurrently; every call gets its own deadline.
 asio::awaitable<error_code> run_calls(const agent::impl& im, const std::vector<wire::tool_call>& calls, int turn,
                                       std::vector<tool_invocation>& invocations) {
-  auto ex = co_await asio::this_coro::executor;
-  strand_type strand(ex.target<strand_type>() ? *ex.target<strand_type>() : asio::make_strand(ex));
+  const strand_type strand = co_await asio::this_coro::executor;  // run() runs on its own strand
   const std::size_t first = invocations.size();
   std::vector<std::shared_ptr<call_state>> states;
   for (const auto& call : calls) {
@@ -290,8 +288,8 @@ asio::awaitable<result<agent_result>> run(std::shared_ptr<agent::impl> im, wire:
 }  // namespace
 
 void agent::do_run(wire::chat_request req, diagnostics& diag, handler h) {
-  auto strand = asio::make_strand(detail::client_of(impl_->target).get_executor());
-  detail::launch_on<agent_result>(strand, run(impl_, std::move(req), diag), std::move(h));
+  detail::launch_on<agent_result>(strand_for(detail::client_of(impl_->target).get_executor()),
+                                  run(impl_, std::move(req), diag), std::move(h));
 }
 
 }  // namespace openrouter

@@ -16,7 +16,6 @@
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/url/encode.hpp>
 #include <boost/url/rfc/unreserved_chars.hpp>
@@ -231,7 +230,7 @@ void client::do_catalog(std::chrono::milliseconds max_age, diagnostics& diag,
       complete<page_ptr>(std::move(w.h), ex, r.first, page);
     }
   };
-  asio::co_spawn(asio::make_strand(impl_->transport.executor()), fetch(im), asio::detached);
+  asio::co_spawn(strand_for(impl_->transport.executor()), fetch(im), asio::detached);
 }
 
 void client::do_fetch_asset(std::string url, diagnostics& diag, handler<std::string> h) {

@@ -11,7 +11,6 @@
 #include "media/fetch.hpp"
 
 #include <boost/asio/awaitable.hpp>
-#include <boost/asio/strand.hpp>
 #include <boost/url/encode.hpp>
 #include <boost/url/rfc/unreserved_chars.hpp>
 
@@ -46,7 +45,7 @@ namespace detail {
 /// Runs `op` on a strand of its own and completes `h` with its result.
 template <class T>
 void launch(const std::shared_ptr<client::impl>& im, boost::asio::awaitable<result<T>> op, client::handler<T> h) {
-  launch_on<T>(boost::asio::make_strand(im->transport.executor()), std::move(op), std::move(h));
+  launch_on<T>(strand_for(im->transport.executor()), std::move(op), std::move(h));
 }
 
 /// The chat completion as a coroutine of the caller's, without a launch of its own (client::do_chat

@@ -617,7 +617,7 @@ namespace {
 template <class Answer, class Handler>
 void run_route(const std::shared_ptr<router::impl>& im, typename Answer::request req, diagnostics& diag,
                request_record* out, Handler h) {
-  detail::launch_on<typename Answer::type>(asio::make_strand(im->cli.get_executor()),
+  detail::launch_on<typename Answer::type>(strand_for(im->cli.get_executor()),
                                            route<Answer>(im, std::move(req), diag, out), std::move(h));
 }
 

@@ -8,7 +8,6 @@
 #include "detail/launch.hpp"
 
 #include <boost/asio/as_tuple.hpp>
-#include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json/parser.hpp>
 #include <boost/json/serialize.hpp>
@@ -172,8 +171,8 @@ asio::awaitable<result<structured_result>> run(chat_target t, wire::chat_request
 namespace detail {
 void start_structured_chat(chat_target t, wire::chat_request req, structured_spec spec, diagnostics& diag,
                            structured_handler h) {
-  auto strand = asio::make_strand(client_of(t).get_executor());
-  launch_on<structured_result>(strand, run(t, std::move(req), std::move(spec), diag), std::move(h));
+  launch_on<structured_result>(strand_for(client_of(t).get_executor()), run(t, std::move(req), std::move(spec), diag),
+                               std::move(h));
 }
 }  // namespace detail
 

@@ -28,7 +28,7 @@
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/strand.hpp>
+#include <openrouter/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/detect_ssl.hpp>
@@ -237,7 +237,7 @@ std::pair<unsigned, std::string> upstream_error(error_code ec, const diagnostics
 
 struct gateway::impl : std::enable_shared_from_this<impl> {
   impl(asio::any_io_executor e, client& up, gateway_options o)
-      : ex(std::move(e)), upstream(up), opts(std::move(o)), acceptor(asio::make_strand(ex)) {
+      : ex(std::move(e)), upstream(up), opts(std::move(o)), acceptor(strand_for(ex)) {
     if (!opts.config.access_log.empty()) {
       try {
         log = std::make_unique<access_log>(opts.config.access_log, &m.access_log_dropped);
@@ -476,7 +476,7 @@ asio::awaitable<bool> gateway::impl::handshake(connection& c) {
 asio::awaitable<void> gateway::impl::accept_loop(std::shared_ptr<impl> self) {
   while (!self->stopped && !self->draining) {
     error_code ec;
-    tcp::socket s = co_await self->acceptor.async_accept(asio::make_strand(self->ex),
+    tcp::socket s = co_await self->acceptor.async_accept(strand_for(self->ex),
                                                           asio::redirect_error(asio::use_awaitable, ec));
     if (ec) {
       if (ec == asio::error::operation_aborted || !self->acceptor.is_open()) co_return;

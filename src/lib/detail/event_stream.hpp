@@ -19,7 +19,7 @@
 #include <boost/asio/bind_executor.hpp>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/strand.hpp>
+#include <openrouter/strand.hpp>
 #include <boost/asio/system_executor.hpp>
 
 #include <atomic>
@@ -39,7 +39,7 @@ struct event_stream_state {
 
   explicit event_stream_state(std::shared_ptr<client::impl> i)
       : im(std::move(i)),
-        strand(boost::asio::make_strand(im->transport.executor())),
+        strand(strand_for(im->transport.executor())),
         sse(sse_options(im->transport.config())) {}
   static sse::parser_options sse_options(const client_config& cfg) {
     sse::parser_options o;
@@ -47,7 +47,7 @@ struct event_stream_state {
     return o;
   }
   std::shared_ptr<client::impl> im;
-  boost::asio::strand<boost::asio::any_io_executor> strand;  // every pull of this stream runs here
+  boost::asio::any_io_executor strand;  // every pull of this stream runs here (strand_for)
   stream_lease lease;
   deadlines dl;
   diagnostics* diag = nullptr;
@@ -315,7 +315,7 @@ void stream_pull(const std::shared_ptr<State>& sp, Handler h, Take take) {
   }
   State& st = *sp;
   if (st.busy.exchange(true)) {
-    asio::post(st.strand.get_inner_executor(), asio::append(std::move(h), make_error_code(errc::invalid_argument), T{}));
+    asio::post(st.im->transport.executor(), asio::append(std::move(h), make_error_code(errc::invalid_argument), T{}));
     return;
   }
   st.release_handed_out();
@@ -323,14 +323,14 @@ void stream_pull(const std::shared_ptr<State>& sp, Handler h, Take take) {
   if (st.has_ready() && !st.terminal && !st.cancelled.load()) {
     // Delivered as a pull that had to read is: `busy` stays held until the completion takes the
     // event (no copy of it travels through the post; a call made before then overlaps).
-    auto ex = asio::get_associated_executor(h, st.strand.get_inner_executor());
-    asio::post(st.strand.get_inner_executor(),
+    auto ex = asio::get_associated_executor(h, st.im->transport.executor());
+    asio::post(st.im->transport.executor(),
                asio::bind_executor(ex, asio::append(pull_completion<T, State, Handler, Take>(sp, std::move(h), take),
                                                     error_code{}, true)));
     return;
   }
   // The caller's executor and cancellation slot stay the handler's: launch_on reads them.
-  auto ex = asio::get_associated_executor(h, st.strand.get_inner_executor());
+  auto ex = asio::get_associated_executor(h, st.im->transport.executor());
   auto slot = asio::get_associated_cancellation_slot(h);
   handler<bool> done(asio::bind_cancellation_slot(
       slot, asio::bind_executor(ex, pull_completion<T, State, Handler, Take>(sp, std::move(h), take))));
@@ -346,7 +346,7 @@ void stream_pull_batch(const std::shared_ptr<State>& sp, Handler h) {
   namespace asio = boost::asio;
   auto take = [](State& s) { return s.take_all(); };
   if (!sp) return stream_pull<Batch>(sp, std::move(h), take);
-  auto ex = asio::get_associated_executor(h, sp->strand.get_inner_executor());
+  auto ex = asio::get_associated_executor(h, sp->im->transport.executor());
   auto slot = asio::get_associated_cancellation_slot(h);
   Handler keeping(asio::bind_cancellation_slot(
       slot, asio::bind_executor(ex, [inner = std::move(h), keep = sp](boost::system::error_code ec, Batch b) mutable {

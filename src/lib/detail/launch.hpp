@@ -1,9 +1,10 @@
 #pragma once
-// How the facades (client, router) run an operation: a coroutine on a strand of its own, wired
-// to the handler's cancellation slot, its result delivered on the handler's own executor.
-// Private to src/lib.
+// How the facades (client, router) run an operation: a coroutine on a strand of its own
+// (openrouter::strand_for), wired to the handler's cancellation slot, its result delivered on the
+// handler's own executor. Private to src/lib.
 
 #include <openrouter/error.hpp>
+#include <openrouter/strand.hpp>
 
 #include <boost/asio/any_completion_handler.hpp>
 #include <boost/asio/any_io_executor.hpp>
@@ -12,7 +13,6 @@
 #include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/dispatch.hpp>
-#include <boost/asio/strand.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/system/system_error.hpp>
 #include <boost/system/error_code.hpp>
@@ -54,16 +54,16 @@ boost::asio::awaitable<result<T>> without_cancellation_throws(boost::asio::await
 /// the slot before that runs is a use after free, so the caller's slot never reaches co_spawn.)
 struct forward_cancellation {
   std::shared_ptr<boost::asio::cancellation_signal> signal;
-  boost::asio::strand<boost::asio::any_io_executor> strand;
+  boost::asio::any_io_executor strand;
   void operator()(boost::asio::cancellation_type type) const {
     boost::asio::dispatch(strand, [s = signal, type] { s->emit(type); });
   }
 };
 
-/// Runs `op` on `strand`. If the coroutine throws anything but a system_error (only
-/// bad_alloc-class failures can), the handler gets errc::invalid_argument.
+/// Runs `op` on `strand` (one of openrouter::strand_for's). If the coroutine throws anything but a
+/// system_error (only bad_alloc-class failures can), the handler gets errc::invalid_argument.
 template <class T>
-void launch_on(boost::asio::strand<boost::asio::any_io_executor> strand, boost::asio::awaitable<result<T>> op,
+void launch_on(boost::asio::any_io_executor strand, boost::asio::awaitable<result<T>> op,
                handler<T> h) {
   auto caller_slot = boost::asio::get_associated_cancellation_slot(h);
   std::shared_ptr<boost::asio::cancellation_signal> signal;
