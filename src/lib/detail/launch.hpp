@@ -38,15 +38,6 @@ void complete(handler<T> h, const boost::asio::any_io_executor& fallback, boost:
   });
 }
 
-/// Runs `op` with cancellation observed only through the results of the operations it awaits
-/// (which the facades all check): Asio's default would throw from the next co_await after a
-/// cancellation, unwinding an operation in the middle of its clean-up.
-template <class T>
-boost::asio::awaitable<result<T>> without_cancellation_throws(boost::asio::awaitable<result<T>> op) {
-  co_await boost::asio::this_coro::throw_if_cancelled(false);
-  co_return co_await std::move(op);
-}
-
 /// Forwards a cancellation from the caller's slot to the operation's own signal, on the
 /// operation's strand. The signal is shared: a forward still queued when the operation ends
 /// (or when the caller re-uses its slot for the next call) finds it alive, with no handler left.
@@ -60,39 +51,62 @@ struct forward_cancellation {
   }
 };
 
+/// One launched operation: the caller's handler, the signal its slot forwards to, and the slot
+/// the operation's result is written into (the result is moved twice on its way to the handler,
+/// not through every layer of co_spawn's completion).
+template <class T>
+struct launch_state {
+  explicit launch_state(handler<T> handler)
+      : h(std::move(handler)), caller_slot(boost::asio::get_associated_cancellation_slot(h)) {}
+  handler<T> h;
+  boost::asio::cancellation_slot caller_slot;
+  boost::asio::cancellation_signal signal;
+  result<T> r;
+};
+
+/// Runs `op` into `out`, with cancellation observed only through the results of the operations
+/// it awaits (which the facades all check): Asio's default would throw from the next co_await
+/// after a cancellation, unwinding an operation in the middle of its clean-up.
+template <class T>
+boost::asio::awaitable<void> run_into(boost::asio::awaitable<result<T>> op, result<T>& out) {
+  co_await boost::asio::this_coro::throw_if_cancelled(false);
+  out = co_await std::move(op);
+}
+
 /// Runs `op` on `strand` (one of openrouter::strand_for's). If the coroutine throws anything but a
 /// system_error (only bad_alloc-class failures can), the handler gets errc::invalid_argument.
 template <class T>
-void launch_on(boost::asio::any_io_executor strand, boost::asio::awaitable<result<T>> op,
-               handler<T> h) {
-  auto caller_slot = boost::asio::get_associated_cancellation_slot(h);
-  std::shared_ptr<boost::asio::cancellation_signal> signal;
-  if (caller_slot.is_connected()) {
-    signal = std::make_shared<boost::asio::cancellation_signal>();
-    caller_slot.template emplace<forward_cancellation>(signal, strand);
-  }
+void launch_on(boost::asio::any_io_executor strand, boost::asio::awaitable<result<T>> op, handler<T> h) {
+  auto st = std::make_shared<launch_state<T>>(std::move(h));
+  const bool forwarded = st->caller_slot.is_connected();
+  if (forwarded)
+    st->caller_slot.template emplace<forward_cancellation>(
+        std::shared_ptr<boost::asio::cancellation_signal>(st, &st->signal), strand);
+  // Taken before the completion handler (which the same call builds) takes `st`.
+  result<T>& out = st->r;
+  const boost::asio::cancellation_slot op_slot = forwarded ? st->signal.slot() : boost::asio::cancellation_slot();
   boost::asio::co_spawn(
-      strand, without_cancellation_throws<T>(std::move(op)),
+      strand, run_into<T>(std::move(op), out),
       boost::asio::bind_cancellation_slot(
-          signal ? signal->slot() : boost::asio::cancellation_slot(),
-          [h = std::move(h), strand, signal, caller_slot](std::exception_ptr e, result<T> r) mutable {
+          op_slot,
+          [st = std::move(st), strand, forwarded](std::exception_ptr e) mutable {
             // On the strand, where every forward runs: later ones reach no handler.
-            if (signal) signal->slot().clear();
+            if (forwarded) st->signal.slot().clear();
             if (e) {
-              r = {make_error_code(errc::invalid_argument), T{}};
+              st->r = {make_error_code(errc::invalid_argument), T{}};
               try {
                 std::rethrow_exception(e);
               } catch (const boost::system::system_error& se) {
-                r.first = se.code();
+                st->r.first = se.code();
               } catch (...) {
               }
             }
-            auto ex = boost::asio::get_associated_executor(h, strand);
-            boost::asio::dispatch(ex, [h = std::move(h), caller_slot, ec = r.first,
-                                       value = std::move(r.second)]() mutable {
+            auto ex = boost::asio::get_associated_executor(st->h, strand);
+            boost::asio::dispatch(ex, [st = std::move(st)]() mutable {
               // On the caller's executor, where the caller emits: the slot is free for its next call.
-              if (caller_slot.is_connected()) caller_slot.clear();
-              std::move(h)(ec, std::move(value));
+              if (st->caller_slot.is_connected()) st->caller_slot.clear();
+              launch_state<T>& s = *st;
+              std::move(s.h)(s.r.first, std::move(s.r.second));
             });
           }));
 }
