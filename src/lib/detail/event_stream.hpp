@@ -64,8 +64,34 @@ struct event_stream_state {
   // The object the next decoded event goes into (a spare if there is one; its old content is
   // the decoder's to overwrite).
   Event& next_event() {
-    if (ready_end == ready.size()) ready.emplace_back();
+    if (ready_end == ready.size()) {
+      if (ready.capacity() == 0) unpark_spare();
+      if (ready_end == ready.size()) ready.emplace_back();
+    }
     return ready[ready_end++];
+  }
+  // A stream whose reads bring one event each (paced, or written one event per TLS record)
+  // parks its one spare on its thread while it waits for a read, so that it keeps no event's
+  // worth of memory (a chat chunk: 1.3 KiB and its strings) while it waits; the next event this
+  // thread decodes, for this stream or another, takes a parked spare back warm. A thread with
+  // thousands of paced streams holds at most max_parked of them.
+  static constexpr std::size_t max_parked = 4;
+  static std::vector<std::vector<Event>>& parked() {
+    thread_local std::vector<std::vector<Event>> p;
+    return p;
+  }
+  void park_spare() {
+    std::vector<Event> out;
+    out.swap(ready);
+    ready_head = ready_end = 0;
+    if (auto& p = parked(); p.size() < max_parked) p.push_back(std::move(out));
+  }
+  void unpark_spare() noexcept {
+    auto& p = parked();
+    if (p.empty()) return;
+    ready.swap(p.back());
+    p.pop_back();
+    ready_head = ready_end = 0;
   }
   void drop_last_event() noexcept { --ready_end; }
   Event take_ready() {
@@ -248,12 +274,8 @@ boost::asio::awaitable<result<bool>> stream_wait_op(std::shared_ptr<State> st) {
       s.terminal = make_error_code(errc::connection_closed);
       continue;
     }
-    // A stream whose reads bring one event at a time (a paced stream) keeps no event's worth of
-    // memory (a chat chunk: 1.3 KiB) while it waits for the next one.
-    if (s.ready.capacity() == 1) {
-      std::vector<typename State::event_type>().swap(s.ready);
-      s.ready_head = s.ready_end = 0;
-    }
+    // A stream whose reads bring one event at a time parks its spare while it reads.
+    if (s.ready.capacity() == 1) s.park_spare();
     error_code ec;
     // Named, not a temporary inside the co_await expression (GCC 12).
     asio::awaitable<void> read = s.read_piece(s, ec);
