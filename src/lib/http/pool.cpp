@@ -1,14 +1,12 @@
 #include "pool.hpp"
 
+#include "../detail/wakeable.hpp"
+
 #include <openrouter/error.hpp>
 
 #include <algorithm>
 
-#include <boost/asio/post.hpp>
-#include <boost/asio/redirect_error.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
-#include <boost/asio/use_awaitable.hpp>
 
 namespace openrouter::detail {
 namespace asio = boost::asio;
@@ -16,18 +14,14 @@ using boost::system::error_code;
 using clock = std::chrono::steady_clock;
 
 struct pool::waiter {
-  explicit waiter(const asio::any_io_executor& ex) : timer(ex) {}
-  asio::steady_timer timer;
+  explicit waiter(const asio::any_io_executor& ex) : parked(ex) {}
+  wakeable parked;                   // on the acquiring coroutine's executor (a strand)
   std::unique_ptr<connection> conn;  // handed over by release() (or an HTTP/2 stream)
   bool slot = false;                 // or: a slot to open a connection with
   bool probe = false;                // ... that may speak h2
   bool counted = false;              // in stats_.waits (it waits for the limits, not a probe)
-  bool granted() const { return conn || slot; }
-  // Wakes the waiter on its own executor (operations run on strands, so this is serialized
-  // with the waiting coroutine).
-  void wake(const std::shared_ptr<waiter>& self) {
-    asio::post(timer.get_executor(), [self] { self->timer.cancel(); });
-  }
+  // Called under the pool's lock, on any thread, once the waiter is granted and out of the queue.
+  static void wake(const std::shared_ptr<waiter>& self) { waker{std::shared_ptr<wakeable>(self, &self->parked)}(); }
 };
 
 pool::pool(const pool_options& opts, bool h2, std::size_t streams_per_connection)
@@ -79,7 +73,7 @@ void pool::serve_waiters_locked(origin_state& s) {
     std::shared_ptr<waiter> w = std::move(s.waiters.front());
     s.waiters.pop_front();
     w->conn = std::move(c);
-    w->wake(w);
+    waiter::wake(w);
   }
   // More waiters than the connections under way will carry: open more connections.
   while (!s.waiters.empty() && s.waiters.size() > pending_capacity_locked(s) &&
@@ -87,7 +81,7 @@ void pool::serve_waiters_locked(origin_state& s) {
     std::shared_ptr<waiter> w = std::move(s.waiters.front());
     s.waiters.pop_front();
     grant_slot_locked(s, *w);
-    w->wake(w);
+    waiter::wake(w);
   }
   count_limit_waits_locked(s);
 }
@@ -168,15 +162,14 @@ asio::awaitable<pool::lease> pool::acquire(const origin& o, clock::time_point de
       w->counted = true;
     }
   }
-  w->timer.expires_at(deadline);
-  error_code wait_ec;
-  co_await w->timer.async_wait(asio::redirect_error(asio::use_awaitable, wait_ec));
+  const wakeable::outcome woke = co_await w->parked.wait(deadline);
 
+  // Granted (under the lock) even if the deadline or a cancellation ended the wait first.
   std::lock_guard lock(mutex_);
   if (w->conn) co_return lease{std::move(w->conn), true, false};
   if (w->slot) co_return lease{nullptr, false, w->probe};
   origins_[key].waiters.remove(w);
-  if (wait_ec == asio::error::operation_aborted) {
+  if (woke == wakeable::outcome::cancelled) {
     ec = asio::error::operation_aborted;  // the caller cancelled
   } else {
     ec = make_error_code(errc::pool_timeout);
@@ -227,7 +220,7 @@ void pool::release(const origin& o, std::unique_ptr<connection> c, bool reusable
       w->conn = std::move(c);
       ++stats_.reuses;
       ++stats_.in_use;
-      w->wake(w);
+      waiter::wake(w);
       return;
     }
     c->idle_since = clock::now();
@@ -282,7 +275,7 @@ void pool::settle_h1(const origin& o, bool probe) {
     std::shared_ptr<waiter> w = std::move(s.waiters.front());
     s.waiters.pop_front();
     grant_slot_locked(s, *w);
-    w->wake(w);
+    waiter::wake(w);
   }
   count_limit_waits_locked(s);
 }
@@ -331,7 +324,7 @@ bool pool::wake_one_locked() {
     std::shared_ptr<waiter> w = std::move(s.waiters.front());
     s.waiters.pop_front();
     grant_slot_locked(s, *w);
-    w->wake(w);
+    waiter::wake(w);
     return true;
   }
   return false;
