@@ -4,6 +4,7 @@
 #include "detail/cancel.hpp"
 #include "client_impl.hpp"
 #include "detail/launch.hpp"
+#include "detail/wakeable.hpp"
 #include "fleet/admit.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -12,8 +13,6 @@
 #include <boost/asio/bind_executor.hpp>
 #include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/redirect_error.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 #include <algorithm>
@@ -89,36 +88,25 @@ struct router::impl {
   // The spend account, shared with the streams the router hands out (their cost comes later).
   std::shared_ptr<detail::spend_tally> ledger = std::make_shared<detail::spend_tally>();
 
-  // Slot waits are event-driven: each routed request registers its wake timer under its
-  // planner's waiter id; when the health says a slot is free for a waiter, its timer is
-  // cancelled on its own strand (a flag catches a wake that lands while it is not waiting).
-  struct slot_wake {
-    explicit slot_wake(const asio::any_io_executor& ex) : timer(ex) {}
-    asio::steady_timer timer;
-    bool woken = false;
-  };
+  // Slot waits are event-driven: each routed request registers the wakeable its loop parks on
+  // under its planner's waiter id; when the health says a slot is free for a waiter, it is woken
+  // on its own strand (a wake that lands while the loop is not parked ends its next wait).
   std::mutex waiters_mutex;
-  std::unordered_map<routing::health::waiter_id, std::pair<asio::any_io_executor, std::weak_ptr<slot_wake>>> waiters;
+  std::unordered_map<routing::health::waiter_id, detail::waker> waiters;
 
-  void enlist(routing::health::waiter_id id, const asio::any_io_executor& ex, const std::shared_ptr<slot_wake>& w) {
+  void enlist(routing::health::waiter_id id, const std::shared_ptr<detail::wakeable>& w) {
     std::lock_guard lock(waiters_mutex);
-    waiters.insert_or_assign(id, std::pair{ex, std::weak_ptr<slot_wake>(w)});
+    waiters.insert_or_assign(id, detail::waker(w));
   }
   void delist(routing::health::waiter_id id) {
     std::lock_guard lock(waiters_mutex);
     waiters.erase(id);
   }
-  // Any thread (the one that freed the slot): the timer is touched on its strand only.
+  // Any thread (the one that freed the slot).
   void wake(routing::health::waiter_id id) {
     std::lock_guard lock(waiters_mutex);
     auto it = waiters.find(id);
-    if (it == waiters.end()) return;
-    asio::post(it->second.first, [w = it->second.second] {
-      if (auto s = w.lock()) {
-        s->woken = true;
-        s->timer.cancel();
-      }
-    });
+    if (it != waiters.end()) it->second();
   }
 
   // Limits shared with a fleet (router::share); none: this process's alone.
@@ -429,10 +417,11 @@ asio::awaitable<result<typename Answer::type>> route(std::shared_ptr<router::imp
   }
   routing::planner plan(im->policy, candidates, im->health, started, im->seed.fetch_add(0x9E3779B97F4A7C15ull));
   auto ex = co_await asio::this_coro::executor;  // a strand: the attempts complete on it too
-  // Expires when the plan wants; cancelled by completions and by a slot freeing for this request.
-  auto waker = std::make_shared<router::impl::slot_wake>(ex);
-  asio::steady_timer& wake = waker->timer;
-  im->enlist(plan.waiter(), ex, waker);
+  // The loop parks on it until the plan's next moment (`until`); woken by completions and by a
+  // slot freeing for this request.
+  auto parked = std::make_shared<detail::wakeable>(ex);
+  auto until = clock_type::time_point::max();
+  im->enlist(plan.waiter(), parked);
   struct delist_on_exit {
     router::impl& im;
     routing::health::waiter_id id;
@@ -508,7 +497,7 @@ asio::awaitable<result<typename Answer::type>> route(std::shared_ptr<router::imp
       stop_all();
       continue;
     } else {
-      waker->woken = false;  // next() sees every slot freed until now
+      parked->take();  // next() sees every slot freed until now
       // The spend caps are the planner's: no new attempt once spent, those running run out.
       routing::planner::decision d = plan.next(clock_type::now(), im->budget_left());
       if (d.what == kind::give_up) {
@@ -525,17 +514,17 @@ asio::awaitable<result<typename Answer::type>> route(std::shared_ptr<router::imp
         auto op = fleet_attempt<Answer>(im, d.model, d.until, std::move(r), f.diag);  // named: GCC 12 and co_await temporaries
         asio::co_spawn(ex, std::move(op),
                        asio::bind_cancellation_slot(
-                           f.cancel.slot(), [&f, &wake](std::exception_ptr e, std::pair<error_code, T> out) {
+                           f.cancel.slot(), [&f, &parked = *parked](std::exception_ptr e, std::pair<error_code, T> out) {
                              if (e) out = {make_error_code(errc::invalid_argument), T{}};  // bad_alloc and kin
                              f.done = std::move(out);
-                             wake.cancel();
+                             parked.wake();
                            }));
         continue;  // ask again: a hedge may be planned
       }
-      wake.expires_at(d.until);
+      until = d.until;
     }
     // Wait for an attempt to complete, the plan's next moment, or an attempt's deadline.
-    if (decided || plan.finished()) wake.expires_at(clock_type::time_point::max());
+    if (decided || plan.finished()) until = clock_type::time_point::max();
     const auto now = clock_type::now();
     bool any_done = false;
     for (auto& f : flights) {
@@ -544,14 +533,13 @@ asio::awaitable<result<typename Answer::type>> route(std::shared_ptr<router::imp
       if (f->until <= now) {
         f->timed_out = true;
         f->cancel.emit(asio::cancellation_type::terminal);
-      } else if (f->until < wake.expiry()) {
-        wake.expires_at(f->until);
+      } else if (f->until < until) {
+        until = f->until;
       }
     }
     if (any_done) continue;
-    if (std::exchange(waker->woken, false)) continue;  // a slot freed while this was busy: ask again
-    error_code wec;
-    co_await wake.async_wait(asio::redirect_error(asio::use_awaitable, wec));
+    // Ends at once when a slot freed while this was busy: ask again.
+    co_await parked->wait(until);
   }
   if (final_ec == errc::budget_exhausted) last.clear();  // not the last attempt's failure
   else if (!final_ec && !have_answer) final_ec = make_error_code(errc::invalid_argument);  // cannot happen
