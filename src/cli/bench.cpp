@@ -9,6 +9,7 @@
 #include "commands.hpp"
 #include "common/numbers.hpp"
 #include "context.hpp"
+#include <lib/detail/wakeable.hpp>  // src/ is on the CLI's include path (openrouter_serve's)
 
 #include <openrouter/chat_stream.hpp>
 #include <openrouter/messages_stream.hpp>
@@ -208,7 +209,7 @@ class level_runner {
   std::exception_ptr failure_;
   // open loop: the concurrency cap; a released slot goes to the longest waiter
   std::size_t slots_free_;
-  std::deque<asio::steady_timer*> slot_waiters_;
+  std::deque<openrouter::detail::wakeable*> slot_waiters_;
 
   void spawn(asio::awaitable<void> a) {
     ++alive_;
@@ -247,19 +248,19 @@ class level_runner {
     if (slots_free_ > 0) {
       --slots_free_;
     } else {
-      asio::steady_timer wake(ctx_.ioc, steady::time_point::max());
-      slot_waiters_.push_back(&wake);
-      co_await wake.async_wait(as_awaitable);  // cancelled by release(): the slot is ours
+      openrouter::detail::wakeable parked(ctx_.ioc.get_executor());
+      slot_waiters_.push_back(&parked);
+      co_await parked.wait();  // woken by release(): the slot is ours
       if (stop_) {
-        std::erase(slot_waiters_, &wake);
+        std::erase(slot_waiters_, &parked);
         co_return;
       }
     }
     co_await one_request(i, scheduled);
     if (!slot_waiters_.empty()) {
-      asio::steady_timer* t = slot_waiters_.front();
+      openrouter::detail::wakeable* w = slot_waiters_.front();
       slot_waiters_.pop_front();
-      t->cancel();
+      w->wake();
     } else {
       ++slots_free_;
     }
