@@ -213,8 +213,10 @@ BOOST_AUTO_TEST_CASE(overlapping_and_cancelled_batches) {
 
 // Streams whose reads bring one event each park their spare chunk on the thread while they read
 // (event_stream.hpp), and the next decode on that thread, for any stream, takes it back: two
-// such streams pulled in turn on one thread decode into each other's old chunks. Each must still
-// get exactly the chunks it gets alone: nothing of the other stream's model, provider or text.
+// paced streams pulled in turn on one thread decode into each other's old chunks (whenever a
+// read brings one event: most of them, not all on a loaded machine or over one HTTP/2
+// session). Each must still get exactly the chunks it gets alone: nothing of the other
+// stream's model, provider or text.
 BOOST_AUTO_TEST_CASE(streams_read_one_event_at_a_time_share_spares_without_mixing) {
   openrouter::mock::server_options o;
   o.scenario = boost::json::parse(R"({"defaults":{"ttft_ms":0,"itl_ms":3,"write_mode":"per_event"}})");
@@ -238,14 +240,12 @@ BOOST_AUTO_TEST_CASE(streams_read_one_event_at_a_time_share_spares_without_mixin
   auto b = open(f, req_b);
   std::vector<std::string> got_a, got_b;
   bool a_open = true, b_open = true;
-  std::size_t largest = 0;
   while (a_open || b_open) {
     for (auto [s, got, open_flag] : {std::tuple{&a, &got_a, &a_open}, std::tuple{&b, &got_b, &b_open}}) {
       if (!*open_flag) continue;
       auto [ec, batch] = f.run<batch_t>([&](auto t) { return s->async_next_batch(t); });
       BOOST_REQUIRE_MESSAGE(!ec, ec.message());
       if (batch.empty()) *open_flag = false;
-      largest = std::max(largest, batch.size());
       for (const auto& c : batch) got->push_back(key(c));
     }
   }
@@ -253,7 +253,6 @@ BOOST_AUTO_TEST_CASE(streams_read_one_event_at_a_time_share_spares_without_mixin
   BOOST_TEST(got_b == alone_b, boost::test_tools::per_element());
   BOOST_TEST(a.result().model == "openai/gpt-4o-mini");
   BOOST_TEST(b.result().model == "anthropic/claude-3.5-haiku");
-  BOOST_TEST(largest == 1u);  // paced: every read brought one event, so every read parked a spare
 }
 
 BOOST_AUTO_TEST_SUITE_END()
