@@ -225,7 +225,7 @@ asio::awaitable<error_code> run_calls(const agent::impl& im, const std::vector<w
       st->wake.expires_at(st->deadline);
       error_code wec;
       co_await st->wake.async_wait(asio::redirect_error(asio::use_awaitable, wec));
-      if (error_code cec; !st->done && co_await detail::cancel_requested(cec)) {
+      if (error_code cec; !st->done && detail::cancelled(co_await asio::this_coro::cancellation_state, cec)) {
         for (auto& other : states)
           if (other && !other->done) {
             other->done = true;  // settled: whatever the handler reports now is ignored
@@ -260,7 +260,7 @@ asio::awaitable<result<agent_result>> run(std::shared_ptr<agent::impl> im, wire:
     return result<agent_result>{ec, std::move(out)};
   };
   for (int turn = 1;; ++turn) {
-    if (error_code cec; co_await detail::cancel_requested(cec)) co_return finish(cec);
+    if (error_code cec; detail::cancelled(co_await asio::this_coro::cancellation_state, cec)) co_return finish(cec);
     out.turns = turn;
     auto op = detail::chat_once(im->target, req, diag, im->opts.stream, im->opts.on_chunk);
     auto [ec, res] = co_await std::move(op);

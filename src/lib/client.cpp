@@ -63,7 +63,7 @@ asio::awaitable<result<wire::generation>> wait_generation_op(std::shared_ptr<cli
       co_return result<wire::generation>{make_error_code(errc::generation_pending), {}};
     timer.expires_after(delay);
     error_code ec;
-    if (co_await detail::cancel_requested(ec)) co_return result<wire::generation>{ec, {}};
+    if (detail::cancelled(co_await asio::this_coro::cancellation_state, ec)) co_return result<wire::generation>{ec, {}};
     co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
     if (ec) co_return result<wire::generation>{ec, {}};  // cancelled
   }

@@ -489,7 +489,7 @@ asio::awaitable<result<typename Answer::type>> route(std::shared_ptr<router::imp
       if (flights.empty()) break;
     } else if (plan.finished() && !flights.empty()) {
       stop_all();  // answered (or stopped): the others lost
-    } else if (error_code cec; co_await detail::cancel_requested(cec)) {
+    } else if (error_code cec; detail::cancelled(co_await asio::this_coro::cancellation_state, cec)) {
       decided = true;
       final_ec = cec;
       reason = "cancelled";

@@ -146,7 +146,7 @@ asio::awaitable<result<structured_result>> run(chat_target t, wire::chat_request
   out.format = fmt.type;
   apply_response_format(req, spec, std::move(fmt));
   for (int round = 0;; ++round) {
-    if (error_code cec; co_await detail::cancel_requested(cec)) co_return result<structured_result>{cec, std::move(out)};
+    if (error_code cec; detail::cancelled(co_await asio::this_coro::cancellation_state, cec)) co_return result<structured_result>{cec, std::move(out)};
     auto turn = detail::chat_once(t, req, diag, false, {});
     auto [ec, res] = co_await std::move(turn);
     out.response = std::move(res);

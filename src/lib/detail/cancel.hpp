@@ -7,7 +7,7 @@
 // the coroutine's cancellation state and nowhere else: every step that starts I/O or a wait asks
 // this first, or the request would run on as if it had never been cancelled.
 
-#include <boost/asio/awaitable.hpp>
+#include <boost/asio/cancellation_state.hpp>
 #include <boost/asio/cancellation_type.hpp>
 #include <boost/asio/error.hpp>
 #include <boost/asio/this_coro.hpp>
@@ -15,12 +15,13 @@
 
 namespace openrouter::detail {
 
-/// Sets `ec` to operation_aborted and returns true when the caller has asked for cancellation.
-inline boost::asio::awaitable<bool> cancel_requested(boost::system::error_code& ec) {
-  auto cs = co_await boost::asio::this_coro::cancellation_state;
-  if (cs.cancelled() == boost::asio::cancellation_type::none) co_return false;
+/// Whether the caller has asked for cancellation, read from the coroutine's own state without a
+/// coroutine of its own: `if (cancelled(co_await asio::this_coro::cancellation_state, ec))`.
+/// Sets `ec` to operation_aborted when it has.
+inline bool cancelled(const boost::asio::cancellation_state& cs, boost::system::error_code& ec) noexcept {
+  if (cs.cancelled() == boost::asio::cancellation_type::none) return false;
   ec = boost::asio::error::operation_aborted;
-  co_return true;
+  return true;
 }
 
 }  // namespace openrouter::detail

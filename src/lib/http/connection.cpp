@@ -228,7 +228,7 @@ asio::awaitable<void> connection::dial(const std::string& host, std::uint16_t po
     if (ec == errc::resolve_try_again) diag.detail += " (the resolver said: try again)";
     co_return;
   }
-  if (co_await cancel_requested(ec)) co_return;
+  if (cancelled(co_await asio::this_coro::cancellation_state, ec)) co_return;
   // The addresses are judged once, as resolved, and only those are connected to: a name that
   // resolves differently a moment later (DNS rebinding) cannot slip past the screen.
   std::vector<tcp::endpoint> allowed;
@@ -280,7 +280,7 @@ asio::awaitable<void> connection::dial(const std::string& host, std::uint16_t po
                 (ec == errc::connect_timeout ? std::string("no answer before the connect deadline") : system_reason(e));
     diag.detail = "connect " + target + ": " + failures;
     if (ec == errc::connect_timeout) co_return;  // the deadline covers every address
-    if (co_await cancel_requested(ec)) co_return;
+    if (cancelled(co_await asio::this_coro::cancellation_state, ec)) co_return;
   }
   if (ec) co_return;
   stream.socket().set_option(tcp::no_delay(true), e);
@@ -295,7 +295,7 @@ asio::awaitable<void> connection::tunnel(const origin& o, const proxy_endpoint& 
   const std::string where = "proxy " + proxy.display() + " CONNECT " + host_port(o.host, o.port);
   const std::string request = connect_request(o, proxy, user_agent());
   error_code e;
-  if (co_await cancel_requested(ec)) co_return;
+  if (cancelled(co_await asio::this_coro::cancellation_state, ec)) co_return;
   stream.expires_at(deadline);
   co_await asio::async_write(stream, asio::buffer(request), asio::redirect_error(asio::use_awaitable, e));
   connect_response answer;
@@ -363,7 +363,7 @@ asio::awaitable<void> connection::handshake(const origin& o, diagnostics& diag, 
   }
   SSL_set_hostflags(ssl, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
   SSL_set_verify(ssl, SSL_VERIFY_PEER, nullptr);
-  if (co_await cancel_requested(ec)) co_return;
+  if (cancelled(co_await asio::this_coro::cancellation_state, ec)) co_return;
   tls_session_cache::offer(tls_->native_handle());
   co_await tls_->async_handshake(asio::redirect_error(asio::use_awaitable, e));
   if (e) {

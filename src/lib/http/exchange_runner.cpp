@@ -87,7 +87,7 @@ asio::awaitable<exchange::action> drive(connection& c, exchange& x, const deadli
       co_return a;
     }
     error_code ec;
-    if (co_await cancel_requested(ec)) {
+    if (cancelled(co_await asio::this_coro::cancellation_state, ec)) {
       x.fail(ec);
       continue;
     }

@@ -168,7 +168,7 @@ asio::awaitable<transport::acquired> transport::acquire(const deadlines& dl, boo
                                                        error_code& ec) {
   ec = {};
   bool total_binds = false;
-  if (co_await cancel_requested(ec)) co_return acquired{};
+  if (cancelled(co_await asio::this_coro::cancellation_state, ec)) co_return acquired{};
   auto lease = co_await pool_.acquire(origin_, dl.phase(cfg_.pool.acquire_timeout, total_binds), fresh, ec);
   if (ec) {
     if (ec == make_error_code(errc::pool_timeout)) {
