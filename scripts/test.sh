@@ -21,7 +21,7 @@ cmake --preset tsan >/dev/null
 cmake --build --preset tsan --target openrouter_tsan_tests
 echo "== tsan tests"
 export TSAN_OPTIONS="suppressions=$PWD/test/tsan.supp halt_on_error=1 second_deadlock_stack=1"
-for suite in tls_stream_test/openssl_runs_only_on_the_callers_strand,a_close_from_the_strand_races_no_read shared_client_threads_test client_pool_test client_stream_test router_test sync_client_test fleet_redis_test/a_state_shared_by_threads_settles_every_attempt; do
+for suite in tls_stream_test/openssl_runs_only_on_the_callers_strand,a_close_from_the_strand_races_no_read shared_client_threads_test client_pool_test client_stream_test router_test sync_client_test fleet_redis_test/a_state_shared_by_threads_settles_every_attempt detail_wakeable_test strand_test; do
   echo "-- tsan: $suite"
   build/tsan/test/openrouter_tsan_tests --run_test="$suite" --report_level=short
 done
