@@ -10,6 +10,8 @@
 #include <boost/asio/as_tuple.hpp>
 
 #include <boost/asio/bind_executor.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/strand.hpp>
@@ -131,6 +133,31 @@ BOOST_AUTO_TEST_CASE(a_cancellation_racing_the_completion_is_delivered_or_droppe
   BOOST_TEST(other == 0);
   BOOST_TEST(aborted + answered == 60);
   BOOST_TEST(aborted > 0);  // the emit does reach a pending operation
+}
+
+BOOST_AUTO_TEST_CASE(an_io_context_destroyed_with_an_operation_pending_frees_it_and_its_caller) {
+  // The caller awaits through use_awaitable: its cancellation slot is connected (the launch
+  // forwards from it) and its handler owns the calling coroutine. Neither may keep the other
+  // alive once the io_context is gone with the operation still waiting.
+  auto alive = std::make_shared<int>(0);
+  const std::weak_ptr<int> watch = alive;
+  {
+    asio::cancellation_signal caller;  // the caller can be cancelled: its slots are connected
+    asio::io_context ioc;
+    asio::co_spawn(
+        ioc,
+        [&ioc, keep = std::move(alive)]() -> asio::awaitable<void> {
+          co_await asio::async_initiate<const asio::use_awaitable_t<>, void(error_code, int)>(
+              [&ioc](auto h) {
+                openrouter::detail::launch_on<int>(openrouter::strand_for(ioc.get_executor()),
+                                                   wait_then_answer(std::chrono::hours(1), 1), std::move(h));
+              },
+              asio::use_awaitable);
+        },
+        asio::bind_cancellation_slot(caller.slot(), asio::detached));
+    ioc.run_for(std::chrono::milliseconds(50));  // the operation now waits
+  }
+  BOOST_TEST(watch.expired());
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -39,15 +39,18 @@ void complete(handler<T> h, const boost::asio::any_io_executor& fallback, boost:
 }
 
 /// Forwards a cancellation from the caller's slot to the operation's own signal, on the
-/// operation's strand. The signal is shared: a forward still queued when the operation ends
-/// (or when the caller re-uses its slot for the next call) finds it alive, with no handler left.
+/// operation's strand. The slot holds the signal weakly: the signal lives in the launch's state,
+/// which holds the caller's handler, and a handler may own the very coroutine whose cancellation
+/// state holds this forward (use_awaitable), a cycle that an io_context destroyed with the
+/// operation pending would leak. A forward already queued holds it strongly: it finds the
+/// signal alive when it runs, with no handler left once the operation has ended.
 /// (Asio 1.81's co_spawn queues a raw pointer to a signal held in the caller's slot: re-using
 /// the slot before that runs is a use after free, so the caller's slot never reaches co_spawn.)
 struct forward_cancellation {
-  std::shared_ptr<boost::asio::cancellation_signal> signal;
+  std::weak_ptr<boost::asio::cancellation_signal> signal;
   boost::asio::any_io_executor strand;
   void operator()(boost::asio::cancellation_type type) const {
-    boost::asio::dispatch(strand, [s = signal, type] { s->emit(type); });
+    if (auto s = signal.lock()) boost::asio::dispatch(strand, [s = std::move(s), type] { s->emit(type); });
   }
 };
 
