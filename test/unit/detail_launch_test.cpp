@@ -142,8 +142,10 @@ BOOST_AUTO_TEST_CASE(an_io_context_destroyed_with_an_operation_pending_frees_it_
   auto alive = std::make_shared<int>(0);
   const std::weak_ptr<int> watch = alive;
   {
-    asio::cancellation_signal caller;  // the caller can be cancelled: its slots are connected
     asio::io_context ioc;
+    // The caller can be cancelled: its slots are connected. Its signal goes before the io_context
+    // (it holds what co_spawn put in its slot, the operation's strand among them).
+    asio::cancellation_signal caller;
     asio::co_spawn(
         ioc,
         [&ioc, keep = std::move(alive)]() -> asio::awaitable<void> {
