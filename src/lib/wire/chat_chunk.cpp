@@ -60,21 +60,24 @@ OPENROUTER_WIRE_DEFINE_CONVERSIONS(chat_chunk, chat_chunk_fields)
 
 void detail::parse_chat_chunk_dom(std::string_view json, chat_chunk& out, boost::system::error_code& ec) {
   decode_error err;
-  detail::parse(json, out, err);
+  detail::parse_dom(json, out, err);
   ec = err.code;
 }
 
-// The SAX fast path takes the common chunk shape without a DOM and reusing `out`'s capacity; the
-// DOM decoder takes everything else (and defines the result and the error). A chunk the fast path
-// gives up on costs its partial parse on top of the DOM decode (+12-38% measured), and a stream's
-// chunks come in runs of one shape (tool-call fragments, reasoning details): so when the reused
-// `out` shows that the previous chunk needed the DOM decoder, this one goes there directly.
+// The chunk's own SAX fast path takes the common chunk shape reusing `out`'s capacity; the other
+// chunks go to detail::parse (the generic SAX decoder, else the DOM decoder, which defines the
+// result and the error). A chunk the fast path gives up on costs its partial parse on top (+12-38%
+// measured), and a stream's chunks come in runs of one shape (tool-call fragments, reasoning
+// details): so when the reused `out` shows that the previous chunk needed more than the fast
+// path, this one skips it.
 void parse_chat_chunk(std::string_view json, chat_chunk& out, boost::system::error_code& ec) {
   if (!detail::holds_dom_only_content(out) && detail::parse_chat_chunk_fast(json, out)) {
     ec = {};
     return;
   }
-  detail::parse_chat_chunk_dom(json, out, ec);
+  decode_error err;
+  detail::parse(json, out, err);
+  ec = err.code;
 }
 
 bool has_output(const chat_chunk& c) noexcept {

@@ -1,5 +1,6 @@
 #pragma once
-// The two decoders behind parse_chat_chunk() (private; the differential tests call each alone).
+// The chunk's own decoders behind parse_chat_chunk() (private; the differential tests call each
+// alone). Chunks the fast path declines go to the generic detail::parse (codec.hpp).
 #include <openrouter/wire/chat_chunk.hpp>
 
 #include <boost/system/error_code.hpp>
@@ -18,8 +19,8 @@ bool parse_chat_chunk_fast(std::string_view json, chat_chunk& out);
 /// details, unknown keys with values...). Never true after a fast decode.
 bool holds_dom_only_content(const chat_chunk& c) noexcept;
 
-/// The reference decoder (Boost.JSON DOM + the field-tuple codec): it defines the semantics and
-/// reports the errors. Resets `out` first.
+/// The reference decoder (Boost.JSON DOM + the field-tuple codec, never the SAX decoders): it
+/// defines the semantics and reports the errors. Resets `out` first.
 void parse_chat_chunk_dom(std::string_view json, chat_chunk& out, boost::system::error_code& ec);
 
 }  // namespace openrouter::wire::detail

@@ -11,6 +11,8 @@
 // are declared in codecs.hpp and found through ADL on decode_ctx / encode_tag.
 #include <openrouter/wire/json.hpp>
 
+#include "sax_decode.hpp"
+
 #include <boost/json/array.hpp>
 #include <boost/json/monotonic_resource.hpp>
 #include <boost/json/parse.hpp>
@@ -290,6 +292,120 @@ constexpr std::array<std::string_view, sizeof...(F)> keys_of(const std::tuple<F.
       fields);
 }
 
+// --- the SAX decoder's tables (sax_decode.hpp) ------------------------------------------------
+
+/// Tag of sax_level_of(std::type_identity<T>, sax_tag), declared for every struct with a field
+/// tuple (codecs.hpp) and defined by OPENROUTER_WIRE_DEFINE_CONVERSIONS; found through ADL.
+struct sax_tag {};
+
+template <class T>
+concept has_sax_level = requires {
+  { sax_level_of(std::type_identity<T>{}, sax_tag{}) } -> std::same_as<const sax_level&>;
+};
+
+template <class M>
+constexpr bool is_optional_sax_struct = false;
+template <class T>
+constexpr bool is_optional_sax_struct<std::optional<T>> = has_sax_level<T>;
+template <class M>
+constexpr bool is_sax_struct_vector = false;
+template <class T>
+constexpr bool is_sax_struct_vector<std::vector<T>> = has_sax_level<T>;
+template <class M>
+constexpr bool is_text_variant = false;
+template <class... A>
+constexpr bool is_text_variant<std::optional<std::variant<std::string, A...>>> = true;
+
+template <class M, class Codec>
+constexpr sax_kind sax_kind_of() noexcept {
+  using K = sax_kind;
+  if constexpr (!std::is_same_v<Codec, default_codec>) return K::other;
+  else if constexpr (std::is_same_v<M, std::string>) return K::string;
+  else if constexpr (std::is_same_v<M, std::optional<std::string>>) return K::opt_string;
+  else if constexpr (is_text_variant<M>) return K::text_variant;
+  else if constexpr (std::is_same_v<M, std::int64_t>) return K::int64;
+  else if constexpr (std::is_same_v<M, std::optional<std::int64_t>>) return K::opt_int64;
+  else if constexpr (std::is_same_v<M, double>) return K::number;
+  else if constexpr (std::is_same_v<M, std::optional<double>>) return K::opt_number;
+  else if constexpr (std::is_same_v<M, bool>) return K::boolean;
+  else if constexpr (std::is_same_v<M, std::optional<bool>>) return K::opt_boolean;
+  else if constexpr (std::is_same_v<M, json::value>) return K::value;
+  else if constexpr (has_sax_level<M>) return K::object;
+  else if constexpr (is_optional_sax_struct<M>) return K::opt_object;
+  else if constexpr (is_sax_struct_vector<M>) return K::object_array;
+  else return K::other;
+}
+
+template <class S, class M, class Codec>
+void* sax_member(void* owner, const void* f) {
+  return &(static_cast<S*>(owner)->*(static_cast<const field<S, M, Codec>*>(f)->member));
+}
+
+// decode_field() for one value: the member's DOM decode and the `extra` rule.
+template <class S, class M, class Codec>
+bool sax_decode_member(const json::value& jv, void* owner, const void* fp) {
+  const auto& f = *static_cast<const field<S, M, Codec>*>(fp);
+  S& out = *static_cast<S*>(owner);
+  decode_error err;
+  decode_ctx c(err);
+  M& m = out.*f.member;
+  Codec::decode(jv, m, c);
+  if (c.failed()) return false;
+  if (!f.required && !is_set(m)) return out.extra.emplace(f.key, jv).second;
+  return true;
+}
+
+template <class T>
+void* sax_open_member(void* m) {
+  return m;
+}
+template <class T>
+void* sax_open_optional(void* m) {
+  return &static_cast<std::optional<T>*>(m)->emplace();
+}
+template <class T>
+void* sax_open_element(void* m) {
+  return &static_cast<std::vector<T>*>(m)->emplace_back();
+}
+template <class T>
+const sax_level& sax_child() noexcept {
+  return sax_level_of(std::type_identity<T>{}, sax_tag{});
+}
+template <class V>
+void* sax_text(void* m) {
+  return &std::get<0>(static_cast<V*>(m)->emplace());  // a new variant holds its (empty) string
+}
+template <class S>
+json::object& sax_extra(void* owner) {
+  return static_cast<S*>(owner)->extra;
+}
+
+template <class S, class M, class Codec>
+constexpr sax_field sax_field_of(const field<S, M, Codec>& f) {
+  constexpr sax_kind k = sax_kind_of<M, Codec>();
+  sax_field r{f.key, f.required, k, &f, &sax_member<S, M, Codec>, &sax_decode_member<S, M, Codec>,
+              nullptr, nullptr, nullptr};
+  if constexpr (k == sax_kind::object) {
+    r.open = &sax_open_member<M>;
+    r.child = &sax_child<M>;
+  } else if constexpr (k == sax_kind::opt_object) {
+    r.open = &sax_open_optional<typename M::value_type>;
+    r.child = &sax_child<typename M::value_type>;
+  } else if constexpr (k == sax_kind::object_array) {
+    r.open = &sax_open_element<typename M::value_type>;
+    r.child = &sax_child<typename M::value_type>;
+  } else if constexpr (k == sax_kind::text_variant) {
+    r.text = &sax_text<M>;
+  }
+  return r;
+}
+
+template <class... F>
+constexpr std::array<sax_field, sizeof...(F)> sax_fields_of(const std::tuple<F...>& fields) {
+  return std::apply([](const auto&... f) { return std::array<sax_field, sizeof...(F)>{sax_field_of(f)...}; },
+                    fields);
+}
+
 // --- entry points ---------------------------------------------------------------------------
 /// The JSON text of `v`, its document built in an arena that lives for this call (a request or
 /// response document is dozens of keys and strings: no heap allocation for each).
@@ -318,8 +434,9 @@ void from_json(const json::value& jv, T& out, decode_error& err, bool lenient = 
 /// Stack buffer of the arena parse() uses: a typical chat chunk or response fits.
 inline constexpr std::size_t parse_buffer_size = 4096;
 
+/// The DOM decoder: parse into a document, then decode it. It defines the result and the errors.
 template <class T>
-void parse(std::string_view text, T& out, decode_error& err, bool unwrap = false) {
+void parse_dom(std::string_view text, T& out, decode_error& err, bool unwrap = false) {
   alignas(std::max_align_t) unsigned char buffer[parse_buffer_size];
   json::monotonic_resource arena(buffer, sizeof buffer);
   const json::value jv = parse_text(text, arena, err);
@@ -328,6 +445,21 @@ void parse(std::string_view text, T& out, decode_error& err, bool unwrap = false
     return;
   }
   from_json(unwrap ? unwrap_data(jv) : jv, out, err);
+}
+
+/// parse_dom's result, through the SAX decoder when it can decide alone (sax_decode.hpp).
+template <class T>
+void parse(std::string_view text, T& out, decode_error& err, bool unwrap = false) {
+  if constexpr (has_sax_level<T>) {
+    if (!unwrap) {
+      out = T{};
+      if (sax_parse(text, sax_level_of(std::type_identity<T>{}, sax_tag{}), &out)) {
+        err = {};
+        return;
+      }
+    }
+  }
+  parse_dom(text, out, err, unwrap);
 }
 
 template <class T>
@@ -346,6 +478,11 @@ boost::system::result<T> try_value_to(const json::value& jv) {
 #define OPENROUTER_WIRE_DEFINE_CONVERSIONS(T, FIELDS)                                          \
   namespace detail {                                                                           \
   void read(const json::value& jv, T& out, decode_ctx& c) { decode_object(jv, out, c, FIELDS); } \
+  const sax_level& sax_level_of(std::type_identity<T>, sax_tag) noexcept {                     \
+    static constexpr auto fields = sax_fields_of(FIELDS);                                      \
+    static constexpr sax_level level{fields.data(), fields.size(), &sax_extra<T>};             \
+    return level;                                                                              \
+  }                                                                                            \
   json::value to_value(const T& in, encode_tag t) { return encode_object(in, FIELDS, t); }     \
   }                                                                                            \
   void tag_invoke(::boost::json::value_from_tag, ::boost::json::value& jv, const T& v) {      \

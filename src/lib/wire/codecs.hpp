@@ -7,8 +7,9 @@
 
 namespace openrouter::wire::detail {
 
-#define OPENROUTER_WIRE_DECLARE_CODEC(T)                     \
-  void read(const json::value& jv, T& out, decode_ctx& c); \
+#define OPENROUTER_WIRE_DECLARE_CODEC(T)                                      \
+  void read(const json::value& jv, T& out, decode_ctx& c);                  \
+  const sax_level& sax_level_of(std::type_identity<T>, sax_tag) noexcept; \
   json::value to_value(const T& in, encode_tag)
 
 OPENROUTER_WIRE_DECLARE_CODEC(percentiles);
