@@ -25,60 +25,27 @@
 // Cancellation, cancel(), destruction, one pull at a time, the lifetime of the client and of
 // the diagnostics: as chat_stream (chat_stream.hpp).
 
-#include <openrouter/completion.hpp>
-#include <openrouter/error.hpp>
+#include <openrouter/stream/event_stream.hpp>
 #include <openrouter/wire/responses.hpp>
 
-#include <boost/asio/any_completion_handler.hpp>
-#include <boost/asio/async_result.hpp>
-#include <boost/asio/deferred.hpp>
-
-#include <chrono>
 #include <cstddef>
 #include <memory>
 #include <optional>
-#include <span>
 #include <string>
 
 namespace openrouter {
 
 class client;
+namespace detail {
+struct responses_stream_state;
+}
 
-class responses_stream {
+class responses_stream : public event_stream<wire::responses_event, detail::responses_stream_state> {
  public:
-  using next_handler =
-      boost::asio::any_completion_handler<void(boost::system::error_code, std::optional<wire::responses_event>)>;
-  /// Events handed out together by async_next_batch: valid until the next pull or destruction.
-  using event_batch = std::span<const wire::responses_event>;
-  using batch_handler = boost::asio::any_completion_handler<void(boost::system::error_code, event_batch)>;
+  responses_stream() noexcept = default;  ///< an empty stream (what a failed async_responses_stream completes with)
+  responses_stream(responses_stream&&) noexcept = default;
+  responses_stream& operator=(responses_stream&&) noexcept = default;
 
-  responses_stream() noexcept;  ///< an empty stream (what a failed async_responses_stream completes with)
-  ~responses_stream();
-  responses_stream(responses_stream&&) noexcept;
-  responses_stream& operator=(responses_stream&&) noexcept;
-  responses_stream(const responses_stream&) = delete;
-  responses_stream& operator=(const responses_stream&) = delete;
-
-  /// Completes with the next event, or std::nullopt at the clean end (see above).
-  template <class Token = boost::asio::use_awaitable_t<>>
-  auto async_next(Token&& token = {}) {
-    return detail::initiate<std::optional<wire::responses_event>>(
-        std::forward<Token>(token), diagnostics_ptr(), [this](diagnostics&, next_handler h) { do_next(std::move(h)); });
-  }
-
-  /// Every event decoded and not yet handed out (at least one), or an empty batch at the clean
-  /// end; as chat_stream::async_next_batch.
-  template <class Token = boost::asio::use_awaitable_t<>>
-  auto async_next_batch(Token&& token = {}) {
-    return detail::initiate<event_batch>(std::forward<Token>(token), diagnostics_ptr(),
-                                         [this](diagnostics&, batch_handler h) { do_next_batch(std::move(h)); });
-  }
-
-  /// Stops the stream from any thread: the connection is closed, a pending and every later
-  /// pull completes with asio::error::operation_aborted. No effect after the end.
-  void cancel() noexcept;
-
-  bool is_open() const noexcept;
   /// Everything received so far, folded into the non-streaming response (the final
   /// response.completed one when it arrived).
   wire::responses_response result() const;
@@ -86,28 +53,13 @@ class responses_stream {
   std::string text() const;
   /// The final response's usage (usage.cost: what the call was charged); nullopt before it.
   std::optional<wire::responses_usage> usage() const;
-  /// X-Generation-Id (else the response's id).
-  std::string generation_id() const;
-  std::size_t events_seen() const noexcept;    ///< decoded events (not counting [DONE])
-  std::size_t comments_seen() const noexcept;  ///< SSE comments (keep-alives)
-  /// From now on the stream writes its diagnostics into `d` (call while no pull is pending).
-  void rebind_diagnostics(diagnostics& d) noexcept;
-  /// When the last byte of the body arrived.
-  std::chrono::steady_clock::time_point last_activity() const noexcept;
+  std::size_t events_seen() const noexcept;  ///< decoded events (not counting [DONE])
 
-  diagnostics* diagnostics_ptr() const noexcept;
-  /// Internal (completion.hpp): the stream owns `d` and writes into it from now on.
-  void keep_diagnostics(std::shared_ptr<diagnostics> d) noexcept;
-
-  struct state;
+  using state = detail::responses_stream_state;
   /// Internal: used by client::async_responses_stream.
-  explicit responses_stream(std::shared_ptr<state> s) noexcept;
-
- private:
-  void do_next(next_handler h);
-  void do_next_batch(batch_handler h);
-  void abandon() noexcept;
-  std::shared_ptr<state> st_;
+  explicit responses_stream(std::shared_ptr<state> s) noexcept : event_stream(std::move(s)) {}
 };
+
+extern template class event_stream<wire::responses_event, detail::responses_stream_state>;
 
 }  // namespace openrouter

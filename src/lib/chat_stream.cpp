@@ -29,8 +29,8 @@ using detail::launch;
 using detail::launch_on;
 using detail::result;
 
-struct chat_stream::state : detail::event_stream_state<wire::chat_chunk> {
-  explicit state(std::shared_ptr<client::impl> i) : event_stream_state(std::move(i)) {}
+struct detail::chat_stream_state : detail::event_stream_state<wire::chat_chunk> {
+  explicit chat_stream_state(std::shared_ptr<client::impl> i) : event_stream_state(std::move(i)) {}
   stream::accumulator acc;
   std::string model, provider;
   std::size_t chunks = 0;
@@ -79,7 +79,7 @@ asio::awaitable<result<chat_stream>> chat_stream_op(std::shared_ptr<client::impl
   if (auto refused = media::check_assets(req.messages, t.config().remote_assets, diag))
     co_return result<chat_stream>{refused, chat_stream{}};
   http_request hr{.method = http::verb::post, .target = "/chat/completions", .body = wire::serialize(req), .event_stream = true};
-  auto st = std::make_shared<chat_stream::state>(im);
+  auto st = std::make_shared<detail::chat_stream_state>(im);
   asio::awaitable<error_code> opening = st->open(hr, diag);  // named: GCC 12 and co_await temporaries
   if (error_code ec = co_await std::move(opening)) co_return result<chat_stream>{ec, chat_stream{}};
   co_return result<chat_stream>{error_code{}, chat_stream(std::move(st))};
@@ -87,51 +87,12 @@ asio::awaitable<result<chat_stream>> chat_stream_op(std::shared_ptr<client::impl
 
 }  // namespace
 
-chat_stream::chat_stream() noexcept = default;
-chat_stream::chat_stream(std::shared_ptr<state> s) noexcept : st_(std::move(s)) {}
-chat_stream::~chat_stream() { abandon(); }
-chat_stream::chat_stream(chat_stream&&) noexcept = default;
-chat_stream& chat_stream::operator=(chat_stream&& o) noexcept {
-  if (this != &o) {
-    abandon();
-    st_ = std::move(o.st_);
-  }
-  return *this;
-}
+template class event_stream<wire::chat_chunk, detail::chat_stream_state>;
 
-void chat_stream::abandon() noexcept {
-  state::abandon(st_);
-  st_.reset();
-}
-
-void chat_stream::do_next(next_handler h) {
-  detail::stream_pull<std::optional<wire::chat_chunk>>(st_, std::move(h),
-                                         [](state& s) { return std::optional<wire::chat_chunk>(s.take_ready()); });
-}
-
-void chat_stream::do_next_batch(batch_handler h) { detail::stream_pull_batch<chunk_batch>(st_, std::move(h)); }
-
-void chat_stream::rebind_diagnostics(diagnostics& d) noexcept {
-  if (st_) st_->diag = &d;
-}
-diagnostics* chat_stream::diagnostics_ptr() const noexcept { return st_ ? st_->diag : nullptr; }
-void chat_stream::keep_diagnostics(std::shared_ptr<diagnostics> d) noexcept {
-  if (!st_ || !d) return;
-  st_->diag = d.get();
-  st_->owned_diag = std::move(d);
-}
-
-void chat_stream::cancel() noexcept { state::cancel(st_); }
-bool chat_stream::is_open() const noexcept { return st_ && !st_->terminal; }
 wire::chat_response chat_stream::result() const { return st_ ? st_->acc.result() : wire::chat_response{}; }
-std::string chat_stream::generation_id() const { return st_ ? st_->generation_id : std::string(); }
 std::string chat_stream::model() const { return st_ ? st_->model : std::string(); }
 std::string chat_stream::provider() const { return st_ ? st_->provider : std::string(); }
 std::size_t chat_stream::chunks_seen() const noexcept { return st_ ? st_->chunks : 0; }
-std::size_t chat_stream::comments_seen() const noexcept { return st_ ? st_->comments : 0; }
-std::chrono::steady_clock::time_point chat_stream::last_activity() const noexcept {
-  return st_ ? st_->last_activity : std::chrono::steady_clock::time_point{};
-}
 
 void client::do_chat_stream(wire::chat_request req, diagnostics& diag, handler<chat_stream> h) {
   launch(impl_, chat_stream_op(impl_, std::move(req), diag), std::move(h));

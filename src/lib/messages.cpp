@@ -33,8 +33,8 @@ wire::api_error to_api_error(const wire::messages_error& e) {
 
 }  // namespace
 
-struct messages_stream::state : detail::event_stream_state<wire::messages_event> {
-  explicit state(std::shared_ptr<client::impl> i) : event_stream_state(std::move(i)) {}
+struct detail::messages_stream_state : detail::event_stream_state<wire::messages_event> {
+  explicit messages_stream_state(std::shared_ptr<client::impl> i) : event_stream_state(std::move(i)) {}
   stream::messages_accumulator acc;
   std::size_t events = 0;
 
@@ -93,7 +93,7 @@ asio::awaitable<result<messages_stream>> messages_stream_op(std::shared_ptr<clie
     co_return R{refused, messages_stream{}};
   req.stream = true;
   http_request hr{.method = http::verb::post, .target = "/messages", .body = wire::serialize(req), .event_stream = true};
-  auto st = std::make_shared<messages_stream::state>(im);
+  auto st = std::make_shared<detail::messages_stream_state>(im);
   asio::awaitable<error_code> opening = st->open(hr, diag);  // named: GCC 12 and co_await temporaries
   if (error_code ec = co_await std::move(opening)) co_return R{ec, messages_stream{}};
   co_return R{error_code{}, messages_stream(std::move(st))};
@@ -101,32 +101,8 @@ asio::awaitable<result<messages_stream>> messages_stream_op(std::shared_ptr<clie
 
 }  // namespace
 
-messages_stream::messages_stream() noexcept = default;
-messages_stream::messages_stream(std::shared_ptr<state> s) noexcept : st_(std::move(s)) {}
-messages_stream::~messages_stream() { abandon(); }
-messages_stream::messages_stream(messages_stream&&) noexcept = default;
-messages_stream& messages_stream::operator=(messages_stream&& o) noexcept {
-  if (this != &o) {
-    abandon();
-    st_ = std::move(o.st_);
-  }
-  return *this;
-}
+template class event_stream<wire::messages_event, detail::messages_stream_state>;
 
-void messages_stream::abandon() noexcept {
-  state::abandon(st_);
-  st_.reset();
-}
-
-void messages_stream::do_next(next_handler h) {
-  detail::stream_pull<std::optional<wire::messages_event>>(
-      st_, std::move(h), [](state& s) { return std::optional<wire::messages_event>(s.take_ready()); });
-}
-
-void messages_stream::do_next_batch(batch_handler h) { detail::stream_pull_batch<event_batch>(st_, std::move(h)); }
-
-void messages_stream::cancel() noexcept { state::cancel(st_); }
-bool messages_stream::is_open() const noexcept { return st_ && !st_->terminal; }
 wire::messages_response messages_stream::result() const {
   return st_ ? st_->acc.result() : wire::messages_response{};
 }
@@ -134,21 +110,7 @@ std::string messages_stream::text() const { return st_ ? st_->acc.text() : std::
 std::optional<wire::messages_usage> messages_stream::usage() const {
   return st_ ? st_->acc.usage() : std::nullopt;
 }
-std::string messages_stream::generation_id() const { return st_ ? st_->generation_id : std::string(); }
 std::size_t messages_stream::events_seen() const noexcept { return st_ ? st_->events : 0; }
-std::size_t messages_stream::comments_seen() const noexcept { return st_ ? st_->comments : 0; }
-void messages_stream::rebind_diagnostics(diagnostics& d) noexcept {
-  if (st_) st_->diag = &d;
-}
-std::chrono::steady_clock::time_point messages_stream::last_activity() const noexcept {
-  return st_ ? st_->last_activity : std::chrono::steady_clock::time_point{};
-}
-diagnostics* messages_stream::diagnostics_ptr() const noexcept { return st_ ? st_->diag : nullptr; }
-void messages_stream::keep_diagnostics(std::shared_ptr<diagnostics> d) noexcept {
-  if (!st_ || !d) return;
-  st_->diag = d.get();
-  st_->owned_diag = std::move(d);
-}
 
 void client::do_messages(wire::messages_request req, diagnostics& diag, handler<wire::messages_response> h) {
   detail::launch(impl_, messages_op(impl_, std::move(req), diag), std::move(h));

@@ -30,8 +30,8 @@ wire::api_error to_api_error(const wire::responses_error& e) {
 
 }  // namespace
 
-struct responses_stream::state : detail::event_stream_state<wire::responses_event> {
-  explicit state(std::shared_ptr<client::impl> i) : event_stream_state(std::move(i)) {}
+struct detail::responses_stream_state : detail::event_stream_state<wire::responses_event> {
+  explicit responses_stream_state(std::shared_ptr<client::impl> i) : event_stream_state(std::move(i)) {}
   stream::responses_accumulator acc;
   std::size_t events = 0;
 
@@ -92,7 +92,7 @@ asio::awaitable<result<responses_stream>> responses_stream_op(std::shared_ptr<cl
   diag.clear();
   req.stream = true;
   http_request hr{.method = http::verb::post, .target = "/responses", .body = wire::serialize(req), .event_stream = true};
-  auto st = std::make_shared<responses_stream::state>(im);
+  auto st = std::make_shared<detail::responses_stream_state>(im);
   asio::awaitable<error_code> opening = st->open(hr, diag);  // named: GCC 12 and co_await temporaries
   if (error_code ec = co_await std::move(opening)) co_return R{ec, responses_stream{}};
   co_return R{error_code{}, responses_stream(std::move(st))};
@@ -100,32 +100,8 @@ asio::awaitable<result<responses_stream>> responses_stream_op(std::shared_ptr<cl
 
 }  // namespace
 
-responses_stream::responses_stream() noexcept = default;
-responses_stream::responses_stream(std::shared_ptr<state> s) noexcept : st_(std::move(s)) {}
-responses_stream::~responses_stream() { abandon(); }
-responses_stream::responses_stream(responses_stream&&) noexcept = default;
-responses_stream& responses_stream::operator=(responses_stream&& o) noexcept {
-  if (this != &o) {
-    abandon();
-    st_ = std::move(o.st_);
-  }
-  return *this;
-}
+template class event_stream<wire::responses_event, detail::responses_stream_state>;
 
-void responses_stream::abandon() noexcept {
-  state::abandon(st_);
-  st_.reset();
-}
-
-void responses_stream::do_next(next_handler h) {
-  detail::stream_pull<std::optional<wire::responses_event>>(
-      st_, std::move(h), [](state& s) { return std::optional<wire::responses_event>(s.take_ready()); });
-}
-
-void responses_stream::do_next_batch(batch_handler h) { detail::stream_pull_batch<event_batch>(st_, std::move(h)); }
-
-void responses_stream::cancel() noexcept { state::cancel(st_); }
-bool responses_stream::is_open() const noexcept { return st_ && !st_->terminal; }
 wire::responses_response responses_stream::result() const {
   return st_ ? st_->acc.result() : wire::responses_response{};
 }
@@ -133,21 +109,7 @@ std::string responses_stream::text() const { return st_ ? st_->acc.text() : std:
 std::optional<wire::responses_usage> responses_stream::usage() const {
   return st_ ? st_->acc.usage() : std::nullopt;
 }
-std::string responses_stream::generation_id() const { return st_ ? st_->generation_id : std::string(); }
 std::size_t responses_stream::events_seen() const noexcept { return st_ ? st_->events : 0; }
-std::size_t responses_stream::comments_seen() const noexcept { return st_ ? st_->comments : 0; }
-void responses_stream::rebind_diagnostics(diagnostics& d) noexcept {
-  if (st_) st_->diag = &d;
-}
-std::chrono::steady_clock::time_point responses_stream::last_activity() const noexcept {
-  return st_ ? st_->last_activity : std::chrono::steady_clock::time_point{};
-}
-diagnostics* responses_stream::diagnostics_ptr() const noexcept { return st_ ? st_->diag : nullptr; }
-void responses_stream::keep_diagnostics(std::shared_ptr<diagnostics> d) noexcept {
-  if (!st_ || !d) return;
-  st_->diag = d.get();
-  st_->owned_diag = std::move(d);
-}
 
 void client::do_responses(wire::responses_request req, diagnostics& diag, handler<wire::responses_response> h) {
   detail::launch(impl_, responses_op(impl_, std::move(req), diag), std::move(h));

@@ -1,8 +1,9 @@
 #pragma once
-// What every streamed operation shares (chat_stream, responses_stream): the body of an open
-// text/event-stream response read piece by piece through the HTTP exchange (http/exchange.hpp,
-// driven by its one runner) and the SSE parser, the queue of decoded events, the pull that reads until one is ready, and the
-// stream's terminal outcome. Private to src/lib.
+// What every streamed operation shares (chat_stream, responses_stream, messages_stream): the
+// body of an open text/event-stream response read piece by piece through the HTTP exchange
+// (http/exchange.hpp, driven by its one runner) and the SSE parser, the queue of decoded events,
+// the pull that reads until one is ready, the stream's terminal outcome, and the members of the
+// public handle they share (openrouter::event_stream). Private to src/lib.
 //
 // A stream's state derives from event_stream_state<Event> and provides:
 //   void on_event(const sse::event&);        decode one SSE event into next_event(), or set `pending`
@@ -13,6 +14,7 @@
 #include "excerpt.hpp"
 
 #include <openrouter/sse/parser.hpp>
+#include <openrouter/stream/event_stream.hpp>
 
 #include <boost/asio/append.hpp>
 #include <boost/asio/bind_cancellation_slot.hpp>
@@ -378,3 +380,83 @@ void stream_pull_batch(const std::shared_ptr<State>& sp, Handler h) {
 }
 
 }  // namespace openrouter::detail
+
+namespace openrouter {
+
+// The members of the public handle (include/openrouter/stream/event_stream.hpp), instantiated
+// by each stream's .cpp for its event type and state.
+
+template <class Event, class State>
+event_stream<Event, State>::~event_stream() {
+  abandon();
+}
+
+template <class Event, class State>
+event_stream<Event, State>& event_stream<Event, State>::operator=(event_stream&& o) noexcept {
+  if (this != &o) {
+    abandon();
+    st_ = std::move(o.st_);
+  }
+  return *this;
+}
+
+template <class Event, class State>
+void event_stream<Event, State>::abandon() noexcept {
+  State::abandon(st_);
+  st_.reset();
+}
+
+template <class Event, class State>
+void event_stream<Event, State>::do_next(next_handler h) {
+  detail::stream_pull<std::optional<Event>>(st_, std::move(h),
+                                            [](State& s) { return std::optional<Event>(s.take_ready()); });
+}
+
+template <class Event, class State>
+void event_stream<Event, State>::do_next_batch(batch_handler h) {
+  detail::stream_pull_batch<event_batch>(st_, std::move(h));
+}
+
+template <class Event, class State>
+void event_stream<Event, State>::cancel() noexcept {
+  State::cancel(st_);
+}
+
+template <class Event, class State>
+bool event_stream<Event, State>::is_open() const noexcept {
+  return st_ && !st_->terminal;
+}
+
+template <class Event, class State>
+std::string event_stream<Event, State>::generation_id() const {
+  return st_ ? st_->generation_id : std::string();
+}
+
+template <class Event, class State>
+std::size_t event_stream<Event, State>::comments_seen() const noexcept {
+  return st_ ? st_->comments : 0;
+}
+
+template <class Event, class State>
+void event_stream<Event, State>::rebind_diagnostics(diagnostics& d) noexcept {
+  if (st_) st_->diag = &d;
+}
+
+template <class Event, class State>
+std::chrono::steady_clock::time_point event_stream<Event, State>::last_activity() const noexcept {
+  return st_ ? st_->last_activity : std::chrono::steady_clock::time_point{};
+}
+
+template <class Event, class State>
+diagnostics* event_stream<Event, State>::diagnostics_ptr() const noexcept {
+  return st_ ? st_->diag : nullptr;
+}
+
+template <class Event, class State>
+void event_stream<Event, State>::keep_diagnostics(std::shared_ptr<diagnostics> d) noexcept {
+  if (!st_ || !d) return;
+  st_->diag = d.get();
+  st_->owned_diag = std::move(d);
+}
+
+}  // namespace openrouter
