@@ -10,6 +10,7 @@
 #include <boost/json/serialize.hpp>
 #include <boost/json/value_from.hpp>
 #include "fixtures/openrouter_transcripts.hpp"
+#include "wire_differential.hpp"
 
 #include <boost/test/unit_test.hpp>
 
@@ -288,24 +289,6 @@ class shape_generator {
   std::mt19937 rng_;
 };
 
-// Byte-level mutations of the base chunk: mostly invalid JSON, sometimes valid and odd.
-std::string mutate(std::mt19937& rng, std::string s) {
-  static const char* const tokens[] = {"null", "\"\"", "\"x\"", "1", "1.5", "-0", "true", "{}", "[]", ",\"k\":1",
-                                       "\\u00e9", "\\\"", ",", ":", "\"", "{", "}", "[", "]", " ", "\\"};
-  const auto at = [&](std::size_t n) { return std::uniform_int_distribution<std::size_t>(0, n)(rng); };
-  const unsigned edits = 1 + static_cast<unsigned>(at(2));
-  for (unsigned e = 0; e < edits && !s.empty(); ++e) {
-    const std::size_t pos = at(s.size() - 1);
-    switch (at(3)) {
-      case 0: s[pos] = "{}[],:\"\\0a -n"[at(12)]; break;
-      case 1: s.erase(pos, 1 + at(5)); break;
-      case 2: s.insert(pos, tokens[at(std::size(tokens) - 1)]); break;
-      default: s.resize(pos); break;
-    }
-  }
-  return s;
-}
-
 // States an output chunk may be in before it is reused.
 std::vector<chat_chunk> dirty_states() {
   std::vector<std::string> texts = {
@@ -337,10 +320,10 @@ std::vector<chat_chunk> dirty_states() {
   return out;
 }
 
-struct differential {
+struct differential : test::differential_report {
   std::vector<chat_chunk> dirty = dirty_states();
   chat_chunk carried;  // reused across every text, as a stream reuses it
-  std::size_t texts = 0, fast_hits = 0, generic_hits = 0, failures = 0;
+  std::size_t texts = 0, fast_hits = 0, generic_hits = 0;
 
   // Decodes `text` every way and requires the DOM decoder's result; returns whether the fast path took it.
   bool check(const std::string& text) {
@@ -378,14 +361,6 @@ struct differential {
     parse_chat_chunk(text, carried, ec);
     expect(ec == ref_ec && dump(carried) == want, text, "parse_chat_chunk, carried", dump(carried), want);
     return fast;
-  }
-
-  void expect(bool ok, const std::string& text, const std::string& how, const std::string& got,
-              const std::string& want) {
-    if (ok) return;
-    if (++failures <= 20)
-      BOOST_ERROR(how << " differs for " << text.substr(0, 400) << "\n  got  " << got.substr(0, 600) << "\n  want "
-                      << want.substr(0, 600));
   }
 };
 
@@ -434,7 +409,7 @@ BOOST_AUTO_TEST_CASE(random_shapes) {
 BOOST_AUTO_TEST_CASE(random_mutations) {
   differential d;
   std::mt19937 rng(42);
-  for (int i = 0; i < 3000; ++i) d.check(mutate(rng, base));
+  for (int i = 0; i < 3000; ++i) d.check(test::mutate_bytes(rng, base));
   BOOST_TEST_MESSAGE(d.texts << " mutations, " << d.fast_hits << " on the fast path");
   BOOST_TEST(d.fast_hits > 50u);
   BOOST_TEST(d.failures == 0u);

@@ -13,6 +13,7 @@
 #include <boost/json/serialize.hpp>
 #include <boost/json/value_from.hpp>
 #include "fixtures/openrouter_transcripts.hpp"
+#include "wire_differential.hpp"
 
 #include <boost/test/unit_test.hpp>
 
@@ -48,8 +49,8 @@ std::string dump(const chat_request& r) {
 }
 
 template <class T>
-struct differential {
-  std::size_t texts = 0, sax_hits = 0, failures = 0;
+struct differential : test::differential_report {
+  std::size_t texts = 0, sax_hits = 0;
   std::vector<std::string> declined;  // texts the DOM decodes and the SAX decoder left to it
 
   // Requires the DOM's result from the SAX decoder when it decides, and from wire::parse always.
@@ -75,14 +76,6 @@ struct differential {
     expect(err.code == ref_err.code && err.field == ref_err.field && dump(via) == want, text, "wire::parse",
            dump(via) + " / " + err.message(), want + " / " + ref_err.message());
     return took;
-  }
-
-  void expect(bool ok, const std::string& text, const std::string& how, const std::string& got,
-              const std::string& want) {
-    if (ok) return;
-    if (++failures <= 20)
-      BOOST_ERROR(how << " differs for " << text.substr(0, 400) << "\n  got  " << got.substr(0, 600) << "\n  want "
-                      << want.substr(0, 600));
   }
 };
 
@@ -286,20 +279,6 @@ class mutator {
   std::string duplicate_;
 };
 
-std::string byte_mutation(std::mt19937& rng, std::string s) {
-  static const char* const tokens[] = {"null", "\"\"", "\"x\"", "1", "1.5", "-0", "true", "{}", "[]", ",\"k\":1",
-                                       "\\u00e9", "\\\"", ",", ":", "\"", "{", "}", "[", "]", " ", "\\"};
-  const auto at = [&](std::size_t n) { return std::uniform_int_distribution<std::size_t>(0, n)(rng); };
-  const std::size_t pos = at(s.size() - 1);
-  switch (at(3)) {
-    case 0: s[pos] = "{}[],:\"\\0a -n"[at(12)]; break;
-    case 1: s.erase(pos, 1 + at(5)); break;
-    case 2: s.insert(pos, tokens[at(std::size(tokens) - 1)]); break;
-    default: s.resize(pos); break;
-  }
-  return s;
-}
-
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(wire_sax_decode_test)
@@ -371,7 +350,7 @@ BOOST_AUTO_TEST_CASE(value_mutations_of_real_responses) {
 BOOST_AUTO_TEST_CASE(byte_mutations) {
   differential<chat_response> d;
   std::mt19937 rng(7);
-  for (int i = 0; i < 4000; ++i) d.check(byte_mutation(rng, i % 2 ? mock_body : std::string(test::transcripts::tool_call_response)));
+  for (int i = 0; i < 4000; ++i) d.check(test::mutate_bytes(rng, i % 2 ? mock_body : std::string(test::transcripts::tool_call_response)));
   BOOST_TEST(d.failures == 0u);
 }
 

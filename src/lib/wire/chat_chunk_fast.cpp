@@ -9,6 +9,7 @@
 // - null leaves an optional unset, clears a plain string and zeroes the required `index`;
 // - a member the chunk does not mention is reset (the DOM decoder starts from chat_chunk{}).
 #include "chat_chunk_fast.hpp"
+#include "sax_handler.hpp"
 
 #include <boost/json/basic_parser_impl.hpp>
 
@@ -108,19 +109,12 @@ class extra_writer {
 
 enum class level : std::uint8_t { before, root, choices, choice, delta, after };
 
-class chunk_handler {
+class chunk_handler : public sax_handler_base {
  public:
-  static constexpr std::size_t max_array_size = static_cast<std::size_t>(-1);
-  static constexpr std::size_t max_object_size = static_cast<std::size_t>(-1);
-  static constexpr std::size_t max_string_size = static_cast<std::size_t>(-1);
-  static constexpr std::size_t max_key_size = static_cast<std::size_t>(-1);
-
   explicit chunk_handler(chat_chunk& out) noexcept : out_(out) {}
 
   bool complete() const noexcept { return at_ == level::after; }
 
-  bool on_document_begin(error_code&) { return true; }
-  bool on_document_end(error_code&) { return true; }
 
   bool on_object_begin(error_code& ec) {
     switch (at_) {
@@ -270,17 +264,9 @@ class chunk_handler {
   // Numbers written as doubles or beyond int64 go through the DOM's conversion rules.
   bool on_uint64(std::uint64_t, string_view, error_code& ec) { return give_up(ec); }
   bool on_double(double, string_view, error_code& ec) { return give_up(ec); }
-  bool on_number_part(string_view, error_code&) { return true; }
   bool on_bool(bool, error_code& ec) { return give_up(ec); }
-  bool on_comment_part(string_view, error_code& ec) { return give_up(ec); }
-  bool on_comment(string_view, error_code& ec) { return give_up(ec); }
 
  private:
-  static bool give_up(error_code& ec) {
-    ec = make_error_code(boost::system::errc::not_supported);
-    return false;
-  }
-
   static bool is_plain_string(slot s) noexcept {
     return s == slot::id || s == slot::object || s == slot::model || s == slot::provider;
   }

@@ -2,6 +2,7 @@
 // OPENROUTER_WIRE_DEFINE_CONVERSIONS derives from each struct's field tuple. Compiled once; the
 // per-type parts are the tables and the small functions they point to (codec.hpp).
 #include "sax_decode.hpp"
+#include "sax_handler.hpp"
 
 #include <boost/json/basic_parser_impl.hpp>
 #include <boost/json/object.hpp>
@@ -34,19 +35,12 @@ struct frame {
   std::size_t count;       // an array's elements; an object's next field to try first
 };
 
-class handler {
+class handler : public sax_handler_base {
  public:
-  static constexpr std::size_t max_array_size = static_cast<std::size_t>(-1);
-  static constexpr std::size_t max_object_size = static_cast<std::size_t>(-1);
-  static constexpr std::size_t max_string_size = static_cast<std::size_t>(-1);
-  static constexpr std::size_t max_key_size = static_cast<std::size_t>(-1);
-
   handler(const sax_level& root, void* out) noexcept : root_(root), out_(out) {}
 
   bool complete() const noexcept { return complete_; }
 
-  bool on_document_begin(error_code&) { return true; }
-  bool on_document_end(error_code&) { return true; }
 
   bool on_object_begin(error_code& ec) {
     if (capturing_) {
@@ -277,16 +271,8 @@ class handler {
     return true;
   }
 
-  bool on_number_part(string_view, error_code&) { return true; }
-  bool on_comment_part(string_view, error_code& ec) { return give_up(ec); }
-  bool on_comment(string_view, error_code& ec) { return give_up(ec); }
 
  private:
-  static bool give_up(error_code& ec) {
-    ec = make_error_code(boost::system::errc::not_supported);
-    return false;
-  }
-
   frame& top() noexcept { return frames_[n_ - 1]; }
   // Scalars, keys and captures belong to an object (not the root, not an array of structs).
   bool in_object() noexcept { return n_ != 0 && top().level != nullptr; }
