@@ -154,10 +154,7 @@ class handler : public sax_handler_base {
   }
 
   bool on_string(string_view s, std::size_t, error_code& ec) {
-    if (capturing_) {
-      vs_->push_string(s);
-      return depth_ != 0 || finish_capture(ec);
-    }
+    if (capturing_) return captured(ec, [&] { vs_->push_string(s); });
     if (!in_object()) return give_up(ec);
     if (text_ == nullptr && !start_text()) {
       start_capture(take_pending());
@@ -175,10 +172,7 @@ class handler : public sax_handler_base {
   }
 
   bool on_null(error_code& ec) {
-    if (capturing_) {
-      vs_->push_null();
-      return depth_ != 0 || finish_capture(ec);
-    }
+    if (capturing_) return captured(ec, [&] { vs_->push_null(); });
     if (!in_object()) return give_up(ec);
     const sax_field* f = pending_;
     // unknown keys, members of other types, and a struct member (null is the DOM's error)
@@ -206,10 +200,7 @@ class handler : public sax_handler_base {
   }
 
   bool on_bool(bool b, error_code& ec) {
-    if (capturing_) {
-      vs_->push_bool(b);
-      return depth_ != 0 || finish_capture(ec);
-    }
+    if (capturing_) return captured(ec, [&] { vs_->push_bool(b); });
     if (!in_object()) return give_up(ec);
     const sax_field* f = pending_;
     if (f != nullptr && f->kind == sax_kind::boolean) {
@@ -224,10 +215,7 @@ class handler : public sax_handler_base {
   }
 
   bool on_int64(std::int64_t i, string_view, error_code& ec) {
-    if (capturing_) {
-      vs_->push_int64(i);
-      return depth_ != 0 || finish_capture(ec);
-    }
+    if (capturing_) return captured(ec, [&] { vs_->push_int64(i); });
     if (!in_object()) return give_up(ec);
     const sax_field* f = pending_;
     void* m = f != nullptr ? f->member(top().obj, f->field) : nullptr;
@@ -243,10 +231,7 @@ class handler : public sax_handler_base {
   }
 
   bool on_uint64(std::uint64_t u, string_view, error_code& ec) {
-    if (capturing_) {
-      vs_->push_uint64(u);
-      return depth_ != 0 || finish_capture(ec);
-    }
+    if (capturing_) return captured(ec, [&] { vs_->push_uint64(u); });
     if (!in_object()) return give_up(ec);
     return capture_scalar(ec, [&] { vs_->push_uint64(u); });  // range rules: the member's read()
   }
@@ -254,10 +239,7 @@ class handler : public sax_handler_base {
   bool on_double(double d, string_view, error_code& ec) {
     // json::parse keeps a number beyond double's range as infinity, which parse_text() rejects
     if (!std::isfinite(d)) return give_up(ec);
-    if (capturing_) {
-      vs_->push_double(d);
-      return depth_ != 0 || finish_capture(ec);
-    }
+    if (capturing_) return captured(ec, [&] { vs_->push_double(d); });
     if (!in_object()) return give_up(ec);
     const sax_field* f = pending_;
     if (f != nullptr && f->kind == sax_kind::number) {
@@ -314,6 +296,13 @@ class handler : public sax_handler_base {
     capturing_ = true;
     depth_ = 0;
     capture_field_ = f;
+  }
+
+  // A scalar inside the value being captured; it may complete the value.
+  template <class Push>
+  bool captured(error_code& ec, Push push) {
+    push();
+    return depth_ != 0 || finish_capture(ec);
   }
 
   template <class Push>
