@@ -41,7 +41,6 @@ class handler : public sax_handler_base {
 
   bool complete() const noexcept { return complete_; }
 
-
   bool on_object_begin(error_code& ec) {
     if (capturing_) {
       ++depth_;
@@ -252,7 +251,6 @@ class handler : public sax_handler_base {
     take_pending();
     return true;
   }
-
 
  private:
   frame& top() noexcept { return frames_[n_ - 1]; }
