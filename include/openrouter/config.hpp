@@ -120,6 +120,13 @@ struct http2_options {
   std::chrono::milliseconds ping_interval{std::chrono::seconds(30)};
   /// No answer to that PING (nor any other frame) within this long: the connection is dead, its
   /// streams fail with errc::connection_closed (the detail says so) and the pool drops it.
+  ///
+  /// A request given up on (a timeout, a cancellation) while nothing at all has arrived on its
+  /// connection since it was sent makes the connection suspect, whatever ping_interval says: it
+  /// takes no new stream until a frame arrives, and a PING goes out at once, with this timeout.
+  /// So the retry of a request that timed out on a dead connection goes out on another one.
+  /// Keep it positive: 0 turns that suspicion off, and a PING sent on ping_interval would find
+  /// its connection dead at once.
   std::chrono::milliseconds ping_timeout{std::chrono::seconds(10)};
   /// Whether connections without streams are kept alive too: pinged every ping_interval, and
   /// closed (GOAWAY) by the client after pool.idle_timeout. Off by default: an idle connection

@@ -333,6 +333,69 @@ BOOST_AUTO_TEST_CASE(an_unanswered_ping_ends_the_connection_and_fails_its_stream
   BOOST_TEST(f.cli.pool_statistics().h2_connections_opened == 2u);
 }
 
+// A request given up on (here its response_headers timeout) while nothing at all has arrived on
+// its connection since it was sent: the connection may be dead without a word (a peer that lost
+// it, a black hole), so the caller's retry must not go out on it. It takes no new stream until a
+// frame arrives; a PING asks at once, and without an answer within ping_timeout it is dropped.
+BOOST_AUTO_TEST_CASE(a_request_given_up_on_a_silent_connection_is_retried_on_another) {
+  client_fixture f(h2_server([](auto& o) { o.h2.answer_pings = false; }), [](auto& c) {
+    c.timeout.response_headers = 300ms;
+    c.http2.ping_timeout = 500ms;
+  });
+  error_code ec;
+  chat(f, chat_request(), ec);  // the connection is up and quiet
+  BOOST_REQUIRE_MESSAGE(!ec, f.diag.summary(ec));
+  chat(f, chat_request("fault/stall;seconds=20", "slow"), ec);
+  BOOST_REQUIRE_MESSAGE(ec == errc::headers_timeout, ec.message());
+  chat(f, chat_request(), ec);  // the retry
+  BOOST_TEST(!ec, f.diag.summary(ec));
+  BOOST_TEST(f.server.get().stats().connections_accepted == 2u);
+  BOOST_TEST(f.cli.pool_statistics().h2_connections_opened == 2u);
+  // The silent one was asked, never answered, and is gone; the retry's connection stays.
+  f.run_until([&] { return f.cli.pool_statistics().h2_connections == 1u; }, std::chrono::seconds(20));
+  BOOST_TEST(f.cli.pool_statistics().h2_connections == 1u);
+  BOOST_TEST(f.server.get().stats().h2_pings >= 1u);
+  chat(f, chat_request(), ec);
+  BOOST_TEST(!ec, f.diag.summary(ec));
+  BOOST_TEST(f.server.get().stats().connections_accepted == 2u);
+}
+
+// The same, with a peer that answers the PING: the connection is alive, and carries the next
+// request (a slow upstream is not a dead connection).
+BOOST_AUTO_TEST_CASE(a_connection_that_answers_the_ping_after_a_request_given_up_on_is_reused) {
+  client_fixture f(h2_server(), [](auto& c) { c.timeout.response_headers = 300ms; });
+  error_code ec;
+  chat(f, chat_request(), ec);
+  BOOST_REQUIRE_MESSAGE(!ec, f.diag.summary(ec));
+  chat(f, chat_request("fault/stall;seconds=20", "slow"), ec);
+  BOOST_REQUIRE_MESSAGE(ec == errc::headers_timeout, ec.message());
+  f.run_until([&] { return f.server.get().stats().h2_pings >= 1u; }, std::chrono::seconds(20));
+  BOOST_TEST(f.server.get().stats().h2_pings == 1u);
+  f.ioc.restart();
+  f.ioc.run_for(1s);  // its answer arrives (on loopback, well within this)
+  chat(f, chat_request(), ec);
+  BOOST_TEST(!ec, f.diag.summary(ec));
+  BOOST_TEST(f.server.get().stats().connections_accepted == 1u);
+  BOOST_TEST(f.cli.pool_statistics().h2_connections_opened == 1u);
+}
+
+// A stream the caller cancels after its first bytes is no reason to doubt its connection: no
+// PING, and the next request shares the connection at once.
+BOOST_AUTO_TEST_CASE(cancelling_an_answered_stream_sends_no_ping) {
+  client_fixture f(h2_server());
+  openrouter::diagnostics d;
+  auto [e, s] = open(f, chat_request("pace/itl_ms=50;tokens=40", "cancelled"), d);
+  BOOST_REQUIRE(!e);
+  auto [e1, c1] = f.run<next_t>([&](auto t) { return s.async_next(t); });
+  BOOST_REQUIRE(!e1);
+  s.cancel();
+  error_code ec;
+  chat(f, chat_request(), ec);
+  BOOST_TEST(!ec, f.diag.summary(ec));
+  BOOST_TEST(f.server.get().stats().connections_accepted == 1u);
+  BOOST_TEST(f.server.get().stats().h2_pings == 0u);
+}
+
 BOOST_AUTO_TEST_CASE(an_idle_connection_closes_after_the_idle_timeout_despite_its_pings) {
   client_fixture f(h2_server(), [](auto& c) {
     c.http2.ping_interval = 50ms;

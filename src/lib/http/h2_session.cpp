@@ -49,6 +49,7 @@ struct stream_state {
   std::string body;  // the request body, sent as DATA
   std::size_t body_sent = 0;
   bool sent = false;  // the HEADERS frame went out
+  clock::time_point sent_at{};  // ... at this time
   // The response, as HTTP/1.1 bytes not yet read.
   std::string head;  // header lines collected from the HEADERS frame
   unsigned status = 0;
@@ -104,6 +105,11 @@ struct session::impl {
   clock::time_point idle_since = clock::now();  // when the last stream ended (or the start)
   clock::time_point ping_sent{};                // a PING awaits its answer since; {}: none
   bool ping_timed_out = false;
+  // A stream was reset unanswered (nothing at all arrived since it was sent): the connection
+  // may be dead without a word (a peer that lost it, a black hole), and the retry of that very
+  // request must not go out on it. It takes no new stream until a frame arrives (the PING sent
+  // at once is answered), or is dead once that PING has waited ping_timeout.
+  bool suspect = false;
 
   static impl& of(void* user) { return *static_cast<impl*>(user); }
 
@@ -146,7 +152,9 @@ struct session::impl {
   void park(const std::shared_ptr<session>& s, const std::shared_ptr<stream_state>& st, asio::mutable_buffer b,
             stream::io_handler h, clock::time_point deadline);
   void fail_all(error_code cause, const std::string& detail);
-  void release(const std::shared_ptr<stream_state>& st);
+  void release(const std::shared_ptr<session>& s, const std::shared_ptr<stream_state>& st);
+  /// See `suspect`: the pool gives it no new stream, and a PING goes out unless one is in flight.
+  void suspect_dead(const std::shared_ptr<session>& s);
   void consume(stream_state& st, std::size_t data_bytes);
   asio::awaitable<bool> flush(error_code& cause, std::string& detail);
   static asio::awaitable<void> run(std::shared_ptr<session> keep);
@@ -262,11 +270,11 @@ asio::awaitable<void> session::impl::run(std::shared_ptr<session> keep) {
     if (!co_await std::move(flushed) || m.dead) break;
     if (nghttp2_session_want_read(m.ng) == 0 && nghttp2_session_want_write(m.ng) == 0) break;
     if (nghttp2_session_want_write(m.ng) != 0) continue;
-    if (m.streams.empty() && !m.opts.settings.ping_idle && !(m.conn->is_tls() && m.conn->tls_buffered())) {
+    if (m.streams.empty() && !m.opts.settings.ping_idle && m.ping_sent == clock::time_point{} &&
+        !(m.conn->is_tls() && m.conn->tls_buffered())) {
       // Nothing to wait for: rest with no I/O pending (the caller's io_context::run() may
       // return); the next stream, or shutdown(), resumes the loop.
       m.resting = true;
-      m.ping_sent = {};  // a PING in flight is forgotten: after the rest, quiet means a new one
       if (m.watch) m.watch->cancel();
       co_return;
     }
@@ -297,6 +305,10 @@ asio::awaitable<void> session::impl::run(std::shared_ptr<session> keep) {
     if (e == asio::error::operation_aborted && !m.dead && n == 0) continue;  // wake(): something to write
     if (n > 0) {
       m.last_recv = clock::now();
+      if (m.suspect) {  // alive after all: it takes new streams again
+        m.suspect = false;
+        if (m.usable && m.notify) m.notify(m.self, m.max_streams, true);
+      }
       if (m.ping_sent != clock::time_point{}) {  // any frame proves the peer alive: the next PING is due
         m.ping_sent = {};                        // ping_interval from now, not ping_timeout
         m.arm_watch(keep);
@@ -345,8 +357,10 @@ void session::impl::arm_watch(std::weak_ptr<session> w) {
   const auto& s = opts.settings;
   const bool idle_watch = s.ping_idle && opts.idle_timeout.count() > 0;
   clock::time_point next = clock::time_point::max();
-  if (s.ping_interval.count() > 0 && (s.ping_idle || !streams.empty() || ping_sent != clock::time_point{}))
-    next = ping_sent != clock::time_point{} ? ping_sent + s.ping_timeout : last_recv + s.ping_interval;
+  if (ping_sent != clock::time_point{})
+    next = ping_sent + s.ping_timeout;
+  else if (s.ping_interval.count() > 0 && (s.ping_idle || !streams.empty()))
+    next = last_recv + s.ping_interval;
   if (idle_watch && streams.empty()) next = std::min(next, idle_since + opts.idle_timeout);
   if (next == clock::time_point::max()) {
     // Nothing to watch now: a new stream re-arms (resume(), or the next frame received).
@@ -372,21 +386,19 @@ void session::impl::on_watch(const std::weak_ptr<session>& w) {
     wake();
     return;
   }
-  if (s.ping_interval.count() > 0) {
-    if (ping_sent != clock::time_point{}) {
-      if (now - ping_sent >= s.ping_timeout) {
-        // The peer is gone without a word: end the I/O at once (a write may be stuck too).
-        ping_timed_out = true;
-        dead = true;
-        error_code ignored;
-        conn->tcp().socket().cancel(ignored);
-        return;
-      }
-    } else if (now - last_recv >= s.ping_interval && (s.ping_idle || !streams.empty())) {
-      if (nghttp2_submit_ping(ng, NGHTTP2_FLAG_NONE, nullptr) == 0) {
-        ping_sent = now;
-        wake();
-      }
+  if (ping_sent != clock::time_point{}) {
+    if (now - ping_sent >= s.ping_timeout) {
+      // The peer is gone without a word: end the I/O at once (a write may be stuck too).
+      ping_timed_out = true;
+      dead = true;
+      error_code ignored;
+      conn->tcp().socket().cancel(ignored);
+      return;
+    }
+  } else if (s.ping_interval.count() > 0 && now - last_recv >= s.ping_interval && (s.ping_idle || !streams.empty())) {
+    if (nghttp2_submit_ping(ng, NGHTTP2_FLAG_NONE, nullptr) == 0) {
+      ping_sent = now;
+      wake();
     }
   }
   arm_watch(w);
@@ -578,14 +590,17 @@ void session::impl::fail_all(error_code cause, const std::string& detail) {
   }
 }
 
-void session::impl::release(const std::shared_ptr<stream_state>& st) {
+void session::impl::release(const std::shared_ptr<session>& s, const std::shared_ptr<stream_state>& st) {
   st->detached = true;
   const std::size_t unread = st->in.size() - st->in_pos;
   const std::size_t data_unread = unread - std::min(unread, st->head_left);
   if (!dead) {
     nghttp2_session_consume_connection(ng, data_unread);
-    if (st->id > 0 && nghttp2_session_find_stream(ng, st->id) && !st->ended && !st->error)
+    if (st->id > 0 && nghttp2_session_find_stream(ng, st->id) && !st->ended && !st->error) {
       nghttp2_submit_rst_stream(ng, NGHTTP2_FLAG_NONE, st->id, NGHTTP2_CANCEL);
+      // Given up on with nothing heard since it was sent (a timeout, most often): is anyone there?
+      if (st->sent && last_recv < st->sent_at) suspect_dead(s);
+    }
     wake();
   }
   std::string().swap(st->in);
@@ -593,6 +608,16 @@ void session::impl::release(const std::shared_ptr<stream_state>& st) {
   if (st->parked) {
     st->error = asio::error::operation_aborted;
     deliver(*st);
+  }
+}
+
+void session::impl::suspect_dead(const std::shared_ptr<session>& s) {
+  if (suspect || !usable || opts.settings.ping_timeout.count() <= 0) return;
+  suspect = true;
+  if (notify) notify(self, 0, true);  // no new stream (those it carries go on)
+  if (ping_sent == clock::time_point{} && nghttp2_submit_ping(ng, NGHTTP2_FLAG_NONE, nullptr) == 0) {
+    ping_sent = clock::now();
+    arm_watch(s);
   }
 }
 
@@ -668,7 +693,10 @@ int session::impl::on_frame_recv(nghttp2_session* ng, const nghttp2_frame* f, vo
 
 int session::impl::on_frame_send(nghttp2_session* ng, const nghttp2_frame* f, void*) {
   if (f->hd.type == NGHTTP2_HEADERS)
-    if (stream_state* st = state_of(ng, f->hd.stream_id)) st->sent = true;
+    if (stream_state* st = state_of(ng, f->hd.stream_id)) {
+      st->sent = true;
+      st->sent_at = clock::now();
+    }
   return 0;
 }
 
@@ -771,7 +799,7 @@ stream::executor_type stream::get_executor() noexcept { return session_->im_->st
 void stream::close() noexcept {
   if (!st_) return;
   try {
-    asio::post(session_->im_->strand, [s = session_, st = std::move(st_)] { s->im_->release(st); });
+    asio::post(session_->im_->strand, [s = session_, st = std::move(st_)] { s->im_->release(s, st); });
   } catch (...) {
   }
   st_.reset();
