@@ -150,7 +150,10 @@ BOOST_AUTO_TEST_CASE(batch_answers_every_id_once_through_loss_and_resets, *boost
   test::cli::temp_dir dir;
   auto ca = dir.write("ca.pem", mock->ca_pem());
   // Quick retries, no breaker or retry budget cutting them short: every id should get through.
-  auto policy = dir.write("policy.json", R"({"deadline_ms": 20000, "attempt_timeout_ms": 8000,
+  // A connection whose server end was reset is silent: its requests learn of it only when their
+  // attempt times out (a non-streamed answer has no keep-alive to miss), and over HTTP/2 that is
+  // every request it carries, so an attempt's timeout is short next to the deadline.
+  auto policy = dir.write("policy.json", R"({"deadline_ms": 20000, "attempt_timeout_ms": 4000,
       "max_attempts": 8, "max_attempts_per_model": 8,
       "backoff": {"initial_ms": 5, "max_ms": 100, "fallback_over_ms": 1},
       "breaker": {"enabled": false}, "retry_budget": {"enabled": false}})");
@@ -240,8 +243,9 @@ BOOST_AUTO_TEST_CASE(batch_answers_every_id_once_through_loss_and_resets, *boost
   // or a lost SYN before the mock read the whole request is an attempt nobody read.
   BOOST_TEST(chat_requests == reads_total);
   BOOST_TEST(chat_requests <= attempts_total);
-  // Most ids get through: the faults are transient and every id has 8 attempts and 20 s.
-  BOOST_TEST(results >= std::uint64_t(ids * 9 / 10));
+  // Most ids get through: the faults are transient and every id has 8 attempts and 20 s (over
+  // HTTP/2 with 8 s attempts, one silent connection cost its 32 requests 8 s each: CI saw 269).
+  BOOST_TEST(results >= std::uint64_t(ids * 9 / 10), results << " of " << ids << " ids answered");
 }
 
 namespace {
