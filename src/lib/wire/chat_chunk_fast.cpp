@@ -115,7 +115,6 @@ class chunk_handler : public sax_handler_base {
 
   bool complete() const noexcept { return at_ == level::after; }
 
-
   bool on_object_begin(error_code& ec) {
     switch (at_) {
       case level::before:
