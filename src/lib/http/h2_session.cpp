@@ -49,7 +49,7 @@ struct stream_state {
   std::string body;  // the request body, sent as DATA
   std::size_t body_sent = 0;
   bool sent = false;  // the HEADERS frame went out
-  clock::time_point sent_at{};  // ... at this time
+  std::uint64_t reads_at_send = 0;  // ... when the session had received this many reads
   // The response, as HTTP/1.1 bytes not yet read.
   std::string head;  // header lines collected from the HEADERS frame
   unsigned status = 0;
@@ -102,6 +102,7 @@ struct session::impl {
   // Liveness (http2_options::ping_interval / ping_timeout) and idle expiry: one timer.
   std::optional<asio::steady_timer> watch;
   clock::time_point last_recv = clock::now();
+  std::uint64_t reads = 0;  // reads that brought bytes
   clock::time_point idle_since = clock::now();  // when the last stream ended (or the start)
   clock::time_point ping_sent{};                // a PING awaits its answer since; {}: none
   bool ping_timed_out = false;
@@ -305,6 +306,7 @@ asio::awaitable<void> session::impl::run(std::shared_ptr<session> keep) {
     if (e == asio::error::operation_aborted && !m.dead && n == 0) continue;  // wake(): something to write
     if (n > 0) {
       m.last_recv = clock::now();
+      ++m.reads;
       if (m.suspect) {  // alive after all: it takes new streams again
         m.suspect = false;
         if (m.usable && m.notify) m.notify(m.self, m.max_streams, true);
@@ -599,7 +601,7 @@ void session::impl::release(const std::shared_ptr<session>& s, const std::shared
     if (st->id > 0 && nghttp2_session_find_stream(ng, st->id) && !st->ended && !st->error) {
       nghttp2_submit_rst_stream(ng, NGHTTP2_FLAG_NONE, st->id, NGHTTP2_CANCEL);
       // Given up on with nothing heard since it was sent (a timeout, most often): is anyone there?
-      if (st->sent && last_recv < st->sent_at) suspect_dead(s);
+      if (st->sent && reads == st->reads_at_send) suspect_dead(s);
     }
     wake();
   }
@@ -691,11 +693,11 @@ int session::impl::on_frame_recv(nghttp2_session* ng, const nghttp2_frame* f, vo
   return 0;
 }
 
-int session::impl::on_frame_send(nghttp2_session* ng, const nghttp2_frame* f, void*) {
+int session::impl::on_frame_send(nghttp2_session* ng, const nghttp2_frame* f, void* user) {
   if (f->hd.type == NGHTTP2_HEADERS)
     if (stream_state* st = state_of(ng, f->hd.stream_id)) {
       st->sent = true;
-      st->sent_at = clock::now();
+      st->reads_at_send = of(user).reads;
     }
   return 0;
 }
